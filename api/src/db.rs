@@ -1,0 +1,91 @@
+//! Database connection: the embedded SQLite default or PostgreSQL, migrated at start-up.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    TransactionTrait,
+};
+
+use crate::config::Settings;
+
+/// Counts SQL statements sent through a connection (exposed on `/metrics`; tests and the
+/// benchmark use it to prove that nested queries do not issue a statement per row).
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    /// Statements executed so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The URL used when no `DATABASE_URL` is given: a SQLite file under the data folder.
+pub fn embedded_url(settings: &Settings) -> anyhow::Result<String> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create data folder {}", settings.data_dir.display()))?;
+    let path = settings.data_dir.join("plans.db");
+    Ok(format!("sqlite://{}?mode=rwc", path.display()))
+}
+
+/// Connects with the settings' URL (or the embedded default) and counts statements.
+pub async fn connect(
+    settings: &Settings,
+) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+    let url = match &settings.database_url {
+        Some(url) => url.clone(),
+        None => embedded_url(settings)?,
+    };
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(settings.pool_size.max(1))
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    let mut db = Database::connect(options)
+        .await
+        .context("cannot connect to the database")?;
+    let counter = StatementCounter::default();
+    let shared = counter.0.clone();
+    db.set_metric_callback(move |_| {
+        shared.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, counter))
+}
+
+/// Applies pending migrations. On PostgreSQL several instances may start at once: a
+/// transaction-scoped advisory lock makes them take turns, and the whole run is one transaction.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(724190001)")
+                .await?;
+            Migrator::up(&txn, None).await.context("migration failed")?;
+            txn.commit().await?;
+        }
+        _ => Migrator::up(db, None).await.context("migration failed")?,
+    }
+    Ok(())
+}
+
+/// Readiness: the database answers and no migration is pending.
+pub async fn is_ready(db: &DatabaseConnection) -> bool {
+    if db.ping().await.is_err() {
+        return false;
+    }
+    matches!(Migrator::get_pending_migrations(db).await, Ok(pending) if pending.is_empty())
+}

@@ -1,0 +1,782 @@
+//! Demo data transcribed from the seed plans (`api/fixtures/demo/*.json`, compiled into the
+//! binary). Loading validates every fixture first — references, one lead per task and target,
+//! breakdown sums against the numbers the documents print — and then inserts everything in one
+//! transaction, so a bad fixture changes nothing.
+
+mod fixture;
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context as _, anyhow, bail, ensure};
+use chrono::{Duration, Utc};
+use entity::enums::{AssignmentRole, SuccessionEvent, TaskKind, TaskStatus};
+use entity::*;
+use fixture::*;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::domain::target::round;
+use crate::domain::text::{clean, clean_opt, search_text};
+use crate::domain::unit_group::kinds_column;
+
+/// The fixture files, in load order.
+const FILES: &[(&str, &str)] = &[
+    (
+        "10_kontum.json",
+        include_str!("../../fixtures/demo/10_kontum.json"),
+    ),
+    (
+        "11_tumorong.json",
+        include_str!("../../fixtures/demo/11_tumorong.json"),
+    ),
+    (
+        "20_hanam.json",
+        include_str!("../../fixtures/demo/20_hanam.json"),
+    ),
+    (
+        "30_bacgiang.json",
+        include_str!("../../fixtures/demo/30_bacgiang.json"),
+    ),
+    (
+        "40_dongnai.json",
+        include_str!("../../fixtures/demo/40_dongnai.json"),
+    ),
+    (
+        "90_reorganisation_2025.json",
+        include_str!("../../fixtures/demo/90_reorganisation_2025.json"),
+    ),
+];
+
+/// Namespace of the demo's deterministic ids (UUID v5 of each fixture key), so a demo object has
+/// the same id on every machine.
+const NAMESPACE: Uuid = Uuid::from_u128(0x5d1c_7a3e_2f4b_4c8e_9a61_0b7d_e2f3_c4a5);
+
+fn id_of(kind: &str, key: &str) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, format!("{kind}:{key}").as_bytes())
+}
+
+/// Whether the database holds no units yet.
+pub async fn is_empty(db: &impl ConnectionTrait) -> anyhow::Result<bool> {
+    Ok(unit::Entity::find().count(db).await? == 0)
+}
+
+/// Loads the demo data when the database is empty. Returns whether anything was loaded.
+pub async fn load_if_empty<C>(db: &C) -> anyhow::Result<bool>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if !is_empty(db).await? {
+        return Ok(false);
+    }
+    let data = build()?;
+    let txn = db.begin().await?;
+    data.insert(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(
+        units = data.units.len(),
+        plans = data.plans.len(),
+        tasks = data.tasks.len(),
+        targets = data.targets.len(),
+        "loaded the demo data"
+    );
+    Ok(true)
+}
+
+/// Rows ready to insert.
+#[derive(Default)]
+struct DemoData {
+    units: Vec<unit::Model>,
+    groups: Vec<unit_group::Model>,
+    members: Vec<unit_group_member::Model>,
+    successions: Vec<unit_succession::Model>,
+    plans: Vec<plan::Model>,
+    references: Vec<plan_reference::Model>,
+    areas: Vec<plan_area::Model>,
+    deadlines: Vec<reporting_deadline::Model>,
+    targets: Vec<target::Model>,
+    breakdown_groups: Vec<target_breakdown_group::Model>,
+    breakdown_rows: Vec<target_breakdown_row::Model>,
+    tasks: Vec<task::Model>,
+    assignments: Vec<assignment::Model>,
+    progress: Vec<progress_update::Model>,
+}
+
+impl DemoData {
+    async fn insert(&self, db: &impl ConnectionTrait) -> anyhow::Result<()> {
+        // Parents before children: units are ordered so that a parent precedes its children.
+        for unit in &self.units {
+            unit.clone()
+                .into_active_model()
+                .reset_all()
+                .insert(db)
+                .await
+                .context("unit")?;
+        }
+        insert_all(db, &self.groups).await.context("unit groups")?;
+        insert_all(db, &self.members)
+            .await
+            .context("unit group members")?;
+        insert_all(db, &self.successions)
+            .await
+            .context("successions")?;
+        insert_all(db, &self.plans).await.context("plans")?;
+        insert_all(db, &self.references)
+            .await
+            .context("plan references")?;
+        insert_all(db, &self.areas).await.context("plan areas")?;
+        insert_all(db, &self.deadlines)
+            .await
+            .context("reporting deadlines")?;
+        insert_all(db, &self.targets).await.context("targets")?;
+        insert_all(db, &self.breakdown_groups)
+            .await
+            .context("breakdown groups")?;
+        insert_all(db, &self.breakdown_rows)
+            .await
+            .context("breakdown rows")?;
+        insert_all(db, &self.tasks).await.context("tasks")?;
+        insert_all(db, &self.assignments)
+            .await
+            .context("assignments")?;
+        insert_all(db, &self.progress)
+            .await
+            .context("progress updates")?;
+        Ok(())
+    }
+}
+
+/// Inserts rows in chunks (SQLite caps bound parameters per statement).
+async fn insert_all<M, A>(db: &impl ConnectionTrait, rows: &[M]) -> anyhow::Result<()>
+where
+    M: IntoActiveModel<A> + Clone,
+    A: ActiveModelTrait + Send,
+{
+    for chunk in rows.chunks(50) {
+        let models: Vec<A> = chunk
+            .iter()
+            .cloned()
+            .map(|m| m.into_active_model().reset_all())
+            .collect();
+        <A::Entity as EntityTrait>::insert_many(models)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Parses and validates every fixture into rows.
+fn build() -> anyhow::Result<DemoData> {
+    let mut builder = Builder::default();
+    for (name, text) in FILES {
+        let fixture: Fixture = serde_json::from_str(text)
+            .with_context(|| format!("demo fixture {name} is not valid"))?;
+        builder
+            .add(&fixture)
+            .with_context(|| format!("demo fixture {name}"))?;
+    }
+    Ok(builder.data)
+}
+
+#[derive(Default)]
+struct Builder {
+    data: DemoData,
+    units: HashMap<String, Uuid>,
+    unit_names: HashMap<Uuid, String>,
+    groups: HashMap<String, Uuid>,
+    plans: HashMap<String, plan::Model>,
+    codes: HashSet<String>,
+}
+
+impl Builder {
+    fn unit(&self, key: &str) -> anyhow::Result<Uuid> {
+        self.units
+            .get(key)
+            .copied()
+            .ok_or_else(|| anyhow!("unknown unit key {key:?}"))
+    }
+
+    fn group(&self, key: &str) -> anyhow::Result<Uuid> {
+        self.groups
+            .get(key)
+            .copied()
+            .ok_or_else(|| anyhow!("unknown unit group key {key:?}"))
+    }
+
+    fn unit_or_group(&self, key: &str) -> anyhow::Result<(Option<Uuid>, Option<Uuid>)> {
+        match (self.units.get(key), self.groups.get(key)) {
+            (Some(&unit), _) => Ok((Some(unit), None)),
+            (None, Some(&group)) => Ok((None, Some(group))),
+            (None, None) => bail!("unknown unit or group key {key:?}"),
+        }
+    }
+
+    fn add(&mut self, fixture: &Fixture) -> anyhow::Result<()> {
+        let now = Utc::now();
+        for fx in &fixture.units {
+            let id = id_of("unit", &fx.key);
+            ensure!(
+                self.units.insert(fx.key.clone(), id).is_none(),
+                "duplicate unit key {:?}",
+                fx.key
+            );
+            let parent_id = fx.parent.as_deref().map(|p| self.unit(p)).transpose()?;
+            if let Some(code) = &fx.code {
+                ensure!(
+                    valid_agency_code(code),
+                    "unit {:?}: invalid agency code {code:?}",
+                    fx.key
+                );
+                ensure!(
+                    self.codes.insert(code.clone()),
+                    "duplicate agency code {code:?}"
+                );
+            }
+            if let (Some(from), Some(to)) = (fx.active_from, fx.active_to) {
+                ensure!(from <= to, "unit {:?}: activeFrom after activeTo", fx.key);
+            }
+            let name = clean(&fx.name);
+            self.unit_names.insert(id, name.clone());
+            let short_name = clean_opt(fx.short_name.as_deref());
+            self.data.units.push(unit::Model {
+                id,
+                search_text: search_text([
+                    Some(name.as_str()),
+                    short_name.as_deref(),
+                    fx.code.as_deref(),
+                ]),
+                code: fx.code.clone(),
+                name,
+                short_name,
+                kind: fx.kind,
+                parent_id,
+                active_from: fx.active_from,
+                active_to: fx.active_to,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        for fx in &fixture.unit_groups {
+            let id = id_of("group", &fx.key);
+            ensure!(
+                self.groups.insert(fx.key.clone(), id).is_none(),
+                "duplicate group key {:?}",
+                fx.key
+            );
+            self.data.groups.push(unit_group::Model {
+                id,
+                label: clean(&fx.label),
+                parent_unit_id: fx.parent.as_deref().map(|p| self.unit(p)).transpose()?,
+                unit_kinds: kinds_column(&fx.kinds),
+                created_at: now,
+            });
+            for (keys, included) in [(&fx.include, true), (&fx.exclude, false)] {
+                for key in keys {
+                    self.data.members.push(unit_group_member::Model {
+                        group_id: id,
+                        unit_id: self.unit(key)?,
+                        included,
+                    });
+                }
+            }
+        }
+        for fx in &fixture.successions {
+            let predecessor = self.unit(&fx.predecessor)?;
+            // Every event but a transfer of management ends the predecessor the day before.
+            if fx.event != SuccessionEvent::Transfer {
+                let closed_on = fx.effective_on - Duration::days(1);
+                if let Some(unit) = self.data.units.iter_mut().find(|u| u.id == predecessor) {
+                    unit.active_to.get_or_insert(closed_on);
+                }
+            }
+            self.data.successions.push(unit_succession::Model {
+                id: id_of(
+                    "succession",
+                    &format!("{}>{}", fx.predecessor, fx.successor),
+                ),
+                predecessor_id: self.unit(&fx.predecessor)?,
+                successor_id: self.unit(&fx.successor)?,
+                event: fx.event,
+                effective_on: fx.effective_on,
+                decision: clean_opt(fx.decision.as_deref()),
+                created_at: now,
+            });
+        }
+        for fx in &fixture.plans {
+            self.add_plan(fx)
+                .with_context(|| format!("plan {:?}", fx.key))?;
+        }
+        Ok(())
+    }
+
+    fn add_plan(&mut self, fx: &PlanFx) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let id = id_of("plan", &fx.key);
+        ensure!(!self.plans.contains_key(&fx.key), "duplicate plan key");
+        if let (Some(start), Some(end)) = (fx.period_start, fx.period_end) {
+            ensure!(start <= end, "periodStart after periodEnd");
+        }
+        let title = clean(&fx.title);
+        let summary = clean_opt(fx.summary.as_deref());
+        let document_number = clean_opt(fx.document_number.as_deref());
+        let model = plan::Model {
+            id,
+            search_text: search_text([
+                document_number.as_deref(),
+                Some(title.as_str()),
+                summary.as_deref(),
+            ]),
+            document_number,
+            kind: fx.kind,
+            title,
+            issuer_id: self.unit(&fx.issuer)?,
+            issued_on: fx.issued_on,
+            issue_year: fx.issued_on.map(|d| chrono::Datelike::year(&d)),
+            status: fx.status,
+            period_start: fx.period_start,
+            period_end: fx.period_end,
+            signer_name: clean_opt(fx.signer_name.as_deref()),
+            signer_title: clean_opt(fx.signer_title.as_deref()),
+            summary,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        for (position, reference) in fx.implements.iter().enumerate() {
+            let parent_plan_id = match &reference.plan {
+                Some(key) => Some(
+                    self.plans
+                        .get(key)
+                        .map(|p| p.id)
+                        .ok_or_else(|| anyhow!("unknown plan key {key:?}"))?,
+                ),
+                None => None,
+            };
+            ensure!(
+                parent_plan_id.is_some()
+                    || reference.document_number.is_some()
+                    || reference.title.is_some(),
+                "an `implements` entry needs a plan key, a documentNumber or a title"
+            );
+            self.data.references.push(plan_reference::Model {
+                id: id_of("reference", &format!("{}#{position}", fx.key)),
+                plan_id: id,
+                parent_plan_id,
+                external_number: clean_opt(reference.document_number.as_deref()),
+                external_issuer: clean_opt(reference.issuer_name.as_deref()),
+                external_issued_on: reference.issued_on,
+                external_title: clean_opt(reference.title.as_deref()),
+                position: position as i32,
+            });
+        }
+        let mut areas = HashMap::new();
+        for (position, area) in fx.areas.iter().enumerate() {
+            let area_id = id_of("area", &format!("{}#{}", fx.key, area.code));
+            ensure!(
+                areas.insert(area.code.clone(), area_id).is_none(),
+                "duplicate area {:?}",
+                area.code
+            );
+            self.data.areas.push(plan_area::Model {
+                id: area_id,
+                plan_id: id,
+                code: area.code.clone(),
+                title: clean(&area.title),
+                position: position as i32,
+            });
+        }
+        let area_of = |code: &Option<String>| -> anyhow::Result<Option<Uuid>> {
+            code.as_ref()
+                .map(|c| {
+                    areas
+                        .get(c)
+                        .copied()
+                        .ok_or_else(|| anyhow!("unknown area {c:?}"))
+                })
+                .transpose()
+        };
+        let mut target_codes = HashSet::new();
+        for (position, fx_target) in fx.targets.iter().enumerate() {
+            ensure!(
+                target_codes.insert(&fx_target.code),
+                "duplicate target code {:?}",
+                fx_target.code
+            );
+            let target_id = id_of("target", &format!("{}#{}", fx.key, fx_target.code));
+            self.add_target(
+                id,
+                target_id,
+                area_of(&fx_target.area)?,
+                position as i32,
+                fx_target,
+            )
+            .with_context(|| format!("target {:?}", fx_target.code))?;
+        }
+        let mut task_ids = HashMap::new();
+        for (position, fx_task) in fx.tasks.iter().enumerate() {
+            let task_id = id_of("task", &format!("{}#{}", fx.key, fx_task.code));
+            ensure!(
+                task_ids.insert(fx_task.code.clone(), task_id).is_none(),
+                "duplicate task code {:?}",
+                fx_task.code
+            );
+            self.add_task(
+                &model,
+                task_id,
+                area_of(&fx_task.area)?,
+                position as i32,
+                fx_task,
+            )
+            .with_context(|| format!("task {:?}", fx_task.code))?;
+        }
+        for (position, deadline) in fx.reporting_deadlines.iter().enumerate() {
+            let (reporter_unit_id, reporter_group_id) = match &deadline.reporter {
+                Some(key) => self.unit_or_group(key)?,
+                None => (None, None),
+            };
+            // "theo quy định": the document names no date.
+            let mut rule = deadline
+                .rule
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({ "kind": "UNSPECIFIED" }));
+            ensure!(
+                rule.get("kind").and_then(|k| k.as_str()).is_some(),
+                "a deadline rule needs a kind"
+            );
+            if let (Some(inclusive), Some(object)) = (deadline.inclusive, rule.as_object_mut()) {
+                object.insert("inclusive".into(), inclusive.into());
+            }
+            self.data.deadlines.push(reporting_deadline::Model {
+                id: id_of("deadline", &format!("{}#{position}", fx.key)),
+                plan_id: id,
+                period: deadline.period,
+                text: clean(&deadline.text),
+                reporter_unit_id,
+                reporter_group_id,
+                recipient_unit_id: deadline
+                    .recipient
+                    .as_deref()
+                    .map(|k| self.unit(k))
+                    .transpose()?,
+                via_unit_id: deadline.via.as_deref().map(|k| self.unit(k)).transpose()?,
+                rule,
+                position: position as i32,
+            });
+        }
+        for (n, progress) in fx.progress.iter().enumerate() {
+            let task_id = *task_ids
+                .get(&progress.task)
+                .ok_or_else(|| anyhow!("progress for unknown task {:?}", progress.task))?;
+            ensure!(
+                (0..=100).contains(&progress.percent),
+                "progress percent must be 0–100"
+            );
+            ensure!(
+                valid_period_code(&progress.period),
+                "invalid period code {:?}",
+                progress.period
+            );
+            let reported_at = progress.reported_at.with_timezone(&Utc);
+            self.data.progress.push(progress_update::Model {
+                id: id_of("progress", &format!("{}#{n}", fx.key)),
+                task_id,
+                unit_id: self.unit(&progress.unit)?,
+                period_code: progress.period.clone(),
+                percent: progress.percent,
+                status: progress.status,
+                narrative: clean_opt(progress.narrative.as_deref()),
+                reported_at,
+                created_at: reported_at,
+            });
+        }
+        self.data.plans.push(model.clone());
+        self.plans.insert(fx.key.clone(), model);
+        Ok(())
+    }
+
+    fn assignments(
+        &mut self,
+        owner: &str,
+        task_id: Option<Uuid>,
+        target_id: Option<Uuid>,
+        rows: &[AssignmentFx],
+    ) -> anyhow::Result<()> {
+        let leads = rows
+            .iter()
+            .filter(|a| a.role == AssignmentRole::Lead)
+            .count();
+        ensure!(leads == 1, "needs exactly one LEAD assignment, has {leads}");
+        let mut seen = HashSet::new();
+        for (position, row) in rows.iter().enumerate() {
+            let (unit_id, group_id) = match (&row.unit, &row.group) {
+                (Some(unit), None) => (Some(self.unit(unit)?), None),
+                (None, Some(group)) => (None, Some(self.group(group)?)),
+                _ => bail!("an assignment names exactly one of unit / group"),
+            };
+            ensure!(
+                seen.insert((row.role, unit_id, group_id)),
+                "duplicate assignment {row:?}"
+            );
+            self.data.assignments.push(assignment::Model {
+                id: id_of("assignment", &format!("{owner}#{position}")),
+                task_id,
+                target_id,
+                role: row.role,
+                unit_id,
+                group_id,
+                position: position as i32,
+            });
+        }
+        Ok(())
+    }
+
+    fn add_target(
+        &mut self,
+        plan_id: Uuid,
+        id: Uuid,
+        area_id: Option<Uuid>,
+        position: i32,
+        fx: &TargetFx,
+    ) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let statement = clean(&fx.statement);
+        if fx.measure == entity::enums::TargetMeasure::Percent {
+            if let Some(value) = fx.target_value {
+                ensure!(
+                    (0.0..=100.0).contains(&value),
+                    "a percentage target must be 0–100"
+                );
+            }
+        }
+        let mut model = target::Model {
+            id,
+            plan_id,
+            area_id,
+            code: fx.code.clone(),
+            search_text: search_text([Some(fx.code.as_str()), Some(statement.as_str())]),
+            statement,
+            measure: fx.measure,
+            unit_text: clean_opt(fx.unit.as_deref()),
+            comparator: fx.comparator,
+            target_value: fx.target_value,
+            target_year: fx.target_year,
+            baseline_value: fx.baseline_value,
+            baseline_year: fx.baseline_year,
+            change_direction: fx.change_direction,
+            aspirational: fx.aspirational,
+            condition_text: clean_opt(fx.condition.as_deref()),
+            total_label: None,
+            ratio_label: None,
+            ratio_per: None,
+            ratio_decimals: None,
+            population_baseline: None,
+            population_target: None,
+            position,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        if let Some(breakdown) = &fx.breakdown {
+            self.add_breakdown(&mut model, breakdown)?;
+        }
+        self.assignments(&format!("target:{id}"), None, Some(id), &fx.assignments)?;
+        self.data.targets.push(model);
+        Ok(())
+    }
+
+    /// Stores the per-facility rows and checks every printed subtotal, total and ratio against
+    /// what the rows compute to.
+    fn add_breakdown(
+        &mut self,
+        target: &mut target::Model,
+        fx: &BreakdownFx,
+    ) -> anyhow::Result<()> {
+        target.baseline_year.get_or_insert(fx.baseline_year);
+        target.target_year.get_or_insert(fx.target_year);
+        target.total_label = Some(clean(&fx.total.label));
+        let (mut total_baseline, mut total_target) = (0.0, 0.0);
+        for (group_position, group) in fx.groups.iter().enumerate() {
+            let group_id = id_of("breakdown-group", &format!("{}#{}", target.id, group.code));
+            self.data
+                .breakdown_groups
+                .push(target_breakdown_group::Model {
+                    id: group_id,
+                    target_id: target.id,
+                    code: group.code.clone(),
+                    label: clean(&group.label),
+                    position: group_position as i32,
+                });
+            let baseline: f64 = group.rows.iter().map(|r| r.baseline).sum();
+            let target_sum: f64 = group.rows.iter().map(|r| r.target).sum();
+            ensure!(
+                baseline == group.stated_baseline && target_sum == group.stated_target,
+                "group {} rows sum to {baseline} → {target_sum}, the document prints {} → {}",
+                group.code,
+                group.stated_baseline,
+                group.stated_target
+            );
+            total_baseline += baseline;
+            total_target += target_sum;
+            for (position, row) in group.rows.iter().enumerate() {
+                ensure!(
+                    row.baseline >= 0.0 && row.target >= 0.0,
+                    "row {} is negative",
+                    row.code
+                );
+                self.data.breakdown_rows.push(target_breakdown_row::Model {
+                    id: id_of(
+                        "breakdown-row",
+                        &format!("{}#{}#{}", target.id, group.code, row.code),
+                    ),
+                    target_id: target.id,
+                    group_id,
+                    code: row.code.clone(),
+                    label: clean(&row.label),
+                    unit_id: row.unit.as_deref().map(|k| self.unit(k)).transpose()?,
+                    baseline_value: row.baseline,
+                    target_value: row.target,
+                    position: position as i32,
+                });
+            }
+        }
+        ensure!(
+            total_baseline == fx.total.stated_baseline && total_target == fx.total.stated_target,
+            "the rows total {total_baseline} → {total_target}, the document prints {} → {}",
+            fx.total.stated_baseline,
+            fx.total.stated_target
+        );
+        if let Some(ratio) = &fx.ratio {
+            let baseline = round(
+                total_baseline / ratio.population_baseline * ratio.per,
+                ratio.decimals,
+            );
+            let target_ratio = round(
+                total_target / ratio.population_target * ratio.per,
+                ratio.decimals,
+            );
+            ensure!(
+                baseline == ratio.stated_baseline && target_ratio == ratio.stated_target,
+                "the ratio computes to {baseline} → {target_ratio}, the document prints {} → {}",
+                ratio.stated_baseline,
+                ratio.stated_target
+            );
+            target.ratio_label = Some(clean(&ratio.label));
+            target.ratio_per = Some(ratio.per);
+            target.ratio_decimals = Some(ratio.decimals);
+            target.population_baseline = Some(ratio.population_baseline);
+            target.population_target = Some(ratio.population_target);
+        }
+        Ok(())
+    }
+
+    fn add_task(
+        &mut self,
+        plan: &plan::Model,
+        id: Uuid,
+        area_id: Option<Uuid>,
+        position: i32,
+        fx: &TaskFx,
+    ) -> anyhow::Result<()> {
+        let now = Utc::now();
+        if fx.kind == TaskKind::Conditional {
+            ensure!(
+                fx.condition.is_some(),
+                "a CONDITIONAL task needs its condition text"
+            );
+        }
+        ensure!(
+            fx.status != TaskStatus::WaitingTrigger || fx.kind == TaskKind::Conditional,
+            "only a CONDITIONAL task waits for a trigger"
+        );
+        ensure!(
+            fx.completed_on.is_none() || fx.status == TaskStatus::Completed,
+            "completedOn is only for COMPLETED tasks"
+        );
+        // A deadline relative to the issue date is known once the plan's date is.
+        let due_on = match (fx.due_on, fx.due_within_days_of_issue, plan.issued_on) {
+            (Some(due), _, _) => Some(due),
+            (None, Some(days), Some(issued)) => Some(issued + Duration::days(days.into())),
+            _ => None,
+        };
+        let title = clean(&fx.title);
+        let description = clean_opt(fx.description.as_deref());
+        self.data.tasks.push(task::Model {
+            id,
+            plan_id: plan.id,
+            area_id,
+            code: Some(fx.code.clone()),
+            search_text: search_text([
+                Some(fx.code.as_str()),
+                Some(title.as_str()),
+                description.as_deref(),
+            ]),
+            title,
+            description,
+            kind: fx.kind,
+            condition_text: clean_opt(fx.condition.as_deref()),
+            due_on,
+            due_within_days: fx.due_within_days_of_issue,
+            due_text: clean_opt(fx.due_text.as_deref()),
+            status: fx.status,
+            completed_on: fx.completed_on,
+            position,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        self.assignments(&format!("task:{id}"), Some(id), None, &fx.assignments)
+    }
+}
+
+/// Mã định danh điện tử (QĐ 20/2020/QĐ-TTg): groups of `[0-9A-Z]` joined by dots, ≤ 35 chars.
+pub fn valid_agency_code(code: &str) -> bool {
+    code.len() <= 35
+        && code.split('.').all(|g| {
+            !g.is_empty()
+                && g.chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        })
+}
+
+/// `2022`, `2022Q3`, `2022H1`, `20229M`, `202203`.
+pub fn valid_period_code(code: &str) -> bool {
+    let (year, rest) = code.split_at(code.len().min(4));
+    year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && match rest {
+            "" | "9M" | "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2" => true,
+            month => month.len() == 2 && matches!(month.parse::<u32>(), Ok(1..=12)),
+        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fixture_builds() {
+        let data = build().unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(data.units.len() > 50);
+        assert!(data.tasks.len() > 100);
+    }
+
+    #[test]
+    fn agency_codes_follow_the_decision_20_format() {
+        assert!(valid_agency_code("H34.20.1"));
+        assert!(!valid_agency_code("h34"));
+        assert!(!valid_agency_code("H34..1"));
+    }
+
+    #[test]
+    fn period_codes() {
+        for ok in ["2022", "2022Q3", "2022H1", "20229M", "202212"] {
+            assert!(valid_period_code(ok), "{ok}");
+        }
+        for bad in ["22Q1", "2022Q5", "202213", "2022X"] {
+            assert!(!valid_period_code(bad), "{bad}");
+        }
+    }
+}

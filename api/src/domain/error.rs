@@ -1,0 +1,49 @@
+//! The domain layer's one error type. GraphQL maps it once, in `graphql::error`.
+
+/// What can go wrong in a domain operation.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// The object does not exist (or the caller may not know that it does).
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    /// The input breaks a rule; the message says which and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    /// The change conflicts with stored data (a duplicate document number…).
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Anything else: logged with its cause chain, never shown to clients.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl DomainError {
+    /// Shorthand for [`DomainError::Invalid`].
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+}
+
+impl From<sea_orm::DbErr> for DomainError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        match error.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) => {
+                tracing::debug!(%message, "unique constraint violation");
+                Self::Conflict("an object with the same identifying fields already exists".into())
+            }
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(message)) => {
+                tracing::debug!(%message, "foreign key violation");
+                Self::Invalid(
+                    "the change refers to an object that does not exist or is in use".into(),
+                )
+            }
+            _ => Self::Unexpected(anyhow::Error::new(error)),
+        }
+    }
+}
+
+/// Result of a domain operation.
+pub type DomainResult<T> = Result<T, DomainError>;

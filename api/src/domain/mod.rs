@@ -1,0 +1,14 @@
+//! Domain services: the rules of the planning model and the queries behind them.
+//! No HTTP or GraphQL types here; every function takes a `ConnectionTrait` so it also runs
+//! inside a transaction.
+
+pub mod error;
+pub mod page;
+pub mod plan;
+pub mod query;
+pub mod target;
+pub mod task;
+pub mod text;
+pub mod time;
+pub mod unit;
+pub mod unit_group;

@@ -1,0 +1,287 @@
+//! Plans (văn bản kế hoạch): lists, lookups and the cascade between plans.
+
+use std::collections::HashMap;
+
+use entity::enums::{PlanKind, PlanStatus};
+use entity::{plan, plan_area, plan_reference, reporting_deadline};
+use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Order};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
+};
+use uuid::Uuid;
+
+use super::error::DomainResult;
+use super::page::{Page, PageArgs, Window};
+use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use super::unit;
+
+/// Filters of `plans(filter:)`.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    pub search: Option<String>,
+    pub issuer_id: Option<Uuid>,
+    /// With `issuer_id`: also plans issued by units below the issuer.
+    pub include_subtree: bool,
+    /// Plans whose period overlaps this year.
+    pub year: Option<i32>,
+    pub statuses: Vec<PlanStatus>,
+    pub kinds: Vec<PlanKind>,
+}
+
+/// Orderings of plan lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanOrderField {
+    IssuedOn,
+    DocumentNumber,
+    Title,
+    CreatedAt,
+}
+
+/// Ordering of `plans`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PlanOrder {
+    pub field: PlanOrderField,
+    pub descending: bool,
+}
+
+impl Default for PlanOrder {
+    /// Newest issued first: what a dashboard shows.
+    fn default() -> Self {
+        Self {
+            field: PlanOrderField::IssuedOn,
+            descending: true,
+        }
+    }
+}
+
+impl PlanOrder {
+    fn name(self) -> String {
+        format!(
+            "plans:{:?}:{}",
+            self.field,
+            if self.descending { "desc" } else { "asc" }
+        )
+    }
+}
+
+/// `plans(filter:, orderBy:)`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &PlanFilter,
+    order: PlanOrder,
+    args: &PageArgs,
+    want_total: bool,
+) -> DomainResult<Page<plan::Model>> {
+    let issuers = match filter.issuer_id {
+        Some(root) if filter.include_subtree => Some(unit::subtree_ids(db, root).await?),
+        Some(root) => Some(vec![root]),
+        None => None,
+    };
+    let select = plan::Entity::find()
+        .filter_if(filter.search.as_deref(), |q| {
+            search_condition(plan::Column::SearchText, q)
+        })
+        .filter_if(issuers, |ids| {
+            Condition::all().add(plan::Column::IssuerId.is_in(ids))
+        })
+        .filter_if(filter.year, year_condition)
+        .filter_if(
+            (!filter.statuses.is_empty()).then_some(&filter.statuses),
+            |s| Condition::all().add(plan::Column::Status.is_in(s.iter().copied())),
+        )
+        .filter_if((!filter.kinds.is_empty()).then_some(&filter.kinds), |k| {
+            Condition::all().add(plan::Column::Kind.is_in(k.iter().copied()))
+        });
+    let direction = if order.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let column = match order.field {
+        PlanOrderField::IssuedOn => plan::Column::IssuedOn,
+        PlanOrderField::DocumentNumber => plan::Column::DocumentNumber,
+        PlanOrderField::Title => plan::Column::Title,
+        PlanOrderField::CreatedAt => plan::Column::CreatedAt,
+    };
+    // NULLS LAST on both databases (their defaults differ): undated drafts go to the end.
+    let select = select
+        .order_by_with_nulls(column, direction.clone(), NullOrdering::Last)
+        .order_by(plan::Column::Id, direction);
+    fetch_page(db, select, args, &order.name(), want_total).await
+}
+
+/// A plan's period overlaps `year`; a plan without a period counts by its issue year.
+fn year_condition(year: i32) -> Condition {
+    let start = Expr::cust_with_exprs(
+        "COALESCE($1, $2)",
+        [
+            Expr::col(plan::Column::PeriodStart).into(),
+            Expr::col(plan::Column::IssueYear).into(),
+        ],
+    );
+    let end = Expr::cust_with_exprs(
+        "COALESCE($1, $2, $3)",
+        [
+            Expr::col(plan::Column::PeriodEnd).into(),
+            Expr::col(plan::Column::PeriodStart).into(),
+            Expr::col(plan::Column::IssueYear).into(),
+        ],
+    );
+    Condition::all().add(start.lte(year)).add(end.gte(year))
+}
+
+/// Plans by id.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, plan::Model>> {
+    let rows = plan::Entity::find()
+        .filter(plan::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+}
+
+/// A plan by its document number (số ký hiệu), optionally of one issuer. Several issuers may use
+/// the same number; the newest plan wins when no issuer is given.
+pub async fn by_document_number(
+    db: &impl ConnectionTrait,
+    number: &str,
+    issuer_id: Option<Uuid>,
+) -> DomainResult<Option<plan::Model>> {
+    Ok(plan::Entity::find()
+        .filter(plan::Column::DocumentNumber.eq(super::text::clean(number)))
+        .filter_if(issuer_id, |id| {
+            Condition::all().add(plan::Column::IssuerId.eq(id))
+        })
+        .order_by_with_nulls(plan::Column::IssuedOn, Order::Desc, NullOrdering::Last)
+        .one(db)
+        .await?)
+}
+
+/// The documents each plan implements (căn cứ / thực hiện), in document order.
+pub async fn references(
+    db: &impl ConnectionTrait,
+    plan_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<plan_reference::Model>>> {
+    let rows = plan_reference::Entity::find()
+        .filter(plan_reference::Column::PlanId.is_in(plan_ids.iter().copied()))
+        .order_by_asc(plan_reference::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        map.entry(row.plan_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// Ordering name of `Plan.implementedBy` pages.
+pub const IMPLEMENTED_BY_ORDERING: &str = "plan.implementedBy";
+/// Ordering name of `Unit.plans` pages.
+pub const ISSUED_BY_ORDERING: &str = "unit.plans";
+
+/// For each parent plan, one page of the plans that implement it.
+pub async fn implemented_by_pages(
+    db: &impl ConnectionTrait,
+    parents: &[Uuid],
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
+    let select = plan::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            plan_reference::Relation::Plan.def().rev(),
+        )
+        .filter(plan_reference::Column::ParentPlanId.is_in(parents.iter().copied()));
+    fetch_pages_per_parent(
+        db,
+        select,
+        (plan_reference::Entity, plan_reference::Column::ParentPlanId),
+        &issued_order(),
+        window,
+    )
+    .await
+}
+
+/// For each unit, one page of the plans it issued.
+pub async fn issued_by_pages(
+    db: &impl ConnectionTrait,
+    issuers: &[Uuid],
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
+    let select = plan::Entity::find().filter(plan::Column::IssuerId.is_in(issuers.iter().copied()));
+    fetch_pages_per_parent(
+        db,
+        select,
+        (plan::Entity, plan::Column::IssuerId),
+        &issued_order(),
+        window,
+    )
+    .await
+}
+
+fn issued_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {
+    vec![
+        (
+            Expr::col((plan::Entity, plan::Column::IssuedOn))
+                .is_null()
+                .into(),
+            Order::Asc,
+        ),
+        (
+            Expr::col((plan::Entity, plan::Column::IssuedOn)).into(),
+            Order::Desc,
+        ),
+        (
+            Expr::col((plan::Entity, plan::Column::Id)).into(),
+            Order::Asc,
+        ),
+    ]
+}
+
+/// The areas (sections) of each plan, in document order.
+pub async fn areas(
+    db: &impl ConnectionTrait,
+    plan_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<plan_area::Model>>> {
+    let rows = plan_area::Entity::find()
+        .filter(plan_area::Column::PlanId.is_in(plan_ids.iter().copied()))
+        .order_by_asc(plan_area::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        map.entry(row.plan_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// Areas by id.
+pub async fn areas_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, plan_area::Model>> {
+    let rows = plan_area::Entity::find()
+        .filter(plan_area::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|a| (a.id, a)).collect())
+}
+
+/// The reporting deadlines each plan states.
+pub async fn reporting_deadlines(
+    db: &impl ConnectionTrait,
+    plan_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<reporting_deadline::Model>>> {
+    let rows = reporting_deadline::Entity::find()
+        .filter(reporting_deadline::Column::PlanId.is_in(plan_ids.iter().copied()))
+        .order_by_asc(reporting_deadline::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        map.entry(row.plan_id).or_default().push(row);
+    }
+    Ok(map)
+}

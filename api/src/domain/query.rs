@@ -1,0 +1,156 @@
+//! Query helpers shared by the domain modules: one page of a list, one page per parent in a
+//! single windowed statement, and the accent-insensitive search condition.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, LikeExpr, Order, Query, SimpleExpr,
+    WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QuerySelect, QueryTrait, Select,
+};
+use uuid::Uuid;
+
+use super::error::DomainResult;
+use super::page::{Page, PageArgs, Window, anchor};
+use super::text::search_terms;
+
+/// Fetches one page of an already filtered and ordered query.
+pub async fn fetch_page<E, C>(
+    db: &C,
+    select: Select<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+) -> DomainResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let window = args.window(ordering)?;
+    let total = if want_total || window.from_end {
+        Some(select.clone().count(db).await?)
+    } else {
+        None
+    };
+    let window = total.map_or(window, |t| anchor(window, t));
+    let rows = if window.limit == 0 {
+        Vec::new()
+    } else {
+        select
+            .offset(window.offset)
+            .limit(window.limit + 1)
+            .all(db)
+            .await?
+    };
+    Ok(Page::from_rows(rows, window, total, ordering))
+}
+
+/// Rows of one parent's page, as returned by [`fetch_pages_per_parent`].
+#[derive(Debug, Clone)]
+pub struct ParentPage<M> {
+    pub rows: Vec<M>,
+    pub total: u64,
+}
+
+/// Fetches the same window of children for many parents in one statement:
+/// `ROW_NUMBER()`/`COUNT(*)` over a partition by `parent` (SQLite ≥ 3.25 and PostgreSQL).
+/// Parents without children are absent from the map.
+pub async fn fetch_pages_per_parent<E, C>(
+    db: &C,
+    select: Select<E>,
+    parent: impl IntoColumnRef,
+    order: &[(SimpleExpr, Order)],
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let parent = parent.into_column_ref();
+    let mut partition = WindowStatement::partition_by(parent.clone());
+    for (expr, direction) in order {
+        partition.order_by_expr(expr.clone(), direction.clone());
+    }
+    let mut inner = select.into_query();
+    inner
+        .expr_as(Expr::col(parent.clone()), Alias::new("parent_key"))
+        .expr_window_as(
+            Expr::cust("ROW_NUMBER()"),
+            partition,
+            Alias::new("row_number"),
+        )
+        .expr_window_as(
+            Expr::cust("COUNT(*)"),
+            WindowStatement::partition_by(parent),
+            Alias::new("total_count"),
+        );
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("windowed"))
+        .and_where(Expr::col(Alias::new("row_number")).gt(window.offset as i64))
+        .and_where(
+            Expr::col(Alias::new("row_number")).lte((window.offset + window.limit + 1) as i64),
+        )
+        .order_by(Alias::new("parent_key"), Order::Asc)
+        .order_by(Alias::new("row_number"), Order::Asc)
+        .to_owned();
+    let rows = db.query_all(&outer).await?;
+    let mut pages: HashMap<Uuid, ParentPage<E::Model>> = HashMap::new();
+    for row in rows {
+        let key: Uuid = row.try_get("", "parent_key")?;
+        let total: i64 = row.try_get("", "total_count")?;
+        let model = E::Model::from_query_result(&row, "")?;
+        let page = pages.entry(key).or_insert_with(|| ParentPage {
+            rows: Vec::new(),
+            total: total as u64,
+        });
+        page.rows.push(model);
+    }
+    Ok(pages)
+}
+
+/// Turns one parent's rows into a page (rows were fetched with `limit + 1`).
+pub fn parent_page<M: Clone>(
+    pages: &HashMap<Uuid, ParentPage<M>>,
+    parent: Uuid,
+    window: Window,
+    ordering: &str,
+) -> Page<M> {
+    match pages.get(&parent) {
+        Some(page) => Page::from_rows(page.rows.clone(), window, Some(page.total), ordering),
+        None => Page::from_rows(Vec::new(), window, Some(0), ordering),
+    }
+}
+
+/// Every folded search word must occur in `column` (a `search_text` column).
+pub fn search_condition(column: impl ColumnTrait, query: &str) -> Condition {
+    let mut condition = Condition::all();
+    for term in search_terms(query) {
+        let escaped = term
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        condition = condition.add(
+            Expr::col(column.as_column_ref())
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    condition
+}
+
+/// Applies `filter` only when the option is set.
+pub trait FilterIf: QueryFilter + Sized {
+    fn filter_if<T>(self, value: Option<T>, f: impl FnOnce(T) -> Condition) -> Self {
+        match value {
+            Some(v) => self.filter(f(v)),
+            None => self,
+        }
+    }
+}
+
+impl<E: EntityTrait> FilterIf for Select<E> {}

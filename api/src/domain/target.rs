@@ -1,0 +1,265 @@
+//! Targets (chỉ tiêu): lists, assignments and per-facility breakdowns whose subtotals, totals
+//! and per-population ratios are computed from the rows, never stored.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::enums::AssignmentRole;
+use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
+use sea_orm::sea_query::{Expr, Order, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::error::{DomainError, DomainResult};
+use super::page::{Page, PageArgs, Window};
+use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use super::{time, unit, unit_group};
+
+/// Filters of `targets(filter:)`.
+#[derive(Debug, Clone, Default)]
+pub struct TargetFilter {
+    pub search: Option<String>,
+    pub plan_id: Option<Uuid>,
+    /// Targets assigned to this unit, directly or through a group it belongs to on `as_of`.
+    pub unit_id: Option<Uuid>,
+    pub roles: Vec<AssignmentRole>,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// `targets(filter:)`, in document order.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &TargetFilter,
+    args: &PageArgs,
+    want_total: bool,
+) -> DomainResult<Page<target::Model>> {
+    let mut by_assignment = None;
+    if filter.unit_id.is_some() || !filter.roles.is_empty() {
+        let mut on = Condition::all().add(assignment::Column::TargetId.is_not_null());
+        if !filter.roles.is_empty() {
+            on = on.add(assignment::Column::Role.is_in(filter.roles.iter().copied()));
+        }
+        if let Some(unit_id) = filter.unit_id {
+            let unit = unit::by_ids(db, &[unit_id])
+                .await?
+                .remove(&unit_id)
+                .ok_or(DomainError::NotFound { entity: "unit" })?;
+            let groups =
+                unit_group::containing(db, &unit, filter.as_of.unwrap_or_else(time::today)).await?;
+            on = on.add(
+                Condition::any()
+                    .add(assignment::Column::UnitId.eq(unit_id))
+                    .add(assignment::Column::GroupId.is_in(groups)),
+            );
+        }
+        let assigned = Query::select()
+            .column(assignment::Column::TargetId)
+            .from(assignment::Entity)
+            .cond_where(on)
+            .to_owned();
+        by_assignment = Some(Condition::all().add(target::Column::Id.in_subquery(assigned)));
+    }
+    let select = target::Entity::find()
+        .filter_if(filter.search.as_deref(), |q| {
+            search_condition(target::Column::SearchText, q)
+        })
+        .filter_if(filter.plan_id, |p| {
+            Condition::all().add(target::Column::PlanId.eq(p))
+        })
+        .filter_if(by_assignment, |c| c)
+        .order_by_asc(target::Column::PlanId)
+        .order_by_asc(target::Column::Position)
+        .order_by_asc(target::Column::Id);
+    fetch_page(db, select, args, "targets", want_total).await
+}
+
+/// Ordering name of `Plan.targets` pages.
+pub const PLAN_TARGETS_ORDERING: &str = "plan.targets";
+
+/// For each plan, one page of its targets in document order.
+pub async fn plan_pages(
+    db: &impl ConnectionTrait,
+    plan_ids: &[Uuid],
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
+    let select =
+        target::Entity::find().filter(target::Column::PlanId.is_in(plan_ids.iter().copied()));
+    fetch_pages_per_parent(
+        db,
+        select,
+        (target::Entity, target::Column::PlanId),
+        &[
+            (
+                Expr::col((target::Entity, target::Column::Position)).into(),
+                Order::Asc,
+            ),
+            (
+                Expr::col((target::Entity, target::Column::Id)).into(),
+                Order::Asc,
+            ),
+        ],
+        window,
+    )
+    .await
+}
+
+/// Targets by id.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, target::Model>> {
+    let rows = target::Entity::find()
+        .filter(target::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+}
+
+/// The assignments of each target, lead first.
+pub async fn assignments(
+    db: &impl ConnectionTrait,
+    target_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
+    let rows = assignment::Entity::find()
+        .filter(assignment::Column::TargetId.is_in(target_ids.iter().copied()))
+        .order_by_asc(assignment::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        if let Some(target_id) = row.target_id {
+            map.entry(target_id).or_default().push(row);
+        }
+    }
+    for list in map.values_mut() {
+        list.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+    }
+    Ok(map)
+}
+
+/// Stored breakdown rows of a target, grouped (STT "I", "II"…).
+#[derive(Debug, Clone, Default)]
+pub struct StoredBreakdown {
+    pub groups: Vec<(
+        target_breakdown_group::Model,
+        Vec<target_breakdown_row::Model>,
+    )>,
+}
+
+/// Stored breakdowns of many targets (two statements).
+pub async fn stored_breakdowns(
+    db: &impl ConnectionTrait,
+    target_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, StoredBreakdown>> {
+    let groups = target_breakdown_group::Entity::find()
+        .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
+        .order_by_asc(target_breakdown_group::Column::Position)
+        .all(db)
+        .await?;
+    if groups.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = target_breakdown_row::Entity::find()
+        .filter(target_breakdown_row::Column::TargetId.is_in(target_ids.iter().copied()))
+        .order_by_asc(target_breakdown_row::Column::Position)
+        .all(db)
+        .await?;
+    let mut rows_by_group: HashMap<Uuid, Vec<target_breakdown_row::Model>> = HashMap::new();
+    for row in rows {
+        rows_by_group.entry(row.group_id).or_default().push(row);
+    }
+    let mut map: HashMap<Uuid, StoredBreakdown> = HashMap::new();
+    for group in groups {
+        let rows = rows_by_group.remove(&group.id).unwrap_or_default();
+        map.entry(group.target_id)
+            .or_default()
+            .groups
+            .push((group, rows));
+    }
+    Ok(map)
+}
+
+/// A baseline → target pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Values {
+    pub baseline: f64,
+    pub target: f64,
+}
+
+/// A computed breakdown group: its rows and their subtotal.
+#[derive(Debug, Clone)]
+pub struct BreakdownGroup {
+    pub group: target_breakdown_group::Model,
+    pub rows: Vec<target_breakdown_row::Model>,
+    pub subtotal: Values,
+}
+
+/// A breakdown with every derived number computed.
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    pub groups: Vec<BreakdownGroup>,
+    pub total_label: Option<String>,
+    pub total: Values,
+    pub ratio: Option<Ratio>,
+}
+
+/// A per-population ratio row ("giường bệnh/10.000 dân").
+#[derive(Debug, Clone)]
+pub struct Ratio {
+    pub label: Option<String>,
+    pub per: f64,
+    pub values: Values,
+}
+
+/// Computes subtotals, the total and the per-population ratio of a stored breakdown.
+pub fn compute(target: &target::Model, stored: StoredBreakdown) -> Breakdown {
+    let groups: Vec<BreakdownGroup> = stored
+        .groups
+        .into_iter()
+        .map(|(group, rows)| {
+            let subtotal = Values {
+                baseline: rows.iter().map(|r| r.baseline_value).sum(),
+                target: rows.iter().map(|r| r.target_value).sum(),
+            };
+            BreakdownGroup {
+                group,
+                rows,
+                subtotal,
+            }
+        })
+        .collect();
+    let total = Values {
+        baseline: groups.iter().map(|g| g.subtotal.baseline).sum(),
+        target: groups.iter().map(|g| g.subtotal.target).sum(),
+    };
+    let ratio = match (
+        target.ratio_per,
+        target.population_baseline,
+        target.population_target,
+    ) {
+        (Some(per), Some(pop_base), Some(pop_target)) if pop_base > 0.0 && pop_target > 0.0 => {
+            let decimals = target.ratio_decimals.unwrap_or(1).clamp(0, 6);
+            Some(Ratio {
+                label: target.ratio_label.clone(),
+                per,
+                values: Values {
+                    baseline: round(total.baseline / pop_base * per, decimals),
+                    target: round(total.target / pop_target * per, decimals),
+                },
+            })
+        }
+        _ => None,
+    };
+    Breakdown {
+        groups,
+        total_label: target.total_label.clone(),
+        total,
+        ratio,
+    }
+}
+
+/// Rounds half away from zero to `decimals` places, as printed tables do.
+pub fn round(value: f64, decimals: i32) -> f64 {
+    let factor = 10f64.powi(decimals);
+    (value * factor).round() / factor
+}

@@ -1,0 +1,423 @@
+//! Tasks (nhiệm vụ, giải pháp): lists, assignments, progress and derived timeliness.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::enums::{AssignmentRole, TaskStatus};
+use entity::{assignment, progress_update, task};
+use sea_orm::sea_query::{Expr, NullOrdering, Order, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::error::{DomainError, DomainResult};
+use super::page::{Page, PageArgs, Window};
+use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use super::{time, unit, unit_group};
+
+/// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct TaskFilter {
+    pub search: Option<String>,
+    pub plan_id: Option<Uuid>,
+    /// Tasks assigned to this unit, directly or through a group it belongs to on `as_of`.
+    pub unit_id: Option<Uuid>,
+    /// Only assignments in these roles (with `unit_id`: the unit's role).
+    pub roles: Vec<AssignmentRole>,
+    pub statuses: Vec<TaskStatus>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    /// Date at which group membership is resolved (default: today in Việt Nam).
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Orderings of task lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskOrderField {
+    /// Plan, then the task's place in the document.
+    Document,
+    DueOn,
+    Title,
+}
+
+/// Ordering of `tasks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TaskOrder {
+    pub field: TaskOrderField,
+    pub descending: bool,
+}
+
+impl Default for TaskOrderField {
+    fn default() -> Self {
+        Self::Document
+    }
+}
+
+impl TaskOrder {
+    fn name(self) -> String {
+        format!(
+            "tasks:{:?}:{}",
+            self.field,
+            if self.descending { "desc" } else { "asc" }
+        )
+    }
+}
+
+/// Timeliness of a task as of a date: derived from status, deadline and completion date,
+/// never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeliness {
+    CompletedOnTime,
+    CompletedLate,
+    OpenWithinDeadline,
+    OpenOverdue,
+    NoDeadline,
+    /// A conditional task whose trigger has not come: it cannot be overdue.
+    AwaitingTrigger,
+    Cancelled,
+}
+
+/// Classifies a task as of `as_of` (hoàn thành đúng hạn / quá hạn, chưa hoàn thành trong hạn /
+/// quá hạn). A task completed after `as_of` was still open on that date.
+pub fn timeliness(task: &task::Model, as_of: NaiveDate) -> Timeliness {
+    match task.status {
+        TaskStatus::Cancelled => return Timeliness::Cancelled,
+        TaskStatus::WaitingTrigger => return Timeliness::AwaitingTrigger,
+        TaskStatus::Completed => {
+            if let Some(done) = task.completed_on.filter(|d| *d <= as_of) {
+                return match task.due_on {
+                    Some(due) if done > due => Timeliness::CompletedLate,
+                    _ => Timeliness::CompletedOnTime,
+                };
+            }
+            // Completed without a recorded date: trust the status.
+            if task.completed_on.is_none() {
+                return Timeliness::CompletedOnTime;
+            }
+        }
+        _ => {}
+    }
+    match task.due_on {
+        None => Timeliness::NoDeadline,
+        Some(due) if as_of <= due => Timeliness::OpenWithinDeadline,
+        Some(_) => Timeliness::OpenOverdue,
+    }
+}
+
+async fn assignment_condition(
+    db: &impl ConnectionTrait,
+    filter: &TaskFilter,
+) -> DomainResult<Option<Condition>> {
+    if filter.unit_id.is_none() && filter.roles.is_empty() {
+        return Ok(None);
+    }
+    let mut on = Condition::all().add(assignment::Column::TaskId.is_not_null());
+    if !filter.roles.is_empty() {
+        on = on.add(assignment::Column::Role.is_in(filter.roles.iter().copied()));
+    }
+    if let Some(unit_id) = filter.unit_id {
+        let unit = unit::by_ids(db, &[unit_id])
+            .await?
+            .remove(&unit_id)
+            .ok_or(DomainError::NotFound { entity: "unit" })?;
+        let date = filter.as_of.unwrap_or_else(time::today);
+        let groups = unit_group::containing(db, &unit, date).await?;
+        on = on.add(
+            Condition::any()
+                .add(assignment::Column::UnitId.eq(unit_id))
+                .add(assignment::Column::GroupId.is_in(groups)),
+        );
+    }
+    let assigned = Query::select()
+        .column(assignment::Column::TaskId)
+        .from(assignment::Entity)
+        .cond_where(on)
+        .to_owned();
+    Ok(Some(
+        Condition::all().add(task::Column::Id.in_subquery(assigned)),
+    ))
+}
+
+async fn filtered(
+    db: &impl ConnectionTrait,
+    filter: &TaskFilter,
+) -> DomainResult<sea_orm::Select<task::Entity>> {
+    if let (Some(from), Some(to)) = (filter.due_from, filter.due_to) {
+        if from > to {
+            return Err(DomainError::invalid(format!(
+                "`dueFrom` ({from}) is after `dueTo` ({to})"
+            )));
+        }
+    }
+    let by_assignment = assignment_condition(db, filter).await?;
+    Ok(task::Entity::find()
+        .filter_if(filter.search.as_deref(), |q| {
+            search_condition(task::Column::SearchText, q)
+        })
+        .filter_if(filter.plan_id, |p| {
+            Condition::all().add(task::Column::PlanId.eq(p))
+        })
+        .filter_if(by_assignment, |c| c)
+        .filter_if(
+            (!filter.statuses.is_empty()).then_some(&filter.statuses),
+            |s| Condition::all().add(task::Column::Status.is_in(s.iter().copied())),
+        )
+        .filter_if(filter.due_from, |d| {
+            Condition::all().add(task::Column::DueOn.gte(d))
+        })
+        .filter_if(filter.due_to, |d| {
+            Condition::all().add(task::Column::DueOn.lte(d))
+        }))
+}
+
+/// `tasks(filter:, orderBy:)`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &TaskFilter,
+    order: TaskOrder,
+    args: &PageArgs,
+    want_total: bool,
+) -> DomainResult<Page<task::Model>> {
+    let direction = if order.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let select = filtered(db, filter).await?;
+    let select = match order.field {
+        TaskOrderField::Document => select
+            .order_by(task::Column::PlanId, direction.clone())
+            .order_by(task::Column::Position, direction.clone()),
+        TaskOrderField::DueOn => {
+            select.order_by_with_nulls(task::Column::DueOn, direction.clone(), NullOrdering::Last)
+        }
+        TaskOrderField::Title => select.order_by(task::Column::Title, direction.clone()),
+    };
+    let select = select.order_by(task::Column::Id, direction);
+    fetch_page(db, select, args, &order.name(), want_total).await
+}
+
+/// Ordering name of `Plan.tasks` pages.
+pub const PLAN_TASKS_ORDERING: &str = "plan.tasks";
+
+/// For each plan, one page of its tasks (in document order) matching `filter`, in one statement.
+pub async fn plan_pages(
+    db: &impl ConnectionTrait,
+    plan_ids: &[Uuid],
+    filter: &TaskFilter,
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<task::Model>>> {
+    let select = filtered(db, filter)
+        .await?
+        .filter(task::Column::PlanId.is_in(plan_ids.iter().copied()));
+    fetch_pages_per_parent(
+        db,
+        select,
+        (task::Entity, task::Column::PlanId),
+        &[
+            (
+                Expr::col((task::Entity, task::Column::Position)).into(),
+                Order::Asc,
+            ),
+            (
+                Expr::col((task::Entity, task::Column::Id)).into(),
+                Order::Asc,
+            ),
+        ],
+        window,
+    )
+    .await
+}
+
+/// Tasks by id.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, task::Model>> {
+    let rows = task::Entity::find()
+        .filter(task::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+}
+
+/// The assignments of each task, lead first.
+pub async fn assignments(
+    db: &impl ConnectionTrait,
+    task_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
+    let rows = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
+        .order_by_asc(assignment::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        if let Some(task_id) = row.task_id {
+            map.entry(task_id).or_default().push(row);
+        }
+    }
+    for list in map.values_mut() {
+        list.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+    }
+    Ok(map)
+}
+
+/// Progress updates by id.
+pub async fn progress_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, progress_update::Model>> {
+    let rows = progress_update::Entity::find()
+        .filter(progress_update::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+}
+
+fn progress_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {
+    vec![
+        (
+            Expr::col((progress_update::Entity, progress_update::Column::ReportedAt)).into(),
+            Order::Desc,
+        ),
+        (
+            Expr::col((progress_update::Entity, progress_update::Column::Id)).into(),
+            Order::Desc,
+        ),
+    ]
+}
+
+/// The newest progress update of each task (one statement for all tasks).
+pub async fn latest_progress(
+    db: &impl ConnectionTrait,
+    task_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, progress_update::Model>> {
+    let select = progress_update::Entity::find()
+        .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));
+    let pages = fetch_pages_per_parent(
+        db,
+        select,
+        (progress_update::Entity, progress_update::Column::TaskId),
+        &progress_order(),
+        Window {
+            offset: 0,
+            limit: 0,
+            from_end: false,
+        },
+    )
+    .await?;
+    Ok(pages
+        .into_iter()
+        .filter_map(|(task, page)| page.rows.into_iter().next().map(|row| (task, row)))
+        .collect())
+}
+
+/// Ordering name of `Task.progressUpdates` pages.
+pub const PROGRESS_ORDERING: &str = "task.progressUpdates";
+
+/// For each task, one page of its progress updates, newest first.
+pub async fn progress_pages(
+    db: &impl ConnectionTrait,
+    task_ids: &[Uuid],
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<progress_update::Model>>> {
+    let select = progress_update::Entity::find()
+        .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));
+    fetch_pages_per_parent(
+        db,
+        select,
+        (progress_update::Entity, progress_update::Column::TaskId),
+        &progress_order(),
+        window,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::enums::TaskKind;
+
+    fn task(status: TaskStatus, due: Option<&str>, done: Option<&str>) -> task::Model {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        task::Model {
+            id: Uuid::nil(),
+            plan_id: Uuid::nil(),
+            area_id: None,
+            code: None,
+            title: String::new(),
+            description: None,
+            kind: TaskKind::OneOff,
+            condition_text: None,
+            due_on: due.map(date),
+            due_within_days: None,
+            due_text: None,
+            status,
+            completed_on: done.map(date),
+            position: 0,
+            search_text: String::new(),
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    fn on(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn timeliness_covers_the_four_national_classes() {
+        let done_on_time = task(
+            TaskStatus::Completed,
+            Some("2022-06-30"),
+            Some("2022-06-30"),
+        );
+        let done_late = task(
+            TaskStatus::Completed,
+            Some("2022-06-30"),
+            Some("2022-07-01"),
+        );
+        let open = task(TaskStatus::InProgress, Some("2022-06-30"), None);
+        assert_eq!(
+            timeliness(&done_on_time, on("2023-01-01")),
+            Timeliness::CompletedOnTime
+        );
+        assert_eq!(
+            timeliness(&done_late, on("2023-01-01")),
+            Timeliness::CompletedLate
+        );
+        assert_eq!(
+            timeliness(&open, on("2022-06-30")),
+            Timeliness::OpenWithinDeadline
+        );
+        assert_eq!(timeliness(&open, on("2022-07-01")), Timeliness::OpenOverdue);
+    }
+
+    #[test]
+    fn a_task_completed_later_was_open_on_an_earlier_date() {
+        let done_late = task(
+            TaskStatus::Completed,
+            Some("2022-06-30"),
+            Some("2022-07-10"),
+        );
+        assert_eq!(
+            timeliness(&done_late, on("2022-07-05")),
+            Timeliness::OpenOverdue
+        );
+    }
+
+    #[test]
+    fn waiting_and_recurring_tasks_are_never_overdue() {
+        let waiting = task(TaskStatus::WaitingTrigger, Some("2022-06-30"), None);
+        assert_eq!(
+            timeliness(&waiting, on("2030-01-01")),
+            Timeliness::AwaitingTrigger
+        );
+        let recurring = task(TaskStatus::InProgress, None, None);
+        assert_eq!(
+            timeliness(&recurring, on("2030-01-01")),
+            Timeliness::NoDeadline
+        );
+    }
+}

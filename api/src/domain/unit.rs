@@ -1,0 +1,260 @@
+//! Units (đơn vị): the organisation tree, its history (succession events) and lookups.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::enums::UnitKind;
+use entity::{unit, unit_succession};
+use sea_orm::sea_query::{Expr, Order};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement,
+};
+use uuid::Uuid;
+
+use super::error::DomainResult;
+use super::page::{Page, PageArgs, Window};
+use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+
+/// Filters of `units(filter:)`.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    pub search: Option<String>,
+    pub parent_id: Option<Uuid>,
+    pub kinds: Vec<UnitKind>,
+    /// Only units that existed on this date.
+    pub active_at: Option<NaiveDate>,
+}
+
+/// Orderings of unit lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnitOrderField {
+    Name,
+    Code,
+}
+
+/// Ordering of `units`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitOrder {
+    pub field: UnitOrderField,
+    pub descending: bool,
+}
+
+impl Default for UnitOrder {
+    fn default() -> Self {
+        Self {
+            field: UnitOrderField::Name,
+            descending: false,
+        }
+    }
+}
+
+impl UnitOrder {
+    fn name(self) -> String {
+        format!(
+            "units:{:?}:{}",
+            self.field,
+            if self.descending { "desc" } else { "asc" }
+        )
+    }
+}
+
+/// Condition "the unit existed on `date`" (active_from ≤ date ≤ active_to, open ends allowed).
+pub fn active_at_condition(date: NaiveDate) -> Condition {
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(unit::Column::ActiveFrom.is_null())
+                .add(unit::Column::ActiveFrom.lte(date)),
+        )
+        .add(
+            Condition::any()
+                .add(unit::Column::ActiveTo.is_null())
+                .add(unit::Column::ActiveTo.gte(date)),
+        )
+}
+
+/// Whether `unit` existed on `date`.
+pub fn is_active_at(unit: &unit::Model, date: NaiveDate) -> bool {
+    unit.active_from.is_none_or(|from| from <= date) && unit.active_to.is_none_or(|to| to >= date)
+}
+
+/// `units(filter:, orderBy:)`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &UnitFilter,
+    order: UnitOrder,
+    args: &PageArgs,
+    want_total: bool,
+) -> DomainResult<Page<unit::Model>> {
+    let direction = if order.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let column = match order.field {
+        UnitOrderField::Name => unit::Column::Name,
+        UnitOrderField::Code => unit::Column::Code,
+    };
+    let select = unit::Entity::find()
+        .filter_if(filter.search.as_deref(), |q| {
+            search_condition(unit::Column::SearchText, q)
+        })
+        .filter_if(filter.parent_id, |p| {
+            Condition::all().add(unit::Column::ParentId.eq(p))
+        })
+        .filter_if(
+            (!filter.kinds.is_empty()).then_some(&filter.kinds),
+            |kinds| Condition::all().add(unit::Column::Kind.is_in(kinds.iter().copied())),
+        )
+        .filter_if(filter.active_at, active_at_condition)
+        .order_by(column, direction.clone())
+        .order_by(unit::Column::Id, direction);
+    fetch_page(db, select, args, &order.name(), want_total).await
+}
+
+/// Units by id (missing ids are absent).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, unit::Model>> {
+    let rows = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+}
+
+/// A unit by its electronic agency code (also closed units: history stays resolvable).
+pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> DomainResult<Option<unit::Model>> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?)
+}
+
+/// The ordering name of `Unit.children` pages.
+pub const CHILDREN_ORDERING: &str = "unit.children";
+
+/// One page of children for each parent, in one statement.
+pub async fn children_pages(
+    db: &impl ConnectionTrait,
+    parents: &[Uuid],
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<unit::Model>>> {
+    let select = unit::Entity::find().filter(unit::Column::ParentId.is_in(parents.iter().copied()));
+    fetch_pages_per_parent(
+        db,
+        select,
+        (unit::Entity, unit::Column::ParentId),
+        &[
+            (
+                Expr::col((unit::Entity, unit::Column::Name)).into(),
+                Order::Asc,
+            ),
+            (
+                Expr::col((unit::Entity, unit::Column::Id)).into(),
+                Order::Asc,
+            ),
+        ],
+        window,
+    )
+    .await
+}
+
+/// The ancestors of each unit, nearest first. One statement per tree level, whatever the
+/// number of units asked for.
+pub async fn ancestors(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
+    let mut known = by_ids(db, ids).await?;
+    let mut chains: HashMap<Uuid, Vec<unit::Model>> =
+        ids.iter().map(|&id| (id, Vec::new())).collect();
+    // The unit whose parent each chain is waiting for.
+    let mut tips: HashMap<Uuid, Uuid> = ids.iter().map(|&id| (id, id)).collect();
+    for _ in 0..64 {
+        let wanted: Vec<Uuid> = tips
+            .values()
+            .filter_map(|tip| known.get(tip).and_then(|u| u.parent_id))
+            .filter(|parent| !known.contains_key(parent))
+            .collect();
+        if !wanted.is_empty() {
+            known.extend(by_ids(db, &wanted).await?);
+        }
+        let mut next = HashMap::new();
+        for (&start, &tip) in &tips {
+            let Some(parent) = known
+                .get(&tip)
+                .and_then(|u| u.parent_id)
+                .and_then(|p| known.get(&p))
+            else {
+                continue;
+            };
+            let chain = chains.entry(start).or_default();
+            // A cycle in stored data must not loop forever.
+            if parent.id == start || chain.iter().any(|u| u.id == parent.id) {
+                continue;
+            }
+            chain.push(parent.clone());
+            next.insert(start, parent.id);
+        }
+        if next.is_empty() {
+            break;
+        }
+        tips = next;
+    }
+    Ok(chains)
+}
+
+/// Ids of `root` and every unit below it (recursive CTE, same SQL on both databases).
+pub async fn subtree_ids(db: &impl ConnectionTrait, root: Uuid) -> DomainResult<Vec<Uuid>> {
+    let backend = db.get_database_backend();
+    let placeholder = match backend {
+        sea_orm::DatabaseBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = format!(
+        "WITH RECURSIVE subtree(id) AS (SELECT id FROM unit WHERE id = {placeholder} \
+         UNION SELECT u.id FROM unit u JOIN subtree s ON u.parent_id = s.id) SELECT id FROM subtree"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<Uuid>("", "id").map_err(Into::into))
+        .collect()
+}
+
+/// Succession events in which the units are the predecessor (what became of them).
+pub async fn successions_from(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<unit_succession::Model>>> {
+    let rows = unit_succession::Entity::find()
+        .filter(unit_succession::Column::PredecessorId.is_in(ids.iter().copied()))
+        .order_by_asc(unit_succession::Column::EffectiveOn)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        map.entry(row.predecessor_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// Succession events in which the units are the successor (what they came from).
+pub async fn successions_into(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<unit_succession::Model>>> {
+    let rows = unit_succession::Entity::find()
+        .filter(unit_succession::Column::SuccessorId.is_in(ids.iter().copied()))
+        .order_by_asc(unit_succession::Column::EffectiveOn)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in rows {
+        map.entry(row.successor_id).or_default().push(row);
+    }
+    Ok(map)
+}

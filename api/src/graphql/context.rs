@@ -1,0 +1,61 @@
+//! Typed access to what every request carries: the database and the request's loader.
+
+use async_graphql::dataloader::Loader;
+use async_graphql::{Context, ErrorExtensions};
+use sea_orm::DatabaseConnection;
+
+use super::error::IntoGql;
+use super::loaders::{DbLoader, Loaders};
+use crate::domain::error::DomainError;
+use crate::domain::page::{PageArgs, Window};
+
+fn missing(what: &str) -> async_graphql::Error {
+    DomainError::Unexpected(anyhow::anyhow!("{what} missing from the request context")).extend()
+}
+
+/// The database connection.
+pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| missing("database"))
+}
+
+/// The request's loader.
+pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    ctx.data::<Loaders>().map_err(|_| missing("loader"))
+}
+
+/// Loads one value through the request's loader.
+pub async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> async_graphql::Result<Option<<DbLoader as Loader<K>>::Value>>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
+{
+    loaders(ctx)?.load_one(key).await.into_gql()
+}
+
+/// Loads one value that must exist (a foreign key the database guarantees).
+pub async fn load_required<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> async_graphql::Result<<DbLoader as Loader<K>>::Value>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + std::fmt::Debug + 'static,
+    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
+{
+    let debug = format!("{key:?}");
+    load(ctx, key).await?.ok_or_else(|| {
+        DomainError::Unexpected(anyhow::anyhow!("dangling reference {debug}")).extend()
+    })
+}
+
+/// The window of a nested (forward-only) connection.
+pub fn nested_window(
+    first: Option<i32>,
+    after: Option<String>,
+    ordering: &str,
+) -> async_graphql::Result<Window> {
+    PageArgs::forward(first, after).window(ordering).into_gql()
+}

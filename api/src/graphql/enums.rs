@@ -1,0 +1,36 @@
+//! GraphQL enumerations. The stored vocabularies (unit kinds, roles, statuses…) are defined once
+//! in `entity::enums` and derive `async_graphql::Enum` there (feature `graphql`), so storage and
+//! schema cannot drift apart; the enums below exist only in the API.
+
+use async_graphql::Enum;
+
+pub use entity::enums::*;
+
+/// Timeliness of a task as of a date (derived, never stored): the four national classes
+/// (hoàn thành đúng hạn / quá hạn; chưa hoàn thành trong hạn / quá hạn) plus the cases without
+/// a running deadline.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::task::Timeliness")]
+pub enum Timeliness {
+    /// Hoàn thành đúng hạn.
+    CompletedOnTime,
+    /// Hoàn thành quá hạn.
+    CompletedLate,
+    /// Chưa hoàn thành, trong hạn.
+    OpenWithinDeadline,
+    /// Chưa hoàn thành, quá hạn.
+    OpenOverdue,
+    /// Open work without a deadline (thường xuyên).
+    NoDeadline,
+    /// A conditional task whose trigger has not come; it cannot be overdue.
+    AwaitingTrigger,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// Sort direction.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}

@@ -1,0 +1,90 @@
+//! Opaque global ids (`Node.id`): base64 of `Type:uuid`. Clients must not decode them.
+
+use async_graphql::ID;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
+
+use crate::domain::error::{DomainError, DomainResult};
+
+/// The object types that have global ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeType {
+    Unit,
+    UnitGroup,
+    Plan,
+    Task,
+    Target,
+    ProgressUpdate,
+}
+
+impl NodeType {
+    fn name(self) -> &'static str {
+        match self {
+            NodeType::Unit => "Unit",
+            NodeType::UnitGroup => "UnitGroup",
+            NodeType::Plan => "Plan",
+            NodeType::Task => "Task",
+            NodeType::Target => "Target",
+            NodeType::ProgressUpdate => "ProgressUpdate",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Unit,
+            Self::UnitGroup,
+            Self::Plan,
+            Self::Task,
+            Self::Target,
+            Self::ProgressUpdate,
+        ]
+        .into_iter()
+        .find(|t| t.name() == name)
+    }
+}
+
+/// The global id of an object.
+pub fn global_id(kind: NodeType, id: Uuid) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", kind.name(), id)))
+}
+
+/// Decodes any global id.
+pub fn decode(id: &str) -> DomainResult<(NodeType, Uuid)> {
+    let malformed = || DomainError::invalid(format!("{id:?} is not a valid id"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(id.trim_end_matches('='))
+        .map_err(|_| malformed())?;
+    let text = String::from_utf8(bytes).map_err(|_| malformed())?;
+    let (name, uuid) = text.split_once(':').ok_or_else(malformed)?;
+    let kind = NodeType::from_name(name).ok_or_else(malformed)?;
+    let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
+    Ok((kind, uuid))
+}
+
+/// Decodes a global id that must be of type `kind`.
+pub fn expect(id: &str, kind: NodeType) -> DomainResult<Uuid> {
+    let (actual, uuid) = decode(id)?;
+    if actual != kind {
+        return Err(DomainError::invalid(format!(
+            "{id:?} is the id of a {}, expected a {}",
+            actual.name(),
+            kind.name()
+        )));
+    }
+    Ok(uuid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_typed() {
+        let uuid = Uuid::new_v4();
+        let id = global_id(NodeType::Plan, uuid);
+        assert_eq!(expect(&id, NodeType::Plan).ok(), Some(uuid));
+        assert!(expect(&id, NodeType::Unit).is_err());
+        assert!(decode("not-an-id").is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! DataLoaders: every relation a resolver follows is fetched for the whole page at once, so a
+//! nested query costs a fixed number of statements whatever the page size. One loader per
+//! request (results are cached for that request only).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::{
+    assignment, plan, plan_area, plan_reference, progress_update, reporting_deadline, target, task,
+    unit, unit_group, unit_succession,
+};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::domain::error::{DomainError, DomainResult};
+use crate::domain::page::{Page, Window};
+use crate::domain::query::{ParentPage, parent_page};
+use crate::domain::target::StoredBreakdown;
+use crate::domain::task::TaskFilter;
+use crate::domain::{
+    plan as plans, target as targets, task as tasks, unit as units, unit_group as groups,
+};
+
+/// The request's loader.
+pub type Loaders = DataLoader<DbLoader, HashMapCache>;
+
+/// Builds the loader for one request.
+pub fn for_request(db: DatabaseConnection) -> Loaders {
+    DataLoader::with_cache(DbLoader { db }, tokio::spawn, HashMapCache::default())
+}
+
+/// Loads rows in batches; one `Loader` impl per relation (key type).
+pub struct DbLoader {
+    db: DatabaseConnection,
+}
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
+
+macro_rules! batch_by_id {
+    ($(#[$meta:meta])* $key:ident => $value:ty, $fetch:path) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub Uuid);
+
+        impl Loader<$key> for DbLoader {
+            type Value = $value;
+            type Error = Arc<DomainError>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let found = $fetch(&self.db, &ids).await.map_err(Arc::new)?;
+                Ok(found.into_iter().map(|(id, value)| ($key(id), value)).collect())
+            }
+        }
+    };
+}
+
+batch_by_id!(/// A unit by id.
+    UnitById => unit::Model, units::by_ids);
+batch_by_id!(/// A unit group by id.
+    GroupById => unit_group::Model, groups::by_ids);
+batch_by_id!(/// A plan by id.
+    PlanById => plan::Model, plans::by_ids);
+batch_by_id!(/// A plan area by id.
+    AreaById => plan_area::Model, plans::areas_by_ids);
+batch_by_id!(/// A task by id.
+    TaskById => task::Model, tasks::by_ids);
+batch_by_id!(/// A target by id.
+    TargetById => target::Model, targets::by_ids);
+batch_by_id!(/// A unit's ancestors, nearest first.
+    AncestorsOf => Vec<unit::Model>, units::ancestors);
+batch_by_id!(/// Succession events with the unit as predecessor.
+    SuccessionsFrom => Vec<unit_succession::Model>, units::successions_from);
+batch_by_id!(/// Succession events with the unit as successor.
+    SuccessionsInto => Vec<unit_succession::Model>, units::successions_into);
+batch_by_id!(/// The documents a plan implements.
+    ReferencesOf => Vec<plan_reference::Model>, plans::references);
+batch_by_id!(/// A plan's areas.
+    AreasOf => Vec<plan_area::Model>, plans::areas);
+batch_by_id!(/// A plan's reporting deadlines.
+    DeadlinesOf => Vec<reporting_deadline::Model>, plans::reporting_deadlines);
+batch_by_id!(/// A task's assignments.
+    TaskAssignments => Vec<assignment::Model>, tasks::assignments);
+batch_by_id!(/// A target's assignments.
+    TargetAssignments => Vec<assignment::Model>, targets::assignments);
+batch_by_id!(/// A task's newest progress update.
+    LatestProgress => progress_update::Model, tasks::latest_progress);
+batch_by_id!(/// A target's stored breakdown rows.
+    BreakdownOf => StoredBreakdown, targets::stored_breakdowns);
+
+/// Loads one page per parent for keys that share a window (and filter): one statement per
+/// distinct window, whatever the number of parents.
+async fn pages_by_parent<K, G, M, Fut>(
+    keys: &[K],
+    split: impl Fn(&K) -> (Uuid, G),
+    window_of: impl Fn(&G) -> Window,
+    ordering: &str,
+    fetch: impl Fn(Vec<Uuid>, G) -> Fut,
+) -> LoadResult<K, Page<M>>
+where
+    K: Clone + Eq + Hash,
+    G: Clone + Eq + Hash,
+    M: Clone,
+    Fut: Future<Output = DomainResult<HashMap<Uuid, ParentPage<M>>>>,
+{
+    let mut groups: HashMap<G, Vec<(Uuid, K)>> = HashMap::new();
+    for key in keys {
+        let (parent, group) = split(key);
+        groups.entry(group).or_default().push((parent, key.clone()));
+    }
+    let mut result = HashMap::new();
+    for (group, members) in groups {
+        let parents: Vec<Uuid> = members.iter().map(|(p, _)| *p).collect();
+        let window = window_of(&group);
+        let pages = fetch(parents, group).await.map_err(Arc::new)?;
+        for (parent, key) in members {
+            result.insert(key, parent_page(&pages, parent, window, ordering));
+        }
+    }
+    Ok(result)
+}
+
+/// One page of a plan's tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PlanTasks {
+    pub plan: Uuid,
+    pub window: Window,
+    pub filter: TaskFilter,
+}
+
+impl Loader<PlanTasks> for DbLoader {
+    type Value = Page<task::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[PlanTasks]) -> LoadResult<PlanTasks, Self::Value> {
+        pages_by_parent(
+            keys,
+            |k| (k.plan, (k.window, k.filter.clone())),
+            |(window, _)| *window,
+            tasks::PLAN_TASKS_ORDERING,
+            |parents, (window, filter)| async move {
+                tasks::plan_pages(&self.db, &parents, &filter, window).await
+            },
+        )
+        .await
+    }
+}
+
+macro_rules! pages_loader {
+    ($(#[$meta:meta])* $key:ident => $model:ty, $ordering:path, $fetch:path) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key {
+            pub parent: Uuid,
+            pub window: Window,
+        }
+
+        impl Loader<$key> for DbLoader {
+            type Value = Page<$model>;
+            type Error = Arc<DomainError>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
+                pages_by_parent(
+                    keys,
+                    |k| (k.parent, k.window),
+                    |window| *window,
+                    $ordering,
+                    |parents, window| async move { $fetch(&self.db, &parents, window).await },
+                )
+                .await
+            }
+        }
+    };
+}
+
+pages_loader!(/// One page of a plan's targets.
+    PlanTargets => target::Model, targets::PLAN_TARGETS_ORDERING, targets::plan_pages);
+pages_loader!(/// One page of the plans implementing a plan.
+    ImplementedBy => plan::Model, plans::IMPLEMENTED_BY_ORDERING, plans::implemented_by_pages);
+pages_loader!(/// One page of the plans a unit issued.
+    IssuedBy => plan::Model, plans::ISSUED_BY_ORDERING, plans::issued_by_pages);
+pages_loader!(/// One page of a unit's children.
+    ChildrenOf => unit::Model, units::CHILDREN_ORDERING, units::children_pages);
+pages_loader!(/// One page of a task's progress updates.
+    ProgressOf => progress_update::Model, tasks::PROGRESS_ORDERING, tasks::progress_pages);

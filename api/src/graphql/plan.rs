@@ -1,0 +1,347 @@
+//! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
+
+use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use entity::{plan, plan_area, plan_reference, reporting_deadline};
+
+use super::connection::*;
+use super::context::{load, load_required, nested_window};
+use super::enums::{OrderDirection, PlanKind, PlanStatus, ReportingPeriodKind};
+use super::error::IntoGql;
+use super::id::{NodeType, expect, global_id};
+use super::loaders::{
+    AreasOf, DeadlinesOf, ImplementedBy, PlanById, PlanTargets, PlanTasks, ReferencesOf, UnitById,
+};
+use super::scalars::Date;
+use super::target::Target;
+use super::task::{Task, TaskFilter};
+use super::unit::{Unit, UnitGroup, group_by_id};
+use crate::domain::{plan as plans, target as targets, task as tasks};
+
+/// A planning document (văn bản kế hoạch): Kế hoạch, Chương trình, Công văn triển khai…, with its
+/// targets (chỉ tiêu) and tasks (nhiệm vụ).
+#[derive(Clone)]
+pub struct Plan(pub plan::Model);
+
+#[Object]
+impl Plan {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Plan, self.0.id)
+    }
+    /// Số ký hiệu, e.g. "5198/KH-SYT" (null while a draft has no number).
+    async fn document_number(&self) -> Option<&str> {
+        self.0.document_number.as_deref()
+    }
+    async fn kind(&self) -> PlanKind {
+        self.0.kind
+    }
+    /// Trích yếu.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// General objective (mục tiêu chung).
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    /// The unit that issued the plan.
+    async fn issuer(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Ok(Unit(load_required(ctx, UnitById(self.0.issuer_id)).await?))
+    }
+    /// Date of issue (null when unknown).
+    async fn issued_on(&self) -> Option<Date> {
+        self.0.issued_on.map(Date)
+    }
+    async fn status(&self) -> PlanStatus {
+        self.0.status
+    }
+    /// First year the plan covers.
+    async fn period_start(&self) -> Option<i32> {
+        self.0.period_start
+    }
+    /// Last year the plan covers.
+    async fn period_end(&self) -> Option<i32> {
+        self.0.period_end
+    }
+    async fn signer_name(&self) -> Option<&str> {
+        self.0.signer_name.as_deref()
+    }
+    /// E.g. "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC".
+    async fn signer_title(&self) -> Option<&str> {
+        self.0.signer_title.as_deref()
+    }
+    /// Optimistic-locking version.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Sections of the plan ("Cải cách thể chế"…), in document order.
+    async fn areas(&self, ctx: &Context<'_>) -> Result<Vec<PlanArea>> {
+        Ok(load(ctx, AreasOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(PlanArea)
+            .collect())
+    }
+    /// The documents this plan implements (căn cứ / thực hiện): its parents in the cascade.
+    async fn implements(&self, ctx: &Context<'_>) -> Result<Vec<PlanReference>> {
+        Ok(load(ctx, ReferencesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(PlanReference)
+            .collect())
+    }
+    /// The plans that implement this one: its children in the cascade, newest first.
+    async fn implemented_by(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PlanConnection> {
+        let window = nested_window(first, after, plans::IMPLEMENTED_BY_ORDERING)?;
+        let page = load_required(
+            ctx,
+            ImplementedBy {
+                parent: self.0.id,
+                window,
+            },
+        )
+        .await?;
+        Ok(PlanConnection::from_page(page, Plan))
+    }
+    /// The plan's targets, in document order.
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<TargetConnection> {
+        let window = nested_window(first, after, targets::PLAN_TARGETS_ORDERING)?;
+        let page = load_required(
+            ctx,
+            PlanTargets {
+                parent: self.0.id,
+                window,
+            },
+        )
+        .await?;
+        Ok(TargetConnection::from_page(page, Target))
+    }
+    /// The plan's tasks, in document order.
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<TaskFilter>,
+    ) -> Result<TaskConnection> {
+        let window = nested_window(first, after, tasks::PLAN_TASKS_ORDERING)?;
+        let mut filter = filter.unwrap_or_default().into_domain().into_gql()?;
+        filter.plan_id = None;
+        let page = load_required(
+            ctx,
+            PlanTasks {
+                plan: self.0.id,
+                window,
+                filter,
+            },
+        )
+        .await?;
+        Ok(TaskConnection::from_page(page, Task))
+    }
+    /// Reporting deadlines the plan states, per period and level.
+    async fn reporting_deadlines(&self, ctx: &Context<'_>) -> Result<Vec<ReportingDeadline>> {
+        Ok(load(ctx, DeadlinesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(ReportingDeadline)
+            .collect())
+    }
+}
+
+/// A section of a plan.
+#[derive(Clone)]
+pub struct PlanArea(pub plan_area::Model);
+
+#[Object]
+impl PlanArea {
+    /// Its place in the document, e.g. "II.1".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+}
+
+/// A document a plan implements: another plan in the system, or an outside document known only
+/// by number, issuer and date.
+#[derive(Clone)]
+pub struct PlanReference(pub plan_reference::Model);
+
+#[Object]
+impl PlanReference {
+    /// The parent plan, when it is in the system.
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        match self.0.parent_plan_id {
+            Some(id) => Ok(load(ctx, PlanById(id)).await?.map(Plan)),
+            None => Ok(None),
+        }
+    }
+    /// Số ký hiệu of the document (the plan's own when it is in the system).
+    async fn document_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if let Some(number) = &self.0.external_number {
+            return Ok(Some(number.clone()));
+        }
+        Ok(self.parent(ctx).await?.and_then(|p| p.document_number))
+    }
+    /// Issuing body of an outside document.
+    async fn issuer_name(&self) -> Option<&str> {
+        self.0.external_issuer.as_deref()
+    }
+    /// Date of the document.
+    async fn issued_on(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        if let Some(date) = self.0.external_issued_on {
+            return Ok(Some(Date(date)));
+        }
+        Ok(self.parent(ctx).await?.and_then(|p| p.issued_on).map(Date))
+    }
+    /// Title of the document.
+    async fn title(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if let Some(title) = &self.0.external_title {
+            return Ok(Some(title.clone()));
+        }
+        Ok(self.parent(ctx).await?.map(|p| p.title))
+    }
+}
+
+impl PlanReference {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<plan::Model>> {
+        match self.0.parent_plan_id {
+            Some(id) => load(ctx, PlanById(id)).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// A reporting deadline a plan states ("trước ngày 02 tháng cuối cùng của quý"), per level.
+#[derive(Clone)]
+pub struct ReportingDeadline(pub reporting_deadline::Model);
+
+#[Object]
+impl ReportingDeadline {
+    async fn period(&self) -> ReportingPeriodKind {
+        self.0.period
+    }
+    /// The deadline as the document writes it.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// The reporting unit, when one unit reports.
+    async fn reporter_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.reporter_unit_id {
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The reporting group ("các đơn vị trực thuộc").
+    async fn reporter_group(&self, ctx: &Context<'_>) -> Result<Option<UnitGroup>> {
+        match self.0.reporter_group_id {
+            Some(id) => Ok(Some(group_by_id(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The receiving unit.
+    async fn recipient(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.recipient_unit_id {
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The receiving desk inside the recipient ("qua Phòng Tổ chức – Hành chính").
+    async fn via(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.via_unit_id {
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The structured rule: `{kind: DAY_OF_LAST_MONTH | FIXED_DAY | PER_PERIOD | BEFORE_DATE |
+    /// WITHIN_DAYS_OF_ISSUE | ON_REQUEST | UNSPECIFIED, …}`.
+    async fn rule(&self) -> Json<serde_json::Value> {
+        Json(self.0.rule.clone())
+    }
+}
+
+/// Filters of `plans`.
+#[derive(Debug, Default, InputObject)]
+pub struct PlanFilter {
+    /// Words to find in the number, title or summary, with or without diacritics.
+    pub search: Option<String>,
+    /// Only plans issued by this unit…
+    pub issuer_id: Option<ID>,
+    /// …or by any unit below it.
+    pub include_subtree: Option<bool>,
+    /// Only plans whose period overlaps this year.
+    pub year: Option<i32>,
+    pub status: Option<Vec<PlanStatus>>,
+    pub kind: Option<Vec<PlanKind>>,
+}
+
+impl PlanFilter {
+    /// The domain filter, with ids decoded.
+    pub fn into_domain(self) -> crate::domain::error::DomainResult<plans::PlanFilter> {
+        Ok(plans::PlanFilter {
+            search: self.search,
+            issuer_id: self
+                .issuer_id
+                .map(|id| expect(&id, NodeType::Unit))
+                .transpose()?,
+            include_subtree: self.include_subtree.unwrap_or(false),
+            year: self.year,
+            statuses: self.status.unwrap_or_default(),
+            kinds: self.kind.unwrap_or_default(),
+        })
+    }
+}
+
+/// Sort fields of `plans`.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanOrderField {
+    /// Date of issue; undated plans last.
+    IssuedOn,
+    DocumentNumber,
+    Title,
+    CreatedAt,
+}
+
+/// Ordering of `plans` (default: newest issued first).
+#[derive(Debug, InputObject)]
+pub struct PlanOrder {
+    pub field: PlanOrderField,
+    /// Default: DESC for ISSUED_ON and CREATED_AT, ASC otherwise.
+    pub direction: Option<OrderDirection>,
+}
+
+impl From<Option<PlanOrder>> for plans::PlanOrder {
+    fn from(order: Option<PlanOrder>) -> Self {
+        let Some(order) = order else {
+            return Self::default();
+        };
+        let field = match order.field {
+            PlanOrderField::IssuedOn => plans::PlanOrderField::IssuedOn,
+            PlanOrderField::DocumentNumber => plans::PlanOrderField::DocumentNumber,
+            PlanOrderField::Title => plans::PlanOrderField::Title,
+            PlanOrderField::CreatedAt => plans::PlanOrderField::CreatedAt,
+        };
+        let newest_first = matches!(
+            order.field,
+            PlanOrderField::IssuedOn | PlanOrderField::CreatedAt
+        );
+        let descending = match order.direction {
+            Some(direction) => direction == OrderDirection::Desc,
+            None => newest_first,
+        };
+        Self { field, descending }
+    }
+}

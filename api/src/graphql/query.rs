@@ -1,0 +1,271 @@
+//! The root `Query`: one object per domain area, merged.
+
+use async_graphql::{Context, ErrorExtensions, ID, Interface, MergedObject, Object, Result};
+use uuid::Uuid;
+
+use super::connection::{wants_total, *};
+use super::context::{db, load};
+use super::error::IntoGql;
+use super::id::{NodeType, decode, expect};
+use super::loaders::{GroupById, PlanById, TargetById, TaskById, UnitById};
+use super::plan::{Plan, PlanFilter, PlanOrder};
+use super::target::{Target, TargetFilter};
+use super::task::{ProgressUpdate, Task, TaskFilter, TaskOrder};
+use super::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
+use crate::domain::error::DomainError;
+use crate::domain::page::{MAX_PAGE_SIZE, PageArgs};
+use crate::domain::{plan as plans, target as targets, task as tasks, unit as units};
+
+/// The root query.
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQuery, UnitQuery, PlanQuery, TaskQuery, TargetQuery);
+
+/// An object with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global id (opaque)."))]
+pub enum Node {
+    Unit(Unit),
+    UnitGroup(UnitGroup),
+    Plan(Plan),
+    Task(Task),
+    Target(Target),
+    ProgressUpdate(ProgressUpdate),
+}
+
+async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
+    Ok(match kind {
+        NodeType::Unit => load(ctx, UnitById(id)).await?.map(|m| Node::Unit(Unit(m))),
+        NodeType::UnitGroup => load(ctx, GroupById(id))
+            .await?
+            .map(|m| Node::UnitGroup(UnitGroup(m))),
+        NodeType::Plan => load(ctx, PlanById(id)).await?.map(|m| Node::Plan(Plan(m))),
+        NodeType::Task => load(ctx, TaskById(id)).await?.map(|m| Node::Task(Task(m))),
+        NodeType::Target => load(ctx, TargetById(id))
+            .await?
+            .map(|m| Node::Target(Target(m))),
+        NodeType::ProgressUpdate => {
+            let rows = tasks::progress_by_ids(db(ctx)?, &[id]).await.into_gql()?;
+            rows.into_values()
+                .next()
+                .map(|m| Node::ProgressUpdate(ProgressUpdate(m)))
+        }
+    })
+}
+
+#[derive(Default)]
+struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id (null when it does not exist).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        let (kind, uuid) = decode(&id).into_gql()?;
+        node_by_id(ctx, kind, uuid).await
+    }
+    /// Objects by global id, in the order asked (null where one does not exist); at most 100.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() as u64 > MAX_PAGE_SIZE {
+            return Err(DomainError::invalid(format!(
+                "`ids` takes at most {MAX_PAGE_SIZE} ids (got {})",
+                ids.len()
+            ))
+            .extend());
+        }
+        let decoded: Vec<_> = ids
+            .iter()
+            .map(|id| decode(id))
+            .collect::<Result<_, _>>()
+            .into_gql()?;
+        let lookups = decoded
+            .into_iter()
+            .map(|(kind, uuid)| node_by_id(ctx, kind, uuid));
+        futures_util::future::try_join_all(lookups).await
+    }
+}
+
+#[derive(Default)]
+struct UnitQuery;
+
+#[Object]
+impl UnitQuery {
+    /// Units, by name unless ordered otherwise.
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<UnitFilter>,
+        order_by: Option<UnitOrder>,
+    ) -> Result<UnitConnection> {
+        let filter = filter.unwrap_or_default();
+        let filter = units::UnitFilter {
+            search: filter.search,
+            parent_id: filter
+                .parent_id
+                .map(|id| expect(&id, NodeType::Unit))
+                .transpose()
+                .into_gql()?,
+            kinds: filter.kind.unwrap_or_default(),
+            active_at: filter.active_at.map(|d| d.0),
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = units::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
+            .await
+            .into_gql()?;
+        Ok(UnitConnection::from_page(page, Unit))
+    }
+    /// A unit by global id or by electronic agency code (give exactly one). Closed units are
+    /// found too.
+    async fn unit(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+    ) -> Result<Option<Unit>> {
+        match (id, code) {
+            (Some(id), None) => {
+                let uuid = expect(&id, NodeType::Unit).into_gql()?;
+                Ok(load(ctx, UnitById(uuid)).await?.map(Unit))
+            }
+            (None, Some(code)) => Ok(units::by_code(db(ctx)?, &code).await.into_gql()?.map(Unit)),
+            _ => Err(DomainError::invalid("give exactly one of `id` and `code`").extend()),
+        }
+    }
+    /// A unit group by global id.
+    async fn unit_group(&self, ctx: &Context<'_>, id: ID) -> Result<Option<UnitGroup>> {
+        let uuid = expect(&id, NodeType::UnitGroup).into_gql()?;
+        Ok(load(ctx, GroupById(uuid)).await?.map(UnitGroup))
+    }
+}
+
+#[derive(Default)]
+struct PlanQuery;
+
+#[Object]
+impl PlanQuery {
+    /// Plans, newest issued first unless ordered otherwise.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<PlanFilter>,
+        order_by: Option<PlanOrder>,
+    ) -> Result<PlanConnection> {
+        let filter = filter.unwrap_or_default().into_domain().into_gql()?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = plans::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
+            .await
+            .into_gql()?;
+        Ok(PlanConnection::from_page(page, Plan))
+    }
+    /// A plan by global id.
+    async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Plan>> {
+        let uuid = expect(&id, NodeType::Plan).into_gql()?;
+        Ok(load(ctx, PlanById(uuid)).await?.map(Plan))
+    }
+    /// A plan by its document number (số ký hiệu, e.g. "5198/KH-SYT"), optionally of the issuer
+    /// with this agency code.
+    async fn plan_by_number(
+        &self,
+        ctx: &Context<'_>,
+        document_number: String,
+        issuer_code: Option<String>,
+    ) -> Result<Option<Plan>> {
+        let db = db(ctx)?;
+        let issuer = match issuer_code {
+            Some(code) => match units::by_code(db, &code).await.into_gql()? {
+                Some(unit) => Some(unit.id),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        Ok(plans::by_document_number(db, &document_number, issuer)
+            .await
+            .into_gql()?
+            .map(Plan))
+    }
+}
+
+#[derive(Default)]
+struct TaskQuery;
+
+#[Object]
+impl TaskQuery {
+    /// Tasks, in document order unless ordered otherwise.
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<TaskFilter>,
+        order_by: Option<TaskOrder>,
+    ) -> Result<TaskConnection> {
+        let filter = filter.unwrap_or_default().into_domain().into_gql()?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = tasks::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
+            .await
+            .into_gql()?;
+        Ok(TaskConnection::from_page(page, Task))
+    }
+    /// A task by global id.
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
+        let uuid = expect(&id, NodeType::Task).into_gql()?;
+        Ok(load(ctx, TaskById(uuid)).await?.map(Task))
+    }
+}
+
+#[derive(Default)]
+struct TargetQuery;
+
+#[Object]
+impl TargetQuery {
+    /// Targets, in document order.
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<TargetFilter>,
+    ) -> Result<TargetConnection> {
+        let filter = filter.unwrap_or_default().into_domain().into_gql()?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = targets::list(db(ctx)?, &filter, &args, wants_total(ctx))
+            .await
+            .into_gql()?;
+        Ok(TargetConnection::from_page(page, Target))
+    }
+    /// A target by global id.
+    async fn target(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Target>> {
+        let uuid = expect(&id, NodeType::Target).into_gql()?;
+        Ok(load(ctx, TargetById(uuid)).await?.map(Target))
+    }
+}

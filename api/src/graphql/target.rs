@@ -1,0 +1,259 @@
+//! `Target` (chỉ tiêu) and its computed breakdown.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use entity::{target, target_breakdown_group, target_breakdown_row};
+
+use super::context::{load, load_required};
+use super::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
+use super::id::{NodeType, expect, global_id};
+use super::loaders::{AreaById, BreakdownOf, PlanById, TargetAssignments, UnitById};
+use super::plan::{Plan, PlanArea};
+use super::scalars::Date;
+use super::task::{Assignment, lead_unit};
+use super::unit::Unit;
+use crate::domain::error::DomainResult;
+use crate::domain::target::{self as targets, Values};
+
+/// A target (chỉ tiêu) of a plan: "≥ 90 % citizen satisfaction", "1 200 beds by 2025".
+#[derive(Clone)]
+pub struct Target(pub target::Model);
+
+#[Object]
+impl Target {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Target, self.0.id)
+    }
+    /// Its place in the document, e.g. "I.1.b.3".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// The target as the document states it, verbatim.
+    async fn statement(&self) -> &str {
+        &self.0.statement
+    }
+    async fn measure(&self) -> TargetMeasure {
+        self.0.measure
+    }
+    /// Unit of measure as written: "%", "giường", "giường/vạn dân".
+    async fn measure_unit(&self) -> Option<&str> {
+        self.0.unit_text.as_deref()
+    }
+    /// How the achieved value compares with `targetValue` ("trên" = GREATER_THAN, "từ … trở
+    /// lên" / "tối thiểu" = AT_LEAST).
+    async fn comparator(&self) -> Option<Comparator> {
+        self.0.comparator
+    }
+    async fn target_value(&self) -> Option<f64> {
+        self.0.target_value
+    }
+    async fn target_year(&self) -> Option<i32> {
+        self.0.target_year
+    }
+    async fn baseline_value(&self) -> Option<f64> {
+        self.0.baseline_value
+    }
+    async fn baseline_year(&self) -> Option<i32> {
+        self.0.baseline_year
+    }
+    /// Set when `targetValue` is a change relative to the baseline year ("giảm 2,5% so với năm 2022").
+    async fn change_direction(&self) -> Option<ChangeDirection> {
+        self.0.change_direction
+    }
+    /// "Phấn đấu": an aspiration rather than a binding target.
+    async fn aspirational(&self) -> bool {
+        self.0.aspirational
+    }
+    /// Condition under which the target applies.
+    async fn condition_text(&self) -> Option<&str> {
+        self.0.condition_text.as_deref()
+    }
+    /// Optimistic-locking version.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
+        Ok(Plan(load_required(ctx, PlanById(self.0.plan_id)).await?))
+    }
+    /// The section of the plan the target belongs to.
+    async fn area(&self, ctx: &Context<'_>) -> Result<Option<PlanArea>> {
+        match self.0.area_id {
+            Some(id) => Ok(load(ctx, AreaById(id)).await?.map(PlanArea)),
+            None => Ok(None),
+        }
+    }
+    /// Lead, cooperating, implementing, monitoring and guiding units or groups.
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
+        let rows = load(ctx, TargetAssignments(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Assignment).collect())
+    }
+    /// The lead unit (chủ trì); null when the lead is a group.
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let rows = load(ctx, TargetAssignments(self.0.id))
+            .await?
+            .unwrap_or_default();
+        lead_unit(ctx, &rows).await
+    }
+    /// Per-facility rows with computed subtotals, total and per-population ratio (null when the
+    /// target has no breakdown).
+    async fn breakdown(&self, ctx: &Context<'_>) -> Result<Option<TargetBreakdown>> {
+        let Some(stored) = load(ctx, BreakdownOf(self.0.id)).await? else {
+            return Ok(None);
+        };
+        let computed = targets::compute(&self.0, stored);
+        Ok(Some(TargetBreakdown {
+            baseline_year: self.0.baseline_year,
+            target_year: self.0.target_year,
+            groups: computed
+                .groups
+                .into_iter()
+                .map(|g| BreakdownGroup {
+                    model: g.group,
+                    rows: g.rows.into_iter().map(BreakdownRow).collect(),
+                    subtotal: g.subtotal.into(),
+                })
+                .collect(),
+            total: BreakdownTotal {
+                label: computed.total_label,
+                values: computed.total.into(),
+            },
+            ratio: computed.ratio.map(|r| BreakdownRatio {
+                label: r.label,
+                per: r.per,
+                values: r.values.into(),
+            }),
+        }))
+    }
+}
+
+/// A baseline → target pair.
+#[derive(Clone, Copy, SimpleObject)]
+pub struct BreakdownValues {
+    pub baseline: f64,
+    pub target: f64,
+}
+
+impl From<Values> for BreakdownValues {
+    fn from(v: Values) -> Self {
+        Self {
+            baseline: v.baseline,
+            target: v.target,
+        }
+    }
+}
+
+/// A per-facility table (e.g. hospital beds 2020 → 2025). Only the rows are stored; subtotals,
+/// the total and the ratio are computed from them.
+#[derive(SimpleObject)]
+pub struct TargetBreakdown {
+    pub baseline_year: Option<i32>,
+    pub target_year: Option<i32>,
+    /// Groups in document order ("I. Công lập", "II. Ngoài công lập").
+    pub groups: Vec<BreakdownGroup>,
+    /// Sum of every group (e.g. "Tổng số giường bệnh (I+II)").
+    pub total: BreakdownTotal,
+    /// Total per population (e.g. "giường bệnh/10.000 dân"), when a population figure is known.
+    pub ratio: Option<BreakdownRatio>,
+}
+
+/// A group of breakdown rows with its computed subtotal.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct BreakdownGroup {
+    #[graphql(skip)]
+    pub model: target_breakdown_group::Model,
+    pub rows: Vec<BreakdownRow>,
+    /// Sum of the group's rows.
+    pub subtotal: BreakdownValues,
+}
+
+#[async_graphql::ComplexObject]
+impl BreakdownGroup {
+    /// STT as printed ("I").
+    async fn code(&self) -> &str {
+        &self.model.code
+    }
+    async fn label(&self) -> &str {
+        &self.model.label
+    }
+}
+
+/// One facility's row: baseline → target.
+pub struct BreakdownRow(pub target_breakdown_row::Model);
+
+#[Object]
+impl BreakdownRow {
+    /// STT as printed.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// The facility as the document names it.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// The facility as a unit, when it is one (a planned facility may not exist yet).
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.unit_id {
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    async fn baseline(&self) -> f64 {
+        self.0.baseline_value
+    }
+    async fn target(&self) -> f64 {
+        self.0.target_value
+    }
+}
+
+/// The computed total row.
+#[derive(SimpleObject)]
+pub struct BreakdownTotal {
+    pub label: Option<String>,
+    #[graphql(flatten)]
+    pub values: BreakdownValues,
+}
+
+/// The computed per-population ratio row.
+#[derive(SimpleObject)]
+pub struct BreakdownRatio {
+    pub label: Option<String>,
+    /// Population base of the ratio (10 000 for "/vạn dân").
+    pub per: f64,
+    #[graphql(flatten)]
+    pub values: BreakdownValues,
+}
+
+/// Filters of `targets`.
+#[derive(Debug, Default, InputObject)]
+pub struct TargetFilter {
+    /// Words to find in the code or statement, with or without diacritics.
+    pub search: Option<String>,
+    pub plan_id: Option<ID>,
+    /// Targets assigned to this unit, directly or through a group it belongs to on `asOf`.
+    pub unit_id: Option<ID>,
+    pub role: Option<Vec<AssignmentRole>>,
+    /// Date at which group membership is resolved (default: today in Việt Nam).
+    pub as_of: Option<Date>,
+}
+
+impl TargetFilter {
+    /// The domain filter, with ids decoded.
+    pub fn into_domain(self) -> DomainResult<targets::TargetFilter> {
+        Ok(targets::TargetFilter {
+            search: self.search,
+            plan_id: self
+                .plan_id
+                .map(|id| expect(&id, NodeType::Plan))
+                .transpose()?,
+            unit_id: self
+                .unit_id
+                .map(|id| expect(&id, NodeType::Unit))
+                .transpose()?,
+            roles: self.role.unwrap_or_default(),
+            as_of: self.as_of.map(|d| d.0),
+        })
+    }
+}

@@ -1,0 +1,280 @@
+//! `Task`, `Assignment` and `ProgressUpdate`.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, FixedOffset};
+use entity::enums::AssignmentRole as StoredRole;
+use entity::{assignment, progress_update, task};
+
+use super::connection::*;
+use super::context::{load, load_required, nested_window};
+use super::enums::{
+    AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
+};
+use super::id::{NodeType, expect, global_id};
+use super::loaders::{
+    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, UnitById,
+};
+use super::plan::{Plan, PlanArea};
+use super::scalars::Date;
+use super::unit::{Unit, UnitGroup, group_by_id};
+use crate::domain::error::DomainResult;
+use crate::domain::{task as tasks, time};
+
+/// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
+#[derive(Clone)]
+pub struct Task(pub task::Model);
+
+#[Object]
+impl Task {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Task, self.0.id)
+    }
+    /// Its place in the document, e.g. "II.1.a".
+    async fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn kind(&self) -> TaskKind {
+        self.0.kind
+    }
+    /// For a conditional task: what triggers it ("khi có chỉ đạo của Sở Y tế").
+    async fn condition_text(&self) -> Option<&str> {
+        self.0.condition_text.as_deref()
+    }
+    async fn status(&self) -> TaskStatus {
+        self.0.status
+    }
+    /// The deadline (null for recurring work, or while a relative deadline's plan is undated).
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
+    }
+    /// The deadline as the document writes it ("Quý II/2022", "Thường xuyên").
+    async fn due_text(&self) -> Option<&str> {
+        self.0.due_text.as_deref()
+    }
+    /// For a deadline relative to the plan's issue date ("chậm nhất sau 15 ngày kể từ ngày ban
+    /// hành"): the number of days.
+    async fn due_within_days_of_issue(&self) -> Option<i32> {
+        self.0.due_within_days
+    }
+    /// Day the task was completed.
+    async fn completed_on(&self) -> Option<Date> {
+        self.0.completed_on.map(Date)
+    }
+    /// Optimistic-locking version.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
+        Ok(Plan(load_required(ctx, PlanById(self.0.plan_id)).await?))
+    }
+    /// The section of the plan the task belongs to.
+    async fn area(&self, ctx: &Context<'_>) -> Result<Option<PlanArea>> {
+        match self.0.area_id {
+            Some(id) => Ok(load(ctx, AreaById(id)).await?.map(PlanArea)),
+            None => Ok(None),
+        }
+    }
+    /// Who does what: exactly one lead (chủ trì), then cooperating, implementing, monitoring and
+    /// guiding units or groups.
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
+        let rows = load(ctx, TaskAssignments(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Assignment).collect())
+    }
+    /// The lead unit (chủ trì); null when the lead is a group.
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let rows = load(ctx, TaskAssignments(self.0.id))
+            .await?
+            .unwrap_or_default();
+        lead_unit(ctx, &rows).await
+    }
+    /// Timeliness as of `asOf` (default: today in Việt Nam), derived from status, deadline and
+    /// completion date.
+    async fn timeliness(&self, as_of: Option<Date>) -> Timeliness {
+        tasks::timeliness(&self.0, as_of.map_or_else(time::today, |d| d.0)).into()
+    }
+    /// The newest progress update.
+    async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<ProgressUpdate>> {
+        Ok(load(ctx, LatestProgress(self.0.id))
+            .await?
+            .map(ProgressUpdate))
+    }
+    /// Progress updates, newest first.
+    async fn progress_updates(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ProgressUpdateConnection> {
+        let window = nested_window(first, after, tasks::PROGRESS_ORDERING)?;
+        let page = load_required(
+            ctx,
+            ProgressOf {
+                parent: self.0.id,
+                window,
+            },
+        )
+        .await?;
+        Ok(ProgressUpdateConnection::from_page(page, ProgressUpdate))
+    }
+}
+
+/// The lead unit among assignments (none when the lead is a group).
+pub async fn lead_unit(ctx: &Context<'_>, rows: &[assignment::Model]) -> Result<Option<Unit>> {
+    match rows
+        .iter()
+        .find(|a| a.role == StoredRole::Lead)
+        .and_then(|a| a.unit_id)
+    {
+        Some(unit) => Ok(load(ctx, UnitById(unit)).await?.map(Unit)),
+        None => Ok(None),
+    }
+}
+
+/// A unit or group in a role on a task or target. Exactly one of `unit` / `group` is set.
+#[derive(Clone)]
+pub struct Assignment(pub assignment::Model);
+
+#[Object]
+impl Assignment {
+    async fn role(&self) -> AssignmentRole {
+        self.0.role
+    }
+    /// The assigned unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.unit_id {
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The assigned group ("các đơn vị trực thuộc"), resolved to units at a date.
+    async fn group(&self, ctx: &Context<'_>) -> Result<Option<UnitGroup>> {
+        match self.0.group_id {
+            Some(id) => Ok(Some(group_by_id(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A progress update a unit reported on a task for a period.
+#[derive(Clone)]
+pub struct ProgressUpdate(pub progress_update::Model);
+
+#[Object]
+impl ProgressUpdate {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::ProgressUpdate, self.0.id)
+    }
+    async fn task(&self, ctx: &Context<'_>) -> Result<Task> {
+        Ok(Task(load_required(ctx, TaskById(self.0.task_id)).await?))
+    }
+    /// The reporting unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Ok(Unit(load_required(ctx, UnitById(self.0.unit_id)).await?))
+    }
+    /// Reporting period: `2022`, `2022Q3`, `2022H1`…
+    async fn period_code(&self) -> &str {
+        &self.0.period_code
+    }
+    /// Completion, 0–100.
+    async fn percent(&self) -> i32 {
+        self.0.percent
+    }
+    async fn status(&self) -> ProgressStatus {
+        self.0.status
+    }
+    async fn narrative(&self) -> Option<&str> {
+        self.0.narrative.as_deref()
+    }
+    /// When it was reported, in Vietnamese local time (+07:00).
+    async fn reported_at(&self) -> DateTime<FixedOffset> {
+        time::local_time(self.0.reported_at)
+    }
+    /// The Vietnamese calendar day it was reported.
+    async fn reported_on(&self) -> Date {
+        Date(time::local_date(self.0.reported_at))
+    }
+}
+
+/// Filters of `tasks` and `Plan.tasks`.
+#[derive(Debug, Default, InputObject)]
+pub struct TaskFilter {
+    /// Words to find in the code, title or description, with or without diacritics.
+    pub search: Option<String>,
+    pub plan_id: Option<ID>,
+    /// Tasks assigned to this unit, directly or through a group it belongs to on `asOf`.
+    pub unit_id: Option<ID>,
+    /// Only assignments in these roles (with `unitId`: the unit's role).
+    pub role: Option<Vec<AssignmentRole>>,
+    pub status: Option<Vec<TaskStatus>>,
+    /// Deadline on or after this date.
+    pub due_from: Option<Date>,
+    /// Deadline on or before this date.
+    pub due_to: Option<Date>,
+    /// Date at which group membership is resolved (default: today in Việt Nam).
+    pub as_of: Option<Date>,
+}
+
+impl TaskFilter {
+    /// The domain filter, with ids decoded.
+    pub fn into_domain(self) -> DomainResult<tasks::TaskFilter> {
+        Ok(tasks::TaskFilter {
+            search: self.search,
+            plan_id: self
+                .plan_id
+                .map(|id| expect(&id, NodeType::Plan))
+                .transpose()?,
+            unit_id: self
+                .unit_id
+                .map(|id| expect(&id, NodeType::Unit))
+                .transpose()?,
+            roles: self.role.unwrap_or_default(),
+            statuses: self.status.unwrap_or_default(),
+            due_from: self.due_from.map(|d| d.0),
+            due_to: self.due_to.map(|d| d.0),
+            as_of: self.as_of.map(|d| d.0),
+        })
+    }
+}
+
+/// Sort fields of `tasks`.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOrderField {
+    /// Plan, then the task's place in the document.
+    Document,
+    /// Deadline; tasks without one last.
+    DueOn,
+    Title,
+}
+
+/// Ordering of `tasks` (default: document order).
+#[derive(Debug, InputObject)]
+pub struct TaskOrder {
+    pub field: TaskOrderField,
+    pub direction: Option<OrderDirection>,
+}
+
+impl From<Option<TaskOrder>> for tasks::TaskOrder {
+    fn from(order: Option<TaskOrder>) -> Self {
+        let Some(order) = order else {
+            return Self::default();
+        };
+        Self {
+            field: match order.field {
+                TaskOrderField::Document => tasks::TaskOrderField::Document,
+                TaskOrderField::DueOn => tasks::TaskOrderField::DueOn,
+                TaskOrderField::Title => tasks::TaskOrderField::Title,
+            },
+            descending: order.direction == Some(OrderDirection::Desc),
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! `Unit`, `UnitGroup` and succession events.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use entity::{unit, unit_group, unit_succession};
+
+use super::connection::{wants_total, *};
+use super::context::{db, load, load_required, loaders, nested_window};
+use super::enums::{AssignmentRole, OrderDirection, SuccessionEvent, TaskStatus, UnitKind};
+use super::error::IntoGql;
+use super::id::{NodeType, global_id};
+use super::loaders::{
+    AncestorsOf, ChildrenOf, GroupById, IssuedBy, SuccessionsFrom, SuccessionsInto, UnitById,
+};
+use super::plan::Plan;
+use super::scalars::Date;
+use super::target::Target;
+use super::task::Task;
+use crate::domain::page::PageArgs;
+use crate::domain::target::TargetFilter;
+use crate::domain::task::{TaskFilter, TaskOrder};
+use crate::domain::{
+    plan as plans, target as targets, task as tasks, time, unit as units, unit_group as groups,
+};
+
+/// A unit (đơn vị): a people's committee, department, office, hospital, health centre, commune
+/// station… Closed units (merged, renamed, dissolved) keep answering under their own name and
+/// code; `successor` and `predecessors` follow the succession events.
+#[derive(Clone)]
+pub struct Unit(pub unit::Model);
+
+#[Object]
+impl Unit {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Unit, self.0.id)
+    }
+    /// Electronic agency code (mã định danh điện tử, QĐ 20/2020/QĐ-TTg), e.g. "H34.20".
+    async fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+    /// Full name, as the unit was named while it existed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Short name (tên viết tắt).
+    async fn short_name(&self) -> Option<&str> {
+        self.0.short_name.as_deref()
+    }
+    async fn kind(&self) -> UnitKind {
+        self.0.kind
+    }
+    /// First day the unit existed (null: before records began).
+    async fn active_from(&self) -> Option<Date> {
+        self.0.active_from.map(Date)
+    }
+    /// Last day the unit existed (null: still active).
+    async fn active_to(&self) -> Option<Date> {
+        self.0.active_to.map(Date)
+    }
+    /// Whether the unit existed on `asOf` (default: today in Việt Nam).
+    async fn is_active(&self, as_of: Option<Date>) -> bool {
+        units::is_active_at(&self.0, as_of.map_or_else(time::today, |d| d.0))
+    }
+    /// Optimistic-locking version.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The unit above this one.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.parent_id {
+            Some(parent) => Ok(load(ctx, UnitById(parent)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The units above this one, nearest first.
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        Ok(load(ctx, AncestorsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Unit)
+            .collect())
+    }
+    /// The units directly below this one, by name.
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UnitConnection> {
+        let window = nested_window(first, after, units::CHILDREN_ORDERING)?;
+        let page = load_required(
+            ctx,
+            ChildrenOf {
+                parent: self.0.id,
+                window,
+            },
+        )
+        .await?;
+        Ok(UnitConnection::from_page(page, Unit))
+    }
+    /// The unit that took this one over (merge, absorption, rename…), if any.
+    async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let events = load(ctx, SuccessionsFrom(self.0.id))
+            .await?
+            .unwrap_or_default();
+        match events.last() {
+            Some(event) => Ok(load(ctx, UnitById(event.successor_id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The units this one took over.
+    async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        let events = load(ctx, SuccessionsInto(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let ids: Vec<_> = events.iter().map(|e| UnitById(e.predecessor_id)).collect();
+        let found = loaders(ctx)?
+            .load_many(ids.iter().copied())
+            .await
+            .into_gql()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(Unit)
+            .collect())
+    }
+    /// Every succession event this unit took part in, oldest first.
+    async fn succession_events(&self, ctx: &Context<'_>) -> Result<Vec<Succession>> {
+        let mut events = load(ctx, SuccessionsFrom(self.0.id))
+            .await?
+            .unwrap_or_default();
+        events.extend(
+            load(ctx, SuccessionsInto(self.0.id))
+                .await?
+                .unwrap_or_default(),
+        );
+        events.sort_by_key(|e| e.effective_on);
+        Ok(events.into_iter().map(Succession).collect())
+    }
+    /// The plans this unit issued, newest first.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PlanConnection> {
+        let window = nested_window(first, after, plans::ISSUED_BY_ORDERING)?;
+        let page = load_required(
+            ctx,
+            IssuedBy {
+                parent: self.0.id,
+                window,
+            },
+        )
+        .await?;
+        Ok(PlanConnection::from_page(page, Plan))
+    }
+    /// Tasks assigned to this unit, directly or through a group it belongs to on `asOf`.
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        role: Option<Vec<AssignmentRole>>,
+        status: Option<Vec<TaskStatus>>,
+        as_of: Option<Date>,
+    ) -> Result<TaskConnection> {
+        let filter = TaskFilter {
+            unit_id: Some(self.0.id),
+            roles: role.unwrap_or_default(),
+            statuses: status.unwrap_or_default(),
+            as_of: as_of.map(|d| d.0),
+            ..TaskFilter::default()
+        };
+        let args = PageArgs::forward(first, after);
+        let page = tasks::list(
+            db(ctx)?,
+            &filter,
+            TaskOrder::default(),
+            &args,
+            wants_total(ctx),
+        )
+        .await
+        .into_gql()?;
+        Ok(TaskConnection::from_page(page, Task))
+    }
+    /// Targets assigned to this unit, directly or through a group it belongs to on `asOf`.
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        role: Option<Vec<AssignmentRole>>,
+        as_of: Option<Date>,
+    ) -> Result<TargetConnection> {
+        let filter = TargetFilter {
+            unit_id: Some(self.0.id),
+            roles: role.unwrap_or_default(),
+            as_of: as_of.map(|d| d.0),
+            ..TargetFilter::default()
+        };
+        let args = PageArgs::forward(first, after);
+        let page = targets::list(db(ctx)?, &filter, &args, wants_total(ctx))
+            .await
+            .into_gql()?;
+        Ok(TargetConnection::from_page(page, Target))
+    }
+}
+
+/// A succession event (sáp nhập, hợp nhất, chia tách, đổi tên, giải thể…).
+#[derive(Clone)]
+pub struct Succession(pub unit_succession::Model);
+
+#[Object]
+impl Succession {
+    async fn event(&self) -> SuccessionEvent {
+        self.0.event
+    }
+    /// The day the change took effect.
+    async fn effective_on(&self) -> Date {
+        Date(self.0.effective_on)
+    }
+    /// The deciding document.
+    async fn decision(&self) -> Option<&str> {
+        self.0.decision.as_deref()
+    }
+    async fn predecessor(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Ok(Unit(
+            load_required(ctx, UnitById(self.0.predecessor_id)).await?,
+        ))
+    }
+    async fn successor(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Ok(Unit(
+            load_required(ctx, UnitById(self.0.successor_id)).await?,
+        ))
+    }
+}
+
+/// A group of units as plans name them ("các đơn vị trực thuộc", "Trạm Y tế các xã"): a rule
+/// resolved to units at a date, so restructuring changes who is meant without rewriting plans.
+#[derive(Clone)]
+pub struct UnitGroup(pub unit_group::Model);
+
+#[Object]
+impl UnitGroup {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::UnitGroup, self.0.id)
+    }
+    /// The group as the document writes it.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// Members are children of this unit…
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.parent_unit_id {
+            Some(parent) => Ok(load(ctx, UnitById(parent)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// …of one of these kinds (empty: any kind), plus explicit inclusions, minus exclusions.
+    async fn kinds(&self) -> Vec<UnitKind> {
+        groups::kinds(&self.0)
+    }
+    /// The units the group means on `asOf` (default: today in Việt Nam).
+    async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Unit>> {
+        let date = as_of.map_or_else(time::today, |d| d.0);
+        let members = groups::members(db(ctx)?, &self.0, date).await.into_gql()?;
+        Ok(members.into_iter().map(Unit).collect())
+    }
+}
+
+/// Loads a group through the request's loader.
+pub async fn group_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<UnitGroup> {
+    Ok(UnitGroup(load_required(ctx, GroupById(id)).await?))
+}
+
+/// Filters of `units`.
+#[derive(Debug, Default, InputObject)]
+pub struct UnitFilter {
+    /// Words to find in the name, short name or code, with or without diacritics.
+    pub search: Option<String>,
+    /// Only the children of this unit.
+    pub parent_id: Option<ID>,
+    pub kind: Option<Vec<UnitKind>>,
+    /// Only units that existed on this date.
+    pub active_at: Option<Date>,
+}
+
+/// Sort fields of `units`.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitOrderField {
+    Name,
+    Code,
+}
+
+/// Ordering of `units` (default: by name, ascending).
+#[derive(Debug, InputObject)]
+pub struct UnitOrder {
+    pub field: UnitOrderField,
+    pub direction: Option<OrderDirection>,
+}
+
+impl From<Option<UnitOrder>> for units::UnitOrder {
+    fn from(order: Option<UnitOrder>) -> Self {
+        match order {
+            None => Self::default(),
+            Some(order) => Self {
+                field: match order.field {
+                    UnitOrderField::Name => units::UnitOrderField::Name,
+                    UnitOrderField::Code => units::UnitOrderField::Code,
+                },
+                descending: order.direction == Some(OrderDirection::Desc),
+            },
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Building and running the server: database, migrations, demo data, schema, HTTP.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+use crate::db::{self, StatementCounter};
+use crate::graphql;
+use crate::routes;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+}
+
+/// A built server, bound to its port, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+    statements: StatementCounter,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the demo data when asked (or on an empty
+    /// embedded database), and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (db, statements) = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        if settings.demo || settings.is_embedded() {
+            if crate::demo::load_if_empty(&db).await? {
+                tracing::info!("demo data loaded from the seed plans");
+            } else {
+                tracing::info!("the database already has data; demo data not loaded");
+            }
+        }
+        let listener = TcpListener::bind(settings.listen)
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let schema = web::Data::new(graphql::build_schema(db.clone()));
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            statements: statements.clone(),
+        });
+        let payload_limit = web::PayloadConfig::new(routes::graphql::MAX_BODY_BYTES);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(schema.clone())
+                .app_data(state.clone())
+                .app_data(payload_limit.clone())
+                .wrap(Compress::default())
+                .wrap(from_fn(routes::request_id::middleware))
+                .configure(routes::configure)
+        })
+        .shutdown_timeout(settings.shutdown_timeout)
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers.max(1));
+        }
+        tracing::info!(address = %settings.listen, port, "listening; GraphiQL at /graphql");
+        Ok(Self {
+            port,
+            server: server.run(),
+            db,
+            statements,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database connection (tests use it to inspect or sabotage the database).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The SQL statement counter.
+    pub fn statements(&self) -> StatementCounter {
+        self.statements.clone()
+    }
+
+    /// Serves until SIGTERM / Ctrl-C; in-flight requests get the shutdown timeout to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

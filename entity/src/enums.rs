@@ -1,0 +1,218 @@
+//! Enumerations stored as upper-case strings. The Vietnamese terms are in the doc comments.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+        )]
+        #[sea_orm(
+            rs_type = "String",
+            db_type = "String(StringLen::N(32))",
+            rename_all = "SCREAMING_SNAKE_CASE"
+        )]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+    };
+}
+
+string_enum! {
+    /// Kind of unit (loại đơn vị).
+    UnitKind {
+        /// Ủy ban nhân dân (tỉnh, huyện, xã).
+        PeoplesCommittee,
+        /// Cấp ủy Đảng (Tỉnh ủy, Huyện ủy).
+        PartyCommittee,
+        /// Bộ, ngành trung ương.
+        Ministry,
+        /// Sở.
+        Department,
+        /// Phòng thuộc Sở, Văn phòng Sở.
+        DepartmentOffice,
+        /// Thanh tra Sở.
+        Inspectorate,
+        /// Chi cục.
+        SubDepartment,
+        /// Đơn vị sự nghiệp công lập (CDC, trung tâm…).
+        PublicServiceUnit,
+        /// Bệnh viện.
+        Hospital,
+        /// Trung tâm Y tế huyện / khu vực.
+        HealthCentre,
+        /// Trạm Y tế xã.
+        CommuneHealthStation,
+        /// Phòng khám đa khoa khu vực.
+        Clinic,
+        /// Khoa, phòng, tổ inside a unit.
+        InternalDivision,
+        /// Cơ sở ngoài công lập.
+        NonPublicFacility,
+        /// Hội đồng.
+        Council,
+        /// Anything else.
+        Other,
+    }
+}
+
+string_enum! {
+    /// What happened to a unit (sáp nhập, hợp nhất, chia tách…).
+    SuccessionEvent {
+        /// Hợp nhất: several units form a new one.
+        Merge,
+        /// Sáp nhập: a unit is absorbed into an existing one.
+        Absorb,
+        /// Chia tách.
+        Split,
+        /// Đổi tên.
+        Rename,
+        /// Chuyển cơ quan quản lý.
+        Transfer,
+        /// Giải thể.
+        Dissolve,
+    }
+}
+
+string_enum! {
+    /// Kind of planning document (loại văn bản).
+    PlanKind {
+        /// Kế hoạch.
+        Plan,
+        /// Chương trình.
+        Programme,
+        /// Chương trình hành động.
+        ActionProgramme,
+        /// Kế hoạch tổ chức phong trào thi đua.
+        MovementPlan,
+        /// Quyết định.
+        Decision,
+        /// Công văn triển khai.
+        DirectiveLetter,
+        /// Chỉ thị.
+        Directive,
+        /// Nghị quyết.
+        Resolution,
+    }
+}
+
+string_enum! {
+    /// Life-cycle state of a plan.
+    PlanStatus {
+        /// Dự thảo.
+        Draft,
+        /// Đã ban hành.
+        Issued,
+        /// Bị thay thế.
+        Superseded,
+        /// Đã hoàn thành.
+        Completed,
+    }
+}
+
+string_enum! {
+    /// What a target measures.
+    TargetMeasure {
+        Percent,
+        Count,
+        Quantity,
+        Ratio,
+        Boolean,
+        Qualitative,
+    }
+}
+
+string_enum! {
+    /// How the achieved value is compared with the target value.
+    Comparator {
+        /// "trên X".
+        GreaterThan,
+        /// "từ X trở lên", "tối thiểu X".
+        AtLeast,
+        Exactly,
+        /// "tối đa X".
+        AtMost,
+        /// "dưới X".
+        LessThan,
+        /// "đạt hoặc vượt".
+        AchieveOrExceed,
+    }
+}
+
+string_enum! {
+    /// Whether a target value is a change relative to the baseline year.
+    ChangeDirection {
+        /// "giảm … so với năm …".
+        Decrease,
+        /// "tăng … so với năm …".
+        Increase,
+    }
+}
+
+string_enum! {
+    /// Kind of task.
+    TaskKind {
+        /// Done once, with a deadline.
+        OneOff,
+        /// Thường xuyên: no deadline, reported every period.
+        Recurring,
+        /// Runs only once triggered ("khi có chỉ đạo của Sở Y tế").
+        Conditional,
+    }
+}
+
+string_enum! {
+    /// Stored state of a task. Timeliness (overdue…) is derived, never stored.
+    TaskStatus {
+        /// A conditional task whose trigger has not happened.
+        WaitingTrigger,
+        Assigned,
+        InProgress,
+        /// Reported done, waiting for the monitoring unit to accept.
+        AwaitingAcceptance,
+        Completed,
+        Cancelled,
+    }
+}
+
+string_enum! {
+    /// Role of a unit in a task or target.
+    AssignmentRole {
+        /// Chủ trì (tham mưu).
+        Lead,
+        /// Phối hợp.
+        Cooperating,
+        /// Thực hiện.
+        Implementing,
+        /// Theo dõi, đôn đốc.
+        Monitoring,
+        /// Hướng dẫn.
+        Guiding,
+    }
+}
+
+string_enum! {
+    /// How a reporting unit judges a task's progress.
+    ProgressStatus {
+        OnTrack,
+        AtRisk,
+        Behind,
+        Completed,
+    }
+}
+
+string_enum! {
+    /// Kind of reporting period (kỳ báo cáo).
+    ReportingPeriodKind {
+        Month,
+        Quarter,
+        HalfYear,
+        NineMonths,
+        Year,
+        AdHoc,
+    }
+}

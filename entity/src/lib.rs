@@ -1,0 +1,18 @@
+//! SeaORM entities: one module per table, plus the stored enumerations.
+
+pub mod assignment;
+pub mod enums;
+pub mod plan;
+pub mod plan_area;
+pub mod plan_reference;
+pub mod prelude;
+pub mod progress_update;
+pub mod reporting_deadline;
+pub mod target;
+pub mod target_breakdown_group;
+pub mod target_breakdown_row;
+pub mod task;
+pub mod unit;
+pub mod unit_group;
+pub mod unit_group_member;
+pub mod unit_succession;

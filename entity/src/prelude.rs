@@ -1,0 +1,14 @@
+pub use super::assignment::Entity as Assignment;
+pub use super::plan::Entity as Plan;
+pub use super::plan_area::Entity as PlanArea;
+pub use super::plan_reference::Entity as PlanReference;
+pub use super::progress_update::Entity as ProgressUpdate;
+pub use super::reporting_deadline::Entity as ReportingDeadline;
+pub use super::target::Entity as Target;
+pub use super::target_breakdown_group::Entity as TargetBreakdownGroup;
+pub use super::target_breakdown_row::Entity as TargetBreakdownRow;
+pub use super::task::Entity as Task;
+pub use super::unit::Entity as Unit;
+pub use super::unit_group::Entity as UnitGroup;
+pub use super::unit_group_member::Entity as UnitGroupMember;
+pub use super::unit_succession::Entity as UnitSuccession;

@@ -1,0 +1,56 @@
+//! Database migrations. Every migration runs on SQLite (the embedded default) and PostgreSQL.
+//!
+//! Enumerations are stored as short upper-case strings (checked in the domain layer), so a new
+//! value never needs a type migration on PostgreSQL.
+
+// `MigrationTrait` is declared with an elided `&SchemaManager`; naming the lifetime breaks the
+// async-trait expansion, so the 2018-idioms lint is relaxed for this crate only.
+#![allow(elided_lifetimes_in_paths)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_unit_tables;
+mod m20261123_000002_create_plan_tables;
+mod m20261123_000003_create_work_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_unit_tables::Migration),
+            Box::new(m20261123_000002_create_plan_tables::Migration),
+            Box::new(m20261123_000003_create_work_tables::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `table.column` to `target.id`.
+pub(crate) fn fk(
+    table: impl IntoIden + Clone + 'static,
+    column: impl IntoIden + 'static,
+    target: impl IntoIden + 'static,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, column)
+        .to(target, Alias::new("id"))
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// A plain (non-unique) index named `idx_<table>_<suffix>`.
+pub(crate) fn index(
+    table: impl IntoIden + Clone + 'static,
+    suffix: &str,
+    columns: Vec<DynIden>,
+) -> IndexCreateStatement {
+    let name = format!("idx_{}_{suffix}", table.clone().into_iden().to_string());
+    let mut statement = Index::create();
+    statement.name(name).table(table);
+    for column in columns {
+        statement.col(column);
+    }
+    statement.to_owned()
+}
