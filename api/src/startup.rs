@@ -82,6 +82,11 @@ impl Application {
         &self.db
     }
 
+    /// A handle that stops the server (tests stop theirs when they finish).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The SQL statement counter.
     pub fn statements(&self) -> StatementCounter {
         self.statements.clone()

@@ -46,7 +46,7 @@ pub(crate) fn index(
     suffix: &str,
     columns: Vec<DynIden>,
 ) -> IndexCreateStatement {
-    let name = format!("idx_{}_{suffix}", table.clone().into_iden().to_string());
+    let name = format!("idx_{}_{suffix}", table.clone().into_iden());
     let mut statement = Index::create();
     statement.name(name).table(table);
     for column in columns {

@@ -11,6 +11,10 @@ use crate::{fk, index};
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the column names are the domain's (target_value…)"
+)]
 enum Target {
     Table,
     Id,

@@ -1,1 +1,12 @@
-fn main() {}
+//! Integration tests: each drives the real server over HTTP, on SQLite and (when
+//! `TEST_POSTGRES_URL` is set) on PostgreSQL.
+
+mod helpers;
+
+mod filters;
+mod pagination;
+mod plans;
+mod schema;
+mod sql_statements;
+mod transport;
+mod units;

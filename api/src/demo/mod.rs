@@ -543,13 +543,13 @@ impl Builder {
     ) -> anyhow::Result<()> {
         let now = Utc::now();
         let statement = clean(&fx.statement);
-        if fx.measure == entity::enums::TargetMeasure::Percent {
-            if let Some(value) = fx.target_value {
-                ensure!(
-                    (0.0..=100.0).contains(&value),
-                    "a percentage target must be 0–100"
-                );
-            }
+        if fx.measure == entity::enums::TargetMeasure::Percent
+            && let Some(value) = fx.target_value
+        {
+            ensure!(
+                (0.0..=100.0).contains(&value),
+                "a percentage target must be 0–100"
+            );
         }
         let mut model = target::Model {
             id,

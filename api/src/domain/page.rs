@@ -156,6 +156,11 @@ impl<T> Page<T> {
         }
     }
 
+    /// The rows, in order.
+    pub fn rows(&self) -> impl Iterator<Item = &T> {
+        self.items.iter().map(|(_, row)| row)
+    }
+
     /// Maps the rows, keeping positions and flags.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         let mut f = f;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use entity::enums::{PlanKind, PlanStatus};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
-use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Order};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, RelationTrait,
@@ -113,21 +113,15 @@ pub async fn list(
 
 /// A plan's period overlaps `year`; a plan without a period counts by its issue year.
 fn year_condition(year: i32) -> Condition {
-    let start = Expr::cust_with_exprs(
-        "COALESCE($1, $2)",
-        [
-            Expr::col(plan::Column::PeriodStart).into(),
-            Expr::col(plan::Column::IssueYear).into(),
-        ],
-    );
-    let end = Expr::cust_with_exprs(
-        "COALESCE($1, $2, $3)",
-        [
-            Expr::col(plan::Column::PeriodEnd).into(),
-            Expr::col(plan::Column::PeriodStart).into(),
-            Expr::col(plan::Column::IssueYear).into(),
-        ],
-    );
+    let start = Func::coalesce([
+        Expr::col(plan::Column::PeriodStart),
+        Expr::col(plan::Column::IssueYear),
+    ]);
+    let end = Func::coalesce([
+        Expr::col(plan::Column::PeriodEnd),
+        Expr::col(plan::Column::PeriodStart),
+        Expr::col(plan::Column::IssueYear),
+    ]);
     Condition::all().add(start.lte(year)).add(end.gte(year))
 }
 
@@ -224,19 +218,14 @@ pub async fn issued_by_pages(
 fn issued_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {
     vec![
         (
-            Expr::col((plan::Entity, plan::Column::IssuedOn))
-                .is_null()
-                .into(),
+            Expr::col((plan::Entity, plan::Column::IssuedOn)).is_null(),
             Order::Asc,
         ),
         (
-            Expr::col((plan::Entity, plan::Column::IssuedOn)).into(),
+            Expr::col((plan::Entity, plan::Column::IssuedOn)),
             Order::Desc,
         ),
-        (
-            Expr::col((plan::Entity, plan::Column::Id)).into(),
-            Order::Asc,
-        ),
+        (Expr::col((plan::Entity, plan::Column::Id)), Order::Asc),
     ]
 }
 

@@ -90,13 +90,10 @@ pub async fn plan_pages(
         (target::Entity, target::Column::PlanId),
         &[
             (
-                Expr::col((target::Entity, target::Column::Position)).into(),
+                Expr::col((target::Entity, target::Column::Position)),
                 Order::Asc,
             ),
-            (
-                Expr::col((target::Entity, target::Column::Id)).into(),
-                Order::Asc,
-            ),
+            (Expr::col((target::Entity, target::Column::Id)), Order::Asc),
         ],
         window,
     )

@@ -31,9 +31,10 @@ pub struct TaskFilter {
 }
 
 /// Orderings of task lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum TaskOrderField {
     /// Plan, then the task's place in the document.
+    #[default]
     Document,
     DueOn,
     Title,
@@ -44,12 +45,6 @@ pub enum TaskOrderField {
 pub struct TaskOrder {
     pub field: TaskOrderField,
     pub descending: bool,
-}
-
-impl Default for TaskOrderField {
-    fn default() -> Self {
-        Self::Document
-    }
 }
 
 impl TaskOrder {
@@ -141,12 +136,12 @@ async fn filtered(
     db: &impl ConnectionTrait,
     filter: &TaskFilter,
 ) -> DomainResult<sea_orm::Select<task::Entity>> {
-    if let (Some(from), Some(to)) = (filter.due_from, filter.due_to) {
-        if from > to {
-            return Err(DomainError::invalid(format!(
-                "`dueFrom` ({from}) is after `dueTo` ({to})"
-            )));
-        }
+    if let (Some(from), Some(to)) = (filter.due_from, filter.due_to)
+        && from > to
+    {
+        return Err(DomainError::invalid(format!(
+            "`dueFrom` ({from}) is after `dueTo` ({to})"
+        )));
     }
     let by_assignment = assignment_condition(db, filter).await?;
     Ok(task::Entity::find()
@@ -215,13 +210,10 @@ pub async fn plan_pages(
         (task::Entity, task::Column::PlanId),
         &[
             (
-                Expr::col((task::Entity, task::Column::Position)).into(),
+                Expr::col((task::Entity, task::Column::Position)),
                 Order::Asc,
             ),
-            (
-                Expr::col((task::Entity, task::Column::Id)).into(),
-                Order::Asc,
-            ),
+            (Expr::col((task::Entity, task::Column::Id)), Order::Asc),
         ],
         window,
     )
@@ -277,11 +269,11 @@ pub async fn progress_by_ids(
 fn progress_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {
     vec![
         (
-            Expr::col((progress_update::Entity, progress_update::Column::ReportedAt)).into(),
+            Expr::col((progress_update::Entity, progress_update::Column::ReportedAt)),
             Order::Desc,
         ),
         (
-            Expr::col((progress_update::Entity, progress_update::Column::Id)).into(),
+            Expr::col((progress_update::Entity, progress_update::Column::Id)),
             Order::Desc,
         ),
     ]

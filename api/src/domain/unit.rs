@@ -147,14 +147,8 @@ pub async fn children_pages(
         select,
         (unit::Entity, unit::Column::ParentId),
         &[
-            (
-                Expr::col((unit::Entity, unit::Column::Name)).into(),
-                Order::Asc,
-            ),
-            (
-                Expr::col((unit::Entity, unit::Column::Id)).into(),
-                Order::Asc,
-            ),
+            (Expr::col((unit::Entity, unit::Column::Name)), Order::Asc),
+            (Expr::col((unit::Entity, unit::Column::Id)), Order::Asc),
         ],
         window,
     )

@@ -41,7 +41,7 @@ type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
 macro_rules! batch_by_id {
     ($(#[$meta:meta])* $key:ident => $value:ty, $fetch:path) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $key(pub Uuid);
 
         impl Loader<$key> for DbLoader {
@@ -69,25 +69,49 @@ batch_by_id!(/// A task by id.
     TaskById => task::Model, tasks::by_ids);
 batch_by_id!(/// A target by id.
     TargetById => target::Model, targets::by_ids);
-batch_by_id!(/// A unit's ancestors, nearest first.
+/// Like `batch_by_id!`, but every key gets a value (`Default` when the database has none), so
+/// the request cache also remembers "nothing" and never asks twice.
+macro_rules! batch_with_default {
+    ($(#[$meta:meta])* $key:ident => $value:ty, $fetch:path) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $key(pub Uuid);
+
+        impl Loader<$key> for DbLoader {
+            type Value = $value;
+            type Error = Arc<DomainError>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let mut found = $fetch(&self.db, &ids).await.map_err(Arc::new)?;
+                Ok(ids
+                    .into_iter()
+                    .map(|id| ($key(id), found.remove(&id).map(Into::into).unwrap_or_default()))
+                    .collect())
+            }
+        }
+    };
+}
+
+batch_with_default!(/// A unit's ancestors, nearest first.
     AncestorsOf => Vec<unit::Model>, units::ancestors);
-batch_by_id!(/// Succession events with the unit as predecessor.
+batch_with_default!(/// Succession events with the unit as predecessor.
     SuccessionsFrom => Vec<unit_succession::Model>, units::successions_from);
-batch_by_id!(/// Succession events with the unit as successor.
+batch_with_default!(/// Succession events with the unit as successor.
     SuccessionsInto => Vec<unit_succession::Model>, units::successions_into);
-batch_by_id!(/// The documents a plan implements.
+batch_with_default!(/// The documents a plan implements.
     ReferencesOf => Vec<plan_reference::Model>, plans::references);
-batch_by_id!(/// A plan's areas.
+batch_with_default!(/// A plan's areas.
     AreasOf => Vec<plan_area::Model>, plans::areas);
-batch_by_id!(/// A plan's reporting deadlines.
+batch_with_default!(/// A plan's reporting deadlines.
     DeadlinesOf => Vec<reporting_deadline::Model>, plans::reporting_deadlines);
-batch_by_id!(/// A task's assignments.
+batch_with_default!(/// A task's assignments.
     TaskAssignments => Vec<assignment::Model>, tasks::assignments);
-batch_by_id!(/// A target's assignments.
+batch_with_default!(/// A target's assignments.
     TargetAssignments => Vec<assignment::Model>, targets::assignments);
-batch_by_id!(/// A task's newest progress update.
-    LatestProgress => progress_update::Model, tasks::latest_progress);
-batch_by_id!(/// A target's stored breakdown rows.
+batch_with_default!(/// A task's newest progress update.
+    LatestProgress => Option<progress_update::Model>, tasks::latest_progress);
+batch_with_default!(/// A target's stored breakdown rows.
     BreakdownOf => StoredBreakdown, targets::stored_breakdowns);
 
 /// Loads one page per parent for keys that share a window (and filter): one statement per

@@ -7,6 +7,7 @@ pub mod error;
 pub mod id;
 pub mod loaders;
 pub mod plan;
+pub mod prefetch;
 pub mod query;
 pub mod scalars;
 pub mod target;

@@ -11,6 +11,7 @@ use super::id::{NodeType, expect, global_id};
 use super::loaders::{
     AreasOf, DeadlinesOf, ImplementedBy, PlanById, PlanTargets, PlanTasks, ReferencesOf, UnitById,
 };
+use super::prefetch;
 use super::scalars::Date;
 use super::target::Target;
 use super::task::{Task, TaskFilter};
@@ -107,6 +108,12 @@ impl Plan {
             },
         )
         .await?;
+        prefetch::plans(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(PlanConnection::from_page(page, Plan))
     }
     /// The plan's targets, in document order.
@@ -123,6 +130,12 @@ impl Plan {
                 parent: self.0.id,
                 window,
             },
+        )
+        .await?;
+        prefetch::targets(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
         )
         .await?;
         Ok(TargetConnection::from_page(page, Target))
@@ -145,6 +158,12 @@ impl Plan {
                 window,
                 filter,
             },
+        )
+        .await?;
+        prefetch::tasks(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
         )
         .await?;
         Ok(TaskConnection::from_page(page, Task))

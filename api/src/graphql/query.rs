@@ -9,6 +9,7 @@ use super::error::IntoGql;
 use super::id::{NodeType, decode, expect};
 use super::loaders::{GroupById, PlanById, TargetById, TaskById, UnitById};
 use super::plan::{Plan, PlanFilter, PlanOrder};
+use super::prefetch;
 use super::target::{Target, TargetFilter};
 use super::task::{ProgressUpdate, Task, TaskFilter, TaskOrder};
 use super::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
@@ -171,6 +172,12 @@ impl PlanQuery {
         let page = plans::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
             .await
             .into_gql()?;
+        prefetch::plans(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(PlanConnection::from_page(page, Plan))
     }
     /// A plan by global id.
@@ -227,6 +234,12 @@ impl TaskQuery {
         let page = tasks::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
             .await
             .into_gql()?;
+        prefetch::tasks(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(TaskConnection::from_page(page, Task))
     }
     /// A task by global id.
@@ -261,6 +274,12 @@ impl TargetQuery {
         let page = targets::list(db(ctx)?, &filter, &args, wants_total(ctx))
             .await
             .into_gql()?;
+        prefetch::targets(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(TargetConnection::from_page(page, Target))
     }
     /// A target by global id.

@@ -99,9 +99,10 @@ impl Target {
     /// Per-facility rows with computed subtotals, total and per-population ratio (null when the
     /// target has no breakdown).
     async fn breakdown(&self, ctx: &Context<'_>) -> Result<Option<TargetBreakdown>> {
-        let Some(stored) = load(ctx, BreakdownOf(self.0.id)).await? else {
+        let stored = load(ctx, BreakdownOf(self.0.id)).await?.unwrap_or_default();
+        if stored.groups.is_empty() {
             return Ok(None);
-        };
+        }
         let computed = targets::compute(&self.0, stored);
         Ok(Some(TargetBreakdown {
             baseline_year: self.0.baseline_year,

@@ -105,6 +105,7 @@ impl Task {
     async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<ProgressUpdate>> {
         Ok(load(ctx, LatestProgress(self.0.id))
             .await?
+            .flatten()
             .map(ProgressUpdate))
     }
     /// Progress updates, newest first.

@@ -12,6 +12,7 @@ use super::loaders::{
     AncestorsOf, ChildrenOf, GroupById, IssuedBy, SuccessionsFrom, SuccessionsInto, UnitById,
 };
 use super::plan::Plan;
+use super::prefetch;
 use super::scalars::Date;
 use super::target::Target;
 use super::task::Task;
@@ -154,6 +155,12 @@ impl Unit {
             },
         )
         .await?;
+        prefetch::plans(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(PlanConnection::from_page(page, Plan))
     }
     /// Tasks assigned to this unit, directly or through a group it belongs to on `asOf`.
@@ -183,6 +190,12 @@ impl Unit {
         )
         .await
         .into_gql()?;
+        prefetch::tasks(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(TaskConnection::from_page(page, Task))
     }
     /// Targets assigned to this unit, directly or through a group it belongs to on `asOf`.
@@ -204,6 +217,12 @@ impl Unit {
         let page = targets::list(db(ctx)?, &filter, &args, wants_total(ctx))
             .await
             .into_gql()?;
+        prefetch::targets(
+            ctx,
+            &prefetch::node_selections(&ctx.look_ahead()),
+            &page.rows().collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(TargetConnection::from_page(page, Target))
     }
 }

@@ -98,8 +98,7 @@ pub async fn get(
                 "METHOD_NOT_ALLOWED",
                 "only queries may be sent with GET; use POST",
             )
-            .map_into_boxed_body()
-            .into();
+            .map_into_boxed_body();
         }
     }
     execute(&schema, &state, &req, request).await

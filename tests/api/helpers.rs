@@ -1,0 +1,355 @@
+//! Boots the real server (HTTP → GraphQL → SeaORM → database) for each test, on SQLite or on
+//! PostgreSQL, with its own database holding the demo data.
+//!
+//! The demo database is built once per test process (migrations + demo data) and copied for
+//! each test: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use api::config::Settings;
+use api::db::StatementCounter;
+use api::startup::Application;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+    pub backend: Backend,
+    client: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
+    database: String,
+}
+
+/// A GraphQL response.
+#[derive(Debug)]
+pub struct Gql {
+    pub data: Value,
+    pub errors: Vec<Value>,
+}
+
+impl Gql {
+    /// `errors[].extensions.code`, in order.
+    pub fn codes(&self) -> Vec<String> {
+        self.errors
+            .iter()
+            .map(|e| {
+                e["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("<none>")
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// Panics with the errors when there are any.
+    pub fn ok(self) -> Value {
+        assert!(
+            self.errors.is_empty(),
+            "unexpected errors: {:#?}",
+            self.errors
+        );
+        self.data
+    }
+}
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var("TEST_LOG").is_ok() {
+        api::telemetry::init(api::config::LogFormat::Pretty);
+    }
+});
+
+static WORKDIR: LazyLock<PathBuf> = LazyLock::new(|| {
+    let dir = std::env::temp_dir().join(format!("plans-api-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+});
+
+static SQLITE_TEMPLATE: OnceCell<PathBuf> = OnceCell::const_new();
+static POSTGRES_TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Migrates a fresh database and loads the demo data into it, then closes it.
+async fn prepare(url: String) {
+    let settings = Settings::new(SocketAddr::from(([127, 0, 0, 1], 0)), Some(url));
+    let (db, _) = api::db::connect(&settings).await.expect("connect template");
+    api::db::migrate(&db).await.expect("migrate template");
+    api::demo::load_if_empty(&db).await.expect("demo data");
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .expect("checkpoint");
+    }
+    db.close().await.expect("close template");
+}
+
+async fn sqlite_database() -> (String, String) {
+    let template = SQLITE_TEMPLATE
+        .get_or_init(|| async {
+            let path = WORKDIR.join("template.db");
+            prepare(sqlite_url(&path)).await;
+            path
+        })
+        .await;
+    let path = WORKDIR.join(format!("{}.db", Uuid::new_v4().simple()));
+    std::fs::copy(template, &path).expect("copy template");
+    (sqlite_url(&path), path.display().to_string())
+}
+
+fn postgres_base() -> String {
+    std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL")
+}
+
+/// The same server, another database name.
+fn postgres_url(database: &str) -> String {
+    let base = postgres_base();
+    let (prefix, rest) = base
+        .rsplit_once('/')
+        .expect("a database in TEST_POSTGRES_URL");
+    let query = rest
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{prefix}/{database}{query}")
+}
+
+async fn postgres_admin() -> DatabaseConnection {
+    sea_orm::Database::connect(postgres_base())
+        .await
+        .expect("connect to TEST_POSTGRES_URL")
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+async fn postgres_database() -> (String, String) {
+    let template = POSTGRES_TEMPLATE
+        .get_or_init(|| async {
+            let admin = postgres_admin().await;
+            // Databases left behind by runs that died more than an hour ago.
+            let rows = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'it\\_%'",
+                ))
+                .await
+                .expect("list databases");
+            for row in rows {
+                let name: String = row.try_get("", "datname").expect("datname");
+                let stamp: u64 = name
+                    .split('_')
+                    .nth(1)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                if stamp + 3600 < now_secs() {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                        ))
+                        .await;
+                }
+            }
+            let name = format!("it_{}_tpl_{}", now_secs(), Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!(r#"CREATE DATABASE "{name}""#))
+                .await
+                .expect("create template");
+            admin.close().await.expect("close admin");
+            prepare(postgres_url(&name)).await;
+            name
+        })
+        .await;
+    let name = format!("it_{}_{}", now_secs(), Uuid::new_v4().simple());
+    let admin = postgres_admin().await;
+    let mut attempt = 0;
+    loop {
+        let created = admin
+            .execute_unprepared(&format!(
+                r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#
+            ))
+            .await;
+        match created {
+            Ok(_) => break,
+            // Two copies of one template at the same instant: PostgreSQL refuses one; retry.
+            Err(error)
+                if attempt < 100 && error.to_string().contains("being accessed by other users") =>
+            {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(error) => panic!("create test database: {error}"),
+        }
+    }
+    admin.close().await.expect("close admin");
+    (postgres_url(&name), name)
+}
+
+/// Starts a server on a fresh copy of the demo database.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    LazyLock::force(&TRACING);
+    let (url, database) = match backend {
+        Backend::Sqlite => sqlite_database().await,
+        Backend::Postgres => postgres_database().await,
+    };
+    let mut settings = Settings::new(SocketAddr::from(([127, 0, 0, 1], 0)), Some(url));
+    settings.workers = Some(1);
+    settings.pool_size = 4;
+    settings.shutdown_timeout = 1;
+    let app = Application::build(settings)
+        .await
+        .expect("build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    let statements = app.statements();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db,
+        statements,
+        backend,
+        client: reqwest::Client::new(),
+        handle,
+        database,
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns its `data` and `errors` (asserting HTTP 200).
+    pub async fn graphql(&self, query: &str, variables: Value) -> Gql {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status().as_u16(), 200, "GraphQL answers 200");
+        let body: Value = response.json().await.expect("JSON body");
+        Gql {
+            data: body["data"].clone(),
+            errors: body["errors"].as_array().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// A request to any path.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+    }
+
+    /// Stops the server and removes the test's database.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
+        let _ = self.db.clone().close().await;
+        match self.backend {
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.database));
+                }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin().await;
+                let _ = admin
+                    .execute_unprepared(&format!(
+                        r#"DROP DATABASE IF EXISTS "{}" WITH (FORCE)"#,
+                        self.database
+                    ))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+
+    /// The global id of the plan with this document number.
+    pub async fn plan_id(&self, number: &str) -> String {
+        let data = self
+            .graphql(
+                "query($n: String!) { planByNumber(documentNumber: $n) { id } }",
+                json!({ "n": number }),
+            )
+            .await
+            .ok();
+        data["planByNumber"]["id"]
+            .as_str()
+            .expect("plan exists")
+            .to_owned()
+    }
+
+    /// The global id of the first plan a search finds.
+    pub async fn plan_id_by_search(&self, search: &str) -> String {
+        let data = self
+            .graphql(
+                "query($s: String!) { plans(first: 1, filter: { search: $s }) { nodes { id } } }",
+                json!({ "s": search }),
+            )
+            .await
+            .ok();
+        data["plans"]["nodes"][0]["id"]
+            .as_str()
+            .expect("a plan matches")
+            .to_owned()
+    }
+
+    /// The global id of the unit with this agency code.
+    pub async fn unit_id(&self, code: &str) -> String {
+        let data = self
+            .graphql(
+                "query($c: String) { unit(code: $c) { id } }",
+                json!({ "c": code }),
+            )
+            .await
+            .ok();
+        data["unit"]["id"].as_str().expect("unit exists").to_owned()
+    }
+}
+
+/// Declares each listed `async fn name(app: &TestApp)` as two tests, `name::sqlite` and
+/// `name::postgres` (the latter ignored unless `TEST_POSTGRES_URL` is set).
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                    super::$name(&app).await;
+                    app.stop().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(
+                    not(postgres_tests),
+                    ignore = "PostgreSQL skipped: set TEST_POSTGRES_URL (see README) to run"
+                )]
+                async fn postgres() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                    super::$name(&app).await;
+                    app.stop().await;
+                }
+            }
+        )*
+    };
+}

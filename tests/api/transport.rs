@@ -1,0 +1,193 @@
+//! HTTP behaviour: health, readiness, request ids, GraphiQL, GET rules, content types, limits,
+//! and internal errors that stay internal.
+
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::TestApp;
+
+async fn health_and_readiness(app: &TestApp) {
+    let health = app
+        .request(Method::GET, "/healthz")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(health.status().as_u16(), 200);
+    let ready = app
+        .request(Method::GET, "/readyz")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ready.status().as_u16(), 200);
+    assert_eq!(
+        ready.json::<Value>().await.expect("json")["status"],
+        "ready"
+    );
+    let metrics = app
+        .request(Method::GET, "/metrics")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    assert!(metrics.contains("sql_statements_total "), "{metrics}");
+}
+
+async fn request_ids_are_echoed_or_generated(app: &TestApp) {
+    let query = json!({ "query": "{ node(id: \"garbage\") { id } }" });
+    let response = app
+        .request(Method::POST, "/graphql")
+        .header("X-Request-Id", "lgsp-7f3a-0001")
+        .json(&query)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.headers()["x-request-id"], "lgsp-7f3a-0001");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"], "lgsp-7f3a-0001",
+        "errors carry the request id"
+    );
+    let generated = app
+        .request(Method::GET, "/healthz")
+        .send()
+        .await
+        .expect("send");
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(id.len(), 36, "a UUID when none was sent: {id}");
+}
+
+async fn get_serves_graphiql_and_queries_but_never_mutations(app: &TestApp) {
+    let page = app
+        .request(Method::GET, "/graphql")
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        page.text()
+            .await
+            .expect("text")
+            .to_lowercase()
+            .contains("graphiql")
+    );
+    let query = app
+        .request(Method::GET, "/graphql")
+        .query(&[("query", "{ unit(code: \"H34.20\") { name } }")])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        query.json::<Value>().await.expect("json")["data"]["unit"]["name"],
+        "Sở Y tế tỉnh Kon Tum"
+    );
+    let mutation = app
+        .request(Method::GET, "/graphql")
+        .query(&[("query", "mutation { __typename }")])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(mutation.status().as_u16(), 405);
+    assert_eq!(
+        mutation.json::<Value>().await.expect("json")["errors"][0]["extensions"]["code"],
+        "METHOD_NOT_ALLOWED"
+    );
+}
+
+async fn malformed_requests_get_clear_errors(app: &TestApp) {
+    let text = app
+        .request(Method::POST, "/graphql")
+        .header("Content-Type", "text/plain")
+        .body(r#"{"query":"{ __typename }"}"#)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(text.status().as_u16(), 415);
+    assert_eq!(
+        text.json::<Value>().await.expect("json")["errors"][0]["extensions"]["code"],
+        "UNSUPPORTED_MEDIA_TYPE"
+    );
+    let broken = app
+        .request(Method::POST, "/graphql")
+        .header("Content-Type", "application/json")
+        .body("{ not json")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(broken.status().as_u16(), 400);
+    assert_eq!(
+        broken.json::<Value>().await.expect("json")["errors"][0]["extensions"]["code"],
+        "BAD_REQUEST"
+    );
+    let huge = format!(
+        r#"{{"query":"{{ __typename }}","variables":{{"pad":"{}"}}}}"#,
+        "x".repeat(300 * 1024)
+    );
+    let too_big = app
+        .request(Method::POST, "/graphql")
+        .header("Content-Type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(too_big.status().as_u16(), 413, "bodies are capped");
+    let syntax = app.graphql("{ plans(first: ", json!({})).await;
+    assert_eq!(syntax.codes(), ["GRAPHQL_VALIDATION_FAILED"]);
+    let unknown_field = app
+        .graphql("{ plans(first: 1) { nodes { nope } } }", json!({}))
+        .await;
+    assert_eq!(unknown_field.codes(), ["GRAPHQL_VALIDATION_FAILED"]);
+    let deep = format!(
+        "{{ units(first: 1) {{ nodes {}{} }} }}",
+        "{ parent ".repeat(20),
+        "{ name }".to_owned() + &" }".repeat(20)
+    );
+    let too_deep = app.graphql(&deep, json!({})).await;
+    assert_eq!(
+        too_deep.codes(),
+        ["GRAPHQL_VALIDATION_FAILED"],
+        "depth is limited"
+    );
+}
+
+async fn database_failures_stay_internal(app: &TestApp) {
+    // Sabotage the database, as an outage or a bad deployment would.
+    app.db
+        .execute_unprepared("DROP TABLE progress_update")
+        .await
+        .expect("drop");
+    let response = app
+        .graphql(
+            "{ tasks(first: 3) { nodes { code latestProgress { percent } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        response
+            .codes()
+            .iter()
+            .all(|c| c == "INTERNAL_SERVER_ERROR"),
+        "{:?}",
+        response.errors
+    );
+    assert!(!response.errors.is_empty());
+    for error in &response.errors {
+        let message = error["message"].as_str().unwrap_or_default();
+        assert_eq!(message, "Internal server error", "no SQL detail leaks");
+    }
+}
+
+db_tests!(
+    health_and_readiness,
+    request_ids_are_echoed_or_generated,
+    get_serves_graphiql_and_queries_but_never_mutations,
+    malformed_requests_get_clear_errors,
+    database_failures_stay_internal,
+);
