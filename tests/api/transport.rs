@@ -157,6 +157,21 @@ async fn malformed_requests_get_clear_errors(app: &TestApp) {
     );
 }
 
+async fn fields_come_back_in_query_order(app: &TestApp) {
+    // `plan { issuer }` finishes last; the response must still follow the query (GraphQL spec).
+    let body = app
+        .request(Method::POST, "/graphql")
+        .json(&json!({ "query": "{ targets(first: 1) { nodes { code plan { title issuer { name } } lead { name } measureUnit } } }" }))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    let at = |key: &str| body.find(&format!("\"{key}\"")).unwrap_or_else(|| panic!("{key} in {body}"));
+    assert!(at("code") < at("plan") && at("plan") < at("lead") && at("lead") < at("measureUnit"), "{body}");
+}
+
 async fn database_failures_stay_internal(app: &TestApp) {
     // Sabotage the database, as an outage or a bad deployment would.
     app.db
@@ -189,5 +204,6 @@ db_tests!(
     request_ids_are_echoed_or_generated,
     get_serves_graphiql_and_queries_but_never_mutations,
     malformed_requests_get_clear_errors,
+    fields_come_back_in_query_order,
     database_failures_stay_internal,
 );
