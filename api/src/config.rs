@@ -23,6 +23,27 @@ pub enum Command {
     Serve(Settings),
     /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
     Schema,
+    /// Print a development token (HS256, for the configured or development secret).
+    Token(TokenArgs),
+}
+
+/// `api token`.
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// Role: PROVINCE_ADMIN, UNIT_ADMIN, UNIT_OFFICER, EMULATION_OFFICER, VIEWER or INTEGRATION.
+    #[arg(long)]
+    pub role: String,
+    /// The caller's unit, by electronic agency code (e.g. H34.20).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Lifetime: seconds, or with a suffix s, m, h, d (e.g. 1h).
+    #[arg(long, default_value = "1h")]
+    pub ttl: String,
+    /// Subject (user name).
+    #[arg(long, default_value = "dev-user")]
+    pub subject: String,
+    #[command(flatten)]
+    pub settings: Settings,
 }
 
 /// How log lines are written.
@@ -63,6 +84,79 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "APP_WORKERS")]
     pub workers: Option<usize>,
+    #[command(flatten)]
+    pub auth: AuthSettings,
+}
+
+/// Who may call, and how tokens are verified.
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// Production mode: requires a configured verifier, hides internal error details, and turns
+    /// GraphiQL and introspection off for anonymous callers.
+    #[arg(long, env = "APP_PRODUCTION")]
+    pub production: bool,
+    /// HS256 shared secret. In development without one, a secret is generated once and kept in
+    /// `<data-dir>/dev-jwt-secret`, where `api token` finds it too.
+    #[arg(long, env = "APP_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// JWKS file with the RS256/ES256 keys of the provincial single sign-on.
+    #[arg(long, env = "APP_JWKS_FILE")]
+    pub jwks_file: Option<PathBuf>,
+    /// Expected `iss` of bearer tokens.
+    #[arg(long, env = "APP_JWT_ISSUER", default_value = "plans-api")]
+    pub jwt_issuer: String,
+    /// Expected `aud` of bearer tokens.
+    #[arg(long, env = "APP_JWT_AUDIENCE", default_value = "plans-api")]
+    pub jwt_audience: String,
+    /// JWKS file of the LGSP gateway's backend JWT (WSO2 `X-JWT-Assertion`).
+    #[arg(long, env = "APP_GATEWAY_JWKS_FILE")]
+    pub gateway_jwks_file: Option<PathBuf>,
+    /// Header carrying the gateway's backend JWT.
+    #[arg(long, env = "APP_GATEWAY_HEADER", default_value = "X-JWT-Assertion")]
+    pub gateway_header: String,
+    /// Expected `iss` of the gateway's backend JWT.
+    #[arg(
+        long,
+        env = "APP_GATEWAY_ISSUER",
+        default_value = "wso2.org/products/am"
+    )]
+    pub gateway_issuer: String,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            production: false,
+            jwt_secret: None,
+            jwks_file: None,
+            jwt_issuer: "plans-api".into(),
+            jwt_audience: "plans-api".into(),
+            gateway_jwks_file: None,
+            gateway_header: "X-JWT-Assertion".into(),
+            gateway_issuer: "wso2.org/products/am".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// The verifiers' configuration; in development without a secret, the development secret.
+    pub fn auth_config(&self) -> anyhow::Result<crate::auth::token::AuthConfig> {
+        let auth = &self.auth;
+        let secret = match (&auth.jwt_secret, auth.production) {
+            (Some(secret), _) => Some(secret.clone()),
+            (None, false) => Some(crate::auth::token::dev_secret(&self.data_dir)?),
+            (None, true) => None,
+        };
+        Ok(crate::auth::token::AuthConfig {
+            secret,
+            jwks_file: auth.jwks_file.clone(),
+            issuer: auth.jwt_issuer.clone(),
+            audience: auth.jwt_audience.clone(),
+            gateway_jwks_file: auth.gateway_jwks_file.clone(),
+            gateway_header: auth.gateway_header.clone(),
+            gateway_issuer: auth.gateway_issuer.clone(),
+        })
+    }
 }
 
 impl Settings {
@@ -77,6 +171,7 @@ impl Settings {
             log_format: LogFormat::Auto,
             shutdown_timeout: 30,
             workers: None,
+            auth: AuthSettings::default(),
         }
     }
 

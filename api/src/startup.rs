@@ -8,6 +8,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::Authenticator;
 use crate::config::Settings;
 use crate::db::{self, StatementCounter};
 use crate::graphql;
@@ -17,6 +18,9 @@ use crate::routes;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    pub authenticator: Authenticator,
+    /// Production behaviour (see `config::AuthSettings::production`).
+    pub production: bool,
 }
 
 /// A built server, bound to its port, not yet running.
@@ -31,6 +35,12 @@ impl Application {
     /// Connects and migrates the database, loads the demo data when asked (or on an empty
     /// embedded database), and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let authenticator = Authenticator::new(&settings.auth_config()?)?;
+        if settings.auth.production && !authenticator.is_configured() {
+            anyhow::bail!(
+                "production mode needs a token verifier: set APP_JWT_SECRET, APP_JWKS_FILE or APP_GATEWAY_JWKS_FILE"
+            );
+        }
         let (db, statements) = db::connect(&settings).await?;
         db::migrate(&db).await?;
         if settings.demo || settings.is_embedded() {
@@ -47,6 +57,8 @@ impl Application {
         let state = web::Data::new(AppState {
             db: db.clone(),
             statements: statements.clone(),
+            authenticator,
+            production: settings.auth.production,
         });
         let payload_limit = web::PayloadConfig::new(routes::graphql::MAX_BODY_BYTES);
         let mut server = HttpServer::new(move || {

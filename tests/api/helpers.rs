@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use api::auth::Role;
+use api::auth::token::{DevToken, mint};
 use api::config::Settings;
 use api::db::StatementCounter;
 use api::startup::Application;
@@ -205,8 +207,16 @@ async fn postgres_database() -> (String, String) {
     (postgres_url(&name), name)
 }
 
+/// The HS256 secret test servers verify tokens with.
+pub const TEST_SECRET: &str = "integration-tests-secret-0123456789abcdef";
+
 /// Starts a server on a fresh copy of the demo database.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts a server with adjusted settings.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
     let (url, database) = match backend {
         Backend::Sqlite => sqlite_database().await,
@@ -216,6 +226,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     settings.workers = Some(1);
     settings.pool_size = 4;
     settings.shutdown_timeout = 1;
+    settings.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+    adjust(&mut settings);
     let app = Application::build(settings)
         .await
         .expect("build the application");
@@ -235,12 +247,40 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     }
 }
 
+/// A token signed with [`TEST_SECRET`].
+pub fn token(role: Role, unit: Option<&str>) -> String {
+    mint(
+        TEST_SECRET,
+        "plans-api",
+        "plans-api",
+        &DevToken {
+            subject: "nguyen.van.a",
+            name: Some("Nguyễn Văn A"),
+            unit,
+            roles: &[role],
+            ttl_seconds: 600,
+        },
+    )
+    .expect("mint")
+}
+
 impl TestApp {
     /// POSTs a GraphQL request and returns its `data` and `errors` (asserting HTTP 200).
     pub async fn graphql(&self, query: &str, variables: Value) -> Gql {
-        let response = self
-            .client
-            .post(format!("{}/graphql", self.address))
+        self.graphql_with(None, query, variables).await
+    }
+
+    /// The same, as the holder of `token`.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Gql {
+        self.graphql_with(Some(token), query, variables).await
+    }
+
+    async fn graphql_with(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod auth;
+
 mod filters;
 mod pagination;
 mod plans;

@@ -168,8 +168,14 @@ async fn fields_come_back_in_query_order(app: &TestApp) {
         .text()
         .await
         .expect("text");
-    let at = |key: &str| body.find(&format!("\"{key}\"")).unwrap_or_else(|| panic!("{key} in {body}"));
-    assert!(at("code") < at("plan") && at("plan") < at("lead") && at("lead") < at("measureUnit"), "{body}");
+    let at = |key: &str| {
+        body.find(&format!("\"{key}\""))
+            .unwrap_or_else(|| panic!("{key} in {body}"))
+    };
+    assert!(
+        at("code") < at("plan") && at("plan") < at("lead") && at("lead") < at("measureUnit"),
+        "{body}"
+    );
 }
 
 async fn database_failures_stay_internal(app: &TestApp) {

@@ -2,6 +2,7 @@
 //! No HTTP or GraphQL types here; every function takes a `ConnectionTrait` so it also runs
 //! inside a transaction.
 
+pub mod access;
 pub mod error;
 pub mod page;
 pub mod plan;

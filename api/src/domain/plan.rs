@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::access::PlanVisibility;
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window};
 use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
@@ -68,6 +69,7 @@ impl PlanOrder {
 /// `plans(filter:, orderBy:)`.
 pub async fn list(
     db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
     filter: &PlanFilter,
     order: PlanOrder,
     args: &PageArgs,
@@ -79,6 +81,7 @@ pub async fn list(
         None => None,
     };
     let select = plan::Entity::find()
+        .filter_if(visibility.plan_condition(), |c| c)
         .filter_if(filter.search.as_deref(), |q| {
             search_condition(plan::Column::SearchText, q)
         })
@@ -179,6 +182,7 @@ pub const ISSUED_BY_ORDERING: &str = "unit.plans";
 /// For each parent plan, one page of the plans that implement it.
 pub async fn implemented_by_pages(
     db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
     parents: &[Uuid],
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
@@ -187,7 +191,8 @@ pub async fn implemented_by_pages(
             JoinType::InnerJoin,
             plan_reference::Relation::Plan.def().rev(),
         )
-        .filter(plan_reference::Column::ParentPlanId.is_in(parents.iter().copied()));
+        .filter(plan_reference::Column::ParentPlanId.is_in(parents.iter().copied()))
+        .filter_if(visibility.plan_condition(), |c| c);
     fetch_pages_per_parent(
         db,
         select,
@@ -201,10 +206,13 @@ pub async fn implemented_by_pages(
 /// For each unit, one page of the plans it issued.
 pub async fn issued_by_pages(
     db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
     issuers: &[Uuid],
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
-    let select = plan::Entity::find().filter(plan::Column::IssuerId.is_in(issuers.iter().copied()));
+    let select = plan::Entity::find()
+        .filter(plan::Column::IssuerId.is_in(issuers.iter().copied()))
+        .filter_if(visibility.plan_condition(), |c| c);
     fetch_pages_per_parent(
         db,
         select,

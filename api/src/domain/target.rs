@@ -10,6 +10,7 @@ use sea_orm::sea_query::{Expr, Order, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
@@ -29,6 +30,7 @@ pub struct TargetFilter {
 /// `targets(filter:)`, in document order.
 pub async fn list(
     db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
     filter: &TargetFilter,
     args: &PageArgs,
     want_total: bool,
@@ -60,6 +62,7 @@ pub async fn list(
         by_assignment = Some(Condition::all().add(target::Column::Id.in_subquery(assigned)));
     }
     let select = target::Entity::find()
+        .filter_if(visibility.plan_id_condition(target::Column::PlanId), |c| c)
         .filter_if(filter.search.as_deref(), |q| {
             search_condition(target::Column::SearchText, q)
         })

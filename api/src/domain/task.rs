@@ -9,6 +9,7 @@ use sea_orm::sea_query::{Expr, NullOrdering, Order, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
@@ -167,6 +168,7 @@ async fn filtered(
 /// `tasks(filter:, orderBy:)`.
 pub async fn list(
     db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
     filter: &TaskFilter,
     order: TaskOrder,
     args: &PageArgs,
@@ -177,7 +179,9 @@ pub async fn list(
     } else {
         Order::Asc
     };
-    let select = filtered(db, filter).await?;
+    let select = filtered(db, filter)
+        .await?
+        .filter_if(visibility.plan_id_condition(task::Column::PlanId), |c| c);
     let select = match order.field {
         TaskOrderField::Document => select
             .order_by(task::Column::PlanId, direction.clone())

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use super::error::IntoGql;
 use super::loaders::{DbLoader, Loaders};
+use crate::domain::access::PlanVisibility;
 use crate::domain::error::DomainError;
 use crate::domain::page::{PageArgs, Window};
 
@@ -17,6 +18,12 @@ fn missing(what: &str) -> async_graphql::Error {
 pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| missing("database"))
+}
+
+/// What the caller may read.
+pub fn visibility<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a PlanVisibility> {
+    ctx.data::<PlanVisibility>()
+        .map_err(|_| missing("visibility"))
 }
 
 /// The request's loader.
@@ -58,4 +65,26 @@ pub fn nested_window(
     ordering: &str,
 ) -> async_graphql::Result<Window> {
     PageArgs::forward(first, after).window(ordering).into_gql()
+}
+
+/// A plan, when it exists and the caller may read it (a draft is "not found" to others).
+pub async fn visible_plan(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+) -> async_graphql::Result<Option<entity::plan::Model>> {
+    let plan = load(ctx, super::loaders::PlanById(id)).await?;
+    let visibility = visibility(ctx)?;
+    Ok(plan.filter(|p| visibility.allows(p)))
+}
+
+/// Keeps `row` only when the plan it belongs to is readable by the caller.
+pub async fn if_plan_visible<T>(
+    ctx: &Context<'_>,
+    row: Option<T>,
+    plan_of: impl Fn(&T) -> uuid::Uuid,
+) -> async_graphql::Result<Option<T>> {
+    match row {
+        Some(row) if visible_plan(ctx, plan_of(&row)).await?.is_some() => Ok(Some(row)),
+        _ => Ok(None),
+    }
 }

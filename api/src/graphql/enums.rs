@@ -34,3 +34,21 @@ pub enum OrderDirection {
     Asc,
     Desc,
 }
+
+/// A caller's role.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::auth::Role")]
+pub enum Role {
+    /// Everything, province-wide.
+    ProvinceAdmin,
+    /// Manages plans, tasks and units in its unit's subtree.
+    UnitAdmin,
+    /// Writes progress for its unit's tasks; reads its subtree's drafts.
+    UnitOfficer,
+    /// Award nominations.
+    EmulationOfficer,
+    /// Reads non-public data in its subtree.
+    Viewer,
+    /// An LGSP client: reads everything issued, writes only what its scopes list.
+    Integration,
+}

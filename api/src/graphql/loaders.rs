@@ -14,6 +14,7 @@ use entity::{
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::domain::access::PlanVisibility;
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::page::{Page, Window};
 use crate::domain::query::{ParentPage, parent_page};
@@ -26,14 +27,19 @@ use crate::domain::{
 /// The request's loader.
 pub type Loaders = DataLoader<DbLoader, HashMapCache>;
 
-/// Builds the loader for one request.
-pub fn for_request(db: DatabaseConnection) -> Loaders {
-    DataLoader::with_cache(DbLoader { db }, tokio::spawn, HashMapCache::default())
+/// Builds the loader for one request; lists it loads show only what `visibility` allows.
+pub fn for_request(db: DatabaseConnection, visibility: PlanVisibility) -> Loaders {
+    DataLoader::with_cache(
+        DbLoader { db, visibility },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
 }
 
 /// Loads rows in batches; one `Loader` impl per relation (key type).
 pub struct DbLoader {
     db: DatabaseConnection,
+    visibility: PlanVisibility,
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
@@ -173,7 +179,7 @@ impl Loader<PlanTasks> for DbLoader {
 }
 
 macro_rules! pages_loader {
-    ($(#[$meta:meta])* $key:ident => $model:ty, $ordering:path, $fetch:path) => {
+    ($(#[$meta:meta])* $key:ident => $model:ty, $ordering:path, $fetch:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key {
@@ -191,7 +197,7 @@ macro_rules! pages_loader {
                     |k| (k.parent, k.window),
                     |window| *window,
                     $ordering,
-                    |parents, window| async move { $fetch(&self.db, &parents, window).await },
+                    |parents, window| async move { self.$fetch(&parents, window).await },
                 )
                 .await
             }
@@ -200,12 +206,36 @@ macro_rules! pages_loader {
 }
 
 pages_loader!(/// One page of a plan's targets.
-    PlanTargets => target::Model, targets::PLAN_TARGETS_ORDERING, targets::plan_pages);
+    PlanTargets => target::Model, targets::PLAN_TARGETS_ORDERING, plan_targets);
 pages_loader!(/// One page of the plans implementing a plan.
-    ImplementedBy => plan::Model, plans::IMPLEMENTED_BY_ORDERING, plans::implemented_by_pages);
+    ImplementedBy => plan::Model, plans::IMPLEMENTED_BY_ORDERING, implemented_by);
 pages_loader!(/// One page of the plans a unit issued.
-    IssuedBy => plan::Model, plans::ISSUED_BY_ORDERING, plans::issued_by_pages);
+    IssuedBy => plan::Model, plans::ISSUED_BY_ORDERING, issued_by);
 pages_loader!(/// One page of a unit's children.
-    ChildrenOf => unit::Model, units::CHILDREN_ORDERING, units::children_pages);
+    ChildrenOf => unit::Model, units::CHILDREN_ORDERING, children);
 pages_loader!(/// One page of a task's progress updates.
-    ProgressOf => progress_update::Model, tasks::PROGRESS_ORDERING, tasks::progress_pages);
+    ProgressOf => progress_update::Model, tasks::PROGRESS_ORDERING, progress);
+
+type Pages<M> = DomainResult<HashMap<Uuid, ParentPage<M>>>;
+
+impl DbLoader {
+    async fn plan_targets(&self, parents: &[Uuid], window: Window) -> Pages<target::Model> {
+        targets::plan_pages(&self.db, parents, window).await
+    }
+
+    async fn implemented_by(&self, parents: &[Uuid], window: Window) -> Pages<plan::Model> {
+        plans::implemented_by_pages(&self.db, &self.visibility, parents, window).await
+    }
+
+    async fn issued_by(&self, parents: &[Uuid], window: Window) -> Pages<plan::Model> {
+        plans::issued_by_pages(&self.db, &self.visibility, parents, window).await
+    }
+
+    async fn children(&self, parents: &[Uuid], window: Window) -> Pages<unit::Model> {
+        units::children_pages(&self.db, parents, window).await
+    }
+
+    async fn progress(&self, parents: &[Uuid], window: Window) -> Pages<progress_update::Model> {
+        tasks::progress_pages(&self.db, parents, window).await
+    }
+}

@@ -6,6 +6,7 @@ pub mod enums;
 pub mod error;
 pub mod id;
 pub mod loaders;
+pub mod me;
 pub mod plan;
 pub mod prefetch;
 pub mod query;

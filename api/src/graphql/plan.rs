@@ -4,12 +4,12 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
 
 use super::connection::*;
-use super::context::{load, load_required, nested_window};
+use super::context::{load, load_required, nested_window, visible_plan};
 use super::enums::{OrderDirection, PlanKind, PlanStatus, ReportingPeriodKind};
 use super::error::IntoGql;
 use super::id::{NodeType, expect, global_id};
 use super::loaders::{
-    AreasOf, DeadlinesOf, ImplementedBy, PlanById, PlanTargets, PlanTasks, ReferencesOf, UnitById,
+    AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
 };
 use super::prefetch;
 use super::scalars::Date;
@@ -204,7 +204,7 @@ impl PlanReference {
     /// The parent plan, when it is in the system.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
         match self.0.parent_plan_id {
-            Some(id) => Ok(load(ctx, PlanById(id)).await?.map(Plan)),
+            Some(id) => Ok(visible_plan(ctx, id).await?.map(Plan)),
             None => Ok(None),
         }
     }
@@ -238,7 +238,7 @@ impl PlanReference {
 impl PlanReference {
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<plan::Model>> {
         match self.0.parent_plan_id {
-            Some(id) => load(ctx, PlanById(id)).await,
+            Some(id) => visible_plan(ctx, id).await,
             None => Ok(None),
         }
     }

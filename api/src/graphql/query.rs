@@ -4,10 +4,10 @@ use async_graphql::{Context, ErrorExtensions, ID, Interface, MergedObject, Objec
 use uuid::Uuid;
 
 use super::connection::{wants_total, *};
-use super::context::{db, load};
+use super::context::{db, if_plan_visible, load, visibility, visible_plan};
 use super::error::IntoGql;
 use super::id::{NodeType, decode, expect};
-use super::loaders::{GroupById, PlanById, TargetById, TaskById, UnitById};
+use super::loaders::{GroupById, TargetById, TaskById, UnitById};
 use super::plan::{Plan, PlanFilter, PlanOrder};
 use super::prefetch;
 use super::target::{Target, TargetFilter};
@@ -19,7 +19,14 @@ use crate::domain::{plan as plans, target as targets, task as tasks, unit as uni
 
 /// The root query.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, UnitQuery, PlanQuery, TaskQuery, TargetQuery);
+pub struct Query(
+    NodeQuery,
+    super::me::MeQuery,
+    UnitQuery,
+    PlanQuery,
+    TaskQuery,
+    TargetQuery,
+);
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -39,16 +46,30 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
         NodeType::UnitGroup => load(ctx, GroupById(id))
             .await?
             .map(|m| Node::UnitGroup(UnitGroup(m))),
-        NodeType::Plan => load(ctx, PlanById(id)).await?.map(|m| Node::Plan(Plan(m))),
-        NodeType::Task => load(ctx, TaskById(id)).await?.map(|m| Node::Task(Task(m))),
-        NodeType::Target => load(ctx, TargetById(id))
-            .await?
-            .map(|m| Node::Target(Target(m))),
+        NodeType::Plan => visible_plan(ctx, id).await?.map(|m| Node::Plan(Plan(m))),
+        NodeType::Task => {
+            let task = load(ctx, TaskById(id)).await?;
+            if_plan_visible(ctx, task, |t| t.plan_id)
+                .await?
+                .map(|m| Node::Task(Task(m)))
+        }
+        NodeType::Target => {
+            let target = load(ctx, TargetById(id)).await?;
+            if_plan_visible(ctx, target, |t| t.plan_id)
+                .await?
+                .map(|m| Node::Target(Target(m)))
+        }
         NodeType::ProgressUpdate => {
             let rows = tasks::progress_by_ids(db(ctx)?, &[id]).await.into_gql()?;
-            rows.into_values()
-                .next()
-                .map(|m| Node::ProgressUpdate(ProgressUpdate(m)))
+            match rows.into_values().next() {
+                Some(update) => {
+                    let task = load(ctx, TaskById(update.task_id)).await?;
+                    if_plan_visible(ctx, task, |t| t.plan_id)
+                        .await?
+                        .map(|_| Node::ProgressUpdate(ProgressUpdate(update)))
+                }
+                None => None,
+            }
         }
     })
 }
@@ -169,9 +190,16 @@ impl PlanQuery {
             last,
             before,
         };
-        let page = plans::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
-            .await
-            .into_gql()?;
+        let page = plans::list(
+            db(ctx)?,
+            visibility(ctx)?,
+            &filter,
+            order_by.into(),
+            &args,
+            wants_total(ctx),
+        )
+        .await
+        .into_gql()?;
         prefetch::plans(
             ctx,
             &prefetch::node_selections(&ctx.look_ahead()),
@@ -183,7 +211,7 @@ impl PlanQuery {
     /// A plan by global id.
     async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Plan>> {
         let uuid = expect(&id, NodeType::Plan).into_gql()?;
-        Ok(load(ctx, PlanById(uuid)).await?.map(Plan))
+        Ok(visible_plan(ctx, uuid).await?.map(Plan))
     }
     /// A plan by its document number (số ký hiệu, e.g. "5198/KH-SYT"), optionally of the issuer
     /// with this agency code.
@@ -201,10 +229,11 @@ impl PlanQuery {
             },
             None => None,
         };
-        Ok(plans::by_document_number(db, &document_number, issuer)
+        let plan = plans::by_document_number(db, &document_number, issuer)
             .await
-            .into_gql()?
-            .map(Plan))
+            .into_gql()?;
+        let visibility = visibility(ctx)?;
+        Ok(plan.filter(|p| visibility.allows(p)).map(Plan))
     }
 }
 
@@ -231,9 +260,16 @@ impl TaskQuery {
             last,
             before,
         };
-        let page = tasks::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
-            .await
-            .into_gql()?;
+        let page = tasks::list(
+            db(ctx)?,
+            visibility(ctx)?,
+            &filter,
+            order_by.into(),
+            &args,
+            wants_total(ctx),
+        )
+        .await
+        .into_gql()?;
         prefetch::tasks(
             ctx,
             &prefetch::node_selections(&ctx.look_ahead()),
@@ -245,7 +281,8 @@ impl TaskQuery {
     /// A task by global id.
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
         let uuid = expect(&id, NodeType::Task).into_gql()?;
-        Ok(load(ctx, TaskById(uuid)).await?.map(Task))
+        let task = load(ctx, TaskById(uuid)).await?;
+        Ok(if_plan_visible(ctx, task, |t| t.plan_id).await?.map(Task))
     }
 }
 
@@ -271,7 +308,7 @@ impl TargetQuery {
             last,
             before,
         };
-        let page = targets::list(db(ctx)?, &filter, &args, wants_total(ctx))
+        let page = targets::list(db(ctx)?, visibility(ctx)?, &filter, &args, wants_total(ctx))
             .await
             .into_gql()?;
         prefetch::targets(
@@ -285,6 +322,9 @@ impl TargetQuery {
     /// A target by global id.
     async fn target(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Target>> {
         let uuid = expect(&id, NodeType::Target).into_gql()?;
-        Ok(load(ctx, TargetById(uuid)).await?.map(Target))
+        let target = load(ctx, TargetById(uuid)).await?;
+        Ok(if_plan_visible(ctx, target, |t| t.plan_id)
+            .await?
+            .map(Target))
     }
 }

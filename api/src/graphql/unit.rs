@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{unit, unit_group, unit_succession};
 
 use super::connection::{wants_total, *};
-use super::context::{db, load, load_required, loaders, nested_window};
+use super::context::{db, load, load_required, loaders, nested_window, visibility};
 use super::enums::{AssignmentRole, OrderDirection, SuccessionEvent, TaskStatus, UnitKind};
 use super::error::IntoGql;
 use super::id::{NodeType, global_id};
@@ -183,6 +183,7 @@ impl Unit {
         let args = PageArgs::forward(first, after);
         let page = tasks::list(
             db(ctx)?,
+            visibility(ctx)?,
             &filter,
             TaskOrder::default(),
             &args,
@@ -214,7 +215,7 @@ impl Unit {
             ..TargetFilter::default()
         };
         let args = PageArgs::forward(first, after);
-        let page = targets::list(db(ctx)?, &filter, &args, wants_total(ctx))
+        let page = targets::list(db(ctx)?, visibility(ctx)?, &filter, &args, wants_total(ctx))
             .await
             .into_gql()?;
         prefetch::targets(

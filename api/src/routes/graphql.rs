@@ -11,6 +11,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Value};
 
 use super::request_id::RequestId;
+use crate::domain::access::{PlanVisibility, Viewer};
 use crate::graphql::{AppSchema, loaders};
 use crate::startup::AppState;
 
@@ -64,6 +65,13 @@ pub async fn get(
         .map(|q| q.iter().any(|(k, _)| k == "query"))
         .unwrap_or(false);
     if !has_query {
+        if state.production {
+            return error_response(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "GraphiQL is off in production; POST queries to /graphql",
+            );
+        }
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(
@@ -111,7 +119,50 @@ async fn execute(
     request: async_graphql::Request,
 ) -> HttpResponse {
     let request_id = req.extensions().get::<RequestId>().cloned();
-    let mut request = request.data(loaders::for_request(state.db.clone()));
+    let viewer = match authenticate(state, req).await {
+        Ok(viewer) => viewer,
+        Err(error) => {
+            let mut response = async_graphql::Response::from_errors(vec![ServerError::new(
+                error.to_string(),
+                None,
+            )]);
+            for error in &mut response.errors {
+                error
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", "UNAUTHENTICATED");
+                label(error, request_id.as_ref());
+            }
+            return HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(&response);
+        }
+    };
+    let visibility = match PlanVisibility::of(&state.db, &viewer).await {
+        Ok(visibility) => visibility,
+        Err(error) => {
+            tracing::error!(error = %error, "cannot resolve the caller's visibility");
+            let mut response = async_graphql::Response::from_errors(vec![ServerError::new(
+                "Internal server error",
+                None,
+            )]);
+            for error in &mut response.errors {
+                error
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", "INTERNAL_SERVER_ERROR");
+                label(error, request_id.as_ref());
+            }
+            return HttpResponse::Ok().json(&response);
+        }
+    };
+    let mut request = request
+        .data(loaders::for_request(state.db.clone(), visibility.clone()))
+        .data(visibility);
+    if state.production && viewer.0.is_none() {
+        request = request.disable_introspection();
+    }
+    request = request.data(viewer);
     if let Some(id) = &request_id {
         request = request.data(id.clone());
     }
@@ -122,6 +173,24 @@ async fn execute(
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(&response)
+}
+
+/// The caller, with its unit resolved from the token's agency code.
+async fn authenticate(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Viewer, crate::auth::AuthError> {
+    let Some(mut principal) = state.authenticator.authenticate(req.headers())? else {
+        return Ok(Viewer(None));
+    };
+    if let Some(code) = &principal.unit_code {
+        match crate::domain::unit::by_code(&state.db, code).await {
+            Ok(unit) => principal.unit_id = unit.map(|u| u.id),
+            Err(error) => tracing::error!(error = %error, "cannot resolve the caller's unit"),
+        }
+    }
+    tracing::debug!(subject = %principal.subject, "authenticated");
+    Ok(Viewer(Some(principal)))
 }
 
 /// Gives errors that async-graphql raised itself (syntax, validation, argument coercion) a code,

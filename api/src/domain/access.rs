@@ -1,0 +1,104 @@
+//! Who may see and change what, scoped by the unit tree at the time of the request.
+//!
+//! Reading: anonymous callers and INTEGRATION clients see issued plans (anything but drafts)
+//! with their targets, tasks and progress; PROVINCE_ADMIN sees everything; the other roles also
+//! see the drafts of plans issued in their unit's subtree.
+
+use crate::auth::{Principal, Role};
+
+/// The caller of a request (`None`: anonymous).
+#[derive(Debug, Clone, Default)]
+pub struct Viewer(pub Option<Principal>);
+
+impl Viewer {
+    /// The authenticated principal, if any.
+    pub fn principal(&self) -> Option<&Principal> {
+        self.0.as_ref()
+    }
+}
+
+/// Whether the principal's role reads drafts in its unit's subtree.
+pub fn reads_subtree_drafts(principal: &Principal) -> bool {
+    [
+        Role::UnitAdmin,
+        Role::UnitOfficer,
+        Role::EmulationOfficer,
+        Role::Viewer,
+    ]
+    .iter()
+    .any(|r| principal.has(*r))
+}
+
+/// Which plans (and so which targets, tasks and progress) a caller may read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PlanVisibility {
+    /// Issued plans only: anonymous callers and integration clients.
+    #[default]
+    Issued,
+    /// Issued plans, and drafts issued by these units (the caller's subtree).
+    IssuedAndDraftsOf(Vec<Uuid>),
+    /// Everything (PROVINCE_ADMIN).
+    All,
+}
+
+impl PlanVisibility {
+    /// The visibility of a caller; one statement for roles that read their subtree's drafts.
+    pub async fn of(db: &impl ConnectionTrait, viewer: &Viewer) -> DomainResult<Self> {
+        let Some(principal) = viewer.principal() else {
+            return Ok(Self::Issued);
+        };
+        if principal.has(Role::ProvinceAdmin) {
+            return Ok(Self::All);
+        }
+        match principal.unit_id {
+            Some(unit) if reads_subtree_drafts(principal) => Ok(Self::IssuedAndDraftsOf(
+                super::unit::subtree_ids(db, unit).await?,
+            )),
+            _ => Ok(Self::Issued),
+        }
+    }
+
+    /// Whether the caller may read this plan.
+    pub fn allows(&self, plan: &plan::Model) -> bool {
+        match self {
+            Self::All => true,
+            Self::Issued => plan.status != PlanStatus::Draft,
+            Self::IssuedAndDraftsOf(units) => {
+                plan.status != PlanStatus::Draft || units.contains(&plan.issuer_id)
+            }
+        }
+    }
+
+    /// The same rule as a condition on the `plan` table (`None`: no restriction).
+    pub fn plan_condition(&self) -> Option<Condition> {
+        let issued = plan::Column::Status.ne(PlanStatus::Draft);
+        match self {
+            Self::All => None,
+            Self::Issued => Some(Condition::all().add(issued)),
+            Self::IssuedAndDraftsOf(units) => Some(
+                Condition::any()
+                    .add(issued)
+                    .add(plan::Column::IssuerId.is_in(units.iter().copied())),
+            ),
+        }
+    }
+
+    /// A condition on a `plan_id` column: the row belongs to a plan the caller may read.
+    pub fn plan_id_condition(&self, column: impl ColumnTrait) -> Option<Condition> {
+        let visible = self.plan_condition()?;
+        let plans = Query::select()
+            .column(plan::Column::Id)
+            .from(plan::Entity)
+            .cond_where(visible)
+            .to_owned();
+        Some(Condition::all().add(column.in_subquery(plans)))
+    }
+}
+
+use entity::enums::PlanStatus;
+use entity::plan;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use uuid::Uuid;
+
+use super::error::DomainResult;
