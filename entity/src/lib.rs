@@ -1,7 +1,9 @@
 //! SeaORM entities: one module per table, plus the stored enumerations.
 
 pub mod assignment;
+pub mod audit_event;
 pub mod enums;
+pub mod idempotency_key;
 pub mod plan;
 pub mod plan_area;
 pub mod plan_reference;

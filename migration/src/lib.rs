@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_unit_tables;
 mod m20261123_000002_create_plan_tables;
 mod m20261123_000003_create_work_tables;
+mod m20261123_000004_create_audit_tables;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_unit_tables::Migration),
             Box::new(m20261123_000002_create_plan_tables::Migration),
             Box::new(m20261123_000003_create_work_tables::Migration),
+            Box::new(m20261123_000004_create_audit_tables::Migration),
         ]
     }
 }

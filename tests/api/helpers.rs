@@ -249,19 +249,19 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
 
 /// A token signed with [`TEST_SECRET`].
 pub fn token(role: Role, unit: Option<&str>) -> String {
-    mint(
-        TEST_SECRET,
-        "plans-api",
-        "plans-api",
-        &DevToken {
-            subject: "nguyen.van.a",
-            name: Some("Nguyễn Văn A"),
-            unit,
-            roles: &[role],
-            ttl_seconds: 600,
-        },
-    )
-    .expect("mint")
+    token_as("nguyen.van.a", role, unit)
+}
+
+/// A token signed with [`TEST_SECRET`] for `subject`.
+pub fn token_as(subject: &str, role: Role, unit: Option<&str>) -> String {
+    let token = DevToken {
+        subject,
+        name: Some("Nguyễn Văn A"),
+        unit,
+        roles: &[role],
+        ttl_seconds: 600,
+    };
+    mint(TEST_SECRET, "plans-api", "plans-api", &token).expect("mint")
 }
 
 impl TestApp {

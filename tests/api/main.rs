@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod mutations;
+
 mod auth;
 
 mod filters;

@@ -102,3 +102,54 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use uuid::Uuid;
 
 use super::error::DomainResult;
+
+/// The authenticated caller of a mutation, with what the audit log records about the request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Principal,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The caller, or `UNAUTHENTICATED` when anonymous.
+    pub fn require(viewer: &Viewer, request_id: Option<String>) -> DomainResult<Self> {
+        match viewer.principal() {
+            Some(principal) => Ok(Self {
+                principal: principal.clone(),
+                request_id,
+            }),
+            None => Err(DomainError::Unauthenticated(
+                "sign in to change data".into(),
+            )),
+        }
+    }
+
+    /// May the caller manage plans, tasks and units belonging to `unit`? PROVINCE_ADMIN
+    /// anywhere, UNIT_ADMIN in its unit's subtree (at the time of the request), an INTEGRATION
+    /// client when its token's scopes include `scope`.
+    pub async fn may_manage(
+        &self,
+        db: &impl ConnectionTrait,
+        unit: Uuid,
+        scope: &str,
+    ) -> DomainResult<()> {
+        let principal = &self.principal;
+        if principal.has(Role::ProvinceAdmin) {
+            return Ok(());
+        }
+        if principal.has(Role::Integration) && principal.scopes.iter().any(|s| s == scope) {
+            return Ok(());
+        }
+        if principal.has(Role::UnitAdmin)
+            && let Some(own) = principal.unit_id
+            && super::unit::subtree_ids(db, own).await?.contains(&unit)
+        {
+            return Ok(());
+        }
+        Err(DomainError::Forbidden(
+            "you may not change data of this unit".into(),
+        ))
+    }
+}
+
+use super::error::DomainError;

@@ -15,6 +15,12 @@ pub enum DomainError {
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The operation needs an authenticated caller.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A mutation's input breaks rules; reported as the payload's `userErrors`, nothing written.
+    #[error("the input was rejected")]
+    Rejected(Vec<FieldError>),
     /// Anything else: logged with its cause chain, never shown to clients.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -43,6 +49,44 @@ impl From<sea_orm::DbErr> for DomainError {
             _ => Self::Unexpected(anyhow::Error::new(error)),
         }
     }
+}
+
+/// Why one input field was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldError {
+    /// Path into the input, e.g. `["input", "periodEnd"]`.
+    pub field: Vec<String>,
+    pub code: FieldErrorCode,
+    pub message: String,
+}
+
+impl FieldError {
+    /// An error on `input.<field>`.
+    pub fn new(field: &str, code: FieldErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: vec!["input".into(), field.into()],
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Stable codes of input errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FieldErrorCode {
+    Required,
+    TooLong,
+    Invalid,
+    OutOfRange,
+    DateOrder,
+    Duplicate,
+    StaleVersion,
+    NotFound,
+    InvalidState,
+    UnitClosed,
+    Cycle,
+    IdempotencyKeyReused,
 }
 
 /// Result of a domain operation.

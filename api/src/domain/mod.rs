@@ -3,9 +3,12 @@
 //! inside a transaction.
 
 pub mod access;
+pub mod audit;
 pub mod error;
+pub mod mutation;
 pub mod page;
 pub mod plan;
+pub mod plan_edit;
 pub mod query;
 pub mod target;
 pub mod task;

@@ -2,6 +2,7 @@
 
 use async_graphql::SimpleObject;
 
+use super::audit::AuditEvent;
 use super::plan::Plan;
 use super::target::Target;
 use super::task::{ProgressUpdate, Task};
@@ -81,6 +82,12 @@ connection!(
     ProgressUpdateEdge,
     ProgressUpdate,
     "progress update"
+);
+connection!(
+    AuditEventConnection,
+    AuditEventEdge,
+    AuditEvent,
+    "audit event"
 );
 
 /// Whether the current field's selection asks for `totalCount` (counting costs a statement).

@@ -8,6 +8,8 @@
 //! | `Invalid` | `BAD_USER_INPUT` |
 //! | `Conflict` | `CONFLICT` |
 //! | `Forbidden` | `FORBIDDEN` |
+//! | `Unauthenticated` | `UNAUTHENTICATED` |
+//! | `Rejected` (mutations: `userErrors`) | `BAD_USER_INPUT` |
 //! | `Unexpected` | `INTERNAL_SERVER_ERROR` |
 //!
 //! Unexpected errors are logged with their cause chain and reach the client only as
@@ -27,6 +29,16 @@ impl ErrorExtensions for DomainError {
             DomainError::Invalid(_) => ("BAD_USER_INPUT", self.to_string()),
             DomainError::Conflict(_) => ("CONFLICT", self.to_string()),
             DomainError::Forbidden(_) => ("FORBIDDEN", self.to_string()),
+            DomainError::Unauthenticated(_) => ("UNAUTHENTICATED", self.to_string()),
+            // Mutations turn these into `userErrors`; anywhere else they are bad input.
+            DomainError::Rejected(errors) => (
+                "BAD_USER_INPUT",
+                errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             DomainError::Unexpected(error) => {
                 tracing::error!(error.cause_chain = ?error, "internal error");
                 ("INTERNAL_SERVER_ERROR", "Internal server error".to_owned())

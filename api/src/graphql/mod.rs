@@ -1,5 +1,6 @@
 //! The GraphQL layer: thin objects over the domain services.
 
+pub mod audit;
 pub mod connection;
 pub mod context;
 pub mod enums;
@@ -7,6 +8,7 @@ pub mod error;
 pub mod id;
 pub mod loaders;
 pub mod me;
+pub mod mutation;
 pub mod plan;
 pub mod prefetch;
 pub mod query;
@@ -15,26 +17,34 @@ pub mod target;
 pub mod task;
 pub mod unit;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 /// The executable schema.
-pub type AppSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Deepest query accepted (GraphiQL's introspection query needs about 13 levels).
 pub const MAX_DEPTH: usize = 16;
 
 /// Builds the schema serving `db`.
 pub fn build_schema(db: DatabaseConnection) -> AppSchema {
-    Schema::build(query::Query::default(), EmptyMutation, EmptySubscription)
-        .data(db)
-        .limit_depth(MAX_DEPTH)
-        .finish()
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .data(db)
+    .limit_depth(MAX_DEPTH)
+    .finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::Query::default(), EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
 }

@@ -26,6 +26,7 @@ pub struct Query(
     PlanQuery,
     TaskQuery,
     TargetQuery,
+    super::audit::AuditQuery,
 );
 
 /// An object with a global id.

@@ -1,0 +1,69 @@
+//! Reading the audit log: PROVINCE_ADMIN reads every event, UNIT_ADMIN the events about objects
+//! of its unit's subtree; nobody else.
+
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryOrder};
+use uuid::Uuid;
+
+use super::access::Actor;
+use super::error::{DomainError, DomainResult};
+use super::page::{Page, PageArgs};
+use super::query::{FilterIf, fetch_page};
+use crate::auth::Role;
+
+/// Filters of `auditEvents`.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub object_id: Option<Uuid>,
+    /// The acting subject.
+    pub actor: Option<String>,
+    /// E.g. `plan.update`.
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// `auditEvents`, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &AuditFilter,
+    args: &PageArgs,
+    want_total: bool,
+) -> DomainResult<Page<audit_event::Model>> {
+    let principal = &actor.principal;
+    let scope = if principal.has(Role::ProvinceAdmin) {
+        None
+    } else if principal.has(Role::UnitAdmin)
+        && let Some(unit) = principal.unit_id
+    {
+        Some(super::unit::subtree_ids(db, unit).await?)
+    } else {
+        return Err(DomainError::Forbidden(
+            "only administrators read the audit log".into(),
+        ));
+    };
+    let select = audit_event::Entity::find()
+        .filter_if(scope, |units| {
+            Condition::all().add(audit_event::Column::ScopeUnitId.is_in(units))
+        })
+        .filter_if(filter.object_id, |id| {
+            Condition::all().add(audit_event::Column::ObjectId.eq(id))
+        })
+        .filter_if(filter.actor.clone(), |s| {
+            Condition::all().add(audit_event::Column::Subject.eq(s))
+        })
+        .filter_if(filter.action.clone(), |a| {
+            Condition::all().add(audit_event::Column::Action.eq(a))
+        })
+        .filter_if(filter.from, |t| {
+            Condition::all().add(audit_event::Column::OccurredAt.gte(t))
+        })
+        .filter_if(filter.to, |t| {
+            Condition::all().add(audit_event::Column::OccurredAt.lte(t))
+        })
+        .order_by_desc(audit_event::Column::OccurredAt)
+        .order_by_desc(audit_event::Column::Id);
+    fetch_page(db, select, args, "auditEvents", want_total).await
+}

@@ -1,0 +1,167 @@
+//! How every mutation runs: idempotency (a retry with the same `clientMutationId` by the same
+//! caller gets the first result and writes nothing), one transaction for the change and its
+//! audit event, and nothing written when the input is rejected.
+
+use chrono::Utc;
+use entity::{audit_event, idempotency_key};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::access::Actor;
+use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode};
+
+/// What a mutation changed, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// E.g. `plan.create`.
+    pub action: &'static str,
+    pub object_type: &'static str,
+    pub object_id: Uuid,
+    /// The unit the object belongs to (whose admins may read the event).
+    pub scope_unit_id: Option<Uuid>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// The result a mutation reports (and a retry replays).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Outcome {
+    /// The object the mutation created or changed (none after a delete).
+    pub object_id: Option<Uuid>,
+    pub user_errors: Vec<FieldError>,
+    /// Set on a replay.
+    #[serde(skip)]
+    pub replayed: bool,
+}
+
+/// Runs `work` in a transaction with the caller's idempotency key.
+pub async fn run<F>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    mutation: &'static str,
+    client_mutation_id: Option<&str>,
+    work: F,
+) -> DomainResult<Outcome>
+where
+    F: AsyncFnOnce(&DatabaseTransaction) -> DomainResult<Change>,
+{
+    let key = client_mutation_id.map(str::trim).filter(|k| !k.is_empty());
+    if let Some(key) = key {
+        if key.chars().count() > 128 {
+            return Ok(rejected(FieldError::new(
+                "clientMutationId",
+                FieldErrorCode::TooLong,
+                "`clientMutationId` is at most 128 characters",
+            )));
+        }
+        if let Some(outcome) = replay(db, actor, mutation, key).await? {
+            return Ok(outcome);
+        }
+    }
+    let txn = db.begin().await?;
+    let change = match work(&txn).await {
+        Ok(change) => change,
+        Err(DomainError::Rejected(errors)) => {
+            txn.rollback().await?;
+            return Ok(Outcome {
+                object_id: None,
+                user_errors: errors,
+                replayed: false,
+            });
+        }
+        Err(error) => {
+            txn.rollback().await?;
+            return Err(error);
+        }
+    };
+    let outcome = Outcome {
+        object_id: (!change.action.ends_with(".delete")).then_some(change.object_id),
+        user_errors: Vec::new(),
+        replayed: false,
+    };
+    record(&txn, actor, &change).await?;
+    if let Some(key) = key {
+        let stored = idempotency_key::Model {
+            subject: actor.principal.subject.clone(),
+            client_mutation_id: key.to_owned(),
+            mutation: mutation.to_owned(),
+            outcome: serde_json::to_value(&outcome).map_err(anyhow::Error::from)?,
+            created_at: Utc::now(),
+        };
+        if let Err(error) = stored.into_active_model().reset_all().insert(&txn).await {
+            // The same key committed meanwhile (a concurrent retry): keep the first result.
+            txn.rollback().await?;
+            if let Some(outcome) = replay(db, actor, mutation, key).await? {
+                return Ok(outcome);
+            }
+            return Err(error.into());
+        }
+    }
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+fn rejected(error: FieldError) -> Outcome {
+    Outcome {
+        object_id: None,
+        user_errors: vec![error],
+        replayed: false,
+    }
+}
+
+async fn replay(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    mutation: &str,
+    key: &str,
+) -> DomainResult<Option<Outcome>> {
+    let stored = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::Subject.eq(actor.principal.subject.as_str()))
+        .filter(idempotency_key::Column::ClientMutationId.eq(key))
+        .one(db)
+        .await?;
+    let Some(stored) = stored else {
+        return Ok(None);
+    };
+    if stored.mutation != mutation {
+        return Ok(Some(rejected(FieldError::new(
+            "clientMutationId",
+            FieldErrorCode::IdempotencyKeyReused,
+            format!(
+                "this clientMutationId was already used for {}",
+                stored.mutation
+            ),
+        ))));
+    }
+    let mut outcome: Outcome =
+        serde_json::from_value(stored.outcome).map_err(anyhow::Error::from)?;
+    outcome.replayed = true;
+    Ok(Some(outcome))
+}
+
+/// Appends the audit event of a change (same transaction as the change).
+async fn record(txn: &DatabaseTransaction, actor: &Actor, change: &Change) -> DomainResult<()> {
+    audit_event::Model {
+        id: Uuid::now_v7(),
+        occurred_at: Utc::now(),
+        subject: actor.principal.subject.clone(),
+        unit_id: actor.principal.unit_id,
+        client_id: actor.principal.client_id.clone(),
+        action: change.action.to_owned(),
+        object_type: change.object_type.to_owned(),
+        object_id: change.object_id,
+        scope_unit_id: change.scope_unit_id,
+        before: change.before.clone(),
+        after: change.after.clone(),
+        request_id: actor.request_id.clone(),
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(txn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,539 @@
+//! Changing plans: create (as a draft), update, issue (fixes number and date), supersede,
+//! complete, delete a draft. Every rule failure is a [`FieldError`]; permission failures are
+//! `FORBIDDEN` and do not reveal whether the plan exists.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use entity::enums::{PlanKind, PlanStatus};
+use entity::{plan, task, unit};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use super::access::Actor;
+use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use super::mutation::Change;
+use super::text::{clean, clean_opt, search_text};
+use super::unit::is_active_at;
+
+/// Scope an integration client needs to write plans.
+pub const WRITE_SCOPE: &str = "plans:write";
+const MAX_TITLE: usize = 1000;
+const MAX_NUMBER: usize = 64;
+const MAX_TEXT: usize = 10_000;
+
+/// A change to an optional field: left alone, cleared, or set.
+#[derive(Debug, Clone, Default)]
+pub enum Edit<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+/// `createPlan` input, as received.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub title: String,
+    pub kind: PlanKind,
+    pub issuer_id: Uuid,
+    pub document_number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub period_start: Option<i32>,
+    pub period_end: Option<i32>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// `updatePlan` input.
+#[derive(Debug, Clone, Default)]
+pub struct PlanChanges {
+    pub title: Option<String>,
+    pub kind: Option<PlanKind>,
+    pub document_number: Edit<String>,
+    pub issued_on: Edit<NaiveDate>,
+    pub period_start: Edit<i32>,
+    pub period_end: Edit<i32>,
+    pub signer_name: Edit<String>,
+    pub signer_title: Edit<String>,
+    pub summary: Edit<String>,
+}
+
+struct Checks(Vec<FieldError>);
+
+impl Checks {
+    fn fail(&mut self, field: &str, code: Code, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
+    }
+
+    fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
+        let value = clean(value);
+        if required && value.is_empty() {
+            self.fail(
+                field,
+                Code::Required,
+                format!("`{field}` must not be blank"),
+            );
+        }
+        if value.chars().count() > max {
+            self.fail(
+                field,
+                Code::TooLong,
+                format!("`{field}` is at most {max} characters"),
+            );
+        }
+        value
+    }
+
+    fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let value = clean_opt(value);
+        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            self.fail(
+                field,
+                Code::TooLong,
+                format!("`{field}` is at most {max} characters"),
+            );
+        }
+        value
+    }
+
+    fn period(&mut self, start: Option<i32>, end: Option<i32>) {
+        for (field, year) in [("periodStart", start), ("periodEnd", end)] {
+            if year.is_some_and(|y| !(1945..=2100).contains(&y)) {
+                self.fail(
+                    field,
+                    Code::OutOfRange,
+                    format!("`{field}` must be a year between 1945 and 2100"),
+                );
+            }
+        }
+        if let (Some(start), Some(end)) = (start, end)
+            && start > end
+        {
+            self.fail(
+                "periodEnd",
+                Code::DateOrder,
+                format!("the period ends ({end}) before it starts ({start})"),
+            );
+        }
+    }
+
+    fn finish(self) -> DomainResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Rejected(self.0))
+        }
+    }
+}
+
+fn snapshot(model: &plan::Model) -> serde_json::Value {
+    let mut value = serde_json::to_value(model).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.remove("search_text");
+    }
+    value
+}
+
+fn plan_search_text(model: &plan::Model) -> String {
+    search_text([
+        model.document_number.as_deref(),
+        Some(model.title.as_str()),
+        model.summary.as_deref(),
+    ])
+}
+
+/// Unique document number per issuer and year: a clear error instead of a constraint failure.
+async fn check_number_free(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    model: &plan::Model,
+) -> DomainResult<()> {
+    let Some(number) = &model.document_number else {
+        return Ok(());
+    };
+    let taken = plan::Entity::find()
+        .filter(plan::Column::IssuerId.eq(model.issuer_id))
+        .filter(plan::Column::DocumentNumber.eq(number.as_str()))
+        .filter(match model.issue_year {
+            Some(year) => plan::Column::IssueYear.eq(year),
+            None => plan::Column::IssueYear.is_null(),
+        })
+        .filter(plan::Column::Id.ne(model.id))
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        checks.fail(
+            "documentNumber",
+            Code::Duplicate,
+            format!("{number} is already used by this issuer in that year"),
+        );
+    }
+    Ok(())
+}
+
+/// Creates a draft plan.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewPlan,
+) -> DomainResult<Change> {
+    actor.may_manage(db, input.issuer_id, WRITE_SCOPE).await?;
+    let mut checks = Checks(Vec::new());
+    let issuer = unit::Entity::find_by_id(input.issuer_id).one(db).await?;
+    match &issuer {
+        None => checks.fail("issuerId", Code::NotFound, "no such unit"),
+        Some(unit) if !is_active_at(unit, super::time::today()) => checks.fail(
+            "issuerId",
+            Code::UnitClosed,
+            format!("{} no longer exists", unit.name),
+        ),
+        Some(_) => {}
+    }
+    let now = Utc::now();
+    let mut model = plan::Model {
+        id: Uuid::now_v7(),
+        title: checks.text("title", &input.title, MAX_TITLE, true),
+        kind: input.kind,
+        issuer_id: input.issuer_id,
+        document_number: checks.optional_text(
+            "documentNumber",
+            input.document_number.as_deref(),
+            MAX_NUMBER,
+        ),
+        issued_on: input.issued_on,
+        issue_year: input.issued_on.map(|d| d.year()),
+        status: PlanStatus::Draft,
+        period_start: input.period_start,
+        period_end: input.period_end,
+        signer_name: checks.optional_text("signerName", input.signer_name.as_deref(), MAX_TITLE),
+        signer_title: checks.optional_text("signerTitle", input.signer_title.as_deref(), MAX_TITLE),
+        summary: checks.optional_text("summary", input.summary.as_deref(), MAX_TEXT),
+        search_text: String::new(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    checks.period(model.period_start, model.period_end);
+    check_number_free(db, &mut checks, &model).await?;
+    checks.finish()?;
+    model.search_text = plan_search_text(&model);
+    let after = snapshot(&model);
+    model
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
+    Ok(Change {
+        action: "plan.create",
+        object_type: "Plan",
+        object_id: model.id,
+        scope_unit_id: Some(model.issuer_id),
+        before: None,
+        after: Some(after),
+    })
+}
+
+/// Loads a plan the actor may manage; `FORBIDDEN` both when it may not and when the plan does
+/// not exist (unless the actor is a province administrator, who may know).
+async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> DomainResult<plan::Model> {
+    match plan::Entity::find_by_id(id).one(db).await? {
+        Some(plan) => {
+            actor.may_manage(db, plan.issuer_id, WRITE_SCOPE).await?;
+            Ok(plan)
+        }
+        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => Err(
+            DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, "no such plan")]),
+        ),
+        None => Err(DomainError::Forbidden(
+            "you may not change data of this unit".into(),
+        )),
+    }
+}
+
+fn check_version(plan: &plan::Model, version: i32) -> DomainResult<()> {
+    if plan.version != version {
+        return Err(DomainError::Rejected(vec![FieldError::new(
+            "version",
+            Code::StaleVersion,
+            format!(
+                "the plan changed meanwhile (version {} now, {version} sent); reload it and retry",
+                plan.version
+            ),
+        )]));
+    }
+    Ok(())
+}
+
+/// Writes `next` if the stored version is still `expected` (optimistic locking).
+async fn save(
+    db: &impl ConnectionTrait,
+    mut next: plan::Model,
+    expected: i32,
+) -> DomainResult<plan::Model> {
+    next.version = expected + 1;
+    next.updated_at = Utc::now();
+    next.search_text = plan_search_text(&next);
+    let mut active = next.clone().into_active_model().reset_all();
+    active.id = sea_orm::ActiveValue::Unchanged(next.id);
+    active.created_at = sea_orm::ActiveValue::NotSet;
+    let result = plan::Entity::update_many()
+        .set(active)
+        .filter(plan::Column::Id.eq(next.id))
+        .filter(plan::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(DomainError::Rejected(vec![FieldError::new(
+            "version",
+            Code::StaleVersion,
+            "the plan changed meanwhile; reload it and retry",
+        )]));
+    }
+    Ok(next)
+}
+
+fn apply<T>(edit: Edit<T>, current: Option<T>) -> Option<T> {
+    match edit {
+        Edit::Keep => current,
+        Edit::Clear => None,
+        Edit::Set(value) => Some(value),
+    }
+}
+
+/// Updates a plan's fields. The number and date of an issued plan are fixed.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    changes: PlanChanges,
+) -> DomainResult<Change> {
+    let before = managed(db, actor, id).await?;
+    check_version(&before, version)?;
+    let mut checks = Checks(Vec::new());
+    let mut next = before.clone();
+    if let Some(title) = &changes.title {
+        next.title = checks.text("title", title, MAX_TITLE, true);
+    }
+    if let Some(kind) = changes.kind {
+        next.kind = kind;
+    }
+    let fixed = before.status != PlanStatus::Draft;
+    if fixed && !matches!(changes.document_number, Edit::Keep) {
+        checks.fail(
+            "documentNumber",
+            Code::InvalidState,
+            "an issued plan's number cannot change",
+        );
+    }
+    if fixed && !matches!(changes.issued_on, Edit::Keep) {
+        checks.fail(
+            "issuedOn",
+            Code::InvalidState,
+            "an issued plan's date cannot change",
+        );
+    }
+    let number = match changes.document_number {
+        Edit::Set(n) => Edit::Set(
+            checks
+                .optional_text("documentNumber", Some(&n), MAX_NUMBER)
+                .unwrap_or_default(),
+        ),
+        other => other,
+    };
+    next.document_number = apply(number, next.document_number).filter(|n| !n.is_empty());
+    next.issued_on = apply(changes.issued_on, next.issued_on);
+    next.issue_year = next.issued_on.map(|d| d.year());
+    next.period_start = apply(changes.period_start, next.period_start);
+    next.period_end = apply(changes.period_end, next.period_end);
+    for (field, edit, slot, max) in [
+        (
+            "signerName",
+            changes.signer_name,
+            &mut next.signer_name,
+            MAX_TITLE,
+        ),
+        (
+            "signerTitle",
+            changes.signer_title,
+            &mut next.signer_title,
+            MAX_TITLE,
+        ),
+        ("summary", changes.summary, &mut next.summary, MAX_TEXT),
+    ] {
+        let value = match edit {
+            Edit::Set(v) => Edit::Set(
+                checks
+                    .optional_text(field, Some(&v), max)
+                    .unwrap_or_default(),
+            ),
+            other => other,
+        };
+        *slot = apply(value, slot.take()).filter(|v| !v.is_empty());
+    }
+    checks.period(next.period_start, next.period_end);
+    check_number_free(db, &mut checks, &next).await?;
+    checks.finish()?;
+    let saved = save(db, next, before.version).await?;
+    Ok(Change {
+        action: "plan.update",
+        object_type: "Plan",
+        object_id: id,
+        scope_unit_id: Some(saved.issuer_id),
+        before: Some(snapshot(&before)),
+        after: Some(snapshot(&saved)),
+    })
+}
+
+/// Issues a draft: fixes its number and date, and dates the tasks whose deadline counts from
+/// the issue date.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    document_number: &str,
+    issued_on: NaiveDate,
+) -> DomainResult<Change> {
+    let before = managed(db, actor, id).await?;
+    check_version(&before, version)?;
+    let mut checks = Checks(Vec::new());
+    if before.status != PlanStatus::Draft {
+        checks.fail("id", Code::InvalidState, "only a draft can be issued");
+    }
+    let number = checks.text("documentNumber", document_number, MAX_NUMBER, true);
+    let mut next = before.clone();
+    next.document_number = Some(number);
+    next.issued_on = Some(issued_on);
+    next.issue_year = Some(issued_on.year());
+    next.status = PlanStatus::Issued;
+    check_number_free(db, &mut checks, &next).await?;
+    checks.finish()?;
+    let saved = save(db, next, before.version).await?;
+    let relative = task::Entity::find()
+        .filter(task::Column::PlanId.eq(id))
+        .filter(task::Column::DueWithinDays.is_not_null())
+        .all(db)
+        .await?;
+    for row in relative {
+        let days = i64::from(row.due_within_days.unwrap_or_default());
+        let mut active = row.into_active_model();
+        active.due_on = Set(Some(issued_on + Duration::days(days)));
+        active.update(db).await?;
+    }
+    Ok(Change {
+        action: "plan.issue",
+        object_type: "Plan",
+        object_id: id,
+        scope_unit_id: Some(saved.issuer_id),
+        before: Some(snapshot(&before)),
+        after: Some(snapshot(&saved)),
+    })
+}
+
+/// Moves an issued plan to SUPERSEDED (replaced by `by`) or COMPLETED.
+pub async fn close(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    status: PlanStatus,
+    superseded_by: Option<Uuid>,
+) -> DomainResult<Change> {
+    let before = managed(db, actor, id).await?;
+    check_version(&before, version)?;
+    let mut checks = Checks(Vec::new());
+    if before.status != PlanStatus::Issued {
+        checks.fail(
+            "id",
+            Code::InvalidState,
+            "only an issued plan can be superseded or completed",
+        );
+    }
+    if let Some(by) = superseded_by {
+        match plan::Entity::find_by_id(by).one(db).await? {
+            None => checks.fail("byPlanId", Code::NotFound, "no such plan"),
+            Some(_) if by == id => {
+                checks.fail("byPlanId", Code::Cycle, "a plan cannot supersede itself")
+            }
+            Some(other) if other.status == PlanStatus::Draft => checks.fail(
+                "byPlanId",
+                Code::InvalidState,
+                "a draft cannot supersede an issued plan",
+            ),
+            Some(_) => {}
+        }
+    }
+    checks.finish()?;
+    let mut next = before.clone();
+    next.status = status;
+    let saved = save(db, next, before.version).await?;
+    let mut after = snapshot(&saved);
+    if let (Some(by), Some(object)) = (superseded_by, after.as_object_mut()) {
+        object.insert("superseded_by".into(), by.to_string().into());
+    }
+    Ok(Change {
+        action: if status == PlanStatus::Superseded {
+            "plan.supersede"
+        } else {
+            "plan.complete"
+        },
+        object_type: "Plan",
+        object_id: id,
+        scope_unit_id: Some(saved.issuer_id),
+        before: Some(snapshot(&before)),
+        after: Some(after),
+    })
+}
+
+/// Deletes a draft (with its targets, tasks and assignments).
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+) -> DomainResult<Change> {
+    let before = managed(db, actor, id).await?;
+    check_version(&before, version)?;
+    if before.status != PlanStatus::Draft {
+        return Err(DomainError::Rejected(vec![FieldError::new(
+            "id",
+            Code::InvalidState,
+            "only a draft can be deleted; supersede or complete an issued plan",
+        )]));
+    }
+    let implemented = entity::plan_reference::Entity::find()
+        .filter(entity::plan_reference::Column::ParentPlanId.eq(id))
+        .one(db)
+        .await?;
+    if implemented.is_some() {
+        return Err(DomainError::Rejected(vec![FieldError::new(
+            "id",
+            Code::InvalidState,
+            "other plans implement this draft; remove those links first",
+        )]));
+    }
+    let result = plan::Entity::delete_many()
+        .filter(plan::Column::Id.eq(id))
+        .filter(plan::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(DomainError::Rejected(vec![FieldError::new(
+            "version",
+            Code::StaleVersion,
+            "the plan changed meanwhile",
+        )]));
+    }
+    Ok(Change {
+        action: "plan.delete",
+        object_type: "Plan",
+        object_id: id,
+        scope_unit_id: Some(before.issuer_id),
+        before: Some(snapshot(&before)),
+        after: None,
+    })
+}

@@ -1,0 +1,127 @@
+//! `auditEvents`: the append-only log of successful mutations.
+
+use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use chrono::{DateTime, FixedOffset};
+use entity::audit_event;
+
+use super::connection::{AuditEventConnection, wants_total};
+use super::context::{db, load};
+use super::error::IntoGql;
+use super::id::{NodeType, decode, global_id};
+use super::loaders::UnitById;
+use super::unit::Unit;
+use crate::domain::access::{Actor, Viewer};
+use crate::domain::audit::{self, AuditFilter};
+use crate::domain::page::PageArgs;
+use crate::domain::time;
+use crate::routes::request_id::RequestId;
+
+/// One successful mutation: who, when, what, before and after.
+#[derive(Clone)]
+pub struct AuditEvent(pub audit_event::Model);
+
+fn object_type(name: &str) -> Option<NodeType> {
+    match name {
+        "Plan" => Some(NodeType::Plan),
+        "Task" => Some(NodeType::Task),
+        "Target" => Some(NodeType::Target),
+        "Unit" => Some(NodeType::Unit),
+        _ => None,
+    }
+}
+
+#[Object]
+impl AuditEvent {
+    /// When, in Vietnamese local time.
+    async fn occurred_at(&self) -> DateTime<FixedOffset> {
+        time::local_time(self.0.occurred_at)
+    }
+    /// Who: the token's subject.
+    async fn actor(&self) -> &str {
+        &self.0.subject
+    }
+    /// The actor's unit.
+    async fn actor_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        match self.0.unit_id {
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            None => Ok(None),
+        }
+    }
+    /// The LGSP application the call came through.
+    async fn client_id(&self) -> Option<&str> {
+        self.0.client_id.as_deref()
+    }
+    /// E.g. `plan.create`, `plan.issue`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn object_type(&self) -> &str {
+        &self.0.object_type
+    }
+    /// Global id of the object.
+    async fn object_id(&self) -> Option<ID> {
+        object_type(&self.0.object_type).map(|t| global_id(t, self.0.object_id))
+    }
+    /// The object before the change (null for a creation).
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.0.before.clone().map(Json)
+    }
+    /// The object after the change (null for a deletion).
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.0.after.clone().map(Json)
+    }
+    /// The request id of the mutation (`X-Request-Id`).
+    async fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+}
+
+/// Filters of `auditEvents`.
+#[derive(Debug, Default, InputObject)]
+pub struct AuditEventFilter {
+    /// Events about this object.
+    pub object_id: Option<ID>,
+    /// Events by this subject.
+    pub actor: Option<String>,
+    /// E.g. `plan.update`.
+    pub action: Option<String>,
+    pub from: Option<DateTime<FixedOffset>>,
+    pub to: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The audit log, newest first: PROVINCE_ADMIN reads all of it, UNIT_ADMIN what concerns its
+    /// unit's subtree.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<AuditEventFilter>,
+    ) -> Result<AuditEventConnection> {
+        let viewer = ctx.data_opt::<Viewer>().cloned().unwrap_or_default();
+        let actor =
+            Actor::require(&viewer, ctx.data_opt::<RequestId>().map(|r| r.0.clone())).into_gql()?;
+        let filter = filter.unwrap_or_default();
+        let domain = AuditFilter {
+            object_id: filter
+                .object_id
+                .map(|id| decode(&id).map(|(_, uuid)| uuid))
+                .transpose()
+                .into_gql()?,
+            actor: filter.actor,
+            action: filter.action,
+            from: filter.from.map(|t| t.to_utc()),
+            to: filter.to.map(|t| t.to_utc()),
+        };
+        let args = PageArgs::forward(first, after);
+        let page = audit::list(db(ctx)?, &actor, &domain, &args, wants_total(ctx))
+            .await
+            .into_gql()?;
+        Ok(AuditEventConnection::from_page(page, AuditEvent))
+    }
+}

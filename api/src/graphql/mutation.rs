@@ -1,0 +1,416 @@
+//! The root `Mutation`. Every mutation takes one `input` (with an optional `clientMutationId`
+//! for safe retries) and returns a payload with the object and `userErrors`; authentication
+//! and permission failures are top-level errors (`UNAUTHENTICATED`, `FORBIDDEN`).
+
+use async_graphql::{
+    Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, Result, SimpleObject,
+};
+use entity::enums::PlanStatus;
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use super::context::db;
+use super::enums::PlanKind;
+use super::error::IntoGql;
+use super::id::{NodeType, expect};
+use super::plan::Plan;
+use super::scalars::Date;
+use crate::domain::access::{Actor, Viewer};
+use crate::domain::error::{DomainResult, FieldError};
+use crate::domain::mutation::{self, Outcome};
+use crate::domain::plan_edit::{self, Edit, NewPlan, PlanChanges};
+use crate::routes::request_id::RequestId;
+
+/// The root mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(PlanMutation);
+
+/// Stable codes of `userErrors`.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::error::FieldErrorCode")]
+pub enum UserErrorCode {
+    /// A required value is missing or blank.
+    Required,
+    TooLong,
+    Invalid,
+    OutOfRange,
+    /// Dates or years out of order (an end before its start).
+    DateOrder,
+    /// Another object already uses this value (a document number of the same issuer and year).
+    Duplicate,
+    /// The object changed since it was read: reload it and retry.
+    StaleVersion,
+    NotFound,
+    /// The object's state does not allow this (issuing a plan that is not a draft…).
+    InvalidState,
+    /// The unit is closed (merged, dissolved) and takes no new work.
+    UnitClosed,
+    /// The change would make a cycle.
+    Cycle,
+    /// This `clientMutationId` was used for another mutation.
+    IdempotencyKeyReused,
+}
+
+/// Why a mutation's input was rejected (nothing was changed).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UserError {
+    /// Path to the input field, e.g. `["input", "periodEnd"]`.
+    pub field: Vec<String>,
+    pub code: UserErrorCode,
+    pub message: String,
+}
+
+impl From<FieldError> for UserError {
+    fn from(error: FieldError) -> Self {
+        Self {
+            field: error.field,
+            code: error.code.into(),
+            message: error.message,
+        }
+    }
+}
+
+/// The result of a plan mutation.
+#[derive(SimpleObject)]
+pub struct PlanPayload {
+    /// The plan as it is now (null when the input was rejected).
+    pub plan: Option<Plan>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The result of `deletePlan`.
+#[derive(SimpleObject)]
+pub struct DeletePlanPayload {
+    /// The id of the deleted plan (null when nothing was deleted).
+    pub deleted_plan_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+fn actor(ctx: &Context<'_>) -> Result<Actor> {
+    let viewer = ctx.data_opt::<Viewer>().cloned().unwrap_or_default();
+    let request_id = ctx.data_opt::<RequestId>().map(|r| r.0.clone());
+    Actor::require(&viewer, request_id).into_gql()
+}
+
+fn rejected(field: &str, error: crate::domain::error::DomainError) -> Outcome {
+    Outcome {
+        object_id: None,
+        user_errors: vec![FieldError::new(
+            field,
+            crate::domain::error::FieldErrorCode::Invalid,
+            error.to_string(),
+        )],
+        replayed: false,
+    }
+}
+
+impl PlanPayload {
+    async fn from(
+        ctx: &Context<'_>,
+        outcome: Outcome,
+        client_mutation_id: Option<String>,
+    ) -> Result<Self> {
+        // Read fresh: the request's loader may hold the plan as it was before the change.
+        let plan = match outcome.object_id {
+            Some(id) => entity::plan::Entity::find_by_id(id)
+                .one(db(ctx)?)
+                .await
+                .map_err(crate::domain::error::DomainError::from)
+                .into_gql()?,
+            None => None,
+        };
+        Ok(Self {
+            plan: plan.map(Plan),
+            user_errors: outcome
+                .user_errors
+                .into_iter()
+                .map(UserError::from)
+                .collect(),
+            client_mutation_id,
+        })
+    }
+}
+
+fn edit<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Edit<U> {
+    match value {
+        MaybeUndefined::Undefined => Edit::Keep,
+        MaybeUndefined::Null => Edit::Clear,
+        MaybeUndefined::Value(v) => Edit::Set(map(v)),
+    }
+}
+
+/// `createPlan` input: a new draft.
+#[derive(InputObject)]
+pub struct CreatePlanInput {
+    /// Trích yếu.
+    pub title: String,
+    pub kind: PlanKind,
+    /// The issuing unit.
+    pub issuer_id: ID,
+    /// Số ký hiệu, when already known.
+    pub document_number: Option<String>,
+    pub issued_on: Option<Date>,
+    pub period_start: Option<i32>,
+    pub period_end: Option<i32>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub summary: Option<String>,
+    /// A key of the caller's choosing: a retry with the same key returns the first result.
+    pub client_mutation_id: Option<String>,
+}
+
+/// `updatePlan` input: the fields to change (omit a field to keep it, `null` to clear it).
+#[derive(InputObject)]
+pub struct UpdatePlanInput {
+    pub id: ID,
+    /// The `version` the change is based on.
+    pub version: i32,
+    pub title: Option<String>,
+    pub kind: Option<PlanKind>,
+    pub document_number: MaybeUndefined<String>,
+    pub issued_on: MaybeUndefined<Date>,
+    pub period_start: MaybeUndefined<i32>,
+    pub period_end: MaybeUndefined<i32>,
+    pub signer_name: MaybeUndefined<String>,
+    pub signer_title: MaybeUndefined<String>,
+    pub summary: MaybeUndefined<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `issuePlan` input: fixes the number and date of a draft.
+#[derive(InputObject)]
+pub struct IssuePlanInput {
+    pub id: ID,
+    pub version: i32,
+    pub document_number: String,
+    pub issued_on: Date,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `supersedePlan` input.
+#[derive(InputObject)]
+pub struct SupersedePlanInput {
+    pub id: ID,
+    pub version: i32,
+    /// The plan that replaces it.
+    pub by_plan_id: ID,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `completePlan` and `deletePlan` input.
+#[derive(InputObject)]
+pub struct PlanVersionInput {
+    pub id: ID,
+    pub version: i32,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(Default)]
+pub struct PlanMutation;
+
+async fn run_plan<F>(
+    ctx: &Context<'_>,
+    name: &'static str,
+    client_mutation_id: Option<String>,
+    work: F,
+) -> Result<PlanPayload>
+where
+    F: AsyncFnOnce(&sea_orm::DatabaseTransaction, &Actor) -> DomainResult<mutation::Change>,
+{
+    let actor = actor(ctx)?;
+    let outcome = mutation::run(
+        db(ctx)?,
+        &actor,
+        name,
+        client_mutation_id.as_deref(),
+        async |txn| work(txn, &actor).await,
+    )
+    .await
+    .into_gql()?;
+    PlanPayload::from(ctx, outcome, client_mutation_id).await
+}
+
+fn plan_id(id: &ID) -> std::result::Result<Uuid, Outcome> {
+    expect(id, NodeType::Plan).map_err(|e| rejected("id", e))
+}
+
+#[Object]
+impl PlanMutation {
+    /// Creates a draft plan. Needs PROVINCE_ADMIN, or UNIT_ADMIN of the issuer's subtree.
+    async fn create_plan(&self, ctx: &Context<'_>, input: CreatePlanInput) -> Result<PlanPayload> {
+        let issuer_id = match expect(&input.issuer_id, NodeType::Unit) {
+            Ok(id) => id,
+            Err(error) => {
+                return PlanPayload::from(
+                    ctx,
+                    rejected("issuerId", error),
+                    input.client_mutation_id,
+                )
+                .await;
+            }
+        };
+        let new = NewPlan {
+            title: input.title,
+            kind: input.kind,
+            issuer_id,
+            document_number: input.document_number,
+            issued_on: input.issued_on.map(|d| d.0),
+            period_start: input.period_start,
+            period_end: input.period_end,
+            signer_name: input.signer_name,
+            signer_title: input.signer_title,
+            summary: input.summary,
+        };
+        run_plan(
+            ctx,
+            "createPlan",
+            input.client_mutation_id,
+            async |txn, actor| plan_edit::create(txn, actor, new).await,
+        )
+        .await
+    }
+
+    /// Changes a plan's fields (optimistic locking on `version`).
+    async fn update_plan(&self, ctx: &Context<'_>, input: UpdatePlanInput) -> Result<PlanPayload> {
+        let id = match plan_id(&input.id) {
+            Ok(id) => id,
+            Err(outcome) => return PlanPayload::from(ctx, outcome, input.client_mutation_id).await,
+        };
+        let changes = PlanChanges {
+            title: input.title,
+            kind: input.kind,
+            document_number: edit(input.document_number, |v| v),
+            issued_on: edit(input.issued_on, |d| d.0),
+            period_start: edit(input.period_start, |v| v),
+            period_end: edit(input.period_end, |v| v),
+            signer_name: edit(input.signer_name, |v| v),
+            signer_title: edit(input.signer_title, |v| v),
+            summary: edit(input.summary, |v| v),
+        };
+        let version = input.version;
+        run_plan(
+            ctx,
+            "updatePlan",
+            input.client_mutation_id,
+            async |txn, actor| plan_edit::update(txn, actor, id, version, changes).await,
+        )
+        .await
+    }
+
+    /// Issues a draft: fixes its document number and date.
+    async fn issue_plan(&self, ctx: &Context<'_>, input: IssuePlanInput) -> Result<PlanPayload> {
+        let id = match plan_id(&input.id) {
+            Ok(id) => id,
+            Err(outcome) => return PlanPayload::from(ctx, outcome, input.client_mutation_id).await,
+        };
+        let (version, number, date) = (input.version, input.document_number, input.issued_on.0);
+        run_plan(
+            ctx,
+            "issuePlan",
+            input.client_mutation_id,
+            async |txn, actor| plan_edit::issue(txn, actor, id, version, &number, date).await,
+        )
+        .await
+    }
+
+    /// Marks an issued plan as replaced by another.
+    async fn supersede_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: SupersedePlanInput,
+    ) -> Result<PlanPayload> {
+        let (id, by) = match (
+            plan_id(&input.id),
+            expect(&input.by_plan_id, NodeType::Plan),
+        ) {
+            (Ok(id), Ok(by)) => (id, by),
+            (Err(outcome), _) => {
+                return PlanPayload::from(ctx, outcome, input.client_mutation_id).await;
+            }
+            (_, Err(error)) => {
+                return PlanPayload::from(
+                    ctx,
+                    rejected("byPlanId", error),
+                    input.client_mutation_id,
+                )
+                .await;
+            }
+        };
+        let version = input.version;
+        run_plan(
+            ctx,
+            "supersedePlan",
+            input.client_mutation_id,
+            async |txn, actor| {
+                plan_edit::close(txn, actor, id, version, PlanStatus::Superseded, Some(by)).await
+            },
+        )
+        .await
+    }
+
+    /// Marks an issued plan as completed.
+    async fn complete_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: PlanVersionInput,
+    ) -> Result<PlanPayload> {
+        let id = match plan_id(&input.id) {
+            Ok(id) => id,
+            Err(outcome) => return PlanPayload::from(ctx, outcome, input.client_mutation_id).await,
+        };
+        let version = input.version;
+        run_plan(
+            ctx,
+            "completePlan",
+            input.client_mutation_id,
+            async |txn, actor| {
+                plan_edit::close(txn, actor, id, version, PlanStatus::Completed, None).await
+            },
+        )
+        .await
+    }
+
+    /// Deletes a draft.
+    async fn delete_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: PlanVersionInput,
+    ) -> Result<DeletePlanPayload> {
+        let id = match plan_id(&input.id) {
+            Ok(id) => id,
+            Err(outcome) => {
+                return Ok(DeletePlanPayload {
+                    deleted_plan_id: None,
+                    user_errors: outcome
+                        .user_errors
+                        .into_iter()
+                        .map(UserError::from)
+                        .collect(),
+                    client_mutation_id: input.client_mutation_id,
+                });
+            }
+        };
+        let actor = actor(ctx)?;
+        let version = input.version;
+        let outcome = mutation::run(
+            db(ctx)?,
+            &actor,
+            "deletePlan",
+            input.client_mutation_id.as_deref(),
+            async |txn| plan_edit::delete(txn, &actor, id, version).await,
+        )
+        .await
+        .into_gql()?;
+        Ok(DeletePlanPayload {
+            deleted_plan_id: outcome.user_errors.is_empty().then(|| input.id.clone()),
+            user_errors: outcome
+                .user_errors
+                .into_iter()
+                .map(UserError::from)
+                .collect(),
+            client_mutation_id: input.client_mutation_id,
+        })
+    }
+}
