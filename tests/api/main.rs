@@ -14,3 +14,4 @@ mod schema;
 mod sql_statements;
 mod transport;
 mod units;
+mod work_mutations;

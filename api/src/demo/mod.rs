@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::domain::target::round;
 use crate::domain::text::{clean, clean_opt, search_text};
+use crate::domain::unit_edit::valid_agency_code;
 use crate::domain::unit_group::kinds_column;
 
 /// The fixture files, in load order.
@@ -729,16 +730,6 @@ impl Builder {
         });
         self.assignments(&format!("task:{id}"), Some(id), None, &fx.assignments)
     }
-}
-
-/// Mã định danh điện tử (QĐ 20/2020/QĐ-TTg): groups of `[0-9A-Z]` joined by dots, ≤ 35 chars.
-pub fn valid_agency_code(code: &str) -> bool {
-    code.len() <= 35
-        && code.split('.').all(|g| {
-            !g.is_empty()
-                && g.chars()
-                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-        })
 }
 
 /// `2022`, `2022Q3`, `2022H1`, `20229M`, `202203`.

@@ -60,14 +60,15 @@ pub struct PlanChanges {
     pub summary: Edit<String>,
 }
 
-struct Checks(Vec<FieldError>);
+/// Collects the input errors of one mutation.
+pub struct Checks(pub Vec<FieldError>);
 
 impl Checks {
-    fn fail(&mut self, field: &str, code: Code, message: impl Into<String>) {
+    pub fn fail(&mut self, field: &str, code: Code, message: impl Into<String>) {
         self.0.push(FieldError::new(field, code, message));
     }
 
-    fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
+    pub fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
         let value = clean(value);
         if required && value.is_empty() {
             self.fail(
@@ -86,7 +87,12 @@ impl Checks {
         value
     }
 
-    fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         let value = clean_opt(value);
         if value.as_ref().is_some_and(|v| v.chars().count() > max) {
             self.fail(
@@ -119,7 +125,7 @@ impl Checks {
         }
     }
 
-    fn finish(self) -> DomainResult<()> {
+    pub fn finish(self) -> DomainResult<()> {
         if self.0.is_empty() {
             Ok(())
         } else {
@@ -238,7 +244,11 @@ pub async fn create(
 
 /// Loads a plan the actor may manage; `FORBIDDEN` both when it may not and when the plan does
 /// not exist (unless the actor is a province administrator, who may know).
-async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> DomainResult<plan::Model> {
+pub async fn managed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> DomainResult<plan::Model> {
     match plan::Entity::find_by_id(id).one(db).await? {
         Some(plan) => {
             actor.may_manage(db, plan.issuer_id, WRITE_SCOPE).await?;
@@ -295,7 +305,7 @@ async fn save(
     Ok(next)
 }
 
-fn apply<T>(edit: Edit<T>, current: Option<T>) -> Option<T> {
+pub fn apply<T>(edit: Edit<T>, current: Option<T>) -> Option<T> {
     match edit {
         Edit::Keep => current,
         Edit::Clear => None,

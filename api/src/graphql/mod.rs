@@ -9,6 +9,7 @@ pub mod id;
 pub mod loaders;
 pub mod me;
 pub mod mutation;
+pub mod mutation_work;
 pub mod plan;
 pub mod prefetch;
 pub mod query;

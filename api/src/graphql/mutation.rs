@@ -23,7 +23,7 @@ use crate::routes::request_id::RequestId;
 
 /// The root mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(PlanMutation);
+pub struct Mutation(PlanMutation, super::mutation_work::WorkMutation);
 
 /// Stable codes of `userErrors`.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,13 +88,13 @@ pub struct DeletePlanPayload {
     pub client_mutation_id: Option<String>,
 }
 
-fn actor(ctx: &Context<'_>) -> Result<Actor> {
+pub(super) fn actor(ctx: &Context<'_>) -> Result<Actor> {
     let viewer = ctx.data_opt::<Viewer>().cloned().unwrap_or_default();
     let request_id = ctx.data_opt::<RequestId>().map(|r| r.0.clone());
     Actor::require(&viewer, request_id).into_gql()
 }
 
-fn rejected(field: &str, error: crate::domain::error::DomainError) -> Outcome {
+pub(super) fn rejected(field: &str, error: crate::domain::error::DomainError) -> Outcome {
     Outcome {
         object_id: None,
         user_errors: vec![FieldError::new(
@@ -133,7 +133,7 @@ impl PlanPayload {
     }
 }
 
-fn edit<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Edit<U> {
+pub(super) fn edit<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Edit<U> {
     match value {
         MaybeUndefined::Undefined => Edit::Keep,
         MaybeUndefined::Null => Edit::Clear,

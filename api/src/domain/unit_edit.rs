@@ -1,0 +1,490 @@
+//! Changing the organisation tree: create, update, move (no cycles), close, and merge — which
+//! closes the merged units, records the succession, and can hand their open work to the
+//! successor. History stays: closed units keep their names, codes, plans and finished work.
+
+use chrono::{Duration, NaiveDate, Utc};
+use entity::enums::{SuccessionEvent, TaskStatus, UnitKind};
+use entity::{assignment, task, unit, unit_succession};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+use super::access::Actor;
+use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use super::mutation::Change;
+use super::plan_edit::{Checks, Edit, apply};
+use super::text::search_text;
+use super::unit::{is_active_at, subtree_ids};
+
+/// Scope an integration client needs to write units.
+pub const WRITE_SCOPE: &str = "units:write";
+
+/// A unit's fields, as received.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFields {
+    pub name: Option<String>,
+    pub short_name: Edit<String>,
+    pub kind: Option<UnitKind>,
+    pub code: Edit<String>,
+    pub active_from: Edit<NaiveDate>,
+}
+
+/// Mã định danh điện tử (QĐ 20/2020/QĐ-TTg): groups of `[0-9A-Z]` joined by dots, ≤ 35 chars.
+pub fn valid_agency_code(code: &str) -> bool {
+    code.len() <= 35
+        && code.split('.').all(|g| {
+            !g.is_empty()
+                && g.chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        })
+}
+
+fn snapshot(unit: &unit::Model) -> serde_json::Value {
+    let mut value = serde_json::to_value(unit).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.remove("search_text");
+    }
+    value
+}
+
+async fn apply_fields(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    unit: &mut unit::Model,
+    fields: UnitFields,
+) -> DomainResult<()> {
+    if let Some(name) = &fields.name {
+        unit.name = checks.text("name", name, 500, true);
+    }
+    if let Some(kind) = fields.kind {
+        unit.kind = kind;
+    }
+    unit.short_name = match fields.short_name {
+        Edit::Set(v) => checks.optional_text("shortName", Some(&v), 200),
+        other => apply(other, unit.short_name.take()),
+    };
+    unit.code = match fields.code {
+        Edit::Set(v) => Some(v.trim().to_owned()).filter(|c| !c.is_empty()),
+        other => apply(other, unit.code.take()),
+    };
+    if let Some(code) = &unit.code {
+        if !valid_agency_code(code) {
+            checks.fail("code", Code::Invalid, "an agency code is groups of digits and capital letters joined by dots, at most 35 characters (e.g. H34.20)");
+        } else {
+            let taken = unit::Entity::find()
+                .filter(unit::Column::Code.eq(code.as_str()))
+                .filter(unit::Column::Id.ne(unit.id))
+                .one(db)
+                .await?;
+            if let Some(other) = taken {
+                // Codes are never reused, not even those of closed units.
+                checks.fail(
+                    "code",
+                    Code::Duplicate,
+                    format!("{code} belongs to {}", other.name),
+                );
+            }
+        }
+    }
+    unit.active_from = apply(fields.active_from, unit.active_from);
+    unit.search_text = search_text([
+        Some(unit.name.as_str()),
+        unit.short_name.as_deref(),
+        unit.code.as_deref(),
+    ]);
+    Ok(())
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    field: &str,
+) -> DomainResult<unit::Model> {
+    match unit::Entity::find_by_id(id).one(db).await? {
+        Some(unit) => Ok(unit),
+        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => Err(
+            DomainError::Rejected(vec![FieldError::new(field, Code::NotFound, "no such unit")]),
+        ),
+        None => Err(DomainError::Forbidden(
+            "you may not change data of this unit".into(),
+        )),
+    }
+}
+
+/// A unit admin manages the units strictly below its own and itself; a province admin all.
+async fn may_manage_unit(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    unit: &unit::Model,
+) -> DomainResult<()> {
+    actor.may_manage(db, unit.id, WRITE_SCOPE).await
+}
+
+async fn save(
+    db: &impl ConnectionTrait,
+    mut next: unit::Model,
+    expected: i32,
+) -> DomainResult<unit::Model> {
+    next.version = expected + 1;
+    next.updated_at = Utc::now();
+    let mut active = next.clone().into_active_model().reset_all();
+    active.id = sea_orm::ActiveValue::Unchanged(next.id);
+    active.created_at = sea_orm::ActiveValue::NotSet;
+    let result = unit::Entity::update_many()
+        .set(active)
+        .filter(unit::Column::Id.eq(next.id))
+        .filter(unit::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale(expected + 1, expected));
+    }
+    Ok(next)
+}
+
+fn stale(current: i32, sent: i32) -> DomainError {
+    DomainError::Rejected(vec![FieldError::new(
+        "version",
+        Code::StaleVersion,
+        format!(
+            "the unit changed meanwhile (version {current} now, {sent} sent); reload it and retry"
+        ),
+    )])
+}
+
+fn change(
+    action: &'static str,
+    unit: &unit::Model,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Change {
+    Change {
+        action,
+        object_type: "Unit",
+        object_id: unit.id,
+        scope_unit_id: Some(unit.id),
+        before,
+        after,
+    }
+}
+
+/// Creates a unit under `parent` (a root only for a province administrator).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    parent: Option<Uuid>,
+    fields: UnitFields,
+) -> DomainResult<Change> {
+    let mut checks = Checks(Vec::new());
+    match parent {
+        Some(parent_id) => {
+            let parent = find(db, actor, parent_id, "parentId").await?;
+            actor.may_manage(db, parent.id, WRITE_SCOPE).await?;
+            if !is_active_at(&parent, super::time::today()) {
+                checks.fail(
+                    "parentId",
+                    Code::UnitClosed,
+                    format!("{} is closed", parent.name),
+                );
+            }
+        }
+        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => {}
+        None => {
+            return Err(DomainError::Forbidden(
+                "only a province administrator creates top-level units".into(),
+            ));
+        }
+    }
+    for (field, present) in [
+        ("name", fields.name.is_some()),
+        ("kind", fields.kind.is_some()),
+    ] {
+        if !present {
+            checks.fail(field, Code::Required, format!("`{field}` is required"));
+        }
+    }
+    let now = Utc::now();
+    let mut model = unit::Model {
+        id: Uuid::now_v7(),
+        code: None,
+        name: String::new(),
+        short_name: None,
+        kind: UnitKind::Other,
+        parent_id: parent,
+        active_from: None,
+        active_to: None,
+        search_text: String::new(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    apply_fields(db, &mut checks, &mut model, fields).await?;
+    checks.finish()?;
+    model
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
+    Ok(change("unit.create", &model, None, Some(snapshot(&model))))
+}
+
+/// Changes a unit's name, kind, code…
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    fields: UnitFields,
+) -> DomainResult<Change> {
+    let before = find(db, actor, id, "id").await?;
+    may_manage_unit(db, actor, &before).await?;
+    if before.version != version {
+        return Err(stale(before.version, version));
+    }
+    let mut checks = Checks(Vec::new());
+    let mut next = before.clone();
+    apply_fields(db, &mut checks, &mut next, fields).await?;
+    checks.finish()?;
+    let saved = save(db, next, version).await?;
+    Ok(change(
+        "unit.update",
+        &saved,
+        Some(snapshot(&before)),
+        Some(snapshot(&saved)),
+    ))
+}
+
+/// Moves a unit under another parent (never below itself).
+pub async fn move_unit(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    parent: Option<Uuid>,
+) -> DomainResult<Change> {
+    let before = find(db, actor, id, "id").await?;
+    may_manage_unit(db, actor, &before).await?;
+    if before.version != version {
+        return Err(stale(before.version, version));
+    }
+    let mut checks = Checks(Vec::new());
+    match parent {
+        Some(parent_id) => {
+            let new_parent = find(db, actor, parent_id, "parentId").await?;
+            actor.may_manage(db, new_parent.id, WRITE_SCOPE).await?;
+            if subtree_ids(db, id).await?.contains(&parent_id) {
+                checks.fail("parentId", Code::Cycle, "a unit cannot move below itself");
+            } else if !is_active_at(&new_parent, super::time::today()) {
+                checks.fail(
+                    "parentId",
+                    Code::UnitClosed,
+                    format!("{} is closed", new_parent.name),
+                );
+            }
+        }
+        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => {}
+        None => {
+            return Err(DomainError::Forbidden(
+                "only a province administrator makes top-level units".into(),
+            ));
+        }
+    }
+    checks.finish()?;
+    let mut next = before.clone();
+    next.parent_id = parent;
+    let saved = save(db, next, version).await?;
+    Ok(change(
+        "unit.move",
+        &saved,
+        Some(snapshot(&before)),
+        Some(snapshot(&saved)),
+    ))
+}
+
+async fn check_closable(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    unit: &unit::Model,
+    last_day: NaiveDate,
+    field: &str,
+) -> DomainResult<()> {
+    if unit.active_to.is_some() {
+        checks.fail(
+            field,
+            Code::InvalidState,
+            format!("{} is already closed", unit.name),
+        );
+    }
+    if unit.active_from.is_some_and(|from| from > last_day) {
+        checks.fail(
+            field,
+            Code::DateOrder,
+            format!("{} would close before it opened", unit.name),
+        );
+    }
+    let open_children = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(unit.id))
+        .filter(unit::Column::ActiveTo.is_null())
+        .one(db)
+        .await?;
+    if open_children.is_some() {
+        checks.fail(
+            field,
+            Code::InvalidState,
+            format!(
+                "{} still has open units below it: close or move them first",
+                unit.name
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Closes a unit (dissolution); its last day is `last_day`.
+pub async fn close(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    last_day: NaiveDate,
+) -> DomainResult<Change> {
+    let before = find(db, actor, id, "id").await?;
+    may_manage_unit(db, actor, &before).await?;
+    if before.version != version {
+        return Err(stale(before.version, version));
+    }
+    let mut checks = Checks(Vec::new());
+    check_closable(db, &mut checks, &before, last_day, "id").await?;
+    checks.finish()?;
+    let mut next = before.clone();
+    next.active_to = Some(last_day);
+    let saved = save(db, next, version).await?;
+    Ok(change(
+        "unit.close",
+        &saved,
+        Some(snapshot(&before)),
+        Some(snapshot(&saved)),
+    ))
+}
+
+/// Merges units into a successor from `effective_on`: closes them the day before, records
+/// MERGE succession events, and, when asked, hands their assignments on open tasks to the
+/// successor.
+pub async fn merge(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    merged: Vec<Uuid>,
+    successor_id: Uuid,
+    effective_on: NaiveDate,
+    decision: Option<String>,
+    move_open_assignments: bool,
+) -> DomainResult<Change> {
+    let mut checks = Checks(Vec::new());
+    if merged.is_empty() {
+        checks.fail("unitIds", Code::Required, "name the units to merge");
+    }
+    if merged.contains(&successor_id) {
+        checks.fail(
+            "successorId",
+            Code::Cycle,
+            "a unit cannot merge into itself",
+        );
+    }
+    let successor = find(db, actor, successor_id, "successorId").await?;
+    actor.may_manage(db, successor.id, WRITE_SCOPE).await?;
+    if !is_active_at(&successor, effective_on) {
+        checks.fail(
+            "successorId",
+            Code::UnitClosed,
+            format!("{} does not exist on {effective_on}", successor.name),
+        );
+    }
+    let last_day = effective_on - Duration::days(1);
+    let mut units = Vec::new();
+    for (i, id) in merged.iter().enumerate() {
+        let unit = find(db, actor, *id, &format!("unitIds.{i}")).await?;
+        may_manage_unit(db, actor, &unit).await?;
+        check_closable(db, &mut checks, &unit, last_day, &format!("unitIds.{i}")).await?;
+        units.push(unit);
+    }
+    checks.finish()?;
+    let decision = super::text::clean_opt(decision.as_deref());
+    let mut moved = 0u64;
+    for unit in &units {
+        let mut next = unit.clone();
+        next.active_to = Some(last_day);
+        save(db, next, unit.version).await?;
+        unit_succession::Model {
+            id: Uuid::now_v7(),
+            predecessor_id: unit.id,
+            successor_id,
+            event: SuccessionEvent::Merge,
+            effective_on,
+            decision: decision.clone(),
+            created_at: Utc::now(),
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
+        if move_open_assignments {
+            moved += hand_over(db, unit.id, successor_id).await?;
+        }
+    }
+    let after = serde_json::json!({
+        "successor": snapshot(&successor),
+        "merged": units.iter().map(|u| u.id).collect::<Vec<_>>(),
+        "effective_on": effective_on,
+        "decision": decision,
+        "moved_assignments": moved,
+    });
+    Ok(Change {
+        action: "unit.merge",
+        object_type: "Unit",
+        object_id: successor_id,
+        scope_unit_id: Some(successor_id),
+        before: Some(
+            serde_json::json!({ "merged": units.iter().map(snapshot).collect::<Vec<_>>() }),
+        ),
+        after: Some(after),
+    })
+}
+
+/// Gives the successor the merged unit's assignments on tasks that are still open; finished
+/// work keeps its historic unit. A role the successor already holds on a task is not doubled.
+async fn hand_over(db: &impl ConnectionTrait, from: Uuid, to: Uuid) -> DomainResult<u64> {
+    let open_tasks = Query::select()
+        .column(task::Column::Id)
+        .from(task::Entity)
+        .and_where(task::Column::Status.is_not_in([TaskStatus::Completed, TaskStatus::Cancelled]))
+        .to_owned();
+    let rows = assignment::Entity::find()
+        .filter(assignment::Column::UnitId.eq(from))
+        .filter(assignment::Column::TaskId.in_subquery(open_tasks))
+        .all(db)
+        .await?;
+    let mut moved = 0;
+    for row in rows {
+        let duplicate = assignment::Entity::find()
+            .filter(assignment::Column::TaskId.eq(row.task_id))
+            .filter(assignment::Column::UnitId.eq(to))
+            .filter(assignment::Column::Role.eq(row.role))
+            .one(db)
+            .await?;
+        if duplicate.is_some() {
+            assignment::Entity::delete_by_id(row.id).exec(db).await?;
+        } else {
+            assignment::Entity::update_many()
+                .col_expr(assignment::Column::UnitId, Expr::value(to))
+                .filter(assignment::Column::Id.eq(row.id))
+                .exec(db)
+                .await?;
+        }
+        moved += 1;
+    }
+    Ok(moved)
+}

@@ -1,0 +1,742 @@
+//! Mutations of tasks, targets, assignments and units.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use sea_orm::{DatabaseTransaction, EntityTrait};
+use uuid::Uuid;
+
+use super::context::db;
+use super::enums::{
+    AssignmentRole, ChangeDirection, Comparator, TargetMeasure, TaskKind, TaskStatus, UnitKind,
+};
+use super::error::IntoGql;
+use super::id::{NodeType, expect};
+use super::mutation::{UserError, actor, edit, rejected};
+use super::scalars::Date;
+use super::target::Target;
+use super::task::Task;
+use super::unit::Unit;
+use crate::domain::access::Actor;
+use crate::domain::error::{DomainError, DomainResult};
+use crate::domain::mutation::{self, Change, Outcome};
+use crate::domain::plan_edit::Edit;
+use crate::domain::task_edit::{self, AssignmentSpec, Subject, TargetFields, TaskFields};
+use crate::domain::unit_edit::{self, UnitFields};
+
+/// One assignment: a unit or a group (exactly one) in a role.
+#[derive(InputObject, Clone)]
+pub struct AssignmentInput {
+    pub role: AssignmentRole,
+    pub unit_id: Option<ID>,
+    pub group_id: Option<ID>,
+}
+
+fn specs(rows: &[AssignmentInput]) -> std::result::Result<Vec<AssignmentSpec>, Outcome> {
+    rows.iter()
+        .map(|row| {
+            Ok(AssignmentSpec {
+                role: row.role,
+                unit_id: row
+                    .unit_id
+                    .as_ref()
+                    .map(|id| expect(id, NodeType::Unit))
+                    .transpose()
+                    .map_err(|e| rejected("assignments", e))?,
+                group_id: row
+                    .group_id
+                    .as_ref()
+                    .map(|id| expect(id, NodeType::UnitGroup))
+                    .transpose()
+                    .map_err(|e| rejected("assignments", e))?,
+            })
+        })
+        .collect()
+}
+
+fn id_of(id: &ID, kind: NodeType, field: &str) -> std::result::Result<Uuid, Outcome> {
+    expect(id, kind).map_err(|e| rejected(field, e))
+}
+
+async fn run(
+    ctx: &Context<'_>,
+    name: &'static str,
+    client_mutation_id: Option<&str>,
+    work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Change>,
+) -> Result<Outcome> {
+    let actor = actor(ctx)?;
+    mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
+        work(txn, &actor).await
+    })
+    .await
+    .into_gql()
+}
+
+async fn fresh<E: EntityTrait>(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<E::Model>>
+where
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
+{
+    match id {
+        Some(id) => E::find_by_id(id)
+            .one(db(ctx)?)
+            .await
+            .map_err(DomainError::from)
+            .into_gql(),
+        None => Ok(None),
+    }
+}
+
+fn errors(outcome: &Outcome) -> Vec<UserError> {
+    outcome
+        .user_errors
+        .iter()
+        .cloned()
+        .map(UserError::from)
+        .collect()
+}
+
+/// The result of a task mutation.
+#[derive(SimpleObject)]
+pub struct TaskPayload {
+    pub task: Option<Task>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+impl TaskPayload {
+    async fn from(
+        ctx: &Context<'_>,
+        outcome: Outcome,
+        client_mutation_id: Option<String>,
+    ) -> Result<Self> {
+        let task = fresh::<entity::task::Entity>(ctx, outcome.object_id).await?;
+        Ok(Self {
+            task: task.map(Task),
+            user_errors: errors(&outcome),
+            client_mutation_id,
+        })
+    }
+}
+
+/// The result of a target mutation.
+#[derive(SimpleObject)]
+pub struct TargetPayload {
+    pub target: Option<Target>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+impl TargetPayload {
+    async fn from(
+        ctx: &Context<'_>,
+        outcome: Outcome,
+        client_mutation_id: Option<String>,
+    ) -> Result<Self> {
+        let target = fresh::<entity::target::Entity>(ctx, outcome.object_id).await?;
+        Ok(Self {
+            target: target.map(Target),
+            user_errors: errors(&outcome),
+            client_mutation_id,
+        })
+    }
+}
+
+/// The result of a unit mutation (for `mergeUnits`, `unit` is the successor).
+#[derive(SimpleObject)]
+pub struct UnitPayload {
+    pub unit: Option<Unit>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+impl UnitPayload {
+    async fn from(
+        ctx: &Context<'_>,
+        outcome: Outcome,
+        client_mutation_id: Option<String>,
+    ) -> Result<Self> {
+        let unit = fresh::<entity::unit::Entity>(ctx, outcome.object_id).await?;
+        Ok(Self {
+            unit: unit.map(Unit),
+            user_errors: errors(&outcome),
+            client_mutation_id,
+        })
+    }
+}
+
+/// The result of `setAssignments`: the task or the target whose assignments changed.
+#[derive(SimpleObject)]
+pub struct SetAssignmentsPayload {
+    pub task: Option<Task>,
+    pub target: Option<Target>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The result of a deletion.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    /// The id of the deleted object (null when nothing was deleted).
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `createTask` input.
+#[derive(InputObject)]
+pub struct CreateTaskInput {
+    pub plan_id: ID,
+    pub title: String,
+    /// Its place in the document ("II.1.a").
+    pub code: Option<String>,
+    pub description: Option<String>,
+    pub kind: TaskKind,
+    /// For a conditional task: what triggers it.
+    pub condition_text: Option<String>,
+    pub due_on: Option<Date>,
+    /// "chậm nhất sau N ngày kể từ ngày ban hành".
+    pub due_within_days_of_issue: Option<i32>,
+    pub due_text: Option<String>,
+    /// Exactly one LEAD.
+    #[graphql(validator(max_items = 100))]
+    pub assignments: Vec<AssignmentInput>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `updateTask` input (omit a field to keep it, `null` to clear it).
+#[derive(InputObject)]
+pub struct UpdateTaskInput {
+    pub id: ID,
+    pub version: i32,
+    pub title: Option<String>,
+    pub code: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub kind: Option<TaskKind>,
+    pub condition_text: MaybeUndefined<String>,
+    pub due_on: MaybeUndefined<Date>,
+    pub due_within_days_of_issue: MaybeUndefined<i32>,
+    pub due_text: MaybeUndefined<String>,
+    pub status: Option<TaskStatus>,
+    pub completed_on: MaybeUndefined<Date>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `deleteTask`, `deleteTarget` input.
+#[derive(InputObject)]
+pub struct DeleteInput {
+    pub id: ID,
+    pub version: i32,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `setAssignments` input: the whole new list for a task or a target (give one of them).
+#[derive(InputObject)]
+pub struct SetAssignmentsInput {
+    pub task_id: Option<ID>,
+    pub target_id: Option<ID>,
+    /// The task's or target's `version`.
+    pub version: i32,
+    #[graphql(validator(max_items = 100))]
+    pub assignments: Vec<AssignmentInput>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `createTarget` input.
+#[derive(InputObject)]
+pub struct CreateTargetInput {
+    pub plan_id: ID,
+    pub code: String,
+    /// The target as the document states it.
+    pub statement: String,
+    pub measure: TargetMeasure,
+    pub measure_unit: Option<String>,
+    pub comparator: Option<Comparator>,
+    pub target_value: Option<f64>,
+    pub target_year: Option<i32>,
+    pub baseline_value: Option<f64>,
+    pub baseline_year: Option<i32>,
+    pub change_direction: Option<ChangeDirection>,
+    pub aspirational: Option<bool>,
+    pub condition_text: Option<String>,
+    #[graphql(validator(max_items = 100))]
+    pub assignments: Vec<AssignmentInput>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `updateTarget` input.
+#[derive(InputObject)]
+pub struct UpdateTargetInput {
+    pub id: ID,
+    pub version: i32,
+    pub code: Option<String>,
+    pub statement: Option<String>,
+    pub measure: Option<TargetMeasure>,
+    pub measure_unit: MaybeUndefined<String>,
+    pub comparator: MaybeUndefined<Comparator>,
+    pub target_value: MaybeUndefined<f64>,
+    pub target_year: MaybeUndefined<i32>,
+    pub baseline_value: MaybeUndefined<f64>,
+    pub baseline_year: MaybeUndefined<i32>,
+    pub change_direction: MaybeUndefined<ChangeDirection>,
+    pub aspirational: Option<bool>,
+    pub condition_text: MaybeUndefined<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `createUnit` input.
+#[derive(InputObject)]
+pub struct CreateUnitInput {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: UnitKind,
+    /// The unit above it (only a province administrator creates top-level units).
+    pub parent_id: Option<ID>,
+    /// Electronic agency code (mã định danh điện tử).
+    pub code: Option<String>,
+    pub active_from: Option<Date>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `updateUnit` input.
+#[derive(InputObject)]
+pub struct UpdateUnitInput {
+    pub id: ID,
+    pub version: i32,
+    pub name: Option<String>,
+    pub short_name: MaybeUndefined<String>,
+    pub kind: Option<UnitKind>,
+    pub code: MaybeUndefined<String>,
+    pub active_from: MaybeUndefined<Date>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `moveUnit` input.
+#[derive(InputObject)]
+pub struct MoveUnitInput {
+    pub id: ID,
+    pub version: i32,
+    /// The new parent (null: top level).
+    pub parent_id: Option<ID>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `closeUnit` input.
+#[derive(InputObject)]
+pub struct CloseUnitInput {
+    pub id: ID,
+    pub version: i32,
+    /// The unit's last day.
+    pub last_day: Date,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `mergeUnits` input.
+#[derive(InputObject)]
+pub struct MergeUnitsInput {
+    /// The units that stop existing.
+    #[graphql(validator(min_items = 1, max_items = 50))]
+    pub unit_ids: Vec<ID>,
+    /// The unit that takes them over.
+    pub successor_id: ID,
+    /// First day of the successor's responsibility; the merged units close the day before.
+    pub effective_on: Date,
+    /// The deciding document.
+    pub decision: Option<String>,
+    /// Hand the merged units' assignments on open tasks to the successor (default: true).
+    pub move_open_assignments: Option<bool>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(Default)]
+pub struct WorkMutation;
+
+macro_rules! try_input {
+    ($value:expr, $payload:ident, $ctx:expr, $cmid:expr) => {
+        match $value {
+            Ok(value) => value,
+            Err(outcome) => return $payload::from($ctx, outcome, $cmid).await,
+        }
+    };
+}
+
+#[Object]
+impl WorkMutation {
+    /// Adds a task to a plan, with its assignments (exactly one lead).
+    async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> Result<TaskPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let plan = try_input!(
+            id_of(&input.plan_id, NodeType::Plan, "planId"),
+            TaskPayload,
+            ctx,
+            cmid
+        );
+        let assignments = try_input!(specs(&input.assignments), TaskPayload, ctx, cmid);
+        let fields = TaskFields {
+            title: Some(input.title),
+            code: input.code.map_or(Edit::Keep, Edit::Set),
+            description: input.description.map_or(Edit::Keep, Edit::Set),
+            kind: Some(input.kind),
+            condition_text: input.condition_text.map_or(Edit::Keep, Edit::Set),
+            area_id: Edit::Keep,
+            due_on: input.due_on.map_or(Edit::Keep, |d| Edit::Set(d.0)),
+            due_within_days: input.due_within_days_of_issue.map_or(Edit::Keep, Edit::Set),
+            due_text: input.due_text.map_or(Edit::Keep, Edit::Set),
+            status: None,
+            completed_on: Edit::Keep,
+        };
+        let outcome = run(ctx, "createTask", cmid.as_deref(), async |txn, actor| {
+            task_edit::create_task(txn, actor, plan, fields, assignments).await
+        })
+        .await?;
+        TaskPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Changes a task (optimistic locking on `version`).
+    async fn update_task(&self, ctx: &Context<'_>, input: UpdateTaskInput) -> Result<TaskPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = try_input!(
+            id_of(&input.id, NodeType::Task, "id"),
+            TaskPayload,
+            ctx,
+            cmid
+        );
+        let fields = TaskFields {
+            title: input.title,
+            code: edit(input.code, |v| v),
+            description: edit(input.description, |v| v),
+            kind: input.kind,
+            condition_text: edit(input.condition_text, |v| v),
+            area_id: Edit::Keep,
+            due_on: edit(input.due_on, |d| d.0),
+            due_within_days: edit(input.due_within_days_of_issue, |v| v),
+            due_text: edit(input.due_text, |v| v),
+            status: input.status,
+            completed_on: edit(input.completed_on, |d| d.0),
+        };
+        let version = input.version;
+        let outcome = run(ctx, "updateTask", cmid.as_deref(), async |txn, actor| {
+            task_edit::update_task(txn, actor, id, version, fields).await
+        })
+        .await?;
+        TaskPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Deletes a task with its assignments and progress.
+    async fn delete_task(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = match id_of(&input.id, NodeType::Task, "id") {
+            Ok(id) => id,
+            Err(outcome) => {
+                return Ok(DeletePayload {
+                    deleted_id: None,
+                    user_errors: errors(&outcome),
+                    client_mutation_id: cmid,
+                });
+            }
+        };
+        let version = input.version;
+        let outcome = run(ctx, "deleteTask", cmid.as_deref(), async |txn, actor| {
+            task_edit::delete_task(txn, actor, id, version).await
+        })
+        .await?;
+        Ok(DeletePayload {
+            deleted_id: outcome.user_errors.is_empty().then(|| input.id.clone()),
+            user_errors: errors(&outcome),
+            client_mutation_id: cmid,
+        })
+    }
+
+    /// Replaces who does what on a task or a target: exactly one lead; closed units take no new
+    /// assignments.
+    async fn set_assignments(
+        &self,
+        ctx: &Context<'_>,
+        input: SetAssignmentsInput,
+    ) -> Result<SetAssignmentsPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let reject = |outcome: Outcome| SetAssignmentsPayload {
+            task: None,
+            target: None,
+            user_errors: errors(&outcome),
+            client_mutation_id: cmid.clone(),
+        };
+        let subject = match (&input.task_id, &input.target_id) {
+            (Some(id), None) => match id_of(id, NodeType::Task, "taskId") {
+                Ok(id) => Subject::Task(id),
+                Err(outcome) => return Ok(reject(outcome)),
+            },
+            (None, Some(id)) => match id_of(id, NodeType::Target, "targetId") {
+                Ok(id) => Subject::Target(id),
+                Err(outcome) => return Ok(reject(outcome)),
+            },
+            _ => {
+                return Ok(reject(rejected(
+                    "taskId",
+                    DomainError::invalid("give exactly one of `taskId` and `targetId`"),
+                )));
+            }
+        };
+        let assignments = match specs(&input.assignments) {
+            Ok(specs) => specs,
+            Err(outcome) => return Ok(reject(outcome)),
+        };
+        let version = input.version;
+        let outcome = run(
+            ctx,
+            "setAssignments",
+            cmid.as_deref(),
+            async |txn, actor| {
+                task_edit::set_assignments(txn, actor, subject, version, assignments).await
+            },
+        )
+        .await?;
+        let (task, target) = match subject {
+            Subject::Task(_) => (
+                fresh::<entity::task::Entity>(ctx, outcome.object_id)
+                    .await?
+                    .map(Task),
+                None,
+            ),
+            Subject::Target(_) => (
+                None,
+                fresh::<entity::target::Entity>(ctx, outcome.object_id)
+                    .await?
+                    .map(Target),
+            ),
+        };
+        Ok(SetAssignmentsPayload {
+            task,
+            target,
+            user_errors: errors(&outcome),
+            client_mutation_id: cmid,
+        })
+    }
+
+    /// Adds a target to a plan, with its assignments (exactly one lead).
+    async fn create_target(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTargetInput,
+    ) -> Result<TargetPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let plan = try_input!(
+            id_of(&input.plan_id, NodeType::Plan, "planId"),
+            TargetPayload,
+            ctx,
+            cmid
+        );
+        let assignments = try_input!(specs(&input.assignments), TargetPayload, ctx, cmid);
+        let fields = TargetFields {
+            code: Some(input.code),
+            statement: Some(input.statement),
+            measure: Some(input.measure),
+            unit_text: input.measure_unit.map_or(Edit::Keep, Edit::Set),
+            comparator: input.comparator.map_or(Edit::Keep, Edit::Set),
+            target_value: input.target_value.map_or(Edit::Keep, Edit::Set),
+            target_year: input.target_year.map_or(Edit::Keep, Edit::Set),
+            baseline_value: input.baseline_value.map_or(Edit::Keep, Edit::Set),
+            baseline_year: input.baseline_year.map_or(Edit::Keep, Edit::Set),
+            change_direction: input.change_direction.map_or(Edit::Keep, Edit::Set),
+            aspirational: input.aspirational,
+            condition_text: input.condition_text.map_or(Edit::Keep, Edit::Set),
+            area_id: Edit::Keep,
+        };
+        let outcome = run(ctx, "createTarget", cmid.as_deref(), async |txn, actor| {
+            task_edit::create_target(txn, actor, plan, fields, assignments).await
+        })
+        .await?;
+        TargetPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Changes a target (optimistic locking on `version`).
+    async fn update_target(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateTargetInput,
+    ) -> Result<TargetPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = try_input!(
+            id_of(&input.id, NodeType::Target, "id"),
+            TargetPayload,
+            ctx,
+            cmid
+        );
+        let fields = TargetFields {
+            code: input.code,
+            statement: input.statement,
+            measure: input.measure,
+            unit_text: edit(input.measure_unit, |v| v),
+            comparator: edit(input.comparator, |v| v),
+            target_value: edit(input.target_value, |v| v),
+            target_year: edit(input.target_year, |v| v),
+            baseline_value: edit(input.baseline_value, |v| v),
+            baseline_year: edit(input.baseline_year, |v| v),
+            change_direction: edit(input.change_direction, |v| v),
+            aspirational: input.aspirational,
+            condition_text: edit(input.condition_text, |v| v),
+            area_id: Edit::Keep,
+        };
+        let version = input.version;
+        let outcome = run(ctx, "updateTarget", cmid.as_deref(), async |txn, actor| {
+            task_edit::update_target(txn, actor, id, version, fields).await
+        })
+        .await?;
+        TargetPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Deletes a target with its assignments and breakdown.
+    async fn delete_target(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = match id_of(&input.id, NodeType::Target, "id") {
+            Ok(id) => id,
+            Err(outcome) => {
+                return Ok(DeletePayload {
+                    deleted_id: None,
+                    user_errors: errors(&outcome),
+                    client_mutation_id: cmid,
+                });
+            }
+        };
+        let version = input.version;
+        let outcome = run(ctx, "deleteTarget", cmid.as_deref(), async |txn, actor| {
+            task_edit::delete_target(txn, actor, id, version).await
+        })
+        .await?;
+        Ok(DeletePayload {
+            deleted_id: outcome.user_errors.is_empty().then(|| input.id.clone()),
+            user_errors: errors(&outcome),
+            client_mutation_id: cmid,
+        })
+    }
+
+    /// Creates a unit.
+    async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<UnitPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let parent = match &input.parent_id {
+            Some(id) => Some(try_input!(
+                id_of(id, NodeType::Unit, "parentId"),
+                UnitPayload,
+                ctx,
+                cmid
+            )),
+            None => None,
+        };
+        let fields = UnitFields {
+            name: Some(input.name),
+            short_name: input.short_name.map_or(Edit::Keep, Edit::Set),
+            kind: Some(input.kind),
+            code: input.code.map_or(Edit::Keep, Edit::Set),
+            active_from: input.active_from.map_or(Edit::Keep, |d| Edit::Set(d.0)),
+        };
+        let outcome = run(ctx, "createUnit", cmid.as_deref(), async |txn, actor| {
+            unit_edit::create(txn, actor, parent, fields).await
+        })
+        .await?;
+        UnitPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Changes a unit's name, kind or code.
+    async fn update_unit(&self, ctx: &Context<'_>, input: UpdateUnitInput) -> Result<UnitPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = try_input!(
+            id_of(&input.id, NodeType::Unit, "id"),
+            UnitPayload,
+            ctx,
+            cmid
+        );
+        let fields = UnitFields {
+            name: input.name,
+            short_name: edit(input.short_name, |v| v),
+            kind: input.kind,
+            code: edit(input.code, |v| v),
+            active_from: edit(input.active_from, |d| d.0),
+        };
+        let version = input.version;
+        let outcome = run(ctx, "updateUnit", cmid.as_deref(), async |txn, actor| {
+            unit_edit::update(txn, actor, id, version, fields).await
+        })
+        .await?;
+        UnitPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Moves a unit under another parent (never below itself).
+    async fn move_unit(&self, ctx: &Context<'_>, input: MoveUnitInput) -> Result<UnitPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = try_input!(
+            id_of(&input.id, NodeType::Unit, "id"),
+            UnitPayload,
+            ctx,
+            cmid
+        );
+        let parent = match &input.parent_id {
+            Some(parent) => Some(try_input!(
+                id_of(parent, NodeType::Unit, "parentId"),
+                UnitPayload,
+                ctx,
+                cmid
+            )),
+            None => None,
+        };
+        let version = input.version;
+        let outcome = run(ctx, "moveUnit", cmid.as_deref(), async |txn, actor| {
+            unit_edit::move_unit(txn, actor, id, version, parent).await
+        })
+        .await?;
+        UnitPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Closes a unit (its history stays queryable).
+    async fn close_unit(&self, ctx: &Context<'_>, input: CloseUnitInput) -> Result<UnitPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let id = try_input!(
+            id_of(&input.id, NodeType::Unit, "id"),
+            UnitPayload,
+            ctx,
+            cmid
+        );
+        let (version, last_day) = (input.version, input.last_day.0);
+        let outcome = run(ctx, "closeUnit", cmid.as_deref(), async |txn, actor| {
+            unit_edit::close(txn, actor, id, version, last_day).await
+        })
+        .await?;
+        UnitPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// Merges units into a successor: closes them, records the succession, and (by default)
+    /// hands their assignments on open tasks to the successor. Finished work and history stay.
+    async fn merge_units(&self, ctx: &Context<'_>, input: MergeUnitsInput) -> Result<UnitPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let successor = try_input!(
+            id_of(&input.successor_id, NodeType::Unit, "successorId"),
+            UnitPayload,
+            ctx,
+            cmid
+        );
+        let mut merged = Vec::new();
+        for id in &input.unit_ids {
+            merged.push(try_input!(
+                id_of(id, NodeType::Unit, "unitIds"),
+                UnitPayload,
+                ctx,
+                cmid
+            ));
+        }
+        let (effective_on, decision, move_open) = (
+            input.effective_on.0,
+            input.decision,
+            input.move_open_assignments.unwrap_or(true),
+        );
+        let outcome = run(ctx, "mergeUnits", cmid.as_deref(), async |txn, actor| {
+            unit_edit::merge(
+                txn,
+                actor,
+                merged,
+                successor,
+                effective_on,
+                decision,
+                move_open,
+            )
+            .await
+        })
+        .await?;
+        UnitPayload::from(ctx, outcome, cmid).await
+    }
+}

@@ -1,0 +1,411 @@
+//! Task, target, assignment and unit mutations: one lead, closed units, validation, locking,
+//! permissions, and merging units while keeping history.
+
+use api::auth::Role;
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::{Gql, TestApp, token};
+
+fn codes(response: &Gql, field: &str) -> Vec<String> {
+    assert!(
+        response.errors.is_empty(),
+        "unexpected errors: {:?}",
+        response.errors
+    );
+    response.data[field]["userErrors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["code"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn draft_plan(app: &TestApp, admin: &str) -> Value {
+    let issuer = app.unit_id("H19.20").await;
+    let data = app
+        .graphql_as(
+            admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } userErrors { code } } }",
+            json!({ "input": { "title": "Kế hoạch thử nghiệm", "kind": "PLAN", "issuerId": issuer } }),
+        )
+        .await
+        .ok();
+    data["createPlan"]["plan"]["id"].clone()
+}
+
+const CREATE_TASK: &str = r#"mutation($input: CreateTaskInput!) { createTask(input: $input) {
+    task { id version status kind lead { code } assignments { role unit { code } } completedOn timeliness(asOf: "2027-01-01") }
+    userErrors { field code message } } }"#;
+
+async fn tasks_have_one_lead_and_no_closed_units(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let plan = draft_plan(app, &admin).await;
+    let office = app.unit_id("H19.20.1").await;
+    let inspectorate = app.unit_id("H19.20.2").await;
+    let closed = app.unit_id("H34.20").await;
+    let task = |assignments: Value, extra: Value| {
+        let mut input = json!({ "planId": plan, "title": "Rà soát thủ tục hành chính", "kind": "ONE_OFF",
+                                "dueOn": "2026-12-31", "assignments": assignments });
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            input[k] = v;
+        }
+        json!({ "input": input })
+    };
+    let lead = |unit: &str| json!({ "role": "LEAD", "unitId": unit });
+    let two_leads = app
+        .graphql_as(
+            &admin,
+            CREATE_TASK,
+            task(json!([lead(&office), lead(&inspectorate)]), json!({})),
+        )
+        .await;
+    assert_eq!(codes(&two_leads, "createTask"), ["INVALID"]);
+    let no_lead = app
+        .graphql_as(
+            &admin,
+            CREATE_TASK,
+            task(
+                json!([{ "role": "COOPERATING", "unitId": office }]),
+                json!({}),
+            ),
+        )
+        .await;
+    assert_eq!(codes(&no_lead, "createTask"), ["INVALID"]);
+    let to_closed = app
+        .graphql_as(&admin, CREATE_TASK, task(json!([lead(&closed)]), json!({})))
+        .await;
+    assert_eq!(
+        codes(&to_closed, "createTask"),
+        ["UNIT_CLOSED"],
+        "a merged department takes no new work"
+    );
+    let conditional = app
+        .graphql_as(
+            &admin,
+            CREATE_TASK,
+            task(json!([lead(&office)]), json!({ "kind": "CONDITIONAL" })),
+        )
+        .await;
+    assert_eq!(
+        codes(&conditional, "createTask"),
+        ["REQUIRED"],
+        "a conditional task needs its condition"
+    );
+    let viewer = app
+        .graphql_as(
+            &token(Role::Viewer, Some("H19.20")),
+            CREATE_TASK,
+            task(json!([lead(&office)]), json!({})),
+        )
+        .await;
+    assert_eq!(viewer.codes(), ["FORBIDDEN"]);
+
+    let created = app
+        .graphql_as(
+            &admin,
+            CREATE_TASK,
+            task(
+                json!([lead(&office), { "role": "MONITORING", "unitId": inspectorate }]),
+                json!({}),
+            ),
+        )
+        .await
+        .ok();
+    let created = &created["createTask"]["task"];
+    assert_eq!(created["lead"]["code"], "H19.20.1");
+    assert_eq!(created["status"], "ASSIGNED");
+    assert_eq!(created["timeliness"], "OPEN_OVERDUE");
+    let id = created["id"].clone();
+
+    let update = r#"mutation($input: UpdateTaskInput!) { updateTask(input: $input) {
+        task { version status completedOn timeliness(asOf: "2027-01-01") } userErrors { field code } } }"#;
+    let missing_date = app
+        .graphql_as(
+            &admin,
+            update,
+            json!({ "input": { "id": id, "version": 1, "status": "COMPLETED" } }),
+        )
+        .await;
+    assert_eq!(codes(&missing_date, "updateTask"), ["REQUIRED"]);
+    let done = app
+        .graphql_as(&admin, update, json!({ "input": { "id": id, "version": 1, "status": "COMPLETED", "completedOn": "2026-12-20" } }))
+        .await
+        .ok();
+    assert_eq!(
+        done["updateTask"]["task"],
+        json!({ "version": 2, "status": "COMPLETED", "completedOn": "2026-12-20", "timeliness": "COMPLETED_ON_TIME" })
+    );
+
+    let set = r#"mutation($input: SetAssignmentsInput!) { setAssignments(input: $input) {
+        task { version lead { code } } userErrors { code } } }"#;
+    let stale = app.graphql_as(&admin, set, json!({ "input": { "taskId": id, "version": 1, "assignments": [lead(&inspectorate)] } })).await;
+    assert_eq!(codes(&stale, "setAssignments"), ["STALE_VERSION"]);
+    let moved = app
+        .graphql_as(&admin, set, json!({ "input": { "taskId": id, "version": 2, "assignments": [lead(&inspectorate)] } }))
+        .await
+        .ok();
+    assert_eq!(
+        moved["setAssignments"]["task"],
+        json!({ "version": 3, "lead": { "code": "H19.20.2" } })
+    );
+
+    let delete = "mutation($input: DeleteInput!) { deleteTask(input: $input) { deletedId userErrors { code } } }";
+    let deleted = app
+        .graphql_as(
+            &admin,
+            delete,
+            json!({ "input": { "id": id, "version": 3 } }),
+        )
+        .await
+        .ok();
+    assert_eq!(deleted["deleteTask"]["deletedId"], id);
+    let gone = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!) { task(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await
+        .ok();
+    assert_eq!(gone["task"], Value::Null);
+}
+
+async fn targets_are_validated(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let plan = draft_plan(app, &admin).await;
+    let office = app.unit_id("H19.20.1").await;
+    let create = r#"mutation($input: CreateTargetInput!) { createTarget(input: $input) {
+        target { id code comparator targetValue lead { code } version } userErrors { field code } } }"#;
+    let target = |extra: Value| {
+        let mut input = json!({ "planId": plan, "code": "I.1", "statement": "Trên 90% hồ sơ được giải quyết đúng hạn",
+                                "measure": "PERCENT", "measureUnit": "%", "comparator": "GREATER_THAN", "targetValue": 90,
+                                "assignments": [{ "role": "LEAD", "unitId": office }] });
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            input[k] = v;
+        }
+        json!({ "input": input })
+    };
+    let over = app
+        .graphql_as(&admin, create, target(json!({ "targetValue": 120 })))
+        .await;
+    assert_eq!(codes(&over, "createTarget"), ["OUT_OF_RANGE"]);
+    let no_comparator = app
+        .graphql_as(&admin, create, target(json!({ "comparator": null })))
+        .await;
+    assert_eq!(codes(&no_comparator, "createTarget"), ["REQUIRED"]);
+    let change = app
+        .graphql_as(
+            &admin,
+            create,
+            target(json!({ "changeDirection": "DECREASE" })),
+        )
+        .await;
+    assert_eq!(
+        codes(&change, "createTarget"),
+        ["REQUIRED"],
+        "a decrease needs its baseline year"
+    );
+    let made = app.graphql_as(&admin, create, target(json!({}))).await.ok();
+    assert_eq!(made["createTarget"]["target"]["lead"]["code"], "H19.20.1");
+    let id = made["createTarget"]["target"]["id"].clone();
+    let again = app.graphql_as(&admin, create, target(json!({}))).await;
+    assert_eq!(codes(&again, "createTarget"), ["DUPLICATE"]);
+    let update = r#"mutation($input: UpdateTargetInput!) { updateTarget(input: $input) {
+        target { targetValue comparator version } userErrors { code } } }"#;
+    let updated = app
+        .graphql_as(&admin, update, json!({ "input": { "id": id, "version": 1, "targetValue": 95, "comparator": "AT_LEAST" } }))
+        .await
+        .ok();
+    assert_eq!(
+        updated["updateTarget"]["target"],
+        json!({ "targetValue": 95.0, "comparator": "AT_LEAST", "version": 2 })
+    );
+}
+
+const CREATE_UNIT: &str = r#"mutation($input: CreateUnitInput!) { createUnit(input: $input) {
+    unit { id code name version parent { code } } userErrors { field code } } }"#;
+
+async fn create_unit(app: &TestApp, admin: &str, name: &str, code: &str) -> Value {
+    let parent = app.unit_id("H19.20").await;
+    let data = app
+        .graphql_as(admin, CREATE_UNIT, json!({ "input": { "name": name, "kind": "HEALTH_CENTRE", "parentId": parent, "code": code } }))
+        .await
+        .ok();
+    assert_eq!(data["createUnit"]["userErrors"], json!([]), "{name}");
+    data["createUnit"]["unit"].clone()
+}
+
+async fn units_are_managed_within_the_tree(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let parent = app.unit_id("H19.20").await;
+    let unit = |code: &str| json!({ "input": { "name": "Trung tâm Y tế khu vực Long Khánh", "kind": "HEALTH_CENTRE", "parentId": parent, "code": code } });
+    let bad = app.graphql_as(&admin, CREATE_UNIT, unit("h19.x")).await;
+    assert_eq!(codes(&bad, "createUnit"), ["INVALID"]);
+    let reused = app.graphql_as(&admin, CREATE_UNIT, unit("H34")).await;
+    assert_eq!(
+        codes(&reused, "createUnit"),
+        ["DUPLICATE"],
+        "a closed province's code is never reused"
+    );
+    let outside = app
+        .graphql_as(
+            &token(Role::UnitAdmin, Some("H06.20")),
+            CREATE_UNIT,
+            unit("H19.20.90"),
+        )
+        .await;
+    assert_eq!(outside.codes(), ["FORBIDDEN"]);
+    let centre = create_unit(
+        app,
+        &admin,
+        "Trung tâm Y tế khu vực Long Khánh",
+        "H19.20.90",
+    )
+    .await;
+    assert_eq!(centre["parent"]["code"], "H19.20");
+
+    let move_unit = "mutation($input: MoveUnitInput!) { moveUnit(input: $input) { unit { parent { code } } userErrors { code } } }";
+    let department = app
+        .graphql_as(
+            &admin,
+            r#"{ unit(code: "H19.20") { id version } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let cycle = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            move_unit,
+            json!({ "input": { "id": department["unit"]["id"], "version": department["unit"]["version"], "parentId": centre["id"] } }),
+        )
+        .await;
+    assert_eq!(codes(&cycle, "moveUnit"), ["CYCLE"]);
+
+    let close = "mutation($input: CloseUnitInput!) { closeUnit(input: $input) { unit { activeTo isActive } userErrors { code } } }";
+    let with_children = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            close,
+            json!({ "input": { "id": department["unit"]["id"], "version": department["unit"]["version"], "lastDay": "2026-12-31" } }),
+        )
+        .await;
+    assert_eq!(
+        codes(&with_children, "closeUnit"),
+        ["INVALID_STATE"],
+        "open units below it"
+    );
+    let closed = app
+        .graphql_as(
+            &admin,
+            close,
+            json!({ "input": { "id": centre["id"], "version": 1, "lastDay": "2026-01-31" } }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        closed["closeUnit"]["unit"],
+        json!({ "activeTo": "2026-01-31", "isActive": false })
+    );
+}
+
+async fn merging_units_keeps_history_and_moves_open_work(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let old = create_unit(app, &admin, "Trung tâm Y tế huyện Xuân Lộc", "H19.20.91").await;
+    let new = create_unit(app, &admin, "Trung tâm Y tế khu vực Xuân Lộc", "H19.20.92").await;
+    let plan = draft_plan(app, &admin).await;
+    let task = |title: &str| {
+        json!({ "input": { "planId": plan, "title": title, "kind": "ONE_OFF", "dueOn": "2026-12-31",
+                           "assignments": [{ "role": "LEAD", "unitId": old["id"] }] } })
+    };
+    let open = app
+        .graphql_as(&admin, CREATE_TASK, task("Việc đang làm"))
+        .await
+        .ok();
+    let finished = app
+        .graphql_as(&admin, CREATE_TASK, task("Việc đã xong"))
+        .await
+        .ok();
+    let finished_id = finished["createTask"]["task"]["id"].clone();
+    app.graphql_as(
+        &admin,
+        "mutation($input: UpdateTaskInput!) { updateTask(input: $input) { userErrors { code } } }",
+        json!({ "input": { "id": finished_id, "version": 1, "status": "COMPLETED", "completedOn": "2026-06-01" } }),
+    )
+    .await
+    .ok();
+
+    let merge = r#"mutation($input: MergeUnitsInput!) { mergeUnits(input: $input) {
+        unit { code predecessors { code } } userErrors { field code } } }"#;
+    let input = json!({ "input": { "unitIds": [old["id"]], "successorId": new["id"], "effectiveOn": "2026-07-01",
+                                   "decision": "Quyết định số 15/QĐ-UBND" } });
+    let merged = app.graphql_as(&admin, merge, input.clone()).await.ok();
+    assert_eq!(
+        merged["mergeUnits"]["unit"],
+        json!({ "code": "H19.20.92", "predecessors": [{ "code": "H19.20.91" }] })
+    );
+
+    let history = app
+        .graphql_as(
+            &admin,
+            r#"{ unit(code: "H19.20.91") { name activeTo successor { code } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        history["unit"],
+        json!({ "name": "Trung tâm Y tế huyện Xuân Lộc", "activeTo": "2026-06-30", "successor": { "code": "H19.20.92" } })
+    );
+    let lead = "query($id: ID!) { task(id: $id) { lead { code } } }";
+    let open_lead = app
+        .graphql_as(
+            &admin,
+            lead,
+            json!({ "id": open["createTask"]["task"]["id"] }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        open_lead["task"]["lead"]["code"], "H19.20.92",
+        "open work moves to the successor"
+    );
+    let done_lead = app
+        .graphql_as(&admin, lead, json!({ "id": finished_id }))
+        .await
+        .ok();
+    assert_eq!(
+        done_lead["task"]["lead"]["code"], "H19.20.91",
+        "finished work keeps its historic unit"
+    );
+
+    let twice = app.graphql_as(&admin, merge, input).await;
+    assert_eq!(
+        codes(&twice, "mergeUnits"),
+        ["INVALID_STATE"],
+        "already closed"
+    );
+    let audit = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            r#"{ auditEvents(first: 5, filter: { action: "unit.merge" }) { nodes { after } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        audit["auditEvents"]["nodes"][0]["after"]["moved_assignments"],
+        1
+    );
+}
+
+db_tests!(
+    tasks_have_one_lead_and_no_closed_units,
+    targets_are_validated,
+    units_are_managed_within_the_tree,
+    merging_units_keeps_history_and_moves_open_work,
+);
