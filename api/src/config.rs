@@ -99,18 +99,19 @@ pub struct AuthSettings {
     /// `<data-dir>/dev-jwt-secret`, where `api token` finds it too.
     #[arg(long, env = "APP_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
-    /// JWKS file with the RS256/ES256 keys of the provincial single sign-on.
-    #[arg(long, env = "APP_JWKS_FILE")]
-    pub jwks_file: Option<PathBuf>,
+    /// JWKS (a file path or an http(s) URL) with the RS256/ES256 keys of the provincial single
+    /// sign-on; cached, and read again when a token names an unknown key.
+    #[arg(long, env = "APP_JWKS")]
+    pub jwks: Option<String>,
     /// Expected `iss` of bearer tokens.
     #[arg(long, env = "APP_JWT_ISSUER", default_value = "plans-api")]
     pub jwt_issuer: String,
     /// Expected `aud` of bearer tokens.
     #[arg(long, env = "APP_JWT_AUDIENCE", default_value = "plans-api")]
     pub jwt_audience: String,
-    /// JWKS file of the LGSP gateway's backend JWT (WSO2 `X-JWT-Assertion`).
-    #[arg(long, env = "APP_GATEWAY_JWKS_FILE")]
-    pub gateway_jwks_file: Option<PathBuf>,
+    /// JWKS (file path or URL) of the LGSP gateway's backend JWT (WSO2 `X-JWT-Assertion`).
+    #[arg(long, env = "APP_GATEWAY_JWKS")]
+    pub gateway_jwks: Option<String>,
     /// Header carrying the gateway's backend JWT.
     #[arg(long, env = "APP_GATEWAY_HEADER", default_value = "X-JWT-Assertion")]
     pub gateway_header: String,
@@ -128,10 +129,10 @@ impl Default for AuthSettings {
         Self {
             production: false,
             jwt_secret: None,
-            jwks_file: None,
+            jwks: None,
             jwt_issuer: "plans-api".into(),
             jwt_audience: "plans-api".into(),
-            gateway_jwks_file: None,
+            gateway_jwks: None,
             gateway_header: "X-JWT-Assertion".into(),
             gateway_issuer: "wso2.org/products/am".into(),
         }
@@ -149,10 +150,16 @@ impl Settings {
         };
         Ok(crate::auth::token::AuthConfig {
             secret,
-            jwks_file: auth.jwks_file.clone(),
+            jwks: auth
+                .jwks
+                .as_deref()
+                .map(crate::auth::token::JwksSource::parse),
             issuer: auth.jwt_issuer.clone(),
             audience: auth.jwt_audience.clone(),
-            gateway_jwks_file: auth.gateway_jwks_file.clone(),
+            gateway_jwks: auth
+                .gateway_jwks
+                .as_deref()
+                .map(crate::auth::token::JwksSource::parse),
             gateway_header: auth.gateway_header.clone(),
             gateway_issuer: auth.gateway_issuer.clone(),
         })

@@ -35,10 +35,10 @@ impl Application {
     /// Connects and migrates the database, loads the demo data when asked (or on an empty
     /// embedded database), and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let authenticator = Authenticator::new(&settings.auth_config()?)?;
+        let authenticator = Authenticator::new(&settings.auth_config()?).await?;
         if settings.auth.production && !authenticator.is_configured() {
             anyhow::bail!(
-                "production mode needs a token verifier: set APP_JWT_SECRET, APP_JWKS_FILE or APP_GATEWAY_JWKS_FILE"
+                "production mode needs a token verifier: set APP_JWT_SECRET, APP_JWKS or APP_GATEWAY_JWKS"
             );
         }
         let (db, statements) = db::connect(&settings).await?;

@@ -270,7 +270,7 @@ impl Jwks {
 async fn jwks_tokens(backend: Backend) {
     let mut jwks = Jwks::new();
     let path = jwks.path.clone();
-    let app = spawn_app_with(backend, |s| s.auth.jwks_file = Some(path)).await;
+    let app = spawn_app_with(backend, |s| s.auth.jwks = Some(path.display().to_string())).await;
     let signed = jwks.sign("k1", &claims(json!({ "roles": ["UNIT_OFFICER"] })));
     let data = app.graphql_as(&signed, ME, json!({})).await.ok();
     assert_eq!(data["me"]["roles"], json!(["UNIT_OFFICER"]));
@@ -323,7 +323,10 @@ async fn jwks_tokens(backend: Backend) {
 
     // The LGSP gateway's backend JWT, in the WSO2 claim dialect.
     let path = jwks.path.clone();
-    let gateway = spawn_app_with(backend, |s| s.auth.gateway_jwks_file = Some(path)).await;
+    let gateway = spawn_app_with(backend, |s| {
+        s.auth.gateway_jwks = Some(path.display().to_string())
+    })
+    .await;
     let assertion = jwks.sign(
         "k1",
         &json!({ "iss": "wso2.org/products/am", "exp": now() + 600,
@@ -369,9 +372,44 @@ async fn jwks_tokens(backend: Backend) {
         refused["errors"][0]["extensions"]["code"],
         "UNAUTHENTICATED"
     );
+    // The same keys served over HTTP, as the provincial SSO publishes them.
+    let served = jwks.path.clone();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = actix_web::HttpServer::new(move || {
+        let served = served.clone();
+        actix_web::App::new().route(
+            "/jwks.json",
+            actix_web::web::get().to(move || {
+                let served = served.clone();
+                async move { std::fs::read_to_string(served).unwrap_or_default() }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .expect("listen")
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    let url = format!("http://127.0.0.1:{port}/jwks.json");
+    let remote = spawn_app_with(backend, |s| s.auth.jwks = Some(url)).await;
+    assert!(
+        remote.graphql_as(&signed, ME, json!({})).await.ok()["me"].is_object(),
+        "keys fetched over HTTP"
+    );
+    jwks.add("k3");
+    let newest = jwks.sign("k3", &claims(json!({})));
+    assert!(
+        remote.graphql_as(&newest, ME, json!({})).await.ok()["me"].is_object(),
+        "refetched on an unknown kid"
+    );
+
     let _ = std::fs::remove_file(&jwks.path);
     app.stop().await;
     gateway.stop().await;
+    remote.stop().await;
+    handle.stop(false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -386,6 +424,42 @@ async fn jwks_and_gateway_tokens_sqlite() {
 )]
 async fn jwks_and_gateway_tokens_postgres() {
     jwks_tokens(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_mode_hides_graphiql_and_introspection_from_anonymous_callers() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.auth.production = true).await;
+    let page = app
+        .request(reqwest::Method::GET, "/graphql")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(page.status().as_u16(), 404, "no GraphiQL in production");
+    let introspection = "{ __schema { queryType { name } } }";
+    let anonymous = app.graphql(introspection, json!({})).await;
+    assert!(
+        anonymous.data["__schema"].is_null(),
+        "anonymous introspection is off: {:?}",
+        anonymous.data
+    );
+    let signed_in = app
+        .graphql_as(
+            &token(Role::Viewer, Some("H34.20")),
+            introspection,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(signed_in["__schema"]["queryType"]["name"], "Query");
+    let data = app
+        .graphql(r#"{ unit(code: "H34.20") { name } }"#, json!({}))
+        .await
+        .ok();
+    assert_eq!(
+        data["unit"]["name"], "Sở Y tế tỉnh Kon Tum",
+        "anonymous reading still works"
+    );
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -451,7 +451,117 @@ async fn the_audit_log_records_every_change(app: &TestApp) {
     assert!(erase.is_err(), "audit events cannot be deleted");
 }
 
+async fn the_cascade_has_no_cycles(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let created = app
+        .graphql_as(
+            &admin,
+            CREATE,
+            json!({ "input": create_input(app, "Kế hoạch E").await }),
+        )
+        .await
+        .ok();
+    let draft = created["createPlan"]["plan"]["id"].clone();
+    let programme = app.plan_id("1017/CTr-SYT").await;
+    let link = r#"mutation($input: PlanImplementsInput!) { addPlanImplements(input: $input) {
+        plan { implements { plan { id } } } userErrors { code } } }"#;
+    let unlink = r#"mutation($input: PlanImplementsInput!) { removePlanImplements(input: $input) { userErrors { code } } }"#;
+    let linked = app
+        .graphql_as(
+            &admin,
+            link,
+            json!({ "input": { "planId": draft, "parentPlanId": programme } }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        linked["addPlanImplements"]["plan"]["implements"],
+        json!([{ "plan": { "id": programme } }])
+    );
+    let twice = app
+        .graphql_as(
+            &admin,
+            link,
+            json!({ "input": { "planId": draft, "parentPlanId": programme } }),
+        )
+        .await;
+    assert_eq!(user_errors(&twice, "addPlanImplements"), ["DUPLICATE"]);
+    let cycle = app
+        .graphql_as(
+            &admin,
+            link,
+            json!({ "input": { "planId": programme, "parentPlanId": draft } }),
+        )
+        .await;
+    assert_eq!(user_errors(&cycle, "addPlanImplements"), ["CYCLE"]);
+    let itself = app
+        .graphql_as(
+            &admin,
+            link,
+            json!({ "input": { "planId": draft, "parentPlanId": draft } }),
+        )
+        .await;
+    assert_eq!(user_errors(&itself, "addPlanImplements"), ["CYCLE"]);
+    let removed = app
+        .graphql_as(
+            &admin,
+            unlink,
+            json!({ "input": { "planId": draft, "parentPlanId": programme } }),
+        )
+        .await
+        .ok();
+    assert_eq!(removed["removePlanImplements"]["userErrors"], json!([]));
+    let again = app
+        .graphql_as(
+            &admin,
+            unlink,
+            json!({ "input": { "planId": draft, "parentPlanId": programme } }),
+        )
+        .await;
+    assert_eq!(user_errors(&again, "removePlanImplements"), ["NOT_FOUND"]);
+}
+
+async fn integration_clients_write_what_their_scopes_allow(app: &TestApp) {
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({ "sub": "lgsp-client-07", "roles": ["INTEGRATION"], "scope": "plans:read plans:write",
+                         "iss": "plans-api", "aud": "plans-api", "exp": now + 600 });
+    let client = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(crate::helpers::TEST_SECRET.as_bytes()),
+    )
+    .expect("sign");
+    let data = app
+        .graphql_as(
+            &client,
+            CREATE,
+            json!({ "input": create_input(app, "Kế hoạch từ LGSP").await }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        data["createPlan"]["plan"]["status"], "DRAFT",
+        "plans:write lets it create plans"
+    );
+    let unit = r#"mutation($input: CreateUnitInput!) { createUnit(input: $input) { unit { id } userErrors { code } } }"#;
+    let parent = app.unit_id("H19.20").await;
+    let denied = app
+        .graphql_as(
+            &client,
+            unit,
+            json!({ "input": { "name": "Đơn vị mới", "kind": "OTHER", "parentId": parent } }),
+        )
+        .await;
+    assert_eq!(
+        denied.codes(),
+        ["FORBIDDEN"],
+        "but not units without units:write"
+    );
+}
+
 db_tests!(
+    the_cascade_has_no_cycles,
+    integration_clients_write_what_their_scopes_allow,
     unit_admins_create_drafts_in_their_subtree,
     callers_without_the_right_change_nothing,
     bad_input_is_reported_field_by_field,

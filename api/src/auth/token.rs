@@ -54,18 +54,40 @@ fn classify(error: &jsonwebtoken::errors::Error) -> AuthError {
     }
 }
 
-/// Signing keys from a JWKS file, by `kid`; the file is read again when a token names an
-/// unknown `kid` (key rotation).
-struct JwksKeys {
-    path: PathBuf,
-    keys: RwLock<HashMap<String, (DecodingKey, Algorithm)>>,
+/// Where a JWKS comes from.
+#[derive(Debug, Clone)]
+pub enum JwksSource {
+    File(PathBuf),
+    Url(String),
 }
 
-fn read_jwks(path: &Path) -> anyhow::Result<HashMap<String, (DecodingKey, Algorithm)>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read JWKS {}", path.display()))?;
-    let set: JwkSet =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a JWKS", path.display()))?;
+impl JwksSource {
+    /// A URL when it looks like one, a file path otherwise.
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("http://") || text.starts_with("https://") {
+            Self::Url(text.to_owned())
+        } else {
+            Self::File(PathBuf::from(text))
+        }
+    }
+}
+
+/// A JWKS refetched at most this often when tokens name unknown keys (rotation), so random
+/// `kid`s cannot make the server hammer the identity provider.
+const JWKS_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+
+type KeyMap = HashMap<String, (DecodingKey, Algorithm)>;
+
+/// Signing keys from a JWKS, by `kid`; read again when a token names an unknown `kid`.
+struct JwksKeys {
+    source: JwksSource,
+    client: Option<reqwest::Client>,
+    keys: RwLock<KeyMap>,
+    refreshed: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+fn parse_jwks(text: &str) -> anyhow::Result<KeyMap> {
+    let set: JwkSet = serde_json::from_str(text).context("not a JWKS")?;
     let mut keys = HashMap::new();
     for jwk in &set.keys {
         let Some(kid) = jwk.common.key_id.clone() else {
@@ -82,19 +104,74 @@ fn read_jwks(path: &Path) -> anyhow::Result<HashMap<String, (DecodingKey, Algori
 }
 
 impl JwksKeys {
-    fn load(path: PathBuf) -> anyhow::Result<Self> {
-        let keys = read_jwks(&path)?;
-        Ok(Self {
-            path,
-            keys: RwLock::new(keys),
-        })
+    async fn load(source: JwksSource) -> anyhow::Result<Self> {
+        let client = match &source {
+            JwksSource::Url(_) => Some(
+                reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(10))
+                    .build()
+                    .context("cannot build the JWKS client")?,
+            ),
+            JwksSource::File(_) => None,
+        };
+        let jwks = Self {
+            source,
+            client,
+            keys: RwLock::new(HashMap::new()),
+            refreshed: std::sync::Mutex::new(None),
+        };
+        match (jwks.fetch().await, &jwks.source) {
+            (Ok(keys), _) => {
+                if let Ok(mut slot) = jwks.keys.write() {
+                    *slot = keys;
+                }
+            }
+            // A file is ours to get right: fail fast. A URL may be down for a moment.
+            (Err(error), JwksSource::File(_)) => return Err(error),
+            (Err(error), JwksSource::Url(url)) => {
+                tracing::warn!(%url, error = %error, "cannot fetch the JWKS yet; will retry on the first token")
+            }
+        }
+        Ok(jwks)
     }
 
-    fn get(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
-        if let Some(found) = self.keys.read().ok().and_then(|k| k.get(kid).cloned()) {
+    async fn fetch(&self) -> anyhow::Result<KeyMap> {
+        let text = match (&self.source, &self.client) {
+            (JwksSource::File(path), _) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read JWKS {}", path.display()))?,
+            (JwksSource::Url(url), Some(client)) => {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .and_then(reqwest::Response::error_for_status)
+                    .with_context(|| format!("cannot fetch JWKS {url}"))?
+                    .text()
+                    .await?
+            }
+            (JwksSource::Url(url), None) => anyhow::bail!("no HTTP client for {url}"),
+        };
+        parse_jwks(&text)
+    }
+
+    fn cached(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+        self.keys.read().ok().and_then(|k| k.get(kid).cloned())
+    }
+
+    async fn get(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+        if let Some(found) = self.cached(kid) {
             return Some(found);
         }
-        match read_jwks(&self.path) {
+        {
+            let Ok(mut refreshed) = self.refreshed.lock() else {
+                return None;
+            };
+            if refreshed.is_some_and(|at| at.elapsed() < JWKS_REFRESH_INTERVAL) {
+                return None;
+            }
+            *refreshed = Some(std::time::Instant::now());
+        }
+        match self.fetch().await {
             Ok(fresh) => {
                 let found = fresh.get(kid).cloned();
                 if let Ok(mut keys) = self.keys.write() {
@@ -155,14 +232,14 @@ struct Verifier {
 const LEEWAY_SECONDS: u64 = 30;
 
 impl Verifier {
-    fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+    async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|e| classify(&e))?;
         let key = match header.alg {
             Algorithm::HS256 => self.secret.clone().ok_or(AuthError::WrongAlgorithm)?,
             Algorithm::RS256 | Algorithm::ES256 => {
                 let jwks = self.jwks.as_ref().ok_or(AuthError::WrongAlgorithm)?;
                 let kid = header.kid.as_deref().ok_or(AuthError::UnknownKey)?;
-                let (key, algorithm) = jwks.get(kid).ok_or(AuthError::UnknownKey)?;
+                let (key, algorithm) = jwks.get(kid).await.ok_or(AuthError::UnknownKey)?;
                 if algorithm != header.alg {
                     return Err(AuthError::WrongAlgorithm);
                 }
@@ -242,24 +319,30 @@ pub struct Authenticator {
 #[derive(Debug, Clone, Default)]
 pub struct AuthConfig {
     pub secret: Option<String>,
-    pub jwks_file: Option<PathBuf>,
+    pub jwks: Option<JwksSource>,
     pub issuer: String,
     pub audience: String,
-    pub gateway_jwks_file: Option<PathBuf>,
+    pub gateway_jwks: Option<JwksSource>,
     pub gateway_header: String,
     pub gateway_issuer: String,
 }
 
 impl Authenticator {
     /// Builds the verifiers; fails when a configured key file cannot be read.
-    pub fn new(config: &AuthConfig) -> anyhow::Result<Self> {
-        let bearer = if config.secret.is_some() || config.jwks_file.is_some() {
+    pub async fn new(config: &AuthConfig) -> anyhow::Result<Self> {
+        // reqwest's TLS needs a process-wide crypto provider; ring is already in the build.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let jwks = match &config.jwks {
+            Some(source) => Some(JwksKeys::load(source.clone()).await?),
+            None => None,
+        };
+        let bearer = if config.secret.is_some() || jwks.is_some() {
             Some(Verifier {
                 secret: config
                     .secret
                     .as_ref()
                     .map(|s| DecodingKey::from_secret(s.as_bytes())),
-                jwks: config.jwks_file.clone().map(JwksKeys::load).transpose()?,
+                jwks,
                 issuer: config.issuer.clone(),
                 audience: Some(config.audience.clone()),
                 claims: ClaimNames::bearer(),
@@ -267,10 +350,10 @@ impl Authenticator {
         } else {
             None
         };
-        let gateway = match &config.gateway_jwks_file {
-            Some(path) => Some(Verifier {
+        let gateway = match &config.gateway_jwks {
+            Some(source) => Some(Verifier {
                 secret: None,
-                jwks: Some(JwksKeys::load(path.clone())?),
+                jwks: Some(JwksKeys::load(source.clone()).await?),
                 issuer: config.gateway_issuer.clone(),
                 // WSO2 backend JWTs carry no audience by default.
                 audience: None,
@@ -291,7 +374,7 @@ impl Authenticator {
     }
 
     /// The caller of a request: `Ok(None)` when it sends no credentials.
-    pub fn authenticate(
+    pub async fn authenticate(
         &self,
         headers: &actix_web::http::header::HeaderMap,
     ) -> Result<Option<Principal>, AuthError> {
@@ -299,7 +382,7 @@ impl Authenticator {
             && let Some(value) = headers.get(self.gateway_header.as_str())
         {
             let token = value.to_str().map_err(|_| AuthError::BadHeader)?;
-            return gateway.verify(token.trim()).map(Some);
+            return gateway.verify(token.trim()).await.map(Some);
         }
         let Some(value) = headers.get(actix_web::http::header::AUTHORIZATION) else {
             return Ok(None);
@@ -310,7 +393,7 @@ impl Authenticator {
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or(AuthError::BadHeader)?;
         match &self.bearer {
-            Some(verifier) => verifier.verify(token.trim()).map(Some),
+            Some(verifier) => verifier.verify(token.trim()).await.map(Some),
             None => Err(AuthError::WrongAlgorithm),
         }
     }
@@ -407,15 +490,17 @@ mod tests {
         assert_eq!(parse_ttl("h"), None);
     }
 
-    #[test]
-    fn minted_tokens_verify_and_map_to_a_principal() {
+    #[actix_web::test]
+    async fn minted_tokens_verify_and_map_to_a_principal() {
         let config = AuthConfig {
             secret: Some("s".repeat(32)),
             issuer: "iss".into(),
             audience: "aud".into(),
             ..AuthConfig::default()
         };
-        let auth = Authenticator::new(&config).unwrap_or_else(|e| panic!("{e}"));
+        let auth = Authenticator::new(&config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let token = mint(
             &"s".repeat(32),
             "iss",
@@ -437,6 +522,7 @@ mod tests {
         );
         let principal = auth
             .authenticate(&headers)
+            .await
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_else(|| panic!("a principal"));
         assert_eq!(principal.subject, "an");

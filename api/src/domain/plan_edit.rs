@@ -547,3 +547,115 @@ pub async fn delete(
         after: None,
     })
 }
+
+/// Records that `plan_id` implements `parent_id` (căn cứ / thực hiện). The cascade stays a
+/// hierarchy: a plan cannot implement itself or one of the plans that implement it.
+pub async fn link(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    plan_id: Uuid,
+    parent_id: Uuid,
+) -> DomainResult<Change> {
+    let plan = managed(db, actor, plan_id).await?;
+    let mut checks = Checks(Vec::new());
+    let parent = plan::Entity::find_by_id(parent_id).one(db).await?;
+    if parent.is_none() {
+        checks.fail("parentPlanId", Code::NotFound, "no such plan");
+    }
+    if parent_id == plan_id || implements_transitively(db, parent_id, plan_id).await? {
+        checks.fail(
+            "parentPlanId",
+            Code::Cycle,
+            "that plan already implements this one (directly or through others)",
+        );
+    }
+    let existing = entity::plan_reference::Entity::find()
+        .filter(entity::plan_reference::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?;
+    if existing.iter().any(|r| r.parent_plan_id == Some(parent_id)) {
+        checks.fail(
+            "parentPlanId",
+            Code::Duplicate,
+            "this plan already implements that one",
+        );
+    }
+    checks.finish()?;
+    let position = existing.iter().map(|r| r.position + 1).max().unwrap_or(0);
+    entity::plan_reference::Model {
+        id: Uuid::now_v7(),
+        plan_id,
+        parent_plan_id: Some(parent_id),
+        external_number: None,
+        external_issuer: None,
+        external_issued_on: None,
+        external_title: None,
+        position,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await?;
+    Ok(Change {
+        action: "plan.link",
+        object_type: "Plan",
+        object_id: plan_id,
+        scope_unit_id: Some(plan.issuer_id),
+        before: None,
+        after: Some(serde_json::json!({ "implements": parent_id })),
+    })
+}
+
+/// Removes the record that `plan_id` implements `parent_id`.
+pub async fn unlink(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    plan_id: Uuid,
+    parent_id: Uuid,
+) -> DomainResult<Change> {
+    let plan = managed(db, actor, plan_id).await?;
+    let removed = entity::plan_reference::Entity::delete_many()
+        .filter(entity::plan_reference::Column::PlanId.eq(plan_id))
+        .filter(entity::plan_reference::Column::ParentPlanId.eq(parent_id))
+        .exec(db)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(DomainError::Rejected(vec![FieldError::new(
+            "parentPlanId",
+            Code::NotFound,
+            "this plan does not implement that one",
+        )]));
+    }
+    Ok(Change {
+        action: "plan.unlink",
+        object_type: "Plan",
+        object_id: plan_id,
+        scope_unit_id: Some(plan.issuer_id),
+        before: Some(serde_json::json!({ "implements": parent_id })),
+        after: None,
+    })
+}
+
+/// Whether `plan` implements `ancestor`, following the cascade upwards (one statement a level).
+async fn implements_transitively(
+    db: &impl ConnectionTrait,
+    plan: Uuid,
+    ancestor: Uuid,
+) -> DomainResult<bool> {
+    let mut frontier = vec![plan];
+    let mut seen = std::collections::HashSet::from([plan]);
+    while !frontier.is_empty() {
+        let parents: Vec<Uuid> = entity::plan_reference::Entity::find()
+            .filter(entity::plan_reference::Column::PlanId.is_in(frontier.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|r| r.parent_plan_id)
+            .collect();
+        if parents.contains(&ancestor) {
+            return Ok(true);
+        }
+        frontier = parents.into_iter().filter(|p| seen.insert(*p)).collect();
+    }
+    Ok(false)
+}

@@ -207,6 +207,16 @@ pub struct PlanVersionInput {
     pub client_mutation_id: Option<String>,
 }
 
+/// `addPlanImplements` / `removePlanImplements` input.
+#[derive(InputObject)]
+pub struct PlanImplementsInput {
+    /// The implementing plan.
+    pub plan_id: ID,
+    /// The plan it implements (căn cứ / thực hiện).
+    pub parent_plan_id: ID,
+    pub client_mutation_id: Option<String>,
+}
+
 #[derive(Default)]
 pub struct PlanMutation;
 
@@ -368,6 +378,72 @@ impl PlanMutation {
             async |txn, actor| {
                 plan_edit::close(txn, actor, id, version, PlanStatus::Completed, None).await
             },
+        )
+        .await
+    }
+
+    /// Records that a plan implements another (no cycles).
+    async fn add_plan_implements(
+        &self,
+        ctx: &Context<'_>,
+        input: PlanImplementsInput,
+    ) -> Result<PlanPayload> {
+        let (id, parent) = match (
+            expect(&input.plan_id, NodeType::Plan),
+            expect(&input.parent_plan_id, NodeType::Plan),
+        ) {
+            (Ok(id), Ok(parent)) => (id, parent),
+            (Err(error), _) => {
+                return PlanPayload::from(ctx, rejected("planId", error), input.client_mutation_id)
+                    .await;
+            }
+            (_, Err(error)) => {
+                return PlanPayload::from(
+                    ctx,
+                    rejected("parentPlanId", error),
+                    input.client_mutation_id,
+                )
+                .await;
+            }
+        };
+        run_plan(
+            ctx,
+            "addPlanImplements",
+            input.client_mutation_id,
+            async |txn, actor| plan_edit::link(txn, actor, id, parent).await,
+        )
+        .await
+    }
+
+    /// Removes the record that a plan implements another.
+    async fn remove_plan_implements(
+        &self,
+        ctx: &Context<'_>,
+        input: PlanImplementsInput,
+    ) -> Result<PlanPayload> {
+        let (id, parent) = match (
+            expect(&input.plan_id, NodeType::Plan),
+            expect(&input.parent_plan_id, NodeType::Plan),
+        ) {
+            (Ok(id), Ok(parent)) => (id, parent),
+            (Err(error), _) => {
+                return PlanPayload::from(ctx, rejected("planId", error), input.client_mutation_id)
+                    .await;
+            }
+            (_, Err(error)) => {
+                return PlanPayload::from(
+                    ctx,
+                    rejected("parentPlanId", error),
+                    input.client_mutation_id,
+                )
+                .await;
+            }
+        };
+        run_plan(
+            ctx,
+            "removePlanImplements",
+            input.client_mutation_id,
+            async |txn, actor| plan_edit::unlink(txn, actor, id, parent).await,
         )
         .await
     }

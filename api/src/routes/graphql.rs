@@ -180,7 +180,7 @@ async fn authenticate(
     state: &AppState,
     req: &HttpRequest,
 ) -> Result<Viewer, crate::auth::AuthError> {
-    let Some(mut principal) = state.authenticator.authenticate(req.headers())? else {
+    let Some(mut principal) = state.authenticator.authenticate(req.headers()).await? else {
         return Ok(Viewer(None));
     };
     if let Some(code) = &principal.unit_code {
