@@ -52,9 +52,10 @@ where
     K: Send + Sync + Clone + Eq + std::hash::Hash + std::fmt::Debug + 'static,
     DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
 {
-    let debug = format!("{key:?}");
+    // Only an error path formats the key (this runs for every row).
+    let lookup = key.clone();
     load(ctx, key).await?.ok_or_else(|| {
-        DomainError::Unexpected(anyhow::anyhow!("dangling reference {debug}")).extend()
+        DomainError::Unexpected(anyhow::anyhow!("dangling reference {lookup:?}")).extend()
     })
 }
 

@@ -1,0 +1,792 @@
+//! Province-scale benchmark: generates a dataset (≈400 units, 300 plans, 30 000 tasks with
+//! their assignments, 150 000 progress updates), starts the release server as a separate
+//! process, drives three dashboard queries at concurrency 32 after a warm-up, and prints
+//! req/s, p50, p99, the server's peak RSS and SQL statements per request. On PostgreSQL it also
+//! drives one hand-written SQL statement per query (the same JSON, built inside PostgreSQL) with
+//! pgbench at the same concurrency, and prints each query's throughput as a share of it.
+//!
+//! `cargo run --release -p api --bin bench -- --postgres postgres://root@127.0.0.1:5432/test`
+//! (add `--sqlite` for the embedded database, `--seconds` for the run length).
+
+use std::io::Write as _;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use api::domain::text::search_text;
+use chrono::{NaiveDate, TimeZone, Utc};
+use clap::Parser;
+use entity::enums::*;
+use entity::*;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Parser, Debug)]
+#[command(about = "Province-scale benchmark of the plans API")]
+struct Args {
+    /// PostgreSQL server URL (any database; the benchmark uses its own `plans_bench`).
+    #[arg(long)]
+    postgres: Option<String>,
+    /// Also (or only) benchmark the embedded SQLite database.
+    #[arg(long)]
+    sqlite: bool,
+    /// Seconds of load per query (after a warm-up of a fifth of that).
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Append the results to this history file.
+    #[arg(long, default_value = "bench/history.md")]
+    history: String,
+}
+
+/// A tiny deterministic generator (xorshift), so every run builds the same province.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const PLACES: &[&str] = &[
+    "Đăk Hà",
+    "Ngọc Hồi",
+    "Sa Thầy",
+    "Kon Rẫy",
+    "Tu Mơ Rông",
+    "Đắk Glei",
+    "Kon Plông",
+    "Ia H'Drai",
+    "Đắk Tô",
+    "Long Khánh",
+    "Xuân Lộc",
+    "Cẩm Mỹ",
+    "Định Quán",
+    "Tân Phú",
+    "Vĩnh Cửu",
+];
+const DEPARTMENTS: &[&str] = &[
+    "Sở Y tế",
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Tư pháp",
+    "Sở Xây dựng",
+    "Sở Giao thông vận tải",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Khoa học và Công nghệ",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Lao động, Thương binh và Xã hội",
+    "Sở Ngoại vụ",
+    "Sở Dân tộc và Tôn giáo",
+    "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Ban Quản lý các khu công nghiệp",
+    "Sở Tài nguyên",
+    "Sở Thông tin",
+];
+const OFFICES: &[&str] = &[
+    "Văn phòng",
+    "Phòng Tổ chức – Hành chính",
+    "Phòng Kế hoạch – Tài chính",
+    "Phòng Nghiệp vụ",
+    "Thanh tra",
+];
+const TOPICS: &[&str] = &[
+    "cải cách hành chính",
+    "chuyển đổi số",
+    "thực hành tiết kiệm, chống lãng phí",
+    "phòng, chống tham nhũng",
+    "nâng cao chất lượng khám bệnh, chữa bệnh",
+    "y tế cơ sở",
+    "an toàn thực phẩm",
+    "dân số và phát triển",
+    "phát triển nguồn nhân lực",
+    "kiểm soát thủ tục hành chính",
+];
+const VERBS: &[&str] = &[
+    "Triển khai",
+    "Rà soát",
+    "Kiểm tra",
+    "Tổ chức",
+    "Hướng dẫn",
+    "Đôn đốc",
+    "Tổng hợp",
+    "Xây dựng",
+    "Nâng cấp",
+    "Đánh giá",
+];
+
+struct Dataset {
+    units: Vec<unit::Model>,
+    groups: Vec<unit_group::Model>,
+    plans: Vec<plan::Model>,
+    tasks: Vec<task::Model>,
+    assignments: Vec<assignment::Model>,
+    progress: Vec<progress_update::Model>,
+}
+
+fn generate() -> Dataset {
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let now = Utc::now();
+    let unit =
+        |name: String, kind: UnitKind, parent: Option<Uuid>, code: Option<String>| unit::Model {
+            id: Uuid::now_v7(),
+            search_text: search_text([Some(name.as_str()), code.as_deref()]),
+            code,
+            name,
+            short_name: None,
+            kind,
+            parent_id: parent,
+            active_from: None,
+            active_to: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+    let mut units = vec![unit(
+        "Ủy ban nhân dân tỉnh Thử Nghiệm".into(),
+        UnitKind::PeoplesCommittee,
+        None,
+        Some("H99".into()),
+    )];
+    let province = units[0].id;
+    let mut departments = Vec::new();
+    for (d, name) in DEPARTMENTS.iter().enumerate() {
+        let dept = unit(
+            format!("{name} tỉnh Thử Nghiệm"),
+            UnitKind::Department,
+            Some(province),
+            Some(format!("H99.{}", d + 1)),
+        );
+        departments.push(dept.id);
+        units.push(dept.clone());
+        for (o, office) in OFFICES.iter().enumerate() {
+            units.push(unit(
+                format!("{office} {name}"),
+                UnitKind::DepartmentOffice,
+                Some(dept.id),
+                Some(format!("H99.{}.{}", d + 1, o + 1)),
+            ));
+        }
+    }
+    let health = departments[0];
+    let mut centres = Vec::new();
+    for (c, place) in PLACES.iter().enumerate() {
+        let centre = unit(
+            format!("Trung tâm Y tế khu vực {place}"),
+            UnitKind::HealthCentre,
+            Some(health),
+            Some(format!("H99.1.{}", 10 + c)),
+        );
+        centres.push(centre.id);
+        units.push(centre.clone());
+        for s in 0..15 {
+            units.push(unit(
+                format!("Trạm Y tế xã {place} {}", s + 1),
+                UnitKind::CommuneHealthStation,
+                Some(centre.id),
+                Some(format!("H99.1.{}.{}", 10 + c, s + 1)),
+            ));
+        }
+    }
+    for h in 0..(400 - units.len().min(400)) {
+        units.push(unit(
+            format!("Bệnh viện số {}", h + 1),
+            UnitKind::Hospital,
+            Some(health),
+            Some(format!("H99.1.{}", 100 + h)),
+        ));
+    }
+    let groups: Vec<unit_group::Model> = departments
+        .iter()
+        .map(|&d| unit_group::Model {
+            id: Uuid::now_v7(),
+            label: "các đơn vị trực thuộc".into(),
+            parent_unit_id: Some(d),
+            unit_kinds: String::new(),
+            created_at: now,
+        })
+        .collect();
+    let issuers: Vec<Uuid> = departments.iter().chain(centres.iter()).copied().collect();
+    let mut plans = Vec::new();
+    for p in 0..300 {
+        let year = 2019 + (p % 8);
+        let issued =
+            NaiveDate::from_ymd_opt(year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+        let title = format!("Kế hoạch {} năm {year}", rng.pick(TOPICS));
+        let number = format!("{}/KH-TN", 100 + p);
+        plans.push(plan::Model {
+            id: Uuid::now_v7(),
+            search_text: search_text([Some(number.as_str()), Some(title.as_str())]),
+            document_number: Some(number),
+            kind: PlanKind::Plan,
+            title,
+            issuer_id: *rng.pick(&issuers),
+            issued_on: issued,
+            issue_year: Some(year),
+            status: if p % 10 == 0 {
+                PlanStatus::Completed
+            } else {
+                PlanStatus::Issued
+            },
+            period_start: Some(year),
+            period_end: Some(year),
+            signer_name: None,
+            signer_title: None,
+            summary: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    let all_units: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+    let statuses = [
+        TaskStatus::Assigned,
+        TaskStatus::InProgress,
+        TaskStatus::InProgress,
+        TaskStatus::Completed,
+        TaskStatus::Completed,
+    ];
+    let (mut tasks, mut assignments, mut progress) = (Vec::new(), Vec::new(), Vec::new());
+    for plan in &plans {
+        for t in 0..100 {
+            let title = format!(
+                "{} công tác {} tại đơn vị",
+                rng.pick(VERBS),
+                rng.pick(TOPICS)
+            );
+            let code = format!("II.{}.{}", t / 10 + 1, t % 10 + 1);
+            let status = *rng.pick(&statuses);
+            let due = NaiveDate::from_ymd_opt(
+                plan.issue_year.unwrap_or(2022),
+                1 + rng.below(12) as u32,
+                28,
+            );
+            let task = task::Model {
+                id: Uuid::now_v7(),
+                plan_id: plan.id,
+                area_id: None,
+                search_text: search_text([Some(code.as_str()), Some(title.as_str())]),
+                code: Some(code),
+                title,
+                description: None,
+                kind: TaskKind::OneOff,
+                condition_text: None,
+                due_on: due,
+                due_within_days: None,
+                due_text: None,
+                status,
+                completed_on: (status == TaskStatus::Completed).then_some(due).flatten(),
+                position: t,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let lead = *rng.pick(&all_units);
+            assignments.push(assignment::Model {
+                id: Uuid::now_v7(),
+                task_id: Some(task.id),
+                target_id: None,
+                role: AssignmentRole::Lead,
+                unit_id: Some(lead),
+                group_id: None,
+                position: 0,
+            });
+            for c in 0..rng.below(4) {
+                let (unit_id, group_id) = if c == 0 && rng.below(3) == 0 {
+                    (None, Some(rng.pick(&groups).id))
+                } else {
+                    (Some(*rng.pick(&all_units)), None)
+                };
+                if unit_id == Some(lead) {
+                    continue;
+                }
+                assignments.push(assignment::Model {
+                    id: Uuid::now_v7(),
+                    task_id: Some(task.id),
+                    target_id: None,
+                    role: AssignmentRole::Cooperating,
+                    unit_id,
+                    group_id,
+                    position: c as i32 + 1,
+                });
+            }
+            for q in 0..5 {
+                let quarter = (q + rng.below(4)) % 8;
+                let year = 2021 + (quarter / 4) as i32;
+                let reported = Utc
+                    .with_ymd_and_hms(
+                        year,
+                        3 * (quarter % 4) as u32 + 3,
+                        1 + rng.below(27) as u32,
+                        2,
+                        0,
+                        0,
+                    )
+                    .single()
+                    .unwrap_or(now);
+                progress.push(progress_update::Model {
+                    id: Uuid::now_v7(),
+                    task_id: task.id,
+                    unit_id: lead,
+                    period_code: format!("{year}Q{}", quarter % 4 + 1),
+                    percent: (20 * (q + 1)).min(100) as i32,
+                    status: ProgressStatus::OnTrack,
+                    narrative: Some("Đã triển khai theo kế hoạch.".into()),
+                    reported_at: reported,
+                    created_at: reported,
+                });
+            }
+            tasks.push(task);
+        }
+    }
+    Dataset {
+        units,
+        groups,
+        plans,
+        tasks,
+        assignments,
+        progress,
+    }
+}
+
+async fn insert_all<M, A>(db: &DatabaseConnection, rows: &[M]) -> anyhow::Result<()>
+where
+    M: IntoActiveModel<A> + Clone,
+    A: ActiveModelTrait + Send,
+{
+    for chunk in rows.chunks(500) {
+        let models: Vec<A> = chunk
+            .iter()
+            .cloned()
+            .map(|m| m.into_active_model().reset_all())
+            .collect();
+        <A::Entity as EntityTrait>::insert_many(models)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
+    let settings = api::config::Settings::new(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        Some(url.to_owned()),
+    );
+    let (db, _) = api::db::connect(&settings).await?;
+    api::db::migrate(&db).await?;
+    let started = Instant::now();
+    // Generated parents first, so every chunk finds its parents already stored.
+    insert_all(&db, &data.units).await?;
+    insert_all(&db, &data.groups).await?;
+    insert_all(&db, &data.plans).await?;
+    insert_all(&db, &data.tasks).await?;
+    insert_all(&db, &data.assignments).await?;
+    insert_all(&db, &data.progress).await?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await?;
+    }
+    db.close().await?;
+    println!(
+        "generated {} units, {} plans, {} tasks, {} assignments, {} progress updates in {:.1} s",
+        data.units.len(),
+        data.plans.len(),
+        data.tasks.len(),
+        data.assignments.len(),
+        data.progress.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(url: &str, data_dir: &std::path::Path) -> anyhow::Result<Server> {
+    let exe = std::env::current_exe()?.with_file_name("api");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let child = Command::new(&exe)
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            url,
+            "--log-format",
+            "json",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("RUST_LOG", "warn")
+        .env("APP_POOL_SIZE", "8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| {
+            format!(
+                "cannot start {} (build it with --release first)",
+                exe.display()
+            )
+        })?;
+    Ok(Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+fn rss_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn statements(client: &reqwest::Client, address: &str) -> u64 {
+    let text = match client.get(format!("{address}/metrics")).send().await {
+        Ok(response) => response.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    text.lines()
+        .find(|l| l.starts_with("sql_statements_total "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+struct Figures {
+    name: &'static str,
+    rps: f64,
+    p50: f64,
+    p99: f64,
+    statements: f64,
+    errors: u64,
+}
+
+async fn drive(
+    client: &reqwest::Client,
+    server: &Server,
+    name: &'static str,
+    body: Value,
+    args: &Args,
+) -> anyhow::Result<Figures> {
+    let body = Arc::new(serde_json::to_vec(&body)?);
+    let url = Arc::new(format!("{}/graphql", server.address));
+    let run = |duration: Duration| {
+        let mut handles = Vec::new();
+        for _ in 0..args.concurrency {
+            let (client, body, url) = (client.clone(), body.clone(), url.clone());
+            handles.push(tokio::spawn(async move {
+                let (mut latencies, mut errors) = (Vec::new(), 0u64);
+                let end = Instant::now() + duration;
+                while Instant::now() < end {
+                    let started = Instant::now();
+                    let response = client
+                        .post(url.as_str())
+                        .header("content-type", "application/json")
+                        .body(body.as_ref().clone())
+                        .send()
+                        .await;
+                    let ok = match response {
+                        Ok(r) if r.status().is_success() => r
+                            .bytes()
+                            .await
+                            .map(|b| !b.windows(9).any(|w| w == b"\"errors\":"))
+                            .unwrap_or(false),
+                        _ => false,
+                    };
+                    if ok {
+                        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+                    } else {
+                        errors += 1;
+                    }
+                }
+                (latencies, errors)
+            }));
+        }
+        handles
+    };
+    for handle in run(Duration::from_secs((args.seconds / 5).max(1))) {
+        handle.await?;
+    }
+    let before = statements(client, &server.address).await;
+    let started = Instant::now();
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    for handle in run(Duration::from_secs(args.seconds)) {
+        let (l, e) = handle.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let after = statements(client, &server.address).await;
+    latencies.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let count = latencies.len().max(1) as f64;
+    Ok(Figures {
+        name,
+        rps: latencies.len() as f64 / elapsed,
+        p50: at(0.50),
+        p99: at(0.99),
+        statements: (after - before) as f64 / count,
+        errors,
+    })
+}
+
+/// The hand-written single statements (PostgreSQL), same JSON and same rules as the API.
+fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
+    let q1 = format!(
+        "SELECT json_build_object('data', json_build_object('plan', json_build_object('tasks', json_build_object('nodes', \
+         COALESCE(json_agg(t.obj ORDER BY t.position), '[]'::json))))) FROM (SELECT tk.position, json_build_object( \
+         'code', tk.code, 'title', tk.title, 'status', tk.status, \
+         'assignments', (SELECT COALESCE(json_agg(json_build_object('role', a.role, 'unit', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('name', u.name) END) ORDER BY a.position), '[]'::json) \
+            FROM assignment a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.task_id = tk.id), \
+         'latestProgress', (SELECT json_build_object('percent', p.percent, 'reportedAt', p.reported_at) FROM progress_update p \
+            WHERE p.task_id = tk.id ORDER BY p.reported_at DESC, p.id DESC LIMIT 1)) AS obj \
+         FROM task tk WHERE tk.plan_id = '{plan}' ORDER BY tk.position LIMIT 50) t;"
+    );
+    let q2 = "SELECT json_build_object('data', json_build_object('plans', json_build_object('totalCount', (SELECT count(*) FROM plan), \
+         'nodes', COALESCE(json_agg(x.obj ORDER BY x.issued_on DESC NULLS LAST, x.id DESC), '[]'::json)))) FROM ( \
+         SELECT p.id, p.issued_on, json_build_object('documentNumber', p.document_number, 'title', p.title, 'issuedOn', p.issued_on, \
+         'status', p.status, 'issuer', json_build_object('name', u.name)) AS obj FROM plan p JOIN unit u ON u.id = p.issuer_id \
+         ORDER BY p.issued_on DESC NULLS LAST, p.id DESC LIMIT 20) x;"
+        .to_owned();
+    let q3 = format!(
+        "SELECT json_build_object('data', json_build_object('unit', json_build_object('tasks', json_build_object('nodes', \
+         COALESCE(json_agg(t.obj ORDER BY t.plan_id, t.position), '[]'::json))))) FROM (SELECT tk.plan_id, tk.position, \
+         json_build_object('code', tk.code, 'title', tk.title, 'latestProgress', (SELECT json_build_object('percent', p.percent) \
+         FROM progress_update p WHERE p.task_id = tk.id ORDER BY p.reported_at DESC, p.id DESC LIMIT 1)) AS obj \
+         FROM task tk WHERE tk.id IN (SELECT a.task_id FROM assignment a WHERE a.unit_id = '{unit}' OR a.group_id IN \
+         (SELECT g.id FROM unit_group g JOIN unit u ON u.parent_id = g.parent_unit_id WHERE u.id = '{unit}')) \
+         ORDER BY tk.plan_id, tk.position LIMIT 100) t;"
+    );
+    [
+        ("Q1 dashboard", q1),
+        ("Q2 list", q2),
+        ("Q3 unit progress", q3),
+    ]
+}
+
+fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<f64> {
+    let script = std::env::temp_dir().join(format!("bench-{}.sql", Uuid::new_v4().simple()));
+    std::fs::write(&script, sql)?;
+    let output = Command::new("pgbench")
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            &args.concurrency.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &args.seconds.to_string(),
+            "-f",
+        ])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .context("pgbench is needed for the SQL ceiling (Debian: postgresql-client)")?;
+    let _ = std::fs::remove_file(&script);
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+        .with_context(|| {
+            format!(
+                "cannot read pgbench's output: {text} {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
+}
+
+async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> anyhow::Result<()> {
+    let data = generate();
+    load(url, &data).await?;
+    let plan = data
+        .plans
+        .iter()
+        .find(|p| p.status == PlanStatus::Issued)
+        .map(|p| p.id)
+        .unwrap_or_default();
+    // A busy unit: a health centre (assigned directly and through its department's group).
+    let unit = data
+        .units
+        .iter()
+        .find(|u| u.kind == UnitKind::HealthCentre)
+        .map(|u| u.id)
+        .unwrap_or_default();
+    let global = |kind: &str, id: Uuid| {
+        base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            format!("{kind}:{id}"),
+        )
+    };
+    let queries = [
+        (
+            "Q1 dashboard",
+            json!({ "query": "query($id: ID!) { plan(id: $id) { tasks(first: 50) { nodes { code title status assignments { role unit { name } } latestProgress { percent reportedAt } } } } }", "variables": { "id": global("Plan", plan) } }),
+        ),
+        (
+            "Q2 list",
+            json!({ "query": "{ plans(first: 20) { totalCount nodes { documentNumber title issuedOn status issuer { name } } } }" }),
+        ),
+        (
+            "Q3 unit progress",
+            json!({ "query": "query($id: ID) { unit(id: $id) { tasks(first: 100) { nodes { code title latestProgress { percent } } } } }", "variables": { "id": global("Unit", unit) } }),
+        ),
+    ];
+    let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
+    let server = start_server(url, &data_dir)?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let mut ready = false;
+    for _ in 0..100 {
+        if client
+            .get(format!("{}/readyz", server.address))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if !ready {
+        bail!("the server did not become ready");
+    }
+    let mut figures = Vec::new();
+    let mut peak_under_load = 0;
+    for (name, body) in &queries {
+        figures.push(drive(&client, &server, name, body.clone(), args).await?);
+        peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
+    }
+    let peak = rss_kib(server.child.id(), "VmHWM:");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let ceilings: Vec<Option<f64>> = if url.starts_with("postgres") {
+        ceiling_sql(plan, unit)
+            .iter()
+            .map(|(_, sql)| pgbench(url, sql, args).ok())
+            .collect()
+    } else {
+        vec![None, None, None]
+    };
+    let targets = [(0.70, 100.0), (0.35, 20.0), (0.65, 100.0)];
+    println!(
+        "\n{label}: concurrency {}, {} s per query, server peak RSS {:.0} MB (under load {:.0} MB)",
+        args.concurrency,
+        args.seconds,
+        peak as f64 / 1024.0,
+        peak_under_load as f64 / 1024.0
+    );
+    println!(
+        "| query | req/s | p50 ms | p99 ms | SQL/request | errors | SQL ceiling req/s | share of ceiling | target |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let date = Utc::now().format("%Y-%m-%d");
+    for ((f, ceiling), (share_target, p99_target)) in figures.iter().zip(&ceilings).zip(targets) {
+        let share = ceiling.map(|c| f.rps / c);
+        let line = format!(
+            "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} | {} | ≥ {:.0} %, p99 ≤ {:.0} ms |",
+            f.name,
+            f.rps,
+            f.p50,
+            f.p99,
+            f.statements,
+            f.errors,
+            ceiling.map_or("—".into(), |c| format!("{c:.0}")),
+            share.map_or("—".into(), |s| format!("{:.0} %", s * 100.0)),
+            share_target * 100.0,
+            p99_target
+        );
+        println!("{line}");
+        history.push_str(&format!(
+            "| {date} | {label} | {} |\n",
+            line.trim_start_matches("| ").trim_end_matches(" |")
+        ));
+    }
+    history.push_str(&format!(
+        "| {date} | {label} | server peak RSS {:.0} MB | | | | | | | |\n",
+        peak as f64 / 1024.0
+    ));
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut history = String::new();
+    if let Some(server) = &args.postgres {
+        let admin = Database::connect(server.as_str()).await?;
+        admin
+            .execute_unprepared("DROP DATABASE IF EXISTS plans_bench WITH (FORCE)")
+            .await?;
+        admin
+            .execute_unprepared("CREATE DATABASE plans_bench")
+            .await?;
+        admin.close().await?;
+        let (prefix, _) = server
+            .rsplit_once('/')
+            .context("a database in the PostgreSQL URL")?;
+        let url = format!("{prefix}/plans_bench");
+        bench("PostgreSQL", &url, &args, &mut history).await?;
+    }
+    if args.sqlite || args.postgres.is_none() {
+        let dir = std::env::temp_dir().join("plans-bench-sqlite");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+        bench("SQLite", &url, &args, &mut history).await?;
+    }
+    if let Some(parent) = std::path::Path::new(&args.history).parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&args.history)?;
+    file.write_all(history.as_bytes())?;
+    Ok(())
+}
