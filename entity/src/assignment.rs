@@ -28,6 +28,18 @@ pub enum Relation {
         to = "super::target::Column::Id"
     )]
     Target,
+    #[sea_orm(
+        belongs_to = "super::unit::Entity",
+        from = "Column::UnitId",
+        to = "super::unit::Column::Id"
+    )]
+    Unit,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Unit.def()
+    }
+}

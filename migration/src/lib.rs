@@ -13,6 +13,7 @@ mod m20261123_000001_create_unit_tables;
 mod m20261123_000002_create_plan_tables;
 mod m20261123_000003_create_work_tables;
 mod m20261123_000004_create_audit_tables;
+mod m20261123_000005_assignment_lookup_indexes;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_plan_tables::Migration),
             Box::new(m20261123_000003_create_work_tables::Migration),
             Box::new(m20261123_000004_create_audit_tables::Migration),
+            Box::new(m20261123_000005_assignment_lookup_indexes::Migration),
         ]
     }
 }

@@ -59,4 +59,35 @@ async fn nested_queries_cost_the_same_for_any_page_size(app: &TestApp) {
     );
 }
 
-db_tests!(nested_queries_cost_the_same_for_any_page_size);
+/// The dashboard's query (benchmark Q1): plan, tasks, assignments joined with their units,
+/// latest progress.
+async fn the_dashboard_query_costs_four_statements(app: &TestApp) {
+    let plan = app
+        .plan_id_by_search("cai cach hanh chinh nha nuoc nganh y te nam 2022")
+        .await;
+    let query = r#"query($id: ID!, $first: Int!) { plan(id: $id) { tasks(first: $first) { nodes {
+        code title status assignments { role unit { name } } latestProgress { percent reportedAt } } } } }"#;
+    let mut counts = Vec::new();
+    for first in [5, 46] {
+        let before = app.statements.get();
+        let data = app
+            .graphql(query, json!({ "id": plan, "first": first }))
+            .await
+            .ok();
+        assert_eq!(
+            data["plan"]["tasks"]["nodes"].as_array().map(Vec::len),
+            Some(first as usize)
+        );
+        counts.push(app.statements.get() - before);
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert!(
+        counts[0] <= 4,
+        "plan, tasks, assignments with units, latest progress: {counts:?}"
+    );
+}
+
+db_tests!(
+    nested_queries_cost_the_same_for_any_page_size,
+    the_dashboard_query_costs_four_statements
+);

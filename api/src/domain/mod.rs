@@ -3,6 +3,7 @@
 //! inside a transaction.
 
 pub mod access;
+pub mod assignee;
 pub mod audit;
 pub mod error;
 pub mod mutation;

@@ -6,15 +6,14 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::AssignmentRole;
 use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
-use sea_orm::sea_query::{Expr, Order, Query};
+use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::access::PlanVisibility;
-use super::error::{DomainError, DomainResult};
+use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window};
 use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
-use super::{time, unit, unit_group};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default)]
@@ -37,28 +36,14 @@ pub async fn list(
 ) -> DomainResult<Page<target::Model>> {
     let mut by_assignment = None;
     if filter.unit_id.is_some() || !filter.roles.is_empty() {
-        let mut on = Condition::all().add(assignment::Column::TargetId.is_not_null());
-        if !filter.roles.is_empty() {
-            on = on.add(assignment::Column::Role.is_in(filter.roles.iter().copied()));
-        }
-        if let Some(unit_id) = filter.unit_id {
-            let unit = unit::by_ids(db, &[unit_id])
-                .await?
-                .remove(&unit_id)
-                .ok_or(DomainError::NotFound { entity: "unit" })?;
-            let groups =
-                unit_group::containing(db, &unit, filter.as_of.unwrap_or_else(time::today)).await?;
-            on = on.add(
-                Condition::any()
-                    .add(assignment::Column::UnitId.eq(unit_id))
-                    .add(assignment::Column::GroupId.is_in(groups)),
-            );
-        }
-        let assigned = Query::select()
-            .column(assignment::Column::TargetId)
-            .from(assignment::Entity)
-            .cond_where(on)
-            .to_owned();
+        let assigned = super::assignee::assigned(
+            db,
+            assignment::Column::TargetId,
+            filter.unit_id,
+            &filter.roles,
+            filter.as_of,
+        )
+        .await?;
         by_assignment = Some(Condition::all().add(target::Column::Id.in_subquery(assigned)));
     }
     let select = target::Entity::find()

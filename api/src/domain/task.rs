@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
-use sea_orm::sea_query::{Expr, NullOrdering, Order, Query};
+use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -13,7 +13,6 @@ use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
-use super::{time, unit, unit_group};
 
 /// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -106,28 +105,14 @@ async fn assignment_condition(
     if filter.unit_id.is_none() && filter.roles.is_empty() {
         return Ok(None);
     }
-    let mut on = Condition::all().add(assignment::Column::TaskId.is_not_null());
-    if !filter.roles.is_empty() {
-        on = on.add(assignment::Column::Role.is_in(filter.roles.iter().copied()));
-    }
-    if let Some(unit_id) = filter.unit_id {
-        let unit = unit::by_ids(db, &[unit_id])
-            .await?
-            .remove(&unit_id)
-            .ok_or(DomainError::NotFound { entity: "unit" })?;
-        let date = filter.as_of.unwrap_or_else(time::today);
-        let groups = unit_group::containing(db, &unit, date).await?;
-        on = on.add(
-            Condition::any()
-                .add(assignment::Column::UnitId.eq(unit_id))
-                .add(assignment::Column::GroupId.is_in(groups)),
-        );
-    }
-    let assigned = Query::select()
-        .column(assignment::Column::TaskId)
-        .from(assignment::Entity)
-        .cond_where(on)
-        .to_owned();
+    let assigned = super::assignee::assigned(
+        db,
+        assignment::Column::TaskId,
+        filter.unit_id,
+        &filter.roles,
+        filter.as_of,
+    )
+    .await?;
     Ok(Some(
         Condition::all().add(task::Column::Id.in_subquery(assigned)),
     ))
@@ -268,6 +253,35 @@ pub async fn progress_by_ids(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+}
+
+/// The assignments of each task with their units, in one statement (a join): what a task list
+/// showing "who does what" needs.
+pub async fn assignments_with_units(
+    db: &impl ConnectionTrait,
+    task_ids: &[Uuid],
+) -> DomainResult<(
+    HashMap<Uuid, Vec<assignment::Model>>,
+    Vec<entity::unit::Model>,
+)> {
+    let rows = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
+        .find_also_related(entity::unit::Entity)
+        .order_by_asc(assignment::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<assignment::Model>> = HashMap::new();
+    let mut units = Vec::new();
+    for (row, unit) in rows {
+        if let Some(task_id) = row.task_id {
+            map.entry(task_id).or_default().push(row);
+        }
+        units.extend(unit);
+    }
+    for list in map.values_mut() {
+        list.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+    }
+    Ok((map, units))
 }
 
 fn progress_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {

@@ -15,7 +15,9 @@ use entity::{assignment, plan, target, task};
 use futures_util::future::try_join4;
 use uuid::Uuid;
 
-use super::context::loaders;
+use std::collections::HashMap;
+
+use super::context::{db, loaders};
 use super::error::IntoGql;
 use super::loaders::{
     AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
@@ -25,6 +27,20 @@ use super::task::TaskFilter;
 use crate::domain::error::DomainError;
 use crate::domain::page::PageArgs;
 use crate::domain::{target as targets, task as tasks};
+
+/// The tasks a request has already prefetched.
+#[derive(Default)]
+pub struct Prefetched(std::sync::Mutex<std::collections::HashSet<Uuid>>);
+
+impl Prefetched {
+    /// The ids not seen before (and marks them seen).
+    fn claim(&self, ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
+        match self.0.lock() {
+            Ok(mut seen) => ids.filter(|id| seen.insert(*id)).collect(),
+            Err(_) => ids.collect(),
+        }
+    }
+}
 
 /// The node selections of a connection field: `nodes { … }` and `edges { node { … } }`.
 pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
@@ -91,13 +107,43 @@ pub async fn tasks(
     if selections.is_empty() || rows.is_empty() {
         return Ok(());
     }
-    let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
+    // A page prefetched by its parent list (plans → tasks) is not fetched again by the nested
+    // resolver: only tasks this request has not prefetched yet.
+    let ids: Vec<Uuid> = match ctx.data_opt::<Prefetched>() {
+        Some(done) => done.claim(rows.iter().map(|t| t.id)),
+        None => rows.iter().map(|t| t.id).collect(),
+    };
+    if ids.is_empty() {
+        return Ok(());
+    }
     let loaders = loaders(ctx)?;
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
     let want_progress = wants(selections, "latestProgress");
     let (assignments, progress, _, _) = try_join4(
         async {
-            if want_assignments {
+            let assignment_selections: Vec<Lookahead<'_>> =
+                selections.iter().map(|s| s.field("assignments")).collect();
+            let want_units = wants(&assignment_selections, "unit") || wants(selections, "lead");
+            // When progress also names units, one batch below fetches all units instead, so the
+            // statement count never depends on which units happen to be cached.
+            let progress_units = selections
+                .iter()
+                .any(|s| s.field("latestProgress").field("unit").exists());
+            if want_assignments && want_units && !progress_units {
+                // Assignments and their units in one joined statement, fed to the loader caches.
+                let (mut by_task, units) = tasks::assignments_with_units(db(ctx)?, &ids)
+                    .await
+                    .into_gql()?;
+                let all: HashMap<TaskAssignments, Vec<assignment::Model>> = ids
+                    .iter()
+                    .map(|&id| (TaskAssignments(id), by_task.remove(&id).unwrap_or_default()))
+                    .collect();
+                loaders.feed_many(all.clone()).await;
+                loaders
+                    .feed_many(units.into_iter().map(|u| (UnitById(u.id), u)))
+                    .await;
+                Ok(all)
+            } else if want_assignments {
                 loaders
                     .load_many(ids.iter().copied().map(TaskAssignments))
                     .await
