@@ -1,6 +1,8 @@
 //! Relay connections with `edges`, `nodes`, `pageInfo` and `totalCount`.
 
-use async_graphql::SimpleObject;
+use std::sync::Arc;
+
+use async_graphql::{Object, SimpleObject};
 
 use super::audit::AuditEvent;
 use super::plan::Plan;
@@ -25,12 +27,24 @@ pub struct PageInfo {
 /// Generates a connection type and its edge type for one node type.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
-        #[doc = concat!("A ", $what, " with its cursor.")]
-        #[derive(Clone, SimpleObject)]
+        /// An item with its position; the cursor is encoded only when a client asks for it.
         pub struct $edge {
-            /// Opaque position of the item in its list.
-            pub cursor: String,
+            pub ordering: Arc<str>,
+            pub position: u64,
             pub node: $node,
+        }
+
+        #[doc = concat!("A ", $what, " with its cursor.")]
+        #[Object]
+        impl $edge {
+            /// Opaque position of the item in its list.
+            async fn cursor(&self) -> String {
+                encode_cursor(&self.ordering, self.position)
+            }
+
+            async fn node(&self) -> &$node {
+                &self.node
+            }
         }
 
         #[doc = concat!("One page of a list of ", $what, "s.")]
@@ -47,20 +61,21 @@ macro_rules! connection {
         impl $connection {
             /// Builds the connection from a domain page, wrapping each row.
             pub fn from_page<M>(page: Page<M>, wrap: impl Fn(M) -> $node) -> Self {
-                let ordering = page.ordering.clone();
+                let ordering: Arc<str> = Arc::from(page.ordering.as_str());
                 let edges: Vec<$edge> = page
                     .items
                     .into_iter()
                     .map(|(position, row)| $edge {
-                        cursor: encode_cursor(&ordering, position),
+                        ordering: ordering.clone(),
+                        position,
                         node: wrap(row),
                     })
                     .collect();
                 let page_info = PageInfo {
                     has_next_page: page.has_next,
                     has_previous_page: page.has_previous,
-                    start_cursor: edges.first().map(|e| e.cursor.clone()),
-                    end_cursor: edges.last().map(|e| e.cursor.clone()),
+                    start_cursor: edges.first().map(|e| encode_cursor(&ordering, e.position)),
+                    end_cursor: edges.last().map(|e| encode_cursor(&ordering, e.position)),
                 };
                 Self {
                     nodes: edges.iter().map(|e| e.node.clone()).collect(),
