@@ -5,8 +5,8 @@
 use chrono::Utc;
 use entity::{audit_event, idempotency_key};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -164,4 +164,25 @@ async fn record(txn: &DatabaseTransaction, actor: &Actor, change: &Change) -> Do
     .insert(txn)
     .await?;
     Ok(())
+}
+
+/// Writes `active` to the row `id` only while its version is still `expected` (optimistic
+/// locking); `false` when another write came first.
+pub async fn update_if_version<E>(
+    db: &impl ConnectionTrait,
+    active: E::ActiveModel,
+    id: (E::Column, Uuid),
+    version: (E::Column, i32),
+) -> DomainResult<bool>
+where
+    E: EntityTrait,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let result = E::update_many()
+        .set(active)
+        .filter(id.0.eq(id.1))
+        .filter(version.0.eq(version.1))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

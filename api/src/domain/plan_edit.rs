@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::access::Actor;
 use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::Change;
+use super::mutation::{Change, update_if_version};
 use super::text::{clean, clean_opt, search_text};
 use super::unit::is_active_at;
 
@@ -289,13 +289,10 @@ async fn save(
     let mut active = next.clone().into_active_model().reset_all();
     active.id = sea_orm::ActiveValue::Unchanged(next.id);
     active.created_at = sea_orm::ActiveValue::NotSet;
-    let result = plan::Entity::update_many()
-        .set(active)
-        .filter(plan::Column::Id.eq(next.id))
-        .filter(plan::Column::Version.eq(expected))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
+    let key = (plan::Column::Id, next.id);
+    if !update_if_version::<plan::Entity>(db, active, key, (plan::Column::Version, expected))
+        .await?
+    {
         return Err(DomainError::Rejected(vec![FieldError::new(
             "version",
             Code::StaleVersion,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::access::Actor;
 use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::Change;
+use super::mutation::{Change, update_if_version};
 use super::plan_edit::{Checks, Edit, apply, managed};
 use super::text::search_text;
 use super::time;
@@ -443,13 +443,10 @@ async fn bump_task(
     let mut active = next.clone().into_active_model().reset_all();
     active.id = sea_orm::ActiveValue::Unchanged(next.id);
     active.created_at = sea_orm::ActiveValue::NotSet;
-    let result = task::Entity::update_many()
-        .set(active)
-        .filter(task::Column::Id.eq(next.id))
-        .filter(task::Column::Version.eq(expected))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
+    let key = (task::Column::Id, next.id);
+    if !update_if_version::<task::Entity>(db, active, key, (task::Column::Version, expected))
+        .await?
+    {
         return Err(stale("task", expected + 1, expected));
     }
     Ok(next)
@@ -725,13 +722,10 @@ async fn bump_target(
     let mut active = next.clone().into_active_model().reset_all();
     active.id = sea_orm::ActiveValue::Unchanged(next.id);
     active.created_at = sea_orm::ActiveValue::NotSet;
-    let result = target::Entity::update_many()
-        .set(active)
-        .filter(target::Column::Id.eq(next.id))
-        .filter(target::Column::Version.eq(expected))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
+    let key = (target::Column::Id, next.id);
+    if !update_if_version::<target::Entity>(db, active, key, (target::Column::Version, expected))
+        .await?
+    {
         return Err(stale("target", expected + 1, expected));
     }
     Ok(next)

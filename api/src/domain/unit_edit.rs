@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::access::Actor;
 use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::Change;
+use super::mutation::{Change, update_if_version};
 use super::plan_edit::{Checks, Edit, apply};
 use super::text::search_text;
 use super::unit::{is_active_at, subtree_ids};
@@ -133,13 +133,10 @@ async fn save(
     let mut active = next.clone().into_active_model().reset_all();
     active.id = sea_orm::ActiveValue::Unchanged(next.id);
     active.created_at = sea_orm::ActiveValue::NotSet;
-    let result = unit::Entity::update_many()
-        .set(active)
-        .filter(unit::Column::Id.eq(next.id))
-        .filter(unit::Column::Version.eq(expected))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
+    let key = (unit::Column::Id, next.id);
+    if !update_if_version::<unit::Entity>(db, active, key, (unit::Column::Version, expected))
+        .await?
+    {
         return Err(stale(expected + 1, expected));
     }
     Ok(next)
