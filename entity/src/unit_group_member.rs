@@ -12,6 +12,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::unit_group::Entity",
+        from = "Column::GroupId",
+        to = "super::unit_group::Column::Id"
+    )]
+    Group,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::unit_group::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Group.def()
+    }
+}

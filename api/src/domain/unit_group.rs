@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::UnitKind;
 use entity::{unit, unit_group, unit_group_member};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -106,28 +107,43 @@ pub async fn containing(
     if !is_active_at(unit, date) {
         return Ok(Vec::new());
     }
-    let explicit = unit_group_member::Entity::find()
-        .filter(unit_group_member::Column::UnitId.eq(unit.id))
-        .all(db)
-        .await?;
-    let mut candidates =
-        Condition::any().add(unit_group::Column::Id.is_in(explicit.iter().map(|m| m.group_id)));
+    // One statement: the groups of the unit's parent and the groups naming the unit, with their
+    // explicit member rows.
+    let named = Query::select()
+        .column(unit_group_member::Column::GroupId)
+        .from(unit_group_member::Entity)
+        .and_where(unit_group_member::Column::UnitId.eq(unit.id))
+        .to_owned();
+    let mut candidates = Condition::any().add(unit_group::Column::Id.in_subquery(named));
     if let Some(parent) = unit.parent_id {
         candidates = candidates.add(unit_group::Column::ParentUnitId.eq(parent));
     }
-    let groups = unit_group::Entity::find()
+    let rows = unit_group::Entity::find()
         .filter(candidates)
+        .find_also_related(unit_group_member::Entity)
         .all(db)
         .await?;
-    Ok(groups
-        .into_iter()
-        .filter(|g| {
-            let membership = explicit.iter().find(|m| m.group_id == g.id);
-            match membership {
-                Some(m) => m.included,
-                None => admits(g, &kinds(g), unit),
+    let mut verdicts: Vec<(Uuid, bool)> = Vec::new();
+    for (group, member) in &rows {
+        let explicit = member
+            .as_ref()
+            .filter(|m| m.unit_id == unit.id)
+            .map(|m| m.included);
+        match verdicts.iter_mut().find(|(id, _)| *id == group.id) {
+            Some(verdict) => {
+                if let Some(included) = explicit {
+                    verdict.1 = included;
+                }
             }
-        })
-        .map(|g| g.id)
+            None => verdicts.push((
+                group.id,
+                explicit.unwrap_or_else(|| admits(group, &kinds(group), unit)),
+            )),
+        }
+    }
+    Ok(verdicts
+        .into_iter()
+        .filter(|(_, member)| *member)
+        .map(|(id, _)| id)
         .collect())
 }
