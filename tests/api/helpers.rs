@@ -322,6 +322,21 @@ impl TestApp {
         }
     }
 
+    /// Rows in a table (to assert that a rejected change wrote nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        let statement = sea_orm::Statement::from_string(
+            self.db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        );
+        let row = self
+            .db
+            .query_one_raw(statement)
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+
     /// The global id of the plan with this document number.
     pub async fn plan_id(&self, number: &str) -> String {
         let data = self

@@ -2,7 +2,7 @@
 //! nothing, optimistic locking, idempotent retries, and the audit log.
 
 use api::auth::Role;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::db_tests;
@@ -16,19 +16,6 @@ const ISSUE: &str = r#"mutation($input: IssuePlanInput!) { issuePlan(input: $inp
     plan { id status version documentNumber issuedOn } userErrors { field code message } } }"#;
 const DELETE: &str = r#"mutation($input: PlanVersionInput!) { deletePlan(input: $input) {
     deletedPlanId userErrors { field code message } } }"#;
-
-async fn count(app: &TestApp, table: &str) -> i64 {
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(
-            app.db.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM {table}"),
-        ))
-        .await
-        .expect("count")
-        .expect("row");
-    row.try_get::<i64>("", "n").expect("n")
-}
 
 async fn create_input(app: &TestApp, title: &str) -> Value {
     json!({ "title": title, "kind": "PLAN", "issuerId": app.unit_id("H19.20").await,
@@ -79,8 +66,8 @@ async fn unit_admins_create_drafts_in_their_subtree(app: &TestApp) {
 }
 
 async fn callers_without_the_right_change_nothing(app: &TestApp) {
-    let plans = count(app, "plan").await;
-    let events = count(app, "audit_event").await;
+    let plans = app.count("plan").await;
+    let events = app.count("audit_event").await;
     let input = create_input(app, "Kế hoạch không được phép").await;
     let anonymous = app.graphql(CREATE, json!({ "input": input })).await;
     assert_eq!(anonymous.codes(), ["UNAUTHENTICATED"]);
@@ -104,13 +91,13 @@ async fn callers_without_the_right_change_nothing(app: &TestApp) {
             .await;
         assert_eq!(response.codes(), ["FORBIDDEN"], "{why}");
     }
-    assert_eq!(count(app, "plan").await, plans, "nothing was written");
-    assert_eq!(count(app, "audit_event").await, events);
+    assert_eq!(app.count("plan").await, plans, "nothing was written");
+    assert_eq!(app.count("audit_event").await, events);
 }
 
 async fn bad_input_is_reported_field_by_field(app: &TestApp) {
     let admin = token(Role::ProvinceAdmin, None);
-    let plans = count(app, "plan").await;
+    let plans = app.count("plan").await;
     let base = create_input(app, "Kế hoạch thử").await;
     let closed = app.unit_id("H34").await;
     let cases = [
@@ -151,7 +138,7 @@ async fn bad_input_is_reported_field_by_field(app: &TestApp) {
         assert_eq!(response.data["createPlan"]["plan"], Value::Null);
     }
     assert_eq!(
-        count(app, "plan").await,
+        app.count("plan").await,
         plans,
         "a rejected mutation changes nothing"
     );
@@ -233,8 +220,8 @@ async fn retries_with_the_same_key_write_once(app: &TestApp) {
     let admin = token(Role::UnitAdmin, Some("H19.20"));
     let mut input = create_input(app, "Kế hoạch gửi lại qua LGSP").await;
     input["clientMutationId"] = json!("lgsp-retry-0001");
-    let plans = count(app, "plan").await;
-    let events = count(app, "audit_event").await;
+    let plans = app.count("plan").await;
+    let events = app.count("audit_event").await;
     let first = app
         .graphql_as(&admin, CREATE, json!({ "input": input }))
         .await
@@ -247,9 +234,9 @@ async fn retries_with_the_same_key_write_once(app: &TestApp) {
         first["createPlan"]["plan"]["id"],
         second["createPlan"]["plan"]["id"]
     );
-    assert_eq!(count(app, "plan").await, plans + 1, "one row");
+    assert_eq!(app.count("plan").await, plans + 1, "one row");
     assert_eq!(
-        count(app, "audit_event").await,
+        app.count("audit_event").await,
         events + 1,
         "one audit event"
     );

@@ -56,6 +56,11 @@ async fn tasks_have_one_lead_and_no_closed_units(app: &TestApp) {
         json!({ "input": input })
     };
     let lead = |unit: &str| json!({ "role": "LEAD", "unitId": unit });
+    let (tasks, assignments, events) = (
+        app.count("task").await,
+        app.count("assignment").await,
+        app.count("audit_event").await,
+    );
     let two_leads = app
         .graphql_as(
             &admin,
@@ -103,6 +108,15 @@ async fn tasks_have_one_lead_and_no_closed_units(app: &TestApp) {
         )
         .await;
     assert_eq!(viewer.codes(), ["FORBIDDEN"]);
+    assert_eq!(
+        (
+            app.count("task").await,
+            app.count("assignment").await,
+            app.count("audit_event").await
+        ),
+        (tasks, assignments, events),
+        "rejected task mutations write nothing"
+    );
 
     let created = app
         .graphql_as(
@@ -189,6 +203,7 @@ async fn targets_are_validated(app: &TestApp) {
         }
         json!({ "input": input })
     };
+    let targets = app.count("target").await;
     let over = app
         .graphql_as(&admin, create, target(json!({ "targetValue": 120 })))
         .await;
@@ -208,6 +223,11 @@ async fn targets_are_validated(app: &TestApp) {
         codes(&change, "createTarget"),
         ["REQUIRED"],
         "a decrease needs its baseline year"
+    );
+    assert_eq!(
+        app.count("target").await,
+        targets,
+        "rejected targets write nothing"
     );
     let made = app.graphql_as(&admin, create, target(json!({}))).await.ok();
     assert_eq!(made["createTarget"]["target"]["lead"]["code"], "H19.20.1");
@@ -243,6 +263,7 @@ async fn units_are_managed_within_the_tree(app: &TestApp) {
     let admin = token(Role::UnitAdmin, Some("H19.20"));
     let parent = app.unit_id("H19.20").await;
     let unit = |code: &str| json!({ "input": { "name": "Trung tâm Y tế khu vực Long Khánh", "kind": "HEALTH_CENTRE", "parentId": parent, "code": code } });
+    let units = app.count("unit").await;
     let bad = app.graphql_as(&admin, CREATE_UNIT, unit("h19.x")).await;
     assert_eq!(codes(&bad, "createUnit"), ["INVALID"]);
     let reused = app.graphql_as(&admin, CREATE_UNIT, unit("H34")).await;
@@ -259,6 +280,11 @@ async fn units_are_managed_within_the_tree(app: &TestApp) {
         )
         .await;
     assert_eq!(outside.codes(), ["FORBIDDEN"]);
+    assert_eq!(
+        app.count("unit").await,
+        units,
+        "rejected units write nothing"
+    );
     let centre = create_unit(
         app,
         &admin,

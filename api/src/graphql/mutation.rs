@@ -70,13 +70,68 @@ impl From<FieldError> for UserError {
     }
 }
 
-/// The result of a plan mutation.
-#[derive(SimpleObject)]
-pub struct PlanPayload {
-    /// The plan as it is now (null when the input was rejected).
-    pub plan: Option<Plan>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
+/// A payload with the object as it is after the mutation (null when the input was rejected).
+macro_rules! object_payload {
+    ($(#[$meta:meta])* $payload:ident, $field:ident, $object:ident, $entity:path) => {
+        $(#[$meta])*
+        #[derive(SimpleObject)]
+        pub struct $payload {
+            /// The object as it is now (null when the input was rejected).
+            pub $field: Option<$object>,
+            pub user_errors: Vec<UserError>,
+            pub client_mutation_id: Option<String>,
+        }
+
+        impl $payload {
+            pub(super) async fn from(
+                ctx: &Context<'_>,
+                outcome: Outcome,
+                client_mutation_id: Option<String>,
+            ) -> Result<Self> {
+                let $field = fresh::<$entity>(ctx, outcome.object_id).await?;
+                Ok(Self {
+                    $field: $field.map($object),
+                    user_errors: errors(&outcome),
+                    client_mutation_id,
+                })
+            }
+        }
+    };
+}
+pub(super) use object_payload;
+
+object_payload!(
+    /// The result of a plan mutation.
+    PlanPayload, plan, Plan, entity::plan::Entity
+);
+
+/// Reads an object fresh from the database: the request's loader may hold it as it was before
+/// the change.
+pub(super) async fn fresh<E: EntityTrait>(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+) -> Result<Option<E::Model>>
+where
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
+{
+    match id {
+        Some(id) => E::find_by_id(id)
+            .one(db(ctx)?)
+            .await
+            .map_err(crate::domain::error::DomainError::from)
+            .into_gql(),
+        None => Ok(None),
+    }
+}
+
+/// The user errors of an outcome.
+pub(super) fn errors(outcome: &Outcome) -> Vec<UserError> {
+    outcome
+        .user_errors
+        .iter()
+        .cloned()
+        .map(UserError::from)
+        .collect()
 }
 
 /// The result of `deletePlan`.
@@ -103,33 +158,6 @@ pub(super) fn rejected(field: &str, error: crate::domain::error::DomainError) ->
             error.to_string(),
         )],
         replayed: false,
-    }
-}
-
-impl PlanPayload {
-    async fn from(
-        ctx: &Context<'_>,
-        outcome: Outcome,
-        client_mutation_id: Option<String>,
-    ) -> Result<Self> {
-        // Read fresh: the request's loader may hold the plan as it was before the change.
-        let plan = match outcome.object_id {
-            Some(id) => entity::plan::Entity::find_by_id(id)
-                .one(db(ctx)?)
-                .await
-                .map_err(crate::domain::error::DomainError::from)
-                .into_gql()?,
-            None => None,
-        };
-        Ok(Self {
-            plan: plan.map(Plan),
-            user_errors: outcome
-                .user_errors
-                .into_iter()
-                .map(UserError::from)
-                .collect(),
-            client_mutation_id,
-        })
     }
 }
 
@@ -215,6 +243,15 @@ pub struct PlanImplementsInput {
     /// The plan it implements (căn cứ / thực hiện).
     pub parent_plan_id: ID,
     pub client_mutation_id: Option<String>,
+}
+
+impl PlanImplementsInput {
+    fn ids(&self) -> std::result::Result<(Uuid, Uuid), Outcome> {
+        let id = expect(&self.plan_id, NodeType::Plan).map_err(|e| rejected("planId", e))?;
+        let parent = expect(&self.parent_plan_id, NodeType::Plan)
+            .map_err(|e| rejected("parentPlanId", e))?;
+        Ok((id, parent))
+    }
 }
 
 #[derive(Default)]
@@ -388,23 +425,9 @@ impl PlanMutation {
         ctx: &Context<'_>,
         input: PlanImplementsInput,
     ) -> Result<PlanPayload> {
-        let (id, parent) = match (
-            expect(&input.plan_id, NodeType::Plan),
-            expect(&input.parent_plan_id, NodeType::Plan),
-        ) {
-            (Ok(id), Ok(parent)) => (id, parent),
-            (Err(error), _) => {
-                return PlanPayload::from(ctx, rejected("planId", error), input.client_mutation_id)
-                    .await;
-            }
-            (_, Err(error)) => {
-                return PlanPayload::from(
-                    ctx,
-                    rejected("parentPlanId", error),
-                    input.client_mutation_id,
-                )
-                .await;
-            }
+        let (id, parent) = match input.ids() {
+            Ok(ids) => ids,
+            Err(outcome) => return PlanPayload::from(ctx, outcome, input.client_mutation_id).await,
         };
         run_plan(
             ctx,
@@ -421,23 +444,9 @@ impl PlanMutation {
         ctx: &Context<'_>,
         input: PlanImplementsInput,
     ) -> Result<PlanPayload> {
-        let (id, parent) = match (
-            expect(&input.plan_id, NodeType::Plan),
-            expect(&input.parent_plan_id, NodeType::Plan),
-        ) {
-            (Ok(id), Ok(parent)) => (id, parent),
-            (Err(error), _) => {
-                return PlanPayload::from(ctx, rejected("planId", error), input.client_mutation_id)
-                    .await;
-            }
-            (_, Err(error)) => {
-                return PlanPayload::from(
-                    ctx,
-                    rejected("parentPlanId", error),
-                    input.client_mutation_id,
-                )
-                .await;
-            }
+        let (id, parent) = match input.ids() {
+            Ok(ids) => ids,
+            Err(outcome) => return PlanPayload::from(ctx, outcome, input.client_mutation_id).await,
         };
         run_plan(
             ctx,

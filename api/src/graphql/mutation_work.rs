@@ -1,7 +1,7 @@
 //! Mutations of tasks, targets, assignments and units.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use sea_orm::{DatabaseTransaction, EntityTrait};
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use super::context::db;
@@ -10,7 +10,7 @@ use super::enums::{
 };
 use super::error::IntoGql;
 use super::id::{NodeType, expect};
-use super::mutation::{UserError, actor, edit, rejected};
+use super::mutation::{UserError, actor, edit, errors, fresh, object_payload, rejected};
 use super::scalars::Date;
 use super::target::Target;
 use super::task::Task;
@@ -70,97 +70,18 @@ async fn run(
     .into_gql()
 }
 
-async fn fresh<E: EntityTrait>(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<E::Model>>
-where
-    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
-{
-    match id {
-        Some(id) => E::find_by_id(id)
-            .one(db(ctx)?)
-            .await
-            .map_err(DomainError::from)
-            .into_gql(),
-        None => Ok(None),
-    }
-}
-
-fn errors(outcome: &Outcome) -> Vec<UserError> {
-    outcome
-        .user_errors
-        .iter()
-        .cloned()
-        .map(UserError::from)
-        .collect()
-}
-
-/// The result of a task mutation.
-#[derive(SimpleObject)]
-pub struct TaskPayload {
-    pub task: Option<Task>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-impl TaskPayload {
-    async fn from(
-        ctx: &Context<'_>,
-        outcome: Outcome,
-        client_mutation_id: Option<String>,
-    ) -> Result<Self> {
-        let task = fresh::<entity::task::Entity>(ctx, outcome.object_id).await?;
-        Ok(Self {
-            task: task.map(Task),
-            user_errors: errors(&outcome),
-            client_mutation_id,
-        })
-    }
-}
-
-/// The result of a target mutation.
-#[derive(SimpleObject)]
-pub struct TargetPayload {
-    pub target: Option<Target>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-impl TargetPayload {
-    async fn from(
-        ctx: &Context<'_>,
-        outcome: Outcome,
-        client_mutation_id: Option<String>,
-    ) -> Result<Self> {
-        let target = fresh::<entity::target::Entity>(ctx, outcome.object_id).await?;
-        Ok(Self {
-            target: target.map(Target),
-            user_errors: errors(&outcome),
-            client_mutation_id,
-        })
-    }
-}
-
-/// The result of a unit mutation (for `mergeUnits`, `unit` is the successor).
-#[derive(SimpleObject)]
-pub struct UnitPayload {
-    pub unit: Option<Unit>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-impl UnitPayload {
-    async fn from(
-        ctx: &Context<'_>,
-        outcome: Outcome,
-        client_mutation_id: Option<String>,
-    ) -> Result<Self> {
-        let unit = fresh::<entity::unit::Entity>(ctx, outcome.object_id).await?;
-        Ok(Self {
-            unit: unit.map(Unit),
-            user_errors: errors(&outcome),
-            client_mutation_id,
-        })
-    }
-}
+object_payload!(
+    /// The result of a task mutation.
+    TaskPayload, task, Task, entity::task::Entity
+);
+object_payload!(
+    /// The result of a target mutation.
+    TargetPayload, target, Target, entity::target::Entity
+);
+object_payload!(
+    /// The result of a unit mutation (for `mergeUnits`, `unit` is the successor).
+    UnitPayload, unit, Unit, entity::unit::Entity
+);
 
 /// The result of `setAssignments`: the task or the target whose assignments changed.
 #[derive(SimpleObject)]
