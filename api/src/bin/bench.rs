@@ -43,6 +43,12 @@ struct Args {
     /// Append the results to this history file.
     #[arg(long, default_value = "bench/history.md")]
     history: String,
+    /// Keep the dataset of an earlier run instead of generating it again (for profiling).
+    #[arg(long)]
+    reuse: bool,
+    /// Run only the queries whose name contains this (e.g. `Q3`); the others print no row.
+    #[arg(long)]
+    only: Option<String>,
 }
 
 /// A tiny deterministic generator (xorshift), so every run builds the same province.
@@ -145,10 +151,17 @@ struct Dataset {
 
 fn generate() -> Dataset {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
+    // Sequential ids (ordered like the v7 ids the API mints), the same in every run so that
+    // `--reuse` finds the plan and unit it measures.
+    let counter = std::cell::Cell::new(0u64);
+    let next_id = || {
+        counter.set(counter.get() + 1);
+        Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000_u128 | u128::from(counter.get()))
+    };
     let now = Utc::now();
     let unit =
         |name: String, kind: UnitKind, parent: Option<Uuid>, code: Option<String>| unit::Model {
-            id: Uuid::now_v7(),
+            id: next_id(),
             search_text: search_text([Some(name.as_str()), code.as_deref()]),
             code,
             name,
@@ -218,7 +231,7 @@ fn generate() -> Dataset {
     let groups: Vec<unit_group::Model> = departments
         .iter()
         .map(|&d| unit_group::Model {
-            id: Uuid::now_v7(),
+            id: next_id(),
             label: "các đơn vị trực thuộc".into(),
             parent_unit_id: Some(d),
             unit_kinds: String::new(),
@@ -234,7 +247,7 @@ fn generate() -> Dataset {
         let title = format!("Kế hoạch {} năm {year}", rng.pick(TOPICS));
         let number = format!("{}/KH-TN", 100 + p);
         plans.push(plan::Model {
-            id: Uuid::now_v7(),
+            id: next_id(),
             search_text: search_text([Some(number.as_str()), Some(title.as_str())]),
             document_number: Some(number),
             kind: PlanKind::Plan,
@@ -281,7 +294,7 @@ fn generate() -> Dataset {
                 28,
             );
             let task = task::Model {
-                id: Uuid::now_v7(),
+                id: next_id(),
                 plan_id: plan.id,
                 area_id: None,
                 search_text: search_text([Some(code.as_str()), Some(title.as_str())]),
@@ -302,7 +315,7 @@ fn generate() -> Dataset {
             };
             let lead = *rng.pick(&all_units);
             assignments.push(assignment::Model {
-                id: Uuid::now_v7(),
+                id: next_id(),
                 task_id: Some(task.id),
                 target_id: None,
                 role: AssignmentRole::Lead,
@@ -320,7 +333,7 @@ fn generate() -> Dataset {
                     continue;
                 }
                 assignments.push(assignment::Model {
-                    id: Uuid::now_v7(),
+                    id: next_id(),
                     task_id: Some(task.id),
                     target_id: None,
                     role: AssignmentRole::Cooperating,
@@ -344,7 +357,7 @@ fn generate() -> Dataset {
                     .single()
                     .unwrap_or(now);
                 progress.push(progress_update::Model {
-                    id: Uuid::now_v7(),
+                    id: next_id(),
                     task_id: task.id,
                     unit_id: lead,
                     period_code: format!("{year}Q{}", quarter % 4 + 1),
@@ -642,7 +655,9 @@ fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<f64> {
 
 async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> anyhow::Result<()> {
     let data = generate();
-    load(url, &data).await?;
+    if !args.reuse {
+        load(url, &data).await?;
+    }
     let plan = data
         .plans
         .iter()
@@ -699,9 +714,15 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
     }
     let mut figures = Vec::new();
     let mut peak_under_load = 0;
+    let selected = |name: &str| args.only.as_deref().is_none_or(|only| name.contains(only));
     for (name, body) in &queries {
-        figures.push(drive(&client, &server, name, body.clone(), args).await?);
-        peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
+        figures.push(if selected(name) {
+            let f = drive(&client, &server, name, body.clone(), args).await?;
+            peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
+            Some(f)
+        } else {
+            None
+        });
     }
     let peak = rss_kib(server.child.id(), "VmHWM:");
     drop(server);
@@ -709,7 +730,11 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
     let ceilings: Vec<Option<f64>> = if url.starts_with("postgres") {
         ceiling_sql(plan, unit)
             .iter()
-            .map(|(_, sql)| pgbench(url, sql, args).ok())
+            .map(|(name, sql)| {
+                selected(name)
+                    .then(|| pgbench(url, sql, args).ok())
+                    .flatten()
+            })
             .collect()
     } else {
         vec![None, None, None]
@@ -728,6 +753,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
     println!("|---|---|---|---|---|---|---|---|---|");
     let date = Utc::now().format("%Y-%m-%d");
     for ((f, ceiling), (share_target, p99_target)) in figures.iter().zip(&ceilings).zip(targets) {
+        let Some(f) = f else { continue };
         let share = ceiling.map(|c| f.rps / c);
         let line = format!(
             "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} | {} | ≥ {:.0} %, p99 ≤ {:.0} ms |",
@@ -761,23 +787,33 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut history = String::new();
     if let Some(server) = &args.postgres {
-        let admin = Database::connect(server.as_str()).await?;
-        admin
-            .execute_unprepared("DROP DATABASE IF EXISTS plans_bench WITH (FORCE)")
-            .await?;
-        admin
-            .execute_unprepared("CREATE DATABASE plans_bench")
-            .await?;
-        admin.close().await?;
-        let (prefix, _) = server
+        if !args.reuse {
+            let admin = Database::connect(server.as_str()).await?;
+            admin
+                .execute_unprepared("DROP DATABASE IF EXISTS plans_bench WITH (FORCE)")
+                .await?;
+            admin
+                .execute_unprepared("CREATE DATABASE plans_bench")
+                .await?;
+            admin.close().await?;
+        }
+        // Same server and options (e.g. `?sslmode=disable`), the benchmark's own database.
+        let (base, options) = server.split_once('?').unwrap_or((server, ""));
+        let (prefix, _) = base
             .rsplit_once('/')
             .context("a database in the PostgreSQL URL")?;
-        let url = format!("{prefix}/plans_bench");
+        let url = if options.is_empty() {
+            format!("{prefix}/plans_bench")
+        } else {
+            format!("{prefix}/plans_bench?{options}")
+        };
         bench("PostgreSQL", &url, &args, &mut history).await?;
     }
     if args.sqlite || args.postgres.is_none() {
         let dir = std::env::temp_dir().join("plans-bench-sqlite");
-        let _ = std::fs::remove_dir_all(&dir);
+        if !args.reuse {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         std::fs::create_dir_all(&dir)?;
         let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
         bench("SQLite", &url, &args, &mut history).await?;

@@ -6,7 +6,10 @@ use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Iterable,
+    QueryFilter, QueryOrder, Statement,
+};
 use uuid::Uuid;
 
 use super::access::PlanVisibility;
@@ -302,6 +305,35 @@ pub async fn latest_progress(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, progress_update::Model>> {
+    if task_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    if db.get_database_backend() == DbBackend::Postgres {
+        // One backward probe of `idx_progress_update_task_reported` per task (LIMIT 1 in a
+        // lateral join): about 3x cheaper than numbering every update of every task.
+        let columns = progress_update::Column::iter()
+            .map(|c| format!("q.\"{}\"", sea_orm::IdenStatic::as_str(&c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let keys = (1..=task_ids.len())
+            .map(|i| format!("(${i}::uuid)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT p.* FROM (VALUES {keys}) AS t(id) CROSS JOIN LATERAL (SELECT {columns} \
+             FROM progress_update q WHERE q.task_id = t.id \
+             ORDER BY q.reported_at DESC, q.id DESC LIMIT 1) p"
+        );
+        let statement = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            task_ids.iter().map(|&id| sea_orm::Value::from(id)),
+        );
+        let rows = progress_update::Model::find_by_statement(statement)
+            .all(db)
+            .await?;
+        return Ok(rows.into_iter().map(|p| (p.task_id, p)).collect());
+    }
     let select = progress_update::Entity::find()
         .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));
     let pages = fetch_pages_per_parent(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{
     assignment, plan, plan_area, plan_reference, progress_update, reporting_deadline, target, task,
     unit, unit_group, unit_succession,
@@ -14,6 +14,7 @@ use entity::{
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::batch::BatchLoader;
 use crate::domain::access::PlanVisibility;
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::page::{Page, Window};
@@ -25,15 +26,11 @@ use crate::domain::{
 };
 
 /// The request's loader.
-pub type Loaders = DataLoader<DbLoader, HashMapCache>;
+pub type Loaders = BatchLoader<DbLoader>;
 
 /// Builds the loader for one request; lists it loads show only what `visibility` allows.
 pub fn for_request(db: DatabaseConnection, visibility: PlanVisibility) -> Loaders {
-    DataLoader::with_cache(
-        DbLoader { db, visibility },
-        tokio::spawn,
-        HashMapCache::default(),
-    )
+    BatchLoader::new(DbLoader { db, visibility })
 }
 
 /// Loads rows in batches; one `Loader` impl per relation (key type).

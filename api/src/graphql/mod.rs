@@ -1,6 +1,7 @@
 //! The GraphQL layer: thin objects over the domain services.
 
 pub mod audit;
+pub mod batch;
 pub mod connection;
 pub mod context;
 pub mod enums;
