@@ -22,6 +22,9 @@ const MAX_BATCH: usize = 1000;
 
 type Shared = Arc<DomainError>;
 
+/// One [`Slot`] per key type.
+type Slots = HashMap<TypeId, Box<dyn Any + Send>>;
+
 /// Batches and caches the loads of one request through `T`'s [`Loader`] impls.
 pub struct BatchLoader<T> {
     inner: Arc<Inner<T>>,
@@ -29,8 +32,7 @@ pub struct BatchLoader<T> {
 
 struct Inner<T> {
     loader: T,
-    /// One [`Slot`] per key type.
-    slots: Mutex<HashMap<TypeId, Box<dyn Any + Send>>>,
+    slots: Mutex<Slots>,
 }
 
 struct Slot<K, V> {
@@ -58,7 +60,7 @@ fn unexpected(what: &str) -> Shared {
 }
 
 impl<T: Send + Sync + 'static> Inner<T> {
-    fn lock(&self) -> Result<MutexGuard<'_, HashMap<TypeId, Box<dyn Any + Send>>>, Shared> {
+    fn lock(&self) -> Result<MutexGuard<'_, Slots>, Shared> {
         self.slots
             .lock()
             .map_err(|_| unexpected("the request's loader was poisoned"))
@@ -128,7 +130,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
         Self {
             inner: Arc::new(Inner {
                 loader,
-                slots: Mutex::new(HashMap::new()),
+                slots: Mutex::new(Slots::new()),
             }),
         }
     }
