@@ -87,7 +87,81 @@ async fn the_dashboard_query_costs_four_statements(app: &TestApp) {
     );
 }
 
+/// The hand-written positional decoders read exactly what SeaORM's own decoding reads, and the
+/// hand-written "latest update per task" statement picks what the rule says.
+async fn positional_decoding_matches_sea_orm(app: &TestApp) {
+    use api::domain::query::fetch_all;
+    use entity::{assignment, plan, progress_update, task, unit};
+    use sea_orm::EntityTrait;
+
+    async fn same<E>(app: &TestApp, key: impl Fn(&E::Model) -> uuid::Uuid)
+    where
+        E: EntityTrait,
+        E::Model: api::domain::rows::DecodeRow + PartialEq + std::fmt::Debug,
+    {
+        let mut expected = E::find().all(&app.db).await.expect("SeaORM decoding");
+        let mut decoded = fetch_all(&app.db, E::find())
+            .await
+            .expect("positional decoding");
+        expected.sort_by_key(&key);
+        decoded.sort_by_key(&key);
+        assert!(!expected.is_empty(), "the demo data has rows to compare");
+        assert_eq!(decoded, expected);
+    }
+    same::<task::Entity>(app, |m| m.id).await;
+    same::<plan::Entity>(app, |m| m.id).await;
+    same::<unit::Entity>(app, |m| m.id).await;
+    same::<assignment::Entity>(app, |m| m.id).await;
+    same::<progress_update::Entity>(app, |m| m.id).await;
+
+    // Assignments joined with their units, against the two tables read separately.
+    let tasks = task::Entity::find().all(&app.db).await.expect("tasks");
+    let ids: Vec<uuid::Uuid> = tasks.iter().map(|t| t.id).collect();
+    let (joined, units) = api::domain::task::assignments_with_units(&app.db, &ids)
+        .await
+        .expect("joined");
+    let separate = api::domain::task::assignments(&app.db, &ids)
+        .await
+        .expect("assignments");
+    assert_eq!(joined, separate);
+    let all_units = unit::Entity::find().all(&app.db).await.expect("units");
+    for u in &units {
+        assert_eq!(Some(u), all_units.iter().find(|x| x.id == u.id));
+    }
+    assert!(
+        joined
+            .values()
+            .flatten()
+            .filter(|a| a.unit_id.is_some())
+            .count()
+            >= units.len()
+            && !units.is_empty()
+    );
+
+    // The newest update per task: latest `reported_at`, then the greatest id.
+    let updates = progress_update::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("updates");
+    let latest = api::domain::task::latest_progress(&app.db, &ids)
+        .await
+        .expect("latest");
+    let mut expected = std::collections::HashMap::new();
+    for u in &updates {
+        let e = expected.entry(u.task_id).or_insert(u);
+        if (u.reported_at, u.id) > (e.reported_at, e.id) {
+            *e = u;
+        }
+    }
+    assert!(!expected.is_empty(), "the demo data has progress updates");
+    assert_eq!(latest.len(), expected.len());
+    for (task, update) in expected {
+        assert_eq!(latest.get(&task), Some(update));
+    }
+}
+
 db_tests!(
     nested_queries_cost_the_same_for_any_page_size,
-    the_dashboard_query_costs_four_statements
+    the_dashboard_query_costs_four_statements,
+    positional_decoding_matches_sea_orm
 );

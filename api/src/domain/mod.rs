@@ -11,6 +11,7 @@ pub mod page;
 pub mod plan;
 pub mod plan_edit;
 pub mod query;
+pub mod rows;
 pub mod target;
 pub mod task;
 pub mod task_edit;

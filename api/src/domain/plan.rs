@@ -14,7 +14,9 @@ use uuid::Uuid;
 use super::access::PlanVisibility;
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window};
-use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use super::query::{
+    FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
+};
 use super::unit;
 
 /// Filters of `plans(filter:)`.
@@ -133,10 +135,11 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, plan::Model>> {
-    let rows = plan::Entity::find()
-        .filter(plan::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        plan::Entity::find().filter(plan::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await?;
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
 }
 

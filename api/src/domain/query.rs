@@ -8,13 +8,14 @@ use sea_orm::sea_query::{
     WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    QueryTrait, Select,
 };
 use uuid::Uuid;
 
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window, anchor};
+use super::rows::DecodeRow;
 use super::text::search_terms;
 
 /// Fetches one page of an already filtered and ordered query.
@@ -27,7 +28,7 @@ pub async fn fetch_page<E, C>(
 ) -> DomainResult<Page<E::Model>>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Sized + Send + Sync,
+    E::Model: DecodeRow + Sized + Send + Sync,
     C: ConnectionTrait,
 {
     let window = args.window(ordering)?;
@@ -40,13 +41,23 @@ where
     let rows = if window.limit == 0 {
         Vec::new()
     } else {
-        select
-            .offset(window.offset)
-            .limit(window.limit + 1)
-            .all(db)
-            .await?
+        fetch_all(db, select.offset(window.offset).limit(window.limit + 1)).await?
     };
     Ok(Page::from_rows(rows, window, total, ordering))
+}
+
+/// All rows of `select`, decoded by position (see [`DecodeRow`]).
+pub async fn fetch_all<E, C>(db: &C, select: Select<E>) -> DomainResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: DecodeRow,
+    C: ConnectionTrait,
+{
+    let rows = db.query_all(&select.into_query()).await?;
+    Ok(rows
+        .iter()
+        .map(|row| E::Model::from_row(row, 0))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Rows of one parent's page, as returned by [`fetch_pages_per_parent`].
@@ -68,7 +79,7 @@ pub async fn fetch_pages_per_parent<E, C>(
 ) -> DomainResult<HashMap<Uuid, ParentPage<E::Model>>>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Sized + Send + Sync,
+    E::Model: DecodeRow + Sized + Send + Sync,
     C: ConnectionTrait,
 {
     let parent = parent.into_column_ref();
@@ -104,7 +115,7 @@ where
     for row in rows {
         let key: Uuid = row.try_get("", "parent_key")?;
         let total: i64 = row.try_get("", "total_count")?;
-        let model = E::Model::from_query_result(&row, "")?;
+        let model = E::Model::from_row(&row, 0)?;
         let page = pages.entry(key).or_insert_with(|| ParentPage {
             rows: Vec::new(),
             total: total as u64,

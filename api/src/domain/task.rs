@@ -7,15 +7,18 @@ use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Iterable,
-    QueryFilter, QueryOrder, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
+    QueryOrder, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
 use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
-use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use super::query::{
+    FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
+};
+use super::rows::{Columns, DecodeRow};
 
 /// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -217,10 +220,11 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, task::Model>> {
-    let rows = task::Entity::find()
-        .filter(task::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        task::Entity::find().filter(task::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await?;
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
 }
 
@@ -229,11 +233,13 @@ pub async fn assignments(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
-    let rows = assignment::Entity::find()
-        .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
-        .order_by_asc(assignment::Column::Position)
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        assignment::Entity::find()
+            .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
+            .order_by_asc(assignment::Column::Position),
+    )
+    .await?;
     let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
     for row in rows {
         if let Some(task_id) = row.task_id {
@@ -267,15 +273,22 @@ pub async fn assignments_with_units(
     HashMap<Uuid, Vec<assignment::Model>>,
     Vec<entity::unit::Model>,
 )> {
-    let rows = assignment::Entity::find()
+    let select = assignment::Entity::find()
         .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
         .find_also_related(entity::unit::Entity)
-        .order_by_asc(assignment::Column::Position)
-        .all(db)
-        .await?;
+        .order_by_asc(assignment::Column::Position);
     let mut map: HashMap<Uuid, Vec<assignment::Model>> = HashMap::new();
     let mut units = Vec::new();
-    for (row, unit) in rows {
+    for row in db.query_all(&select.into_query()).await? {
+        // The assignment's columns, then its unit's (all NULL for a group assignment).
+        let mut columns = Columns::at(&row, 0);
+        let assignment = assignment::Model::decode(&mut columns)?;
+        let unit = if columns.next_is_null()? {
+            None
+        } else {
+            Some(entity::unit::Model::decode(&mut columns)?)
+        };
+        let row = assignment;
         if let Some(task_id) = row.task_id {
             map.entry(task_id).or_default().push(row);
         }
@@ -329,10 +342,12 @@ pub async fn latest_progress(
             sql,
             task_ids.iter().map(|&id| sea_orm::Value::from(id)),
         );
-        let rows = progress_update::Model::find_by_statement(statement)
-            .all(db)
-            .await?;
-        return Ok(rows.into_iter().map(|p| (p.task_id, p)).collect());
+        let mut latest = HashMap::with_capacity(task_ids.len());
+        for row in db.query_all_raw(statement).await? {
+            let update = progress_update::Model::from_row(&row, 0)?;
+            latest.insert(update.task_id, update);
+        }
+        return Ok(latest);
     }
     let select = progress_update::Entity::find()
         .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));

@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window};
-use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use super::query::{
+    FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
+};
 
 /// Filters of `units(filter:)`.
 #[derive(Debug, Clone, Default)]
@@ -117,10 +119,11 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, unit::Model>> {
-    let rows = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        unit::Entity::find().filter(unit::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await?;
     Ok(rows.into_iter().map(|u| (u.id, u)).collect())
 }
 
