@@ -253,12 +253,14 @@ fn generate() -> Dataset {
             kind: PlanKind::Plan,
             title,
             issuer_id: *rng.pick(&issuers),
-            issued_on: issued,
+            // One plan in ten is still a draft (no issue date): hidden from the anonymous
+            // dashboards, so every query and every ceiling statement applies that rule.
+            issued_on: if p % 10 == 5 { None } else { issued },
             issue_year: Some(year),
-            status: if p % 10 == 0 {
-                PlanStatus::Completed
-            } else {
-                PlanStatus::Issued
+            status: match p % 10 {
+                0 => PlanStatus::Completed,
+                5 => PlanStatus::Draft,
+                _ => PlanStatus::Issued,
             },
             period_start: Some(year),
             period_end: Some(year),
@@ -443,7 +445,9 @@ impl Drop for Server {
     }
 }
 
-fn start_server(url: &str, data_dir: &std::path::Path) -> anyhow::Result<Server> {
+/// Starts the release server; its pool has as many connections as the load has clients (as
+/// pgbench opens for the ceiling), unless `APP_POOL_SIZE` says otherwise.
+fn start_server(url: &str, data_dir: &std::path::Path, clients: usize) -> anyhow::Result<Server> {
     let exe = std::env::current_exe()?.with_file_name("api");
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -460,7 +464,10 @@ fn start_server(url: &str, data_dir: &std::path::Path) -> anyhow::Result<Server>
         .arg("--data-dir")
         .arg(data_dir)
         .env("RUST_LOG", "warn")
-        .env("APP_POOL_SIZE", "8")
+        .env(
+            "APP_POOL_SIZE",
+            std::env::var("APP_POOL_SIZE").unwrap_or_else(|_| clients.to_string()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -594,13 +601,14 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
             FROM assignment a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.task_id = tk.id), \
          'latestProgress', (SELECT json_build_object('percent', p.percent, 'reportedAt', p.reported_at) FROM progress_update p \
             WHERE p.task_id = tk.id ORDER BY p.reported_at DESC, p.id DESC LIMIT 1)) AS obj \
-         FROM task tk WHERE tk.plan_id = '{plan}' ORDER BY tk.position LIMIT 50) t;"
+         FROM task tk WHERE tk.plan_id = '{plan}' \
+         AND (SELECT vp.status FROM plan vp WHERE vp.id = '{plan}') <> 'DRAFT' ORDER BY tk.position LIMIT 50) t;"
     );
-    let q2 = "SELECT json_build_object('data', json_build_object('plans', json_build_object('totalCount', (SELECT count(*) FROM plan), \
+    let q2 = "SELECT json_build_object('data', json_build_object('plans', json_build_object('totalCount', (SELECT count(*) FROM plan WHERE status <> 'DRAFT'), \
          'nodes', COALESCE(json_agg(x.obj ORDER BY x.issued_on DESC NULLS LAST, x.id DESC), '[]'::json)))) FROM ( \
          SELECT p.id, p.issued_on, json_build_object('documentNumber', p.document_number, 'title', p.title, 'issuedOn', p.issued_on, \
          'status', p.status, 'issuer', json_build_object('name', u.name)) AS obj FROM plan p JOIN unit u ON u.id = p.issuer_id \
-         ORDER BY p.issued_on DESC NULLS LAST, p.id DESC LIMIT 20) x;"
+         WHERE p.status <> 'DRAFT' ORDER BY p.issued_on DESC NULLS LAST, p.id DESC LIMIT 20) x;"
         .to_owned();
     let q3 = format!(
         "SELECT json_build_object('data', json_build_object('unit', json_build_object('tasks', json_build_object('nodes', \
@@ -610,6 +618,7 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
          FROM task tk WHERE tk.id IN (SELECT a.task_id FROM assignment a WHERE a.unit_id = '{unit}' \
          UNION ALL SELECT a.task_id FROM assignment a WHERE a.group_id IN \
          (SELECT g.id FROM unit_group g JOIN unit u ON u.parent_id = g.parent_unit_id WHERE u.id = '{unit}')) \
+         AND (SELECT vp.status FROM plan vp WHERE vp.id = tk.plan_id) <> 'DRAFT' \
          ORDER BY tk.plan_id, tk.position LIMIT 100) t;"
     );
     [
@@ -692,7 +701,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         ),
     ];
     let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
-    let server = start_server(url, &data_dir)?;
+    let server = start_server(url, &data_dir, args.concurrency)?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;

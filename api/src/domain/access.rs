@@ -93,11 +93,33 @@ impl PlanVisibility {
             .to_owned();
         Some(Condition::all().add(column.in_subquery(plans)))
     }
+
+    /// The same rule checked row by row (one primary-key probe of `plan` per row): for small,
+    /// index-driven row sets such as a unit's assignments. There PostgreSQL plans the
+    /// `IN (SELECT …)` form as a nested loop over every visible plan, about a quarter slower.
+    pub fn plan_id_probe(&self, column: impl ColumnTrait) -> Option<Condition> {
+        let visible = self.plan_condition()?;
+        let readable = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(plan::Entity)
+            .and_where(Expr::col((plan::Entity, plan::Column::Id)).equals(column.as_column_ref()))
+            .cond_where(visible)
+            .to_owned();
+        Some(
+            Condition::all().add(
+                Expr::expr(SimpleExpr::SubQuery(
+                    None,
+                    Box::new(readable.into_sub_query_statement()),
+                ))
+                .gt(0),
+            ),
+        )
+    }
 }
 
 use entity::enums::PlanStatus;
 use entity::plan;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use uuid::Uuid;
 

@@ -170,9 +170,14 @@ pub async fn list(
     } else {
         Order::Asc
     };
-    let select = filtered(db, filter)
-        .await?
-        .filter_if(visibility.plan_id_condition(task::Column::PlanId), |c| c);
+    let select = filtered(db, filter).await?.filter_if(
+        if filter.unit_id.is_some() {
+            visibility.plan_id_probe(task::Column::PlanId)
+        } else {
+            visibility.plan_id_condition(task::Column::PlanId)
+        },
+        |c| c,
+    );
     let select = match order.field {
         TaskOrderField::Document => select
             .order_by(task::Column::PlanId, direction.clone())
