@@ -21,6 +21,8 @@ pub struct AppState {
     pub authenticator: Authenticator,
     /// Production behaviour (see `config::AuthSettings::production`).
     pub production: bool,
+    /// Parsed query documents.
+    pub documents: crate::graphql::documents::DocumentCache,
 }
 
 /// A built server, bound to its port, not yet running.
@@ -59,6 +61,7 @@ impl Application {
             statements: statements.clone(),
             authenticator,
             production: settings.auth.production,
+            documents: Default::default(),
         });
         let payload_limit = web::PayloadConfig::new(routes::graphql::MAX_BODY_BYTES);
         let mut server = HttpServer::new(move || {

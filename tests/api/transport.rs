@@ -205,7 +205,38 @@ async fn database_failures_stay_internal(app: &TestApp) {
     }
 }
 
+/// Parsed documents are reused by query text: the same text with other variables answers for
+/// those variables, and a broken query is reported every time it is sent.
+async fn repeated_queries_reuse_parsed_documents(app: &TestApp) {
+    let query = "query($first: Int!, $search: String) { plans(first: $first, filter: { search: $search }) { nodes { title } } }";
+    let count = |data: &Value| data["plans"]["nodes"].as_array().map(Vec::len);
+    let two = app
+        .graphql(query, json!({ "first": 2, "search": null }))
+        .await
+        .ok();
+    let five = app
+        .graphql(query, json!({ "first": 5, "search": null }))
+        .await
+        .ok();
+    assert_eq!((count(&two), count(&five)), (Some(2), Some(5)));
+    let searched = app
+        .graphql(query, json!({ "first": 5, "search": "cai cach" }))
+        .await
+        .ok();
+    for plan in searched["plans"]["nodes"].as_array().expect("nodes") {
+        let title = plan["title"].as_str().unwrap_or_default().to_lowercase();
+        assert!(title.contains("cải cách"), "{title}");
+    }
+    for _ in 0..2 {
+        let missing = app.graphql(query, json!({ "search": "y tế" })).await;
+        assert_eq!(missing.codes(), ["BAD_USER_INPUT"]);
+        let syntax = app.graphql("{ plans(first: ", json!({})).await;
+        assert_eq!(syntax.codes(), ["GRAPHQL_VALIDATION_FAILED"]);
+    }
+}
+
 db_tests!(
+    repeated_queries_reuse_parsed_documents,
     health_and_readiness,
     request_ids_are_echoed_or_generated,
     get_serves_graphiql_and_queries_but_never_mutations,

@@ -99,8 +99,10 @@ impl PlanVisibility {
     /// `IN (SELECT …)` form as a nested loop over every visible plan, about a quarter slower.
     pub fn plan_id_probe(&self, column: impl ColumnTrait) -> Option<Condition> {
         let visible = self.plan_condition()?;
+        // `(SELECT 1 FROM plan WHERE plan.id = <column> AND <visible>) = 1`: a scalar subquery
+        // is never flattened into a join, and without an aggregate it is one index probe.
         let readable = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
+            .expr(Expr::val(1))
             .from(plan::Entity)
             .and_where(Expr::col((plan::Entity, plan::Column::Id)).equals(column.as_column_ref()))
             .cond_where(visible)

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod batch;
 pub mod connection;
 pub mod context;
+pub mod documents;
 pub mod enums;
 pub mod error;
 pub mod id;

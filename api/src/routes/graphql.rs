@@ -166,6 +166,7 @@ async fn execute(
     if let Some(id) = &request_id {
         request = request.data(id.clone());
     }
+    state.documents.prepare(&mut request);
     let mut response = schema.execute(request).await;
     for error in &mut response.errors {
         label(error, request_id.as_ref());
