@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::error::DomainResult;
+use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window, anchor};
 use super::rows::DecodeRow;
 use super::text::search_terms;
@@ -32,17 +32,32 @@ where
     C: ConnectionTrait,
 {
     let window = args.window(ordering)?;
-    let total = if want_total || window.from_end {
-        Some(select.clone().count(db).await?)
-    } else {
-        None
+    let rows_of = |window: Window| {
+        let select = select.clone();
+        async move {
+            if window.limit == 0 {
+                Ok(Vec::new())
+            } else {
+                fetch_all(db, select.offset(window.offset).limit(window.limit + 1)).await
+            }
+        }
     };
-    let window = total.map_or(window, |t| anchor(window, t));
-    let rows = if window.limit == 0 {
-        Vec::new()
-    } else {
-        fetch_all(db, select.offset(window.offset).limit(window.limit + 1)).await?
+    if window.from_end {
+        // `last:` pages are anchored at the end: the count comes first.
+        let total = select.clone().count(db).await?;
+        let window = anchor(window, total);
+        let rows = rows_of(window).await?;
+        return Ok(Page::from_rows(rows, window, Some(total), ordering));
+    }
+    // The count and the page do not depend on each other: both statements at once.
+    let count = async {
+        if want_total {
+            Ok::<_, DomainError>(Some(select.clone().count(db).await?))
+        } else {
+            Ok(None)
+        }
     };
+    let (total, rows) = futures_util::try_join!(count, rows_of(window))?;
     Ok(Page::from_rows(rows, window, total, ordering))
 }
 

@@ -190,6 +190,13 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
         K: Send + Sync + Hash + Eq + Clone + 'static,
         T: Loader<K, Error = Shared>,
     {
+        // Most per-row loads find what the list resolver prefetched: no batch bookkeeping then.
+        if let Some(value) = self
+            .inner
+            .with_slot::<K, _>(|slot| slot.cache.get(&key).cloned())?
+        {
+            return Ok(Some(value));
+        }
         let mut found = self.load_many(std::iter::once(key.clone())).await?;
         Ok(found.remove(&key))
     }
