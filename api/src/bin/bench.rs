@@ -445,14 +445,22 @@ impl Drop for Server {
     }
 }
 
-/// Starts the release server; its pool has as many connections as the load has clients (as
-/// pgbench opens for the ceiling), unless `APP_POOL_SIZE` says otherwise.
+/// Starts the release server. On PostgreSQL its pool has as many connections as the load has
+/// clients (as pgbench opens for the ceiling); SQLite keeps the server's default (each SQLite
+/// connection has its own page cache). `APP_POOL_SIZE` overrides both.
 fn start_server(url: &str, data_dir: &std::path::Path, clients: usize) -> anyhow::Result<Server> {
+    let pool = std::env::var("APP_POOL_SIZE")
+        .ok()
+        .or_else(|| url.starts_with("postgres").then(|| clients.to_string()));
     let exe = std::env::current_exe()?.with_file_name("api");
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let child = Command::new(&exe)
+    let mut command = Command::new(&exe);
+    if let Some(pool) = pool {
+        command.env("APP_POOL_SIZE", pool);
+    }
+    let child = command
         .args([
             "--listen",
             &format!("127.0.0.1:{port}"),
@@ -464,10 +472,6 @@ fn start_server(url: &str, data_dir: &std::path::Path, clients: usize) -> anyhow
         .arg("--data-dir")
         .arg(data_dir)
         .env("RUST_LOG", "warn")
-        .env(
-            "APP_POOL_SIZE",
-            std::env::var("APP_POOL_SIZE").unwrap_or_else(|_| clients.to_string()),
-        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
