@@ -159,10 +159,60 @@ async fn drafts_are_visible_only_to_their_subtree(app: &TestApp) {
         .insert(&app.db)
         .await
         .expect("insert draft");
+    // A task of the draft, led by the issuer: its task list shows it only to those who see the
+    // draft (that list checks visibility against the list of hidden plans).
+    let now = chrono::Utc::now();
+    let task = entity::task::Model {
+        id: uuid::Uuid::new_v4(),
+        plan_id: draft.id,
+        area_id: None,
+        code: Some("1".into()),
+        title: "Nhiệm vụ dự thảo về chuyển đổi số".into(),
+        description: None,
+        kind: entity::enums::TaskKind::OneOff,
+        condition_text: None,
+        due_on: None,
+        due_within_days: None,
+        due_text: None,
+        status: entity::enums::TaskStatus::Assigned,
+        completed_on: None,
+        position: 1,
+        search_text: "nhiem vu du thao ve chuyen doi so".into(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    task.clone()
+        .into_active_model()
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .expect("insert draft task");
+    entity::assignment::Model {
+        id: uuid::Uuid::new_v4(),
+        task_id: Some(task.id),
+        target_id: None,
+        role: entity::enums::AssignmentRole::Lead,
+        unit_id: Some(issuer_uuid),
+        group_id: None,
+        position: 0,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(&app.db)
+    .await
+    .expect("insert assignment");
     let id = URL_SAFE_NO_PAD.encode(format!("Plan:{}", draft.id));
-    let query = r#"query($id: ID!) { plan(id: $id) { title } node(id: $id) { id }
-        plans(first: 10, filter: { search: "chuyen doi so 2027" }) { totalCount } }"#;
+    let query = r#"query($id: ID!, $unit: ID) { plan(id: $id) { title } node(id: $id) { id }
+        plans(first: 10, filter: { search: "chuyen doi so 2027" }) { totalCount }
+        unit(id: $unit) { tasks(first: 100) { nodes { title } } } }"#;
     let sees = |data: &Value| data["plan"]["title"] == "Dự thảo kế hoạch chuyển đổi số năm 2027";
+    let lists_task = |data: &Value| {
+        let nodes = data["unit"]["tasks"]["nodes"]
+            .as_array()
+            .expect("unit tasks");
+        nodes.iter().any(|t| t["title"] == task.title.as_str())
+    };
     let cases = [
         (None, false, "anonymous"),
         (
@@ -198,11 +248,18 @@ async fn drafts_are_visible_only_to_their_subtree(app: &TestApp) {
     ];
     for (token, visible, who) in cases {
         let response = match &token {
-            Some(token) => app.graphql_as(token, query, json!({ "id": id })).await,
-            None => app.graphql(query, json!({ "id": id })).await,
+            Some(token) => {
+                app.graphql_as(token, query, json!({ "id": id, "unit": issuer }))
+                    .await
+            }
+            None => {
+                app.graphql(query, json!({ "id": id, "unit": issuer }))
+                    .await
+            }
         };
         let data = response.ok();
         assert_eq!(sees(&data), visible, "{who}: plan(id)");
+        assert_eq!(lists_task(&data), visible, "{who}: Unit.tasks");
         assert_eq!(data["node"].is_object(), visible, "{who}: node(id)");
         assert_eq!(
             data["plans"]["totalCount"],

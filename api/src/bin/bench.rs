@@ -622,7 +622,7 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
          FROM task tk WHERE tk.id IN (SELECT a.task_id FROM assignment a WHERE a.unit_id = '{unit}' \
          UNION ALL SELECT a.task_id FROM assignment a WHERE a.group_id IN \
          (SELECT g.id FROM unit_group g JOIN unit u ON u.parent_id = g.parent_unit_id WHERE u.id = '{unit}')) \
-         AND (SELECT vp.status FROM plan vp WHERE vp.id = tk.plan_id) <> 'DRAFT' \
+         AND tk.plan_id <> ALL (ARRAY(SELECT vp.id FROM plan vp WHERE vp.status = 'DRAFT')) \
          ORDER BY tk.plan_id, tk.position LIMIT 100) t;"
     );
     [

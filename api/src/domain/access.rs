@@ -94,35 +94,34 @@ impl PlanVisibility {
         Some(Condition::all().add(column.in_subquery(plans)))
     }
 
-    /// The same rule checked row by row (one primary-key probe of `plan` per row): for small,
-    /// index-driven row sets such as a unit's assignments. There PostgreSQL plans the
-    /// `IN (SELECT …)` form as a nested loop over every visible plan, about a quarter slower.
-    pub fn plan_id_probe(&self, column: impl ColumnTrait) -> Option<Condition> {
-        let visible = self.plan_condition()?;
-        // `(SELECT 1 FROM plan WHERE plan.id = <column> AND <visible>) = 1`: a scalar subquery
-        // is never flattened into a join, and without an aggregate it is one index probe.
-        let readable = Query::select()
-            .expr(Expr::val(1))
-            .from(plan::Entity)
-            .and_where(Expr::col((plan::Entity, plan::Column::Id)).equals(column.as_column_ref()))
-            .cond_where(visible)
-            .to_owned();
-        Some(
-            Condition::all().add(
-                Expr::expr(SimpleExpr::SubQuery(
-                    None,
-                    Box::new(readable.into_sub_query_statement()),
-                ))
-                .gt(0),
-            ),
-        )
+    /// The same rule as the list of plans the caller may not read (drafts: few), checked as
+    /// `column NOT IN (…)`: for small index-driven row sets such as a unit's assignments. There
+    /// PostgreSQL plans the `IN (SELECT …)` form as a nested loop over every visible plan, and
+    /// a per-row probe of `plan` doubles the index lookups; a constant list is a hash lookup
+    /// per row (about 1.5x faster on the benchmark's busiest unit). Costs one small statement.
+    pub async fn hidden_plans_condition(
+        &self,
+        db: &impl ConnectionTrait,
+        column: impl ColumnTrait,
+    ) -> DomainResult<Option<Condition>> {
+        let Some(visible) = self.plan_condition() else {
+            return Ok(None);
+        };
+        let hidden: Vec<Uuid> = plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Id)
+            .filter(visible.not())
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok((!hidden.is_empty()).then(|| Condition::all().add(column.is_not_in(hidden))))
     }
 }
 
 use entity::enums::PlanStatus;
 use entity::plan;
-use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::error::DomainResult;

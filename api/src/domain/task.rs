@@ -170,14 +170,14 @@ pub async fn list(
     } else {
         Order::Asc
     };
-    let select = filtered(db, filter).await?.filter_if(
-        if filter.unit_id.is_some() {
-            visibility.plan_id_probe(task::Column::PlanId)
-        } else {
-            visibility.plan_id_condition(task::Column::PlanId)
-        },
-        |c| c,
-    );
+    let visible = if filter.unit_id.is_some() {
+        visibility
+            .hidden_plans_condition(db, task::Column::PlanId)
+            .await?
+    } else {
+        visibility.plan_id_condition(task::Column::PlanId)
+    };
+    let select = filtered(db, filter).await?.filter_if(visible, |c| c);
     let select = match order.field {
         TaskOrderField::Document => select
             .order_by(task::Column::PlanId, direction.clone())
