@@ -213,3 +213,80 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
             .with_slot::<K, _>(|slot| slot.cache.extend(values));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures_util::future::join_all;
+
+    use super::*;
+
+    /// Even keys exist (value: ten times the key); counts its batches. Key 1013 fails.
+    #[derive(Default)]
+    struct Evens {
+        batches: Mutex<Vec<Vec<u32>>>,
+        calls: AtomicUsize,
+    }
+
+    impl Loader<u32> for Evens {
+        type Value = u32;
+        type Error = Shared;
+
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Shared> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut batches) = self.batches.lock() {
+                let mut sorted = keys.to_vec();
+                sorted.sort_unstable();
+                batches.push(sorted);
+            }
+            if keys.contains(&1013) {
+                return Err(unexpected("key 1013 fails"));
+            }
+            Ok(keys
+                .iter()
+                .filter(|k| *k % 2 == 0)
+                .map(|k| (*k, k * 10))
+                .collect())
+        }
+    }
+
+    fn calls(loader: &BatchLoader<Evens>) -> usize {
+        loader.inner.loader.calls.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn sibling_loads_share_one_batch_and_then_the_cache() {
+        let loader = BatchLoader::new(Evens::default());
+        let found = join_all((0..50u32).map(|k| loader.load_one(k))).await;
+        assert_eq!(calls(&loader), 1, "fifty siblings, one batch");
+        for (k, value) in (0..50u32).zip(found) {
+            let value = value.expect("no error");
+            assert_eq!(value, (k % 2 == 0).then_some(k * 10), "key {k}");
+        }
+        let batches = loader.inner.loader.batches.lock().expect("batches").clone();
+        assert_eq!(batches, vec![(0..50).collect::<Vec<_>>()]);
+
+        // Found values come from the cache; a missing key is asked for again.
+        assert_eq!(loader.load_one(8).await.expect("cached"), Some(80));
+        assert_eq!(calls(&loader), 1);
+        assert_eq!(loader.load_one(9).await.expect("missing"), None);
+        assert_eq!(calls(&loader), 2);
+
+        // Fed values are served without a fetch.
+        loader.feed_many([(100u32, 7)]).await;
+        let many = loader.load_many([100u32, 2]).await.expect("cached");
+        assert_eq!(many, HashMap::from([(100, 7), (2, 20)]));
+        assert_eq!(calls(&loader), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_batch_fails_every_waiter_and_caches_nothing() {
+        let loader = BatchLoader::new(Evens::default());
+        let results = join_all([12u32, 1013, 14].map(|k| loader.load_one(k))).await;
+        assert!(results.iter().all(Result::is_err), "{results:?}");
+        assert_eq!(calls(&loader), 1);
+        assert_eq!(loader.load_one(12).await.expect("retried"), Some(120));
+        assert_eq!(calls(&loader), 2, "the failure was not cached");
+    }
+}

@@ -1,4 +1,4 @@
-//! DataLoaders: every relation a resolver follows is fetched for the whole page at once, so a
+//! Loaders: every relation a resolver follows is fetched for the whole page at once, so a
 //! nested query costs a fixed number of statements whatever the page size. One loader per
 //! request (results are cached for that request only).
 

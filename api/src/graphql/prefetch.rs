@@ -2,7 +2,7 @@
 //! for is loaded for the whole page in a fixed order (one statement per relation), before the
 //! per-row resolvers run and find it in the request's loader cache.
 //!
-//! Without this, DataLoader batches depend on timing (a relation reached through two paths may
+//! Without this, loader batches depend on scheduling (a relation reached through two paths may
 //! be fetched in one or two statements); with it, a query costs the same number of statements
 //! whatever the page size, and a dashboard page costs a handful of statements.
 
