@@ -170,14 +170,18 @@ pub async fn list(
     } else {
         Order::Asc
     };
-    let visible = if filter.unit_id.is_some() {
-        visibility
-            .hidden_plans_condition(db, task::Column::PlanId)
-            .await?
-    } else {
-        visibility.plan_id_condition(task::Column::PlanId)
+    let visible = async {
+        if filter.unit_id.is_some() {
+            visibility
+                .hidden_plans_condition(db, task::Column::PlanId)
+                .await
+        } else {
+            Ok(visibility.plan_id_condition(task::Column::PlanId))
+        }
     };
-    let select = filtered(db, filter).await?.filter_if(visible, |c| c);
+    // The hidden plans and a unit's groups do not depend on each other: both at once.
+    let (visible, select) = futures_util::try_join!(visible, filtered(db, filter))?;
+    let select = select.filter_if(visible, |c| c);
     let select = match order.field {
         TaskOrderField::Document => select
             .order_by(task::Column::PlanId, direction.clone())

@@ -215,6 +215,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
