@@ -297,9 +297,8 @@ pub async fn assignments_with_units(
         } else {
             Some(entity::unit::Model::decode(&mut columns)?)
         };
-        let row = assignment;
-        if let Some(task_id) = row.task_id {
-            map.entry(task_id).or_default().push(row);
+        if let Some(task_id) = assignment.task_id {
+            map.entry(task_id).or_default().push(assignment);
         }
         units.extend(unit);
     }

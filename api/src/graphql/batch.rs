@@ -5,7 +5,9 @@
 //! timer thread: under load that cost a thread wake-up and a context switch per batch, and added
 //! a millisecond of latency to every level of a query. Here the batch is collected by yielding
 //! to the runtime instead: the fetch runs as a task queued behind the request's own, so every
-//! sibling polled in the same pass has registered its keys by the time it starts.
+//! sibling polled in the same pass has registered its keys by the time it starts. (That holds
+//! on actix's single-threaded worker runtimes; on a work-stealing runtime a batch may start
+//! early and a late key simply goes into the next batch: still correct, one statement more.)
 
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
