@@ -14,14 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+use api::demo::insert_all;
 use api::domain::text::search_text;
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::Parser;
 use entity::enums::*;
 use entity::*;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
-};
+use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -381,24 +380,6 @@ fn generate() -> Dataset {
         assignments,
         progress,
     }
-}
-
-async fn insert_all<M, A>(db: &DatabaseConnection, rows: &[M]) -> anyhow::Result<()>
-where
-    M: IntoActiveModel<A> + Clone,
-    A: ActiveModelTrait + Send,
-{
-    for chunk in rows.chunks(500) {
-        let models: Vec<A> = chunk
-            .iter()
-            .cloned()
-            .map(|m| m.into_active_model().reset_all())
-            .collect();
-        <A::Entity as EntityTrait>::insert_many(models)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
 }
 
 async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {

@@ -332,10 +332,13 @@ pub async fn latest_progress(
     if db.get_database_backend() == DbBackend::Postgres {
         // One backward probe of `idx_progress_update_task_reported` per task (LIMIT 1 in a
         // lateral join): about 3x cheaper than numbering every update of every task.
-        let columns = progress_update::Column::iter()
-            .map(|c| format!("q.\"{}\"", sea_orm::IdenStatic::as_str(&c)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let columns = COLUMNS.get_or_init(|| {
+            progress_update::Column::iter()
+                .map(|c| format!("q.\"{}\"", sea_orm::IdenStatic::as_str(&c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
         let keys = (1..=task_ids.len())
             .map(|i| format!("(${i}::uuid)"))
             .collect::<Vec<_>>()

@@ -57,6 +57,12 @@ impl<K, V> Default for Slot<K, V> {
     }
 }
 
+/// What a lookup found: every key cached, or a batch to wait for (and whether to start it).
+enum Lookup<K, V> {
+    Cached(HashMap<K, V>),
+    Wait(oneshot::Receiver<Result<(), Shared>>, bool),
+}
+
 fn unexpected(what: &str) -> Shared {
     Arc::new(DomainError::Unexpected(anyhow::anyhow!("{what}")))
 }
@@ -162,17 +168,17 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
                 }
             }
             if !missing {
-                return Err(found);
+                return Lookup::Cached(found);
             }
             let (tx, rx) = oneshot::channel();
             slot.waiters.push(tx);
             let spawn = !slot.scheduled;
             slot.scheduled = true;
-            Ok((rx, spawn))
+            Lookup::Wait(rx, spawn)
         })?;
         let (rx, spawn) = match waiting {
-            Err(found) => return Ok(found),
-            Ok(waiting) => waiting,
+            Lookup::Cached(found) => return Ok(found),
+            Lookup::Wait(rx, spawn) => (rx, spawn),
         };
         if spawn {
             tokio::spawn(self.inner.clone().fetch::<K>());
