@@ -194,7 +194,10 @@ async fn check_area(
     Ok(())
 }
 
-fn with_assignments(mut value: serde_json::Value, rows: &[assignment::Model]) -> serde_json::Value {
+/// The audit snapshot of a task or target: its row (without the internal `search_text`) with
+/// its assignments.
+fn with_assignments(row: &impl serde::Serialize, rows: &[assignment::Model]) -> serde_json::Value {
+    let mut value = serde_json::to_value(row).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
         object.remove("search_text");
         object.insert(
@@ -395,10 +398,7 @@ pub async fn create_task(
         object_id: model.id,
         scope_unit_id: Some(plan.issuer_id),
         before: None,
-        after: Some(with_assignments(
-            serde_json::to_value(&model).unwrap_or_default(),
-            &rows,
-        )),
+        after: Some(with_assignments(&model, &rows)),
     })
 }
 
@@ -477,14 +477,8 @@ pub async fn update_task(
         object_type: "Task",
         object_id: id,
         scope_unit_id: Some(plan.issuer_id),
-        before: Some(with_assignments(
-            serde_json::to_value(&before).unwrap_or_default(),
-            &rows,
-        )),
-        after: Some(with_assignments(
-            serde_json::to_value(&saved).unwrap_or_default(),
-            &rows,
-        )),
+        before: Some(with_assignments(&before, &rows)),
+        after: Some(with_assignments(&saved, &rows)),
     })
 }
 
@@ -506,10 +500,7 @@ pub async fn delete_task(
         object_type: "Task",
         object_id: id,
         scope_unit_id: Some(plan.issuer_id),
-        before: Some(with_assignments(
-            serde_json::to_value(&before).unwrap_or_default(),
-            &rows,
-        )),
+        before: Some(with_assignments(&before, &rows)),
         after: None,
     })
 }
@@ -693,10 +684,7 @@ pub async fn create_target(
         object_id: model.id,
         scope_unit_id: Some(plan.issuer_id),
         before: None,
-        after: Some(with_assignments(
-            serde_json::to_value(&model).unwrap_or_default(),
-            &rows,
-        )),
+        after: Some(with_assignments(&model, &rows)),
     })
 }
 
@@ -756,14 +744,8 @@ pub async fn update_target(
         object_type: "Target",
         object_id: id,
         scope_unit_id: Some(plan.issuer_id),
-        before: Some(with_assignments(
-            serde_json::to_value(&before).unwrap_or_default(),
-            &rows,
-        )),
-        after: Some(with_assignments(
-            serde_json::to_value(&saved).unwrap_or_default(),
-            &rows,
-        )),
+        before: Some(with_assignments(&before, &rows)),
+        after: Some(with_assignments(&saved, &rows)),
     })
 }
 
@@ -785,10 +767,7 @@ pub async fn delete_target(
         object_type: "Target",
         object_id: id,
         scope_unit_id: Some(plan.issuer_id),
-        before: Some(with_assignments(
-            serde_json::to_value(&before).unwrap_or_default(),
-            &rows,
-        )),
+        before: Some(with_assignments(&before, &rows)),
         after: None,
     })
 }
@@ -844,7 +823,7 @@ pub async fn set_assignments(
         object_type,
         object_id: id,
         scope_unit_id: Some(scope),
-        before: Some(with_assignments(before, &existing)),
-        after: Some(with_assignments(after, &rows)),
+        before: Some(with_assignments(&before, &existing)),
+        after: Some(with_assignments(&after, &rows)),
     })
 }
