@@ -429,7 +429,76 @@ async fn merging_units_keeps_history_and_moves_open_work(app: &TestApp) {
     );
 }
 
+/// Issuing a plan dates the tasks whose deadline counts from the issue date ("trong vòng 30
+/// ngày kể từ ngày ban hành"), each by its own offset; fixed deadlines stay as they are.
+async fn issuing_dates_deadlines_relative_to_the_issue_date(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let plan = draft_plan(app, &admin).await;
+    let office = app.unit_id("H19.20.1").await;
+    for (title, due) in [
+        ("Trong 30 ngày (a)", json!({ "dueWithinDaysOfIssue": 30 })),
+        ("Trong 30 ngày (b)", json!({ "dueWithinDaysOfIssue": 30 })),
+        ("Trong 60 ngày", json!({ "dueWithinDaysOfIssue": 60 })),
+        ("Hạn cố định", json!({ "dueOn": "2027-12-31" })),
+    ] {
+        let mut input = json!({ "planId": plan, "title": title, "kind": "ONE_OFF",
+                                "assignments": [{ "role": "LEAD", "unitId": office }] });
+        for (k, v) in due.as_object().cloned().unwrap_or_default() {
+            input[k] = v;
+        }
+        let created = app
+            .graphql_as(&admin, CREATE_TASK, json!({ "input": input }))
+            .await;
+        assert!(codes(&created, "createTask").is_empty(), "{title}");
+    }
+    let version = app
+        .graphql_as(
+            &admin,
+            r#"query($id: ID!) { plan(id: $id) { version } }"#,
+            json!({ "id": plan }),
+        )
+        .await
+        .ok()["plan"]["version"]
+        .clone();
+    let issued = app
+        .graphql_as(
+            &admin,
+            r#"mutation($input: IssuePlanInput!) { issuePlan(input: $input) { plan { status } userErrors { code } } }"#,
+            json!({ "input": { "id": plan, "version": version, "documentNumber": "12/KH-SYT", "issuedOn": "2027-01-15" } }),
+        )
+        .await;
+    assert!(codes(&issued, "issuePlan").is_empty());
+    let tasks = app
+        .graphql(
+            r#"query($id: ID!) { plan(id: $id) { tasks(first: 10) { nodes { title dueOn } } } }"#,
+            json!({ "id": plan }),
+        )
+        .await
+        .ok();
+    let due: Vec<(String, Value)> = tasks["plan"]["tasks"]["nodes"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| {
+            (
+                t["title"].as_str().unwrap_or_default().to_owned(),
+                t["dueOn"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("Trong 30 ngày (a)".to_owned(), json!("2027-02-14")),
+            ("Trong 30 ngày (b)".to_owned(), json!("2027-02-14")),
+            ("Trong 60 ngày".to_owned(), json!("2027-03-16")),
+            ("Hạn cố định".to_owned(), json!("2027-12-31")),
+        ]
+    );
+}
+
 db_tests!(
+    issuing_dates_deadlines_relative_to_the_issue_date,
     tasks_have_one_lead_and_no_closed_units,
     targets_are_validated,
     units_are_managed_within_the_tree,

@@ -5,8 +5,10 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use entity::enums::{PlanKind, PlanStatus};
 use entity::{plan, task, unit};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -420,16 +422,27 @@ pub async fn issue(
     check_number_free(db, &mut checks, &next).await?;
     checks.finish()?;
     let saved = save(db, next, before.version).await?;
-    let relative = task::Entity::find()
+    // Deadlines counted from the issue date: one UPDATE per distinct offset (a plan uses a
+    // few: 30, 60, 90 days…), not one per task.
+    let offsets: Vec<i32> = task::Entity::find()
+        .select_only()
+        .column(task::Column::DueWithinDays)
+        .distinct()
         .filter(task::Column::PlanId.eq(id))
         .filter(task::Column::DueWithinDays.is_not_null())
+        .into_tuple()
         .all(db)
         .await?;
-    for row in relative {
-        let days = i64::from(row.due_within_days.unwrap_or_default());
-        let mut active = row.into_active_model();
-        active.due_on = Set(Some(issued_on + Duration::days(days)));
-        active.update(db).await?;
+    for days in offsets {
+        task::Entity::update_many()
+            .col_expr(
+                task::Column::DueOn,
+                Expr::value(issued_on + Duration::days(i64::from(days))),
+            )
+            .filter(task::Column::PlanId.eq(id))
+            .filter(task::Column::DueWithinDays.eq(days))
+            .exec(db)
+            .await?;
     }
     Ok(Change {
         action: "plan.issue",
