@@ -497,7 +497,64 @@ async fn issuing_dates_deadlines_relative_to_the_issue_date(app: &TestApp) {
     );
 }
 
+/// A merged unit's role that the successor already holds on a task is dropped, not doubled;
+/// its other roles move.
+async fn merging_does_not_double_a_role_the_successor_holds(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let old = create_unit(app, &admin, "Trạm Y tế xã Bảo Hòa", "H19.20.93").await;
+    let new = create_unit(app, &admin, "Trạm Y tế xã Xuân Định", "H19.20.94").await;
+    let plan = draft_plan(app, &admin).await;
+    let created = app
+        .graphql_as(
+            &admin,
+            CREATE_TASK,
+            json!({ "input": { "planId": plan, "title": "Tiêm chủng mở rộng", "kind": "ONE_OFF", "dueOn": "2026-12-31",
+                               "assignments": [{ "role": "LEAD", "unitId": old["id"] },
+                                               { "role": "COOPERATING", "unitId": old["id"] },
+                                               { "role": "COOPERATING", "unitId": new["id"] }] } }),
+        )
+        .await
+        .ok();
+    let task = created["createTask"]["task"]["id"].clone();
+    let assignments_before = app.count("assignment").await;
+    let merged = app
+        .graphql_as(
+            &admin,
+            r#"mutation($input: MergeUnitsInput!) { mergeUnits(input: $input) { userErrors { code } } }"#,
+            json!({ "input": { "unitIds": [old["id"]], "successorId": new["id"], "effectiveOn": "2026-07-01" } }),
+        )
+        .await;
+    assert!(codes(&merged, "mergeUnits").is_empty());
+    let after = app
+        .graphql_as(
+            &admin,
+            r#"query($id: ID!) { task(id: $id) { assignments { role unit { code } } } }"#,
+            json!({ "id": task }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        after["task"]["assignments"],
+        json!([{ "role": "LEAD", "unit": { "code": "H19.20.94" } },
+               { "role": "COOPERATING", "unit": { "code": "H19.20.94" } }])
+    );
+    assert_eq!(app.count("assignment").await, assignments_before - 1);
+    let audit = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            r#"{ auditEvents(first: 1, filter: { action: "unit.merge" }) { nodes { after } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        audit["auditEvents"]["nodes"][0]["after"]["moved_assignments"], 2,
+        "both of the merged unit's rows were handed over (one of them absorbed)"
+    );
+}
+
 db_tests!(
+    merging_does_not_double_a_role_the_successor_holds,
     issuing_dates_deadlines_relative_to_the_issue_date,
     tasks_have_one_lead_and_no_closed_units,
     targets_are_validated,

@@ -5,9 +5,10 @@
 use chrono::{Duration, NaiveDate, Utc};
 use entity::enums::{SuccessionEvent, TaskStatus, UnitKind};
 use entity::{assignment, task, unit, unit_succession};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -459,29 +460,38 @@ async fn hand_over(db: &impl ConnectionTrait, from: Uuid, to: Uuid) -> DomainRes
         .from(task::Entity)
         .and_where(task::Column::Status.is_not_in([TaskStatus::Completed, TaskStatus::Cancelled]))
         .to_owned();
-    let rows = assignment::Entity::find()
-        .filter(assignment::Column::UnitId.eq(from))
-        .filter(assignment::Column::TaskId.in_subquery(open_tasks))
-        .all(db)
+    let handed = Condition::all()
+        .add(assignment::Column::UnitId.eq(from))
+        .add(assignment::Column::TaskId.in_subquery(open_tasks));
+    let moved = assignment::Entity::find()
+        .filter(handed.clone())
+        .count(db)
         .await?;
-    let mut moved = 0;
-    for row in rows {
-        let duplicate = assignment::Entity::find()
-            .filter(assignment::Column::TaskId.eq(row.task_id))
-            .filter(assignment::Column::UnitId.eq(to))
-            .filter(assignment::Column::Role.eq(row.role))
-            .one(db)
-            .await?;
-        if duplicate.is_some() {
-            assignment::Entity::delete_by_id(row.id).exec(db).await?;
-        } else {
-            assignment::Entity::update_many()
-                .col_expr(assignment::Column::UnitId, Expr::value(to))
-                .filter(assignment::Column::Id.eq(row.id))
-                .exec(db)
-                .await?;
-        }
-        moved += 1;
-    }
+    // Set-based, whatever the number of rows: first drop the rows whose role the successor
+    // already holds on the task, then give the rest to the successor.
+    let held = Alias::new("held");
+    let successor_holds = Query::select()
+        .expr(Expr::val(1))
+        .from_as(assignment::Entity, held.clone())
+        .and_where(
+            Expr::col((held.clone(), assignment::Column::TaskId))
+                .equals((assignment::Entity, assignment::Column::TaskId)),
+        )
+        .and_where(
+            Expr::col((held.clone(), assignment::Column::Role))
+                .equals((assignment::Entity, assignment::Column::Role)),
+        )
+        .and_where(Expr::col((held, assignment::Column::UnitId)).eq(to))
+        .to_owned();
+    assignment::Entity::delete_many()
+        .filter(handed.clone())
+        .filter(Expr::exists(successor_holds))
+        .exec(db)
+        .await?;
+    assignment::Entity::update_many()
+        .col_expr(assignment::Column::UnitId, Expr::value(to))
+        .filter(handed)
+        .exec(db)
+        .await?;
     Ok(moved)
 }
