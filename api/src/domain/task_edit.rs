@@ -154,13 +154,14 @@ async fn write_assignments(
                 .await?
         }
     };
-    let mut rows = Vec::new();
-    for (position, spec) in specs.iter().enumerate() {
-        let (task_id, target_id) = match subject {
-            Subject::Task(id) => (Some(id), None),
-            Subject::Target(id) => (None, Some(id)),
-        };
-        let row = assignment::Model {
+    let (task_id, target_id) = match subject {
+        Subject::Task(id) => (Some(id), None),
+        Subject::Target(id) => (None, Some(id)),
+    };
+    let rows: Vec<assignment::Model> = specs
+        .iter()
+        .enumerate()
+        .map(|(position, spec)| assignment::Model {
             id: Uuid::now_v7(),
             task_id,
             target_id,
@@ -168,13 +169,17 @@ async fn write_assignments(
             unit_id: spec.unit_id,
             group_id: spec.group_id,
             position: position as i32,
-        };
-        row.clone()
-            .into_active_model()
-            .reset_all()
-            .insert(db)
-            .await?;
-        rows.push(row);
+        })
+        .collect();
+    // One statement per 500 rows (SQLite caps bound parameters), not one per row.
+    for chunk in rows.chunks(500) {
+        assignment::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|row| row.clone().into_active_model().reset_all()),
+        )
+        .exec_without_returning(db)
+        .await?;
     }
     Ok(rows)
 }
