@@ -323,6 +323,26 @@ impl TestApp {
     }
 
     /// Rows in a table (to assert that a rejected change wrote nothing).
+    /// PostgreSQL: ends every connection the server holds, as a database restart does; returns
+    /// how many were ended.
+    pub async fn end_database_connections(&self) -> i64 {
+        let admin = postgres_admin().await;
+        let row = admin
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                format!(
+                    "SELECT count(pg_terminate_backend(pid)) AS ended FROM pg_stat_activity \
+                     WHERE datname = '{}'",
+                    self.database
+                ),
+            ))
+            .await
+            .expect("terminate backends")
+            .expect("a row");
+        admin.close().await.expect("close admin");
+        row.try_get("", "ended").expect("ended")
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let statement = sea_orm::Statement::from_string(
             self.db.get_database_backend(),

@@ -87,6 +87,48 @@ async fn the_dashboard_query_costs_four_statements(app: &TestApp) {
     );
 }
 
+/// A unit's progress page (benchmark Q3): the unit, its groups, the tasks page (hidden plans
+/// excluded inside it), latest progress; the same tasks as the root list filtered by the unit.
+async fn a_units_progress_page_costs_four_statements(app: &TestApp) {
+    // The Tu Mơ Rông centre: tasks of its own and through its department's group.
+    let centre = app.unit_id("H34.20.15").await;
+    let query = r#"query($id: ID!, $first: Int!) { unit(id: $id) { tasks(first: $first, asOf: "2022-06-30") {
+        nodes { code title latestProgress { percent } } } } }"#;
+    let mut counts = Vec::new();
+    let mut pages = Vec::new();
+    for first in [3, 60] {
+        let before = app.statements.get();
+        let data = app
+            .graphql(query, json!({ "id": centre, "first": first }))
+            .await
+            .ok();
+        counts.push(app.statements.get() - before);
+        pages.push(data["unit"]["tasks"]["nodes"].clone());
+    }
+    let large = pages[1].as_array().expect("nodes");
+    assert!(large.len() > 3, "the larger page really is larger");
+    assert!(
+        large
+            .iter()
+            .any(|t| t["latestProgress"]["percent"].is_number()),
+        "some tasks have progress"
+    );
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert!(
+        counts[0] <= 4,
+        "unit, groups, tasks, latest progress: {counts:?}"
+    );
+    let root = app
+        .graphql(
+            r#"query($id: ID!, $first: Int!) { tasks(first: $first, filter: { unitId: $id, asOf: "2022-06-30" }) {
+                nodes { code title latestProgress { percent } } } }"#,
+            json!({ "id": centre, "first": 60 }),
+        )
+        .await
+        .ok();
+    assert_eq!(root["tasks"]["nodes"], pages[1]);
+}
+
 /// The hand-written positional decoders read exactly what SeaORM's own decoding reads, and the
 /// hand-written "latest update per task" statement picks what the rule says.
 async fn positional_decoding_matches_sea_orm(app: &TestApp) {
@@ -163,5 +205,6 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
 db_tests!(
     nested_queries_cost_the_same_for_any_page_size,
     the_dashboard_query_costs_four_statements,
+    a_units_progress_page_costs_four_statements,
     positional_decoding_matches_sea_orm
 );

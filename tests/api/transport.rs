@@ -244,3 +244,28 @@ db_tests!(
     fields_come_back_in_query_order,
     database_failures_stay_internal,
 );
+
+/// After the database drops the server's connections (a restart, a failover), requests are
+/// served again without restarting the server: a pooled connection idle for more than a second
+/// is tested before use and replaced when dead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL skipped: set TEST_POSTGRES_URL (see README) to run"
+)]
+async fn dropped_database_connections_are_replaced() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Postgres).await;
+    let query = "{ plans(first: 3) { totalCount nodes { title } } }";
+    let before = app.graphql(query, json!({})).await.ok();
+    assert!(before["plans"]["totalCount"].as_i64() > Some(0));
+    assert!(
+        app.end_database_connections().await > 0,
+        "the server held connections"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    for _ in 0..6 {
+        let after = app.graphql(query, json!({})).await.ok();
+        assert_eq!(after, before);
+    }
+    app.stop().await;
+}

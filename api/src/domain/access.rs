@@ -94,34 +94,42 @@ impl PlanVisibility {
         Some(Condition::all().add(column.in_subquery(plans)))
     }
 
-    /// The same rule as the list of plans the caller may not read (drafts: few), checked as
-    /// `column NOT IN (…)`: for small index-driven row sets such as a unit's assignments. There
-    /// PostgreSQL plans the `IN (SELECT …)` form as a nested loop over every visible plan, and
-    /// a per-row probe of `plan` doubles the index lookups; a constant list is a hash lookup
-    /// per row (about 1.5x faster on the benchmark's busiest unit). Costs one small statement.
-    pub async fn hidden_plans_condition(
+    /// The same rule as "not one of the plans the caller may not read" (drafts: few), for
+    /// small index-driven row sets such as a unit's assignments. There PostgreSQL plans the
+    /// `IN (SELECT …)` form as a nested loop over every visible plan, and a per-row probe of
+    /// `plan` doubles the index lookups. On PostgreSQL the hidden plans are read once into an
+    /// array (`<> ALL (ARRAY(SELECT …))`, an init plan); SQLite builds a temporary index for
+    /// `NOT IN (SELECT …)` by itself. Plan ids are never NULL, so `NOT IN` means what it says.
+    pub fn hidden_plans_condition(
         &self,
-        db: &impl ConnectionTrait,
+        backend: DbBackend,
         column: impl ColumnTrait,
-    ) -> DomainResult<Option<Condition>> {
-        let Some(visible) = self.plan_condition() else {
-            return Ok(None);
-        };
-        let hidden: Vec<Uuid> = plan::Entity::find()
-            .select_only()
+    ) -> Option<Condition> {
+        let visible = self.plan_condition()?;
+        let hidden = Query::select()
             .column(plan::Column::Id)
-            .filter(visible.not())
-            .into_tuple()
-            .all(db)
-            .await?;
-        Ok((!hidden.is_empty()).then(|| Condition::all().add(column.is_not_in(hidden))))
+            .from(plan::Entity)
+            .cond_where(visible.not())
+            .to_owned();
+        Some(Condition::all().add(match backend {
+            // One custom expression: as the right operand of `<>`, `ALL (…)` would be
+            // parenthesised, which PostgreSQL rejects.
+            DbBackend::Postgres => Expr::cust_with_exprs(
+                "$1 <> ALL(ARRAY($2))",
+                [
+                    Expr::col(column.as_column_ref()),
+                    SimpleExpr::SubQuery(None, Box::new(hidden.into_sub_query_statement())),
+                ],
+            ),
+            _ => column.not_in_subquery(hidden),
+        }))
     }
 }
 
 use entity::enums::PlanStatus;
 use entity::plan;
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Query, QueryStatementBuilder, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
 use super::error::DomainResult;

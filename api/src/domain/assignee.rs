@@ -1,5 +1,7 @@
 //! "Assigned to this unit": directly, or through a group the unit belongs to on a date.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use entity::assignment;
 use entity::enums::AssignmentRole;
@@ -13,11 +15,13 @@ use super::{time, unit, unit_group};
 /// The ids in `subject` (`assignment.task_id` or `assignment.target_id`) assigned in `roles`
 /// (any role when empty) to `unit_id` (anyone when `None`). Direct and group assignments are
 /// two index scans joined by `UNION ALL`: one `OR` over both columns makes PostgreSQL walk the
-/// whole task list instead.
+/// whole task list instead. `known_unit` is the unit when the caller has already read it (a
+/// `Unit`'s own lists): it saves reading it again.
 pub async fn assigned(
     db: &impl ConnectionTrait,
     subject: assignment::Column,
     unit_id: Option<Uuid>,
+    known_unit: Option<&entity::unit::Model>,
     roles: &[AssignmentRole],
     as_of: Option<NaiveDate>,
 ) -> DomainResult<SelectStatement> {
@@ -35,10 +39,15 @@ pub async fn assigned(
     let Some(unit_id) = unit_id else {
         return Ok(select(Condition::all()));
     };
-    let unit = unit::by_ids(db, &[unit_id])
-        .await?
-        .remove(&unit_id)
-        .ok_or(DomainError::NotFound { entity: "unit" })?;
+    let unit = match known_unit.filter(|u| u.id == unit_id) {
+        Some(unit) => Cow::Borrowed(unit),
+        None => Cow::Owned(
+            unit::by_ids(db, &[unit_id])
+                .await?
+                .remove(&unit_id)
+                .ok_or(DomainError::NotFound { entity: "unit" })?,
+        ),
+    };
     let groups = unit_group::containing(db, &unit, as_of.unwrap_or_else(time::today)).await?;
     let mut direct = select(Condition::all().add(assignment::Column::UnitId.eq(unit_id)));
     if !groups.is_empty() {

@@ -31,6 +31,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     filter: &TargetFilter,
+    known_unit: Option<&entity::unit::Model>,
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<target::Model>> {
@@ -40,6 +41,7 @@ pub async fn list(
             db,
             assignment::Column::TargetId,
             filter.unit_id,
+            known_unit,
             &filter.roles,
             filter.as_of,
         )

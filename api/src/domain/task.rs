@@ -107,6 +107,7 @@ pub fn timeliness(task: &task::Model, as_of: NaiveDate) -> Timeliness {
 async fn assignment_condition(
     db: &impl ConnectionTrait,
     filter: &TaskFilter,
+    known_unit: Option<&entity::unit::Model>,
 ) -> DomainResult<Option<Condition>> {
     if filter.unit_id.is_none() && filter.roles.is_empty() {
         return Ok(None);
@@ -115,6 +116,7 @@ async fn assignment_condition(
         db,
         assignment::Column::TaskId,
         filter.unit_id,
+        known_unit,
         &filter.roles,
         filter.as_of,
     )
@@ -127,6 +129,7 @@ async fn assignment_condition(
 async fn filtered(
     db: &impl ConnectionTrait,
     filter: &TaskFilter,
+    known_unit: Option<&entity::unit::Model>,
 ) -> DomainResult<sea_orm::Select<task::Entity>> {
     if let (Some(from), Some(to)) = (filter.due_from, filter.due_to)
         && from > to
@@ -135,7 +138,7 @@ async fn filtered(
             "`dueFrom` ({from}) is after `dueTo` ({to})"
         )));
     }
-    let by_assignment = assignment_condition(db, filter).await?;
+    let by_assignment = assignment_condition(db, filter, known_unit).await?;
     Ok(task::Entity::find()
         .filter_if(filter.search.as_deref(), |q| {
             search_condition(task::Column::SearchText, q)
@@ -156,11 +159,12 @@ async fn filtered(
         }))
 }
 
-/// `tasks(filter:, orderBy:)`.
+/// `tasks(filter:, orderBy:)`; `known_unit` is the filter's unit when the caller has read it.
 pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     filter: &TaskFilter,
+    known_unit: Option<&entity::unit::Model>,
     order: TaskOrder,
     args: &PageArgs,
     want_total: bool,
@@ -170,18 +174,14 @@ pub async fn list(
     } else {
         Order::Asc
     };
-    let visible = async {
-        if filter.unit_id.is_some() {
-            visibility
-                .hidden_plans_condition(db, task::Column::PlanId)
-                .await
-        } else {
-            Ok(visibility.plan_id_condition(task::Column::PlanId))
-        }
+    let visible = if filter.unit_id.is_some() {
+        visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId)
+    } else {
+        visibility.plan_id_condition(task::Column::PlanId)
     };
-    // The hidden plans and a unit's groups do not depend on each other: both at once.
-    let (visible, select) = futures_util::try_join!(visible, filtered(db, filter))?;
-    let select = select.filter_if(visible, |c| c);
+    let select = filtered(db, filter, known_unit)
+        .await?
+        .filter_if(visible, |c| c);
     let select = match order.field {
         TaskOrderField::Document => select
             .order_by(task::Column::PlanId, direction.clone())
@@ -205,7 +205,7 @@ pub async fn plan_pages(
     filter: &TaskFilter,
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<task::Model>>> {
-    let select = filtered(db, filter)
+    let select = filtered(db, filter, None)
         .await?
         .filter(task::Column::PlanId.is_in(plan_ids.iter().copied()));
     fetch_pages_per_parent(

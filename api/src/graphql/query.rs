@@ -265,6 +265,7 @@ impl TaskQuery {
             db(ctx)?,
             visibility(ctx)?,
             &filter,
+            None,
             order_by.into(),
             &args,
             wants_total(ctx),
@@ -309,9 +310,16 @@ impl TargetQuery {
             last,
             before,
         };
-        let page = targets::list(db(ctx)?, visibility(ctx)?, &filter, &args, wants_total(ctx))
-            .await
-            .into_gql()?;
+        let page = targets::list(
+            db(ctx)?,
+            visibility(ctx)?,
+            &filter,
+            None,
+            &args,
+            wants_total(ctx),
+        )
+        .await
+        .into_gql()?;
         prefetch::targets(
             ctx,
             &prefetch::node_selections(&ctx.look_ahead()),

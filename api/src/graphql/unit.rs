@@ -185,6 +185,7 @@ impl Unit {
             db(ctx)?,
             visibility(ctx)?,
             &filter,
+            Some(&self.0),
             TaskOrder::default(),
             &args,
             wants_total(ctx),
@@ -215,9 +216,16 @@ impl Unit {
             ..TargetFilter::default()
         };
         let args = PageArgs::forward(first, after);
-        let page = targets::list(db(ctx)?, visibility(ctx)?, &filter, &args, wants_total(ctx))
-            .await
-            .into_gql()?;
+        let page = targets::list(
+            db(ctx)?,
+            visibility(ctx)?,
+            &filter,
+            Some(&self.0),
+            &args,
+            wants_total(ctx),
+        )
+        .await
+        .into_gql()?;
         prefetch::targets(
             ctx,
             &prefetch::node_selections(&ctx.look_ahead()),
