@@ -559,12 +559,7 @@ async fn drive(
     let elapsed = started.elapsed().as_secs_f64();
     let after = statements(client, &server.address).await;
     latencies.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0.0)
-    };
+    let at = |q: f64| percentile(&latencies, q);
     let count = latencies.len().max(1) as f64;
     Ok(Figures {
         name,
@@ -613,8 +608,17 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
     ]
 }
 
-fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<f64> {
-    let script = std::env::temp_dir().join(format!("bench-{}.sql", Uuid::new_v4().simple()));
+/// The SQL ceiling of one query: pgbench's throughput and its per-transaction latencies.
+struct Ceiling {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+}
+
+fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<Ceiling> {
+    let dir = std::env::temp_dir().join(format!("bench-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let script = dir.join("ceiling.sql");
     std::fs::write(&script, sql)?;
     let output = Command::new("pgbench")
         .args([
@@ -627,15 +631,36 @@ fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<f64> {
             "2",
             "-T",
             &args.seconds.to_string(),
-            "-f",
+            // One line per transaction (latency in µs, third field), for the percentiles.
+            "-l",
+            "--log-prefix",
         ])
+        .arg(dir.join("latency"))
+        .arg("-f")
         .arg(&script)
         .arg(url)
         .output()
         .context("pgbench is needed for the SQL ceiling (Debian: postgresql-client)")?;
-    let _ = std::fs::remove_file(&script);
+    let mut latencies: Vec<f64> = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("latency"))
+        {
+            latencies.extend(
+                std::fs::read_to_string(&path)?
+                    .lines()
+                    .filter_map(|l| l.split_whitespace().nth(2))
+                    .filter_map(|v| v.parse::<f64>().ok())
+                    .map(|us| us / 1000.0),
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     let text = String::from_utf8_lossy(&output.stdout);
-    text.lines()
+    let rps = text
+        .lines()
         .find(|l| l.starts_with("tps = "))
         .and_then(|l| l.split_whitespace().nth(2))
         .and_then(|v| v.parse().ok())
@@ -644,7 +669,21 @@ fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<f64> {
                 "cannot read pgbench's output: {text} {}",
                 String::from_utf8_lossy(&output.stderr)
             )
-        })
+        })?;
+    latencies.sort_by(f64::total_cmp);
+    Ok(Ceiling {
+        rps,
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+    })
+}
+
+/// The `q` quantile of sorted values (0 when there are none).
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0.0)
 }
 
 async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> anyhow::Result<()> {
@@ -707,32 +746,30 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         bail!("the server did not become ready");
     }
     let mut figures = Vec::new();
+    let mut ceilings = Vec::new();
     let mut peak_under_load = 0;
     let selected = |name: &str| args.only.as_deref().is_none_or(|only| name.contains(only));
-    for (name, body) in &queries {
-        figures.push(if selected(name) {
-            let f = drive(&client, &server, name, body.clone(), args).await?;
-            peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
-            Some(f)
-        } else {
-            None
-        });
+    for ((name, body), (_, sql)) in queries.iter().zip(ceiling_sql(plan, unit)) {
+        if !selected(name) {
+            figures.push(None);
+            ceilings.push(None);
+            continue;
+        }
+        figures.push(Some(
+            drive(&client, &server, name, body.clone(), args).await?,
+        ));
+        peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
+        // Right after the API's run, so both see the same machine (this VM's neighbours come
+        // and go); the idle server holds its connections meanwhile.
+        ceilings.push(
+            url.starts_with("postgres")
+                .then(|| pgbench(url, &sql, args))
+                .transpose()?,
+        );
     }
     let peak = rss_kib(server.child.id(), "VmHWM:");
     drop(server);
     let _ = std::fs::remove_dir_all(&data_dir);
-    let ceilings: Vec<Option<f64>> = if url.starts_with("postgres") {
-        ceiling_sql(plan, unit)
-            .iter()
-            .map(|(name, sql)| {
-                selected(name)
-                    .then(|| pgbench(url, sql, args).ok())
-                    .flatten()
-            })
-            .collect()
-    } else {
-        vec![None, None, None]
-    };
     let targets = [(0.70, 100.0), (0.35, 20.0), (0.65, 100.0)];
     println!(
         "\n{label}: concurrency {}, {} s per query, server peak RSS {:.0} MB (under load {:.0} MB)",
@@ -742,13 +779,13 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         peak_under_load as f64 / 1024.0
     );
     println!(
-        "| query | req/s | p50 ms | p99 ms | SQL/request | errors | SQL ceiling req/s | share of ceiling | target |"
+        "| query | req/s | p50 ms | p99 ms | SQL/request | errors | SQL ceiling req/s (p50 / p99 ms) | share of ceiling | target |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     let date = Utc::now().format("%Y-%m-%d");
     for ((f, ceiling), (share_target, p99_target)) in figures.iter().zip(&ceilings).zip(targets) {
         let Some(f) = f else { continue };
-        let share = ceiling.map(|c| f.rps / c);
+        let share = ceiling.as_ref().map(|c| f.rps / c.rps);
         let line = format!(
             "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} | {} | ≥ {:.0} %, p99 ≤ {:.0} ms |",
             f.name,
@@ -757,7 +794,10 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             f.p99,
             f.statements,
             f.errors,
-            ceiling.map_or("—".into(), |c| format!("{c:.0}")),
+            ceiling.as_ref().map_or("—".into(), |c| format!(
+                "{:.0} ({:.1} / {:.1})",
+                c.rps, c.p50, c.p99
+            )),
             share.map_or("—".into(), |s| format!("{:.0} %", s * 100.0)),
             share_target * 100.0,
             p99_target

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, LikeExpr, Order, Query, SimpleExpr,
-    WindowStatement,
+    Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, LikeExpr, Order, Query, SelectStatement,
+    SimpleExpr, WindowStatement,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -31,15 +31,44 @@ where
     E::Model: DecodeRow + Sized + Send + Sync,
     C: ConnectionTrait,
 {
+    fetch_page_wrapped(db, select, args, ordering, want_total, |page| page).await
+}
+
+/// [`fetch_page`] for rows that carry more than their model: `wrap` turns the page's statement
+/// (already windowed) into the one sent, whose columns start with the model's; `R` decodes them.
+pub async fn fetch_page_wrapped<E, R, C>(
+    db: &C,
+    select: Select<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+    wrap: impl Fn(SelectStatement) -> SelectStatement,
+) -> DomainResult<Page<R>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    R: DecodeRow + Send + Sync,
+    C: ConnectionTrait,
+{
     let window = args.window(ordering)?;
     let rows_of = |window: Window| {
-        let select = select.clone();
+        let statement = wrap(
+            select
+                .clone()
+                .offset(window.offset)
+                .limit(window.limit + 1)
+                .into_query(),
+        );
         async move {
             if window.limit == 0 {
-                Ok(Vec::new())
-            } else {
-                fetch_all(db, select.offset(window.offset).limit(window.limit + 1)).await
+                return Ok(Vec::new());
             }
+            let rows = db.query_all(&statement).await?;
+            Ok::<_, DomainError>(
+                rows.iter()
+                    .map(|row| R::from_row(row, 0))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
         }
     };
     if window.from_end {

@@ -78,6 +78,11 @@ impl<'a> Columns<'a> {
         E::try_from_value(&self.required::<String>()?)
     }
 
+    /// Passes over `count` columns.
+    pub fn skip(&mut self, count: usize) {
+        self.next += count;
+    }
+
     /// Whether the next column is NULL (it is not consumed).
     pub fn next_is_null(&self) -> Result<bool, DbErr> {
         let index = self.next;
@@ -149,6 +154,21 @@ impl DecodeRow for progress_update::Model {
             reported_at: c.required()?,
             created_at: c.required()?,
         })
+    }
+}
+
+/// A task and its newest progress update: the task's columns, then the update's (all NULL
+/// when the task has none).
+impl DecodeRow for (task::Model, Option<progress_update::Model>) {
+    const WIDTH: usize = task::Model::WIDTH + progress_update::Model::WIDTH;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        let task = task::Model::decode(c)?;
+        if c.next_is_null()? {
+            c.skip(progress_update::Model::WIDTH);
+            return Ok((task, None));
+        }
+        Ok((task, Some(progress_update::Model::decode(c)?)))
     }
 }
 

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
-use sea_orm::sea_query::{Expr, NullOrdering, Order};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, IntoIden, JoinType, NullOrdering, Order, Query,
+    QueryStatementBuilder, SelectStatement, SimpleExpr,
+};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
     QueryOrder, QueryTrait, Statement,
@@ -16,7 +19,8 @@ use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{
-    FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
+    FilterIf, ParentPage, fetch_all, fetch_page, fetch_page_wrapped, fetch_pages_per_parent,
+    search_condition,
 };
 use super::rows::{Columns, DecodeRow};
 
@@ -159,7 +163,40 @@ async fn filtered(
         }))
 }
 
+/// The columns a task ordering sorts by, `id` last, each with whether its NULLs sort last.
+fn sort_keys(order: TaskOrder) -> Vec<(task::Column, bool)> {
+    let mut keys = match order.field {
+        TaskOrderField::Document => vec![
+            (task::Column::PlanId, false),
+            (task::Column::Position, false),
+        ],
+        TaskOrderField::DueOn => vec![(task::Column::DueOn, true)],
+        TaskOrderField::Title => vec![(task::Column::Title, false)],
+    };
+    keys.push((task::Column::Id, false));
+    keys
+}
+
+fn order_by(statement: &mut SelectStatement, table: impl IntoIden + Clone, order: TaskOrder) {
+    let direction = if order.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    for (key, nulls_last) in sort_keys(order) {
+        let column = (table.clone().into_iden(), key.into_iden());
+        if nulls_last {
+            statement.order_by_with_nulls(column, direction.clone(), NullOrdering::Last);
+        } else {
+            statement.order_by(column, direction.clone());
+        }
+    }
+}
+
 /// `tasks(filter:, orderBy:)`; `known_unit` is the filter's unit when the caller has read it.
+/// With `with_latest`, each task comes with its newest progress update, read in the same
+/// statement (a lateral `LIMIT 1` per task of the page); otherwise the update is `None`.
+#[allow(clippy::too_many_arguments)]
 pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
@@ -168,31 +205,79 @@ pub async fn list(
     order: TaskOrder,
     args: &PageArgs,
     want_total: bool,
-) -> DomainResult<Page<task::Model>> {
-    let direction = if order.descending {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
+    with_latest: bool,
+) -> DomainResult<Page<(task::Model, Option<progress_update::Model>)>> {
     let visible = if filter.unit_id.is_some() {
         visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId)
     } else {
         visibility.plan_id_condition(task::Column::PlanId)
     };
-    let select = filtered(db, filter, known_unit)
+    let mut select = filtered(db, filter, known_unit)
         .await?
         .filter_if(visible, |c| c);
-    let select = match order.field {
-        TaskOrderField::Document => select
-            .order_by(task::Column::PlanId, direction.clone())
-            .order_by(task::Column::Position, direction.clone()),
-        TaskOrderField::DueOn => {
-            select.order_by_with_nulls(task::Column::DueOn, direction.clone(), NullOrdering::Last)
+    order_by(QueryTrait::query(&mut select), task::Entity, order);
+    if !with_latest {
+        let page = fetch_page(db, select, args, &order.name(), want_total).await?;
+        return Ok(page.map(|task| (task, None)));
+    }
+    let backend = db.get_database_backend();
+    fetch_page_wrapped(db, select, args, &order.name(), want_total, |page| {
+        with_latest_progress(backend, page, order)
+    })
+    .await
+}
+
+/// `SELECT page.*, <newest update's columns> FROM (<page>) page LEFT JOIN …`, in the page's
+/// order. PostgreSQL joins a lateral `LIMIT 1` (one backward index probe per task); SQLite,
+/// which has no lateral joins, matches the update whose id a correlated `LIMIT 1` picks.
+fn with_latest_progress(
+    backend: DbBackend,
+    page: SelectStatement,
+    order: TaskOrder,
+) -> SelectStatement {
+    let (page_alias, update, candidate) = (Alias::new("page"), Alias::new("p"), Alias::new("q"));
+    let mut newest = Query::select();
+    newest
+        .from_as(progress_update::Entity, candidate.clone())
+        .and_where(
+            Expr::col((candidate.clone(), progress_update::Column::TaskId))
+                .equals((page_alias.clone(), task::Column::Id)),
+        )
+        .order_by(
+            (candidate.clone(), progress_update::Column::ReportedAt),
+            Order::Desc,
+        )
+        .order_by(
+            (candidate.clone(), progress_update::Column::Id),
+            Order::Desc,
+        )
+        .limit(1);
+    let mut outer = Query::select();
+    outer
+        .column((page_alias.clone(), Asterisk))
+        .from_subquery(page, page_alias.clone());
+    for column in progress_update::Column::iter() {
+        outer.column((update.clone(), column));
+    }
+    if backend == DbBackend::Postgres {
+        for column in progress_update::Column::iter() {
+            newest.column((candidate.clone(), column));
         }
-        TaskOrderField::Title => select.order_by(task::Column::Title, direction.clone()),
-    };
-    let select = select.order_by(task::Column::Id, direction);
-    fetch_page(db, select, args, &order.name(), want_total).await
+        outer.join_lateral(JoinType::LeftJoin, newest, update, Expr::cust("TRUE"));
+    } else {
+        newest.column((candidate, progress_update::Column::Id));
+        outer.join_as(
+            JoinType::LeftJoin,
+            progress_update::Entity,
+            update.clone(),
+            Expr::col((update, progress_update::Column::Id)).eq(SimpleExpr::SubQuery(
+                None,
+                Box::new(newest.into_sub_query_statement()),
+            )),
+        );
+    }
+    order_by(&mut outer, page_alias, order);
+    outer
 }
 
 /// Ordering name of `Plan.tasks` pages.

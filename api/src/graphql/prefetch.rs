@@ -11,7 +11,7 @@ use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputType, Lookahead, Name, Result, Value};
-use entity::{assignment, plan, target, task};
+use entity::{assignment, plan, progress_update, target, task};
 use futures_util::future::try_join4;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use super::loaders::{
 };
 use super::task::TaskFilter;
 use crate::domain::error::DomainError;
-use crate::domain::page::PageArgs;
+use crate::domain::page::{Page, PageArgs};
 use crate::domain::{target as targets, task as tasks};
 
 /// The tasks a request has already prefetched.
@@ -53,7 +53,8 @@ pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
     .collect()
 }
 
-fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
+/// Whether any of the selections reads `field`.
+pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
     selections.iter().any(|s| s.field(field).exists())
 }
 
@@ -96,6 +97,24 @@ async fn assignees(
     )
     .await?;
     Ok(())
+}
+
+/// Feeds the newest progress updates read along with a page of tasks (when `with_latest`) to
+/// the request's loader, and returns the tasks.
+pub async fn feed_latest(
+    ctx: &Context<'_>,
+    page: Page<(task::Model, Option<progress_update::Model>)>,
+    with_latest: bool,
+) -> Result<Page<task::Model>> {
+    let mut latest = Vec::new();
+    let page = page.map(|(task, update)| {
+        if with_latest {
+            latest.push((LatestProgress(task.id), update));
+        }
+        task
+    });
+    loaders(ctx)?.feed_many(latest).await;
+    Ok(page)
 }
 
 /// Prefetches what a page of tasks' selection reads.

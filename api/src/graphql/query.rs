@@ -261,6 +261,8 @@ impl TaskQuery {
             last,
             before,
         };
+        let selections = prefetch::node_selections(&ctx.look_ahead());
+        let with_latest = prefetch::wants(&selections, "latestProgress");
         let page = tasks::list(
             db(ctx)?,
             visibility(ctx)?,
@@ -269,15 +271,12 @@ impl TaskQuery {
             order_by.into(),
             &args,
             wants_total(ctx),
+            with_latest,
         )
         .await
         .into_gql()?;
-        prefetch::tasks(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
+        let page = prefetch::feed_latest(ctx, page, with_latest).await?;
+        prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
         Ok(TaskConnection::from_page(page, Task))
     }
     /// A task by global id.

@@ -181,6 +181,8 @@ impl Unit {
             ..TaskFilter::default()
         };
         let args = PageArgs::forward(first, after);
+        let selections = prefetch::node_selections(&ctx.look_ahead());
+        let with_latest = prefetch::wants(&selections, "latestProgress");
         let page = tasks::list(
             db(ctx)?,
             visibility(ctx)?,
@@ -189,15 +191,12 @@ impl Unit {
             TaskOrder::default(),
             &args,
             wants_total(ctx),
+            with_latest,
         )
         .await
         .into_gql()?;
-        prefetch::tasks(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
+        let page = prefetch::feed_latest(ctx, page, with_latest).await?;
+        prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
         Ok(TaskConnection::from_page(page, Task))
     }
     /// Targets assigned to this unit, directly or through a group it belongs to on `asOf`.
