@@ -321,6 +321,47 @@ async fn tasks_of_a_unit_include_its_groups_at_the_date(app: &TestApp) {
     assert_eq!(unknown.codes(), ["NOT_FOUND"]);
 }
 
+/// "Assigned to this unit through a group" is decided in SQL for task lists and in Rust for
+/// `Group.members`: for every unit, on two dates (before and after the 2025 reorganisation), both
+/// must name the same tasks.
+async fn group_membership_agrees_with_group_members(app: &TestApp) {
+    let units = all_nodes(app, "units", "id code", json!({})).await;
+    for as_of in ["2022-06-30", "2026-01-01"] {
+        let selection = format!(
+            "id assignments {{ unit {{ id }} group {{ members(asOf: \"{as_of}\") {{ id }} }} }}"
+        );
+        let all = all_nodes(app, "tasks", &selection, json!({})).await;
+        let mut through_groups = 0;
+        for unit in &units {
+            let id = unit["id"].as_str().expect("id");
+            let listed =
+                all_nodes(app, "tasks", "id", json!({ "unitId": id, "asOf": as_of })).await;
+            let expected = ids_where(&all, |t| {
+                t["assignments"].as_array().is_some_and(|a| {
+                    a.iter().any(|a| {
+                        a["unit"]["id"] == id
+                            || a["group"]["members"]
+                                .as_array()
+                                .is_some_and(|m| m.iter().any(|u| u["id"] == id))
+                    })
+                })
+            });
+            through_groups += expected.len()
+                - ids_where(&all, |t| {
+                    t["assignments"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|a| a["unit"]["id"] == id))
+                })
+                .len();
+            assert_eq!(ids(&listed), expected, "{} on {as_of}", unit["code"]);
+        }
+        assert!(
+            through_groups > 0,
+            "some tasks reach units through groups on {as_of}"
+        );
+    }
+}
+
 const UNIT: &str = "id code name kind parent { id } activeFrom activeTo";
 
 async fn unit_filters(app: &TestApp) {
@@ -395,6 +436,7 @@ db_tests!(
     search_ignores_case_and_diacritics,
     task_filters,
     tasks_of_a_unit_include_its_groups_at_the_date,
+    group_membership_agrees_with_group_members,
     unit_filters,
     target_filters,
 );

@@ -48,12 +48,11 @@ pub async fn assigned(
                 .ok_or(DomainError::NotFound { entity: "unit" })?,
         ),
     };
-    let groups = unit_group::containing(db, &unit, as_of.unwrap_or_else(time::today)).await?;
     let mut direct = select(Condition::all().add(assignment::Column::UnitId.eq(unit_id)));
-    if !groups.is_empty() {
+    if let Some(groups) = unit_group::containing(&unit, as_of.unwrap_or_else(time::today)) {
         direct.union(
             UnionType::All,
-            select(Condition::all().add(assignment::Column::GroupId.is_in(groups))),
+            select(Condition::all().add(assignment::Column::GroupId.in_subquery(groups))),
         );
     }
     Ok(direct)
