@@ -48,6 +48,10 @@ struct Args {
     /// Run only the queries whose name contains this (e.g. `Q3`); the others print no row.
     #[arg(long)]
     only: Option<String>,
+    /// Split each query's load into this many rounds, alternating the API and its SQL ceiling,
+    /// so that both see the same machine (a shared VM's speed drifts by the minute).
+    #[arg(long, default_value_t = 3)]
+    rounds: u64,
 }
 
 /// A tiny deterministic generator (xorshift), so every run builds the same province.
@@ -502,13 +506,22 @@ struct Figures {
     errors: u64,
 }
 
+/// What one query's rounds measured: the API's figures and, on PostgreSQL, its SQL ceiling.
+struct Measured {
+    figures: Figures,
+    ceiling: Option<Ceiling>,
+}
+
+/// Drives `body` at the configured concurrency: a warm-up, then `rounds` rounds, each followed
+/// by a round of the SQL ceiling (`ceiling_sql` through pgbench) when there is one.
 async fn drive(
     client: &reqwest::Client,
     server: &Server,
     name: &'static str,
     body: Value,
+    ceiling: Option<(&str, &str)>,
     args: &Args,
-) -> anyhow::Result<Figures> {
+) -> anyhow::Result<Measured> {
     let body = Arc::new(serde_json::to_vec(&body)?);
     let url = Arc::new(format!("{}/graphql", server.address));
     let run = |duration: Duration| {
@@ -548,26 +561,37 @@ async fn drive(
     for handle in run(Duration::from_secs((args.seconds / 5).max(1))) {
         handle.await?;
     }
-    let before = statements(client, &server.address).await;
-    let started = Instant::now();
-    let (mut latencies, mut errors) = (Vec::new(), 0);
-    for handle in run(Duration::from_secs(args.seconds)) {
-        let (l, e) = handle.await?;
-        latencies.extend(l);
-        errors += e;
+    let rounds = args.rounds.max(1);
+    let slice = (args.seconds / rounds).max(1);
+    let (mut latencies, mut errors, mut elapsed, mut statements_sent) = (Vec::new(), 0, 0.0, 0);
+    let mut ceilings = Vec::new();
+    for _ in 0..rounds {
+        let before = statements(client, &server.address).await;
+        let started = Instant::now();
+        for handle in run(Duration::from_secs(slice)) {
+            let (l, e) = handle.await?;
+            latencies.extend(l);
+            errors += e;
+        }
+        elapsed += started.elapsed().as_secs_f64();
+        statements_sent += statements(client, &server.address).await - before;
+        if let Some((url, sql)) = ceiling {
+            ceilings.push(pgbench(url, sql, slice, args)?);
+        }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let after = statements(client, &server.address).await;
     latencies.sort_by(f64::total_cmp);
     let at = |q: f64| percentile(&latencies, q);
     let count = latencies.len().max(1) as f64;
-    Ok(Figures {
-        name,
-        rps: latencies.len() as f64 / elapsed,
-        p50: at(0.50),
-        p99: at(0.99),
-        statements: (after - before) as f64 / count,
-        errors,
+    Ok(Measured {
+        figures: Figures {
+            name,
+            rps: latencies.len() as f64 / elapsed,
+            p50: at(0.50),
+            p99: at(0.99),
+            statements: statements_sent as f64 / count,
+            errors,
+        },
+        ceiling: Ceiling::merge(ceilings),
     })
 }
 
@@ -608,14 +632,30 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
     ]
 }
 
-/// The SQL ceiling of one query: pgbench's throughput and its per-transaction latencies.
+/// The SQL ceiling of one query: pgbench's throughput and its per-transaction latencies (ms).
 struct Ceiling {
     rps: f64,
-    p50: f64,
-    p99: f64,
+    latencies: Vec<f64>,
 }
 
-fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<Ceiling> {
+impl Ceiling {
+    /// Rounds of equal length: the mean throughput, all latencies.
+    fn merge(rounds: Vec<Ceiling>) -> Option<Ceiling> {
+        if rounds.is_empty() {
+            return None;
+        }
+        let rps = rounds.iter().map(|c| c.rps).sum::<f64>() / rounds.len() as f64;
+        let mut latencies: Vec<f64> = rounds.into_iter().flat_map(|c| c.latencies).collect();
+        latencies.sort_by(f64::total_cmp);
+        Some(Ceiling { rps, latencies })
+    }
+
+    fn percentile(&self, q: f64) -> f64 {
+        percentile(&self.latencies, q)
+    }
+}
+
+fn pgbench(url: &str, sql: &str, seconds: u64, args: &Args) -> anyhow::Result<Ceiling> {
     let dir = std::env::temp_dir().join(format!("bench-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("ceiling.sql");
@@ -630,7 +670,7 @@ fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<Ceiling> {
             "-j",
             "2",
             "-T",
-            &args.seconds.to_string(),
+            &seconds.to_string(),
             // One line per transaction (latency in µs, third field), for the percentiles.
             "-l",
             "--log-prefix",
@@ -670,12 +710,7 @@ fn pgbench(url: &str, sql: &str, args: &Args) -> anyhow::Result<Ceiling> {
                 String::from_utf8_lossy(&output.stderr)
             )
         })?;
-    latencies.sort_by(f64::total_cmp);
-    Ok(Ceiling {
-        rps,
-        p50: percentile(&latencies, 0.50),
-        p99: percentile(&latencies, 0.99),
-    })
+    Ok(Ceiling { rps, latencies })
 }
 
 /// The `q` quantile of sorted values (0 when there are none).
@@ -755,26 +790,21 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             ceilings.push(None);
             continue;
         }
-        figures.push(Some(
-            drive(&client, &server, name, body.clone(), args).await?,
-        ));
+        let ceiling = url.starts_with("postgres").then_some((url, sql.as_str()));
+        let measured = drive(&client, &server, name, body.clone(), ceiling, args).await?;
         peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
-        // Right after the API's run, so both see the same machine (this VM's neighbours come
-        // and go); the idle server holds its connections meanwhile.
-        ceilings.push(
-            url.starts_with("postgres")
-                .then(|| pgbench(url, &sql, args))
-                .transpose()?,
-        );
+        figures.push(Some(measured.figures));
+        ceilings.push(measured.ceiling);
     }
     let peak = rss_kib(server.child.id(), "VmHWM:");
     drop(server);
     let _ = std::fs::remove_dir_all(&data_dir);
     let targets = [(0.70, 100.0), (0.35, 20.0), (0.65, 100.0)];
     println!(
-        "\n{label}: concurrency {}, {} s per query, server peak RSS {:.0} MB (under load {:.0} MB)",
+        "\n{label}: concurrency {}, {} s per query in {} rounds, server peak RSS {:.0} MB (under load {:.0} MB)",
         args.concurrency,
         args.seconds,
+        args.rounds.max(1),
         peak as f64 / 1024.0,
         peak_under_load as f64 / 1024.0
     );
@@ -796,7 +826,9 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             f.errors,
             ceiling.as_ref().map_or("—".into(), |c| format!(
                 "{:.0} ({:.1} / {:.1})",
-                c.rps, c.p50, c.p99
+                c.rps,
+                c.percentile(0.50),
+                c.percentile(0.99)
             )),
             share.map_or("—".into(), |s| format!("{:.0} %", s * 100.0)),
             share_target * 100.0,
