@@ -193,20 +193,33 @@ fn order_by(statement: &mut SelectStatement, table: impl IntoIden + Clone, order
     }
 }
 
-/// `tasks(filter:, orderBy:)`; `known_unit` is the filter's unit when the caller has read it.
-/// With `with_latest`, each task comes with its newest progress update, read in the same
-/// statement (a lateral `LIMIT 1` per task of the page); otherwise the update is `None`.
-#[allow(clippy::too_many_arguments)]
+/// How a task list is read, besides its filter.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskListing<'a> {
+    /// The filter's unit when the caller has already read it (it is not read again).
+    pub known_unit: Option<&'a entity::unit::Model>,
+    pub order: TaskOrder,
+    pub args: &'a PageArgs,
+    pub want_total: bool,
+    /// Read each task's newest progress update in the same statement (a lateral `LIMIT 1`
+    /// per task of the page); otherwise the update is `None`.
+    pub with_latest: bool,
+}
+
+/// `tasks(filter:, orderBy:)` and `Unit.tasks`.
 pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     filter: &TaskFilter,
-    known_unit: Option<&entity::unit::Model>,
-    order: TaskOrder,
-    args: &PageArgs,
-    want_total: bool,
-    with_latest: bool,
+    listing: TaskListing<'_>,
 ) -> DomainResult<Page<(task::Model, Option<progress_update::Model>)>> {
+    let TaskListing {
+        known_unit,
+        order,
+        args,
+        want_total,
+        with_latest,
+    } = listing;
     let visible = if filter.unit_id.is_some() {
         visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId)
     } else {

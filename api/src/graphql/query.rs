@@ -267,11 +267,13 @@ impl TaskQuery {
             db(ctx)?,
             visibility(ctx)?,
             &filter,
-            None,
-            order_by.into(),
-            &args,
-            wants_total(ctx),
-            with_latest,
+            tasks::TaskListing {
+                known_unit: None,
+                order: order_by.into(),
+                args: &args,
+                want_total: wants_total(ctx),
+                with_latest,
+            },
         )
         .await
         .into_gql()?;

@@ -187,11 +187,13 @@ impl Unit {
             db(ctx)?,
             visibility(ctx)?,
             &filter,
-            Some(&self.0),
-            TaskOrder::default(),
-            &args,
-            wants_total(ctx),
-            with_latest,
+            tasks::TaskListing {
+                known_unit: Some(&self.0),
+                order: TaskOrder::default(),
+                args: &args,
+                want_total: wants_total(ctx),
+                with_latest,
+            },
         )
         .await
         .into_gql()?;
