@@ -53,11 +53,6 @@ pub async fn connect(
         // One idle for longer (the database may have restarted meanwhile) is still tested.
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(std::env::var("APP_SQL_LOG").is_ok())
-        // Statements are prepared once per connection and re-run with new parameters. Left to
-        // itself PostgreSQL re-plans the task-list statements on every run (their generic plan
-        // is estimated dearer than the custom ones): 0.6-0.8 ms of planning for a 2-3 ms
-        // statement. Their generic plans are the same index-driven plans, so use them.
-        .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_generic_plan")]))
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
