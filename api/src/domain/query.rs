@@ -8,8 +8,8 @@ use sea_orm::sea_query::{
     SimpleExpr, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait,
+    Select, Statement,
 };
 use uuid::Uuid;
 
@@ -31,18 +31,32 @@ where
     E::Model: DecodeRow + Sized + Send + Sync,
     C: ConnectionTrait,
 {
-    fetch_page_wrapped(db, select, args, ordering, want_total, |page| page).await
+    let backend = db.get_database_backend();
+    fetch_page_wrapped(db, select, args, ordering, want_total, |mut page, rows| {
+        page.offset(rows.offset).limit(rows.limit);
+        backend.build(&page)
+    })
+    .await
 }
 
-/// [`fetch_page`] for rows that carry more than their model: `wrap` turns the page's statement
-/// (already windowed) into the one sent, whose columns start with the model's; `R` decodes them.
+/// The rows a page statement reads: `limit` rows (one more than the page, to tell whether there
+/// is a next one) after `offset`.
+#[derive(Debug, Clone, Copy)]
+pub struct RowWindow {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// [`fetch_page`] for rows that carry more than their model: `wrap` turns the filtered and
+/// ordered statement and the rows to read into the statement sent, whose columns start with the
+/// model's; `R` decodes them.
 pub async fn fetch_page_wrapped<E, R, C>(
     db: &C,
     select: Select<E>,
     args: &PageArgs,
     ordering: &str,
     want_total: bool,
-    wrap: impl Fn(SelectStatement) -> SelectStatement,
+    wrap: impl Fn(SelectStatement, RowWindow) -> Statement,
 ) -> DomainResult<Page<R>>
 where
     E: EntityTrait,
@@ -53,17 +67,17 @@ where
     let window = args.window(ordering)?;
     let rows_of = |window: Window| {
         let statement = wrap(
-            select
-                .clone()
-                .offset(window.offset)
-                .limit(window.limit + 1)
-                .into_query(),
+            select.clone().into_query(),
+            RowWindow {
+                offset: window.offset,
+                limit: window.limit + 1,
+            },
         );
         async move {
             if window.limit == 0 {
                 return Ok(Vec::new());
             }
-            let rows = db.query_all(&statement).await?;
+            let rows = db.query_all_raw(statement).await?;
             Ok::<_, DomainError>(
                 rows.iter()
                     .map(|row| R::from_row(row, 0))
