@@ -7,6 +7,8 @@ mod mutations;
 
 mod auth;
 
+mod columns;
+
 mod filters;
 mod pagination;
 mod plans;

@@ -8,14 +8,14 @@ use sea_orm::sea_query::{
     SimpleExpr, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait,
-    Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryTrait, Select, Statement,
 };
 use uuid::Uuid;
 
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window, anchor};
-use super::rows::DecodeRow;
+use super::rows::{ColumnSet, DecodeRow};
 use super::text::search_terms;
 
 /// Fetches one page of an already filtered and ordered query.
@@ -32,11 +32,14 @@ where
     C: ConnectionTrait,
 {
     let backend = db.get_database_backend();
-    fetch_page_wrapped(db, select, args, ordering, want_total, |mut page, rows| {
-        page.offset(rows.offset).limit(rows.limit);
-        backend.build(&page)
-    })
-    .await
+    let wrap = |page, rows| windowed(backend, page, rows);
+    fetch_page_wrapped(db, select, args, ordering, want_total, ColumnSet::ALL, wrap).await
+}
+
+/// The page statement as it is: its rows limited to `rows`.
+pub fn windowed(backend: DbBackend, mut page: SelectStatement, rows: RowWindow) -> Statement {
+    page.offset(rows.offset).limit(rows.limit);
+    backend.build(&page)
 }
 
 /// The rows a page statement reads: `limit` rows (one more than the page, to tell whether there
@@ -49,13 +52,14 @@ pub struct RowWindow {
 
 /// [`fetch_page`] for rows that carry more than their model: `wrap` turns the filtered and
 /// ordered statement and the rows to read into the statement sent, whose columns start with the
-/// model's; `R` decodes them.
+/// model's (only those of `read`, when `select` reads only those); `R` decodes them.
 pub async fn fetch_page_wrapped<E, R, C>(
     db: &C,
     select: Select<E>,
     args: &PageArgs,
     ordering: &str,
     want_total: bool,
+    read: ColumnSet,
     wrap: impl Fn(SelectStatement, RowWindow) -> Statement,
 ) -> DomainResult<Page<R>>
 where
@@ -80,7 +84,7 @@ where
             let rows = db.query_all_raw(statement).await?;
             Ok::<_, DomainError>(
                 rows.iter()
-                    .map(|row| R::from_row(row, 0))
+                    .map(|row| R::from_partial_row(row, read))
                     .collect::<Result<Vec<_>, _>>()?,
             )
         }

@@ -8,7 +8,7 @@ use entity::{assignment, progress_update, task};
 use sea_orm::sea_query::{Expr, IntoIden, NullOrdering, Order, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
-    QueryOrder, QueryTrait, Statement,
+    QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -16,10 +16,10 @@ use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{
-    FilterIf, ParentPage, RowWindow, fetch_all, fetch_page, fetch_page_wrapped,
-    fetch_pages_per_parent, search_condition,
+    FilterIf, ParentPage, RowWindow, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
+    search_condition, windowed,
 };
-use super::rows::{Columns, DecodeRow};
+use super::rows::{ColumnSet, Columns, DecodeRow};
 
 /// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -201,6 +201,9 @@ pub struct TaskListing<'a> {
     /// Read each task's newest progress update in the same statement (a lateral `LIMIT 1`
     /// per task of the page); otherwise the update is `None`.
     pub with_latest: bool,
+    /// The task columns the caller reads ([`ColumnSet::ALL`]: the whole model); the others
+    /// come back empty. The list adds the ones it needs itself.
+    pub columns: ColumnSet,
 }
 
 /// `tasks(filter:, orderBy:)` and `Unit.tasks`.
@@ -216,6 +219,7 @@ pub async fn list(
         args,
         want_total,
         with_latest,
+        columns,
     } = listing;
     let visible = if filter.unit_id.is_some() {
         visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId)
@@ -226,15 +230,26 @@ pub async fn list(
         .await?
         .filter_if(visible, |c| c);
     order_by(QueryTrait::query(&mut select), task::Entity, order);
-    if !with_latest {
-        let page = fetch_page(db, select, args, &order.name(), want_total).await?;
-        return Ok(page.map(|task| (task, None)));
+    // The list itself reads the id (for the latest update) and the sort keys (the outer order).
+    let read = columns.with(ColumnSet::of::<task::Entity>(
+        &sort_keys(order)
+            .into_iter()
+            .map(|(key, _)| key)
+            .chain([task::Column::Id, task::Column::PlanId])
+            .collect::<Vec<_>>(),
+    ));
+    if !read.is_all::<task::Entity>() {
+        select = select.select_only().columns(read.columns::<task::Entity>());
     }
     let backend = db.get_database_backend();
-    fetch_page_wrapped(db, select, args, &order.name(), want_total, |page, rows| {
-        with_latest_progress(backend, page, rows, order)
-    })
-    .await
+    if !with_latest {
+        let wrap = |page, rows| windowed(backend, page, rows);
+        let page =
+            fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await?;
+        return Ok(page.map(|task: task::Model| (task, None)));
+    }
+    let wrap = |page, rows| with_latest_progress(backend, page, rows, order);
+    fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await
 }
 
 /// `SELECT page.*, <newest update's columns> FROM (<page>) page LEFT JOIN …`, in the page's

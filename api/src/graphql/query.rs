@@ -11,7 +11,7 @@ use super::loaders::{GroupById, TargetById, TaskById, UnitById};
 use super::plan::{Plan, PlanFilter, PlanOrder};
 use super::prefetch;
 use super::target::{Target, TargetFilter};
-use super::task::{ProgressUpdate, Task, TaskFilter, TaskOrder};
+use super::task::{ProgressUpdate, Task, TaskFilter, TaskOrder, columns_read};
 use super::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
 use crate::domain::error::DomainError;
 use crate::domain::page::{MAX_PAGE_SIZE, PageArgs};
@@ -273,6 +273,7 @@ impl TaskQuery {
                 args: &args,
                 want_total: wants_total(ctx),
                 with_latest,
+                columns: columns_read(&selections),
             },
         )
         .await

@@ -1,6 +1,6 @@
 //! `Task`, `Assignment` and `ProgressUpdate`.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Lookahead, Object, Result};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
 use entity::{assignment, progress_update, task};
@@ -18,11 +18,48 @@ use super::plan::{Plan, PlanArea};
 use super::scalars::Date;
 use super::unit::{Unit, UnitGroup, group_by_id};
 use crate::domain::error::DomainResult;
+use crate::domain::rows::ColumnSet;
 use crate::domain::{task as tasks, time};
 
 /// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
+///
+/// A task from a list may hold only the columns its list's selection reads ([`columns_read`]).
 #[derive(Clone)]
 pub struct Task(pub task::Model);
+
+/// The stored columns each field of `Task` reads, besides the id. A field missing here would
+/// answer an empty value when a list reads only what its selection shows: keep it next to the
+/// resolvers (a test compares every field read alone from a list with the whole task).
+const FIELD_COLUMNS: &[(&str, &[task::Column])] = {
+    use task::Column as C;
+    &[
+        ("code", &[C::Code]),
+        ("title", &[C::Title]),
+        ("description", &[C::Description]),
+        ("kind", &[C::Kind]),
+        ("conditionText", &[C::ConditionText]),
+        ("status", &[C::Status]),
+        ("dueOn", &[C::DueOn]),
+        ("dueText", &[C::DueText]),
+        ("dueWithinDaysOfIssue", &[C::DueWithinDays]),
+        ("completedOn", &[C::CompletedOn]),
+        ("version", &[C::Version]),
+        ("plan", &[C::PlanId]),
+        ("area", &[C::AreaId]),
+        ("timeliness", &[C::Status, C::DueOn, C::CompletedOn]),
+    ]
+};
+
+/// The task columns that `selections` (a list's node selections) read.
+pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
+    let mut read = vec![task::Column::Id];
+    for (field, columns) in FIELD_COLUMNS {
+        if selections.iter().any(|s| s.field(field).exists()) {
+            read.extend_from_slice(columns);
+        }
+    }
+    ColumnSet::of::<task::Entity>(&read)
+}
 
 #[Object]
 impl Task {

@@ -15,7 +15,7 @@ use super::plan::Plan;
 use super::prefetch;
 use super::scalars::Date;
 use super::target::Target;
-use super::task::Task;
+use super::task::{Task, columns_read};
 use crate::domain::page::PageArgs;
 use crate::domain::target::TargetFilter;
 use crate::domain::task::{TaskFilter, TaskOrder};
@@ -193,6 +193,7 @@ impl Unit {
                 args: &args,
                 want_total: wants_total(ctx),
                 with_latest,
+                columns: columns_read(&selections),
             },
         )
         .await
