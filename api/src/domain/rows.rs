@@ -26,7 +26,7 @@ impl ColumnSet {
     pub fn of<E: EntityTrait>(columns: &[E::Column]) -> Self {
         let mut bits = 0;
         for (place, column) in E::Column::iter().enumerate() {
-            if columns.iter().any(|c| c.as_str() == column.as_str()) {
+            if place < 64 && columns.iter().any(|c| c.as_str() == column.as_str()) {
                 bits |= 1 << place;
             }
         }

@@ -230,14 +230,9 @@ pub async fn list(
         .await?
         .filter_if(visible, |c| c);
     order_by(QueryTrait::query(&mut select), task::Entity, order);
-    // The list itself reads the id (for the latest update) and the sort keys (the outer order).
-    let read = columns.with(ColumnSet::of::<task::Entity>(
-        &sort_keys(order)
-            .into_iter()
-            .map(|(key, _)| key)
-            .chain([task::Column::Id, task::Column::PlanId])
-            .collect::<Vec<_>>(),
-    ));
+    // The list itself reads the sort keys (the outer order), the id among them.
+    let keys: Vec<task::Column> = sort_keys(order).into_iter().map(|(key, _)| key).collect();
+    let read = columns.with(ColumnSet::of::<task::Entity>(&keys));
     if !read.is_all::<task::Entity>() {
         select = select.select_only().columns(read.columns::<task::Entity>());
     }
