@@ -47,6 +47,42 @@ async fn empty_list(app: &TestApp) {
     );
 }
 
+/// The total is the whole list's, also for pages with no row to read it from.
+async fn empty_pages_still_count_the_whole_list(app: &TestApp) {
+    let plan = kontum_2022(app).await;
+    let all = app
+        .graphql(TASKS, json!({ "plan": plan, "first": 46 }))
+        .await
+        .ok();
+    let last = all["tasks"]["pageInfo"]["endCursor"].clone();
+    for (variables, why) in [
+        (json!({ "plan": plan, "first": 0 }), "first: 0"),
+        (
+            json!({ "plan": plan, "first": 5, "after": last }),
+            "after the last task",
+        ),
+    ] {
+        let tasks = &app.graphql(TASKS, variables).await.ok()["tasks"];
+        assert_eq!(tasks["nodes"], json!([]), "{why}");
+        assert_eq!(tasks["totalCount"], 46, "{why}");
+    }
+    let plans = r#"query($after: String) { plans(first: 100, after: $after) {
+        totalCount nodes { id } pageInfo { endCursor } } }"#;
+    let all = app.graphql(plans, json!({})).await.ok();
+    let count = all["plans"]["nodes"].as_array().expect("plans").len();
+    assert!(count > 3, "the demo has plans");
+    assert_eq!(all["plans"]["totalCount"], count);
+    let after_last = app
+        .graphql(
+            plans,
+            json!({ "after": all["plans"]["pageInfo"]["endCursor"] }),
+        )
+        .await
+        .ok();
+    assert_eq!(after_last["plans"]["nodes"], json!([]));
+    assert_eq!(after_last["plans"]["totalCount"], count);
+}
+
 async fn exact_page_has_no_next_page(app: &TestApp) {
     let plan = kontum_2022(app).await;
     let data = app
@@ -210,6 +246,7 @@ async fn nested_connections_page_forward(app: &TestApp) {
 
 db_tests!(
     empty_list,
+    empty_pages_still_count_the_whole_list,
     exact_page_has_no_next_page,
     forward_pages_cover_the_list_once,
     backward_pages,

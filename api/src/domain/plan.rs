@@ -15,8 +15,10 @@ use super::access::PlanVisibility;
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window};
 use super::query::{
-    FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
+    FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
+    joined_page, qualified_columns, search_condition, windowed,
 };
+use super::rows::ColumnSet;
 use super::unit;
 
 /// Filters of `plans(filter:)`.
@@ -68,15 +70,34 @@ impl PlanOrder {
     }
 }
 
-/// `plans(filter:, orderBy:)`.
+/// How a plan list is read, besides its filter.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanListing<'a> {
+    pub order: PlanOrder,
+    pub args: &'a PageArgs,
+    pub want_total: bool,
+    /// Read each plan's issuer in the same statement (a join on its primary key); otherwise
+    /// the issuer is `None`.
+    pub with_issuer: bool,
+    /// The plan columns the caller reads ([`ColumnSet::ALL`]: the whole model); the others
+    /// come back empty. The list adds the ones it needs itself.
+    pub columns: ColumnSet,
+}
+
+/// `plans(filter:, orderBy:)`: each plan with its issuer when `with_issuer`.
 pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     filter: &PlanFilter,
-    order: PlanOrder,
-    args: &PageArgs,
-    want_total: bool,
-) -> DomainResult<Page<plan::Model>> {
+    listing: PlanListing<'_>,
+) -> DomainResult<Page<(plan::Model, Option<entity::unit::Model>)>> {
+    let PlanListing {
+        order,
+        args,
+        want_total,
+        with_issuer,
+        columns,
+    } = listing;
     let issuers = match filter.issuer_id {
         Some(root) if filter.include_subtree => Some(unit::subtree_ids(db, root).await?),
         Some(root) => Some(vec![root]),
@@ -110,10 +131,40 @@ pub async fn list(
         PlanOrderField::CreatedAt => plan::Column::CreatedAt,
     };
     // NULLS LAST on both databases (their defaults differ): undated drafts go to the end.
-    let select = select
+    let mut select = select
         .order_by_with_nulls(column, direction.clone(), NullOrdering::Last)
         .order_by(plan::Column::Id, direction);
-    fetch_page(db, select, args, &order.name(), want_total).await
+    let mut keys = vec![column, plan::Column::Id];
+    if with_issuer {
+        keys.push(plan::Column::IssuerId);
+    }
+    let read = columns.with(ColumnSet::of::<plan::Entity>(&keys));
+    if !read.is_all::<plan::Entity>() {
+        select = select.select_only().columns(read.columns::<plan::Entity>());
+    }
+    let backend = db.get_database_backend();
+    let ordering = order.name();
+    if !with_issuer {
+        let wrap = |page, rows| windowed(backend, page, rows);
+        let page: Page<plan::Model> =
+            fetch_page_wrapped(db, select, args, &ordering, want_total, read, wrap).await?;
+        return Ok(page.map(|plan| (plan, None)));
+    }
+    let name = |c: plan::Column| sea_orm::IdenStatic::as_str(&c);
+    let columns: Vec<&str> = read
+        .columns::<plan::Entity>()
+        .into_iter()
+        .map(name)
+        .collect();
+    let shape = JoinedPage {
+        columns: &columns,
+        joined_columns: &qualified_columns::<entity::unit::Entity>("issuer"),
+        join: r#"LEFT JOIN "unit" AS "issuer" ON "issuer"."id" = "page"."issuer_id""#,
+        order: &[(name(column), true), (name(plan::Column::Id), false)],
+        descending: order.descending,
+    };
+    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
+    fetch_page_wrapped(db, select, args, &ordering, want_total, read, wrap).await
 }
 
 /// A plan's period overlaps `year`; a plan without a period counts by its issue year.

@@ -257,17 +257,19 @@ impl DecodeRow for progress_update::Model {
 
 /// A task and its newest progress update: the task's columns, then the update's (all NULL
 /// when the task has none).
-impl DecodeRow for (task::Model, Option<progress_update::Model>) {
-    const WIDTH: usize = task::Model::WIDTH + progress_update::Model::WIDTH;
+/// A model and the row joined to it (all its columns, NULL when there is none): a task and
+/// its newest progress update, a plan and its issuer. Only for models decoded by position.
+impl<A: DecodeRow, B: DecodeRow> DecodeRow for (A, Option<B>) {
+    const WIDTH: usize = A::WIDTH + B::WIDTH;
 
     fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
-        let task = task::Model::decode(c)?;
+        let first = A::decode(c)?;
         c.start_model(ColumnSet::ALL);
         if c.next_is_null()? {
-            c.skip(progress_update::Model::WIDTH);
-            return Ok((task, None));
+            c.skip(B::WIDTH);
+            return Ok((first, None));
         }
-        Ok((task, Some(progress_update::Model::decode(c)?)))
+        Ok((first, Some(B::decode(c)?)))
     }
 }
 

@@ -16,8 +16,8 @@ use super::access::PlanVisibility;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{
-    FilterIf, ParentPage, RowWindow, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
-    search_condition, windowed,
+    FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
+    joined_page, qualified_columns, search_condition, windowed,
 };
 use super::rows::{ColumnSet, Columns, DecodeRow};
 
@@ -237,75 +237,54 @@ pub async fn list(
         select = select.select_only().columns(read.columns::<task::Entity>());
     }
     let backend = db.get_database_backend();
+    let name = |c: task::Column| sea_orm::IdenStatic::as_str(&c);
     if !with_latest {
         let wrap = |page, rows| windowed(backend, page, rows);
         let page =
             fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await?;
         return Ok(page.map(|task: task::Model| (task, None)));
     }
-    let wrap = |page, rows| with_latest_progress(backend, page, rows, order);
+    let columns: Vec<&str> = read
+        .columns::<task::Entity>()
+        .into_iter()
+        .map(name)
+        .collect();
+    let keys: Vec<(&str, bool)> = sort_keys(order)
+        .into_iter()
+        .map(|(key, nulls_last)| (name(key), nulls_last))
+        .collect();
+    let join = latest_progress_join(backend);
+    let shape = JoinedPage {
+        columns: &columns,
+        joined_columns: &qualified_columns::<progress_update::Entity>("p"),
+        join: &join,
+        order: &keys,
+        descending: order.descending,
+    };
+    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
     fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await
 }
 
-/// `SELECT page.*, <newest update's columns> FROM (<page>) page LEFT JOIN …`, in the page's
-/// order. PostgreSQL joins a lateral `LIMIT 1` (one backward index probe per task); SQLite,
-/// which has no lateral joins, matches the update whose id a correlated `LIMIT 1` picks.
-///
-/// The window's numbers are written into the SQL, not bound: PostgreSQL prices a generic plan
-/// with a `LIMIT $n` as if it read a tenth of the rows, so it re-planned this statement on
-/// every run (0.6–0.8 ms); with constants it keeps one plan per connection. They are integers
-/// from a validated window, and page sizes are few.
-fn with_latest_progress(
-    backend: DbBackend,
-    page: SelectStatement,
-    rows: RowWindow,
-    order: TaskOrder,
-) -> Statement {
-    let Statement { sql, values, .. } = backend.build(&page);
-    let columns = |table: &str| {
-        progress_update::Column::iter()
-            .map(|c| format!("\"{table}\".\"{}\"", sea_orm::IdenStatic::as_str(&c)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+/// Each task's newest progress update, as `"p"`. PostgreSQL joins a lateral `LIMIT 1` (one
+/// backward index probe per task); SQLite, which has no lateral joins, matches the update whose
+/// id a correlated `LIMIT 1` picks.
+fn latest_progress_join(backend: DbBackend) -> String {
     let newest = |selected: &str| {
         format!(
             "SELECT {selected} FROM \"progress_update\" AS \"q\" WHERE \"q\".\"task_id\" = \"page\".\"id\" \
              ORDER BY \"q\".\"reported_at\" DESC, \"q\".\"id\" DESC LIMIT 1"
         )
     };
-    let join = if backend == DbBackend::Postgres {
+    if backend == DbBackend::Postgres {
         format!(
             "LEFT JOIN LATERAL ({}) AS \"p\" ON TRUE",
-            newest(&columns("q"))
+            newest(&qualified_columns::<progress_update::Entity>("q"))
         )
     } else {
         format!(
             "LEFT JOIN \"progress_update\" AS \"p\" ON \"p\".\"id\" = ({})",
             newest("\"q\".\"id\"")
         )
-    };
-    let direction = if order.descending { "DESC" } else { "ASC" };
-    let outer_order = sort_keys(order)
-        .into_iter()
-        .map(|(key, nulls_last)| {
-            format!(
-                "\"page\".\"{}\" {direction}{}",
-                sea_orm::IdenStatic::as_str(&key),
-                if nulls_last { " NULLS LAST" } else { "" }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    Statement {
-        sql: format!(
-            "SELECT \"page\".*, {} FROM ({sql} LIMIT {} OFFSET {}) AS \"page\" {join} ORDER BY {outer_order}",
-            columns("p"),
-            rows.limit,
-            rows.offset
-        ),
-        values,
-        db_backend: backend,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use async_graphql::{Context, ID, InputObject, Json, Lookahead, Object, Result};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
 
 use super::connection::*;
@@ -16,12 +16,40 @@ use super::scalars::Date;
 use super::target::Target;
 use super::task::{Task, TaskFilter};
 use super::unit::{Unit, UnitGroup, group_by_id};
+use crate::domain::rows::ColumnSet;
 use crate::domain::{plan as plans, target as targets, task as tasks};
 
 /// A planning document (văn bản kế hoạch): Kế hoạch, Chương trình, Công văn triển khai…, with its
 /// targets (chỉ tiêu) and tasks (nhiệm vụ).
 #[derive(Clone)]
 pub struct Plan(pub plan::Model);
+
+/// For lists that read only what their selection shows: the plan columns each field's
+/// resolver reads (the id is always read). A field missing here would read an empty value
+/// from a list; `tests/api/columns.rs` compares every field read from a list with the same
+/// plan read whole.
+const FIELD_COLUMNS: &[(&str, &[plan::Column])] = {
+    use plan::Column as C;
+    &[
+        ("documentNumber", &[C::DocumentNumber]),
+        ("kind", &[C::Kind]),
+        ("title", &[C::Title]),
+        ("summary", &[C::Summary]),
+        ("issuer", &[C::IssuerId]),
+        ("issuedOn", &[C::IssuedOn]),
+        ("status", &[C::Status]),
+        ("periodStart", &[C::PeriodStart]),
+        ("periodEnd", &[C::PeriodEnd]),
+        ("signerName", &[C::SignerName]),
+        ("signerTitle", &[C::SignerTitle]),
+        ("version", &[C::Version]),
+    ]
+};
+
+/// The plan columns that `selections` (a list's node selections) read.
+pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
+    prefetch::columns_read::<plan::Entity>(selections, plan::Column::Id, FIELD_COLUMNS)
+}
 
 #[Object]
 impl Plan {

@@ -11,8 +11,9 @@ use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputType, Lookahead, Name, Result, Value};
-use entity::{assignment, plan, progress_update, target, task};
+use entity::{assignment, plan, progress_update, target, task, unit};
 use futures_util::future::try_join4;
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use super::loaders::{
 use super::task::TaskFilter;
 use crate::domain::error::DomainError;
 use crate::domain::page::{Page, PageArgs};
+use crate::domain::rows::ColumnSet;
 use crate::domain::{target as targets, task as tasks};
 
 /// The tasks a request has already prefetched.
@@ -56,6 +58,22 @@ pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
 /// Whether any of the selections reads `field`.
 pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
     selections.iter().any(|s| s.field(field).exists())
+}
+
+/// The columns of `E` that `selections` (a list's node selections) read: the `id` and, for
+/// each field of `field_columns` selected, the columns its resolver reads.
+pub fn columns_read<E: EntityTrait>(
+    selections: &[Lookahead<'_>],
+    id: E::Column,
+    field_columns: &[(&str, &[E::Column])],
+) -> ColumnSet {
+    let mut read = vec![id];
+    for (field, columns) in field_columns {
+        if wants(selections, field) {
+            read.extend_from_slice(columns);
+        }
+    }
+    ColumnSet::of::<E>(&read)
 }
 
 async fn load_all<K>(ctx: &Context<'_>, keys: impl IntoIterator<Item = K>) -> Result<()>
@@ -114,6 +132,23 @@ pub async fn feed_latest(
         task
     });
     loaders(ctx)?.feed_many(latest).await;
+    Ok(page)
+}
+
+/// Puts the issuers a plan list read with its page into the request's cache (they are whole
+/// rows), and returns the plans.
+pub async fn feed_issuers(
+    ctx: &Context<'_>,
+    page: Page<(plan::Model, Option<unit::Model>)>,
+) -> Result<Page<plan::Model>> {
+    let mut issuers = Vec::new();
+    let page = page.map(|(plan, issuer)| {
+        if let Some(issuer) = issuer {
+            issuers.push((UnitById(issuer.id), issuer));
+        }
+        plan
+    });
+    loaders(ctx)?.feed_many(issuers).await;
     Ok(page)
 }
 

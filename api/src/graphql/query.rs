@@ -8,7 +8,7 @@ use super::context::{db, if_plan_visible, load, visibility, visible_plan};
 use super::error::IntoGql;
 use super::id::{NodeType, decode, expect};
 use super::loaders::{GroupById, TargetById, TaskById, UnitById};
-use super::plan::{Plan, PlanFilter, PlanOrder};
+use super::plan::{Plan, PlanFilter, PlanOrder, columns_read as plan_columns_read};
 use super::prefetch;
 use super::target::{Target, TargetFilter};
 use super::task::{ProgressUpdate, Task, TaskFilter, TaskOrder, columns_read};
@@ -191,22 +191,23 @@ impl PlanQuery {
             last,
             before,
         };
+        let selections = prefetch::node_selections(&ctx.look_ahead());
         let page = plans::list(
             db(ctx)?,
             visibility(ctx)?,
             &filter,
-            order_by.into(),
-            &args,
-            wants_total(ctx),
+            plans::PlanListing {
+                order: order_by.into(),
+                args: &args,
+                want_total: wants_total(ctx),
+                with_issuer: prefetch::wants(&selections, "issuer"),
+                columns: plan_columns_read(&selections),
+            },
         )
         .await
         .into_gql()?;
-        prefetch::plans(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
+        let page = prefetch::feed_issuers(ctx, page).await?;
+        prefetch::plans(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
         Ok(PlanConnection::from_page(page, Plan))
     }
     /// A plan by global id.

@@ -15,6 +15,7 @@ use super::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, UnitById,
 };
 use super::plan::{Plan, PlanArea};
+use super::prefetch;
 use super::scalars::Date;
 use super::unit::{Unit, UnitGroup, group_by_id};
 use crate::domain::error::DomainResult;
@@ -52,13 +53,7 @@ const FIELD_COLUMNS: &[(&str, &[task::Column])] = {
 
 /// The task columns that `selections` (a list's node selections) read.
 pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
-    let mut read = vec![task::Column::Id];
-    for (field, columns) in FIELD_COLUMNS {
-        if selections.iter().any(|s| s.field(field).exists()) {
-            read.extend_from_slice(columns);
-        }
-    }
-    ColumnSet::of::<task::Entity>(&read)
+    prefetch::columns_read::<task::Entity>(selections, task::Column::Id, FIELD_COLUMNS)
 }
 
 #[Object]
