@@ -130,6 +130,37 @@ async fn a_units_progress_page_costs_two_statements(app: &TestApp) {
     assert_eq!(root["tasks"]["nodes"], pages[1]);
 }
 
+/// The plan list (benchmark Q2): the page, its total and each plan's issuer in one statement,
+/// whatever the page size; the issuers are those the plans name, and the total is the list's.
+async fn the_plan_list_costs_one_statement(app: &TestApp) {
+    let query = r#"query($first: Int!) { plans(first: $first) { totalCount nodes {
+        documentNumber title issuedOn status issuer { id name } } } }"#;
+    let mut counts = Vec::new();
+    let mut pages = Vec::new();
+    for first in [2, 10] {
+        let before = app.statements.get();
+        let data = app.graphql(query, json!({ "first": first })).await.ok();
+        counts.push(app.statements.get() - before);
+        pages.push(data["plans"].clone());
+    }
+    assert_eq!(counts, [1, 1], "page, total and issuers in one statement");
+    let page = &pages[1];
+    let nodes = page["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 10);
+    assert!(page["totalCount"].as_u64() > Some(10), "{page}");
+    for plan in nodes {
+        let issuer = &plan["issuer"];
+        let name = app
+            .graphql(
+                "query($id: ID!) { node(id: $id) { ... on Unit { name } } }",
+                json!({ "id": issuer["id"] }),
+            )
+            .await
+            .ok();
+        assert_eq!(name["node"]["name"], issuer["name"], "{plan}");
+    }
+}
+
 /// The newest update read along with a task page is the first of the task's own updates
 /// (newest first), in every ordering, and asking for it leaves the order unchanged.
 async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
@@ -255,6 +286,7 @@ db_tests!(
     nested_queries_cost_the_same_for_any_page_size,
     the_dashboard_query_costs_four_statements,
     a_units_progress_page_costs_two_statements,
+    the_plan_list_costs_one_statement,
     latest_progress_read_with_the_page_is_the_newest,
     positional_decoding_matches_sea_orm
 );
