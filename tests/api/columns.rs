@@ -63,21 +63,7 @@ async fn selection(app: &TestApp, field: &str, kind: &str, type_name: &str) -> S
 /// same tasks read whole (by id) answer: both for `tasks` and for `Unit.tasks` (with and without
 /// the latest progress read in the page statement).
 async fn every_task_field_read_from_a_list_matches_the_whole_task(app: &TestApp) {
-    // The unit with the most tasks.
-    let units = app
-        .graphql(
-            "{ units(first: 100) { nodes { id tasks { totalCount } } } }",
-            json!({}),
-        )
-        .await
-        .ok();
-    let unit = units["units"]["nodes"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .max_by_key(|u| u["tasks"]["totalCount"].as_i64())
-        .map(|u| u["id"].clone())
-        .expect("a unit");
+    let unit = busiest_unit(app).await;
     let lists = [
         ("{ tasks(first: 100) { nodes { id FIELD } } }", "/tasks"),
         (
@@ -106,6 +92,117 @@ async fn every_task_field_read_from_a_list_matches_the_whole_task(app: &TestApp)
         ],
     )
     .await;
+}
+
+/// For every field of `ProgressUpdate`, the newest update read with a task list that selects only
+/// that field (the list reads only its columns) answers what the update read whole answers; and
+/// two lists in one request reading different fields of the same updates each get theirs.
+async fn every_progress_field_read_with_a_task_list_matches_the_whole_update(app: &TestApp) {
+    let unit = busiest_unit(app).await;
+    let lists = [
+        (
+            "query($unit: ID!) { unit(id: $unit) { tasks(first: 100) { nodes { id latestProgress { FIELD } } } } }",
+            "/unit/tasks/nodes",
+        ),
+        (
+            "{ tasks(first: 100) { nodes { id latestProgress { FIELD } } } }",
+            "/tasks/nodes",
+        ),
+        (
+            "query($unit: ID!) { a: unit(id: $unit) { tasks(first: 100) { nodes { id latestProgress { percent } } } }
+                b: unit(id: $unit) { tasks(first: 100) { nodes { id latestProgress { FIELD } } } } }",
+            "/b/tasks/nodes",
+        ),
+    ];
+    let mut all_fields = Vec::new();
+    let mut filled = Vec::new();
+    for (field, kind, field_type) in fields_of(app, "ProgressUpdate").await {
+        let selected = selection(app, &field, &kind, &field_type).await;
+        all_fields.push(selected.clone());
+        for (list, path) in lists {
+            let data = app
+                .graphql(&list.replace("FIELD", &selected), json!({ "unit": unit }))
+                .await
+                .ok();
+            let nodes = data
+                .pointer(path)
+                .and_then(Value::as_array)
+                .unwrap_or_else(|| panic!("{field}: nodes in {data}"))
+                .clone();
+            let whole_query = nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    format!(
+                        "t{i}: node(id: {}) {{ ... on Task {{ latestProgress {{ {selected} }} }} }}",
+                        n["id"]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let whole = app
+                .graphql(&format!("{{ {whole_query} }}"), json!({}))
+                .await
+                .ok();
+            for (i, node) in nodes.iter().enumerate() {
+                assert_eq!(
+                    node["latestProgress"],
+                    whole[format!("t{i}")]["latestProgress"],
+                    "{field} of the newest update of task {} read from {list}",
+                    node["id"]
+                );
+            }
+            if nodes
+                .iter()
+                .any(|n| !is_empty(&n["latestProgress"][&field]))
+            {
+                filled.push(field.clone());
+            }
+        }
+    }
+    for field in [
+        "id",
+        "percent",
+        "status",
+        "periodCode",
+        "narrative",
+        "reportedAt",
+        "unit",
+    ] {
+        assert!(
+            filled.iter().any(|f| f == field),
+            "{field}: the demo updates have values"
+        );
+    }
+    // Every field at once, beside a list of the same request that reads only the percent.
+    let list = lists[2].0.replace("FIELD", &all_fields.join(" "));
+    let data = app.graphql(&list, json!({ "unit": unit })).await.ok();
+    let whole = app
+        .graphql(
+            &lists[0].0.replace("FIELD", &all_fields.join(" ")),
+            json!({ "unit": unit }),
+        )
+        .await
+        .ok();
+    assert_eq!(data["b"]["tasks"], whole["unit"]["tasks"]);
+}
+
+/// The unit with the most tasks.
+async fn busiest_unit(app: &TestApp) -> Value {
+    let units = app
+        .graphql(
+            "{ units(first: 100) { nodes { id tasks { totalCount } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    units["units"]["nodes"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .max_by_key(|u| u["tasks"]["totalCount"].as_i64())
+        .map(|u| u["id"].clone())
+        .expect("a unit")
 }
 
 /// For every field of `Plan`, the plans of `plans` selecting only that field answer what the
@@ -229,5 +326,6 @@ fn is_empty(value: &Value) -> bool {
 
 db_tests!(
     every_task_field_read_from_a_list_matches_the_whole_task,
+    every_progress_field_read_with_a_task_list_matches_the_whole_update,
     every_plan_field_read_from_a_list_matches_the_whole_plan
 );

@@ -147,7 +147,7 @@ pub async fn list(
     if !with_issuer {
         let wrap = |page, rows| windowed(backend, page, rows);
         let page: Page<plan::Model> =
-            fetch_page_wrapped(db, select, args, &ordering, want_total, read, wrap).await?;
+            fetch_page_wrapped(db, select, args, &ordering, want_total, read.into(), wrap).await?;
         return Ok(page.map(|plan| (plan, None)));
     }
     let name = |c: plan::Column| sea_orm::IdenStatic::as_str(&c);
@@ -158,13 +158,13 @@ pub async fn list(
         .collect();
     let shape = JoinedPage {
         columns: &columns,
-        joined_columns: &qualified_columns::<entity::unit::Entity>("issuer"),
+        joined_columns: &qualified_columns::<entity::unit::Entity>("issuer", ColumnSet::ALL),
         join: r#"LEFT JOIN "unit" AS "issuer" ON "issuer"."id" = "page"."issuer_id""#,
         order: &[(name(column), true), (name(plan::Column::Id), false)],
         descending: order.descending,
     };
     let wrap = |page, rows| joined_page(backend, page, rows, &shape);
-    fetch_page_wrapped(db, select, args, &ordering, want_total, read, wrap).await
+    fetch_page_wrapped(db, select, args, &ordering, want_total, read.into(), wrap).await
 }
 
 /// A plan's period overlaps `year`; a plan without a period counts by its issue year.

@@ -8,14 +8,14 @@ use sea_orm::sea_query::{
     SelectStatement, SimpleExpr, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, Iterable,
-    PaginatorTrait, QueryFilter, QueryTrait, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, PaginatorTrait,
+    QueryFilter, QueryTrait, Select, Statement,
 };
 use uuid::Uuid;
 
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window, anchor};
-use super::rows::{ColumnSet, DecodeRow};
+use super::rows::{ColumnSet, DecodeRow, RowColumns};
 use super::text::search_terms;
 
 /// Fetches one page of an already filtered and ordered query.
@@ -33,7 +33,8 @@ where
 {
     let backend = db.get_database_backend();
     let wrap = |page, rows| windowed(backend, page, rows);
-    fetch_page_wrapped(db, select, args, ordering, want_total, ColumnSet::ALL, wrap).await
+    let read = ColumnSet::ALL.into();
+    fetch_page_wrapped(db, select, args, ordering, want_total, read, wrap).await
 }
 
 /// The name of the column that carries the whole list's count (see [`fetch_page_wrapped`]).
@@ -58,7 +59,8 @@ pub struct RowWindow {
 
 /// [`fetch_page`] for rows that carry more than their model: `wrap` turns the filtered and
 /// ordered statement and the rows to read into the statement sent, whose columns start with the
-/// model's (only those of `read`, when `select` reads only those); `R` decodes them.
+/// model's (only those of `read.model`, when `select` reads only those, then those of
+/// `read.joined` of a joined model); `R` decodes them.
 ///
 /// With `want_total`, the count of the whole list is a `(SELECT COUNT(*) …)` column of the page
 /// statement, not a statement of its own: one round trip instead of two, and one snapshot, so
@@ -69,7 +71,7 @@ pub async fn fetch_page_wrapped<E, R, C>(
     args: &PageArgs,
     ordering: &str,
     want_total: bool,
-    read: ColumnSet,
+    read: RowColumns,
     wrap: impl Fn(SelectStatement, RowWindow) -> Statement,
 ) -> DomainResult<Page<R>>
 where
@@ -142,7 +144,7 @@ fn page_statement<E: EntityTrait>(
 async fn page_rows<R: DecodeRow, C: ConnectionTrait>(
     db: &C,
     statement: Option<Statement>,
-    read: ColumnSet,
+    read: RowColumns,
     with_total: bool,
 ) -> DomainResult<(Vec<R>, Option<u64>)> {
     let Some(statement) = statement else {
@@ -220,9 +222,10 @@ pub fn joined_page(
     }
 }
 
-/// `"alias"."column", …` for every column of `E`.
-pub fn qualified_columns<E: EntityTrait>(alias: &str) -> String {
-    E::Column::iter()
+/// `"alias"."column", …` for the columns of `E` that `read` reads.
+pub fn qualified_columns<E: EntityTrait>(alias: &str, read: ColumnSet) -> String {
+    read.columns::<E>()
+        .iter()
         .map(|c| format!("\"{alias}\".\"{}\"", c.as_str()))
         .collect::<Vec<_>>()
         .join(", ")

@@ -44,6 +44,11 @@ impl ColumnSet {
         self == Self::ALL || (place < 64 && self.0 & (1 << place) != 0)
     }
 
+    /// Whether it reads every column `other` reads.
+    pub fn contains_all(self, other: Self) -> bool {
+        self == Self::ALL || self.0 & other.0 == other.0
+    }
+
     /// Whether it reads every column of entity `E`.
     pub fn is_all<E: EntityTrait>(self) -> bool {
         (0..E::Column::iter().count()).all(|place| self.contains(place))
@@ -59,6 +64,24 @@ impl ColumnSet {
     }
 }
 
+/// The columns a row has of its model and of the model joined to it (see [`DecodeRow`]'s
+/// pair), out of each model's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowColumns {
+    pub model: ColumnSet,
+    pub joined: ColumnSet,
+}
+
+impl From<ColumnSet> for RowColumns {
+    /// `model`'s columns, and all of the joined model's.
+    fn from(model: ColumnSet) -> Self {
+        Self {
+            model,
+            joined: ColumnSet::ALL,
+        }
+    }
+}
+
 /// A row being read column by column, left to right.
 pub struct Columns<'a> {
     row: &'a QueryResult,
@@ -66,6 +89,8 @@ pub struct Columns<'a> {
     /// The current model's columns in the row, and the place of its next field.
     read: ColumnSet,
     field: usize,
+    /// The joined model's columns in the row.
+    joined: ColumnSet,
 }
 
 /// A column type both databases decode.
@@ -93,6 +118,7 @@ impl<'a> Columns<'a> {
             next: first,
             read: ColumnSet::ALL,
             field: 0,
+            joined: ColumnSet::ALL,
         }
     }
 
@@ -201,11 +227,12 @@ pub trait DecodeRow: Sized {
         Self::decode(&mut Columns::at(row, first))
     }
 
-    /// The model from a row that has only the columns of `read` (in entity order) from
-    /// column 0 on; for a pair, `read` applies to its first model.
-    fn from_partial_row(row: &QueryResult, read: ColumnSet) -> Result<Self, DbErr> {
+    /// The model from a row that has only the columns of `read.model` (in entity order) from
+    /// column 0 on; for a pair, those of its first model, and `read.joined` those of the second.
+    fn from_partial_row(row: &QueryResult, read: RowColumns) -> Result<Self, DbErr> {
         let mut columns = Columns::at(row, 0);
-        columns.start_model(read);
+        columns.joined = read.joined;
+        columns.start_model(read.model);
         Self::decode(&mut columns)
     }
 }
@@ -257,16 +284,22 @@ impl DecodeRow for progress_update::Model {
 
 /// A task and its newest progress update: the task's columns, then the update's (all NULL
 /// when the task has none).
-/// A model and the row joined to it (all its columns, NULL when there is none): a task and
-/// its newest progress update, a plan and its issuer. Only for models decoded by position.
+/// A model and the row joined to it (the columns of `RowColumns::joined`, its id among them; NULL
+/// when there is none): a task and its newest progress update, a plan and its issuer. Only for
+/// models decoded by position.
 impl<A: DecodeRow, B: DecodeRow> DecodeRow for (A, Option<B>) {
     const WIDTH: usize = A::WIDTH + B::WIDTH;
 
     fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
         let first = A::decode(c)?;
-        c.start_model(ColumnSet::ALL);
+        let joined = c.joined;
+        c.start_model(joined);
         if c.next_is_null()? {
-            c.skip(B::WIDTH);
+            c.skip(
+                (0..B::WIDTH)
+                    .filter(|&place| joined.contains(place))
+                    .count(),
+            );
             return Ok((first, None));
         }
         Ok((first, Some(B::decode(c)?)))

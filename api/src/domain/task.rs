@@ -19,7 +19,7 @@ use super::query::{
     FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
     joined_page, qualified_columns, search_condition, windowed,
 };
-use super::rows::{ColumnSet, Columns, DecodeRow};
+use super::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 
 /// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -201,6 +201,8 @@ pub struct TaskListing<'a> {
     /// Read each task's newest progress update in the same statement (a lateral `LIMIT 1`
     /// per task of the page); otherwise the update is `None`.
     pub with_latest: bool,
+    /// The update columns the caller reads (its id is always read); the others come back empty.
+    pub latest_columns: ColumnSet,
     /// The task columns the caller reads ([`ColumnSet::ALL`]: the whole model); the others
     /// come back empty. The list adds the ones it needs itself.
     pub columns: ColumnSet,
@@ -219,6 +221,7 @@ pub async fn list(
         args,
         want_total,
         with_latest,
+        latest_columns,
         columns,
     } = listing;
     let visible = if filter.unit_id.is_some() {
@@ -240,8 +243,16 @@ pub async fn list(
     let name = |c: task::Column| sea_orm::IdenStatic::as_str(&c);
     if !with_latest {
         let wrap = |page, rows| windowed(backend, page, rows);
-        let page =
-            fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await?;
+        let page = fetch_page_wrapped(
+            db,
+            select,
+            args,
+            &order.name(),
+            want_total,
+            read.into(),
+            wrap,
+        )
+        .await?;
         return Ok(page.map(|task: task::Model| (task, None)));
     }
     let columns: Vec<&str> = read
@@ -253,22 +264,30 @@ pub async fn list(
         .into_iter()
         .map(|(key, nulls_last)| (name(key), nulls_last))
         .collect();
-    let join = latest_progress_join(backend);
+    // The update's id tells a task without updates (NULL) from one with.
+    let latest = latest_columns.with(ColumnSet::of::<progress_update::Entity>(&[
+        progress_update::Column::Id,
+    ]));
+    let join = latest_progress_join(backend, latest);
     let shape = JoinedPage {
         columns: &columns,
-        joined_columns: &qualified_columns::<progress_update::Entity>("p"),
+        joined_columns: &qualified_columns::<progress_update::Entity>("p", latest),
         join: &join,
         order: &keys,
         descending: order.descending,
     };
     let wrap = |page, rows| joined_page(backend, page, rows, &shape);
+    let read = RowColumns {
+        model: read,
+        joined: latest,
+    };
     fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await
 }
 
-/// Each task's newest progress update, as `"p"`. PostgreSQL joins a lateral `LIMIT 1` (one
-/// backward index probe per task); SQLite, which has no lateral joins, matches the update whose
-/// id a correlated `LIMIT 1` picks.
-fn latest_progress_join(backend: DbBackend) -> String {
+/// Each task's newest progress update, as `"p"` with the columns of `read`. PostgreSQL joins a
+/// lateral `LIMIT 1` (one backward index probe per task); SQLite, which has no lateral joins,
+/// matches the update whose id a correlated `LIMIT 1` picks.
+fn latest_progress_join(backend: DbBackend, read: ColumnSet) -> String {
     let newest = |selected: &str| {
         format!(
             "SELECT {selected} FROM \"progress_update\" AS \"q\" WHERE \"q\".\"task_id\" = \"page\".\"id\" \
@@ -278,7 +297,7 @@ fn latest_progress_join(backend: DbBackend) -> String {
     if backend == DbBackend::Postgres {
         format!(
             "LEFT JOIN LATERAL ({}) AS \"p\" ON TRUE",
-            newest(&qualified_columns::<progress_update::Entity>("q"))
+            newest(&qualified_columns::<progress_update::Entity>("q", read))
         )
     } else {
         format!(

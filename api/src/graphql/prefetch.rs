@@ -24,24 +24,49 @@ use super::loaders::{
     AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
     PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
 };
-use super::task::TaskFilter;
+use super::task::{TaskFilter, progress_columns_read};
 use crate::domain::error::DomainError;
 use crate::domain::page::{Page, PageArgs};
 use crate::domain::rows::ColumnSet;
 use crate::domain::{target as targets, task as tasks};
 
-/// The tasks a request has already prefetched.
+/// Newest progress updates a task list read with only the columns its selection shows, by task
+/// (`None`: the task has none). They stay out of the loader's cache, which holds whole rows for
+/// every selection of the request; a `latestProgress` resolver takes one from here only when it
+/// has every column the resolver's own selection reads.
 #[derive(Default)]
-pub struct Prefetched(std::sync::Mutex<std::collections::HashSet<Uuid>>);
+pub struct PartialLatest(
+    std::sync::Mutex<HashMap<Uuid, (ColumnSet, Option<progress_update::Model>)>>,
+);
 
-impl Prefetched {
-    /// The ids not seen before (and marks them seen).
-    fn claim(&self, ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
-        match self.0.lock() {
-            Ok(mut seen) => ids.filter(|id| seen.insert(*id)).collect(),
-            Err(_) => ids.collect(),
+impl PartialLatest {
+    fn insert(&self, updates: Vec<(Uuid, Option<progress_update::Model>)>, read: ColumnSet) {
+        if let Ok(mut map) = self.0.lock() {
+            for (task, update) in updates {
+                map.insert(task, (read, update));
+            }
         }
     }
+
+    /// The task's newest update, if it was read with every column of `needed`.
+    pub fn get(&self, task: Uuid, needed: ColumnSet) -> Option<Option<progress_update::Model>> {
+        let map = self.0.lock().ok()?;
+        let (read, update) = map.get(&task)?;
+        read.contains_all(needed).then(|| update.clone())
+    }
+}
+
+/// The progress update columns a task list's `latestProgress` selections read: only those when
+/// the request keeps partial updates apart ([`PartialLatest`]), else all of them.
+pub fn latest_columns(ctx: &Context<'_>, selections: &[Lookahead<'_>]) -> ColumnSet {
+    if ctx.data_opt::<PartialLatest>().is_none() {
+        return ColumnSet::ALL;
+    }
+    let progress: Vec<Lookahead<'_>> = selections
+        .iter()
+        .map(|s| s.field("latestProgress"))
+        .collect();
+    progress_columns_read(&progress)
 }
 
 /// The node selections of a connection field: `nodes { … }` and `edges { node { … } }`.
@@ -117,21 +142,31 @@ async fn assignees(
     Ok(())
 }
 
-/// Feeds the newest progress updates read along with a page of tasks (when `with_latest`) to
-/// the request's loader, and returns the tasks.
+/// Keeps the newest progress updates read along with a page of tasks (when `with_latest`) for
+/// the resolvers: whole ones in the loader's cache, partial ones (`read` is not every column)
+/// in [`PartialLatest`]; returns the tasks.
 pub async fn feed_latest(
     ctx: &Context<'_>,
     page: Page<(task::Model, Option<progress_update::Model>)>,
     with_latest: bool,
+    read: ColumnSet,
 ) -> Result<Page<task::Model>> {
     let mut latest = Vec::new();
     let page = page.map(|(task, update)| {
         if with_latest {
-            latest.push((LatestProgress(task.id), update));
+            latest.push((task.id, update));
         }
         task
     });
-    loaders(ctx)?.feed_many(latest).await;
+    match ctx.data_opt::<PartialLatest>() {
+        Some(partial) if !read.is_all::<progress_update::Entity>() => partial.insert(latest, read),
+        _ => {
+            let whole = latest
+                .into_iter()
+                .map(|(task, u)| (LatestProgress(task), u));
+            loaders(ctx)?.feed_many(whole.collect::<Vec<_>>()).await;
+        }
+    }
     Ok(page)
 }
 
@@ -161,18 +196,29 @@ pub async fn tasks(
     if selections.is_empty() || rows.is_empty() {
         return Ok(());
     }
-    // A page prefetched by its parent list (plans → tasks) is not fetched again by the nested
-    // resolver: only tasks this request has not prefetched yet.
-    let ids: Vec<Uuid> = match ctx.data_opt::<Prefetched>() {
-        Some(done) => done.claim(rows.iter().map(|t| t.id)),
-        None => rows.iter().map(|t| t.id).collect(),
-    };
-    if ids.is_empty() {
-        return Ok(());
-    }
+    let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let loaders = loaders(ctx)?;
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
     let want_progress = wants(selections, "latestProgress");
+    let progress_selections: Vec<Lookahead<'_>> = selections
+        .iter()
+        .map(|s| s.field("latestProgress"))
+        .collect();
+    // Updates the list read with the columns this selection needs are not read again.
+    let needed = progress_columns_read(&progress_selections);
+    let mut partial = HashMap::new();
+    if let (true, Some(store)) = (want_progress, ctx.data_opt::<PartialLatest>()) {
+        for &id in &ids {
+            if let Some(update) = store.get(id, needed) {
+                partial.insert(LatestProgress(id), update);
+            }
+        }
+    }
+    let progress_ids: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|&id| !partial.contains_key(&LatestProgress(id)))
+        .collect();
     let (assignments, progress, _, _) = try_join4(
         async {
             let assignment_selections: Vec<Lookahead<'_>> =
@@ -207,9 +253,9 @@ pub async fn tasks(
             }
         },
         async {
-            if want_progress {
+            if want_progress && !progress_ids.is_empty() {
                 loaders
-                    .load_many(ids.iter().copied().map(LatestProgress))
+                    .load_many(progress_ids.iter().copied().map(LatestProgress))
                     .await
                     .into_gql()
             } else {
@@ -243,12 +289,13 @@ pub async fn tasks(
         },
     )
     .await?;
-    let progress_selections: Vec<Lookahead<'_>> = selections
-        .iter()
-        .map(|s| s.field("latestProgress"))
-        .collect();
     let progress_units: BTreeSet<Uuid> = if wants(&progress_selections, "unit") {
-        progress.values().flatten().map(|p| p.unit_id).collect()
+        progress
+            .values()
+            .chain(partial.values())
+            .flatten()
+            .map(|p| p.unit_id)
+            .collect()
     } else {
         BTreeSet::new()
     };

@@ -15,7 +15,7 @@ use super::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, UnitById,
 };
 use super::plan::{Plan, PlanArea};
-use super::prefetch;
+use super::prefetch::{self, PartialLatest};
 use super::scalars::Date;
 use super::unit::{Unit, UnitGroup, group_by_id};
 use crate::domain::error::DomainResult;
@@ -50,6 +50,32 @@ const FIELD_COLUMNS: &[(&str, &[task::Column])] = {
         ("timeliness", &[C::Status, C::DueOn, C::CompletedOn]),
     ]
 };
+
+/// The progress update columns each `ProgressUpdate` field's resolver reads (the id is always
+/// read), for task lists that read each task's newest update with only what its selection shows.
+/// `tests/api/columns.rs` compares every field read so with the same update read whole.
+const PROGRESS_FIELD_COLUMNS: &[(&str, &[progress_update::Column])] = {
+    use progress_update::Column as C;
+    &[
+        ("task", &[C::TaskId]),
+        ("unit", &[C::UnitId]),
+        ("periodCode", &[C::PeriodCode]),
+        ("percent", &[C::Percent]),
+        ("status", &[C::Status]),
+        ("narrative", &[C::Narrative]),
+        ("reportedAt", &[C::ReportedAt]),
+        ("reportedOn", &[C::ReportedAt]),
+    ]
+};
+
+/// The progress update columns that `selections` (`latestProgress` selections) read.
+pub fn progress_columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
+    prefetch::columns_read::<progress_update::Entity>(
+        selections,
+        progress_update::Column::Id,
+        PROGRESS_FIELD_COLUMNS,
+    )
+}
 
 /// The task columns that `selections` (a list's node selections) read.
 pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
@@ -135,6 +161,12 @@ impl Task {
     }
     /// The newest progress update.
     async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<ProgressUpdate>> {
+        if let Some(partial) = ctx.data_opt::<PartialLatest>() {
+            let needed = progress_columns_read(&[ctx.look_ahead()]);
+            if let Some(update) = partial.get(self.0.id, needed) {
+                return Ok(update.map(ProgressUpdate));
+            }
+        }
         Ok(load(ctx, LatestProgress(self.0.id))
             .await?
             .flatten()

@@ -12,6 +12,7 @@ use async_graphql::{ServerError, Value};
 
 use super::request_id::RequestId;
 use crate::domain::access::{PlanVisibility, Viewer};
+use crate::graphql::prefetch::PartialLatest;
 use crate::graphql::{AppSchema, loaders};
 use crate::startup::AppState;
 
@@ -158,6 +159,7 @@ async fn execute(
     };
     let mut request = request
         .data(loaders::for_request(state.db.clone(), visibility.clone()))
+        .data(PartialLatest::default())
         .data(visibility);
     if state.production && viewer.0.is_none() {
         request = request.disable_introspection();
