@@ -129,21 +129,13 @@ async fn every_progress_field_read_with_a_task_list_matches_the_whole_update(app
                 .and_then(Value::as_array)
                 .unwrap_or_else(|| panic!("{field}: nodes in {data}"))
                 .clone();
-            let whole_query = nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    format!(
-                        "t{i}: node(id: {}) {{ ... on Task {{ latestProgress {{ {selected} }} }} }}",
-                        n["id"]
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            let whole = app
-                .graphql(&format!("{{ {whole_query} }}"), json!({}))
-                .await
-                .ok();
+            let whole = read_whole(
+                app,
+                &nodes,
+                "Task",
+                &format!("latestProgress {{ {selected} }}"),
+            )
+            .await;
             for (i, node) in nodes.iter().enumerate() {
                 assert_eq!(
                     node["latestProgress"],
@@ -278,21 +270,7 @@ async fn compare_lists_with_whole(
                     nodes.len()
                 );
             }
-            let whole_query = nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    format!(
-                        "t{i}: node(id: {}) {{ ... on {type_name} {{ {selected} }} }}",
-                        n["id"]
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            let whole = app
-                .graphql(&format!("{{ {whole_query} }}"), json!({}))
-                .await
-                .ok();
+            let whole = read_whole(app, &nodes, type_name, &selected).await;
             for (i, node) in nodes.iter().enumerate() {
                 assert_eq!(
                     node[&field],
@@ -312,6 +290,22 @@ async fn compare_lists_with_whole(
             "{field}: the demo {type_name}s have values"
         );
     }
+}
+
+/// Each of `nodes` (by its `id`) read whole through `node(id:)` with `selected`, as `t0`, `t1`…
+async fn read_whole(app: &TestApp, nodes: &[Value], type_name: &str, selected: &str) -> Value {
+    let query = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "t{i}: node(id: {}) {{ ... on {type_name} {{ {selected} }} }}",
+                n["id"]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    app.graphql(&format!("{{ {query} }}"), json!({})).await.ok()
 }
 
 fn is_empty(value: &Value) -> bool {

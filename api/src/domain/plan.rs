@@ -16,7 +16,7 @@ use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window};
 use super::query::{
     FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
-    joined_page, qualified_columns, search_condition, windowed,
+    joined_page, qualified_columns, reading, search_condition, windowed,
 };
 use super::rows::ColumnSet;
 use super::unit;
@@ -131,7 +131,7 @@ pub async fn list(
         PlanOrderField::CreatedAt => plan::Column::CreatedAt,
     };
     // NULLS LAST on both databases (their defaults differ): undated drafts go to the end.
-    let mut select = select
+    let select = select
         .order_by_with_nulls(column, direction.clone(), NullOrdering::Last)
         .order_by(plan::Column::Id, direction);
     let mut keys = vec![column, plan::Column::Id];
@@ -139,9 +139,7 @@ pub async fn list(
         keys.push(plan::Column::IssuerId);
     }
     let read = columns.with(ColumnSet::of::<plan::Entity>(&keys));
-    if !read.is_all::<plan::Entity>() {
-        select = select.select_only().columns(read.columns::<plan::Entity>());
-    }
+    let select = reading(select, read);
     let backend = db.get_database_backend();
     let ordering = order.name();
     if !with_issuer {
@@ -151,11 +149,7 @@ pub async fn list(
         return Ok(page.map(|plan| (plan, None)));
     }
     let name = |c: plan::Column| sea_orm::IdenStatic::as_str(&c);
-    let columns: Vec<&str> = read
-        .columns::<plan::Entity>()
-        .into_iter()
-        .map(name)
-        .collect();
+    let columns = read.names::<plan::Entity>();
     let shape = JoinedPage {
         columns: &columns,
         joined_columns: &qualified_columns::<entity::unit::Entity>("issuer", ColumnSet::ALL),

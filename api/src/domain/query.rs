@@ -8,8 +8,8 @@ use sea_orm::sea_query::{
     SelectStatement, SimpleExpr, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, PaginatorTrait,
-    QueryFilter, QueryTrait, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, QueryTrait, Select, Statement,
 };
 use uuid::Uuid;
 
@@ -222,11 +222,19 @@ pub fn joined_page(
     }
 }
 
+/// `select` reading only the columns of `read` (all of them when `read` has them all).
+pub fn reading<E: EntityTrait>(select: Select<E>, read: ColumnSet) -> Select<E> {
+    if read.is_all::<E>() {
+        return select;
+    }
+    select.select_only().columns(read.columns::<E>())
+}
+
 /// `"alias"."column", …` for the columns of `E` that `read` reads.
 pub fn qualified_columns<E: EntityTrait>(alias: &str, read: ColumnSet) -> String {
-    read.columns::<E>()
+    read.names::<E>()
         .iter()
-        .map(|c| format!("\"{alias}\".\"{}\"", c.as_str()))
+        .map(|c| format!("\"{alias}\".\"{c}\""))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -54,6 +54,11 @@ impl ColumnSet {
         (0..E::Column::iter().count()).all(|place| self.contains(place))
     }
 
+    /// The names of the columns of `E` it reads, in entity order.
+    pub fn names<E: EntityTrait>(self) -> Vec<&'static str> {
+        self.columns::<E>().iter().map(IdenStatic::as_str).collect()
+    }
+
     /// The columns of `E` it reads, in entity order.
     pub fn columns<E: EntityTrait>(self) -> Vec<E::Column> {
         E::Column::iter()

@@ -8,7 +8,7 @@ use entity::{assignment, progress_update, task};
 use sea_orm::sea_query::{Expr, IntoIden, NullOrdering, Order, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Statement,
+    QueryOrder, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs, Window};
 use super::query::{
     FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
-    joined_page, qualified_columns, search_condition, windowed,
+    joined_page, qualified_columns, reading, search_condition, windowed,
 };
 use super::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 
@@ -198,11 +198,10 @@ pub struct TaskListing<'a> {
     pub order: TaskOrder,
     pub args: &'a PageArgs,
     pub want_total: bool,
-    /// Read each task's newest progress update in the same statement (a lateral `LIMIT 1`
-    /// per task of the page); otherwise the update is `None`.
-    pub with_latest: bool,
-    /// The update columns the caller reads (its id is always read); the others come back empty.
-    pub latest_columns: ColumnSet,
+    /// With the update columns the caller reads: read each task's newest progress update in the
+    /// same statement (a lateral `LIMIT 1` per task of the page), with those columns and its id
+    /// (the others come back empty). Without: the update is `None`.
+    pub latest: Option<ColumnSet>,
     /// The task columns the caller reads ([`ColumnSet::ALL`]: the whole model); the others
     /// come back empty. The list adds the ones it needs itself.
     pub columns: ColumnSet,
@@ -220,8 +219,7 @@ pub async fn list(
         order,
         args,
         want_total,
-        with_latest,
-        latest_columns,
+        latest,
         columns,
     } = listing;
     let visible = if filter.unit_id.is_some() {
@@ -236,12 +234,10 @@ pub async fn list(
     // The list itself reads the sort keys (the outer order), the id among them.
     let keys: Vec<task::Column> = sort_keys(order).into_iter().map(|(key, _)| key).collect();
     let read = columns.with(ColumnSet::of::<task::Entity>(&keys));
-    if !read.is_all::<task::Entity>() {
-        select = select.select_only().columns(read.columns::<task::Entity>());
-    }
+    let select = reading(select, read);
     let backend = db.get_database_backend();
     let name = |c: task::Column| sea_orm::IdenStatic::as_str(&c);
-    if !with_latest {
+    let Some(latest) = latest else {
         let wrap = |page, rows| windowed(backend, page, rows);
         let page = fetch_page_wrapped(
             db,
@@ -254,18 +250,14 @@ pub async fn list(
         )
         .await?;
         return Ok(page.map(|task: task::Model| (task, None)));
-    }
-    let columns: Vec<&str> = read
-        .columns::<task::Entity>()
-        .into_iter()
-        .map(name)
-        .collect();
+    };
+    let columns = read.names::<task::Entity>();
     let keys: Vec<(&str, bool)> = sort_keys(order)
         .into_iter()
         .map(|(key, nulls_last)| (name(key), nulls_last))
         .collect();
     // The update's id tells a task without updates (NULL) from one with.
-    let latest = latest_columns.with(ColumnSet::of::<progress_update::Entity>(&[
+    let latest = latest.with(ColumnSet::of::<progress_update::Entity>(&[
         progress_update::Column::Id,
     ]));
     let join = latest_progress_join(backend, latest);

@@ -56,17 +56,25 @@ impl PartialLatest {
     }
 }
 
-/// The progress update columns a task list's `latestProgress` selections read: only those when
-/// the request keeps partial updates apart ([`PartialLatest`]), else all of them.
-pub fn latest_columns(ctx: &Context<'_>, selections: &[Lookahead<'_>]) -> ColumnSet {
-    if ctx.data_opt::<PartialLatest>().is_none() {
-        return ColumnSet::ALL;
+/// Whether a task list's node selections read `latestProgress`, and then the update columns
+/// they read: only those when the request keeps partial updates apart ([`PartialLatest`]),
+/// else all of them.
+pub fn latest_columns(ctx: &Context<'_>, selections: &[Lookahead<'_>]) -> Option<ColumnSet> {
+    if !wants(selections, "latestProgress") {
+        return None;
     }
-    let progress: Vec<Lookahead<'_>> = selections
+    if ctx.data_opt::<PartialLatest>().is_none() {
+        return Some(ColumnSet::ALL);
+    }
+    Some(progress_columns_read(&progress_selections(selections)))
+}
+
+/// The `latestProgress` selections of a task list's node selections.
+fn progress_selections<'a>(selections: &[Lookahead<'a>]) -> Vec<Lookahead<'a>> {
+    selections
         .iter()
         .map(|s| s.field("latestProgress"))
-        .collect();
-    progress_columns_read(&progress)
+        .collect()
 }
 
 /// The node selections of a connection field: `nodes { … }` and `edges { node { … } }`.
@@ -142,22 +150,24 @@ async fn assignees(
     Ok(())
 }
 
-/// Keeps the newest progress updates read along with a page of tasks (when `with_latest`) for
-/// the resolvers: whole ones in the loader's cache, partial ones (`read` is not every column)
-/// in [`PartialLatest`]; returns the tasks.
+/// Keeps the newest progress updates read along with a page of tasks (with the columns of
+/// `read`, when it is given) for the resolvers: whole ones in the loader's cache, partial ones in
+/// [`PartialLatest`]; returns the tasks.
 pub async fn feed_latest(
     ctx: &Context<'_>,
     page: Page<(task::Model, Option<progress_update::Model>)>,
-    with_latest: bool,
-    read: ColumnSet,
+    read: Option<ColumnSet>,
 ) -> Result<Page<task::Model>> {
     let mut latest = Vec::new();
     let page = page.map(|(task, update)| {
-        if with_latest {
+        if read.is_some() {
             latest.push((task.id, update));
         }
         task
     });
+    let Some(read) = read else {
+        return Ok(page);
+    };
     match ctx.data_opt::<PartialLatest>() {
         Some(partial) if !read.is_all::<progress_update::Entity>() => partial.insert(latest, read),
         _ => {
@@ -200,14 +210,11 @@ pub async fn tasks(
     let loaders = loaders(ctx)?;
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
     let want_progress = wants(selections, "latestProgress");
-    let progress_selections: Vec<Lookahead<'_>> = selections
-        .iter()
-        .map(|s| s.field("latestProgress"))
-        .collect();
+    let progress_selections = progress_selections(selections);
     // Updates the list read with the columns this selection needs are not read again.
-    let needed = progress_columns_read(&progress_selections);
     let mut partial = HashMap::new();
     if let (true, Some(store)) = (want_progress, ctx.data_opt::<PartialLatest>()) {
+        let needed = progress_columns_read(&progress_selections);
         for &id in &ids {
             if let Some(update) = store.get(id, needed) {
                 partial.insert(LatestProgress(id), update);

@@ -263,8 +263,7 @@ impl TaskQuery {
             before,
         };
         let selections = prefetch::node_selections(&ctx.look_ahead());
-        let with_latest = prefetch::wants(&selections, "latestProgress");
-        let latest_columns = prefetch::latest_columns(ctx, &selections);
+        let latest = prefetch::latest_columns(ctx, &selections);
         let page = tasks::list(
             db(ctx)?,
             visibility(ctx)?,
@@ -274,14 +273,13 @@ impl TaskQuery {
                 order: order_by.into(),
                 args: &args,
                 want_total: wants_total(ctx),
-                with_latest,
-                latest_columns,
+                latest,
                 columns: columns_read(&selections),
             },
         )
         .await
         .into_gql()?;
-        let page = prefetch::feed_latest(ctx, page, with_latest, latest_columns).await?;
+        let page = prefetch::feed_latest(ctx, page, latest).await?;
         prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
         Ok(TaskConnection::from_page(page, Task))
     }
