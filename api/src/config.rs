@@ -56,6 +56,9 @@ pub enum LogFormat {
     Json,
 }
 
+/// Shortest HS256 secret production accepts (RFC 7518 §3.2: a key as long as the hash).
+pub const MIN_SECRET_BYTES: usize = 32;
+
 /// Server settings.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -86,6 +89,122 @@ pub struct Settings {
     pub workers: Option<usize>,
     #[command(flatten)]
     pub auth: AuthSettings,
+    #[command(flatten)]
+    pub limits: LimitSettings,
+}
+
+/// What one request may cost, how fast a caller may spend, and how long anything may take.
+/// README, Security, lists each with what the caller sees.
+#[derive(Debug, Clone, Args)]
+pub struct LimitSettings {
+    /// Tokens in a query text.
+    #[arg(long, env = "APP_MAX_TOKENS", default_value_t = 3_000)]
+    pub max_tokens: usize,
+    /// Nesting of `{`, `(` and `[` in a query text, and of fragments in each other.
+    #[arg(long, env = "APP_MAX_NESTING", default_value_t = 40)]
+    pub max_nesting: usize,
+    /// Fields of one operation once its fragments are expanded.
+    #[arg(long, env = "APP_MAX_FIELDS", default_value_t = 400)]
+    pub max_fields: u64,
+    /// Aliases in one operation once its fragments are expanded.
+    #[arg(long, env = "APP_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: u64,
+    /// Directives on one field, fragment or operation.
+    #[arg(long, env = "APP_MAX_DIRECTIVES", default_value_t = 3)]
+    pub max_directives: usize,
+    /// Items in one input list (ids, enum values, assignments).
+    #[arg(long, env = "APP_MAX_LIST_ITEMS", default_value_t = 100)]
+    pub max_list_items: usize,
+    /// Static cost of one operation: the most objects its response can hold.
+    #[arg(long, env = "APP_MAX_COST", default_value_t = 50_000)]
+    pub max_cost: u64,
+    /// Cost points an anonymous client address may spend per second (0: no rate limit).
+    #[arg(long, env = "APP_RATE_ANONYMOUS", default_value_t = 5_000)]
+    pub rate_anonymous: u32,
+    /// Cost points an anonymous client address may spend at once (the bucket's size).
+    #[arg(long, env = "APP_RATE_ANONYMOUS_BURST", default_value_t = 100_000)]
+    pub rate_anonymous_burst: u32,
+    /// Cost points a signed-in principal may spend per second (0: no rate limit).
+    #[arg(long, env = "APP_RATE_PRINCIPAL", default_value_t = 20_000)]
+    pub rate_principal: u32,
+    /// Cost points a signed-in principal may spend at once.
+    #[arg(long, env = "APP_RATE_PRINCIPAL_BURST", default_value_t = 200_000)]
+    pub rate_principal_burst: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (IP addresses or CIDR blocks,
+    /// comma-separated); from anyone else the header is ignored.
+    #[arg(long, env = "APP_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Seconds a request may run; its database work is cancelled after that.
+    #[arg(long, env = "APP_REQUEST_TIMEOUT", default_value_t = 10.0)]
+    pub request_timeout: f64,
+    /// Largest response body, in bytes.
+    #[arg(long, env = "APP_MAX_RESPONSE_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Seconds a request waits for a database connection before `SERVICE_UNAVAILABLE`.
+    #[arg(long, env = "APP_DB_ACQUIRE_TIMEOUT", default_value_t = 2.0)]
+    pub db_acquire_timeout: f64,
+    /// Only registered operations run (persisted queries from `--operations-dir` or
+    /// `registerOperation`); PROVINCE_ADMIN callers may still send any query.
+    #[arg(long, env = "APP_ALLOW_LIST")]
+    pub allow_list: bool,
+    /// Folder of `.graphql` files registered as operations at start-up.
+    #[arg(long, env = "APP_OPERATIONS_DIR")]
+    pub operations_dir: Option<PathBuf>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            max_tokens: 3_000,
+            max_nesting: 40,
+            max_fields: 400,
+            max_aliases: 30,
+            max_directives: 3,
+            max_list_items: 100,
+            max_cost: 50_000,
+            rate_anonymous: 5_000,
+            rate_anonymous_burst: 100_000,
+            rate_principal: 20_000,
+            rate_principal_burst: 200_000,
+            trusted_proxies: Vec::new(),
+            request_timeout: 10.0,
+            max_response_bytes: 8 * 1024 * 1024,
+            db_acquire_timeout: 2.0,
+            allow_list: false,
+            operations_dir: None,
+        }
+    }
+}
+
+impl LimitSettings {
+    /// The document limits.
+    pub fn document(&self) -> crate::graphql::limits::Limits {
+        crate::graphql::limits::Limits {
+            max_tokens: self.max_tokens,
+            max_nesting: self.max_nesting,
+            max_fields: self.max_fields,
+            max_aliases: self.max_aliases,
+            max_directives: self.max_directives,
+            max_list_items: self.max_list_items,
+            max_cost: self.max_cost,
+            ..Default::default()
+        }
+    }
+
+    /// The request time limit.
+    pub fn request_timeout(&self) -> std::time::Duration {
+        seconds(self.request_timeout)
+    }
+
+    /// How long a request waits for a database connection.
+    pub fn db_acquire_timeout(&self) -> std::time::Duration {
+        seconds(self.db_acquire_timeout)
+    }
+}
+
+/// A duration from seconds, with nonsense (negative, NaN) read as zero.
+fn seconds(value: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(value).unwrap_or_default()
 }
 
 /// Who may call, and how tokens are verified.
@@ -122,6 +241,10 @@ pub struct AuthSettings {
         default_value = "wso2.org/products/am"
     )]
     pub gateway_issuer: String,
+    /// Expected `aud` of the gateway's backend JWT (unset: not checked, as WSO2 sets none by
+    /// default).
+    #[arg(long, env = "APP_GATEWAY_AUDIENCE")]
+    pub gateway_audience: Option<String>,
 }
 
 impl Default for AuthSettings {
@@ -135,6 +258,7 @@ impl Default for AuthSettings {
             gateway_jwks: None,
             gateway_header: "X-JWT-Assertion".into(),
             gateway_issuer: "wso2.org/products/am".into(),
+            gateway_audience: None,
         }
     }
 }
@@ -143,6 +267,15 @@ impl Settings {
     /// The verifiers' configuration; in development without a secret, the development secret.
     pub fn auth_config(&self) -> anyhow::Result<crate::auth::token::AuthConfig> {
         let auth = &self.auth;
+        if auth.production
+            && let Some(secret) = &auth.jwt_secret
+            && secret.len() < MIN_SECRET_BYTES
+        {
+            anyhow::bail!(
+                "APP_JWT_SECRET is {} bytes long; production needs at least {MIN_SECRET_BYTES} random bytes (e.g. `openssl rand -base64 48`)",
+                secret.len()
+            );
+        }
         let secret = match (&auth.jwt_secret, auth.production) {
             (Some(secret), _) => Some(secret.clone()),
             (None, false) => Some(crate::auth::token::dev_secret(&self.data_dir)?),
@@ -162,6 +295,7 @@ impl Settings {
                 .map(crate::auth::token::JwksSource::parse),
             gateway_header: auth.gateway_header.clone(),
             gateway_issuer: auth.gateway_issuer.clone(),
+            gateway_audience: auth.gateway_audience.clone(),
         })
     }
 }
@@ -179,6 +313,7 @@ impl Settings {
             shutdown_timeout: 30,
             workers: None,
             auth: AuthSettings::default(),
+            limits: LimitSettings::default(),
         }
     }
 

@@ -42,17 +42,25 @@ pub async fn connect(
         Some(url) => url.clone(),
         None => embedded_url(settings)?,
     };
+    let statement_ms = (settings.limits.request_timeout() + Duration::from_millis(500)).as_millis();
     let mut options = ConnectOptions::new(url);
     options
         .max_connections(settings.pool_size.max(1))
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        // A request that cannot get a connection soon answers SERVICE_UNAVAILABLE (retryable)
+        // instead of queueing behind an outage.
+        .connect_timeout(settings.limits.db_acquire_timeout())
+        .acquire_timeout(settings.limits.db_acquire_timeout())
         // A connection that was used a moment ago is alive: pinging it on every checkout cost
         // a round trip per statement (a third of the server's time on the busiest dashboard).
         // One idle for longer (the database may have restarted meanwhile) is still tested.
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(std::env::var("APP_SQL_LOG").is_ok())
+        // PostgreSQL stops a statement that outlives the request that sent it (the request's
+        // own time limit drops it half a second earlier).
+        .map_sqlx_postgres_opts(move |opts| {
+            opts.options([("statement_timeout", format!("{statement_ms}ms"))])
+        })
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -70,26 +78,53 @@ pub async fn connect(
     Ok((db, counter))
 }
 
-/// Applies pending migrations. On PostgreSQL several instances may start at once: a
-/// transaction-scoped advisory lock makes them take turns, and the whole run is one transaction.
+/// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    prepare(db, false).await.map(|_| ())
+}
+
+/// Applies pending migrations and, when `demo` is set, loads the demo data into an empty
+/// database; returns whether demo data was loaded. On PostgreSQL several instances may start at
+/// once: a transaction-scoped advisory lock makes them take turns over both steps, and the whole
+/// run is one transaction (the second instance finds the schema migrated and the data there).
+pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool> {
     match db.get_database_backend() {
         DatabaseBackend::Postgres => {
             let txn = db.begin().await?;
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(724190001)")
                 .await?;
             Migrator::up(&txn, None).await.context("migration failed")?;
+            let loaded = if demo {
+                crate::demo::load_if_empty(&txn).await?
+            } else {
+                false
+            };
             txn.commit().await?;
+            Ok(loaded)
         }
-        _ => Migrator::up(db, None).await.context("migration failed")?,
+        _ => {
+            Migrator::up(db, None).await.context("migration failed")?;
+            if demo {
+                crate::demo::load_if_empty(db).await
+            } else {
+                Ok(false)
+            }
+        }
     }
-    Ok(())
 }
 
-/// Readiness: the database answers and no migration is pending.
+/// Readiness: the database answers and no migration is pending, within [`READY_WITHIN`].
 pub async fn is_ready(db: &DatabaseConnection) -> bool {
-    if db.ping().await.is_err() {
-        return false;
-    }
-    matches!(Migrator::get_pending_migrations(db).await, Ok(pending) if pending.is_empty())
+    let check = async {
+        if db.ping().await.is_err() {
+            return false;
+        }
+        matches!(Migrator::get_pending_migrations(db).await, Ok(pending) if pending.is_empty())
+    };
+    tokio::time::timeout(READY_WITHIN, check)
+        .await
+        .unwrap_or(false)
 }
+
+/// How long `/readyz` waits for the database before answering "unavailable".
+pub const READY_WITHIN: Duration = Duration::from_millis(800);

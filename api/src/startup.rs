@@ -23,6 +23,17 @@ pub struct AppState {
     pub production: bool,
     /// Parsed query documents.
     pub documents: crate::graphql::documents::DocumentCache,
+    /// The executable schema.
+    pub schema: graphql::AppSchema,
+    /// The same schema without "did you mean …" hints (anonymous callers in production).
+    pub quiet_schema: graphql::AppSchema,
+    /// The schema's shape, for the cost analysis.
+    pub schema_info: graphql::limits::SchemaInfo,
+    pub limits: graphql::limits::Limits,
+    pub rate_limits: routes::rate_limit::RateLimits,
+    pub persisted: routes::persisted::PersistedQueries,
+    pub request_timeout: std::time::Duration,
+    pub max_response_bytes: usize,
 }
 
 /// A built server, bound to its port, not yet running.
@@ -43,32 +54,42 @@ impl Application {
                 "production mode needs a token verifier: set APP_JWT_SECRET, APP_JWKS or APP_GATEWAY_JWKS"
             );
         }
-        let (db, statements) = db::connect(&settings).await?;
-        db::migrate(&db).await?;
-        if settings.demo || settings.is_embedded() {
-            if crate::demo::load_if_empty(&db).await? {
-                tracing::info!("demo data loaded from the seed plans");
-            } else {
-                tracing::info!("the database already has data; demo data not loaded");
-            }
-        }
+        let rate_limits = routes::rate_limit::RateLimits::new(&settings.limits)?;
+        // Bound before anything is written: a taken port fails here, the database untouched.
         let listener = TcpListener::bind(settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         let port = listener.local_addr()?.port();
-        let schema = web::Data::new(graphql::build_schema(db.clone()));
+        let (db, statements) = db::connect(&settings).await?;
+        let demo = settings.demo || settings.is_embedded();
+        if db::prepare(&db, demo).await? {
+            tracing::info!("demo data loaded from the seed plans");
+        } else if demo {
+            tracing::info!("the database already has data; demo data not loaded");
+        }
+        if let Some(dir) = &settings.limits.operations_dir {
+            let count = routes::persisted::PersistedQueries::register_dir(&db, dir).await?;
+            tracing::info!(count, folder = %dir.display(), "operations registered");
+        }
+        let schema = graphql::build_schema(db.clone(), false);
+        let schema_info = graphql::limits::SchemaInfo::from_sdl(&schema.sdl())?;
         let state = web::Data::new(AppState {
             db: db.clone(),
             statements: statements.clone(),
             authenticator,
             production: settings.auth.production,
             documents: Default::default(),
+            quiet_schema: graphql::build_schema(db.clone(), true),
+            schema,
+            schema_info,
+            limits: settings.limits.document(),
+            rate_limits,
+            persisted: routes::persisted::PersistedQueries::new(settings.limits.allow_list),
+            request_timeout: settings.limits.request_timeout(),
+            max_response_bytes: settings.limits.max_response_bytes,
         });
-        let payload_limit = web::PayloadConfig::new(routes::graphql::MAX_BODY_BYTES);
         let mut server = HttpServer::new(move || {
             App::new()
-                .app_data(schema.clone())
                 .app_data(state.clone())
-                .app_data(payload_limit.clone())
                 .wrap(Compress::default())
                 .wrap(from_fn(routes::request_id::middleware))
                 .configure(routes::configure)

@@ -29,3 +29,50 @@ pub fn init(format: LogFormat) {
         builder.try_init()
     };
 }
+
+/// How long identical internal errors are counted instead of logged.
+const FLOOD_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Identical internal errors seen in the current window: message → (first seen, suppressed).
+static RECENT_ERRORS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u64)>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Logs an internal error as one line: its cause chain (never a backtrace, even with
+/// `RUST_BACKTRACE` set), inside the request's span (so with its request id). The same error
+/// again within [`FLOOD_WINDOW`] is counted, and the count is logged with its next occurrence
+/// after the window, so a flood of one failure writes a line per window, not per request.
+pub fn internal_error(error: &anyhow::Error) {
+    let chain = format!("{error:#}");
+    let now = std::time::Instant::now();
+    let suppressed = {
+        let Ok(mut recent) = RECENT_ERRORS.lock() else {
+            tracing::error!(error.cause_chain = %chain, "internal error");
+            return;
+        };
+        if recent.len() > 1_000 {
+            recent.retain(|_, (since, _)| now.duration_since(*since) < FLOOD_WINDOW);
+        }
+        match recent.get_mut(&chain) {
+            Some((since, count)) if now.duration_since(*since) < FLOOD_WINDOW => {
+                *count += 1;
+                return;
+            }
+            Some(entry) => std::mem::replace(entry, (now, 0)).1,
+            None => {
+                recent.insert(chain.clone(), (now, 0));
+                0
+            }
+        }
+    };
+    if suppressed > 0 {
+        tracing::error!(
+            error.cause_chain = %chain,
+            repeated = suppressed,
+            "internal error (also {suppressed} times in the previous {} s, not logged one by one)",
+            FLOOD_WINDOW.as_secs()
+        );
+    } else {
+        tracing::error!(error.cause_chain = %chain, "internal error");
+    }
+}

@@ -9,6 +9,7 @@ pub mod plan_area;
 pub mod plan_reference;
 pub mod prelude;
 pub mod progress_update;
+pub mod registered_operation;
 pub mod reporting_deadline;
 pub mod target;
 pub mod target_breakdown_group;

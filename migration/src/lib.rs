@@ -14,6 +14,7 @@ mod m20261123_000002_create_plan_tables;
 mod m20261123_000003_create_work_tables;
 mod m20261123_000004_create_audit_tables;
 mod m20261123_000005_assignment_lookup_indexes;
+mod m20261202_000006_create_registered_operation;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_work_tables::Migration),
             Box::new(m20261123_000004_create_audit_tables::Migration),
             Box::new(m20261123_000005_assignment_lookup_indexes::Migration),
+            Box::new(m20261202_000006_create_registered_operation::Migration),
         ]
     }
 }

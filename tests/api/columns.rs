@@ -292,20 +292,25 @@ async fn compare_lists_with_whole(
     }
 }
 
-/// Each of `nodes` (by its `id`) read whole through `node(id:)` with `selected`, as `t0`, `t1`…
+/// Each of `nodes` (by its `id`) read whole through `nodes(ids:)` with `selected`, keyed `t0`,
+/// `t1`… in the order of `nodes`.
 async fn read_whole(app: &TestApp, nodes: &[Value], type_name: &str, selected: &str) -> Value {
-    let query = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            format!(
-                "t{i}: node(id: {}) {{ ... on {type_name} {{ {selected} }} }}",
-                n["id"]
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    app.graphql(&format!("{{ {query} }}"), json!({})).await.ok()
+    let ids: Vec<Value> = nodes.iter().map(|n| n["id"].clone()).collect();
+    let data = app
+        .graphql(
+            &format!("query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on {type_name} {{ {selected} }} }} }}"),
+            json!({ "ids": ids }),
+        )
+        .await
+        .ok();
+    let read = data["nodes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(read.len(), nodes.len(), "every node read whole");
+    Value::Object(
+        read.into_iter()
+            .enumerate()
+            .map(|(i, node)| (format!("t{i}"), node))
+            .collect(),
+    )
 }
 
 fn is_empty(value: &Value) -> bool {

@@ -227,6 +227,11 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.pool_size = 4;
     settings.shutdown_timeout = 1;
     settings.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+    // Every test client calls from 127.0.0.1; only the rate-limit tests turn the limit down.
+    settings.limits.rate_anonymous = 1_000_000;
+    settings.limits.rate_anonymous_burst = 10_000_000;
+    settings.limits.rate_principal = 1_000_000;
+    settings.limits.rate_principal_burst = 10_000_000;
     adjust(&mut settings);
     let app = Application::build(settings)
         .await

@@ -5,8 +5,9 @@ use serde_json::json;
 use crate::db_tests;
 use crate::helpers::TestApp;
 
-// The completed seed plans (three of them have tasks); the page size applies at both levels.
-const NESTED: &str = r#"query($first: Int!) { plans(first: $first, filter: { status: [COMPLETED] }) { nodes { documentNumber
+// The completed seed plans (three of them have tasks: a page of five holds them all); the page
+// size applies to their tasks.
+const NESTED: &str = r#"query($first: Int!) { plans(first: 5, filter: { status: [COMPLETED] }) { nodes { documentNumber
     tasks(first: $first) { totalCount nodes { code lead { name } timeliness
         assignments { role unit { name } group { label } }
         latestProgress { percent unit { name } } } } } } }"#;

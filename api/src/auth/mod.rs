@@ -5,5 +5,5 @@
 pub mod principal;
 pub mod token;
 
-pub use principal::{Principal, Role};
+pub use principal::{ClosedUnit, Principal, Role};
 pub use token::{AuthError, Authenticator};

@@ -56,6 +56,19 @@ pub struct Principal {
     pub scopes: Vec<String>,
     /// The LGSP gateway's application id, when the call came through it.
     pub client_id: Option<String>,
+    /// Set when the caller's unit was closed (merged, dissolved) before the request: such a
+    /// caller still reads, but writes nothing.
+    pub closed_unit: Option<ClosedUnit>,
+}
+
+/// The caller's unit, closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedUnit {
+    pub name: String,
+    /// Its last day.
+    pub last_day: chrono::NaiveDate,
+    /// The unit that took it over (name and agency code), when one did.
+    pub successor: Option<(String, Option<String>)>,
 }
 
 impl Principal {

@@ -305,6 +305,7 @@ fn principal_from(claims: &Map<String, Value>, names: &ClaimNames) -> Result<Pri
         roles,
         scopes,
         client_id: text(&names.client),
+        closed_unit: None,
     })
 }
 
@@ -325,6 +326,8 @@ pub struct AuthConfig {
     pub gateway_jwks: Option<JwksSource>,
     pub gateway_header: String,
     pub gateway_issuer: String,
+    /// Expected `aud` of the gateway's JWT (`None`: not checked).
+    pub gateway_audience: Option<String>,
 }
 
 impl Authenticator {
@@ -355,8 +358,8 @@ impl Authenticator {
                 secret: None,
                 jwks: Some(JwksKeys::load(source.clone()).await?),
                 issuer: config.gateway_issuer.clone(),
-                // WSO2 backend JWTs carry no audience by default.
-                audience: None,
+                // WSO2 backend JWTs carry no audience by default; checked when configured.
+                audience: config.gateway_audience.clone(),
                 claims: ClaimNames::wso2(),
             }),
             None => None,

@@ -145,6 +145,10 @@ impl Actor {
     /// The caller, or `UNAUTHENTICATED` when anonymous.
     pub fn require(viewer: &Viewer, request_id: Option<String>) -> DomainResult<Self> {
         match viewer.principal() {
+            Some(Principal {
+                closed_unit: Some(closed),
+                ..
+            }) => Err(DomainError::Forbidden(closed_unit_message(closed))),
             Some(principal) => Ok(Self {
                 principal: principal.clone(),
                 request_id,
@@ -184,3 +188,22 @@ impl Actor {
 }
 
 use super::error::DomainError;
+
+/// What a caller whose unit is closed is told when it tries to write.
+fn closed_unit_message(closed: &crate::auth::ClosedUnit) -> String {
+    let mut message = format!(
+        "your unit, {}, was closed on {}: it may read but change nothing",
+        closed.name,
+        closed.last_day.format("%d/%m/%Y")
+    );
+    match &closed.successor {
+        Some((name, Some(code))) => message.push_str(&format!(
+            "; its successor is {name} ({code}): ask for a token of that unit"
+        )),
+        Some((name, None)) => message.push_str(&format!(
+            "; its successor is {name}: ask for a token of that unit"
+        )),
+        None => {}
+    }
+    message
+}

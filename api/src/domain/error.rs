@@ -21,6 +21,9 @@ pub enum DomainError {
     /// A mutation's input breaks rules; reported as the payload's `userErrors`, nothing written.
     #[error("the input was rejected")]
     Rejected(Vec<FieldError>),
+    /// The database cannot be reached or has no free connection: retryable.
+    #[error("the service is briefly unavailable; retry shortly")]
+    Unavailable,
     /// Anything else: logged with its cause chain, never shown to clients.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -45,6 +48,14 @@ impl From<sea_orm::DbErr> for DomainError {
                 Self::Invalid(
                     "the change refers to an object that does not exist or is in use".into(),
                 )
+            }
+            _ if matches!(
+                error,
+                sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_)
+            ) =>
+            {
+                tracing::warn!(error = %error, "no database connection");
+                Self::Unavailable
             }
             _ => Self::Unexpected(anyhow::Error::new(error)),
         }

@@ -7,6 +7,7 @@ pub mod assignee;
 pub mod audit;
 pub mod error;
 pub mod mutation;
+pub mod operation;
 pub mod page;
 pub mod plan;
 pub mod plan_edit;

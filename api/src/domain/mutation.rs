@@ -6,7 +6,8 @@ use chrono::Utc;
 use entity::{audit_event, idempotency_key};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -38,6 +39,14 @@ pub struct Outcome {
     pub replayed: bool,
 }
 
+/// The one writer of the embedded SQLite database. SQLite allows one write transaction at a
+/// time; a transaction that reads first and then writes (most mutations do) fails at once with
+/// "database is locked" when another writer came between, whatever the busy timeout, so
+/// concurrent mutations were refused (17 % at 2 writers, half at 5–50). Writers queue here in
+/// arrival order; `BEGIN IMMEDIATE` still guards against another process on the same file.
+/// One process serves one SQLite file; PostgreSQL needs no queue.
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Runs `work` in a transaction with the caller's idempotency key.
 pub async fn run<F>(
     db: &DatabaseConnection,
@@ -62,7 +71,26 @@ where
             return Ok(outcome);
         }
     }
-    let txn = db.begin().await?;
+    // SQLite takes one writer at a time: writers queue here, in arrival order, instead of
+    // failing with "database is locked" (see `SQLITE_WRITER`). The queue comes before the
+    // transaction, so waiting writers hold no connection that readers could use.
+    let _writer = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    if let Some(key) = key
+        && let Some(outcome) = replay(&txn, actor, mutation, key).await?
+    {
+        // A concurrent retry with the same key committed while this one queued.
+        txn.rollback().await?;
+        return Ok(outcome);
+    }
     let change = match work(&txn).await {
         Ok(change) => change,
         Err(DomainError::Rejected(errors)) => {
@@ -114,7 +142,7 @@ fn rejected(error: FieldError) -> Outcome {
 }
 
 async fn replay(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     mutation: &str,
     key: &str,

@@ -24,7 +24,7 @@ use super::unit;
 /// Filters of `plans(filter:)`.
 #[derive(Debug, Clone, Default)]
 pub struct PlanFilter {
-    pub search: Option<String>,
+    pub search: Option<super::text::SearchQuery>,
     pub issuer_id: Option<Uuid>,
     /// With `issuer_id`: also plans issued by units below the issuer.
     pub include_subtree: bool,
@@ -105,7 +105,7 @@ pub async fn list(
     };
     let select = plan::Entity::find()
         .filter_if(visibility.plan_condition(), |c| c)
-        .filter_if(filter.search.as_deref(), |q| {
+        .filter_if(filter.search.as_ref(), |q| {
             search_condition(plan::Column::SearchText, q)
         })
         .filter_if(issuers, |ids| {

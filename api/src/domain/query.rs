@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::error::DomainResult;
 use super::page::{Page, PageArgs, Window, anchor};
 use super::rows::{ColumnSet, DecodeRow, RowColumns};
-use super::text::search_terms;
+use super::text::SearchQuery;
 
 /// Fetches one page of an already filtered and ordered query.
 pub async fn fetch_page<E, C>(
@@ -332,9 +332,9 @@ pub fn parent_page<M: Clone>(
 }
 
 /// Every folded search word must occur in `column` (a `search_text` column).
-pub fn search_condition(column: impl ColumnTrait, query: &str) -> Condition {
+pub fn search_condition(column: impl ColumnTrait, query: &SearchQuery) -> Condition {
     let mut condition = Condition::all();
-    for term in search_terms(query) {
+    for term in query.terms() {
         let escaped = term
             .replace('\\', "\\\\")
             .replace('%', "\\%")

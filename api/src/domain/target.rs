@@ -18,7 +18,7 @@ use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, sea
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default)]
 pub struct TargetFilter {
-    pub search: Option<String>,
+    pub search: Option<super::text::SearchQuery>,
     pub plan_id: Option<Uuid>,
     /// Targets assigned to this unit, directly or through a group it belongs to on `as_of`.
     pub unit_id: Option<Uuid>,
@@ -50,7 +50,7 @@ pub async fn list(
     }
     let select = target::Entity::find()
         .filter_if(visibility.plan_id_condition(target::Column::PlanId), |c| c)
-        .filter_if(filter.search.as_deref(), |q| {
+        .filter_if(filter.search.as_ref(), |q| {
             search_condition(target::Column::SearchText, q)
         })
         .filter_if(filter.plan_id, |p| {

@@ -24,7 +24,7 @@ use super::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 /// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TaskFilter {
-    pub search: Option<String>,
+    pub search: Option<super::text::SearchQuery>,
     pub plan_id: Option<Uuid>,
     /// Tasks assigned to this unit, directly or through a group it belongs to on `as_of`.
     pub unit_id: Option<Uuid>,
@@ -141,7 +141,7 @@ async fn filtered(
     }
     let by_assignment = assignment_condition(db, filter, known_unit).await?;
     Ok(task::Entity::find()
-        .filter_if(filter.search.as_deref(), |q| {
+        .filter_if(filter.search.as_ref(), |q| {
             search_condition(task::Column::SearchText, q)
         })
         .filter_if(filter.plan_id, |p| {

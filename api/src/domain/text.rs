@@ -5,6 +5,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::error::{DomainError, DomainResult};
+
 /// NFC-normalises and trims a text, collapsing runs of whitespace to one space.
 pub fn clean(text: &str) -> String {
     let nfc: String = text.nfc().collect();
@@ -46,13 +48,50 @@ pub fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Stri
         .join(" ")
 }
 
-/// The folded words of a search query; each must occur in the row's `search_text`.
-pub fn search_terms(query: &str) -> Vec<String> {
-    fold(query)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// Longest search text, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// Most words in one search.
+pub const MAX_SEARCH_WORDS: usize = 12;
+
+/// A search: its folded words, each of which must occur in a row's `search_text`. Bounded, so
+/// that the condition it becomes stays small on both databases (thousands of words once
+/// overflowed the SQL builder's stack; one huge word is a pattern SQLite refuses).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct SearchQuery(Vec<String>);
+
+impl SearchQuery {
+    /// Folds and splits `text`; refuses text longer than [`MAX_SEARCH_CHARS`] or with more than
+    /// [`MAX_SEARCH_WORDS`] words.
+    pub fn parse(text: &str) -> DomainResult<Self> {
+        let length = text.chars().count();
+        if length > MAX_SEARCH_CHARS {
+            return Err(DomainError::invalid(format!(
+                "`search` is at most {MAX_SEARCH_CHARS} characters (got {length})"
+            )));
+        }
+        let terms: Vec<String> = fold(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if terms.len() > MAX_SEARCH_WORDS {
+            return Err(DomainError::invalid(format!(
+                "`search` takes at most {MAX_SEARCH_WORDS} words (got {})",
+                terms.len()
+            )));
+        }
+        Ok(Self(terms))
+    }
+
+    /// The folded words.
+    pub fn terms(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// Parses an optional search.
+pub fn search(text: Option<&str>) -> DomainResult<Option<SearchQuery>> {
+    text.map(SearchQuery::parse).transpose()
 }
 
 #[cfg(test)]
@@ -74,8 +113,15 @@ mod tests {
     }
 
     #[test]
-    fn search_terms_split_on_spaces() {
-        assert_eq!(search_terms("  Cải  cách "), vec!["cai", "cach"]);
-        assert!(search_terms("   ").is_empty());
+    fn searches_split_on_spaces_and_are_bounded() {
+        let parse = |t: &str| SearchQuery::parse(t).map(|q| q.terms().to_vec()).ok();
+        assert_eq!(
+            parse("  Cải  cách "),
+            Some(vec!["cai".to_owned(), "cach".to_owned()])
+        );
+        assert_eq!(parse("   "), Some(vec![]));
+        assert_eq!(parse(&"a ".repeat(12)).map(|t| t.len()), Some(12));
+        assert_eq!(parse(&"a ".repeat(13)), None);
+        assert_eq!(parse(&"x".repeat(201)), None);
     }
 }

@@ -20,7 +20,7 @@ use super::query::{
 /// Filters of `units(filter:)`.
 #[derive(Debug, Clone, Default)]
 pub struct UnitFilter {
-    pub search: Option<String>,
+    pub search: Option<super::text::SearchQuery>,
     pub parent_id: Option<Uuid>,
     pub kinds: Vec<UnitKind>,
     /// Only units that existed on this date.
@@ -98,7 +98,7 @@ pub async fn list(
         UnitOrderField::Code => unit::Column::Code,
     };
     let select = unit::Entity::find()
-        .filter_if(filter.search.as_deref(), |q| {
+        .filter_if(filter.search.as_ref(), |q| {
             search_condition(unit::Column::SearchText, q)
         })
         .filter_if(filter.parent_id, |p| {
@@ -133,6 +133,37 @@ pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> DomainResult<Opti
         .filter(unit::Column::Code.eq(code.trim()))
         .one(db)
         .await?)
+}
+
+/// The unit a caller's token names, by agency code, with — when it was closed before today —
+/// what the caller is told about it. Two statements for a closed unit, one otherwise.
+pub async fn caller_unit(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> DomainResult<Option<(Uuid, Option<crate::auth::ClosedUnit>)>> {
+    let Some(unit) = by_code(db, code).await? else {
+        return Ok(None);
+    };
+    let today = super::time::today();
+    let closed = match unit.active_to {
+        Some(last_day) if last_day < today => {
+            let events = successions_from(db, &[unit.id]).await?;
+            let successor = match events.get(&unit.id).and_then(|e| e.last()) {
+                Some(event) => by_ids(db, &[event.successor_id])
+                    .await?
+                    .remove(&event.successor_id)
+                    .map(|s| (s.name, s.code)),
+                None => None,
+            };
+            Some(crate::auth::ClosedUnit {
+                name: unit.name.clone(),
+                last_day,
+                successor,
+            })
+        }
+        _ => None,
+    };
+    Ok(Some((unit.id, closed)))
 }
 
 /// The ordering name of `Unit.children` pages.

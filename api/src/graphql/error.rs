@@ -10,6 +10,7 @@
 //! | `Forbidden` | `FORBIDDEN` |
 //! | `Unauthenticated` | `UNAUTHENTICATED` |
 //! | `Rejected` (mutations: `userErrors`) | `BAD_USER_INPUT` |
+//! | `Unavailable` | `SERVICE_UNAVAILABLE` (HTTP 503 with `Retry-After`) |
 //! | `Unexpected` | `INTERNAL_SERVER_ERROR` |
 //!
 //! Unexpected errors are logged with their cause chain and reach the client only as
@@ -39,8 +40,9 @@ impl ErrorExtensions for DomainError {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
+            DomainError::Unavailable => ("SERVICE_UNAVAILABLE", self.to_string()),
             DomainError::Unexpected(error) => {
-                tracing::error!(error.cause_chain = ?error, "internal error");
+                crate::telemetry::internal_error(error);
                 ("INTERNAL_SERVER_ERROR", "Internal server error".to_owned())
             }
         };

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod enums;
 pub mod error;
 pub mod id;
+pub mod limits;
 pub mod loaders;
 pub mod me;
 pub mod mutation;
@@ -29,16 +30,21 @@ pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>
 /// Deepest query accepted (GraphiQL's introspection query needs about 13 levels).
 pub const MAX_DEPTH: usize = 16;
 
-/// Builds the schema serving `db`.
-pub fn build_schema(db: DatabaseConnection) -> AppSchema {
-    Schema::build(
+/// Builds the schema serving `db`; `quiet` drops "did you mean …" hints from validation errors
+/// (for anonymous callers in production, to whom introspection is closed).
+pub fn build_schema(db: DatabaseConnection, quiet: bool) -> AppSchema {
+    let builder = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
         EmptySubscription,
     )
     .data(db)
-    .limit_depth(MAX_DEPTH)
-    .finish()
+    .limit_depth(MAX_DEPTH);
+    if quiet {
+        builder.disable_suggestions().finish()
+    } else {
+        builder.finish()
+    }
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.

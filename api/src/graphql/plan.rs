@@ -339,7 +339,7 @@ impl PlanFilter {
     /// The domain filter, with ids decoded.
     pub fn into_domain(self) -> crate::domain::error::DomainResult<plans::PlanFilter> {
         Ok(plans::PlanFilter {
-            search: self.search,
+            search: crate::domain::text::search(self.search.as_deref())?,
             issuer_id: self
                 .issuer_id
                 .map(|id| expect(&id, NodeType::Unit))

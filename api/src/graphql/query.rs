@@ -124,7 +124,7 @@ impl UnitQuery {
     ) -> Result<UnitConnection> {
         let filter = filter.unwrap_or_default();
         let filter = units::UnitFilter {
-            search: filter.search,
+            search: crate::domain::text::search(filter.search.as_deref()).into_gql()?,
             parent_id: filter
                 .parent_id
                 .map(|id| expect(&id, NodeType::Unit))

@@ -244,7 +244,7 @@ impl TargetFilter {
     /// The domain filter, with ids decoded.
     pub fn into_domain(self) -> DomainResult<targets::TargetFilter> {
         Ok(targets::TargetFilter {
-            search: self.search,
+            search: crate::domain::text::search(self.search.as_deref())?,
             plan_id: self
                 .plan_id
                 .map(|id| expect(&id, NodeType::Plan))

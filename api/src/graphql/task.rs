@@ -293,7 +293,7 @@ impl TaskFilter {
     /// The domain filter, with ids decoded.
     pub fn into_domain(self) -> DomainResult<tasks::TaskFilter> {
         Ok(tasks::TaskFilter {
-            search: self.search,
+            search: crate::domain::text::search(self.search.as_deref())?,
             plan_id: self
                 .plan_id
                 .map(|id| expect(&id, NodeType::Plan))

@@ -1,74 +1,173 @@
 //! `POST /graphql` (JSON), `GET /graphql` (queries in the URL, or GraphiQL for a browser).
 //!
-//! The body is read with a size cap, must be `application/json`, and holds one operation (no
-//! batches); mutations are refused over GET. Every error in a response carries
-//! `extensions.code` and the request id.
+//! A request passes, in order: the transport (body size, JSON, one operation, no mutation over
+//! GET), authentication, the query text's limits (tokens, nesting), parsing (cached), the
+//! document's limits and static cost (`graphql::limits`), the caller's rate limit (charged the
+//! cost), then execution under a time limit; the response carries `extensions.cost` and
+//! `RateLimit-*` headers and is refused when too large. Every error carries `extensions.code`
+//! and the request id.
 
-use actix_web::http::header;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use std::net::IpAddr;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Value};
+use futures_util::StreamExt as _;
+use serde::Deserialize;
 
-use super::request_id::RequestId;
+use super::rate_limit::{Charge, Payer};
+use super::reply;
+use crate::auth::Principal;
 use crate::domain::access::{PlanVisibility, Viewer};
+use crate::domain::error::DomainError;
+use crate::graphql::limits::{self, Analysis, LimitError};
+use crate::graphql::loaders;
 use crate::graphql::prefetch::PartialLatest;
-use crate::graphql::{AppSchema, loaders};
 use crate::startup::AppState;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-fn error_response(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": code } }]
-    }))
+/// A GraphQL request as the transport carries it (the query may be absent when a persisted
+/// query's hash stands in for it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Body {
+    #[serde(default)]
+    pub query: Option<String>,
+    #[serde(default)]
+    pub operation_name: Option<String>,
+    #[serde(default)]
+    pub variables: Option<serde_json::Value>,
+    #[serde(default)]
+    pub extensions: Option<serde_json::Value>,
+}
+
+/// How the request came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
 }
 
 /// `POST /graphql`.
 pub async fn post(
-    schema: web::Data<AppSchema>,
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
-    let json = req.mime_type().ok().flatten().is_some_and(|m| {
-        m.type_() == mime::APPLICATION
-            && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
-    });
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        });
     if !json {
-        return error_response(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        return reply::error(
+            &req,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             "send the GraphQL request as JSON with `Content-Type: application/json`",
         );
     }
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
-        Ok(request) => request,
+    let body = match read_body(&req, payload).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return reply::error(
+            &req,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "batched requests are not accepted: send one operation per request",
+        );
+    }
+    let body: Body = match serde_json::from_slice(&body) {
+        Ok(body) => body,
         Err(error) => {
-            return error_response(
-                actix_web::http::StatusCode::BAD_REQUEST,
+            return reply::error(
+                &req,
+                StatusCode::BAD_REQUEST,
                 "BAD_REQUEST",
                 &format!("the body is not a GraphQL request: {error}"),
             );
         }
     };
-    execute(&schema, &state, &req, request).await
+    run(&state, &req, body, Method::Post).await
+}
+
+/// Reads the body, refusing it as soon as it passes [`MAX_BODY_BYTES`].
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<web::BytesMut, HttpResponse> {
+    let too_large = || {
+        reply::error(
+            req,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            &format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(MAX_BODY_BYTES));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|error| {
+            reply::error(
+                req,
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("cannot read the request body: {error}"),
+            )
+        })?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The parameters of `GET /graphql`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
 }
 
 /// `GET /graphql`: runs a query given in the URL, or serves GraphiQL to a browser.
-pub async fn get(
-    schema: web::Data<AppSchema>,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> HttpResponse {
-    let has_query = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
-        .map(|q| q.iter().any(|(k, _)| k == "query"))
-        .unwrap_or(false);
-    if !has_query {
+pub async fn get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let params = match web::Query::<GetParams>::from_query(req.query_string()) {
+        Ok(params) => params.into_inner(),
+        Err(error) => {
+            return reply::error(
+                &req,
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("bad query string: {error}"),
+            );
+        }
+    };
+    if params.query.is_none() && params.extensions.is_none() {
         if state.production {
-            return error_response(
-                actix_web::http::StatusCode::NOT_FOUND,
+            return reply::error(
+                &req,
+                StatusCode::NOT_FOUND,
                 "NOT_FOUND",
                 "GraphiQL is off in production; POST queries to /graphql",
             );
@@ -82,123 +181,398 @@ pub async fn get(
                     .finish(),
             );
     }
-    let request = match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) => request,
-        Err(error) => {
-            return error_response(
-                actix_web::http::StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &error.to_string(),
-            );
+    let json = |name: &str, text: Option<String>| -> Result<Option<serde_json::Value>, String> {
+        text.map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|error| format!("`{name}` is not JSON: {error}"))
+    };
+    let body = match (
+        json("variables", params.variables),
+        json("extensions", params.extensions),
+    ) {
+        (Ok(variables), Ok(extensions)) => Body {
+            query: params.query,
+            operation_name: params.operation_name,
+            variables,
+            extensions,
+        },
+        (Err(message), _) | (_, Err(message)) => {
+            return reply::error(&req, StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
         }
     };
-    // A GET must not change anything (links, prefetching and caches replay GETs).
-    if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-        let mutates = document.operations.iter().any(|(name, op)| {
-            let selected = request
-                .operation_name
-                .as_deref()
-                .is_none_or(|n| name.map(|x| x.as_str()) == Some(n));
-            selected && op.node.ty != OperationType::Query
-        });
-        if mutates {
-            return error_response(
-                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
-                "only queries may be sent with GET; use POST",
-            )
-            .map_into_boxed_body();
-        }
-    }
-    execute(&schema, &state, &req, request).await
+    run(&state, &req, body, Method::Get).await
 }
 
-async fn execute(
-    schema: &AppSchema,
+/// What the caller sees when a request is refused before it runs.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    extensions: Option<serde_json::Value>,
+    retry_after: Option<u64>,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            extensions: None,
+            retry_after: None,
+        }
+    }
+
+    fn limit(error: LimitError) -> Self {
+        Self {
+            status: StatusCode::OK,
+            code: error.code,
+            message: error.message,
+            extensions: Some(
+                serde_json::json!({ "limit": error.limit, "max": error.max, "actual": error.actual }),
+            ),
+            retry_after: None,
+        }
+    }
+
+    fn unavailable() -> Self {
+        Self {
+            retry_after: Some(RETRY_AFTER_SECONDS),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the service is briefly unavailable; retry shortly",
+            )
+        }
+    }
+
+    fn respond(self, req: &HttpRequest) -> HttpResponse {
+        let request_id = reply::request_id(req);
+        let mut builder = reply::builder(self.status);
+        if let Some(seconds) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        builder.json(reply::error_body(
+            self.code,
+            &self.message,
+            request_id.as_deref(),
+            self.extensions,
+        ))
+    }
+}
+
+/// Seconds a client should wait after `SERVICE_UNAVAILABLE`.
+const RETRY_AFTER_SECONDS: u64 = 2;
+
+async fn run(state: &AppState, req: &HttpRequest, body: Body, method: Method) -> HttpResponse {
+    match prepare_and_run(state, req, body, method).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.respond(req),
+    }
+}
+
+async fn prepare_and_run(
     state: &AppState,
     req: &HttpRequest,
-    request: async_graphql::Request,
-) -> HttpResponse {
-    let request_id = req.extensions().get::<RequestId>().cloned();
-    let viewer = match authenticate(state, req).await {
-        Ok(viewer) => viewer,
-        Err(error) => {
-            let mut response = async_graphql::Response::from_errors(vec![ServerError::new(
-                error.to_string(),
-                None,
-            )]);
-            for error in &mut response.errors {
-                error
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", "UNAUTHENTICATED");
-                label(error, request_id.as_ref());
-            }
-            return HttpResponse::Ok()
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(&response);
+    body: Body,
+    method: Method,
+) -> Result<HttpResponse, Refusal> {
+    let request_id = reply::request_id(req);
+    let viewer = authenticate(state, req).await?;
+    let query = state
+        .persisted
+        .resolve(
+            &state.db,
+            body.query,
+            body.extensions.as_ref(),
+            viewer.principal(),
+        )
+        .await
+        .map_err(|refusal| Refusal::new(StatusCode::OK, refusal.code(), refusal.to_string()))?;
+    limits::check_text(&query, &state.limits).map_err(Refusal::limit)?;
+    let variables = match body.variables {
+        None | Some(serde_json::Value::Null) => async_graphql::Variables::default(),
+        Some(value @ serde_json::Value::Object(_)) => async_graphql::Variables::from_json(value),
+        Some(_) => {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`variables` must be a JSON object",
+            ));
         }
     };
-    let visibility = match PlanVisibility::of(&state.db, &viewer).await {
-        Ok(visibility) => visibility,
-        Err(error) => {
-            tracing::error!(error = %error, "cannot resolve the caller's visibility");
-            let mut response = async_graphql::Response::from_errors(vec![ServerError::new(
-                "Internal server error",
-                None,
-            )]);
-            for error in &mut response.errors {
-                error
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", "INTERNAL_SERVER_ERROR");
-                label(error, request_id.as_ref());
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = body.operation_name {
+        request = request.operation_name(name);
+    }
+    state.documents.prepare(&mut request);
+    // A document that does not parse is reported by the executor, with its position.
+    let operation_name = request.operation_name.clone();
+    let variables = std::mem::take(&mut request.variables);
+    let parsed = request.parsed_query().map(|document| {
+        limits::analyse(
+            document,
+            &variables,
+            operation_name.as_deref(),
+            &state.schema_info,
+            &state.limits,
+        )
+    });
+    request.variables = variables;
+    let analysis = match parsed {
+        Ok(analysis) => {
+            let analysis = match analysis {
+                Ok(analysis) => analysis,
+                Err(error) => {
+                    // A refused document still costs its sender a point.
+                    charge(state, req, &viewer, 1)?;
+                    return Err(Refusal::limit(error));
+                }
+            };
+            // A GET must not change anything (links, prefetching and caches replay GETs).
+            if method == Method::Get
+                && analysis
+                    .operation
+                    .is_some_and(|op| op != OperationType::Query)
+            {
+                return Err(Refusal {
+                    status: StatusCode::METHOD_NOT_ALLOWED,
+                    ..Refusal::new(
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        "METHOD_NOT_ALLOWED",
+                        "only queries may be sent with GET; use POST",
+                    )
+                });
             }
-            return HttpResponse::Ok().json(&response);
+            analysis
         }
+        Err(_) => Analysis::default(),
     };
+    let charged = charge(state, req, &viewer, analysis.cost)?;
+    let visibility = PlanVisibility::of(&state.db, &viewer)
+        .await
+        .map_err(|error| match error {
+            DomainError::Unavailable => Refusal::unavailable(),
+            error => {
+                tracing::error!(error = %error, "cannot resolve the caller's visibility");
+                Refusal::new(
+                    StatusCode::OK,
+                    "INTERNAL_SERVER_ERROR",
+                    "Internal server error",
+                )
+            }
+        })?;
+    let anonymous = viewer.principal().is_none();
     let mut request = request
         .data(loaders::for_request(state.db.clone(), visibility.clone()))
         .data(PartialLatest::default())
         .data(visibility);
-    if state.production && viewer.0.is_none() {
+    if state.production && anonymous {
         request = request.disable_introspection();
     }
     request = request.data(viewer);
     if let Some(id) = &request_id {
-        request = request.data(id.clone());
+        request = request.data(crate::routes::request_id::RequestId(id.clone()));
     }
-    state.documents.prepare(&mut request);
-    let mut response = schema.execute(request).await;
+    // Anonymous callers in production get no "did you mean …" hints (they rebuild a schema
+    // that introspection hides).
+    let schema = if state.production && anonymous {
+        &state.quiet_schema
+    } else {
+        &state.schema
+    };
+    let mut response = match tokio::time::timeout(state.request_timeout, schema.execute(request))
+        .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                timeout_s = state.request_timeout.as_secs_f64(),
+                "request timed out"
+            );
+            let mut error = ServerError::new(
+                format!(
+                    "the request took longer than {} s and was stopped: ask for less (smaller pages, fewer nested lists)",
+                    state.request_timeout.as_secs_f64()
+                ),
+                None,
+            );
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "TIMEOUT");
+            async_graphql::Response::from_errors(vec![error])
+        }
+    };
+    let mut unavailable = false;
     for error in &mut response.errors {
-        label(error, request_id.as_ref());
+        label(error, request_id.as_deref());
+        unavailable |= error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .is_some_and(|c| matches!(c, Value::String(c) if c == "SERVICE_UNAVAILABLE"));
     }
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(&response)
+    response.extensions.insert(
+        "cost".into(),
+        cost_extension(&analysis, &charged, state.limits.max_cost),
+    );
+    let status = if unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let bytes = match serde_json::to_vec(&response) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            crate::telemetry::internal_error(
+                &anyhow::Error::new(error).context("cannot serialise a response"),
+            );
+            return Err(Refusal::new(
+                StatusCode::OK,
+                "INTERNAL_SERVER_ERROR",
+                "Internal server error",
+            ));
+        }
+    };
+    if bytes.len() > state.max_response_bytes {
+        return Err(Refusal {
+            extensions: Some(
+                serde_json::json!({ "limit": "maxResponseBytes", "max": state.max_response_bytes, "actual": bytes.len() }),
+            ),
+            ..Refusal::new(
+                StatusCode::OK,
+                "RESPONSE_TOO_LARGE",
+                format!(
+                    "the response would be {} bytes; at most {} are sent (maxResponseBytes): ask for smaller pages or fewer fields",
+                    bytes.len(),
+                    state.max_response_bytes
+                ),
+            )
+        });
+    }
+    let mut builder = reply::builder(status);
+    builder.content_type("application/json");
+    if unavailable {
+        builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
+    }
+    rate_limit_headers(&mut builder, &charged);
+    Ok(builder.body(bytes))
 }
 
-/// The caller, with its unit resolved from the token's agency code.
-async fn authenticate(
+/// Charges the caller's rate limit; refuses with `RATE_LIMITED` when the bucket is short.
+fn charge(
     state: &AppState,
     req: &HttpRequest,
-) -> Result<Viewer, crate::auth::AuthError> {
-    let Some(mut principal) = state.authenticator.authenticate(req.headers()).await? else {
+    viewer: &Viewer,
+    cost: u64,
+) -> Result<Charge, Refusal> {
+    let payer = match viewer.principal() {
+        Some(principal) => Payer::Principal(principal.subject.clone()),
+        None => {
+            let forwarded = req
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            let peer = req.peer_addr().map(|a| a.ip());
+            match state.rate_limits.client_address(peer, forwarded) {
+                Some(address) => Payer::Address(address),
+                None => Payer::Address(IpAddr::from([0, 0, 0, 0])),
+            }
+        }
+    };
+    match state.rate_limits.charge(&payer, cost) {
+        Charge::Refused { limit, retry_after } => {
+            let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            Err(Refusal {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "RATE_LIMITED",
+                message: format!(
+                    "this request costs {cost} points and your budget is spent: retry in {seconds} s (budget {limit} points)"
+                ),
+                extensions: Some(serde_json::json!({
+                    "retryAfter": seconds,
+                    "cost": { "requested": cost, "limit": limit, "remaining": 0, "maxPerRequest": state.limits.max_cost }
+                })),
+                retry_after: Some(seconds),
+            })
+        }
+        charged => Ok(charged),
+    }
+}
+
+fn cost_extension(analysis: &Analysis, charged: &Charge, max_cost: u64) -> Value {
+    let (limit, remaining) = match charged {
+        Charge::Paid {
+            limit, remaining, ..
+        } => (Value::from(*limit), Value::from(*remaining)),
+        _ => (Value::Null, Value::Null),
+    };
+    let mut cost = async_graphql::indexmap::IndexMap::new();
+    cost.insert(
+        async_graphql::Name::new("requested"),
+        Value::from(analysis.cost),
+    );
+    cost.insert(async_graphql::Name::new("limit"), limit);
+    cost.insert(async_graphql::Name::new("remaining"), remaining);
+    cost.insert(
+        async_graphql::Name::new("maxPerRequest"),
+        Value::from(max_cost),
+    );
+    Value::Object(cost)
+}
+
+fn rate_limit_headers(builder: &mut actix_web::HttpResponseBuilder, charged: &Charge) {
+    if let Charge::Paid {
+        limit,
+        remaining,
+        reset,
+    } = charged
+    {
+        builder.insert_header(("RateLimit-Limit", limit.to_string()));
+        builder.insert_header(("RateLimit-Remaining", remaining.to_string()));
+        builder.insert_header(("RateLimit-Reset", reset.to_string()));
+    }
+}
+
+/// The caller, with its unit resolved from the token's agency code (and whether that unit was
+/// closed at the time of the request).
+async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Viewer, Refusal> {
+    let principal = state
+        .authenticator
+        .authenticate(req.headers())
+        .await
+        .map_err(|error| Refusal::new(StatusCode::OK, "UNAUTHENTICATED", error.to_string()))?;
+    let Some(mut principal) = principal else {
         return Ok(Viewer(None));
     };
-    if let Some(code) = &principal.unit_code {
-        match crate::domain::unit::by_code(&state.db, code).await {
-            Ok(unit) => principal.unit_id = unit.map(|u| u.id),
-            Err(error) => tracing::error!(error = %error, "cannot resolve the caller's unit"),
-        }
-    }
+    resolve_unit(state, &mut principal).await?;
     tracing::debug!(subject = %principal.subject, "authenticated");
     Ok(Viewer(Some(principal)))
 }
 
+async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(), Refusal> {
+    let Some(code) = principal.unit_code.clone() else {
+        return Ok(());
+    };
+    match crate::domain::unit::caller_unit(&state.db, &code).await {
+        Ok(Some((unit, closed))) => {
+            principal.unit_id = Some(unit);
+            principal.closed_unit = closed;
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(DomainError::Unavailable) => Err(Refusal::unavailable()),
+        Err(error) => {
+            tracing::error!(error = %error, "cannot resolve the caller's unit");
+            Ok(())
+        }
+    }
+}
+
 /// Gives errors that async-graphql raised itself (syntax, validation, argument coercion) a code,
 /// and every error the request id.
-fn label(error: &mut ServerError, request_id: Option<&RequestId>) {
+fn label(error: &mut ServerError, request_id: Option<&str>) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         let code = if error.path.is_empty() {
@@ -209,6 +583,6 @@ fn label(error: &mut ServerError, request_id: Option<&RequestId>) {
         extensions.set("code", code);
     }
     if let Some(id) = request_id {
-        extensions.set("requestId", Value::String(id.0.clone()));
+        extensions.set("requestId", Value::String(id.to_owned()));
     }
 }

@@ -2,6 +2,9 @@
 
 pub mod graphql;
 pub mod health;
+pub mod persisted;
+pub mod rate_limit;
+pub mod reply;
 pub mod request_id;
 
 use actix_web::web;
@@ -11,9 +14,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
             .route(web::post().to(graphql::post))
-            .route(web::get().to(graphql::get)),
+            .route(web::get().to(graphql::get))
+            .default_service(web::to(reply::method_not_allowed)),
     )
     .route("/healthz", web::get().to(health::healthz))
     .route("/readyz", web::get().to(health::readyz))
-    .route("/metrics", web::get().to(health::metrics));
+    .route("/metrics", web::get().to(health::metrics))
+    .default_service(web::to(reply::not_found));
 }
