@@ -298,6 +298,30 @@ impl TestApp {
         }
     }
 
+    /// POSTs any JSON body to `/graphql` (as the holder of `token`, if any) and returns the
+    /// status, the headers and the body (JSON, or a string when it is not JSON).
+    pub async fn post_json(
+        &self,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.json(body).send().await.expect("send");
+        Self::parts(response).await
+    }
+
+    /// The status, headers and body of a response.
+    pub async fn parts(response: reqwest::Response) -> (u16, reqwest::header::HeaderMap, Value) {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, headers, body)
+    }
+
     /// A request to any path.
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.client

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod limits;
+
 mod mutations;
 
 mod auth;
@@ -12,6 +14,7 @@ mod columns;
 mod filters;
 mod pagination;
 mod plans;
+mod resilience;
 mod schema;
 mod sql_statements;
 mod transport;

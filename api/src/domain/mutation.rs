@@ -40,11 +40,14 @@ pub struct Outcome {
 }
 
 /// The one writer of the embedded SQLite database. SQLite allows one write transaction at a
-/// time; a transaction that reads first and then writes (most mutations do) fails at once with
-/// "database is locked" when another writer came between, whatever the busy timeout, so
-/// concurrent mutations were refused (17 % at 2 writers, half at 5–50). Writers queue here in
-/// arrival order; `BEGIN IMMEDIATE` still guards against another process on the same file.
-/// One process serves one SQLite file; PostgreSQL needs no queue.
+/// time; a deferred transaction that reads first and then writes (most mutations do) fails at
+/// once with "database is locked" when another writer came between, whatever the busy timeout.
+/// Measured with 300 concurrent `createPlan` over HTTP (pool of 10): plain `BEGIN` refused 261;
+/// `BEGIN IMMEDIATE` alone, this queue alone, and both refused none, all in about 0.8 s. The
+/// queue is kept because writers waiting in it hold no pooled connection (under `BEGIN
+/// IMMEDIATE` alone they wait inside SQLite's busy handler, each holding one, and readers queue
+/// for the pool behind them); `BEGIN IMMEDIATE` stays as the guard against another process on
+/// the same file. PostgreSQL needs neither.
 static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Runs `work` in a transaction with the caller's idempotency key.

@@ -121,8 +121,18 @@ fn decode_cursor(cursor: &str, ordering: &str) -> DomainResult<u64> {
             "cursor {cursor:?} belongs to another list or ordering"
         )));
     }
-    offset.parse().map_err(|_| malformed())
+    let offset: u64 = offset.parse().map_err(|_| malformed())?;
+    if offset > MAX_OFFSET {
+        return Err(DomainError::invalid(format!(
+            "cursor {cursor:?} points past any list"
+        )));
+    }
+    Ok(offset)
 }
+
+/// The largest position a cursor may hold: SQL offsets are signed 64-bit, and a window adds
+/// its page to it.
+const MAX_OFFSET: u64 = (i64::MAX as u64) / 2;
 
 /// One page of a list.
 #[derive(Debug, Clone)]
@@ -240,5 +250,12 @@ mod tests {
             ..PageArgs::default()
         };
         assert!(junk.window("x").is_err());
+        for huge in [u64::MAX, i64::MAX as u64, i64::MAX as u64 - 1] {
+            let past = PageArgs {
+                after: Some(encode_cursor("x", huge)),
+                ..PageArgs::default()
+            };
+            assert!(past.window("x").is_err(), "offset {huge}");
+        }
     }
 }

@@ -559,6 +559,10 @@ fn apply_target_fields(checks: &mut Checks, target: &mut target::Model, fields: 
     target.search_text = search_text([Some(target.code.as_str()), Some(target.statement.as_str())]);
 }
 
+/// Years a target may name.
+const MIN_YEAR: i32 = 1900;
+const MAX_YEAR: i32 = 2100;
+
 fn check_target(checks: &mut Checks, target: &target::Model) {
     if target.measure == TargetMeasure::Percent {
         for (field, value) in [
@@ -587,6 +591,18 @@ fn check_target(checks: &mut Checks, target: &target::Model) {
             Code::Required,
             "a numeric target needs its comparator (trên, từ … trở lên, tối đa…)",
         );
+    }
+    for (field, year) in [
+        ("targetYear", target.target_year),
+        ("baselineYear", target.baseline_year),
+    ] {
+        if year.is_some_and(|y| !(MIN_YEAR..=MAX_YEAR).contains(&y)) {
+            checks.fail(
+                field,
+                Code::OutOfRange,
+                format!("`{field}` must be a year between {MIN_YEAR} and {MAX_YEAR}"),
+            );
+        }
     }
     if let (Some(baseline), Some(year)) = (target.baseline_year, target.target_year)
         && baseline > year

@@ -13,6 +13,7 @@ pub mod loaders;
 pub mod me;
 pub mod mutation;
 pub mod mutation_work;
+pub mod operation;
 pub mod plan;
 pub mod prefetch;
 pub mod query;

@@ -23,7 +23,11 @@ use crate::routes::request_id::RequestId;
 
 /// The root mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(PlanMutation, super::mutation_work::WorkMutation);
+pub struct Mutation(
+    PlanMutation,
+    super::mutation_work::WorkMutation,
+    super::operation::OperationMutation,
+);
 
 /// Stable codes of `userErrors`.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,11 @@
 //! Custom scalars.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+/// The years a `Date` may fall in.
+const MIN_YEAR: i32 = 1900;
+const MAX_YEAR: i32 = 2100;
 
 /// A calendar date `YYYY-MM-DD`, as Vietnamese local dates (UTC+7) are shown to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -12,15 +16,23 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .filter(|_| text.len() == 10)
-                .map(Date)
-                .ok_or_else(|| {
-                    InputValueError::custom(format!(
-                        "{text:?} is not a date in the form YYYY-MM-DD"
-                    ))
-                }),
+            Value::String(text) => {
+                let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()
+                    .filter(|_| text.len() == 10)
+                    .ok_or_else(|| {
+                        InputValueError::custom(format!(
+                            "{text:?} is not a date in the form YYYY-MM-DD"
+                        ))
+                    })?;
+                // Both databases then store and compare every date the same way.
+                if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+                    return Err(InputValueError::custom(format!(
+                        "{text:?} is out of range: dates are between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31"
+                    )));
+                }
+                Ok(Date(date))
+            }
             _ => Err(InputValueError::expected_type(value)),
         }
     }

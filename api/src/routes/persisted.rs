@@ -81,8 +81,9 @@ impl PersistedQueries {
             if path.extension().is_some_and(|e| e == "graphql") {
                 let document = std::fs::read_to_string(&path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                async_graphql::parser::parse_query(&document)
-                    .with_context(|| format!("{} is not a GraphQL document", path.display()))?;
+                crate::graphql::limits::parse(&document).map_err(|message| {
+                    anyhow::anyhow!("{} is not a GraphQL document: {message}", path.display())
+                })?;
                 let name = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())

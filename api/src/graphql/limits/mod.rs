@@ -50,6 +50,14 @@ impl Default for Limits {
     }
 }
 
+/// Parses a document that did not come through a request (a registered operation), after the
+/// same text checks with the default limits: the parser must never see a text deep enough to
+/// overflow its stack.
+pub fn parse(text: &str) -> Result<async_graphql::parser::types::ExecutableDocument, String> {
+    check_text(text, &Limits::default()).map_err(|e| e.message)?;
+    async_graphql::parser::parse_query(text).map_err(|e| e.to_string())
+}
+
 /// A request refused by a limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitError {
