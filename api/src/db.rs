@@ -42,7 +42,6 @@ pub async fn connect(
         Some(url) => url.clone(),
         None => embedded_url(settings)?,
     };
-    let statement_ms = (settings.limits.request_timeout() + Duration::from_millis(500)).as_millis();
     let mut options = ConnectOptions::new(url);
     options
         .max_connections(settings.pool_size.max(1))
@@ -56,26 +55,90 @@ pub async fn connect(
         // One idle for longer (the database may have restarted meanwhile) is still tested.
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(std::env::var("APP_SQL_LOG").is_ok())
-        // PostgreSQL stops a statement that outlives the request that sent it (the request's
-        // own time limit drops it half a second earlier).
-        .map_sqlx_postgres_opts(move |opts| {
-            opts.options([("statement_timeout", format!("{statement_ms}ms"))])
-        })
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
-    let mut db = Database::connect(options)
-        .await
-        .context("cannot connect to the database")?;
+    let mut db = if url_is_postgres(&options) {
+        connect_postgres(settings, options.get_url()).await?
+    } else {
+        Database::connect(options)
+            .await
+            .context("cannot connect to the database")?
+    };
     let counter = StatementCounter::default();
     let shared = counter.0.clone();
     db.set_metric_callback(move |_| {
         shared.fetch_add(1, Ordering::Relaxed);
     });
     Ok((db, counter))
+}
+
+fn url_is_postgres(options: &ConnectOptions) -> bool {
+    let url = options.get_url();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The PostgreSQL pool, built with sqlx's own options for what sea-orm does not expose:
+/// - `statement_timeout` a little past the request time limit, so PostgreSQL stops a statement
+///   that outlives its request, and no JIT;
+/// - a release hook that pings twice. A statement whose future was dropped (an error in a
+///   sibling field makes async-graphql drop the others) and which then fails (cancelled by that
+///   timeout) fails the pool's release ping; sqlx 0.9 then closes the connection hard, which
+///   over TLS never returns, and the pool loses the slot for good. The error belongs to the
+///   abandoned statement: a second ping finds the connection ready and it goes back to the pool.
+async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<DatabaseConnection> {
+    use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
+
+    let statement_ms = (settings.limits.request_timeout() + Duration::from_millis(500)).as_millis();
+    let mut connect: PgConnectOptions = url
+        .parse()
+        .context("DATABASE_URL is not a PostgreSQL URL")?;
+    // JIT compilation pays off for long analytical queries, not for these: a page of unit tasks
+    // estimated expensive (a join filter PostgreSQL cannot estimate) spent 790 ms compiling
+    // itself for 30 ms of work.
+    connect = connect.options([
+        ("statement_timeout", format!("{statement_ms}ms")),
+        ("jit", "off".to_owned()),
+    ]);
+    if std::env::var("APP_SQL_LOG").is_err() {
+        connect = connect.disable_statement_logging();
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(settings.pool_size.max(1))
+        .min_connections(1)
+        // A request that cannot get a connection soon answers SERVICE_UNAVAILABLE (retryable)
+        // instead of queueing behind an outage.
+        .acquire_timeout(settings.limits.db_acquire_timeout())
+        // A connection used a moment ago is alive: pinging it on every checkout cost a round
+        // trip per statement (a third of the server's time on the busiest dashboard). One idle
+        // for longer (the database may have restarted meanwhile) is tested.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= Duration::from_secs(1) {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                if conn.ping().await.is_err() {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+        .connect_with(connect)
+        .await
+        .context("cannot connect to the database")?;
+    Ok(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
+        pool,
+    ))
 }
 
 /// Applies pending migrations.

@@ -322,6 +322,15 @@ impl TestApp {
         (status, headers, body)
     }
 
+    /// A connection of the test's own to the server's database (outside the server's pool).
+    pub async fn separate_connection(&self) -> DatabaseConnection {
+        let url = match self.backend {
+            Backend::Sqlite => sqlite_url(std::path::Path::new(&self.database)),
+            Backend::Postgres => postgres_url(&self.database),
+        };
+        sea_orm::Database::connect(url).await.expect("connect")
+    }
+
     /// A request to any path.
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.client

@@ -9,6 +9,8 @@ mod mutations;
 
 mod auth;
 
+mod batching;
+
 mod columns;
 
 mod filters;

@@ -146,30 +146,62 @@ async fn outages_fail_fast(backend: Backend) {
     app.stop().await;
 }
 
-/// A request past its time limit gets TIMEOUT, and leaves no connection behind; a response past
-/// its size cap gets RESPONSE_TOO_LARGE.
+/// A request past its time limit gets TIMEOUT, and leaves no connection behind; on PostgreSQL
+/// the statement it was running is cancelled in the database too. A response past its size cap
+/// gets RESPONSE_TOO_LARGE.
 async fn time_and_size_limits(backend: Backend) {
     let app = spawn_app_with(backend, |s| {
-        s.pool_size = 2;
-        s.limits.request_timeout = 0.000_001;
+        s.pool_size = 1;
+        s.limits.request_timeout = 0.3;
+        s.limits.db_acquire_timeout = 5.0;
     })
     .await;
-    for _ in 0..6 {
-        let (status, _, body) = app
-            .post_json(None, &json!({ "query": "{ tasks(first: 100, filter: { search: \"y te\" }) { totalCount nodes { title assignments { unit { name } } } } }" }))
-            .await;
-        assert_eq!(status, 200);
-        assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
-        assert!(body["errors"][0]["extensions"]["requestId"].is_string());
-    }
-    // Both pooled connections came back.
-    for _ in 0..2 {
-        let started = Instant::now();
-        app.db
-            .execute_unprepared("SELECT 1")
+    let query = json!({ "query": "{ tasks(first: 100) { totalCount nodes { title assignments { unit { name } } } } }" });
+    // Waiting for a connection counts: the only one is taken.
+    let held = app.db.begin().await.expect("hold the only connection");
+    let started = Instant::now();
+    let (status, _, body) = app.post_json(None, &query).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+    assert!(body["errors"][0]["extensions"]["requestId"].is_string());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    held.rollback().await.expect("release");
+    let (_, _, body) = app.post_json(None, &query).await;
+    assert!(
+        body["data"]["tasks"]["totalCount"].is_number(),
+        "served again: {body}"
+    );
+    if backend == Backend::Postgres {
+        // A statement stuck in the database (behind a lock another session holds) is cancelled
+        // there once the request has given up, and the connection comes back to the pool.
+        let other = app.separate_connection().await;
+        let blocker = other.begin().await.expect("begin");
+        blocker
+            .execute_unprepared("LOCK TABLE task IN ACCESS EXCLUSIVE MODE")
             .await
-            .expect("a free connection");
-        assert!(started.elapsed() < Duration::from_secs(2));
+            .expect("lock");
+        let (_, _, body) = app.post_json(None, &query).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+        tokio::time::sleep(Duration::from_millis(1_200)).await;
+        let waiting = other
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+                 AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .expect("activity")
+            .expect("row");
+        let waiting: i64 = waiting.try_get("", "n").expect("n");
+        assert_eq!(waiting, 0, "the abandoned statement was cancelled");
+        blocker.rollback().await.expect("unlock");
+        let (_, _, body) = app.post_json(None, &query).await;
+        assert!(body["data"]["tasks"]["totalCount"].is_number(), "{body}");
+        other.close().await.expect("close");
     }
     app.stop().await;
 

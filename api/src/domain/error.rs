@@ -21,6 +21,9 @@ pub enum DomainError {
     /// A mutation's input breaks rules; reported as the payload's `userErrors`, nothing written.
     #[error("the input was rejected")]
     Rejected(Vec<FieldError>),
+    /// The request ran out of time; nothing more is read for it.
+    #[error("the request ran out of time")]
+    Timeout,
     /// The database cannot be reached or has no free connection: retryable.
     #[error("the service is briefly unavailable; retry shortly")]
     Unavailable,

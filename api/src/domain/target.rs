@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::AssignmentRole;
 use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
-use sea_orm::sea_query::{Expr, Order};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
+};
 use uuid::Uuid;
 
 use super::access::PlanVisibility;
@@ -16,7 +18,7 @@ use super::page::{Page, PageArgs, Window};
 use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
 
 /// Filters of `targets(filter:)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TargetFilter {
     pub search: Option<super::text::SearchQuery>,
     pub plan_id: Option<Uuid>,
@@ -60,7 +62,69 @@ pub async fn list(
         .order_by_asc(target::Column::PlanId)
         .order_by_asc(target::Column::Position)
         .order_by_asc(target::Column::Id);
-    fetch_page(db, select, args, "targets", want_total).await
+    fetch_page(db, select, args, TARGETS_ORDERING, want_total).await
+}
+
+/// Ordering name of target lists in document order (`targets`, `Unit.targets`).
+pub const TARGETS_ORDERING: &str = "targets";
+
+/// For each unit, one page of the targets assigned to it (directly or through a group it
+/// belongs to on `filter.as_of`, in `filter.roles`) in document order, in one statement after
+/// the units are read: `Unit.targets` under a list of units.
+pub async fn unit_pages(
+    db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
+    unit_ids: &[Uuid],
+    filter: &TargetFilter,
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
+    let units: Vec<entity::unit::Model> = super::unit::by_ids(db, unit_ids)
+        .await?
+        .into_values()
+        .collect();
+    if units.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let owned = super::assignee::assigned_to_units(
+        assignment::Column::TargetId,
+        &units,
+        &filter.roles,
+        filter.as_of,
+    );
+    let mut select = target::Entity::find()
+        .filter_if(visibility.plan_id_condition(target::Column::PlanId), |c| c)
+        .filter_if(filter.search.as_ref(), |q| {
+            search_condition(target::Column::SearchText, q)
+        })
+        .filter_if(filter.plan_id, |p| {
+            Condition::all().add(target::Column::PlanId.eq(p))
+        });
+    let pairs = Alias::new("owned");
+    QueryTrait::query(&mut select).join_subquery(
+        JoinType::InnerJoin,
+        owned,
+        pairs.clone(),
+        Expr::col((pairs.clone(), Alias::new("subject")))
+            .equals((target::Entity, target::Column::Id)),
+    );
+    fetch_pages_per_parent(
+        db,
+        select,
+        (pairs, Alias::new("owner")),
+        &[
+            (
+                Expr::col((target::Entity, target::Column::PlanId)),
+                Order::Asc,
+            ),
+            (
+                Expr::col((target::Entity, target::Column::Position)),
+                Order::Asc,
+            ),
+            (Expr::col((target::Entity, target::Column::Id)), Order::Asc),
+        ],
+        window,
+    )
+    .await
 }
 
 /// Ordering name of `Plan.targets` pages.

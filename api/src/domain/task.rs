@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
-use sea_orm::sea_query::{Expr, IntoIden, NullOrdering, Order, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, IntoIden, JoinType, NullOrdering, Order, SelectStatement, SimpleExpr,
+};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
     QueryOrder, QueryTrait, Statement,
@@ -297,6 +299,57 @@ fn latest_progress_join(backend: DbBackend, read: ColumnSet) -> String {
             newest("\"q\".\"id\"")
         )
     }
+}
+
+/// The ordering name of `Unit.tasks` pages (the default task order, as the single-unit path
+/// of [`list`] names it, so cursors pass between the two).
+pub fn unit_tasks_ordering() -> String {
+    TaskOrder::default().name()
+}
+
+/// For each unit, one page of the tasks assigned to it (directly or through a group it belongs
+/// to on `filter.as_of`, in `filter.roles`) in the default order, matching the rest of `filter`,
+/// in one statement after the units are read: `Unit.tasks` under a list of units.
+pub async fn unit_pages(
+    db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
+    unit_ids: &[Uuid],
+    filter: &TaskFilter,
+    window: Window,
+) -> DomainResult<HashMap<Uuid, ParentPage<task::Model>>> {
+    let units: Vec<entity::unit::Model> = super::unit::by_ids(db, unit_ids)
+        .await?
+        .into_values()
+        .collect();
+    if units.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let owned = super::assignee::assigned_to_units(
+        assignment::Column::TaskId,
+        &units,
+        &filter.roles,
+        filter.as_of,
+    );
+    let rest = TaskFilter {
+        unit_id: None,
+        roles: Vec::new(),
+        ..filter.clone()
+    };
+    let visible =
+        visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId);
+    let mut select = filtered(db, &rest, None).await?.filter_if(visible, |c| c);
+    let pairs = Alias::new("owned");
+    QueryTrait::query(&mut select).join_subquery(
+        JoinType::InnerJoin,
+        owned,
+        pairs.clone(),
+        Expr::col((pairs.clone(), Alias::new("subject"))).equals((task::Entity, task::Column::Id)),
+    );
+    let order: Vec<(SimpleExpr, Order)> = sort_keys(TaskOrder::default())
+        .into_iter()
+        .map(|(key, _)| (Expr::col((task::Entity, key)), Order::Asc))
+        .collect();
+    fetch_pages_per_parent(db, select, (pairs, Alias::new("owner")), &order, window).await
 }
 
 /// Ordering name of `Plan.tasks` pages.

@@ -16,6 +16,7 @@ use super::page::{Page, PageArgs, Window};
 use super::query::{
     FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
 };
+use super::rows::{ColumnSet, DecodeRow};
 
 /// Filters of `units(filter:)`.
 #[derive(Debug, Clone, Default)]
@@ -189,47 +190,54 @@ pub async fn children_pages(
     .await
 }
 
-/// The ancestors of each unit, nearest first. One statement per tree level, whatever the
-/// number of units asked for.
+/// The ancestors of each unit, nearest first, in one statement (a recursive walk up the tree
+/// for every unit asked for at once), whatever the number of units and the depth of the tree.
 pub async fn ancestors(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
-    let mut known = by_ids(db, ids).await?;
     let mut chains: HashMap<Uuid, Vec<unit::Model>> =
         ids.iter().map(|&id| (id, Vec::new())).collect();
-    // The unit whose parent each chain is waiting for.
-    let mut tips: HashMap<Uuid, Uuid> = ids.iter().map(|&id| (id, id)).collect();
-    for _ in 0..64 {
-        let wanted: Vec<Uuid> = tips
-            .values()
-            .filter_map(|tip| known.get(tip).and_then(|u| u.parent_id))
-            .filter(|parent| !known.contains_key(parent))
-            .collect();
-        if !wanted.is_empty() {
-            known.extend(by_ids(db, &wanted).await?);
+    if ids.is_empty() {
+        return Ok(chains);
+    }
+    let backend = db.get_database_backend();
+    let placeholders = (1..=ids.len())
+        .map(|i| match backend {
+            sea_orm::DatabaseBackend::Postgres => format!("${i}"),
+            _ => "?".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    // A cycle in stored data stops at the depth bound (and is cut below at its first repeat).
+    let sql = format!(
+        "WITH RECURSIVE chain(start, id, depth) AS (\
+           SELECT id, parent_id, 1 FROM unit WHERE id IN ({placeholders}) AND parent_id IS NOT NULL \
+           UNION ALL \
+           SELECT c.start, u.parent_id, c.depth + 1 FROM chain c JOIN unit u ON u.id = c.id \
+           WHERE u.parent_id IS NOT NULL AND c.depth < 64) \
+         SELECT {columns}, c.start AS chain_start FROM chain c JOIN unit u ON u.id = c.id \
+         ORDER BY c.start, c.depth",
+        columns = super::query::qualified_columns::<unit::Entity>("u", ColumnSet::ALL),
+    );
+    let values: Vec<sea_orm::Value> = ids.iter().map(|&id| id.into()).collect();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    for row in rows {
+        let start: Uuid = row.try_get("", "chain_start")?;
+        let ancestor = unit::Model::from_row(&row, 0)?;
+        let chain = chains.entry(start).or_default();
+        let repeated = ancestor.id == start || chain.iter().any(|u| u.id == ancestor.id);
+        // After a repeat, the rest of this chain is the cycle again: skip it.
+        if repeated
+            || chain
+                .last()
+                .is_some_and(|last| last.parent_id != Some(ancestor.id))
+        {
+            continue;
         }
-        let mut next = HashMap::new();
-        for (&start, &tip) in &tips {
-            let Some(parent) = known
-                .get(&tip)
-                .and_then(|u| u.parent_id)
-                .and_then(|p| known.get(&p))
-            else {
-                continue;
-            };
-            let chain = chains.entry(start).or_default();
-            // A cycle in stored data must not loop forever.
-            if parent.id == start || chain.iter().any(|u| u.id == parent.id) {
-                continue;
-            }
-            chain.push(parent.clone());
-            next.insert(start, parent.id);
-        }
-        if next.is_empty() {
-            break;
-        }
-        tips = next;
+        chain.push(ancestor);
     }
     Ok(chains)
 }

@@ -53,43 +53,80 @@ pub async fn members(
     group: &unit_group::Model,
     date: NaiveDate,
 ) -> DomainResult<Vec<unit::Model>> {
+    Ok(members_of(db, std::slice::from_ref(group), date)
+        .await?
+        .remove(&group.id)
+        .unwrap_or_default())
+}
+
+/// The units each group means on `date`, by name, in two statements whatever the number of
+/// groups: their explicit rows, then every unit any rule or inclusion names (each group's own
+/// rule is applied to them here).
+pub async fn members_of(
+    db: &impl ConnectionTrait,
+    groups: &[unit_group::Model],
+    date: NaiveDate,
+) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
+    if groups.is_empty() {
+        return Ok(HashMap::new());
+    }
     let explicit = unit_group_member::Entity::find()
-        .filter(unit_group_member::Column::GroupId.eq(group.id))
+        .filter(unit_group_member::Column::GroupId.is_in(groups.iter().map(|g| g.id)))
         .all(db)
         .await?;
+    let mut named = Condition::any();
+    for group in groups {
+        if let Some(parent) = group.parent_unit_id {
+            let mut rule = Condition::all().add(unit::Column::ParentId.eq(parent));
+            let kinds = kinds(group);
+            if !kinds.is_empty() {
+                rule = rule.add(unit::Column::Kind.is_in(kinds));
+            }
+            named = named.add(rule);
+        }
+    }
     let included: Vec<Uuid> = explicit
         .iter()
         .filter(|m| m.included)
         .map(|m| m.unit_id)
         .collect();
-    let excluded: Vec<Uuid> = explicit
-        .iter()
-        .filter(|m| !m.included)
-        .map(|m| m.unit_id)
-        .collect();
-    let kinds = kinds(group);
-    let mut by_rule = Condition::all();
-    match group.parent_unit_id {
-        Some(parent) => by_rule = by_rule.add(unit::Column::ParentId.eq(parent)),
-        None => by_rule = by_rule.add(unit::Column::Id.is_null()),
+    if !included.is_empty() {
+        named = named.add(unit::Column::Id.is_in(included));
     }
-    if !kinds.is_empty() {
-        by_rule = by_rule.add(unit::Column::Kind.is_in(kinds));
+    let candidates = if named.is_empty() {
+        Vec::new()
+    } else {
+        unit::Entity::find()
+            .filter(named)
+            .filter(active_at_condition(date))
+            .order_by_asc(unit::Column::Name)
+            .order_by_asc(unit::Column::Id)
+            .all(db)
+            .await?
+    };
+    let mut result = HashMap::new();
+    for group in groups {
+        let rows: HashMap<Uuid, bool> = explicit
+            .iter()
+            .filter(|m| m.group_id == group.id)
+            .map(|m| (m.unit_id, m.included))
+            .collect();
+        let kinds = kinds(group);
+        let members: Vec<unit::Model> = candidates
+            .iter()
+            .filter(|u| match rows.get(&u.id) {
+                Some(included) => *included,
+                None => {
+                    group.parent_unit_id.is_some()
+                        && u.parent_id == group.parent_unit_id
+                        && (kinds.is_empty() || kinds.contains(&u.kind))
+                }
+            })
+            .cloned()
+            .collect();
+        result.insert(group.id, members);
     }
-    let units = unit::Entity::find()
-        .filter(
-            Condition::any()
-                .add(by_rule)
-                .add(unit::Column::Id.is_in(included)),
-        )
-        .filter(active_at_condition(date))
-        .order_by_asc(unit::Column::Name)
-        .all(db)
-        .await?;
-    Ok(units
-        .into_iter()
-        .filter(|u| !excluded.contains(&u.id))
-        .collect())
+    Ok(result)
 }
 
 /// The groups that include `unit` on `date`, as a subquery of their ids (`None`: the unit is

@@ -35,6 +35,8 @@ pub struct BatchLoader<T> {
 struct Inner<T> {
     loader: T,
     slots: Mutex<Slots>,
+    /// After this instant no batch starts (the request has timed out; see `routes::graphql`).
+    deadline: Option<std::time::Instant>,
 }
 
 struct Slot<K, V> {
@@ -114,6 +116,13 @@ impl<T: Send + Sync + 'static> Inner<T> {
         };
         let mut outcome = Ok(());
         for chunk in keys.chunks(MAX_BATCH) {
+            if self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            {
+                outcome = Err(Arc::new(DomainError::Timeout));
+                break;
+            }
             match self.loader.load(chunk).await {
                 Ok(values) => {
                     if let Err(e) = self.with_slot::<K, _>(|slot| slot.cache.extend(values)) {
@@ -135,10 +144,16 @@ impl<T: Send + Sync + 'static> Inner<T> {
 
 impl<T: Send + Sync + 'static> BatchLoader<T> {
     pub fn new(loader: T) -> Self {
+        Self::until(loader, None)
+    }
+
+    /// A loader that starts no batch after `deadline`.
+    pub fn until(loader: T, deadline: Option<std::time::Instant>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 loader,
                 slots: Mutex::new(Slots::new()),
+                deadline,
             }),
         }
     }

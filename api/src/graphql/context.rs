@@ -14,8 +14,23 @@ fn missing(what: &str) -> async_graphql::Error {
     DomainError::Unexpected(anyhow::anyhow!("{what} missing from the request context")).extend()
 }
 
-/// The database connection.
+/// When the request must be done by: a resolver that reaches for the database after it gets
+/// `TIMEOUT` instead (the caller has been answered already; see `routes::graphql`).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline(pub std::time::Instant);
+
+fn check_deadline(ctx: &Context<'_>) -> async_graphql::Result<()> {
+    match ctx.data_opt::<Deadline>() {
+        Some(Deadline(deadline)) if std::time::Instant::now() >= *deadline => {
+            Err(DomainError::Timeout.extend())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The database connection (refused once the request's deadline has passed).
 pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
+    check_deadline(ctx)?;
     ctx.data::<DatabaseConnection>()
         .map_err(|_| missing("database"))
 }
@@ -88,4 +103,18 @@ pub async fn if_plan_visible<T>(
         Some(row) if visible_plan(ctx, plan_of(&row)).await?.is_some() => Ok(Some(row)),
         _ => Ok(None),
     }
+}
+
+/// Whether the field being resolved sits under a list (an index in its path): the same field
+/// of the list's other items asks too, so it must go through a batching loader rather than run
+/// a statement of its own.
+pub fn under_list(ctx: &Context<'_>) -> bool {
+    let mut node = ctx.path_node.as_ref();
+    while let Some(current) = node {
+        if matches!(current.segment, async_graphql::QueryPathSegment::Index(_)) {
+            return true;
+        }
+        node = current.parent;
+    }
+    false
 }

@@ -11,6 +11,7 @@
 //! | `Unauthenticated` | `UNAUTHENTICATED` |
 //! | `Rejected` (mutations: `userErrors`) | `BAD_USER_INPUT` |
 //! | `Unavailable` | `SERVICE_UNAVAILABLE` (HTTP 503 with `Retry-After`) |
+//! | `Timeout` | `TIMEOUT` |
 //! | `Unexpected` | `INTERNAL_SERVER_ERROR` |
 //!
 //! Unexpected errors are logged with their cause chain and reach the client only as
@@ -41,6 +42,7 @@ impl ErrorExtensions for DomainError {
                     .join("; "),
             ),
             DomainError::Unavailable => ("SERVICE_UNAVAILABLE", self.to_string()),
+            DomainError::Timeout => ("TIMEOUT", self.to_string()),
             DomainError::Unexpected(error) => {
                 crate::telemetry::internal_error(error);
                 ("INTERNAL_SERVER_ERROR", "Internal server error".to_owned())

@@ -19,7 +19,7 @@ use crate::domain::access::PlanVisibility;
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::page::{Page, Window};
 use crate::domain::query::{ParentPage, parent_page};
-use crate::domain::target::StoredBreakdown;
+use crate::domain::target::{StoredBreakdown, TargetFilter};
 use crate::domain::task::TaskFilter;
 use crate::domain::{
     plan as plans, target as targets, task as tasks, unit as units, unit_group as groups,
@@ -28,9 +28,14 @@ use crate::domain::{
 /// The request's loader.
 pub type Loaders = BatchLoader<DbLoader>;
 
-/// Builds the loader for one request; lists it loads show only what `visibility` allows.
-pub fn for_request(db: DatabaseConnection, visibility: PlanVisibility) -> Loaders {
-    BatchLoader::new(DbLoader { db, visibility })
+/// Builds the loader for one request; lists it loads show only what `visibility` allows, and
+/// no batch starts after `deadline`.
+pub fn for_request(
+    db: DatabaseConnection,
+    visibility: PlanVisibility,
+    deadline: Option<std::time::Instant>,
+) -> Loaders {
+    BatchLoader::until(DbLoader { db, visibility }, deadline)
 }
 
 /// Loads rows in batches; one `Loader` impl per relation (key type).
@@ -172,6 +177,92 @@ impl Loader<PlanTasks> for DbLoader {
             },
         )
         .await
+    }
+}
+
+/// One page of the tasks assigned to a unit (`Unit.tasks` under a list of units).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitTasks {
+    pub unit: Uuid,
+    pub window: Window,
+    /// Roles, statuses and date (no unit: that is `unit`).
+    pub filter: TaskFilter,
+}
+
+impl Loader<UnitTasks> for DbLoader {
+    type Value = Page<task::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[UnitTasks]) -> LoadResult<UnitTasks, Self::Value> {
+        pages_by_parent(
+            keys,
+            |k| (k.unit, (k.window, k.filter.clone())),
+            |(window, _)| *window,
+            &tasks::unit_tasks_ordering(),
+            |parents, (window, filter)| async move {
+                tasks::unit_pages(&self.db, &self.visibility, &parents, &filter, window).await
+            },
+        )
+        .await
+    }
+}
+
+/// One page of the targets assigned to a unit (`Unit.targets` under a list of units).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitTargets {
+    pub unit: Uuid,
+    pub window: Window,
+    /// Roles and date (no unit: that is `unit`).
+    pub filter: TargetFilter,
+}
+
+impl Loader<UnitTargets> for DbLoader {
+    type Value = Page<target::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[UnitTargets]) -> LoadResult<UnitTargets, Self::Value> {
+        pages_by_parent(
+            keys,
+            |k| (k.unit, (k.window, k.filter.clone())),
+            |(window, _)| *window,
+            targets::TARGETS_ORDERING,
+            |parents, (window, filter)| async move {
+                targets::unit_pages(&self.db, &self.visibility, &parents, &filter, window).await
+            },
+        )
+        .await
+    }
+}
+
+/// The members of a group on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupMembers {
+    pub group: Uuid,
+    pub date: chrono::NaiveDate,
+}
+
+impl Loader<GroupMembers> for DbLoader {
+    type Value = Vec<unit::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[GroupMembers]) -> LoadResult<GroupMembers, Self::Value> {
+        let mut by_date: HashMap<chrono::NaiveDate, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            by_date.entry(key.date).or_default().push(key.group);
+        }
+        let mut result = HashMap::new();
+        for (date, ids) in by_date {
+            let found = groups::by_ids(&self.db, &ids).await.map_err(Arc::new)?;
+            let groups: Vec<unit_group::Model> = found.into_values().collect();
+            let mut members = groups::members_of(&self.db, &groups, date)
+                .await
+                .map_err(Arc::new)?;
+            for group in ids {
+                let units = members.remove(&group).unwrap_or_default();
+                result.insert(GroupMembers { group, date }, units);
+            }
+        }
+        Ok(result)
     }
 }
 

@@ -4,12 +4,13 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{unit, unit_group, unit_succession};
 
 use super::connection::{wants_total, *};
-use super::context::{db, load, load_required, loaders, nested_window, visibility};
+use super::context::{db, load, load_required, loaders, nested_window, under_list, visibility};
 use super::enums::{AssignmentRole, OrderDirection, SuccessionEvent, TaskStatus, UnitKind};
 use super::error::IntoGql;
 use super::id::{NodeType, global_id};
 use super::loaders::{
-    AncestorsOf, ChildrenOf, GroupById, IssuedBy, SuccessionsFrom, SuccessionsInto, UnitById,
+    AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
+    UnitById, UnitTargets, UnitTasks,
 };
 use super::plan::Plan;
 use super::prefetch;
@@ -182,6 +183,21 @@ impl Unit {
         };
         let args = PageArgs::forward(first, after);
         let selections = prefetch::node_selections(&ctx.look_ahead());
+        if under_list(ctx) {
+            // One statement for the pages of every unit of the list.
+            let window = args.window(&tasks::unit_tasks_ordering()).into_gql()?;
+            let key = UnitTasks {
+                unit: self.0.id,
+                window,
+                filter: TaskFilter {
+                    unit_id: None,
+                    ..filter
+                },
+            };
+            let page = load_required(ctx, key).await?;
+            prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
+            return Ok(TaskConnection::from_page(page, Task));
+        }
         let latest = prefetch::latest_columns(ctx, &selections);
         let page = tasks::list(
             db(ctx)?,
@@ -218,16 +234,29 @@ impl Unit {
             ..TargetFilter::default()
         };
         let args = PageArgs::forward(first, after);
-        let page = targets::list(
-            db(ctx)?,
-            visibility(ctx)?,
-            &filter,
-            Some(&self.0),
-            &args,
-            wants_total(ctx),
-        )
-        .await
-        .into_gql()?;
+        let page = if under_list(ctx) {
+            let window = args.window(targets::TARGETS_ORDERING).into_gql()?;
+            let key = UnitTargets {
+                unit: self.0.id,
+                window,
+                filter: TargetFilter {
+                    unit_id: None,
+                    ..filter
+                },
+            };
+            load_required(ctx, key).await?
+        } else {
+            targets::list(
+                db(ctx)?,
+                visibility(ctx)?,
+                &filter,
+                Some(&self.0),
+                &args,
+                wants_total(ctx),
+            )
+            .await
+            .into_gql()?
+        };
         prefetch::targets(
             ctx,
             &prefetch::node_selections(&ctx.look_ahead()),
@@ -296,7 +325,14 @@ impl UnitGroup {
     /// The units the group means on `asOf` (default: today in Việt Nam).
     async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Unit>> {
         let date = as_of.map_or_else(time::today, |d| d.0);
-        let members = groups::members(db(ctx)?, &self.0, date).await.into_gql()?;
+        let members = load_required(
+            ctx,
+            GroupMembers {
+                group: self.0.id,
+                date,
+            },
+        )
+        .await?;
         Ok(members.into_iter().map(Unit).collect())
     }
 }

@@ -363,8 +363,14 @@ async fn prepare_and_run(
             }
         })?;
     let anonymous = viewer.principal().is_none();
+    let deadline = tokio::time::Instant::now() + state.request_timeout;
     let mut request = request
-        .data(loaders::for_request(state.db.clone(), visibility.clone()))
+        .data(loaders::for_request(
+            state.db.clone(),
+            visibility.clone(),
+            Some(deadline.into_std()),
+        ))
+        .data(crate::graphql::context::Deadline(deadline.into_std()))
         .data(PartialLatest::default())
         .data(visibility);
     if state.production && anonymous {
@@ -381,10 +387,27 @@ async fn prepare_and_run(
     } else {
         &state.schema
     };
-    let mut response = match tokio::time::timeout(state.request_timeout, schema.execute(request))
-        .await
-    {
-        Ok(response) => response,
+    // The execution runs as a task of its own, and past the deadline the caller is answered
+    // without waiting for it. It is not dropped mid-statement: sqlx 0.9 loses a pooled TLS
+    // connection whose statement was abandoned and then failed (its release ping fails and the
+    // hard close never returns), so the task finishes by itself: PostgreSQL cancels a statement
+    // that runs past the deadline (`statement_timeout`), and no resolver or batch starts another.
+    let execution = tokio::spawn({
+        let schema = schema.clone();
+        async move { schema.execute(request).await }
+    });
+    let mut response = match tokio::time::timeout_at(deadline, execution).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => {
+            crate::telemetry::internal_error(
+                &anyhow::Error::new(error).context("the execution task failed"),
+            );
+            return Err(Refusal::new(
+                StatusCode::OK,
+                "INTERNAL_SERVER_ERROR",
+                "Internal server error",
+            ));
+        }
         Err(_) => {
             tracing::warn!(
                 timeout_s = state.request_timeout.as_secs_f64(),
