@@ -76,3 +76,54 @@ pub fn internal_error(error: &anyhow::Error) {
         tracing::error!(error.cause_chain = %chain, "internal error");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Log output captured in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut buffer) = self.0.lock() {
+                buffer.extend_from_slice(bytes);
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_flood_of_one_error_is_one_line_with_its_cause_chain() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            for _ in 0..1_000 {
+                let error = anyhow::anyhow!("connection reset by peer")
+                    .context("cannot read the page of flood-test tasks");
+                internal_error(&error);
+            }
+            internal_error(&anyhow::anyhow!("another flood-test failure"));
+        });
+        let text = String::from_utf8(captured.0.lock().map(|b| b.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(
+            lines[0].contains("cannot read the page of flood-test tasks: connection reset by peer"),
+            "the cause chain on one line: {}",
+            lines[0]
+        );
+        assert!(!text.contains("backtrace"), "{text}");
+    }
+}

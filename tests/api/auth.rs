@@ -429,6 +429,43 @@ async fn jwks_tokens(backend: Backend) {
         refused["errors"][0]["extensions"]["code"],
         "UNAUTHENTICATED"
     );
+    // With an audience configured, the gateway's JWT must name it.
+    let path = jwks.path.clone();
+    let strict = spawn_app_with(backend, |s| {
+        s.auth.gateway_jwks = Some(path.display().to_string());
+        s.auth.gateway_audience = Some("plans-api".into());
+    })
+    .await;
+    for (audience, expected) in [
+        (None, Some("UNAUTHENTICATED")),
+        (Some("other-api"), Some("UNAUTHENTICATED")),
+        (Some("plans-api"), None),
+    ] {
+        let mut claims = json!({ "iss": "wso2.org/products/am", "exp": now() + 600,
+                 "http://wso2.org/claims/enduser": "le.van.c@carbon.super",
+                 "http://wso2.org/claims/role": "INTEGRATION" });
+        if let Some(audience) = audience {
+            claims["aud"] = json!(audience);
+        }
+        let response = strict
+            .request(reqwest::Method::POST, "/graphql")
+            .header("X-JWT-Assertion", jwks.sign("k1", &claims))
+            .json(&json!({ "query": ME }))
+            .send()
+            .await
+            .expect("send")
+            .json::<Value>()
+            .await
+            .expect("json");
+        match expected {
+            Some(code) => assert_eq!(
+                response["errors"][0]["extensions"]["code"], code,
+                "{audience:?}"
+            ),
+            None => assert_eq!(response["data"]["me"]["subject"], "le.van.c@carbon.super"),
+        }
+    }
+    strict.stop().await;
     // The same keys served over HTTP, as the provincial SSO publishes them.
     let served = jwks.path.clone();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

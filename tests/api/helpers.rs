@@ -207,6 +207,27 @@ async fn postgres_database() -> (String, String) {
     (postgres_url(&name), name)
 }
 
+/// A new, empty PostgreSQL database: its URL and name (drop it with [`drop_postgres_database`]).
+pub async fn empty_postgres_database() -> (String, String) {
+    let name = format!("it_{}_{}", now_secs(), Uuid::new_v4().simple());
+    let admin = postgres_admin().await;
+    admin
+        .execute_unprepared(&format!(r#"CREATE DATABASE "{name}""#))
+        .await
+        .expect("create database");
+    admin.close().await.expect("close admin");
+    (postgres_url(&name), name)
+}
+
+/// Drops a database made by [`empty_postgres_database`].
+pub async fn drop_postgres_database(name: &str) {
+    let admin = postgres_admin().await;
+    let _ = admin
+        .execute_unprepared(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+        .await;
+    let _ = admin.close().await;
+}
+
 /// The HS256 secret test servers verify tokens with.
 pub const TEST_SECRET: &str = "integration-tests-secret-0123456789abcdef";
 

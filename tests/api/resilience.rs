@@ -436,3 +436,45 @@ async fn a_taken_port_fails_before_the_database_is_touched() {
     assert!(!dir.join("plans.db").exists(), "no database was created");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Instances started together with `--demo` on one empty database take turns: both start,
+/// and the demo data is there once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL skipped: set TEST_POSTGRES_URL (see README) to run"
+)]
+async fn instances_starting_together_load_the_demo_once() {
+    let (url, name) = crate::helpers::empty_postgres_database().await;
+    let build = |url: String| async move {
+        let mut settings =
+            api::config::Settings::new(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), Some(url));
+        settings.demo = true;
+        settings.auth.jwt_secret = Some(crate::helpers::TEST_SECRET.into());
+        api::startup::Application::build(settings).await
+    };
+    let (first, second, third) =
+        tokio::join!(build(url.clone()), build(url.clone()), build(url.clone()));
+    let apps = [first, second, third].map(|app| app.expect("every instance starts"));
+    let units = apps[0]
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT count(*) AS n FROM unit",
+        ))
+        .await
+        .expect("count")
+        .expect("row");
+    let n: i64 = units.try_get("", "n").expect("n");
+    let reference = crate::helpers::spawn_app(Backend::Postgres).await;
+    assert_eq!(
+        n,
+        reference.count("unit").await,
+        "the demo data is there, once"
+    );
+    reference.stop().await;
+    for app in apps {
+        let _ = app.db().clone().close().await;
+    }
+    crate::helpers::drop_postgres_database(&name).await;
+}
