@@ -118,6 +118,13 @@ pub struct LimitSettings {
     /// Static cost of one operation: the most objects its response can hold.
     #[arg(long, env = "APP_MAX_COST", default_value_t = 50_000)]
     pub max_cost: u64,
+    /// Requests of at least this cost are "heavy": they take turns (see `--heavy-concurrency`).
+    #[arg(long, env = "APP_HEAVY_COST", default_value_t = 5_000)]
+    pub heavy_cost: u64,
+    /// Heavy requests run at once per instance; the others wait their turn (until their time
+    /// limit, then `SERVICE_UNAVAILABLE`).
+    #[arg(long, env = "APP_HEAVY_CONCURRENCY", default_value_t = 1)]
+    pub heavy_concurrency: usize,
     /// Cost points an anonymous client address may spend per second (0: no rate limit).
     #[arg(long, env = "APP_RATE_ANONYMOUS", default_value_t = 5_000)]
     pub rate_anonymous: u32,
@@ -162,6 +169,8 @@ impl Default for LimitSettings {
             max_directives: 3,
             max_list_items: 100,
             max_cost: 50_000,
+            heavy_cost: 5_000,
+            heavy_concurrency: 1,
             rate_anonymous: 5_000,
             rate_anonymous_burst: 100_000,
             rate_principal: 20_000,

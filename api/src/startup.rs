@@ -34,6 +34,9 @@ pub struct AppState {
     pub persisted: routes::persisted::PersistedQueries,
     pub request_timeout: std::time::Duration,
     pub max_response_bytes: usize,
+    /// Requests costing at least this take turns in [`AppState::heavy_lane`].
+    pub heavy_cost: u64,
+    pub heavy_lane: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// A built server, bound to its port, not yet running.
@@ -86,6 +89,10 @@ impl Application {
             persisted: routes::persisted::PersistedQueries::new(settings.limits.allow_list),
             request_timeout: settings.limits.request_timeout(),
             max_response_bytes: settings.limits.max_response_bytes,
+            heavy_cost: settings.limits.heavy_cost,
+            heavy_lane: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                settings.limits.heavy_concurrency.max(1),
+            )),
         });
         let mut server = HttpServer::new(move || {
             App::new()

@@ -246,6 +246,59 @@ async fn time_and_size_limits(backend: Backend) {
     small.stop().await;
 }
 
+/// Heavy requests take turns; light ones do not wait behind them.
+async fn heavy_requests_take_turns(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.pool_size = 1;
+        s.limits.heavy_cost = 100;
+        s.limits.heavy_concurrency = 1;
+        s.limits.request_timeout = 0.5;
+        s.limits.db_acquire_timeout = 5.0;
+    })
+    .await;
+    // 1 + 100 × 1 = 101 points: heavy here.
+    let heavy = json!({ "query": "{ tasks(first: 100) { nodes { title } } }" });
+    let held = app.db.begin().await.expect("hold the only connection");
+    let first = {
+        let (address, heavy) = (app.address.clone(), heavy.clone());
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{address}/graphql"))
+                .json(&heavy)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let started = Instant::now();
+    let (status, headers, body) = app.post_json(None, &heavy).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "SERVICE_UNAVAILABLE"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("busy")
+    );
+    assert!(headers.contains_key("retry-after"));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let (status, _, body) = app
+        .post_json(None, &json!({ "query": "{ __typename }" }))
+        .await;
+    assert_eq!(
+        (status, body["data"]["__typename"].as_str()),
+        (200, Some("Query")),
+        "light requests pass"
+    );
+    held.rollback().await.expect("release");
+    assert!(first.await.is_ok());
+    app.stop().await;
+}
+
 /// Automatic persisted queries, and the allow-list mode.
 async fn persisted_queries(backend: Backend) {
     let app = crate::helpers::spawn_app(backend).await;
@@ -401,7 +454,12 @@ macro_rules! both {
     };
 }
 
-both!(outages_fail_fast, time_and_size_limits, persisted_queries);
+both!(
+    outages_fail_fast,
+    time_and_size_limits,
+    persisted_queries,
+    heavy_requests_take_turns
+);
 
 /// Production refuses an HS256 secret shorter than 32 bytes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

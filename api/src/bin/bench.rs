@@ -58,6 +58,12 @@ struct Args {
     /// so that both see the same machine (a shared VM's speed drifts by the minute).
     #[arg(long, default_value_t = 3)]
     rounds: u64,
+    /// Instead of the dashboard queries, run the hostile suite for `--seconds`: anonymous
+    /// attackers sending every refused shape (and the heaviest allowed query) at full speed
+    /// while a signed-in probe sends a small query; prints the probe's latency, the server's
+    /// peak RSS and what the attackers got.
+    #[arg(long)]
+    hostile: bool,
 }
 
 /// A tiny deterministic generator (xorshift), so every run builds the same province.
@@ -438,7 +444,12 @@ impl Drop for Server {
 
 /// Starts the release server. On PostgreSQL its pool has `pool_size` connections; SQLite keeps
 /// the server's default (each SQLite connection has its own page cache).
-fn start_server(url: &str, data_dir: &std::path::Path, pool_size: usize) -> anyhow::Result<Server> {
+fn start_server(
+    url: &str,
+    data_dir: &std::path::Path,
+    pool_size: usize,
+    default_limits: bool,
+) -> anyhow::Result<Server> {
     let pool = url.starts_with("postgres").then(|| pool_size.to_string());
     let exe = std::env::current_exe()?.with_file_name("api");
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -447,6 +458,13 @@ fn start_server(url: &str, data_dir: &std::path::Path, pool_size: usize) -> anyh
     let mut command = Command::new(&exe);
     if let Some(pool) = pool {
         command.env("APP_POOL_SIZE", pool);
+    }
+    if !default_limits {
+        // The load comes from one address at a thousand requests a second: the rate limit is
+        // set out of its way but still checked on every request (its cost is measured).
+        command
+            .env("APP_RATE_ANONYMOUS", "1000000000")
+            .env("APP_RATE_ANONYMOUS_BURST", "2000000000");
     }
     let child = command
         .args([
@@ -813,26 +831,14 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         ),
     ];
     let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
-    let server = start_server(url, &data_dir, args.pool_size)?;
+    if args.hostile {
+        return hostile(label, url, &data_dir, args).await;
+    }
+    let server = start_server(url, &data_dir, args.pool_size, false)?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
-    let mut ready = false;
-    for _ in 0..100 {
-        if client
-            .get(format!("{}/readyz", server.address))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    if !ready {
-        bail!("the server did not become ready");
-    }
+    wait_ready(&client, &server).await?;
     let mut figures = Vec::new();
     let mut ceilings = Vec::new();
     let mut peak_under_load = 0;
@@ -905,6 +911,256 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         "| {date} | {label} | server peak RSS {:.0} MB | | | | | | | |\n",
         peak as f64 / 1024.0
     ));
+    Ok(())
+}
+
+/// Waits until the server answers `/readyz`.
+async fn wait_ready(client: &reqwest::Client, server: &Server) -> anyhow::Result<()> {
+    for _ in 0..100 {
+        if client
+            .get(format!("{}/readyz", server.address))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server did not become ready")
+}
+
+/// The requests of the hostile suite: every shape the limits refuse, and the heaviest query
+/// they allow, as raw bodies.
+fn hostile_bodies() -> Vec<(&'static str, Vec<u8>)> {
+    let json = |value: Value| serde_json::to_vec(&value).unwrap_or_default();
+    let mut bomb = String::from("query { ...F0 }\n");
+    for i in 0..30 {
+        bomb.push_str(&format!(
+            "fragment F{i} on Query {{ __typename ...F{n} ...F{n} }}\n",
+            n = i + 1
+        ));
+    }
+    bomb.push_str("fragment F30 on Query { __typename }\n");
+    let aliases = (0..1000)
+        .map(|i| format!("a{i}: tasks(first: 100) {{ nodes {{ title }} }}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![
+        ("fragment bomb (30 levels)", json(json!({ "query": bomb }))),
+        (
+            "nesting 20 000 deep",
+            json(json!({ "query": format!("{{ {} }}", "a { ".repeat(20_000)) })),
+        ),
+        (
+            "search of 14 000 words",
+            json(
+                json!({ "query": "query($s: String) { tasks(first: 5, filter: { search: $s }) { nodes { title } } }", "variables": { "s": "ab ".repeat(14_000) } }),
+            ),
+        ),
+        (
+            "search of one 100 KB word",
+            json(
+                json!({ "query": "query($s: String) { tasks(first: 5, filter: { search: $s }) { nodes { title } } }", "variables": { "s": "x".repeat(100_000) } }),
+            ),
+        ),
+        (
+            "1 000 aliased task lists",
+            json(json!({ "query": format!("{{ {aliases} }}") })),
+        ),
+        (
+            "plans → tasks → units → tasks",
+            json(
+                json!({ "query": "{ plans(first: 100) { nodes { tasks(first: 100) { nodes { assignments { unit { tasks(first: 100) { nodes { title } } } } } } } } }" }),
+            ),
+        ),
+        (
+            "10 directives on a field",
+            json(json!({ "query": format!("{{ __typename {} }}", "@aa".repeat(10)) })),
+        ),
+        (
+            "batch of 100",
+            json(Value::Array(
+                (0..100)
+                    .map(|_| json!({ "query": "{ plans(first: 100) { totalCount } }" }))
+                    .collect(),
+            )),
+        ),
+        (
+            "25 000 enum values",
+            json(
+                json!({ "query": "query($s: [TaskStatus!]) { tasks(first: 1, filter: { status: $s }) { totalCount } }", "variables": { "s": vec!["OPEN"; 25_000] } }),
+            ),
+        ),
+        (
+            "unknown persisted hash",
+            json(
+                json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "ab".repeat(32) } } }),
+            ),
+        ),
+        (
+            "heaviest allowed (50 plans × 40 tasks with units)",
+            json(
+                json!({ "query": "{ plans(first: 50) { nodes { title tasks(first: 40) { nodes { title assignments { role unit { name } } } } } } }" }),
+            ),
+        ),
+    ]
+}
+
+/// The hostile suite (see `--hostile`), twice: attackers from one address under the default
+/// limits, then as if from many addresses (the rate limit out of their way), where only the
+/// per-request limits stand between them and the server.
+async fn hostile(
+    label: &str,
+    url: &str,
+    data_dir: &std::path::Path,
+    args: &Args,
+) -> anyhow::Result<()> {
+    for (rate_limited, setting) in [
+        (true, "one address, default limits"),
+        (false, "many addresses (rate limit out of the way)"),
+    ] {
+        hostile_run(
+            &format!("{label}, {setting}"),
+            url,
+            data_dir,
+            args,
+            rate_limited,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn hostile_run(
+    label: &str,
+    url: &str,
+    data_dir: &std::path::Path,
+    args: &Args,
+    rate_limited: bool,
+) -> anyhow::Result<()> {
+    let server = start_server(url, data_dir, args.pool_size, rate_limited)?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency + 1)
+        .build()?;
+    wait_ready(&client, &server).await?;
+    let secret = std::fs::read_to_string(data_dir.join("dev-jwt-secret"))?;
+    let token = api::auth::token::mint(
+        secret.trim(),
+        "plans-api",
+        "plans-api",
+        &api::auth::token::DevToken {
+            subject: "probe",
+            name: None,
+            unit: None,
+            roles: &[api::auth::Role::Viewer],
+            ttl_seconds: 3600,
+        },
+    )?;
+    let url_graphql = Arc::new(format!("{}/graphql", server.address));
+    let bodies = Arc::new(hostile_bodies());
+    let end = Instant::now() + Duration::from_secs(args.seconds);
+    let mut attackers = Vec::new();
+    for worker in 0..args.concurrency {
+        let (client, url, bodies) = (client.clone(), url_graphql.clone(), bodies.clone());
+        attackers.push(tokio::spawn(async move {
+            let mut outcomes: std::collections::BTreeMap<String, u64> = Default::default();
+            let mut i = worker;
+            while Instant::now() < end {
+                let (name, body) = &bodies[i % bodies.len()];
+                i += 1;
+                let response = client
+                    .post(url.as_str())
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let code = match response {
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let body: Value = r.json().await.unwrap_or(Value::Null);
+                        let code = body["errors"][0]["extensions"]["code"]
+                            .as_str()
+                            .unwrap_or(if body["data"].is_object() { "ok" } else { "?" })
+                            .to_owned();
+                        format!("{status} {code}")
+                    }
+                    Err(_) => "transport error".to_owned(),
+                };
+                *outcomes.entry(format!("{name}: {code}")).or_default() += 1;
+            }
+            outcomes
+        }));
+    }
+    let probe = {
+        let (client, url) = (client.clone(), url_graphql.clone());
+        tokio::spawn(async move {
+            let body = serde_json::to_vec(&json!({ "query": "{ plans(first: 10) { totalCount nodes { title issuer { name } } } }" }))
+                .unwrap_or_default();
+            let (mut latencies, mut failures) = (Vec::new(), 0u64);
+            while Instant::now() < end {
+                let started = Instant::now();
+                let ok = client
+                    .post(url.as_str())
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .ok()
+                    .filter(|r| r.status().is_success());
+                let answered = match ok {
+                    Some(r) => r
+                        .bytes()
+                        .await
+                        .is_ok_and(|b| !b.windows(9).any(|w| w == b"\"errors\":")),
+                    None => false,
+                };
+                if answered {
+                    latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+                } else {
+                    failures += 1;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            (latencies, failures)
+        })
+    };
+    let mut peak_rss = 0;
+    while Instant::now() < end {
+        peak_rss = peak_rss.max(rss_kib(server.child.id(), "VmRSS:"));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut outcomes: std::collections::BTreeMap<String, u64> = Default::default();
+    for attacker in attackers {
+        for (key, count) in attacker.await? {
+            *outcomes.entry(key).or_default() += count;
+        }
+    }
+    let (mut latencies, failures) = probe.await?;
+    latencies.sort_by(f64::total_cmp);
+    let hwm = rss_kib(server.child.id(), "VmHWM:");
+    let after = rss_kib(server.child.id(), "VmRSS:");
+    drop(server);
+    let _ = std::fs::remove_dir_all(data_dir);
+    println!(
+        "\n{label}, hostile suite: {} attackers for {} s; server peak RSS {:.0} MB (sampled {:.0} MB, {:.0} MB after); probe: {} answers, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, {} failures",
+        args.concurrency,
+        args.seconds,
+        hwm as f64 / 1024.0,
+        peak_rss as f64 / 1024.0,
+        after as f64 / 1024.0,
+        latencies.len(),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or_default(),
+        failures
+    );
+    println!("| request | answer | count |\n|---|---|---|");
+    for (key, count) in outcomes {
+        let (name, answer) = key.split_once(": ").unwrap_or((&key, ""));
+        println!("| {name} | {answer} | {count} |");
+    }
     Ok(())
 }
 

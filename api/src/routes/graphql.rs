@@ -279,6 +279,9 @@ async fn prepare_and_run(
 ) -> Result<HttpResponse, Refusal> {
     let request_id = reply::request_id(req);
     let viewer = authenticate(state, req).await?;
+    // Every request pays a point before any work (a refused document, an unknown persisted
+    // hash: a database lookup each), the rest of its cost once that is known.
+    let first = charge(state, req, &viewer, 1)?;
     let query = state
         .persisted
         .resolve(
@@ -323,11 +326,7 @@ async fn prepare_and_run(
         Ok(analysis) => {
             let analysis = match analysis {
                 Ok(analysis) => analysis,
-                Err(error) => {
-                    // A refused document still costs its sender a point.
-                    charge(state, req, &viewer, 1)?;
-                    return Err(Refusal::limit(error));
-                }
+                Err(error) => return Err(Refusal::limit(error)),
             };
             // A GET must not change anything (links, prefetching and caches replay GETs).
             if method == Method::Get
@@ -348,7 +347,10 @@ async fn prepare_and_run(
         }
         Err(_) => Analysis::default(),
     };
-    let charged = charge(state, req, &viewer, analysis.cost)?;
+    let charged = match analysis.cost {
+        0 | 1 => first,
+        cost => charge(state, req, &viewer, cost - 1)?,
+    };
     let visibility = PlanVisibility::of(&state.db, &viewer)
         .await
         .map_err(|error| match error {
@@ -392,9 +394,31 @@ async fn prepare_and_run(
     // connection whose statement was abandoned and then failed (its release ping fails and the
     // hard close never returns), so the task finishes by itself: PostgreSQL cancels a statement
     // that runs past the deadline (`statement_timeout`), and no resolver or batch starts another.
+    // Heavy requests take turns, so that they never hold every core while cheap ones wait.
+    let lane = if analysis.cost >= state.heavy_cost {
+        match tokio::time::timeout_at(deadline, state.heavy_lane.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Some(permit),
+            _ => {
+                return Err(Refusal {
+                    retry_after: Some(RETRY_AFTER_SECONDS),
+                    ..Refusal::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "SERVICE_UNAVAILABLE",
+                        "the server is busy with other large requests: retry shortly, or ask for less",
+                    )
+                });
+            }
+        }
+    } else {
+        None
+    };
     let execution = tokio::spawn({
         let schema = schema.clone();
-        async move { schema.execute(request).await }
+        async move {
+            let response = schema.execute(request).await;
+            drop(lane);
+            response
+        }
     });
     let mut response = match tokio::time::timeout_at(deadline, execution).await {
         Ok(Ok(response)) => response,
