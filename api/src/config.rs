@@ -150,6 +150,10 @@ pub struct LimitSettings {
     /// Seconds a request waits for a database connection before `SERVICE_UNAVAILABLE`.
     #[arg(long, env = "APP_DB_ACQUIRE_TIMEOUT", default_value_t = 2.0)]
     pub db_acquire_timeout: f64,
+    /// PostgreSQL: seconds after which the database ends an idle session (see `db.rs`); the
+    /// pool retires idle connections before that. Needs PostgreSQL 14 or newer.
+    #[arg(long, env = "APP_DB_IDLE_SESSION_TIMEOUT", default_value_t = 300.0)]
+    pub db_idle_session_timeout: f64,
     /// Only registered operations run (persisted queries from `--operations-dir` or
     /// `registerOperation`); PROVINCE_ADMIN callers may still send any query.
     #[arg(long, env = "APP_ALLOW_LIST")]
@@ -179,6 +183,7 @@ impl Default for LimitSettings {
             request_timeout: 10.0,
             max_response_bytes: 8 * 1024 * 1024,
             db_acquire_timeout: 2.0,
+            db_idle_session_timeout: 300.0,
             allow_list: false,
             operations_dir: None,
         }
@@ -203,6 +208,11 @@ impl LimitSettings {
     /// The request time limit.
     pub fn request_timeout(&self) -> std::time::Duration {
         seconds(self.request_timeout)
+    }
+
+    /// After how long PostgreSQL ends an idle session.
+    pub fn db_idle_session_timeout(&self) -> std::time::Duration {
+        seconds(self.db_idle_session_timeout).max(std::time::Duration::from_secs(1))
     }
 
     /// How long a request waits for a database connection.

@@ -84,11 +84,14 @@ fn url_is_postgres(options: &ConnectOptions) -> bool {
 /// The PostgreSQL pool, built with sqlx's own options for what sea-orm does not expose:
 /// - `statement_timeout` a little past the request time limit, so PostgreSQL stops a statement
 ///   that outlives its request, and no JIT;
-/// - a release hook that pings twice. A statement whose future was dropped (an error in a
-///   sibling field makes async-graphql drop the others) and which then fails (cancelled by that
-///   timeout) fails the pool's release ping; sqlx 0.9 then closes the connection hard, which
-///   over TLS never returns, and the pool loses the slot for good. The error belongs to the
-///   abandoned statement: a second ping finds the connection ready and it goes back to the pool.
+/// - `idle_session_timeout`, so a pool slot lost to an sqlx 0.9 bug comes back. A statement
+///   whose future was dropped (an error in a sibling field makes async-graphql drop the others)
+///   and which then fails (cancelled by that timeout) fails the pool's release ping; sqlx then
+///   closes the connection hard, which over TLS waits for the server to speak first and never
+///   returns: the slot is gone. PostgreSQL ends the idle session after this timeout, the close
+///   returns, and the slot is free again. (A release hook pinging twice fixed it at once but
+///   cost a tenth of the dashboard query's throughput, a round trip per statement.) The pool
+///   retires idle connections itself a little earlier, so healthy ones are not cut.
 async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<DatabaseConnection> {
     use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
     use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
@@ -100,9 +103,14 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
     // JIT compilation pays off for long analytical queries, not for these: a page of unit tasks
     // estimated expensive (a join filter PostgreSQL cannot estimate) spent 790 ms compiling
     // itself for 30 ms of work.
+    let idle_session = settings.limits.db_idle_session_timeout();
     connect = connect.options([
         ("statement_timeout", format!("{statement_ms}ms")),
         ("jit", "off".to_owned()),
+        (
+            "idle_session_timeout",
+            format!("{}ms", idle_session.as_millis()),
+        ),
     ]);
     if std::env::var("APP_SQL_LOG").is_err() {
         connect = connect.disable_statement_logging();
@@ -125,14 +133,7 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
                 Ok(true)
             })
         })
-        .after_release(|conn, _| {
-            Box::pin(async move {
-                if conn.ping().await.is_err() {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
-        })
+        .idle_timeout(idle_session.mul_f64(0.8))
         .connect_with(connect)
         .await
         .context("cannot connect to the database")?;

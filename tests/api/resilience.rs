@@ -154,6 +154,7 @@ async fn time_and_size_limits(backend: Backend) {
         s.pool_size = 1;
         s.limits.request_timeout = 0.3;
         s.limits.db_acquire_timeout = 5.0;
+        s.limits.db_idle_session_timeout = 2.0;
     })
     .await;
     let query = json!({ "query": "{ tasks(first: 100) { totalCount nodes { title assignments { unit { name } } } } }" });
@@ -200,7 +201,8 @@ async fn time_and_size_limits(backend: Backend) {
         assert_eq!(waiting, 0, "the abandoned statement was cancelled");
         // A statement abandoned by its own request: a sibling field fails at once, so
         // async-graphql drops the field whose statement waits for the lock; the statement is
-        // then cancelled in the database, and the connection still comes back to the pool.
+        // then cancelled in the database. Over TLS sqlx loses that connection's pool slot; it
+        // comes back once PostgreSQL ends the idle session (here after 2 s).
         let abandoning = json!({ "query": "{ a: tasks(first: 5) { totalCount } b: tasks(first: 5, after: \"garbage\") { totalCount } }" });
         let (_, _, body) = app.post_json(None, &abandoning).await;
         assert!(
@@ -209,6 +211,7 @@ async fn time_and_size_limits(backend: Backend) {
         );
         tokio::time::sleep(Duration::from_millis(1_200)).await;
         blocker.rollback().await.expect("unlock");
+        tokio::time::sleep(Duration::from_millis(2_500)).await;
         for _ in 0..3 {
             let (_, _, body) = app.post_json(None, &query).await;
             assert!(

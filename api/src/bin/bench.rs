@@ -746,13 +746,17 @@ async fn same_answer(
     url: &str,
     sql: &str,
 ) -> anyhow::Result<()> {
-    let api: Value = client
+    let mut api: Value = client
         .post(format!("{}/graphql", server.address))
         .json(body)
         .send()
         .await?
         .json()
         .await?;
+    // The answer, not the report on what it cost.
+    if let Some(object) = api.as_object_mut() {
+        object.remove("extensions");
+    }
     let db = Database::connect(url).await?;
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
@@ -1064,11 +1068,12 @@ async fn hostile_run(
     for worker in 0..args.concurrency {
         let (client, url, bodies) = (client.clone(), url_graphql.clone(), bodies.clone());
         attackers.push(tokio::spawn(async move {
-            let mut outcomes: std::collections::BTreeMap<String, u64> = Default::default();
+            let mut outcomes: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
             let mut i = worker;
             while Instant::now() < end {
                 let (name, body) = &bodies[i % bodies.len()];
                 i += 1;
+                let started = Instant::now();
                 let response = client
                     .post(url.as_str())
                     .header("content-type", "application/json")
@@ -1087,7 +1092,10 @@ async fn hostile_run(
                     }
                     Err(_) => "transport error".to_owned(),
                 };
-                *outcomes.entry(format!("{name}: {code}")).or_default() += 1;
+                outcomes
+                    .entry(format!("{name}: {code}"))
+                    .or_default()
+                    .push(started.elapsed().as_secs_f64() * 1000.0);
             }
             outcomes
         }));
@@ -1131,10 +1139,10 @@ async fn hostile_run(
         peak_rss = peak_rss.max(rss_kib(server.child.id(), "VmRSS:"));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let mut outcomes: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut outcomes: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     for attacker in attackers {
-        for (key, count) in attacker.await? {
-            *outcomes.entry(key).or_default() += count;
+        for (key, times) in attacker.await? {
+            outcomes.entry(key).or_default().extend(times);
         }
     }
     let (mut latencies, failures) = probe.await?;
@@ -1156,10 +1164,16 @@ async fn hostile_run(
         latencies.last().copied().unwrap_or_default(),
         failures
     );
-    println!("| request | answer | count |\n|---|---|---|");
-    for (key, count) in outcomes {
+    println!("| request | answer | count | p50 ms | p99 ms |\n|---|---|---|---|---|");
+    for (key, mut times) in outcomes {
         let (name, answer) = key.split_once(": ").unwrap_or((&key, ""));
-        println!("| {name} | {answer} | {count} |");
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {answer} | {} | {:.1} | {:.1} |",
+            times.len(),
+            percentile(&times, 0.50),
+            percentile(&times, 0.99)
+        );
     }
     Ok(())
 }

@@ -278,78 +278,28 @@ async fn prepare_and_run(
     method: Method,
 ) -> Result<HttpResponse, Refusal> {
     let request_id = reply::request_id(req);
+    // The time limit covers the whole request, waiting included.
+    let deadline = tokio::time::Instant::now() + state.request_timeout;
     let viewer = authenticate(state, req).await?;
-    // Every request pays a point before any work (a refused document, an unknown persisted
-    // hash: a database lookup each), the rest of its cost once that is known.
-    let first = charge(state, req, &viewer, 1)?;
-    let query = state
-        .persisted
-        .resolve(
-            &state.db,
-            body.query,
-            body.extensions.as_ref(),
-            viewer.principal(),
-        )
-        .await
-        .map_err(|refusal| Refusal::new(StatusCode::OK, refusal.code(), refusal.to_string()))?;
-    limits::check_text(&query, &state.limits).map_err(Refusal::limit)?;
-    let variables = match body.variables {
-        None | Some(serde_json::Value::Null) => async_graphql::Variables::default(),
-        Some(value @ serde_json::Value::Object(_)) => async_graphql::Variables::from_json(value),
-        Some(_) => {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "`variables` must be a JSON object",
-            ));
+    // A request naming only a persisted query's hash pays a point before its lookup (a
+    // database lookup each); any other pays its cost once that is known, and a refused one a
+    // point, so that floods of refused requests are throttled too.
+    let prepaid = match body.query {
+        None => Some(charge(state, req, &viewer, 1)?),
+        Some(_) => None,
+    };
+    let (request, analysis) = match checked(state, &viewer, body, method).await {
+        Ok(checked) => checked,
+        Err(refusal) if prepaid.is_some() => return Err(refusal),
+        Err(refusal) => {
+            charge(state, req, &viewer, 1)?;
+            return Err(refusal);
         }
     };
-    let mut request = async_graphql::Request::new(query).variables(variables);
-    if let Some(name) = body.operation_name {
-        request = request.operation_name(name);
-    }
-    state.documents.prepare(&mut request);
-    // A document that does not parse is reported by the executor, with its position.
-    let operation_name = request.operation_name.clone();
-    let variables = std::mem::take(&mut request.variables);
-    let parsed = request.parsed_query().map(|document| {
-        limits::analyse(
-            document,
-            &variables,
-            operation_name.as_deref(),
-            &state.schema_info,
-            &state.limits,
-        )
-    });
-    request.variables = variables;
-    let analysis = match parsed {
-        Ok(analysis) => {
-            let analysis = match analysis {
-                Ok(analysis) => analysis,
-                Err(error) => return Err(Refusal::limit(error)),
-            };
-            // A GET must not change anything (links, prefetching and caches replay GETs).
-            if method == Method::Get
-                && analysis
-                    .operation
-                    .is_some_and(|op| op != OperationType::Query)
-            {
-                return Err(Refusal {
-                    status: StatusCode::METHOD_NOT_ALLOWED,
-                    ..Refusal::new(
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        "METHOD_NOT_ALLOWED",
-                        "only queries may be sent with GET; use POST",
-                    )
-                });
-            }
-            analysis
-        }
-        Err(_) => Analysis::default(),
-    };
-    let charged = match analysis.cost {
-        0 | 1 => first,
-        cost => charge(state, req, &viewer, cost - 1)?,
+    let charged = match (prepaid, analysis.cost) {
+        (Some(first), 0 | 1) => first,
+        (Some(_), cost) => charge(state, req, &viewer, cost - 1)?,
+        (None, cost) => charge(state, req, &viewer, cost)?,
     };
     let visibility = PlanVisibility::of(&state.db, &viewer)
         .await
@@ -365,7 +315,6 @@ async fn prepare_and_run(
             }
         })?;
     let anonymous = viewer.principal().is_none();
-    let deadline = tokio::time::Instant::now() + state.request_timeout;
     let mut request = request
         .data(loaders::for_request(
             state.db.clone(),
@@ -389,11 +338,6 @@ async fn prepare_and_run(
     } else {
         &state.schema
     };
-    // The execution runs as a task of its own, and past the deadline the caller is answered
-    // without waiting for it. It is not dropped mid-statement: sqlx 0.9 loses a pooled TLS
-    // connection whose statement was abandoned and then failed (its release ping fails and the
-    // hard close never returns), so the task finishes by itself: PostgreSQL cancels a statement
-    // that runs past the deadline (`statement_timeout`), and no resolver or batch starts another.
     // Heavy requests take turns, so that they never hold every core while cheap ones wait.
     let lane = if analysis.cost >= state.heavy_cost {
         match tokio::time::timeout_at(deadline, state.heavy_lane.clone().acquire_owned()).await {
@@ -412,7 +356,13 @@ async fn prepare_and_run(
     } else {
         None
     };
-    let execution = tokio::spawn({
+    // Past the deadline the caller is answered at once, and the execution moves to a task of
+    // its own to finish there: it is never dropped mid-statement. (sqlx 0.9 loses a pooled TLS
+    // connection whose statement was abandoned and then failed: its release ping fails and the
+    // hard close never returns.) It finishes soon: PostgreSQL cancels a statement that runs past
+    // the deadline (`statement_timeout`), and no resolver or batch starts another. Only late
+    // executions move: spawning every one cost a tenth of the dashboard query's throughput.
+    let mut execution = Box::pin({
         let schema = schema.clone();
         async move {
             let response = schema.execute(request).await;
@@ -420,19 +370,16 @@ async fn prepare_and_run(
             response
         }
     });
-    let mut response = match tokio::time::timeout_at(deadline, execution).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(error)) => {
-            crate::telemetry::internal_error(
-                &anyhow::Error::new(error).context("the execution task failed"),
-            );
-            return Err(Refusal::new(
-                StatusCode::OK,
-                "INTERNAL_SERVER_ERROR",
-                "Internal server error",
-            ));
-        }
-        Err(_) => {
+    let finished = tokio::select! {
+        biased;
+        response = &mut execution => Ok(response),
+        () = tokio::time::sleep_until(deadline) => Err(()),
+    };
+    let mut response = match finished {
+        Ok(response) => response,
+        Err(()) => {
+            // The caller is answered now; the execution finishes by itself (see above).
+            tokio::spawn(execution);
             tracing::warn!(
                 timeout_s = state.request_timeout.as_secs_f64(),
                 "request timed out"
@@ -505,6 +452,73 @@ async fn prepare_and_run(
     }
     rate_limit_headers(&mut builder, &charged);
     Ok(builder.body(bytes))
+}
+
+/// The request's query (sent, or stood for by a persisted hash) parsed and checked against
+/// every limit, with its analysis.
+async fn checked(
+    state: &AppState,
+    viewer: &Viewer,
+    body: Body,
+    method: Method,
+) -> Result<(async_graphql::Request, Analysis), Refusal> {
+    let query = state
+        .persisted
+        .resolve(
+            &state.db,
+            body.query,
+            body.extensions.as_ref(),
+            viewer.principal(),
+        )
+        .await
+        .map_err(|refusal| Refusal::new(StatusCode::OK, refusal.code(), refusal.to_string()))?;
+    limits::check_text(&query, &state.limits).map_err(Refusal::limit)?;
+    let variables = match body.variables {
+        None | Some(serde_json::Value::Null) => async_graphql::Variables::default(),
+        Some(value @ serde_json::Value::Object(_)) => async_graphql::Variables::from_json(value),
+        Some(_) => {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`variables` must be a JSON object",
+            ));
+        }
+    };
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = body.operation_name {
+        request = request.operation_name(name);
+    }
+    state.documents.prepare(&mut request);
+    // A document that does not parse is reported by the executor, with its position.
+    let operation_name = request.operation_name.clone();
+    let variables = std::mem::take(&mut request.variables);
+    let parsed = request.parsed_query().map(|document| {
+        limits::analyse(
+            document,
+            &variables,
+            operation_name.as_deref(),
+            &state.schema_info,
+            &state.limits,
+        )
+    });
+    request.variables = variables;
+    let analysis = match parsed {
+        Ok(analysis) => analysis.map_err(Refusal::limit)?,
+        Err(_) => Analysis::default(),
+    };
+    // A GET must not change anything (links, prefetching and caches replay GETs).
+    if method == Method::Get
+        && analysis
+            .operation
+            .is_some_and(|op| op != OperationType::Query)
+    {
+        return Err(Refusal::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "only queries may be sent with GET; use POST",
+        ));
+    }
+    Ok((request, analysis))
 }
 
 /// Charges the caller's rate limit; refuses with `RATE_LIMITED` when the bucket is short.
