@@ -93,30 +93,32 @@ pub struct Settings {
     pub limits: LimitSettings,
 }
 
+const DEFAULT_LIMITS: crate::graphql::limits::Limits = crate::graphql::limits::Limits::DEFAULT;
+
 /// What one request may cost, how fast a caller may spend, and how long anything may take.
 /// README, Security, lists each with what the caller sees.
 #[derive(Debug, Clone, Args)]
 pub struct LimitSettings {
     /// Tokens in a query text.
-    #[arg(long, env = "APP_MAX_TOKENS", default_value_t = 3_000)]
+    #[arg(long, env = "APP_MAX_TOKENS", default_value_t = DEFAULT_LIMITS.max_tokens)]
     pub max_tokens: usize,
     /// Nesting of `{`, `(` and `[` in a query text, and of fragments in each other.
-    #[arg(long, env = "APP_MAX_NESTING", default_value_t = 40)]
+    #[arg(long, env = "APP_MAX_NESTING", default_value_t = DEFAULT_LIMITS.max_nesting)]
     pub max_nesting: usize,
     /// Fields of one operation once its fragments are expanded.
-    #[arg(long, env = "APP_MAX_FIELDS", default_value_t = 400)]
+    #[arg(long, env = "APP_MAX_FIELDS", default_value_t = DEFAULT_LIMITS.max_fields)]
     pub max_fields: u64,
     /// Aliases in one operation once its fragments are expanded.
-    #[arg(long, env = "APP_MAX_ALIASES", default_value_t = 30)]
+    #[arg(long, env = "APP_MAX_ALIASES", default_value_t = DEFAULT_LIMITS.max_aliases)]
     pub max_aliases: u64,
     /// Directives on one field, fragment or operation.
-    #[arg(long, env = "APP_MAX_DIRECTIVES", default_value_t = 3)]
+    #[arg(long, env = "APP_MAX_DIRECTIVES", default_value_t = DEFAULT_LIMITS.max_directives)]
     pub max_directives: usize,
     /// Items in one input list (ids, enum values, assignments).
-    #[arg(long, env = "APP_MAX_LIST_ITEMS", default_value_t = 100)]
+    #[arg(long, env = "APP_MAX_LIST_ITEMS", default_value_t = DEFAULT_LIMITS.max_list_items)]
     pub max_list_items: usize,
     /// Static cost of one operation: the most objects its response can hold.
-    #[arg(long, env = "APP_MAX_COST", default_value_t = 50_000)]
+    #[arg(long, env = "APP_MAX_COST", default_value_t = DEFAULT_LIMITS.max_cost)]
     pub max_cost: u64,
     /// Requests of at least this cost are "heavy": they take turns (see `--heavy-concurrency`).
     #[arg(long, env = "APP_HEAVY_COST", default_value_t = 5_000)]
@@ -166,13 +168,13 @@ pub struct LimitSettings {
 impl Default for LimitSettings {
     fn default() -> Self {
         Self {
-            max_tokens: 3_000,
-            max_nesting: 40,
-            max_fields: 400,
-            max_aliases: 30,
-            max_directives: 3,
-            max_list_items: 100,
-            max_cost: 50_000,
+            max_tokens: DEFAULT_LIMITS.max_tokens,
+            max_nesting: DEFAULT_LIMITS.max_nesting,
+            max_fields: DEFAULT_LIMITS.max_fields,
+            max_aliases: DEFAULT_LIMITS.max_aliases,
+            max_directives: DEFAULT_LIMITS.max_directives,
+            max_list_items: DEFAULT_LIMITS.max_list_items,
+            max_cost: DEFAULT_LIMITS.max_cost,
             heavy_cost: 5_000,
             heavy_concurrency: 1,
             rate_anonymous: 5_000,
@@ -201,7 +203,7 @@ impl LimitSettings {
             max_directives: self.max_directives,
             max_list_items: self.max_list_items,
             max_cost: self.max_cost,
-            ..Default::default()
+            ..DEFAULT_LIMITS
         }
     }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use entity::assignment;
 use entity::enums::AssignmentRole;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement, UnionType};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryTrait, Select};
 use uuid::Uuid;
 
 use super::error::{DomainError, DomainResult};
@@ -67,11 +67,43 @@ const MEMBERSHIP: &str = r#"(EXISTS (SELECT 1 FROM "unit_group_member" AS "m" WH
      AND "g"."parent_unit_id" = "u"."parent_id"
      AND ("g"."unit_kinds" = '' OR (',' || "g"."unit_kinds" || ',') LIKE ('%,' || REPLACE("u"."kind", '_', '\_') || ',%') ESCAPE '\')))"#;
 
+/// The column that names each row's unit once [`join_units`] has joined it.
+pub fn owner_column() -> (Alias, Alias) {
+    (Alias::new("owned"), Alias::new("owner"))
+}
+
+/// Joins `select` (rows of an entity whose id column is `id`, which `subject` of an assignment
+/// names) to the units of `unit_ids` each is assigned to, in `roles`, directly or through a
+/// group the unit belongs to on `as_of`: one row per (unit, row), the unit in
+/// [`owner_column`]. A list nested under a list of units reads every unit's page with this in
+/// one statement. `None` when none of the units exists.
+pub async fn join_units<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    mut select: Select<E>,
+    id: E::Column,
+    subject: assignment::Column,
+    unit_ids: &[Uuid],
+    roles: &[AssignmentRole],
+    as_of: Option<NaiveDate>,
+) -> DomainResult<Option<Select<E>>> {
+    let units: Vec<entity::unit::Model> = unit::by_ids(db, unit_ids).await?.into_values().collect();
+    if units.is_empty() {
+        return Ok(None);
+    }
+    let (pairs, _) = owner_column();
+    QueryTrait::query(&mut select).join_subquery(
+        JoinType::InnerJoin,
+        assigned_to_units(subject, &units, roles, as_of),
+        pairs.clone(),
+        Expr::col((pairs, Alias::new("subject"))).equals((E::default(), id)),
+    );
+    Ok(Some(select))
+}
+
 /// For many units at once, the pairs (`owner`: the unit, `subject`: the id in `subject`) of what
 /// is assigned to each in `roles` (any when empty), directly or through a group the unit belongs
 /// to on `as_of`, without duplicates, in two set-based parts whatever the number of units.
-/// A nested list under a list of units reads its pages with this in one statement.
-pub fn assigned_to_units(
+fn assigned_to_units(
     subject: assignment::Column,
     units: &[entity::unit::Model],
     roles: &[AssignmentRole],

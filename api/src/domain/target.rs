@@ -6,10 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::AssignmentRole;
 use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
-};
+use sea_orm::sea_query::{Expr, Order};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::access::PlanVisibility;
@@ -78,20 +76,7 @@ pub async fn unit_pages(
     filter: &TargetFilter,
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
-    let units: Vec<entity::unit::Model> = super::unit::by_ids(db, unit_ids)
-        .await?
-        .into_values()
-        .collect();
-    if units.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let owned = super::assignee::assigned_to_units(
-        assignment::Column::TargetId,
-        &units,
-        &filter.roles,
-        filter.as_of,
-    );
-    let mut select = target::Entity::find()
+    let select = target::Entity::find()
         .filter_if(visibility.plan_id_condition(target::Column::PlanId), |c| c)
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(target::Column::SearchText, q)
@@ -99,18 +84,23 @@ pub async fn unit_pages(
         .filter_if(filter.plan_id, |p| {
             Condition::all().add(target::Column::PlanId.eq(p))
         });
-    let pairs = Alias::new("owned");
-    QueryTrait::query(&mut select).join_subquery(
-        JoinType::InnerJoin,
-        owned,
-        pairs.clone(),
-        Expr::col((pairs.clone(), Alias::new("subject")))
-            .equals((target::Entity, target::Column::Id)),
-    );
+    let Some(select) = super::assignee::join_units(
+        db,
+        select,
+        target::Column::Id,
+        assignment::Column::TargetId,
+        unit_ids,
+        &filter.roles,
+        filter.as_of,
+    )
+    .await?
+    else {
+        return Ok(HashMap::new());
+    };
     fetch_pages_per_parent(
         db,
         select,
-        (pairs, Alias::new("owner")),
+        super::assignee::owner_column(),
         &[
             (
                 Expr::col((target::Entity, target::Column::PlanId)),

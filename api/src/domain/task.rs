@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, IntoIden, JoinType, NullOrdering, Order, SelectStatement, SimpleExpr,
-};
+use sea_orm::sea_query::{Expr, IntoIden, NullOrdering, Order, SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
     QueryOrder, QueryTrait, Statement,
@@ -317,19 +315,6 @@ pub async fn unit_pages(
     filter: &TaskFilter,
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<task::Model>>> {
-    let units: Vec<entity::unit::Model> = super::unit::by_ids(db, unit_ids)
-        .await?
-        .into_values()
-        .collect();
-    if units.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let owned = super::assignee::assigned_to_units(
-        assignment::Column::TaskId,
-        &units,
-        &filter.roles,
-        filter.as_of,
-    );
     let rest = TaskFilter {
         unit_id: None,
         roles: Vec::new(),
@@ -337,19 +322,26 @@ pub async fn unit_pages(
     };
     let visible =
         visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId);
-    let mut select = filtered(db, &rest, None).await?.filter_if(visible, |c| c);
-    let pairs = Alias::new("owned");
-    QueryTrait::query(&mut select).join_subquery(
-        JoinType::InnerJoin,
-        owned,
-        pairs.clone(),
-        Expr::col((pairs.clone(), Alias::new("subject"))).equals((task::Entity, task::Column::Id)),
-    );
+    let select = filtered(db, &rest, None).await?.filter_if(visible, |c| c);
+    let Some(select) = super::assignee::join_units(
+        db,
+        select,
+        task::Column::Id,
+        assignment::Column::TaskId,
+        unit_ids,
+        &filter.roles,
+        filter.as_of,
+    )
+    .await?
+    else {
+        return Ok(HashMap::new());
+    };
     let order: Vec<(SimpleExpr, Order)> = sort_keys(TaskOrder::default())
         .into_iter()
         .map(|(key, _)| (Expr::col((task::Entity, key)), Order::Asc))
         .collect();
-    fetch_pages_per_parent(db, select, (pairs, Alias::new("owner")), &order, window).await
+    let owner = super::assignee::owner_column();
+    fetch_pages_per_parent(db, select, owner, &order, window).await
 }
 
 /// Ordering name of `Plan.tasks` pages.

@@ -35,18 +35,23 @@ pub struct Limits {
     pub list_estimate: u64,
 }
 
+impl Limits {
+    /// The defaults (also the configuration's).
+    pub const DEFAULT: Limits = Limits {
+        max_tokens: 3_000,
+        max_nesting: 40,
+        max_fields: 400,
+        max_aliases: 30,
+        max_directives: 3,
+        max_list_items: 100,
+        max_cost: 50_000,
+        list_estimate: 10,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_tokens: 3_000,
-            max_nesting: 40,
-            max_fields: 400,
-            max_aliases: 30,
-            max_directives: 3,
-            max_list_items: 100,
-            max_cost: 50_000,
-            list_estimate: 10,
-        }
+        Self::DEFAULT
     }
 }
 
