@@ -5,7 +5,7 @@
 //! drives one hand-written SQL statement per query (the same JSON, built inside PostgreSQL) with
 //! pgbench at the same concurrency, and prints each query's throughput as a share of it.
 //!
-//! `cargo run --release -p api --bin bench -- --postgres postgres://root@127.0.0.1:5432/test`
+//! `cargo build --release -p api -p bench && ./target/release/bench --postgres postgres://root@127.0.0.1:5432/test`
 //! (add `--sqlite` for the embedded database, `--seconds` for the run length).
 
 use std::io::Write as _;
@@ -483,7 +483,7 @@ fn start_server(
         .spawn()
         .with_context(|| {
             format!(
-                "cannot start {} (build it with --release first)",
+                "cannot start {} (build it: cargo build --release -p api -p bench)",
                 exe.display()
             )
         })?;
