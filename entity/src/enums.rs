@@ -15,7 +15,6 @@ macro_rules! string_enum {
             rename_all = "SCREAMING_SNAKE_CASE"
         )]
         #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
         }

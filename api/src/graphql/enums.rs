@@ -1,10 +1,237 @@
-//! GraphQL enumerations. The stored vocabularies (unit kinds, roles, statuses…) are defined once
-//! in `entity::enums` and derive `async_graphql::Enum` there (feature `graphql`), so storage and
-//! schema cannot drift apart; the enums below exist only in the API.
+//! GraphQL enumerations. The stored vocabularies (unit kinds, roles, statuses…) mirror
+//! `entity::enums` value for value: each is `remote` of its stored twin, so a value added to
+//! one and not the other does not compile, and storage stays free of GraphQL. The enums at the
+//! end exist only in the API.
 
 use async_graphql::Enum;
 
-pub use entity::enums::*;
+/// Stored values of an optional list of GraphQL enum values (a filter's: empty when absent).
+pub fn stored<A: Into<B>, B>(values: Option<Vec<A>>) -> Vec<B> {
+    values
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+/// A GraphQL enumeration mirroring the stored one of the same name.
+macro_rules! stored_enum {
+    ($remote:literal, $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[graphql(remote = $remote)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+    };
+}
+
+stored_enum! {
+    "entity::enums::UnitKind",
+    /// Kind of unit (loại đơn vị).
+    UnitKind {
+        /// Ủy ban nhân dân (tỉnh, huyện, xã).
+        PeoplesCommittee,
+        /// Cấp ủy Đảng (Tỉnh ủy, Huyện ủy).
+        PartyCommittee,
+        /// Bộ, ngành trung ương.
+        Ministry,
+        /// Sở.
+        Department,
+        /// Phòng thuộc Sở, Văn phòng Sở.
+        DepartmentOffice,
+        /// Thanh tra Sở.
+        Inspectorate,
+        /// Chi cục.
+        SubDepartment,
+        /// Đơn vị sự nghiệp công lập (CDC, trung tâm…).
+        PublicServiceUnit,
+        /// Bệnh viện.
+        Hospital,
+        /// Trung tâm Y tế huyện / khu vực.
+        HealthCentre,
+        /// Trạm Y tế xã.
+        CommuneHealthStation,
+        /// Phòng khám đa khoa khu vực.
+        Clinic,
+        /// Khoa, phòng, tổ inside a unit.
+        InternalDivision,
+        /// Cơ sở ngoài công lập.
+        NonPublicFacility,
+        /// Hội đồng.
+        Council,
+        /// Anything else.
+        Other,
+    }
+}
+
+stored_enum! {
+    "entity::enums::SuccessionEvent",
+    /// What happened to a unit (sáp nhập, hợp nhất, chia tách…).
+    SuccessionEvent {
+        /// Hợp nhất: several units form a new one.
+        Merge,
+        /// Sáp nhập: a unit is absorbed into an existing one.
+        Absorb,
+        /// Chia tách.
+        Split,
+        /// Đổi tên.
+        Rename,
+        /// Chuyển cơ quan quản lý.
+        Transfer,
+        /// Giải thể.
+        Dissolve,
+    }
+}
+
+stored_enum! {
+    "entity::enums::PlanKind",
+    /// Kind of planning document (loại văn bản).
+    PlanKind {
+        /// Kế hoạch.
+        Plan,
+        /// Chương trình.
+        Programme,
+        /// Chương trình hành động.
+        ActionProgramme,
+        /// Kế hoạch tổ chức phong trào thi đua.
+        MovementPlan,
+        /// Quyết định.
+        Decision,
+        /// Công văn triển khai.
+        DirectiveLetter,
+        /// Chỉ thị.
+        Directive,
+        /// Nghị quyết.
+        Resolution,
+    }
+}
+
+stored_enum! {
+    "entity::enums::PlanStatus",
+    /// Life-cycle state of a plan.
+    PlanStatus {
+        /// Dự thảo.
+        Draft,
+        /// Đã ban hành.
+        Issued,
+        /// Bị thay thế.
+        Superseded,
+        /// Đã hoàn thành.
+        Completed,
+    }
+}
+
+stored_enum! {
+    "entity::enums::TargetMeasure",
+    /// What a target measures.
+    TargetMeasure {
+        Percent,
+        Count,
+        Quantity,
+        Ratio,
+        Boolean,
+        Qualitative,
+    }
+}
+
+stored_enum! {
+    "entity::enums::Comparator",
+    /// How the achieved value is compared with the target value.
+    Comparator {
+        /// "trên X".
+        GreaterThan,
+        /// "từ X trở lên", "tối thiểu X".
+        AtLeast,
+        Exactly,
+        /// "tối đa X".
+        AtMost,
+        /// "dưới X".
+        LessThan,
+        /// "đạt hoặc vượt".
+        AchieveOrExceed,
+    }
+}
+
+stored_enum! {
+    "entity::enums::ChangeDirection",
+    /// Whether a target value is a change relative to the baseline year.
+    ChangeDirection {
+        /// "giảm … so với năm …".
+        Decrease,
+        /// "tăng … so với năm …".
+        Increase,
+    }
+}
+
+stored_enum! {
+    "entity::enums::TaskKind",
+    /// Kind of task.
+    TaskKind {
+        /// Done once, with a deadline.
+        OneOff,
+        /// Thường xuyên: no deadline, reported every period.
+        Recurring,
+        /// Runs only once triggered ("khi có chỉ đạo của Sở Y tế").
+        Conditional,
+    }
+}
+
+stored_enum! {
+    "entity::enums::TaskStatus",
+    /// Stored state of a task. Timeliness (overdue…) is derived, never stored.
+    TaskStatus {
+        /// A conditional task whose trigger has not happened.
+        WaitingTrigger,
+        Assigned,
+        InProgress,
+        /// Reported done, waiting for the monitoring unit to accept.
+        AwaitingAcceptance,
+        Completed,
+        Cancelled,
+    }
+}
+
+stored_enum! {
+    "entity::enums::AssignmentRole",
+    /// Role of a unit in a task or target.
+    AssignmentRole {
+        /// Chủ trì (tham mưu).
+        Lead,
+        /// Phối hợp.
+        Cooperating,
+        /// Thực hiện.
+        Implementing,
+        /// Theo dõi, đôn đốc.
+        Monitoring,
+        /// Hướng dẫn.
+        Guiding,
+    }
+}
+
+stored_enum! {
+    "entity::enums::ProgressStatus",
+    /// How a reporting unit judges a task's progress.
+    ProgressStatus {
+        OnTrack,
+        AtRisk,
+        Behind,
+        Completed,
+    }
+}
+
+stored_enum! {
+    "entity::enums::ReportingPeriodKind",
+    /// Kind of reporting period (kỳ báo cáo).
+    ReportingPeriodKind {
+        Month,
+        Quarter,
+        HalfYear,
+        NineMonths,
+        Year,
+        AdHoc,
+    }
+}
 
 /// Timeliness of a task as of a date (derived, never stored): the four national classes
 /// (hoàn thành đúng hạn / quá hạn; chưa hoàn thành trong hạn / quá hạn) plus the cases without

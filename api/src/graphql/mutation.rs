@@ -304,7 +304,7 @@ impl PlanMutation {
         };
         let new = NewPlan {
             title: input.title,
-            kind: input.kind,
+            kind: input.kind.into(),
             issuer_id,
             document_number: input.document_number,
             issued_on: input.issued_on.map(|d| d.0),
@@ -331,7 +331,7 @@ impl PlanMutation {
         };
         let changes = PlanChanges {
             title: input.title,
-            kind: input.kind,
+            kind: input.kind.map(Into::into),
             document_number: edit(input.document_number, |v| v),
             issued_on: edit(input.issued_on, |d| d.0),
             period_start: edit(input.period_start, |v| v),

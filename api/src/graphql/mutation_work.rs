@@ -34,7 +34,7 @@ fn specs(rows: &[AssignmentInput]) -> std::result::Result<Vec<AssignmentSpec>, O
     rows.iter()
         .map(|row| {
             Ok(AssignmentSpec {
-                role: row.role,
+                role: row.role.into(),
                 unit_id: row
                     .unit_id
                     .as_ref()
@@ -294,7 +294,7 @@ impl WorkMutation {
             title: Some(input.title),
             code: input.code.map_or(Edit::Keep, Edit::Set),
             description: input.description.map_or(Edit::Keep, Edit::Set),
-            kind: Some(input.kind),
+            kind: Some(input.kind.into()),
             condition_text: input.condition_text.map_or(Edit::Keep, Edit::Set),
             area_id: Edit::Keep,
             due_on: input.due_on.map_or(Edit::Keep, |d| Edit::Set(d.0)),
@@ -323,13 +323,13 @@ impl WorkMutation {
             title: input.title,
             code: edit(input.code, |v| v),
             description: edit(input.description, |v| v),
-            kind: input.kind,
+            kind: input.kind.map(Into::into),
             condition_text: edit(input.condition_text, |v| v),
             area_id: Edit::Keep,
             due_on: edit(input.due_on, |d| d.0),
             due_within_days: edit(input.due_within_days_of_issue, |v| v),
             due_text: edit(input.due_text, |v| v),
-            status: input.status,
+            status: input.status.map(Into::into),
             completed_on: edit(input.completed_on, |d| d.0),
         };
         let version = input.version;
@@ -448,14 +448,16 @@ impl WorkMutation {
         let fields = TargetFields {
             code: Some(input.code),
             statement: Some(input.statement),
-            measure: Some(input.measure),
+            measure: Some(input.measure.into()),
             unit_text: input.measure_unit.map_or(Edit::Keep, Edit::Set),
-            comparator: input.comparator.map_or(Edit::Keep, Edit::Set),
+            comparator: input.comparator.map_or(Edit::Keep, |v| Edit::Set(v.into())),
             target_value: input.target_value.map_or(Edit::Keep, Edit::Set),
             target_year: input.target_year.map_or(Edit::Keep, Edit::Set),
             baseline_value: input.baseline_value.map_or(Edit::Keep, Edit::Set),
             baseline_year: input.baseline_year.map_or(Edit::Keep, Edit::Set),
-            change_direction: input.change_direction.map_or(Edit::Keep, Edit::Set),
+            change_direction: input
+                .change_direction
+                .map_or(Edit::Keep, |v| Edit::Set(v.into())),
             aspirational: input.aspirational,
             condition_text: input.condition_text.map_or(Edit::Keep, Edit::Set),
             area_id: Edit::Keep,
@@ -483,14 +485,14 @@ impl WorkMutation {
         let fields = TargetFields {
             code: input.code,
             statement: input.statement,
-            measure: input.measure,
+            measure: input.measure.map(Into::into),
             unit_text: edit(input.measure_unit, |v| v),
-            comparator: edit(input.comparator, |v| v),
+            comparator: edit(input.comparator, Into::into),
             target_value: edit(input.target_value, |v| v),
             target_year: edit(input.target_year, |v| v),
             baseline_value: edit(input.baseline_value, |v| v),
             baseline_year: edit(input.baseline_year, |v| v),
-            change_direction: edit(input.change_direction, |v| v),
+            change_direction: edit(input.change_direction, Into::into),
             aspirational: input.aspirational,
             condition_text: edit(input.condition_text, |v| v),
             area_id: Edit::Keep,
@@ -543,7 +545,7 @@ impl WorkMutation {
         let fields = UnitFields {
             name: Some(input.name),
             short_name: input.short_name.map_or(Edit::Keep, Edit::Set),
-            kind: Some(input.kind),
+            kind: Some(input.kind.into()),
             code: input.code.map_or(Edit::Keep, Edit::Set),
             active_from: input.active_from.map_or(Edit::Keep, |d| Edit::Set(d.0)),
         };
@@ -566,7 +568,7 @@ impl WorkMutation {
         let fields = UnitFields {
             name: input.name,
             short_name: edit(input.short_name, |v| v),
-            kind: input.kind,
+            kind: input.kind.map(Into::into),
             code: edit(input.code, |v| v),
             active_from: edit(input.active_from, |d| d.0),
         };

@@ -1,5 +1,6 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
+use crate::graphql::enums::stored;
 use async_graphql::{Context, ID, InputObject, Json, Lookahead, Object, Result};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
 
@@ -62,7 +63,7 @@ impl Plan {
         self.0.document_number.as_deref()
     }
     async fn kind(&self) -> PlanKind {
-        self.0.kind
+        self.0.kind.into()
     }
     /// Trích yếu.
     async fn title(&self) -> &str {
@@ -81,7 +82,7 @@ impl Plan {
         self.0.issued_on.map(Date)
     }
     async fn status(&self) -> PlanStatus {
-        self.0.status
+        self.0.status.into()
     }
     /// First year the plan covers.
     async fn period_start(&self) -> Option<i32> {
@@ -279,7 +280,7 @@ pub struct ReportingDeadline(pub reporting_deadline::Model);
 #[Object]
 impl ReportingDeadline {
     async fn period(&self) -> ReportingPeriodKind {
-        self.0.period
+        self.0.period.into()
     }
     /// The deadline as the document writes it.
     async fn text(&self) -> &str {
@@ -346,8 +347,8 @@ impl PlanFilter {
                 .transpose()?,
             include_subtree: self.include_subtree.unwrap_or(false),
             year: self.year,
-            statuses: self.status.unwrap_or_default(),
-            kinds: self.kind.unwrap_or_default(),
+            statuses: stored(self.status),
+            kinds: stored(self.kind),
         })
     }
 }

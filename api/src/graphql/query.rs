@@ -1,5 +1,6 @@
 //! The root `Query`: one object per domain area, merged.
 
+use crate::graphql::enums::stored;
 use async_graphql::{Context, ErrorExtensions, ID, Interface, MergedObject, Object, Result};
 use uuid::Uuid;
 
@@ -130,7 +131,7 @@ impl UnitQuery {
                 .map(|id| expect(&id, NodeType::Unit))
                 .transpose()
                 .into_gql()?,
-            kinds: filter.kind.unwrap_or_default(),
+            kinds: stored(filter.kind),
             active_at: filter.active_at.map(|d| d.0),
         };
         let args = PageArgs {

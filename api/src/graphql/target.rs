@@ -1,5 +1,6 @@
 //! `Target` (chỉ tiêu) and its computed breakdown.
 
+use crate::graphql::enums::stored;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{target, target_breakdown_group, target_breakdown_row};
 
@@ -33,7 +34,7 @@ impl Target {
         &self.0.statement
     }
     async fn measure(&self) -> TargetMeasure {
-        self.0.measure
+        self.0.measure.into()
     }
     /// Unit of measure as written: "%", "giường", "giường/vạn dân".
     async fn measure_unit(&self) -> Option<&str> {
@@ -42,7 +43,7 @@ impl Target {
     /// How the achieved value compares with `targetValue` ("trên" = GREATER_THAN, "từ … trở
     /// lên" / "tối thiểu" = AT_LEAST).
     async fn comparator(&self) -> Option<Comparator> {
-        self.0.comparator
+        self.0.comparator.map(Into::into)
     }
     async fn target_value(&self) -> Option<f64> {
         self.0.target_value
@@ -58,7 +59,7 @@ impl Target {
     }
     /// Set when `targetValue` is a change relative to the baseline year ("giảm 2,5% so với năm 2022").
     async fn change_direction(&self) -> Option<ChangeDirection> {
-        self.0.change_direction
+        self.0.change_direction.map(Into::into)
     }
     /// "Phấn đấu": an aspiration rather than a binding target.
     async fn aspirational(&self) -> bool {
@@ -253,7 +254,7 @@ impl TargetFilter {
                 .unit_id
                 .map(|id| expect(&id, NodeType::Unit))
                 .transpose()?,
-            roles: self.role.unwrap_or_default(),
+            roles: stored(self.role),
             as_of: self.as_of.map(|d| d.0),
         })
     }

@@ -1,5 +1,6 @@
 //! `Task`, `Assignment` and `ProgressUpdate`.
 
+use crate::graphql::enums::stored;
 use async_graphql::{Context, ID, InputObject, Lookahead, Object, Result};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
@@ -99,14 +100,14 @@ impl Task {
         self.0.description.as_deref()
     }
     async fn kind(&self) -> TaskKind {
-        self.0.kind
+        self.0.kind.into()
     }
     /// For a conditional task: what triggers it ("khi có chỉ đạo của Sở Y tế").
     async fn condition_text(&self) -> Option<&str> {
         self.0.condition_text.as_deref()
     }
     async fn status(&self) -> TaskStatus {
-        self.0.status
+        self.0.status.into()
     }
     /// The deadline (null for recurring work, or while a relative deadline's plan is undated).
     async fn due_on(&self) -> Option<Date> {
@@ -211,7 +212,7 @@ pub struct Assignment(pub assignment::Model);
 #[Object]
 impl Assignment {
     async fn role(&self) -> AssignmentRole {
-        self.0.role
+        self.0.role.into()
     }
     /// The assigned unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
@@ -255,7 +256,7 @@ impl ProgressUpdate {
         self.0.percent
     }
     async fn status(&self) -> ProgressStatus {
-        self.0.status
+        self.0.status.into()
     }
     async fn narrative(&self) -> Option<&str> {
         self.0.narrative.as_deref()
@@ -302,8 +303,8 @@ impl TaskFilter {
                 .unit_id
                 .map(|id| expect(&id, NodeType::Unit))
                 .transpose()?,
-            roles: self.role.unwrap_or_default(),
-            statuses: self.status.unwrap_or_default(),
+            roles: stored(self.role),
+            statuses: stored(self.status),
             due_from: self.due_from.map(|d| d.0),
             due_to: self.due_to.map(|d| d.0),
             as_of: self.as_of.map(|d| d.0),

@@ -1,5 +1,6 @@
 //! `Unit`, `UnitGroup` and succession events.
 
+use crate::graphql::enums::stored;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{unit, unit_group, unit_succession};
 
@@ -49,7 +50,7 @@ impl Unit {
         self.0.short_name.as_deref()
     }
     async fn kind(&self) -> UnitKind {
-        self.0.kind
+        self.0.kind.into()
     }
     /// First day the unit existed (null: before records began).
     async fn active_from(&self) -> Option<Date> {
@@ -176,8 +177,8 @@ impl Unit {
     ) -> Result<TaskConnection> {
         let filter = TaskFilter {
             unit_id: Some(self.0.id),
-            roles: role.unwrap_or_default(),
-            statuses: status.unwrap_or_default(),
+            roles: stored(role),
+            statuses: stored(status),
             as_of: as_of.map(|d| d.0),
             ..TaskFilter::default()
         };
@@ -229,7 +230,7 @@ impl Unit {
     ) -> Result<TargetConnection> {
         let filter = TargetFilter {
             unit_id: Some(self.0.id),
-            roles: role.unwrap_or_default(),
+            roles: stored(role),
             as_of: as_of.map(|d| d.0),
             ..TargetFilter::default()
         };
@@ -274,7 +275,7 @@ pub struct Succession(pub unit_succession::Model);
 #[Object]
 impl Succession {
     async fn event(&self) -> SuccessionEvent {
-        self.0.event
+        self.0.event.into()
     }
     /// The day the change took effect.
     async fn effective_on(&self) -> Date {
@@ -320,7 +321,7 @@ impl UnitGroup {
     }
     /// …of one of these kinds (empty: any kind), plus explicit inclusions, minus exclusions.
     async fn kinds(&self) -> Vec<UnitKind> {
-        groups::kinds(&self.0)
+        groups::kinds(&self.0).into_iter().map(Into::into).collect()
     }
     /// The units the group means on `asOf` (default: today in Việt Nam).
     async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Unit>> {
