@@ -1,8 +1,9 @@
+/// The domain crate, under the name the api has always used for it.
+pub use domain;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
 pub mod graphql;
 pub mod routes;
 pub mod startup;

@@ -2,8 +2,7 @@
 //! gateway's backend JWT (`X-JWT-Assertion`, WSO2 claim dialect), mapped to a [`Principal`].
 //! No token means anonymous. The roles' rules are enforced in `domain::access`.
 
-pub mod principal;
 pub mod token;
 
-pub use principal::{ClosedUnit, Principal, Role};
+pub use domain::principal::{self, ClosedUnit, Principal, Role};
 pub use token::{AuthError, Authenticator};

@@ -1,7 +1,9 @@
 //! Typed access to what every request carries: the database and the request's loader.
 
+use async_graphql::Context;
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, ErrorExtensions};
+
+use super::error::DomainErrorExt as _;
 use sea_orm::DatabaseConnection;
 
 use super::error::IntoGql;

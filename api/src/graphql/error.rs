@@ -24,7 +24,13 @@ use async_graphql::{Error, ErrorExtensions};
 
 use crate::domain::error::DomainError;
 
-impl ErrorExtensions for DomainError {
+/// A domain error as a GraphQL error with its code (the domain crate knows nothing of GraphQL,
+/// so this is a trait of the GraphQL layer's own).
+pub trait DomainErrorExt {
+    fn extend(&self) -> Error;
+}
+
+impl DomainErrorExt for DomainError {
     fn extend(&self) -> Error {
         let (code, message) = match self {
             DomainError::NotFound { .. } => ("NOT_FOUND", self.to_string()),
@@ -65,6 +71,6 @@ impl<T> IntoGql<T> for Result<T, DomainError> {
 
 impl<T> IntoGql<T> for Result<T, Arc<DomainError>> {
     fn into_gql(self) -> async_graphql::Result<T> {
-        self.map_err(|e| e.extend())
+        self.map_err(|e| e.as_ref().extend())
     }
 }

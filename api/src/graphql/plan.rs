@@ -371,10 +371,11 @@ pub struct PlanOrder {
     pub direction: Option<OrderDirection>,
 }
 
-impl From<Option<PlanOrder>> for plans::PlanOrder {
-    fn from(order: Option<PlanOrder>) -> Self {
+impl PlanOrder {
+    /// The domain ordering (its default when absent).
+    pub fn to_domain(order: Option<PlanOrder>) -> plans::PlanOrder {
         let Some(order) = order else {
-            return Self::default();
+            return plans::PlanOrder::default();
         };
         let field = match order.field {
             PlanOrderField::IssuedOn => plans::PlanOrderField::IssuedOn,
@@ -390,6 +391,6 @@ impl From<Option<PlanOrder>> for plans::PlanOrder {
             Some(direction) => direction == OrderDirection::Desc,
             None => newest_first,
         };
-        Self { field, descending }
+        plans::PlanOrder { field, descending }
     }
 }

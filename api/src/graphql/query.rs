@@ -1,7 +1,9 @@
 //! The root `Query`: one object per domain area, merged.
 
 use crate::graphql::enums::stored;
-use async_graphql::{Context, ErrorExtensions, ID, Interface, MergedObject, Object, Result};
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Result};
+
+use super::error::DomainErrorExt as _;
 use uuid::Uuid;
 
 use super::connection::{wants_total, *};
@@ -140,9 +142,15 @@ impl UnitQuery {
             last,
             before,
         };
-        let page = units::list(db(ctx)?, &filter, order_by.into(), &args, wants_total(ctx))
-            .await
-            .into_gql()?;
+        let page = units::list(
+            db(ctx)?,
+            &filter,
+            UnitOrder::to_domain(order_by),
+            &args,
+            wants_total(ctx),
+        )
+        .await
+        .into_gql()?;
         Ok(UnitConnection::from_page(page, Unit))
     }
     /// A unit by global id or by electronic agency code (give exactly one). Closed units are
@@ -198,7 +206,7 @@ impl PlanQuery {
             visibility(ctx)?,
             &filter,
             plans::PlanListing {
-                order: order_by.into(),
+                order: PlanOrder::to_domain(order_by),
                 args: &args,
                 want_total: wants_total(ctx),
                 with_issuer: prefetch::wants(&selections, "issuer"),
@@ -271,7 +279,7 @@ impl TaskQuery {
             &filter,
             tasks::TaskListing {
                 known_unit: None,
-                order: order_by.into(),
+                order: TaskOrder::to_domain(order_by),
                 args: &args,
                 want_total: wants_total(ctx),
                 latest,

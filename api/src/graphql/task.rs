@@ -329,12 +329,13 @@ pub struct TaskOrder {
     pub direction: Option<OrderDirection>,
 }
 
-impl From<Option<TaskOrder>> for tasks::TaskOrder {
-    fn from(order: Option<TaskOrder>) -> Self {
+impl TaskOrder {
+    /// The domain ordering (its default when absent).
+    pub fn to_domain(order: Option<TaskOrder>) -> tasks::TaskOrder {
         let Some(order) = order else {
-            return Self::default();
+            return tasks::TaskOrder::default();
         };
-        Self {
+        tasks::TaskOrder {
             field: match order.field {
                 TaskOrderField::Document => tasks::TaskOrderField::Document,
                 TaskOrderField::DueOn => tasks::TaskOrderField::DueOn,

@@ -369,11 +369,12 @@ pub struct UnitOrder {
     pub direction: Option<OrderDirection>,
 }
 
-impl From<Option<UnitOrder>> for units::UnitOrder {
-    fn from(order: Option<UnitOrder>) -> Self {
+impl UnitOrder {
+    /// The domain ordering (its default when absent).
+    pub fn to_domain(order: Option<UnitOrder>) -> units::UnitOrder {
         match order {
-            None => Self::default(),
-            Some(order) => Self {
+            None => units::UnitOrder::default(),
+            Some(order) => units::UnitOrder {
                 field: match order.field {
                     UnitOrderField::Name => units::UnitOrderField::Name,
                     UnitOrderField::Code => units::UnitOrderField::Code,

@@ -256,7 +256,7 @@ pub async fn managed(
             actor.may_manage(db, plan.issuer_id, WRITE_SCOPE).await?;
             Ok(plan)
         }
-        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => Err(
+        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => Err(
             DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, "no such plan")]),
         ),
         None => Err(DomainError::Forbidden(

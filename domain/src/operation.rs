@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::access::Actor;
 use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use super::mutation::Change;
-use crate::auth::Role;
+use crate::principal::Role;
 
 /// Longest document that may be registered.
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;

@@ -106,7 +106,7 @@ async fn find(
 ) -> DomainResult<unit::Model> {
     match unit::Entity::find_by_id(id).one(db).await? {
         Some(unit) => Ok(unit),
-        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => Err(
+        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => Err(
             DomainError::Rejected(vec![FieldError::new(field, Code::NotFound, "no such unit")]),
         ),
         None => Err(DomainError::Forbidden(
@@ -189,7 +189,7 @@ pub async fn create(
                 );
             }
         }
-        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => {}
+        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => {}
         None => {
             return Err(DomainError::Forbidden(
                 "only a province administrator creates top-level units".into(),
@@ -284,7 +284,7 @@ pub async fn move_unit(
                 );
             }
         }
-        None if actor.principal.has(crate::auth::Role::ProvinceAdmin) => {}
+        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => {}
         None => {
             return Err(DomainError::Forbidden(
                 "only a province administrator makes top-level units".into(),

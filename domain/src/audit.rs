@@ -10,7 +10,7 @@ use super::access::Actor;
 use super::error::{DomainError, DomainResult};
 use super::page::{Page, PageArgs};
 use super::query::{FilterIf, fetch_page};
-use crate::auth::Role;
+use crate::principal::Role;
 
 /// Filters of `auditEvents`.
 #[derive(Debug, Clone, Default)]

@@ -141,7 +141,7 @@ pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> DomainResult<Opti
 pub async fn caller_unit(
     db: &impl ConnectionTrait,
     code: &str,
-) -> DomainResult<Option<(Uuid, Option<crate::auth::ClosedUnit>)>> {
+) -> DomainResult<Option<(Uuid, Option<crate::principal::ClosedUnit>)>> {
     let Some(unit) = by_code(db, code).await? else {
         return Ok(None);
     };
@@ -156,7 +156,7 @@ pub async fn caller_unit(
                     .map(|s| (s.name, s.code)),
                 None => None,
             };
-            Some(crate::auth::ClosedUnit {
+            Some(crate::principal::ClosedUnit {
                 name: unit.name.clone(),
                 last_day,
                 successor,

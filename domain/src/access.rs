@@ -4,7 +4,7 @@
 //! with their targets, tasks and progress; PROVINCE_ADMIN sees everything; the other roles also
 //! see the drafts of plans issued in their unit's subtree.
 
-use crate::auth::{Principal, Role};
+use crate::principal::{Principal, Role};
 
 /// The caller of a request (`None`: anonymous).
 #[derive(Debug, Clone, Default)]
@@ -190,7 +190,7 @@ impl Actor {
 use super::error::DomainError;
 
 /// What a caller whose unit is closed is told when it tries to write.
-fn closed_unit_message(closed: &crate::auth::ClosedUnit) -> String {
+fn closed_unit_message(closed: &crate::principal::ClosedUnit) -> String {
     let mut message = format!(
         "your unit, {}, was closed on {}: it may read but change nothing",
         closed.name,

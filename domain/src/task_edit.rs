@@ -420,7 +420,7 @@ async fn managed_task(
 }
 
 fn not_found_or_forbidden(actor: &Actor, message: &str) -> DomainError {
-    if actor.principal.has(crate::auth::Role::ProvinceAdmin) {
+    if actor.principal.has(crate::principal::Role::ProvinceAdmin) {
         DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, message)])
     } else {
         DomainError::Forbidden("you may not change data of this unit".into())

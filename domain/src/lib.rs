@@ -1,6 +1,6 @@
 //! Domain services: the rules of the planning model and the queries behind them.
-//! No HTTP or GraphQL types here; every function takes a `ConnectionTrait` so it also runs
-//! inside a transaction.
+//! No HTTP or GraphQL in this crate's dependency tree (CI checks it with `cargo tree`); every
+//! function takes a `ConnectionTrait` so it also runs inside a transaction.
 
 pub mod access;
 pub mod assignee;
@@ -11,6 +11,7 @@ pub mod operation;
 pub mod page;
 pub mod plan;
 pub mod plan_edit;
+pub mod principal;
 pub mod query;
 pub mod rows;
 pub mod target;
