@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use api::demo::insert_all;
-use api::domain::text::search_text;
+use api::domain::kernel::text::search_text;
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::Parser;
 use entity::enums::*;

@@ -306,7 +306,7 @@ async fn heavy_requests_take_turns(backend: Backend) {
 async fn persisted_queries(backend: Backend) {
     let app = crate::helpers::spawn_app(backend).await;
     let query = "{ unit(code: \"H34.20\") { name } }";
-    let hash = api::domain::operation::hash(query);
+    let hash = api::domain::integration::operation::hash(query);
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
     let (_, _, body) = app
         .post_json(None, &json!({ "extensions": extensions }))
@@ -360,7 +360,7 @@ async fn persisted_queries(backend: Backend) {
         body["data"]["unit"]["name"], "Sở Y tế tỉnh Quảng Ngãi",
         "{body}"
     );
-    let by_hash = json!({ "persistedQuery": { "version": 1, "sha256Hash": api::domain::operation::hash(listed) } });
+    let by_hash = json!({ "persistedQuery": { "version": 1, "sha256Hash": api::domain::integration::operation::hash(listed) } });
     let (_, _, body) = app
         .post_json(
             None,
@@ -422,7 +422,7 @@ async fn persisted_queries(backend: Backend) {
         .ok();
     assert_eq!(
         registered["registerOperation"]["hash"],
-        api::domain::operation::hash(other)
+        api::domain::integration::operation::hash(other)
     );
     let (_, _, body) = app.post_json(None, &json!({ "query": other })).await;
     assert!(

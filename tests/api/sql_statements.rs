@@ -213,14 +213,14 @@ async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
 /// The hand-written positional decoders read exactly what SeaORM's own decoding reads, and the
 /// hand-written "latest update per task" statement picks what the rule says.
 async fn positional_decoding_matches_sea_orm(app: &TestApp) {
-    use api::domain::query::fetch_all;
+    use api::domain::kernel::query::fetch_all;
     use entity::{assignment, plan, progress_update, task, unit};
     use sea_orm::EntityTrait;
 
     async fn same<E>(app: &TestApp, key: impl Fn(&E::Model) -> uuid::Uuid)
     where
         E: EntityTrait,
-        E::Model: api::domain::rows::DecodeRow + PartialEq + std::fmt::Debug,
+        E::Model: api::domain::kernel::rows::DecodeRow + PartialEq + std::fmt::Debug,
     {
         let mut expected = E::find().all(&app.db).await.expect("SeaORM decoding");
         let mut decoded = fetch_all(&app.db, E::find())
@@ -240,10 +240,10 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     // Assignments joined with their units, against the two tables read separately.
     let tasks = task::Entity::find().all(&app.db).await.expect("tasks");
     let ids: Vec<uuid::Uuid> = tasks.iter().map(|t| t.id).collect();
-    let (joined, units) = api::domain::task::assignments_with_units(&app.db, &ids)
+    let (joined, units) = api::domain::planning::task::assignments_with_units(&app.db, &ids)
         .await
         .expect("joined");
-    let separate = api::domain::task::assignments(&app.db, &ids)
+    let separate = api::domain::planning::task::assignments(&app.db, &ids)
         .await
         .expect("assignments");
     assert_eq!(joined, separate);
@@ -266,7 +266,7 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
         .all(&app.db)
         .await
         .expect("updates");
-    let latest = api::domain::task::latest_progress(&app.db, &ids)
+    let latest = api::domain::planning::task::latest_progress(&app.db, &ids)
         .await
         .expect("latest");
     let mut expected = std::collections::HashMap::new();

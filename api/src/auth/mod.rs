@@ -4,5 +4,5 @@
 
 pub mod token;
 
-pub use domain::principal::{self, ClosedUnit, Principal, Role};
+pub use domain::access::principal::{self, ClosedUnit, Principal, Role};
 pub use token::{AuthError, Authenticator};

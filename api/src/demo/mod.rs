@@ -18,10 +18,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::domain::target::round;
-use crate::domain::text::{clean, clean_opt, search_text};
-use crate::domain::unit_edit::valid_agency_code;
-use crate::domain::unit_group::kinds_column;
+use crate::domain::kernel::text::{clean, clean_opt, search_text};
+use crate::domain::org::group::kinds_column;
+use crate::domain::org::unit::edit::valid_agency_code;
+use crate::domain::planning::target::round;
 
 /// The fixture files, in load order.
 const FILES: &[(&str, &str)] = &[

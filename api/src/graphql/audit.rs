@@ -12,8 +12,8 @@ use super::loaders::UnitById;
 use super::unit::Unit;
 use crate::domain::access::{Actor, Viewer};
 use crate::domain::audit::{self, AuditFilter};
-use crate::domain::page::PageArgs;
-use crate::domain::time;
+use crate::domain::kernel::page::PageArgs;
+use crate::domain::kernel::time;
 use crate::routes::request_id::RequestId;
 
 /// One successful mutation: who, when, what, before and after.

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_graphql::dataloader::Loader;
 use tokio::sync::oneshot;
 
-use crate::domain::error::DomainError;
+use crate::domain::kernel::error::DomainError;
 
 /// Most keys in one statement (an `IN` list); larger batches are fetched in several.
 const MAX_BATCH: usize = 1000;

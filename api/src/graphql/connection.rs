@@ -9,7 +9,7 @@ use super::plan::Plan;
 use super::target::Target;
 use super::task::{ProgressUpdate, Task};
 use super::unit::Unit;
-use crate::domain::page::{Page, encode_cursor};
+use crate::domain::kernel::page::{Page, encode_cursor};
 
 /// Where a page sits in its list.
 #[derive(Debug, Clone, SimpleObject)]

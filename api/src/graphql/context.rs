@@ -9,8 +9,8 @@ use sea_orm::DatabaseConnection;
 use super::error::IntoGql;
 use super::loaders::{DbLoader, Loaders};
 use crate::domain::access::PlanVisibility;
-use crate::domain::error::DomainError;
-use crate::domain::page::{PageArgs, Window};
+use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::page::{PageArgs, Window};
 
 fn missing(what: &str) -> async_graphql::Error {
     DomainError::Unexpected(anyhow::anyhow!("{what} missing from the request context")).extend()

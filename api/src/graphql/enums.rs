@@ -237,7 +237,7 @@ stored_enum! {
 /// (hoàn thành đúng hạn / quá hạn; chưa hoàn thành trong hạn / quá hạn) plus the cases without
 /// a running deadline.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::task::Timeliness")]
+#[graphql(remote = "crate::domain::planning::task::Timeliness")]
 pub enum Timeliness {
     /// Hoàn thành đúng hạn.
     CompletedOnTime,

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use async_graphql::{Error, ErrorExtensions};
 
-use crate::domain::error::DomainError;
+use crate::domain::kernel::error::DomainError;
 
 /// A domain error as a GraphQL error with its code (the domain crate knows nothing of GraphQL,
 /// so this is a trait of the GraphQL layer's own).

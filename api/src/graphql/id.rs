@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, DomainResult};
+use crate::domain::kernel::error::{DomainError, DomainResult};
 
 /// The object types that have global ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

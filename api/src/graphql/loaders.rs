@@ -16,14 +16,13 @@ use uuid::Uuid;
 
 use super::batch::BatchLoader;
 use crate::domain::access::PlanVisibility;
-use crate::domain::error::{DomainError, DomainResult};
-use crate::domain::page::{Page, Window};
-use crate::domain::query::{ParentPage, parent_page};
-use crate::domain::target::{StoredBreakdown, TargetFilter};
-use crate::domain::task::TaskFilter;
-use crate::domain::{
-    plan as plans, target as targets, task as tasks, unit as units, unit_group as groups,
-};
+use crate::domain::kernel::error::{DomainError, DomainResult};
+use crate::domain::kernel::page::{Page, Window};
+use crate::domain::kernel::query::{ParentPage, parent_page};
+use crate::domain::org::{group as groups, unit as units};
+use crate::domain::planning::target::{StoredBreakdown, TargetFilter};
+use crate::domain::planning::task::TaskFilter;
+use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 
 /// The request's loader.
 pub type Loaders = BatchLoader<DbLoader>;

@@ -16,9 +16,9 @@ use super::id::{NodeType, expect};
 use super::plan::Plan;
 use super::scalars::Date;
 use crate::domain::access::{Actor, Viewer};
-use crate::domain::error::{DomainResult, FieldError};
-use crate::domain::mutation::{self, Outcome};
-use crate::domain::plan_edit::{self, Edit, NewPlan, PlanChanges};
+use crate::domain::kernel::error::{DomainResult, FieldError};
+use crate::domain::kernel::mutation::{self, Outcome};
+use crate::domain::planning::plan::edit::{self as plan_edit, Edit, NewPlan, PlanChanges};
 use crate::routes::request_id::RequestId;
 
 /// The root mutation.
@@ -31,7 +31,7 @@ pub struct Mutation(
 
 /// Stable codes of `userErrors`.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::error::FieldErrorCode")]
+#[graphql(remote = "crate::domain::kernel::error::FieldErrorCode")]
 pub enum UserErrorCode {
     /// A required value is missing or blank.
     Required,
@@ -122,7 +122,7 @@ where
         Some(id) => E::find_by_id(id)
             .one(db(ctx)?)
             .await
-            .map_err(crate::domain::error::DomainError::from)
+            .map_err(crate::domain::kernel::error::DomainError::from)
             .into_gql(),
         None => Ok(None),
     }
@@ -153,12 +153,12 @@ pub(super) fn actor(ctx: &Context<'_>) -> Result<Actor> {
     Actor::require(&viewer, request_id).into_gql()
 }
 
-pub(super) fn rejected(field: &str, error: crate::domain::error::DomainError) -> Outcome {
+pub(super) fn rejected(field: &str, error: crate::domain::kernel::error::DomainError) -> Outcome {
     Outcome {
         object_id: None,
         user_errors: vec![FieldError::new(
             field,
-            crate::domain::error::FieldErrorCode::Invalid,
+            crate::domain::kernel::error::FieldErrorCode::Invalid,
             error.to_string(),
         )],
         replayed: false,

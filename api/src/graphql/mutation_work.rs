@@ -16,11 +16,13 @@ use super::target::Target;
 use super::task::Task;
 use super::unit::Unit;
 use crate::domain::access::Actor;
-use crate::domain::error::{DomainError, DomainResult};
-use crate::domain::mutation::{self, Change, Outcome};
-use crate::domain::plan_edit::Edit;
-use crate::domain::task_edit::{self, AssignmentSpec, Subject, TargetFields, TaskFields};
-use crate::domain::unit_edit::{self, UnitFields};
+use crate::domain::kernel::error::{DomainError, DomainResult};
+use crate::domain::kernel::mutation::{self, Change, Outcome};
+use crate::domain::org::unit::edit::{self as unit_edit, UnitFields};
+use crate::domain::planning::plan::edit::Edit;
+use crate::domain::planning::task::edit::{
+    self as task_edit, AssignmentSpec, Subject, TargetFields, TaskFields,
+};
 
 /// One assignment: a unit or a group (exactly one) in a role.
 #[derive(InputObject, Clone)]

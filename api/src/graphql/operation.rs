@@ -6,9 +6,9 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use super::context::db;
 use super::error::IntoGql;
 use super::mutation::{UserError, actor, errors};
-use crate::domain::error::{FieldError, FieldErrorCode};
-use crate::domain::mutation::{self, Outcome};
-use crate::domain::operation::{self, NewOperation};
+use crate::domain::integration::operation::{self, NewOperation};
+use crate::domain::kernel::error::{FieldError, FieldErrorCode};
+use crate::domain::kernel::mutation::{self, Outcome};
 
 /// `registerOperation` input.
 #[derive(InputObject)]

@@ -17,8 +17,8 @@ use super::scalars::Date;
 use super::target::Target;
 use super::task::{Task, TaskFilter};
 use super::unit::{Unit, UnitGroup, group_by_id};
-use crate::domain::rows::ColumnSet;
-use crate::domain::{plan as plans, target as targets, task as tasks};
+use crate::domain::kernel::rows::ColumnSet;
+use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 
 /// A planning document (văn bản kế hoạch): Kế hoạch, Chương trình, Công văn triển khai…, with its
 /// targets (chỉ tiêu) and tasks (nhiệm vụ).
@@ -338,9 +338,9 @@ pub struct PlanFilter {
 
 impl PlanFilter {
     /// The domain filter, with ids decoded.
-    pub fn into_domain(self) -> crate::domain::error::DomainResult<plans::PlanFilter> {
+    pub fn into_domain(self) -> crate::domain::kernel::error::DomainResult<plans::PlanFilter> {
         Ok(plans::PlanFilter {
-            search: crate::domain::text::search(self.search.as_deref())?,
+            search: crate::domain::kernel::text::search(self.search.as_deref())?,
             issuer_id: self
                 .issuer_id
                 .map(|id| expect(&id, NodeType::Unit))

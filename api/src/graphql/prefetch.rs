@@ -25,10 +25,10 @@ use super::loaders::{
     PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
 };
 use super::task::{TaskFilter, progress_columns_read};
-use crate::domain::error::DomainError;
-use crate::domain::page::{Page, PageArgs};
-use crate::domain::rows::ColumnSet;
-use crate::domain::{target as targets, task as tasks};
+use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::page::{Page, PageArgs};
+use crate::domain::kernel::rows::ColumnSet;
+use crate::domain::planning::{target as targets, task as tasks};
 
 /// Newest progress updates a task list read with only the columns its selection shows, by task
 /// (`None`: the task has none). They stay out of the loader's cache, which holds whole rows for

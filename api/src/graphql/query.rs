@@ -16,9 +16,10 @@ use super::prefetch;
 use super::target::{Target, TargetFilter};
 use super::task::{ProgressUpdate, Task, TaskFilter, TaskOrder, columns_read};
 use super::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
-use crate::domain::error::DomainError;
-use crate::domain::page::{MAX_PAGE_SIZE, PageArgs};
-use crate::domain::{plan as plans, target as targets, task as tasks, unit as units};
+use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::page::{MAX_PAGE_SIZE, PageArgs};
+use crate::domain::org::unit as units;
+use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 
 /// The root query.
 #[derive(MergedObject, Default)]
@@ -127,7 +128,7 @@ impl UnitQuery {
     ) -> Result<UnitConnection> {
         let filter = filter.unwrap_or_default();
         let filter = units::UnitFilter {
-            search: crate::domain::text::search(filter.search.as_deref()).into_gql()?,
+            search: crate::domain::kernel::text::search(filter.search.as_deref()).into_gql()?,
             parent_id: filter
                 .parent_id
                 .map(|id| expect(&id, NodeType::Unit))

@@ -12,8 +12,8 @@ use super::plan::{Plan, PlanArea};
 use super::scalars::Date;
 use super::task::{Assignment, lead_unit};
 use super::unit::Unit;
-use crate::domain::error::DomainResult;
-use crate::domain::target::{self as targets, Values};
+use crate::domain::kernel::error::DomainResult;
+use crate::domain::planning::target::{self as targets, Values};
 
 /// A target (chỉ tiêu) of a plan: "≥ 90 % citizen satisfaction", "1 200 beds by 2025".
 #[derive(Clone)]
@@ -245,7 +245,7 @@ impl TargetFilter {
     /// The domain filter, with ids decoded.
     pub fn into_domain(self) -> DomainResult<targets::TargetFilter> {
         Ok(targets::TargetFilter {
-            search: crate::domain::text::search(self.search.as_deref())?,
+            search: crate::domain::kernel::text::search(self.search.as_deref())?,
             plan_id: self
                 .plan_id
                 .map(|id| expect(&id, NodeType::Plan))

@@ -19,9 +19,10 @@ use super::plan::{Plan, PlanArea};
 use super::prefetch::{self, PartialLatest};
 use super::scalars::Date;
 use super::unit::{Unit, UnitGroup, group_by_id};
-use crate::domain::error::DomainResult;
-use crate::domain::rows::ColumnSet;
-use crate::domain::{task as tasks, time};
+use crate::domain::kernel::error::DomainResult;
+use crate::domain::kernel::rows::ColumnSet;
+use crate::domain::kernel::time;
+use crate::domain::planning::task as tasks;
 
 /// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
 ///
@@ -294,7 +295,7 @@ impl TaskFilter {
     /// The domain filter, with ids decoded.
     pub fn into_domain(self) -> DomainResult<tasks::TaskFilter> {
         Ok(tasks::TaskFilter {
-            search: crate::domain::text::search(self.search.as_deref())?,
+            search: crate::domain::kernel::text::search(self.search.as_deref())?,
             plan_id: self
                 .plan_id
                 .map(|id| expect(&id, NodeType::Plan))

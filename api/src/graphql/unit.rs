@@ -18,12 +18,12 @@ use super::prefetch;
 use super::scalars::Date;
 use super::target::Target;
 use super::task::{Task, columns_read};
-use crate::domain::page::PageArgs;
-use crate::domain::target::TargetFilter;
-use crate::domain::task::{TaskFilter, TaskOrder};
-use crate::domain::{
-    plan as plans, target as targets, task as tasks, time, unit as units, unit_group as groups,
-};
+use crate::domain::kernel::page::PageArgs;
+use crate::domain::kernel::time;
+use crate::domain::org::{group as groups, unit as units};
+use crate::domain::planning::target::TargetFilter;
+use crate::domain::planning::task::{TaskFilter, TaskOrder};
+use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 
 /// A unit (đơn vị): a people's committee, department, office, hospital, health centre, commune
 /// station… Closed units (merged, renamed, dissolved) keep answering under their own name and

@@ -21,7 +21,7 @@ use super::rate_limit::{Charge, Payer};
 use super::reply;
 use crate::auth::Principal;
 use crate::domain::access::{PlanVisibility, Viewer};
-use crate::domain::error::DomainError;
+use crate::domain::kernel::error::DomainError;
 use crate::graphql::limits::{self, Analysis, LimitError};
 use crate::graphql::loaders;
 use crate::graphql::prefetch::PartialLatest;
@@ -616,7 +616,7 @@ async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(),
     let Some(code) = principal.unit_code.clone() else {
         return Ok(());
     };
-    match crate::domain::unit::caller_unit(&state.db, &code).await {
+    match crate::domain::org::unit::caller_unit(&state.db, &code).await {
         Ok(Some((unit, closed))) => {
             principal.unit_id = Some(unit);
             principal.closed_unit = closed;

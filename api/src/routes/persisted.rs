@@ -13,8 +13,8 @@ use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Principal, Role};
-use crate::domain::error::DomainError;
-use crate::domain::operation;
+use crate::domain::integration::operation;
+use crate::domain::kernel::error::DomainError;
 
 /// Documents kept from automatic persisted queries, per instance.
 const CACHE_CAPACITY: usize = 1_000;

@@ -18,7 +18,7 @@ use async_graphql_value::{ConstValue, Name, Value};
 
 use super::schema_info::SchemaInfo;
 use super::{LimitError, Limits};
-use crate::domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::domain::kernel::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// What one mutation field costs on top of its payload.
 pub const MUTATION_COST: u64 = 10;

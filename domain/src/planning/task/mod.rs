@@ -1,5 +1,7 @@
 //! Tasks (nhiệm vụ, giải pháp): lists, assignments, progress and derived timeliness.
 
+pub mod edit;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -12,19 +14,19 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::access::PlanVisibility;
-use super::error::{DomainError, DomainResult};
-use super::page::{Page, PageArgs, Window};
-use super::query::{
+use crate::access::PlanVisibility;
+use crate::kernel::error::{DomainError, DomainResult};
+use crate::kernel::page::{Page, PageArgs, Window};
+use crate::kernel::query::{
     FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
     joined_page, qualified_columns, reading, search_condition, windowed,
 };
-use super::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
+use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 
 /// Filters of `tasks(filter:)` and `Plan.tasks(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TaskFilter {
-    pub search: Option<super::text::SearchQuery>,
+    pub search: Option<crate::kernel::text::SearchQuery>,
     pub plan_id: Option<Uuid>,
     /// Tasks assigned to this unit, directly or through a group it belongs to on `as_of`.
     pub unit_id: Option<Uuid>,
@@ -113,7 +115,7 @@ async fn assignment_condition(
     if filter.unit_id.is_none() && filter.roles.is_empty() {
         return Ok(None);
     }
-    let assigned = super::assignee::assigned(
+    let assigned = crate::planning::assignee::assigned(
         db,
         assignment::Column::TaskId,
         filter.unit_id,
@@ -323,7 +325,7 @@ pub async fn unit_pages(
     let visible =
         visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId);
     let select = filtered(db, &rest, None).await?.filter_if(visible, |c| c);
-    let Some(select) = super::assignee::join_units(
+    let Some(select) = crate::planning::assignee::join_units(
         db,
         select,
         task::Column::Id,
@@ -340,7 +342,7 @@ pub async fn unit_pages(
         .into_iter()
         .map(|(key, _)| (Expr::col((task::Entity, key)), Order::Asc))
         .collect();
-    let owner = super::assignee::owner_column();
+    let owner = crate::planning::assignee::owner_column();
     fetch_pages_per_parent(db, select, owner, &order, window).await
 }
 

@@ -1,5 +1,7 @@
 //! Units (đơn vị): the organisation tree, its history (succession events) and lookups.
 
+pub mod edit;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -11,17 +13,17 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::error::DomainResult;
-use super::page::{Page, PageArgs, Window};
-use super::query::{
+use crate::kernel::error::DomainResult;
+use crate::kernel::page::{Page, PageArgs, Window};
+use crate::kernel::query::{
     FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
 };
-use super::rows::{ColumnSet, DecodeRow};
+use crate::kernel::rows::{ColumnSet, DecodeRow};
 
 /// Filters of `units(filter:)`.
 #[derive(Debug, Clone, Default)]
 pub struct UnitFilter {
-    pub search: Option<super::text::SearchQuery>,
+    pub search: Option<crate::kernel::text::SearchQuery>,
     pub parent_id: Option<Uuid>,
     pub kinds: Vec<UnitKind>,
     /// Only units that existed on this date.
@@ -141,11 +143,11 @@ pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> DomainResult<Opti
 pub async fn caller_unit(
     db: &impl ConnectionTrait,
     code: &str,
-) -> DomainResult<Option<(Uuid, Option<crate::principal::ClosedUnit>)>> {
+) -> DomainResult<Option<(Uuid, Option<crate::access::principal::ClosedUnit>)>> {
     let Some(unit) = by_code(db, code).await? else {
         return Ok(None);
     };
-    let today = super::time::today();
+    let today = crate::kernel::time::today();
     let closed = match unit.active_to {
         Some(last_day) if last_day < today => {
             let events = successions_from(db, &[unit.id]).await?;
@@ -156,7 +158,7 @@ pub async fn caller_unit(
                     .map(|s| (s.name, s.code)),
                 None => None,
             };
-            Some(crate::principal::ClosedUnit {
+            Some(crate::access::principal::ClosedUnit {
                 name: unit.name.clone(),
                 last_day,
                 successor,
@@ -218,7 +220,7 @@ pub async fn ancestors(
            WHERE u.parent_id IS NOT NULL AND c.depth < 64) \
          SELECT {columns}, c.start AS chain_start FROM chain c JOIN unit u ON u.id = c.id \
          ORDER BY c.start, c.depth",
-        columns = super::query::qualified_columns::<unit::Entity>("u", ColumnSet::ALL),
+        columns = crate::kernel::query::qualified_columns::<unit::Entity>("u", ColumnSet::ALL),
     );
     let values: Vec<sea_orm::Value> = ids.iter().map(|&id| id.into()).collect();
     let rows = db

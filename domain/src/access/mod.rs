@@ -4,7 +4,9 @@
 //! with their targets, tasks and progress; PROVINCE_ADMIN sees everything; the other roles also
 //! see the drafts of plans issued in their unit's subtree.
 
-use crate::principal::{Principal, Role};
+pub mod principal;
+
+pub use principal::{ClosedUnit, Principal, Role};
 
 /// The caller of a request (`None`: anonymous).
 #[derive(Debug, Clone, Default)]
@@ -52,7 +54,7 @@ impl PlanVisibility {
         }
         match principal.unit_id {
             Some(unit) if reads_subtree_drafts(principal) => Ok(Self::IssuedAndDraftsOf(
-                super::unit::subtree_ids(db, unit).await?,
+                crate::org::unit::subtree_ids(db, unit).await?,
             )),
             _ => Ok(Self::Issued),
         }
@@ -132,7 +134,7 @@ use sea_orm::sea_query::{Expr, Query, QueryStatementBuilder, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
-use super::error::DomainResult;
+use crate::kernel::error::DomainResult;
 
 /// The authenticated caller of a mutation, with what the audit log records about the request.
 #[derive(Debug, Clone)]
@@ -177,7 +179,9 @@ impl Actor {
         }
         if principal.has(Role::UnitAdmin)
             && let Some(own) = principal.unit_id
-            && super::unit::subtree_ids(db, own).await?.contains(&unit)
+            && crate::org::unit::subtree_ids(db, own)
+                .await?
+                .contains(&unit)
         {
             return Ok(());
         }
@@ -187,10 +191,10 @@ impl Actor {
     }
 }
 
-use super::error::DomainError;
+use crate::kernel::error::DomainError;
 
 /// What a caller whose unit is closed is told when it tries to write.
-fn closed_unit_message(closed: &crate::principal::ClosedUnit) -> String {
+fn closed_unit_message(closed: &crate::access::principal::ClosedUnit) -> String {
     let mut message = format!(
         "your unit, {}, was closed on {}: it may read but change nothing",
         closed.name,

@@ -12,12 +12,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::access::Actor;
-use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::{Change, update_if_version};
-use super::plan_edit::{Checks, Edit, apply};
-use super::text::search_text;
-use super::unit::{is_active_at, subtree_ids};
+use crate::access::Actor;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::mutation::{Change, update_if_version};
+use crate::kernel::text::search_text;
+use crate::org::unit::{is_active_at, subtree_ids};
+use crate::planning::plan::edit::{Checks, Edit, apply};
 
 /// Scope an integration client needs to write units.
 pub const WRITE_SCOPE: &str = "units:write";
@@ -106,9 +106,16 @@ async fn find(
 ) -> DomainResult<unit::Model> {
     match unit::Entity::find_by_id(id).one(db).await? {
         Some(unit) => Ok(unit),
-        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => Err(
-            DomainError::Rejected(vec![FieldError::new(field, Code::NotFound, "no such unit")]),
-        ),
+        None if actor
+            .principal
+            .has(crate::access::principal::Role::ProvinceAdmin) =>
+        {
+            Err(DomainError::Rejected(vec![FieldError::new(
+                field,
+                Code::NotFound,
+                "no such unit",
+            )]))
+        }
         None => Err(DomainError::Forbidden(
             "you may not change data of this unit".into(),
         )),
@@ -181,7 +188,7 @@ pub async fn create(
         Some(parent_id) => {
             let parent = find(db, actor, parent_id, "parentId").await?;
             actor.may_manage(db, parent.id, WRITE_SCOPE).await?;
-            if !is_active_at(&parent, super::time::today()) {
+            if !is_active_at(&parent, crate::kernel::time::today()) {
                 checks.fail(
                     "parentId",
                     Code::UnitClosed,
@@ -189,7 +196,9 @@ pub async fn create(
                 );
             }
         }
-        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => {}
+        None if actor
+            .principal
+            .has(crate::access::principal::Role::ProvinceAdmin) => {}
         None => {
             return Err(DomainError::Forbidden(
                 "only a province administrator creates top-level units".into(),
@@ -276,7 +285,7 @@ pub async fn move_unit(
             actor.may_manage(db, new_parent.id, WRITE_SCOPE).await?;
             if subtree_ids(db, id).await?.contains(&parent_id) {
                 checks.fail("parentId", Code::Cycle, "a unit cannot move below itself");
-            } else if !is_active_at(&new_parent, super::time::today()) {
+            } else if !is_active_at(&new_parent, crate::kernel::time::today()) {
                 checks.fail(
                     "parentId",
                     Code::UnitClosed,
@@ -284,7 +293,9 @@ pub async fn move_unit(
                 );
             }
         }
-        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => {}
+        None if actor
+            .principal
+            .has(crate::access::principal::Role::ProvinceAdmin) => {}
         None => {
             return Err(DomainError::Forbidden(
                 "only a province administrator makes top-level units".into(),
@@ -410,7 +421,7 @@ pub async fn merge(
         units.push(unit);
     }
     checks.finish()?;
-    let decision = super::text::clean_opt(decision.as_deref());
+    let decision = crate::kernel::text::clean_opt(decision.as_deref());
     let mut moved = 0u64;
     for unit in &units {
         let mut next = unit.clone();

@@ -5,7 +5,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::error::{DomainError, DomainResult};
+use crate::kernel::error::{DomainError, DomainResult};
 
 /// NFC-normalises and trims a text, collapsing runs of whitespace to one space.
 pub fn clean(text: &str) -> String {

@@ -8,10 +8,10 @@ use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::access::Actor;
-use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::Change;
-use crate::principal::Role;
+use crate::access::Actor;
+use crate::access::principal::Role;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::mutation::Change;
 
 /// Longest document that may be registered.
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
@@ -104,7 +104,7 @@ pub async fn register(
             format!("`document` is at most {MAX_DOCUMENT_BYTES} bytes"),
         ));
     }
-    let name = super::text::clean_opt(input.name.as_deref());
+    let name = crate::kernel::text::clean_opt(input.name.as_deref());
     if name.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME) {
         errors.push(FieldError::new(
             "name",

@@ -14,13 +14,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::access::Actor;
-use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::{Change, update_if_version};
-use super::plan_edit::{Checks, Edit, apply, managed};
-use super::text::search_text;
-use super::time;
-use super::unit::is_active_at;
+use crate::access::Actor;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::mutation::{Change, update_if_version};
+use crate::kernel::text::search_text;
+use crate::kernel::time;
+use crate::org::unit::is_active_at;
+use crate::planning::plan::edit::{Checks, Edit, apply, managed};
 
 const MAX_TITLE: usize = 2000;
 const MAX_TEXT: usize = 20_000;
@@ -420,7 +420,10 @@ async fn managed_task(
 }
 
 fn not_found_or_forbidden(actor: &Actor, message: &str) -> DomainError {
-    if actor.principal.has(crate::principal::Role::ProvinceAdmin) {
+    if actor
+        .principal
+        .has(crate::access::principal::Role::ProvinceAdmin)
+    {
         DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, message)])
     } else {
         DomainError::Forbidden("you may not change data of this unit".into())

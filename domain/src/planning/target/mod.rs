@@ -10,15 +10,17 @@ use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::access::PlanVisibility;
-use super::error::DomainResult;
-use super::page::{Page, PageArgs, Window};
-use super::query::{FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition};
+use crate::access::PlanVisibility;
+use crate::kernel::error::DomainResult;
+use crate::kernel::page::{Page, PageArgs, Window};
+use crate::kernel::query::{
+    FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition,
+};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TargetFilter {
-    pub search: Option<super::text::SearchQuery>,
+    pub search: Option<crate::kernel::text::SearchQuery>,
     pub plan_id: Option<Uuid>,
     /// Targets assigned to this unit, directly or through a group it belongs to on `as_of`.
     pub unit_id: Option<Uuid>,
@@ -37,7 +39,7 @@ pub async fn list(
 ) -> DomainResult<Page<target::Model>> {
     let mut by_assignment = None;
     if filter.unit_id.is_some() || !filter.roles.is_empty() {
-        let assigned = super::assignee::assigned(
+        let assigned = crate::planning::assignee::assigned(
             db,
             assignment::Column::TargetId,
             filter.unit_id,
@@ -84,7 +86,7 @@ pub async fn unit_pages(
         .filter_if(filter.plan_id, |p| {
             Condition::all().add(target::Column::PlanId.eq(p))
         });
-    let Some(select) = super::assignee::join_units(
+    let Some(select) = crate::planning::assignee::join_units(
         db,
         select,
         target::Column::Id,
@@ -100,7 +102,7 @@ pub async fn unit_pages(
     fetch_pages_per_parent(
         db,
         select,
-        super::assignee::owner_column(),
+        crate::planning::assignee::owner_column(),
         &[
             (
                 Expr::col((target::Entity, target::Column::PlanId)),

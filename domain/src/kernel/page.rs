@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::error::{DomainError, DomainResult};
+use crate::kernel::error::{DomainError, DomainResult};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;

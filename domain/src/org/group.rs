@@ -12,8 +12,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatemen
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::error::DomainResult;
-use super::unit::{active_at_condition, is_active_at};
+use crate::kernel::error::DomainResult;
+use crate::org::unit::{active_at_condition, is_active_at};
 
 /// The unit kinds a group's rule admits (empty: any kind).
 pub fn kinds(group: &unit_group::Model) -> Vec<UnitKind> {

@@ -12,11 +12,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::access::Actor;
-use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use super::mutation::{Change, update_if_version};
-use super::text::{clean, clean_opt, search_text};
-use super::unit::is_active_at;
+use crate::access::Actor;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::mutation::{Change, update_if_version};
+use crate::kernel::text::{clean, clean_opt, search_text};
+use crate::org::unit::is_active_at;
 
 /// Scope an integration client needs to write plans.
 pub const WRITE_SCOPE: &str = "plans:write";
@@ -192,7 +192,7 @@ pub async fn create(
     let issuer = unit::Entity::find_by_id(input.issuer_id).one(db).await?;
     match &issuer {
         None => checks.fail("issuerId", Code::NotFound, "no such unit"),
-        Some(unit) if !is_active_at(unit, super::time::today()) => checks.fail(
+        Some(unit) if !is_active_at(unit, crate::kernel::time::today()) => checks.fail(
             "issuerId",
             Code::UnitClosed,
             format!("{} no longer exists", unit.name),
@@ -256,9 +256,16 @@ pub async fn managed(
             actor.may_manage(db, plan.issuer_id, WRITE_SCOPE).await?;
             Ok(plan)
         }
-        None if actor.principal.has(crate::principal::Role::ProvinceAdmin) => Err(
-            DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, "no such plan")]),
-        ),
+        None if actor
+            .principal
+            .has(crate::access::principal::Role::ProvinceAdmin) =>
+        {
+            Err(DomainError::Rejected(vec![FieldError::new(
+                "id",
+                Code::NotFound,
+                "no such plan",
+            )]))
+        }
         None => Err(DomainError::Forbidden(
             "you may not change data of this unit".into(),
         )),

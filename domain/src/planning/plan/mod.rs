@@ -1,5 +1,7 @@
 //! Plans (văn bản kế hoạch): lists, lookups and the cascade between plans.
 
+pub mod edit;
+
 use std::collections::HashMap;
 
 use entity::enums::{PlanKind, PlanStatus};
@@ -11,20 +13,20 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::access::PlanVisibility;
-use super::error::DomainResult;
-use super::page::{Page, PageArgs, Window};
-use super::query::{
+use crate::access::PlanVisibility;
+use crate::kernel::error::DomainResult;
+use crate::kernel::page::{Page, PageArgs, Window};
+use crate::kernel::query::{
     FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
     joined_page, qualified_columns, reading, search_condition, windowed,
 };
-use super::rows::ColumnSet;
-use super::unit;
+use crate::kernel::rows::ColumnSet;
+use crate::org::unit;
 
 /// Filters of `plans(filter:)`.
 #[derive(Debug, Clone, Default)]
 pub struct PlanFilter {
-    pub search: Option<super::text::SearchQuery>,
+    pub search: Option<crate::kernel::text::SearchQuery>,
     pub issuer_id: Option<Uuid>,
     /// With `issuer_id`: also plans issued by units below the issuer.
     pub include_subtree: bool,
@@ -196,7 +198,7 @@ pub async fn by_document_number(
     issuer_id: Option<Uuid>,
 ) -> DomainResult<Option<plan::Model>> {
     Ok(plan::Entity::find()
-        .filter(plan::Column::DocumentNumber.eq(super::text::clean(number)))
+        .filter(plan::Column::DocumentNumber.eq(crate::kernel::text::clean(number)))
         .filter_if(issuer_id, |id| {
             Condition::all().add(plan::Column::IssuerId.eq(id))
         })

@@ -13,10 +13,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::error::DomainResult;
-use super::page::{Page, PageArgs, Window, anchor};
-use super::rows::{ColumnSet, DecodeRow, RowColumns};
-use super::text::SearchQuery;
+use crate::kernel::error::DomainResult;
+use crate::kernel::page::{Page, PageArgs, Window, anchor};
+use crate::kernel::rows::{ColumnSet, DecodeRow, RowColumns};
+use crate::kernel::text::SearchQuery;
 
 /// Fetches one page of an already filtered and ordered query.
 pub async fn fetch_page<E, C>(

@@ -12,8 +12,8 @@ use sea_orm::{
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::access::Actor;
-use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode};
+use crate::access::Actor;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode};
 
 /// What a mutation changed, for the audit log.
 #[derive(Debug, Clone)]

@@ -9,8 +9,9 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatemen
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryTrait, Select};
 use uuid::Uuid;
 
-use super::error::{DomainError, DomainResult};
-use super::{time, unit, unit_group};
+use crate::kernel::error::{DomainError, DomainResult};
+use crate::kernel::time;
+use crate::org::{group as unit_group, unit};
 
 /// The ids in `subject` (`assignment.task_id` or `assignment.target_id`) assigned in `roles`
 /// (any role when empty) to `unit_id` (anyone when `None`). Direct and group assignments are

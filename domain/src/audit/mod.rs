@@ -6,11 +6,11 @@ use entity::audit_event;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
-use super::access::Actor;
-use super::error::{DomainError, DomainResult};
-use super::page::{Page, PageArgs};
-use super::query::{FilterIf, fetch_page};
-use crate::principal::Role;
+use crate::access::Actor;
+use crate::access::principal::Role;
+use crate::kernel::error::{DomainError, DomainResult};
+use crate::kernel::page::{Page, PageArgs};
+use crate::kernel::query::{FilterIf, fetch_page};
 
 /// Filters of `auditEvents`.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +38,7 @@ pub async fn list(
     } else if principal.has(Role::UnitAdmin)
         && let Some(unit) = principal.unit_id
     {
-        Some(super::unit::subtree_ids(db, unit).await?)
+        Some(crate::org::unit::subtree_ids(db, unit).await?)
     } else {
         return Err(DomainError::Forbidden(
             "only administrators read the audit log".into(),

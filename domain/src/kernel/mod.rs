@@ -1,0 +1,11 @@
+//! What every context shares: the one error type, how a mutation runs (one transaction with
+//! its audit event, idempotency, the versioned save), input checks, pagination, reading rows by
+//! position, Vietnamese text (NFC, folding, search) and Vietnamese time.
+
+pub mod error;
+pub mod mutation;
+pub mod page;
+pub mod query;
+pub mod rows;
+pub mod text;
+pub mod time;
