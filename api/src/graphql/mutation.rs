@@ -16,9 +16,10 @@ use super::id::{NodeType, expect};
 use super::plan::Plan;
 use super::scalars::Date;
 use crate::domain::access::{Actor, Viewer};
+use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainResult, FieldError};
 use crate::domain::kernel::mutation::{self, Outcome};
-use crate::domain::planning::plan::edit::{self as plan_edit, Edit, NewPlan, PlanChanges};
+use crate::domain::planning::plan::edit::{self as plan_edit, NewPlan, PlanChanges};
 use crate::routes::request_id::RequestId;
 
 /// The root mutation.

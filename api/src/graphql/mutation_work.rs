@@ -16,10 +16,10 @@ use super::target::Target;
 use super::task::Task;
 use super::unit::Unit;
 use crate::domain::access::Actor;
+use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::mutation::{self, Change, Outcome};
 use crate::domain::org::unit::edit::{self as unit_edit, UnitFields};
-use crate::domain::planning::plan::edit::Edit;
 use crate::domain::planning::task::edit::{
     self as task_edit, AssignmentSpec, Subject, TargetFields, TaskFields,
 };

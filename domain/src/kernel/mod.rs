@@ -2,6 +2,7 @@
 //! its audit event, idempotency, the versioned save), input checks, pagination, reading rows by
 //! position, Vietnamese text (NFC, folding, search) and Vietnamese time.
 
+pub mod checks;
 pub mod error;
 pub mod mutation;
 pub mod page;
@@ -9,3 +10,4 @@ pub mod query;
 pub mod rows;
 pub mod text;
 pub mod time;
+pub mod versioned;

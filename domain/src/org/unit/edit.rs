@@ -13,11 +13,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use crate::kernel::mutation::{Change, update_if_version};
+use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
+use crate::kernel::versioned;
 use crate::org::unit::{is_active_at, subtree_ids};
-use crate::planning::plan::edit::{Checks, Edit, apply};
 
 /// Scope an integration client needs to write units.
 pub const WRITE_SCOPE: &str = "units:write";
@@ -131,34 +132,7 @@ async fn may_manage_unit(
     actor.may_manage(db, unit.id, WRITE_SCOPE).await
 }
 
-async fn save(
-    db: &impl ConnectionTrait,
-    mut next: unit::Model,
-    expected: i32,
-) -> DomainResult<unit::Model> {
-    next.version = expected + 1;
-    next.updated_at = Utc::now();
-    let mut active = next.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::Unchanged(next.id);
-    active.created_at = sea_orm::ActiveValue::NotSet;
-    let key = (unit::Column::Id, next.id);
-    if !update_if_version::<unit::Entity>(db, active, key, (unit::Column::Version, expected))
-        .await?
-    {
-        return Err(stale(expected + 1, expected));
-    }
-    Ok(next)
-}
-
-fn stale(current: i32, sent: i32) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(
-        "version",
-        Code::StaleVersion,
-        format!(
-            "the unit changed meanwhile (version {current} now, {sent} sent); reload it and retry"
-        ),
-    )])
-}
+crate::versioned!(unit, "unit");
 
 fn change(
     action: &'static str,
@@ -249,14 +223,12 @@ pub async fn update(
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
     may_manage_unit(db, actor, &before).await?;
-    if before.version != version {
-        return Err(stale(before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
     apply_fields(db, &mut checks, &mut next, fields).await?;
     checks.finish()?;
-    let saved = save(db, next, version).await?;
+    let saved = versioned::save(db, next, version).await?;
     Ok(change(
         "unit.update",
         &saved,
@@ -275,9 +247,7 @@ pub async fn move_unit(
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
     may_manage_unit(db, actor, &before).await?;
-    if before.version != version {
-        return Err(stale(before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     match parent {
         Some(parent_id) => {
@@ -305,7 +275,7 @@ pub async fn move_unit(
     checks.finish()?;
     let mut next = before.clone();
     next.parent_id = parent;
-    let saved = save(db, next, version).await?;
+    let saved = versioned::save(db, next, version).await?;
     Ok(change(
         "unit.move",
         &saved,
@@ -363,15 +333,13 @@ pub async fn close(
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
     may_manage_unit(db, actor, &before).await?;
-    if before.version != version {
-        return Err(stale(before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     check_closable(db, &mut checks, &before, last_day, "id").await?;
     checks.finish()?;
     let mut next = before.clone();
     next.active_to = Some(last_day);
-    let saved = save(db, next, version).await?;
+    let saved = versioned::save(db, next, version).await?;
     Ok(change(
         "unit.close",
         &saved,
@@ -426,7 +394,7 @@ pub async fn merge(
     for unit in &units {
         let mut next = unit.clone();
         next.active_to = Some(last_day);
-        save(db, next, unit.version).await?;
+        versioned::save(db, next, unit.version).await?;
         unit_succession::Model {
             id: Uuid::now_v7(),
             predecessor_id: unit.id,

@@ -13,9 +13,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use crate::kernel::mutation::{Change, update_if_version};
-use crate::kernel::text::{clean, clean_opt, search_text};
+use crate::kernel::mutation::Change;
+use crate::kernel::text::search_text;
+use crate::kernel::versioned::{self, check_version};
 use crate::org::unit::is_active_at;
 
 /// Scope an integration client needs to write plans.
@@ -23,15 +25,6 @@ pub const WRITE_SCOPE: &str = "plans:write";
 const MAX_TITLE: usize = 1000;
 const MAX_NUMBER: usize = 64;
 const MAX_TEXT: usize = 10_000;
-
-/// A change to an optional field: left alone, cleared, or set.
-#[derive(Debug, Clone, Default)]
-pub enum Edit<T> {
-    #[default]
-    Keep,
-    Clear,
-    Set(T),
-}
 
 /// `createPlan` input, as received.
 #[derive(Debug, Clone)]
@@ -62,77 +55,25 @@ pub struct PlanChanges {
     pub summary: Edit<String>,
 }
 
-/// Collects the input errors of one mutation.
-pub struct Checks(pub Vec<FieldError>);
-
-impl Checks {
-    pub fn fail(&mut self, field: &str, code: Code, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
-    }
-
-    pub fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
-        let value = clean(value);
-        if required && value.is_empty() {
-            self.fail(
+/// A plan's period: years in range, in order.
+fn check_period(checks: &mut Checks, start: Option<i32>, end: Option<i32>) {
+    for (field, year) in [("periodStart", start), ("periodEnd", end)] {
+        if year.is_some_and(|y| !(1945..=2100).contains(&y)) {
+            checks.fail(
                 field,
-                Code::Required,
-                format!("`{field}` must not be blank"),
-            );
-        }
-        if value.chars().count() > max {
-            self.fail(
-                field,
-                Code::TooLong,
-                format!("`{field}` is at most {max} characters"),
-            );
-        }
-        value
-    }
-
-    pub fn optional_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        max: usize,
-    ) -> Option<String> {
-        let value = clean_opt(value);
-        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-            self.fail(
-                field,
-                Code::TooLong,
-                format!("`{field}` is at most {max} characters"),
-            );
-        }
-        value
-    }
-
-    fn period(&mut self, start: Option<i32>, end: Option<i32>) {
-        for (field, year) in [("periodStart", start), ("periodEnd", end)] {
-            if year.is_some_and(|y| !(1945..=2100).contains(&y)) {
-                self.fail(
-                    field,
-                    Code::OutOfRange,
-                    format!("`{field}` must be a year between 1945 and 2100"),
-                );
-            }
-        }
-        if let (Some(start), Some(end)) = (start, end)
-            && start > end
-        {
-            self.fail(
-                "periodEnd",
-                Code::DateOrder,
-                format!("the period ends ({end}) before it starts ({start})"),
+                Code::OutOfRange,
+                format!("`{field}` must be a year between 1945 and 2100"),
             );
         }
     }
-
-    pub fn finish(self) -> DomainResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::Rejected(self.0))
-        }
+    if let (Some(start), Some(end)) = (start, end)
+        && start > end
+    {
+        checks.fail(
+            "periodEnd",
+            Code::DateOrder,
+            format!("the period ends ({end}) before it starts ({start})"),
+        );
     }
 }
 
@@ -223,7 +164,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    checks.period(model.period_start, model.period_end);
+    check_period(&mut checks, model.period_start, model.period_end);
     check_number_free(db, &mut checks, &model).await?;
     checks.finish()?;
     model.search_text = plan_search_text(&model);
@@ -272,51 +213,16 @@ pub async fn managed(
     }
 }
 
-fn check_version(plan: &plan::Model, version: i32) -> DomainResult<()> {
-    if plan.version != version {
-        return Err(DomainError::Rejected(vec![FieldError::new(
-            "version",
-            Code::StaleVersion,
-            format!(
-                "the plan changed meanwhile (version {} now, {version} sent); reload it and retry",
-                plan.version
-            ),
-        )]));
-    }
-    Ok(())
-}
+crate::versioned!(plan, "plan");
 
-/// Writes `next` if the stored version is still `expected` (optimistic locking).
+/// Saves the next version of a plan, with its search text.
 async fn save(
     db: &impl ConnectionTrait,
     mut next: plan::Model,
     expected: i32,
 ) -> DomainResult<plan::Model> {
-    next.version = expected + 1;
-    next.updated_at = Utc::now();
     next.search_text = plan_search_text(&next);
-    let mut active = next.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::Unchanged(next.id);
-    active.created_at = sea_orm::ActiveValue::NotSet;
-    let key = (plan::Column::Id, next.id);
-    if !update_if_version::<plan::Entity>(db, active, key, (plan::Column::Version, expected))
-        .await?
-    {
-        return Err(DomainError::Rejected(vec![FieldError::new(
-            "version",
-            Code::StaleVersion,
-            "the plan changed meanwhile; reload it and retry",
-        )]));
-    }
-    Ok(next)
-}
-
-pub fn apply<T>(edit: Edit<T>, current: Option<T>) -> Option<T> {
-    match edit {
-        Edit::Keep => current,
-        Edit::Clear => None,
-        Edit::Set(value) => Some(value),
-    }
+    versioned::save(db, next, expected).await
 }
 
 /// Updates a plan's fields. The number and date of an issued plan are fixed.
@@ -390,7 +296,7 @@ pub async fn update(
         };
         *slot = apply(value, slot.take()).filter(|v| !v.is_empty());
     }
-    checks.period(next.period_start, next.period_end);
+    check_period(&mut checks, next.period_start, next.period_end);
     check_number_free(db, &mut checks, &next).await?;
     checks.finish()?;
     let saved = save(db, next, before.version).await?;
@@ -549,11 +455,7 @@ pub async fn delete(
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Err(DomainError::Rejected(vec![FieldError::new(
-            "version",
-            Code::StaleVersion,
-            "the plan changed meanwhile",
-        )]));
+        return Err(versioned::stale("plan", version + 1, version));
     }
     Ok(Change {
         action: "plan.delete",

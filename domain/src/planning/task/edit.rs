@@ -15,12 +15,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use crate::kernel::mutation::{Change, update_if_version};
+use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 use crate::kernel::time;
+use crate::kernel::versioned;
 use crate::org::unit::is_active_at;
-use crate::planning::plan::edit::{Checks, Edit, apply, managed};
+use crate::planning::plan::edit::managed;
 
 const MAX_TITLE: usize = 2000;
 const MAX_TEXT: usize = 20_000;
@@ -430,35 +432,8 @@ fn not_found_or_forbidden(actor: &Actor, message: &str) -> DomainError {
     }
 }
 
-fn stale(kind: &str, current: i32, sent: i32) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(
-        "version",
-        Code::StaleVersion,
-        format!(
-            "the {kind} changed meanwhile (version {current} now, {sent} sent); reload it and retry"
-        ),
-    )])
-}
-
-/// Bumps the version if it is still `expected` (optimistic locking); false when it was not.
-async fn bump_task(
-    db: &impl ConnectionTrait,
-    mut next: task::Model,
-    expected: i32,
-) -> DomainResult<task::Model> {
-    next.version = expected + 1;
-    next.updated_at = Utc::now();
-    let mut active = next.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::Unchanged(next.id);
-    active.created_at = sea_orm::ActiveValue::NotSet;
-    let key = (task::Column::Id, next.id);
-    if !update_if_version::<task::Entity>(db, active, key, (task::Column::Version, expected))
-        .await?
-    {
-        return Err(stale("task", expected + 1, expected));
-    }
-    Ok(next)
-}
+crate::versioned!(task, "task");
+crate::versioned!(target, "target");
 
 /// Changes a task's fields.
 pub async fn update_task(
@@ -469,16 +444,14 @@ pub async fn update_task(
     fields: TaskFields,
 ) -> DomainResult<Change> {
     let (before, plan) = managed_task(db, actor, id).await?;
-    if before.version != version {
-        return Err(stale("task", before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
     apply_task_fields(&mut checks, &mut next, fields, &plan);
     check_task(&mut checks, &next, &plan);
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
-    let saved = bump_task(db, next, version).await?;
+    let saved = versioned::save(db, next, version).await?;
     let rows = existing_assignments(db, Subject::Task(id)).await?;
     Ok(Change {
         action: "task.update",
@@ -498,9 +471,7 @@ pub async fn delete_task(
     version: i32,
 ) -> DomainResult<Change> {
     let (before, plan) = managed_task(db, actor, id).await?;
-    if before.version != version {
-        return Err(stale("task", before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let rows = existing_assignments(db, Subject::Task(id)).await?;
     task::Entity::delete_by_id(id).exec(db).await?;
     Ok(Change {
@@ -724,25 +695,6 @@ async fn managed_target(
     Ok((target, plan))
 }
 
-async fn bump_target(
-    db: &impl ConnectionTrait,
-    mut next: target::Model,
-    expected: i32,
-) -> DomainResult<target::Model> {
-    next.version = expected + 1;
-    next.updated_at = Utc::now();
-    let mut active = next.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::Unchanged(next.id);
-    active.created_at = sea_orm::ActiveValue::NotSet;
-    let key = (target::Column::Id, next.id);
-    if !update_if_version::<target::Entity>(db, active, key, (target::Column::Version, expected))
-        .await?
-    {
-        return Err(stale("target", expected + 1, expected));
-    }
-    Ok(next)
-}
-
 /// Changes a target's fields.
 pub async fn update_target(
     db: &impl ConnectionTrait,
@@ -752,16 +704,14 @@ pub async fn update_target(
     fields: TargetFields,
 ) -> DomainResult<Change> {
     let (before, plan) = managed_target(db, actor, id).await?;
-    if before.version != version {
-        return Err(stale("target", before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
     apply_target_fields(&mut checks, &mut next, fields);
     check_target(&mut checks, &next);
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
-    let saved = bump_target(db, next, version).await?;
+    let saved = versioned::save(db, next, version).await?;
     let rows = existing_assignments(db, Subject::Target(id)).await?;
     Ok(Change {
         action: "target.update",
@@ -781,9 +731,7 @@ pub async fn delete_target(
     version: i32,
 ) -> DomainResult<Change> {
     let (before, plan) = managed_target(db, actor, id).await?;
-    if before.version != version {
-        return Err(stale("target", before.version, version));
-    }
+    versioned::check_version(&before, version)?;
     let rows = existing_assignments(db, Subject::Target(id)).await?;
     target::Entity::delete_by_id(id).exec(db).await?;
     Ok(Change {
@@ -810,12 +758,10 @@ pub async fn set_assignments(
     let (object_type, id, scope, before, after) = match subject {
         Subject::Task(id) => {
             let (task, plan) = managed_task(db, actor, id).await?;
-            if task.version != version {
-                return Err(stale("task", task.version, version));
-            }
+            versioned::check_version(&task, version)?;
             checks.finish()?;
             let before = serde_json::to_value(&task).unwrap_or_default();
-            let saved = bump_task(db, task, version).await?;
+            let saved = versioned::save(db, task, version).await?;
             (
                 "Task",
                 id,
@@ -826,12 +772,10 @@ pub async fn set_assignments(
         }
         Subject::Target(id) => {
             let (target, plan) = managed_target(db, actor, id).await?;
-            if target.version != version {
-                return Err(stale("target", target.version, version));
-            }
+            versioned::check_version(&target, version)?;
             checks.finish()?;
             let before = serde_json::to_value(&target).unwrap_or_default();
-            let saved = bump_target(db, target, version).await?;
+            let saved = versioned::save(db, target, version).await?;
             (
                 "Target",
                 id,
