@@ -20,9 +20,9 @@ use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::mutation::{self, Change, Outcome};
 use crate::domain::org::unit::edit::{self as unit_edit, UnitFields};
-use crate::domain::planning::task::edit::{
-    self as task_edit, AssignmentSpec, Subject, TargetFields, TaskFields,
-};
+use crate::domain::planning::assignment::{self, AssignmentSpec, Subject};
+use crate::domain::planning::target::edit::{self as target_edit, TargetFields};
+use crate::domain::planning::task::edit::{self as task_edit, TaskFields};
 
 /// One assignment: a unit or a group (exactly one) in a role.
 #[derive(InputObject, Clone)]
@@ -407,7 +407,7 @@ impl WorkMutation {
             "setAssignments",
             cmid.as_deref(),
             async |txn, actor| {
-                task_edit::set_assignments(txn, actor, subject, version, assignments).await
+                assignment::set_assignments(txn, actor, subject, version, assignments).await
             },
         )
         .await?;
@@ -465,7 +465,7 @@ impl WorkMutation {
             area_id: Edit::Keep,
         };
         let outcome = run(ctx, "createTarget", cmid.as_deref(), async |txn, actor| {
-            task_edit::create_target(txn, actor, plan, fields, assignments).await
+            target_edit::create_target(txn, actor, plan, fields, assignments).await
         })
         .await?;
         TargetPayload::from(ctx, outcome, cmid).await
@@ -501,7 +501,7 @@ impl WorkMutation {
         };
         let version = input.version;
         let outcome = run(ctx, "updateTarget", cmid.as_deref(), async |txn, actor| {
-            task_edit::update_target(txn, actor, id, version, fields).await
+            target_edit::update_target(txn, actor, id, version, fields).await
         })
         .await?;
         TargetPayload::from(ctx, outcome, cmid).await
@@ -522,7 +522,7 @@ impl WorkMutation {
         };
         let version = input.version;
         let outcome = run(ctx, "deleteTarget", cmid.as_deref(), async |txn, actor| {
-            task_edit::delete_target(txn, actor, id, version).await
+            target_edit::delete_target(txn, actor, id, version).await
         })
         .await?;
         Ok(DeletePayload {

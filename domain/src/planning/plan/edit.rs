@@ -578,3 +578,31 @@ async fn implements_transitively(
     }
     Ok(false)
 }
+
+/// Checks that `area` (if any) is one of the plan's areas (a task's or target's).
+pub(crate) async fn check_area(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    plan_id: Uuid,
+    area: Option<Uuid>,
+) -> DomainResult<()> {
+    if let Some(area) = area {
+        let found = entity::plan_area::Entity::find_by_id(area).one(db).await?;
+        if found.is_none_or(|a| a.plan_id != plan_id) {
+            checks.fail("areaId", Code::NotFound, "no such area in this plan");
+        }
+    }
+    Ok(())
+}
+
+/// "No such …" for a province administrator, who may know; `FORBIDDEN` for anyone else.
+pub(crate) fn not_found_or_forbidden(actor: &Actor, message: &str) -> DomainError {
+    if actor
+        .principal
+        .has(crate::access::principal::Role::ProvinceAdmin)
+    {
+        DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, message)])
+    } else {
+        DomainError::Forbidden("you may not change data of this unit".into())
+    }
+}

@@ -1,6 +1,8 @@
 //! Targets (chỉ tiêu): lists, assignments and per-facility breakdowns whose subtotals, totals
 //! and per-population ratios are computed from the rows, never stored.
 
+pub mod edit;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
