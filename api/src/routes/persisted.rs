@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
+use crate::domain::access::policy::{self, Action};
 use crate::domain::integration::operation;
 use crate::domain::kernel::error::DomainError;
 
@@ -105,7 +106,8 @@ impl PersistedQueries {
         principal: Option<&Principal>,
     ) -> Result<String, PersistedRefusal> {
         let hash = persisted_hash(extensions)?;
-        let restricted = self.allow_list && !principal.is_some_and(|p| p.has(Role::ProvinceAdmin));
+        let restricted = self.allow_list
+            && !principal.is_some_and(|p| policy::allows(p, Action::RegisterOperations));
         match (query, hash) {
             (Some(query), hash) => {
                 let actual = operation::hash(&query);

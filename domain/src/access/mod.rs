@@ -4,8 +4,10 @@
 //! with their targets, tasks and progress; PROVINCE_ADMIN sees everything; the other roles also
 //! see the drafts of plans issued in their unit's subtree.
 
+pub mod policy;
 pub mod principal;
 
+pub use policy::{Action, Resource};
 pub use principal::{ClosedUnit, Principal, Role};
 
 /// The caller of a request (`None`: anonymous).
@@ -17,18 +19,6 @@ impl Viewer {
     pub fn principal(&self) -> Option<&Principal> {
         self.0.as_ref()
     }
-}
-
-/// Whether the principal's role reads drafts in its unit's subtree.
-pub fn reads_subtree_drafts(principal: &Principal) -> bool {
-    [
-        Role::UnitAdmin,
-        Role::UnitOfficer,
-        Role::EmulationOfficer,
-        Role::Viewer,
-    ]
-    .iter()
-    .any(|r| principal.has(*r))
 }
 
 /// Which plans (and so which targets, tasks and progress) a caller may read.
@@ -44,20 +34,19 @@ pub enum PlanVisibility {
 }
 
 impl PlanVisibility {
-    /// The visibility of a caller; one statement for roles that read their subtree's drafts.
+    /// The visibility of a caller (the policy's read scope of drafts); one statement for
+    /// roles that read their subtree's drafts.
     pub async fn of(db: &impl ConnectionTrait, viewer: &Viewer) -> DomainResult<Self> {
         let Some(principal) = viewer.principal() else {
             return Ok(Self::Issued);
         };
-        if principal.has(Role::ProvinceAdmin) {
-            return Ok(Self::All);
-        }
-        match principal.unit_id {
-            Some(unit) if reads_subtree_drafts(principal) => Ok(Self::IssuedAndDraftsOf(
-                crate::org::unit::subtree_ids(db, unit).await?,
-            )),
-            _ => Ok(Self::Issued),
-        }
+        Ok(
+            match policy::scope(db, principal, Action::ReadDrafts).await? {
+                None => Self::All,
+                Some(units) if units.is_empty() => Self::Issued,
+                Some(units) => Self::IssuedAndDraftsOf(units),
+            },
+        )
     }
 
     /// Whether the caller may read this plan.
@@ -161,33 +150,19 @@ impl Actor {
         }
     }
 
-    /// May the caller manage plans, tasks and units belonging to `unit`? PROVINCE_ADMIN
-    /// anywhere, UNIT_ADMIN in its unit's subtree (at the time of the request), an INTEGRATION
-    /// client when its token's scopes include `scope`.
-    pub async fn may_manage(
+    /// Allows the caller `action` on `resource` (the policy), or refuses with `FORBIDDEN`.
+    pub async fn authorize(
         &self,
         db: &impl ConnectionTrait,
-        unit: Uuid,
-        scope: &str,
+        action: Action,
+        resource: Resource,
     ) -> DomainResult<()> {
-        let principal = &self.principal;
-        if principal.has(Role::ProvinceAdmin) {
-            return Ok(());
-        }
-        if principal.has(Role::Integration) && principal.scopes.iter().any(|s| s == scope) {
-            return Ok(());
-        }
-        if principal.has(Role::UnitAdmin)
-            && let Some(own) = principal.unit_id
-            && crate::org::unit::subtree_ids(db, own)
-                .await?
-                .contains(&unit)
-        {
-            return Ok(());
-        }
-        Err(DomainError::Forbidden(
-            "you may not change data of this unit".into(),
-        ))
+        policy::authorize(db, &self.principal, action, resource).await
+    }
+
+    /// Whether the caller may learn that an object does not exist (others get `FORBIDDEN`).
+    pub fn sees_missing_objects(&self) -> bool {
+        policy::allows(&self.principal, Action::SeeMissingObjects)
     }
 }
 

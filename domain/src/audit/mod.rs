@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use crate::access::Actor;
-use crate::access::principal::Role;
+use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::{FilterIf, fetch_page};
@@ -32,17 +32,13 @@ pub async fn list(
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<audit_event::Model>> {
-    let principal = &actor.principal;
-    let scope = if principal.has(Role::ProvinceAdmin) {
-        None
-    } else if principal.has(Role::UnitAdmin)
-        && let Some(unit) = principal.unit_id
-    {
-        Some(crate::org::unit::subtree_ids(db, unit).await?)
-    } else {
-        return Err(DomainError::Forbidden(
-            "only administrators read the audit log".into(),
-        ));
+    let scope = match policy::scope(db, &actor.principal, Action::ReadAuditLog).await? {
+        Some(units) if units.is_empty() => {
+            return Err(DomainError::Forbidden(
+                "only administrators read the audit log".into(),
+            ));
+        }
+        scope => scope,
     };
     let select = audit_event::Entity::find()
         .filter_if(scope, |units| {

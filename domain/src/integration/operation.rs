@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::access::Actor;
-use crate::access::principal::Role;
+use crate::access::{Action, Resource};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 
@@ -84,11 +84,9 @@ pub async fn register(
     actor: &Actor,
     input: NewOperation,
 ) -> DomainResult<Change> {
-    if !actor.principal.has(Role::ProvinceAdmin) {
-        return Err(DomainError::Forbidden(
-            "only a province administrator registers operations".into(),
-        ));
-    }
+    actor
+        .authorize(db, Action::RegisterOperations, Resource::Province)
+        .await?;
     let mut errors = Vec::new();
     if input.document.trim().is_empty() {
         errors.push(FieldError::new(

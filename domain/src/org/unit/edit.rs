@@ -12,16 +12,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::access::Actor;
+use crate::access::{Action, Actor, Resource};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 use crate::kernel::versioned;
 use crate::org::unit::{is_active_at, subtree_ids};
-
-/// Scope an integration client needs to write units.
-pub const WRITE_SCOPE: &str = "units:write";
 
 /// A unit's fields, as received.
 #[derive(Debug, Clone, Default)]
@@ -107,29 +104,15 @@ async fn find(
 ) -> DomainResult<unit::Model> {
     match unit::Entity::find_by_id(id).one(db).await? {
         Some(unit) => Ok(unit),
-        None if actor
-            .principal
-            .has(crate::access::principal::Role::ProvinceAdmin) =>
-        {
-            Err(DomainError::Rejected(vec![FieldError::new(
-                field,
-                Code::NotFound,
-                "no such unit",
-            )]))
-        }
+        None if actor.sees_missing_objects() => Err(DomainError::Rejected(vec![FieldError::new(
+            field,
+            Code::NotFound,
+            "no such unit",
+        )])),
         None => Err(DomainError::Forbidden(
             "you may not change data of this unit".into(),
         )),
     }
-}
-
-/// A unit admin manages the units strictly below its own and itself; a province admin all.
-async fn may_manage_unit(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    unit: &unit::Model,
-) -> DomainResult<()> {
-    actor.may_manage(db, unit.id, WRITE_SCOPE).await
 }
 
 crate::versioned!(unit, "unit");
@@ -161,7 +144,9 @@ pub async fn create(
     match parent {
         Some(parent_id) => {
             let parent = find(db, actor, parent_id, "parentId").await?;
-            actor.may_manage(db, parent.id, WRITE_SCOPE).await?;
+            actor
+                .authorize(db, Action::ManageUnits, Resource::Unit(parent.id))
+                .await?;
             if !is_active_at(&parent, crate::kernel::time::today()) {
                 checks.fail(
                     "parentId",
@@ -170,13 +155,10 @@ pub async fn create(
                 );
             }
         }
-        None if actor
-            .principal
-            .has(crate::access::principal::Role::ProvinceAdmin) => {}
         None => {
-            return Err(DomainError::Forbidden(
-                "only a province administrator creates top-level units".into(),
-            ));
+            actor
+                .authorize(db, Action::CreateTopLevelUnits, Resource::Province)
+                .await?;
         }
     }
     for (field, present) in [
@@ -222,7 +204,9 @@ pub async fn update(
     fields: UnitFields,
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
-    may_manage_unit(db, actor, &before).await?;
+    actor
+        .authorize(db, Action::ManageUnits, Resource::Unit(before.id))
+        .await?;
     versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
@@ -246,13 +230,17 @@ pub async fn move_unit(
     parent: Option<Uuid>,
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
-    may_manage_unit(db, actor, &before).await?;
+    actor
+        .authorize(db, Action::ManageUnits, Resource::Unit(before.id))
+        .await?;
     versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     match parent {
         Some(parent_id) => {
             let new_parent = find(db, actor, parent_id, "parentId").await?;
-            actor.may_manage(db, new_parent.id, WRITE_SCOPE).await?;
+            actor
+                .authorize(db, Action::ManageUnits, Resource::Unit(new_parent.id))
+                .await?;
             if subtree_ids(db, id).await?.contains(&parent_id) {
                 checks.fail("parentId", Code::Cycle, "a unit cannot move below itself");
             } else if !is_active_at(&new_parent, crate::kernel::time::today()) {
@@ -263,13 +251,10 @@ pub async fn move_unit(
                 );
             }
         }
-        None if actor
-            .principal
-            .has(crate::access::principal::Role::ProvinceAdmin) => {}
         None => {
-            return Err(DomainError::Forbidden(
-                "only a province administrator makes top-level units".into(),
-            ));
+            actor
+                .authorize(db, Action::CreateTopLevelUnits, Resource::Province)
+                .await?;
         }
     }
     checks.finish()?;
@@ -332,7 +317,9 @@ pub async fn close(
     last_day: NaiveDate,
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
-    may_manage_unit(db, actor, &before).await?;
+    actor
+        .authorize(db, Action::ManageUnits, Resource::Unit(before.id))
+        .await?;
     versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     check_closable(db, &mut checks, &before, last_day, "id").await?;
@@ -372,7 +359,9 @@ pub async fn merge(
         );
     }
     let successor = find(db, actor, successor_id, "successorId").await?;
-    actor.may_manage(db, successor.id, WRITE_SCOPE).await?;
+    actor
+        .authorize(db, Action::ManageUnits, Resource::Unit(successor.id))
+        .await?;
     if !is_active_at(&successor, effective_on) {
         checks.fail(
             "successorId",
@@ -384,7 +373,9 @@ pub async fn merge(
     let mut units = Vec::new();
     for (i, id) in merged.iter().enumerate() {
         let unit = find(db, actor, *id, &format!("unitIds.{i}")).await?;
-        may_manage_unit(db, actor, &unit).await?;
+        actor
+            .authorize(db, Action::ManageUnits, Resource::Unit(unit.id))
+            .await?;
         check_closable(db, &mut checks, &unit, last_day, &format!("unitIds.{i}")).await?;
         units.push(unit);
     }

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::access::Actor;
+use crate::access::{Action, Actor, Resource};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
@@ -20,8 +20,6 @@ use crate::kernel::text::search_text;
 use crate::kernel::versioned::{self, check_version};
 use crate::org::unit::is_active_at;
 
-/// Scope an integration client needs to write plans.
-pub const WRITE_SCOPE: &str = "plans:write";
 const MAX_TITLE: usize = 1000;
 const MAX_NUMBER: usize = 64;
 const MAX_TEXT: usize = 10_000;
@@ -128,7 +126,9 @@ pub async fn create(
     actor: &Actor,
     input: NewPlan,
 ) -> DomainResult<Change> {
-    actor.may_manage(db, input.issuer_id, WRITE_SCOPE).await?;
+    actor
+        .authorize(db, Action::ManagePlans, Resource::Unit(input.issuer_id))
+        .await?;
     let mut checks = Checks(Vec::new());
     let issuer = unit::Entity::find_by_id(input.issuer_id).one(db).await?;
     match &issuer {
@@ -194,19 +194,16 @@ pub async fn managed(
 ) -> DomainResult<plan::Model> {
     match plan::Entity::find_by_id(id).one(db).await? {
         Some(plan) => {
-            actor.may_manage(db, plan.issuer_id, WRITE_SCOPE).await?;
+            actor
+                .authorize(db, Action::ManagePlans, Resource::Unit(plan.issuer_id))
+                .await?;
             Ok(plan)
         }
-        None if actor
-            .principal
-            .has(crate::access::principal::Role::ProvinceAdmin) =>
-        {
-            Err(DomainError::Rejected(vec![FieldError::new(
-                "id",
-                Code::NotFound,
-                "no such plan",
-            )]))
-        }
+        None if actor.sees_missing_objects() => Err(DomainError::Rejected(vec![FieldError::new(
+            "id",
+            Code::NotFound,
+            "no such plan",
+        )])),
         None => Err(DomainError::Forbidden(
             "you may not change data of this unit".into(),
         )),
@@ -597,10 +594,7 @@ pub(crate) async fn check_area(
 
 /// "No such …" for a province administrator, who may know; `FORBIDDEN` for anyone else.
 pub(crate) fn not_found_or_forbidden(actor: &Actor, message: &str) -> DomainError {
-    if actor
-        .principal
-        .has(crate::access::principal::Role::ProvinceAdmin)
-    {
+    if actor.sees_missing_objects() {
         DomainError::Rejected(vec![FieldError::new("id", Code::NotFound, message)])
     } else {
         DomainError::Forbidden("you may not change data of this unit".into())

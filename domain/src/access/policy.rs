@@ -1,0 +1,210 @@
+//! The one authorization policy: who may do what, where. Every check in the codebase asks
+//! [`authorize`] (a change or a read on a resource) or [`reach`] (a read scope that becomes a
+//! SQL condition, such as which drafts a caller sees); the role × action matrix below is the
+//! only place where a role's rights are written, and `tests/api/policy.rs` walks every cell of
+//! it through HTTP.
+
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::principal::{Principal, Role};
+use crate::kernel::error::{DomainError, DomainResult};
+
+/// What a caller may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Create, change, issue, supersede, complete, delete and link plans, and change their
+    /// tasks, targets and assignments. The resource is the plan's issuing unit.
+    ManagePlans,
+    /// Create units under a unit, change, move, close and merge units. The resource is the unit
+    /// (for a creation or a move: the parent).
+    ManageUnits,
+    /// Create a unit at the top of the tree (no parent). The resource is the province.
+    CreateTopLevelUnits,
+    /// Read drafts: plans not yet issued, with their work. The resource is the issuing unit.
+    ReadDrafts,
+    /// Read the audit log. The resource is the unit an event belongs to.
+    ReadAuditLog,
+    /// Register persisted operations, and run unregistered ones where only registered ones
+    /// run. The resource is the province.
+    RegisterOperations,
+    /// Learn that an object does not exist, where others are only told `FORBIDDEN`. The
+    /// resource is the province.
+    SeeMissingObjects,
+}
+
+impl Action {
+    /// Every action, in the matrix's order.
+    pub const ALL: [Action; 7] = [
+        Action::ManagePlans,
+        Action::ManageUnits,
+        Action::CreateTopLevelUnits,
+        Action::ReadDrafts,
+        Action::ReadAuditLog,
+        Action::RegisterOperations,
+        Action::SeeMissingObjects,
+    ];
+}
+
+/// What an action is done on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// Something belonging to a unit (a plan belongs to its issuer).
+    Unit(Uuid),
+    /// The province as a whole.
+    Province,
+}
+
+/// How far a role's grant of an action reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Not at all.
+    Nothing,
+    /// The caller's unit and every unit below it, at the time of the request.
+    Subtree,
+    /// Everywhere, when the token's scopes include this one (LGSP clients).
+    WithScope(&'static str),
+    /// Everywhere.
+    Province,
+}
+
+use Reach::{Nothing, Province, Subtree, WithScope};
+
+/// The roles in the matrix's column order.
+pub const ROLES: [Role; 6] = [
+    Role::ProvinceAdmin,
+    Role::UnitAdmin,
+    Role::UnitOfficer,
+    Role::EmulationOfficer,
+    Role::Viewer,
+    Role::Integration,
+];
+
+/// Role × action: how far each role may do each action.
+#[rustfmt::skip]
+const MATRIX: [(Action, [Reach; 6]); 7] = [
+    //                                PROVINCE_ADMIN UNIT_ADMIN UNIT_OFFICER EMULATION_OFFICER VIEWER   INTEGRATION
+    (Action::ManagePlans,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("plans:write")]),
+    (Action::ManageUnits,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("units:write")]),
+    (Action::CreateTopLevelUnits, [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
+    (Action::ReadDrafts,          [Province, Subtree, Subtree, Subtree, Subtree, Nothing]),
+    (Action::ReadAuditLog,        [Province, Subtree, Nothing, Nothing, Nothing, Nothing]),
+    (Action::RegisterOperations,  [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
+    (Action::SeeMissingObjects,   [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
+];
+
+/// How far `role` may do `action`.
+pub fn grant(role: Role, action: Action) -> Reach {
+    let column = ROLES.iter().position(|r| *r == role).unwrap_or(0);
+    MATRIX
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(Nothing, |(_, reaches)| reaches[column])
+}
+
+/// How far the principal may do `action`, over all its roles: the widest grant (a scope
+/// counts as the province when the token carries it).
+pub fn reach(principal: &Principal, action: Action) -> Reach {
+    let mut widest = Nothing;
+    for role in &principal.roles {
+        match grant(*role, action) {
+            Province => return Province,
+            WithScope(scope) if principal.scopes.iter().any(|s| s == scope) => return Province,
+            Subtree => widest = Subtree,
+            _ => {}
+        }
+    }
+    widest
+}
+
+/// Whether the principal may do `action` anywhere (for province-wide actions).
+pub fn allows(principal: &Principal, action: Action) -> bool {
+    reach(principal, action) == Province
+}
+
+/// Allows `action` on `resource`, or refuses it with `FORBIDDEN` (which says nothing of whether
+/// the resource exists).
+pub async fn authorize(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    action: Action,
+    resource: Resource,
+) -> DomainResult<()> {
+    let allowed = match (reach(principal, action), resource) {
+        (Province, _) => true,
+        (Subtree, Resource::Unit(unit)) => match principal.unit_id {
+            Some(own) => crate::org::unit::subtree_ids(db, own)
+                .await?
+                .contains(&unit),
+            None => false,
+        },
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(refusal(action).into()))
+    }
+}
+
+/// What a refused caller is told.
+fn refusal(action: Action) -> &'static str {
+    match action {
+        Action::ManagePlans | Action::ManageUnits => "you may not change data of this unit",
+        Action::CreateTopLevelUnits => "only a province administrator creates top-level units",
+        Action::ReadDrafts => "you may not read drafts of this unit",
+        Action::ReadAuditLog => "only administrators read the audit log",
+        Action::RegisterOperations => "only a province administrator registers operations",
+        Action::SeeMissingObjects => "you may not change data of this unit",
+    }
+}
+
+/// The units whose objects the principal may `action` (a read scope): `None` for all of them,
+/// `Some(units)` for these only (empty: none).
+pub async fn scope(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    action: Action,
+) -> DomainResult<Option<Vec<Uuid>>> {
+    match (reach(principal, action), principal.unit_id) {
+        (Province, _) => Ok(None),
+        (Subtree, Some(own)) => Ok(Some(crate::org::unit::subtree_ids(db, own).await?)),
+        _ => Ok(Some(Vec::new())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_row_and_every_role_a_column() {
+        for action in Action::ALL {
+            assert!(MATRIX.iter().any(|(a, _)| *a == action), "{action:?}");
+        }
+        assert_eq!(MATRIX.len(), Action::ALL.len());
+        assert_eq!(
+            grant(Role::Integration, Action::ManageUnits),
+            WithScope("units:write")
+        );
+        assert_eq!(grant(Role::Viewer, Action::ManagePlans), Nothing);
+    }
+
+    #[test]
+    fn a_scope_counts_only_when_the_token_carries_it() {
+        let mut principal = Principal {
+            subject: "lgsp".into(),
+            display_name: None,
+            unit_code: None,
+            unit_id: None,
+            roles: vec![Role::Integration],
+            scopes: vec![],
+            client_id: None,
+            closed_unit: None,
+        };
+        assert_eq!(reach(&principal, Action::ManagePlans), Nothing);
+        principal.scopes.push("plans:write".into());
+        assert_eq!(reach(&principal, Action::ManagePlans), Province);
+        assert_eq!(reach(&principal, Action::ManageUnits), Nothing);
+    }
+}
