@@ -16,6 +16,7 @@ mod columns;
 mod filters;
 mod pagination;
 mod plans;
+mod policy;
 mod resilience;
 mod schema;
 mod sql_statements;
