@@ -1,26 +1,16 @@
 //! The GraphQL layer: thin objects over the domain services.
 
+pub mod access;
 pub mod audit;
-pub mod batch;
-pub mod connection;
-pub mod context;
+pub mod common;
 pub mod documents;
-pub mod enums;
-pub mod error;
-pub mod id;
+pub mod integration;
 pub mod limits;
-pub mod loaders;
-pub mod me;
+pub mod loading;
 pub mod mutation;
-pub mod mutation_work;
-pub mod operation;
-pub mod plan;
-pub mod prefetch;
+pub mod org;
+pub mod planning;
 pub mod query;
-pub mod scalars;
-pub mod target;
-pub mod task;
-pub mod unit;
 
 use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;

@@ -23,8 +23,8 @@ use crate::auth::Principal;
 use crate::domain::access::{PlanVisibility, Viewer};
 use crate::domain::kernel::error::DomainError;
 use crate::graphql::limits::{self, Analysis, LimitError};
-use crate::graphql::loaders;
-use crate::graphql::prefetch::PartialLatest;
+use crate::graphql::loading::loaders;
+use crate::graphql::loading::prefetch::PartialLatest;
 use crate::startup::AppState;
 
 /// Largest request body accepted.
@@ -321,7 +321,9 @@ async fn prepare_and_run(
             visibility.clone(),
             Some(deadline.into_std()),
         ))
-        .data(crate::graphql::context::Deadline(deadline.into_std()))
+        .data(crate::graphql::common::context::Deadline(
+            deadline.into_std(),
+        ))
         .data(PartialLatest::default())
         .data(visibility);
     if state.production && anonymous {

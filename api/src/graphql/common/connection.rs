@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use async_graphql::{Object, SimpleObject};
 
-use super::audit::AuditEvent;
-use super::plan::Plan;
-use super::target::Target;
-use super::task::{ProgressUpdate, Task};
-use super::unit::Unit;
 use crate::domain::kernel::page::{Page, encode_cursor};
+use crate::graphql::audit::AuditEvent;
+use crate::graphql::org::unit::Unit;
+use crate::graphql::planning::plan::Plan;
+use crate::graphql::planning::target::Target;
+use crate::graphql::planning::task::{ProgressUpdate, Task};
 
 /// Where a page sits in its list.
 #[derive(Debug, Clone, SimpleObject)]

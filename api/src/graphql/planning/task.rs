@@ -1,28 +1,28 @@
 //! `Task`, `Assignment` and `ProgressUpdate`.
 
-use crate::graphql::enums::stored;
+use crate::graphql::common::enums::stored;
 use async_graphql::{Context, ID, InputObject, Lookahead, Object, Result};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
 use entity::{assignment, progress_update, task};
 
-use super::connection::*;
-use super::context::{load, load_required, nested_window};
-use super::enums::{
-    AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
-};
-use super::id::{NodeType, expect, global_id};
-use super::loaders::{
-    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, UnitById,
-};
-use super::plan::{Plan, PlanArea};
-use super::prefetch::{self, PartialLatest};
-use super::scalars::Date;
-use super::unit::{Unit, UnitGroup, group_by_id};
 use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::kernel::time;
 use crate::domain::planning::task as tasks;
+use crate::graphql::common::connection::*;
+use crate::graphql::common::context::{load, load_required, nested_window};
+use crate::graphql::common::enums::{
+    AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
+};
+use crate::graphql::common::id::{NodeType, expect, global_id};
+use crate::graphql::common::scalars::Date;
+use crate::graphql::loading::loaders::{
+    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, UnitById,
+};
+use crate::graphql::loading::prefetch::{self, PartialLatest};
+use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
+use crate::graphql::planning::plan::{Plan, PlanArea};
 
 /// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
 ///

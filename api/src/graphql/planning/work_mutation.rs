@@ -1,28 +1,21 @@
-//! Mutations of tasks, targets, assignments and units.
+//! Planning's mutations of the work in plans: tasks, targets and their assignments.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use sea_orm::DatabaseTransaction;
-use uuid::Uuid;
 
-use super::context::db;
-use super::enums::{
-    AssignmentRole, ChangeDirection, Comparator, TargetMeasure, TaskKind, TaskStatus, UnitKind,
-};
-use super::error::IntoGql;
-use super::id::{NodeType, expect};
-use super::mutation::{UserError, actor, edit, errors, fresh, object_payload, rejected};
-use super::scalars::Date;
-use super::target::Target;
-use super::task::Task;
-use super::unit::Unit;
-use crate::domain::access::Actor;
 use crate::domain::kernel::checks::Edit;
-use crate::domain::kernel::error::{DomainError, DomainResult};
-use crate::domain::kernel::mutation::{self, Change, Outcome};
-use crate::domain::org::unit::edit::{self as unit_edit, UnitFields};
+use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::mutation::Outcome;
 use crate::domain::planning::assignment::{self, AssignmentSpec, Subject};
 use crate::domain::planning::target::edit::{self as target_edit, TargetFields};
 use crate::domain::planning::task::edit::{self as task_edit, TaskFields};
+use crate::graphql::common::enums::{
+    AssignmentRole, ChangeDirection, Comparator, TargetMeasure, TaskKind, TaskStatus,
+};
+use crate::graphql::common::id::{NodeType, expect};
+use crate::graphql::common::payload::*;
+use crate::graphql::common::scalars::Date;
+use crate::graphql::planning::target::Target;
+use crate::graphql::planning::task::Task;
 
 /// One assignment: a unit or a group (exactly one) in a role.
 #[derive(InputObject, Clone)]
@@ -54,24 +47,6 @@ fn specs(rows: &[AssignmentInput]) -> std::result::Result<Vec<AssignmentSpec>, O
         .collect()
 }
 
-fn id_of(id: &ID, kind: NodeType, field: &str) -> std::result::Result<Uuid, Outcome> {
-    expect(id, kind).map_err(|e| rejected(field, e))
-}
-
-async fn run(
-    ctx: &Context<'_>,
-    name: &'static str,
-    client_mutation_id: Option<&str>,
-    work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Change>,
-) -> Result<Outcome> {
-    let actor = actor(ctx)?;
-    mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
-        work(txn, &actor).await
-    })
-    .await
-    .into_gql()
-}
-
 object_payload!(
     /// The result of a task mutation.
     TaskPayload, task, Task, entity::task::Entity
@@ -80,25 +55,12 @@ object_payload!(
     /// The result of a target mutation.
     TargetPayload, target, Target, entity::target::Entity
 );
-object_payload!(
-    /// The result of a unit mutation (for `mergeUnits`, `unit` is the successor).
-    UnitPayload, unit, Unit, entity::unit::Entity
-);
 
 /// The result of `setAssignments`: the task or the target whose assignments changed.
 #[derive(SimpleObject)]
 pub struct SetAssignmentsPayload {
     pub task: Option<Task>,
     pub target: Option<Target>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-/// The result of a deletion.
-#[derive(SimpleObject)]
-pub struct DeletePayload {
-    /// The id of the deleted object (null when nothing was deleted).
-    pub deleted_id: Option<ID>,
     pub user_errors: Vec<UserError>,
     pub client_mutation_id: Option<String>,
 }
@@ -204,81 +166,8 @@ pub struct UpdateTargetInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// `createUnit` input.
-#[derive(InputObject)]
-pub struct CreateUnitInput {
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: UnitKind,
-    /// The unit above it (only a province administrator creates top-level units).
-    pub parent_id: Option<ID>,
-    /// Electronic agency code (mã định danh điện tử).
-    pub code: Option<String>,
-    pub active_from: Option<Date>,
-    pub client_mutation_id: Option<String>,
-}
-
-/// `updateUnit` input.
-#[derive(InputObject)]
-pub struct UpdateUnitInput {
-    pub id: ID,
-    pub version: i32,
-    pub name: Option<String>,
-    pub short_name: MaybeUndefined<String>,
-    pub kind: Option<UnitKind>,
-    pub code: MaybeUndefined<String>,
-    pub active_from: MaybeUndefined<Date>,
-    pub client_mutation_id: Option<String>,
-}
-
-/// `moveUnit` input.
-#[derive(InputObject)]
-pub struct MoveUnitInput {
-    pub id: ID,
-    pub version: i32,
-    /// The new parent (null: top level).
-    pub parent_id: Option<ID>,
-    pub client_mutation_id: Option<String>,
-}
-
-/// `closeUnit` input.
-#[derive(InputObject)]
-pub struct CloseUnitInput {
-    pub id: ID,
-    pub version: i32,
-    /// The unit's last day.
-    pub last_day: Date,
-    pub client_mutation_id: Option<String>,
-}
-
-/// `mergeUnits` input.
-#[derive(InputObject)]
-pub struct MergeUnitsInput {
-    /// The units that stop existing.
-    #[graphql(validator(min_items = 1, max_items = 50))]
-    pub unit_ids: Vec<ID>,
-    /// The unit that takes them over.
-    pub successor_id: ID,
-    /// First day of the successor's responsibility; the merged units close the day before.
-    pub effective_on: Date,
-    /// The deciding document.
-    pub decision: Option<String>,
-    /// Hand the merged units' assignments on open tasks to the successor (default: true).
-    pub move_open_assignments: Option<bool>,
-    pub client_mutation_id: Option<String>,
-}
-
 #[derive(Default)]
 pub struct WorkMutation;
-
-macro_rules! try_input {
-    ($value:expr, $payload:ident, $ctx:expr, $cmid:expr) => {
-        match $value {
-            Ok(value) => value,
-            Err(outcome) => return $payload::from($ctx, outcome, $cmid).await,
-        }
-    };
-}
 
 #[Object]
 impl WorkMutation {
@@ -530,138 +419,5 @@ impl WorkMutation {
             user_errors: errors(&outcome),
             client_mutation_id: cmid,
         })
-    }
-
-    /// Creates a unit.
-    async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<UnitPayload> {
-        let cmid = input.client_mutation_id.clone();
-        let parent = match &input.parent_id {
-            Some(id) => Some(try_input!(
-                id_of(id, NodeType::Unit, "parentId"),
-                UnitPayload,
-                ctx,
-                cmid
-            )),
-            None => None,
-        };
-        let fields = UnitFields {
-            name: Some(input.name),
-            short_name: input.short_name.map_or(Edit::Keep, Edit::Set),
-            kind: Some(input.kind.into()),
-            code: input.code.map_or(Edit::Keep, Edit::Set),
-            active_from: input.active_from.map_or(Edit::Keep, |d| Edit::Set(d.0)),
-        };
-        let outcome = run(ctx, "createUnit", cmid.as_deref(), async |txn, actor| {
-            unit_edit::create(txn, actor, parent, fields).await
-        })
-        .await?;
-        UnitPayload::from(ctx, outcome, cmid).await
-    }
-
-    /// Changes a unit's name, kind or code.
-    async fn update_unit(&self, ctx: &Context<'_>, input: UpdateUnitInput) -> Result<UnitPayload> {
-        let cmid = input.client_mutation_id.clone();
-        let id = try_input!(
-            id_of(&input.id, NodeType::Unit, "id"),
-            UnitPayload,
-            ctx,
-            cmid
-        );
-        let fields = UnitFields {
-            name: input.name,
-            short_name: edit(input.short_name, |v| v),
-            kind: input.kind.map(Into::into),
-            code: edit(input.code, |v| v),
-            active_from: edit(input.active_from, |d| d.0),
-        };
-        let version = input.version;
-        let outcome = run(ctx, "updateUnit", cmid.as_deref(), async |txn, actor| {
-            unit_edit::update(txn, actor, id, version, fields).await
-        })
-        .await?;
-        UnitPayload::from(ctx, outcome, cmid).await
-    }
-
-    /// Moves a unit under another parent (never below itself).
-    async fn move_unit(&self, ctx: &Context<'_>, input: MoveUnitInput) -> Result<UnitPayload> {
-        let cmid = input.client_mutation_id.clone();
-        let id = try_input!(
-            id_of(&input.id, NodeType::Unit, "id"),
-            UnitPayload,
-            ctx,
-            cmid
-        );
-        let parent = match &input.parent_id {
-            Some(parent) => Some(try_input!(
-                id_of(parent, NodeType::Unit, "parentId"),
-                UnitPayload,
-                ctx,
-                cmid
-            )),
-            None => None,
-        };
-        let version = input.version;
-        let outcome = run(ctx, "moveUnit", cmid.as_deref(), async |txn, actor| {
-            unit_edit::move_unit(txn, actor, id, version, parent).await
-        })
-        .await?;
-        UnitPayload::from(ctx, outcome, cmid).await
-    }
-
-    /// Closes a unit (its history stays queryable).
-    async fn close_unit(&self, ctx: &Context<'_>, input: CloseUnitInput) -> Result<UnitPayload> {
-        let cmid = input.client_mutation_id.clone();
-        let id = try_input!(
-            id_of(&input.id, NodeType::Unit, "id"),
-            UnitPayload,
-            ctx,
-            cmid
-        );
-        let (version, last_day) = (input.version, input.last_day.0);
-        let outcome = run(ctx, "closeUnit", cmid.as_deref(), async |txn, actor| {
-            unit_edit::close(txn, actor, id, version, last_day).await
-        })
-        .await?;
-        UnitPayload::from(ctx, outcome, cmid).await
-    }
-
-    /// Merges units into a successor: closes them, records the succession, and (by default)
-    /// hands their assignments on open tasks to the successor. Finished work and history stay.
-    async fn merge_units(&self, ctx: &Context<'_>, input: MergeUnitsInput) -> Result<UnitPayload> {
-        let cmid = input.client_mutation_id.clone();
-        let successor = try_input!(
-            id_of(&input.successor_id, NodeType::Unit, "successorId"),
-            UnitPayload,
-            ctx,
-            cmid
-        );
-        let mut merged = Vec::new();
-        for id in &input.unit_ids {
-            merged.push(try_input!(
-                id_of(id, NodeType::Unit, "unitIds"),
-                UnitPayload,
-                ctx,
-                cmid
-            ));
-        }
-        let (effective_on, decision, move_open) = (
-            input.effective_on.0,
-            input.decision,
-            input.move_open_assignments.unwrap_or(true),
-        );
-        let outcome = run(ctx, "mergeUnits", cmid.as_deref(), async |txn, actor| {
-            unit_edit::merge(
-                txn,
-                actor,
-                merged,
-                successor,
-                effective_on,
-                decision,
-                move_open,
-            )
-            .await
-        })
-        .await?;
-        UnitPayload::from(ctx, outcome, cmid).await
     }
 }

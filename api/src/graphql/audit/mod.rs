@@ -4,16 +4,16 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use chrono::{DateTime, FixedOffset};
 use entity::audit_event;
 
-use super::connection::{AuditEventConnection, wants_total};
-use super::context::{db, load};
-use super::error::IntoGql;
-use super::id::{NodeType, decode, global_id};
-use super::loaders::UnitById;
-use super::unit::Unit;
 use crate::domain::access::{Actor, Viewer};
 use crate::domain::audit::{self, AuditFilter};
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
+use crate::graphql::common::connection::{AuditEventConnection, wants_total};
+use crate::graphql::common::context::{db, load};
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::{NodeType, decode, global_id};
+use crate::graphql::loading::loaders::UnitById;
+use crate::graphql::org::unit::Unit;
 use crate::routes::request_id::RequestId;
 
 /// One successful mutation: who, when, what, before and after.

@@ -3,12 +3,12 @@
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
-use super::context::db;
-use super::error::IntoGql;
-use super::mutation::{UserError, actor, errors};
 use crate::domain::integration::operation::{self, NewOperation};
 use crate::domain::kernel::error::{FieldError, FieldErrorCode};
 use crate::domain::kernel::mutation::{self, Outcome};
+use crate::graphql::common::context::db;
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::payload::*;
 
 /// `registerOperation` input.
 #[derive(InputObject)]
@@ -43,7 +43,7 @@ impl OperationMutation {
     ) -> Result<RegisterOperationPayload> {
         let actor = actor(ctx)?;
         let hash = operation::hash(&input.document);
-        let outcome = if let Err(message) = super::limits::parse(&input.document) {
+        let outcome = if let Err(message) = crate::graphql::limits::parse(&input.document) {
             Outcome {
                 object_id: None,
                 user_errors: vec![FieldError::new(

@@ -3,14 +3,14 @@
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 
-use super::error::DomainErrorExt as _;
+use crate::graphql::common::error::DomainErrorExt as _;
 use sea_orm::DatabaseConnection;
 
-use super::error::IntoGql;
-use super::loaders::{DbLoader, Loaders};
 use crate::domain::access::PlanVisibility;
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::page::{PageArgs, Window};
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::loading::loaders::{DbLoader, Loaders};
 
 fn missing(what: &str) -> async_graphql::Error {
     DomainError::Unexpected(anyhow::anyhow!("{what} missing from the request context")).extend()
@@ -90,7 +90,7 @@ pub async fn visible_plan(
     ctx: &Context<'_>,
     id: uuid::Uuid,
 ) -> async_graphql::Result<Option<entity::plan::Model>> {
-    let plan = load(ctx, super::loaders::PlanById(id)).await?;
+    let plan = load(ctx, crate::graphql::loading::loaders::PlanById(id)).await?;
     let visibility = visibility(ctx)?;
     Ok(plan.filter(|p| visibility.allows(p)))
 }

@@ -14,7 +14,6 @@ use entity::{
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::batch::BatchLoader;
 use crate::domain::access::PlanVisibility;
 use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::page::{Page, Window};
@@ -23,6 +22,7 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::{StoredBreakdown, TargetFilter};
 use crate::domain::planning::task::TaskFilter;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
+use crate::graphql::loading::batch::BatchLoader;
 
 /// The request's loader.
 pub type Loaders = BatchLoader<DbLoader>;

@@ -1,19 +1,21 @@
 //! `Target` (chỉ tiêu) and its computed breakdown.
 
-use crate::graphql::enums::stored;
+use crate::graphql::common::enums::stored;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{target, target_breakdown_group, target_breakdown_row};
 
-use super::context::{load, load_required};
-use super::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
-use super::id::{NodeType, expect, global_id};
-use super::loaders::{AreaById, BreakdownOf, PlanById, TargetAssignments, UnitById};
-use super::plan::{Plan, PlanArea};
-use super::scalars::Date;
-use super::task::{Assignment, lead_unit};
-use super::unit::Unit;
 use crate::domain::kernel::error::DomainResult;
 use crate::domain::planning::target::{self as targets, Values};
+use crate::graphql::common::context::{load, load_required};
+use crate::graphql::common::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
+use crate::graphql::common::id::{NodeType, expect, global_id};
+use crate::graphql::common::scalars::Date;
+use crate::graphql::loading::loaders::{
+    AreaById, BreakdownOf, PlanById, TargetAssignments, UnitById,
+};
+use crate::graphql::org::unit::Unit;
+use crate::graphql::planning::plan::{Plan, PlanArea};
+use crate::graphql::planning::task::{Assignment, lead_unit};
 
 /// A target (chỉ tiêu) of a plan: "≥ 90 % citizen satisfaction", "1 200 beds by 2025".
 #[derive(Clone)]

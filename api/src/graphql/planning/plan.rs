@@ -1,24 +1,24 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
-use crate::graphql::enums::stored;
+use crate::graphql::common::enums::stored;
 use async_graphql::{Context, ID, InputObject, Json, Lookahead, Object, Result};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
 
-use super::connection::*;
-use super::context::{load, load_required, nested_window, visible_plan};
-use super::enums::{OrderDirection, PlanKind, PlanStatus, ReportingPeriodKind};
-use super::error::IntoGql;
-use super::id::{NodeType, expect, global_id};
-use super::loaders::{
-    AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
-};
-use super::prefetch;
-use super::scalars::Date;
-use super::target::Target;
-use super::task::{Task, TaskFilter};
-use super::unit::{Unit, UnitGroup, group_by_id};
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
+use crate::graphql::common::connection::*;
+use crate::graphql::common::context::{load, load_required, nested_window, visible_plan};
+use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus, ReportingPeriodKind};
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::{NodeType, expect, global_id};
+use crate::graphql::common::scalars::Date;
+use crate::graphql::loading::loaders::{
+    AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
+};
+use crate::graphql::loading::prefetch;
+use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
+use crate::graphql::planning::target::Target;
+use crate::graphql::planning::task::{Task, TaskFilter};
 
 /// A planning document (văn bản kế hoạch): Kế hoạch, Chương trình, Công văn triển khai…, with its
 /// targets (chỉ tiêu) and tasks (nhiệm vụ).

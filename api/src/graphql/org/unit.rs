@@ -1,29 +1,33 @@
 //! `Unit`, `UnitGroup` and succession events.
 
-use crate::graphql::enums::stored;
+use crate::graphql::common::enums::stored;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{unit, unit_group, unit_succession};
 
-use super::connection::{wants_total, *};
-use super::context::{db, load, load_required, loaders, nested_window, under_list, visibility};
-use super::enums::{AssignmentRole, OrderDirection, SuccessionEvent, TaskStatus, UnitKind};
-use super::error::IntoGql;
-use super::id::{NodeType, global_id};
-use super::loaders::{
-    AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
-    UnitById, UnitTargets, UnitTasks,
-};
-use super::plan::Plan;
-use super::prefetch;
-use super::scalars::Date;
-use super::target::Target;
-use super::task::{Task, columns_read};
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
 use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::TargetFilter;
 use crate::domain::planning::task::{TaskFilter, TaskOrder};
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
+use crate::graphql::common::connection::{wants_total, *};
+use crate::graphql::common::context::{
+    db, load, load_required, loaders, nested_window, under_list, visibility,
+};
+use crate::graphql::common::enums::{
+    AssignmentRole, OrderDirection, SuccessionEvent, TaskStatus, UnitKind,
+};
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::{NodeType, global_id};
+use crate::graphql::common::scalars::Date;
+use crate::graphql::loading::loaders::{
+    AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
+    UnitById, UnitTargets, UnitTasks,
+};
+use crate::graphql::loading::prefetch;
+use crate::graphql::planning::plan::Plan;
+use crate::graphql::planning::target::Target;
+use crate::graphql::planning::task::{Task, columns_read};
 
 /// A unit (đơn vị): a people's committee, department, office, hospital, health centre, commune
 /// station… Closed units (merged, renamed, dissolved) keep answering under their own name and

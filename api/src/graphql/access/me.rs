@@ -2,12 +2,12 @@
 
 use async_graphql::{Context, Object, Result};
 
-use super::context::load;
-use super::enums::Role;
-use super::loaders::UnitById;
-use super::unit::Unit;
 use crate::auth::Principal;
 use crate::domain::access::Viewer;
+use crate::graphql::common::context::load;
+use crate::graphql::common::enums::Role;
+use crate::graphql::loading::loaders::UnitById;
+use crate::graphql::org::unit::Unit;
 
 /// The authenticated caller.
 pub struct Me(pub Principal);

@@ -18,17 +18,17 @@ use uuid::Uuid;
 
 use std::collections::HashMap;
 
-use super::context::{db, loaders};
-use super::error::IntoGql;
-use super::loaders::{
-    AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
-    PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
-};
-use super::task::{TaskFilter, progress_columns_read};
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::page::{Page, PageArgs};
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{target as targets, task as tasks};
+use crate::graphql::common::context::{db, loaders};
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::loading::loaders::{
+    AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
+    PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
+};
+use crate::graphql::planning::task::{TaskFilter, progress_columns_read};
 
 /// Newest progress updates a task list read with only the columns its selection shows, by task
 /// (`None`: the task has none). They stay out of the loader's cache, which holds whole rows for

@@ -1,0 +1,3 @@
+//! GraphQL of the caller: `me`.
+
+pub mod me;

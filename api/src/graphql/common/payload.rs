@@ -1,0 +1,182 @@
+//! The one way a mutation resolver runs: parse the input (an id that does not decode is a
+//! `userError`, not a failure), call the domain inside `kernel::mutation::run` (one transaction
+//! with its audit event, idempotent retries), and answer with a payload holding the object as it
+//! is now and the `userErrors`.
+
+use async_graphql::{Context, Enum, ID, MaybeUndefined, Result, SimpleObject};
+use sea_orm::{DatabaseTransaction, EntityTrait};
+use uuid::Uuid;
+
+use crate::domain::access::{Actor, Viewer};
+use crate::domain::kernel::checks::Edit;
+use crate::domain::kernel::error::{DomainResult, FieldError};
+use crate::domain::kernel::mutation::{self, Change, Outcome};
+use crate::graphql::common::context::db;
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::{NodeType, expect};
+use crate::routes::request_id::RequestId;
+
+/// Stable codes of `userErrors`.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::kernel::error::FieldErrorCode")]
+pub enum UserErrorCode {
+    /// A required value is missing or blank.
+    Required,
+    TooLong,
+    Invalid,
+    OutOfRange,
+    /// Dates or years out of order (an end before its start).
+    DateOrder,
+    /// Another object already uses this value (a document number of the same issuer and year).
+    Duplicate,
+    /// The object changed since it was read: reload it and retry.
+    StaleVersion,
+    NotFound,
+    /// The object's state does not allow this (issuing a plan that is not a draft…).
+    InvalidState,
+    /// The unit is closed (merged, dissolved) and takes no new work.
+    UnitClosed,
+    /// The change would make a cycle.
+    Cycle,
+    /// This `clientMutationId` was used for another mutation.
+    IdempotencyKeyReused,
+}
+
+/// Why a mutation's input was rejected (nothing was changed).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UserError {
+    /// Path to the input field, e.g. `["input", "periodEnd"]`.
+    pub field: Vec<String>,
+    pub code: UserErrorCode,
+    pub message: String,
+}
+
+impl From<FieldError> for UserError {
+    fn from(error: FieldError) -> Self {
+        Self {
+            field: error.field,
+            code: error.code.into(),
+            message: error.message,
+        }
+    }
+}
+
+/// A payload with the object as it is after the mutation (null when the input was rejected).
+macro_rules! object_payload {
+    ($(#[$meta:meta])* $payload:ident, $field:ident, $object:ident, $entity:path) => {
+        $(#[$meta])*
+        #[derive(SimpleObject)]
+        pub struct $payload {
+            /// The object as it is now (null when the input was rejected).
+            pub $field: Option<$object>,
+            pub user_errors: Vec<UserError>,
+            pub client_mutation_id: Option<String>,
+        }
+
+        impl $payload {
+            pub(super) async fn from(
+                ctx: &Context<'_>,
+                outcome: Outcome,
+                client_mutation_id: Option<String>,
+            ) -> Result<Self> {
+                let $field = fresh::<$entity>(ctx, outcome.object_id).await?;
+                Ok(Self {
+                    $field: $field.map($object),
+                    user_errors: errors(&outcome),
+                    client_mutation_id,
+                })
+            }
+        }
+    };
+}
+pub(crate) use object_payload;
+
+/// Reads an object fresh from the database: the request's loader may hold it as it was before
+/// the change.
+pub async fn fresh<E: EntityTrait>(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<E::Model>>
+where
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
+{
+    match id {
+        Some(id) => E::find_by_id(id)
+            .one(db(ctx)?)
+            .await
+            .map_err(crate::domain::kernel::error::DomainError::from)
+            .into_gql(),
+        None => Ok(None),
+    }
+}
+
+/// The user errors of an outcome.
+pub fn errors(outcome: &Outcome) -> Vec<UserError> {
+    outcome
+        .user_errors
+        .iter()
+        .cloned()
+        .map(UserError::from)
+        .collect()
+}
+
+pub fn actor(ctx: &Context<'_>) -> Result<Actor> {
+    let viewer = ctx.data_opt::<Viewer>().cloned().unwrap_or_default();
+    let request_id = ctx.data_opt::<RequestId>().map(|r| r.0.clone());
+    Actor::require(&viewer, request_id).into_gql()
+}
+
+pub fn rejected(field: &str, error: crate::domain::kernel::error::DomainError) -> Outcome {
+    Outcome {
+        object_id: None,
+        user_errors: vec![FieldError::new(
+            field,
+            crate::domain::kernel::error::FieldErrorCode::Invalid,
+            error.to_string(),
+        )],
+        replayed: false,
+    }
+}
+
+pub fn edit<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Edit<U> {
+    match value {
+        MaybeUndefined::Undefined => Edit::Keep,
+        MaybeUndefined::Null => Edit::Clear,
+        MaybeUndefined::Value(v) => Edit::Set(map(v)),
+    }
+}
+
+pub fn id_of(id: &ID, kind: NodeType, field: &str) -> std::result::Result<Uuid, Outcome> {
+    expect(id, kind).map_err(|e| rejected(field, e))
+}
+
+pub async fn run(
+    ctx: &Context<'_>,
+    name: &'static str,
+    client_mutation_id: Option<&str>,
+    work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Change>,
+) -> Result<Outcome> {
+    let actor = actor(ctx)?;
+    mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
+        work(txn, &actor).await
+    })
+    .await
+    .into_gql()
+}
+
+/// The result of a deletion.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    /// The id of the deleted object (null when nothing was deleted).
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+macro_rules! try_input {
+    ($value:expr, $payload:ident, $ctx:expr, $cmid:expr) => {
+        match $value {
+            Ok(value) => value,
+            Err(outcome) => return $payload::from($ctx, outcome, $cmid).await,
+        }
+    };
+}
+
+pub(crate) use try_input;

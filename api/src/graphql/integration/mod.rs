@@ -1,0 +1,3 @@
+//! GraphQL of integration: registered operations (persisted queries).
+
+pub mod operation;
