@@ -12,32 +12,7 @@ use crate::auth::Authenticator;
 use crate::config::Settings;
 use crate::db::{self, StatementCounter};
 use crate::graphql;
-use crate::routes;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub statements: StatementCounter,
-    pub authenticator: Authenticator,
-    /// Production behaviour (see `config::AuthSettings::production`).
-    pub production: bool,
-    /// Parsed query documents.
-    pub documents: crate::graphql::documents::DocumentCache,
-    /// The executable schema.
-    pub schema: graphql::AppSchema,
-    /// The same schema without "did you mean …" hints (anonymous callers in production).
-    pub quiet_schema: graphql::AppSchema,
-    /// The schema's shape, for the cost analysis.
-    pub schema_info: graphql::limits::SchemaInfo,
-    pub limits: graphql::limits::Limits,
-    pub rate_limits: routes::rate_limit::RateLimits,
-    pub persisted: routes::persisted::PersistedQueries,
-    pub request_timeout: std::time::Duration,
-    pub max_response_bytes: usize,
-    /// Requests costing at least this take turns in [`AppState::heavy_lane`].
-    pub heavy_cost: u64,
-    pub heavy_lane: std::sync::Arc<tokio::sync::Semaphore>,
-}
+use crate::routes::{self, AppState};
 
 /// A built server, bound to its port, not yet running.
 pub struct Application {

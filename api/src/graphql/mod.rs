@@ -15,6 +15,39 @@ pub mod query;
 use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
+/// What a request brings to its resolvers from the HTTP layer.
+pub struct RequestContext {
+    pub db: DatabaseConnection,
+    pub viewer: crate::domain::access::Viewer,
+    pub visibility: crate::domain::access::PlanVisibility,
+    /// The request id (`X-Request-Id`), for the audit log and error extensions.
+    pub request_id: Option<String>,
+    /// When the request must be done by.
+    pub deadline: std::time::Instant,
+}
+
+/// Gives a request what its resolvers reach for: its loader (reading only what the caller may
+/// see, starting no batch after the deadline), the caller, the request id and the deadline.
+pub fn with_request_context(
+    request: async_graphql::Request,
+    context: RequestContext,
+) -> async_graphql::Request {
+    let mut request = request
+        .data(loading::loaders::for_request(
+            context.db,
+            context.visibility.clone(),
+            Some(context.deadline),
+        ))
+        .data(common::context::Deadline(context.deadline))
+        .data(loading::prefetch::PartialLatest::default())
+        .data(context.visibility)
+        .data(context.viewer);
+    if let Some(id) = context.request_id {
+        request = request.data(common::context::RequestId(id));
+    }
+    request
+}
+
 /// The executable schema.
 pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 

@@ -17,15 +17,16 @@ use async_graphql::{ServerError, Value};
 use futures_util::StreamExt as _;
 use serde::Deserialize;
 
+use super::AppState;
 use super::rate_limit::{Charge, Payer};
 use super::reply;
 use crate::auth::Principal;
 use crate::domain::access::{PlanVisibility, Viewer};
 use crate::domain::kernel::error::DomainError;
-use crate::graphql::limits::{self, Analysis, LimitError};
-use crate::graphql::loading::loaders;
-use crate::graphql::loading::prefetch::PartialLatest;
-use crate::startup::AppState;
+use crate::graphql::{
+    self,
+    limits::{self, Analysis, LimitError},
+};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -315,23 +316,18 @@ async fn prepare_and_run(
             }
         })?;
     let anonymous = viewer.principal().is_none();
-    let mut request = request
-        .data(loaders::for_request(
-            state.db.clone(),
-            visibility.clone(),
-            Some(deadline.into_std()),
-        ))
-        .data(crate::graphql::common::context::Deadline(
-            deadline.into_std(),
-        ))
-        .data(PartialLatest::default())
-        .data(visibility);
+    let mut request = graphql::with_request_context(
+        request,
+        graphql::RequestContext {
+            db: state.db.clone(),
+            viewer,
+            visibility,
+            request_id: request_id.clone(),
+            deadline: deadline.into_std(),
+        },
+    );
     if state.production && anonymous {
         request = request.disable_introspection();
-    }
-    request = request.data(viewer);
-    if let Some(id) = &request_id {
-        request = request.data(crate::routes::request_id::RequestId(id.clone()));
     }
     // Anonymous callers in production get no "did you mean …" hints (they rebuild a schema
     // that introspection hides).
@@ -603,7 +599,7 @@ fn rate_limit_headers(builder: &mut actix_web::HttpResponseBuilder, charged: &Ch
 async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Viewer, Refusal> {
     let principal = state
         .authenticator
-        .authenticate(req.headers())
+        .authenticate(|name| req.headers().get(name).map(|v| v.as_bytes()))
         .await
         .map_err(|error| Refusal::new(StatusCode::OK, "UNAUTHENTICATED", error.to_string()))?;
     let Some(mut principal) = principal else {

@@ -2,8 +2,8 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::AppState;
 use crate::db;
-use crate::startup::AppState;
 
 /// `GET /healthz`: the process is alive.
 pub async fn healthz() -> HttpResponse {

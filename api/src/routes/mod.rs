@@ -8,6 +8,10 @@ pub mod reply;
 pub mod request_id;
 
 use actix_web::web;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::Authenticator;
+use crate::db::StatementCounter;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -21,4 +25,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/readyz", web::get().to(health::readyz))
     .route("/metrics", web::get().to(health::metrics))
     .default_service(web::to(reply::not_found));
+}
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+    pub authenticator: Authenticator,
+    /// Production behaviour (see `config::AuthSettings::production`).
+    pub production: bool,
+    /// Parsed query documents.
+    pub documents: crate::graphql::documents::DocumentCache,
+    /// The executable schema.
+    pub schema: crate::graphql::AppSchema,
+    /// The same schema without "did you mean …" hints (anonymous callers in production).
+    pub quiet_schema: crate::graphql::AppSchema,
+    /// The schema's shape, for the cost analysis.
+    pub schema_info: crate::graphql::limits::SchemaInfo,
+    pub limits: crate::graphql::limits::Limits,
+    pub rate_limits: rate_limit::RateLimits,
+    pub persisted: persisted::PersistedQueries,
+    pub request_timeout: std::time::Duration,
+    pub max_response_bytes: usize,
+    /// Requests costing at least this take turns in [`AppState::heavy_lane`].
+    pub heavy_cost: u64,
+    pub heavy_lane: std::sync::Arc<tokio::sync::Semaphore>,
 }

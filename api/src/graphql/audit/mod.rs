@@ -8,13 +8,13 @@ use crate::domain::access::{Actor, Viewer};
 use crate::domain::audit::{self, AuditFilter};
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
-use crate::graphql::common::connection::{AuditEventConnection, wants_total};
+use crate::graphql::common::connection::wants_total;
+use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::{db, load};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode, global_id};
 use crate::graphql::loading::loaders::UnitById;
 use crate::graphql::org::unit::Unit;
-use crate::routes::request_id::RequestId;
 
 /// One successful mutation: who, when, what, before and after.
 #[derive(Clone)]
@@ -125,3 +125,10 @@ impl AuditQuery {
         Ok(AuditEventConnection::from_page(page, AuditEvent))
     }
 }
+
+crate::graphql::common::connection::connection!(
+    AuditEventConnection,
+    AuditEventEdge,
+    AuditEvent,
+    "audit event"
+);

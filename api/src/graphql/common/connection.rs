@@ -1,15 +1,7 @@
-//! Relay connections with `edges`, `nodes`, `pageInfo` and `totalCount`.
+//! Relay connections with `edges`, `nodes`, `pageInfo` and `totalCount`: each node type's
+//! module declares its own with [`connection!`], so no module here knows the types.
 
-use std::sync::Arc;
-
-use async_graphql::{Object, SimpleObject};
-
-use crate::domain::kernel::page::{Page, encode_cursor};
-use crate::graphql::audit::AuditEvent;
-use crate::graphql::org::unit::Unit;
-use crate::graphql::planning::plan::Plan;
-use crate::graphql::planning::target::Target;
-use crate::graphql::planning::task::{ProgressUpdate, Task};
+use async_graphql::SimpleObject;
 
 /// Where a page sits in its list.
 #[derive(Debug, Clone, SimpleObject)]
@@ -29,17 +21,17 @@ macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
         /// An item with its position; the cursor is encoded only when a client asks for it.
         pub struct $edge {
-            pub ordering: Arc<str>,
+            pub ordering: std::sync::Arc<str>,
             pub position: u64,
             pub node: $node,
         }
 
         #[doc = concat!("A ", $what, " with its cursor.")]
-        #[Object]
+        #[async_graphql::Object]
         impl $edge {
             /// Opaque position of the item in its list.
             async fn cursor(&self) -> String {
-                encode_cursor(&self.ordering, self.position)
+                $crate::domain::kernel::page::encode_cursor(&self.ordering, self.position)
             }
 
             async fn node(&self) -> &$node {
@@ -48,20 +40,23 @@ macro_rules! connection {
         }
 
         #[doc = concat!("One page of a list of ", $what, "s.")]
-        #[derive(SimpleObject)]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $connection {
             pub edges: Vec<$edge>,
             /// The items of `edges`, without cursors.
             pub nodes: Vec<$node>,
-            pub page_info: PageInfo,
+            pub page_info: $crate::graphql::common::connection::PageInfo,
             /// Number of items in the whole list (all pages).
             pub total_count: i64,
         }
 
         impl $connection {
             /// Builds the connection from a domain page, wrapping each row.
-            pub fn from_page<M>(page: Page<M>, wrap: impl Fn(M) -> $node) -> Self {
-                let ordering: Arc<str> = Arc::from(page.ordering.as_str());
+            pub fn from_page<M>(
+                page: $crate::domain::kernel::page::Page<M>,
+                wrap: impl Fn(M) -> $node,
+            ) -> Self {
+                let ordering: std::sync::Arc<str> = std::sync::Arc::from(page.ordering.as_str());
                 let edges: Vec<$edge> = page
                     .items
                     .into_iter()
@@ -71,11 +66,15 @@ macro_rules! connection {
                         node: wrap(row),
                     })
                     .collect();
-                let page_info = PageInfo {
+                let page_info = $crate::graphql::common::connection::PageInfo {
                     has_next_page: page.has_next,
                     has_previous_page: page.has_previous,
-                    start_cursor: edges.first().map(|e| encode_cursor(&ordering, e.position)),
-                    end_cursor: edges.last().map(|e| encode_cursor(&ordering, e.position)),
+                    start_cursor: edges.first().map(|e| {
+                        $crate::domain::kernel::page::encode_cursor(&ordering, e.position)
+                    }),
+                    end_cursor: edges.last().map(|e| {
+                        $crate::domain::kernel::page::encode_cursor(&ordering, e.position)
+                    }),
                 };
                 Self {
                     nodes: edges.iter().map(|e| e.node.clone()).collect(),
@@ -88,22 +87,7 @@ macro_rules! connection {
     };
 }
 
-connection!(UnitConnection, UnitEdge, Unit, "unit");
-connection!(PlanConnection, PlanEdge, Plan, "plan");
-connection!(TaskConnection, TaskEdge, Task, "task");
-connection!(TargetConnection, TargetEdge, Target, "target");
-connection!(
-    ProgressUpdateConnection,
-    ProgressUpdateEdge,
-    ProgressUpdate,
-    "progress update"
-);
-connection!(
-    AuditEventConnection,
-    AuditEventEdge,
-    AuditEvent,
-    "audit event"
-);
+pub(crate) use connection;
 
 /// Whether the current field's selection asks for `totalCount` (counting costs a statement).
 pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {

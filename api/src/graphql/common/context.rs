@@ -16,6 +16,10 @@ fn missing(what: &str) -> async_graphql::Error {
     DomainError::Unexpected(anyhow::anyhow!("{what} missing from the request context")).extend()
 }
 
+/// The id of the HTTP request (`X-Request-Id`) a GraphQL request came in.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 /// When the request must be done by: a resolver that reaches for the database after it gets
 /// `TIMEOUT` instead (the caller has been answered already; see `routes::graphql`).
 #[derive(Debug, Clone, Copy)]

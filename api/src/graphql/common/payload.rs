@@ -11,10 +11,10 @@ use crate::domain::access::{Actor, Viewer};
 use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainResult, FieldError};
 use crate::domain::kernel::mutation::{self, Change, Outcome};
+use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::db;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
-use crate::routes::request_id::RequestId;
 
 /// Stable codes of `userErrors`.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,11 +8,12 @@ use crate::graphql::common::error::DomainErrorExt as _;
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::org::unit as units;
-use crate::graphql::common::connection::{wants_total, *};
+use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, load};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{GroupById, UnitById};
+use crate::graphql::org::unit::UnitConnection;
 use crate::graphql::org::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
 
 #[derive(Default)]

@@ -10,7 +10,7 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::TargetFilter;
 use crate::domain::planning::task::{TaskFilter, TaskOrder};
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::{wants_total, *};
+use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{
     db, load, load_required, loaders, nested_window, under_list, visibility,
 };
@@ -26,7 +26,10 @@ use crate::graphql::loading::loaders::{
 };
 use crate::graphql::loading::prefetch;
 use crate::graphql::planning::plan::Plan;
+use crate::graphql::planning::plan::PlanConnection;
 use crate::graphql::planning::target::Target;
+use crate::graphql::planning::target::TargetConnection;
+use crate::graphql::planning::task::TaskConnection;
 use crate::graphql::planning::task::{Task, columns_read};
 
 /// A unit (đơn vị): a people's committee, department, office, hospital, health centre, commune
@@ -388,3 +391,5 @@ impl UnitOrder {
         }
     }
 }
+
+crate::graphql::common::connection::connection!(UnitConnection, UnitEdge, Unit, "unit");

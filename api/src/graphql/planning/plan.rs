@@ -6,7 +6,6 @@ use entity::{plan, plan_area, plan_reference, reporting_deadline};
 
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::*;
 use crate::graphql::common::context::{load, load_required, nested_window, visible_plan};
 use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus, ReportingPeriodKind};
 use crate::graphql::common::error::IntoGql;
@@ -18,6 +17,8 @@ use crate::graphql::loading::loaders::{
 use crate::graphql::loading::prefetch;
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
 use crate::graphql::planning::target::Target;
+use crate::graphql::planning::target::TargetConnection;
+use crate::graphql::planning::task::TaskConnection;
 use crate::graphql::planning::task::{Task, TaskFilter};
 
 /// A planning document (văn bản kế hoạch): Kế hoạch, Chương trình, Công văn triển khai…, with its
@@ -394,3 +395,5 @@ impl PlanOrder {
         plans::PlanOrder { field, descending }
     }
 }
+
+crate::graphql::common::connection::connection!(PlanConnection, PlanEdge, Plan, "plan");

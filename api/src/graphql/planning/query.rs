@@ -5,16 +5,19 @@ use async_graphql::{Context, ID, Object, Result};
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::org::unit as units;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::{wants_total, *};
+use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, if_plan_visible, load, visibility, visible_plan};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{TargetById, TaskById};
 use crate::graphql::loading::prefetch;
+use crate::graphql::planning::plan::PlanConnection;
 use crate::graphql::planning::plan::{
     Plan, PlanFilter, PlanOrder, columns_read as plan_columns_read,
 };
+use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::target::{Target, TargetFilter};
+use crate::graphql::planning::task::TaskConnection;
 use crate::graphql::planning::task::{Task, TaskFilter, TaskOrder, columns_read};
 
 #[derive(Default)]

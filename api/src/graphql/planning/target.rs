@@ -261,3 +261,5 @@ impl TargetFilter {
         })
     }
 }
+
+crate::graphql::common::connection::connection!(TargetConnection, TargetEdge, Target, "target");

@@ -10,7 +10,6 @@ use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::kernel::time;
 use crate::domain::planning::task as tasks;
-use crate::graphql::common::connection::*;
 use crate::graphql::common::context::{load, load_required, nested_window};
 use crate::graphql::common::enums::{
     AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
@@ -346,3 +345,11 @@ impl TaskOrder {
         }
     }
 }
+
+crate::graphql::common::connection::connection!(TaskConnection, TaskEdge, Task, "task");
+crate::graphql::common::connection::connection!(
+    ProgressUpdateConnection,
+    ProgressUpdateEdge,
+    ProgressUpdate,
+    "progress update"
+);
