@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::access::{Action, Resource};
+use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 
@@ -127,8 +128,8 @@ pub async fn register(
         .await?;
     }
     Ok(Change {
-        action: "operation.register",
-        object_type: "RegisteredOperation",
+        action: AuditAction::OperationRegister,
+        object_type: ObjectType::RegisteredOperation,
         object_id: object_id(&hash),
         scope_unit_id: None,
         before: None,

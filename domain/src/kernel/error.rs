@@ -68,7 +68,8 @@ impl From<sea_orm::DbErr> for DomainError {
 /// Why one input field was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
-    /// Path into the input, e.g. `["input", "periodEnd"]`.
+    /// Path of the field within the operation's input, e.g. `["periodEnd"]` (how the transport
+    /// names the input itself is its own business).
     pub field: Vec<String>,
     pub code: FieldErrorCode,
     pub message: String,
@@ -78,7 +79,7 @@ impl FieldError {
     /// An error on `input.<field>`.
     pub fn new(field: &str, code: FieldErrorCode, message: impl Into<String>) -> Self {
         Self {
-            field: vec!["input".into(), field.into()],
+            field: vec![field.into()],
             code,
             message: message.into(),
         }

@@ -2,6 +2,7 @@
 //! its audit event, idempotency, the versioned save), input checks, pagination, reading rows by
 //! position, Vietnamese text (NFC, folding, search) and Vietnamese time.
 
+pub mod audit_action;
 pub mod checks;
 pub mod error;
 pub mod mutation;

@@ -13,14 +13,14 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode};
 
 /// What a mutation changed, for the audit log.
 #[derive(Debug, Clone)]
 pub struct Change {
-    /// E.g. `plan.create`.
-    pub action: &'static str,
-    pub object_type: &'static str,
+    pub action: AuditAction,
+    pub object_type: ObjectType,
     pub object_id: Uuid,
     /// The unit the object belongs to (whose admins may read the event).
     pub scope_unit_id: Option<Uuid>,
@@ -110,7 +110,7 @@ where
         }
     };
     let outcome = Outcome {
-        object_id: (!change.action.ends_with(".delete")).then_some(change.object_id),
+        object_id: (!change.action.deletes()).then_some(change.object_id),
         user_errors: Vec::new(),
         replayed: false,
     };
@@ -182,8 +182,8 @@ async fn record(txn: &DatabaseTransaction, actor: &Actor, change: &Change) -> Do
         subject: actor.principal.subject.clone(),
         unit_id: actor.principal.unit_id,
         client_id: actor.principal.client_id.clone(),
-        action: change.action.to_owned(),
-        object_type: change.object_type.to_owned(),
+        action: change.action.as_str().to_owned(),
+        object_type: change.object_type.as_str().to_owned(),
         object_id: change.object_id,
         scope_unit_id: change.scope_unit_id,
         before: change.before.clone(),

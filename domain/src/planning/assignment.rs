@@ -12,6 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
@@ -215,7 +216,7 @@ pub async fn set_assignments(
             let before = serde_json::to_value(&task).unwrap_or_default();
             let saved = versioned::save(db, task, version).await?;
             (
-                "Task",
+                ObjectType::Task,
                 id,
                 plan.issuer_id,
                 before,
@@ -229,7 +230,7 @@ pub async fn set_assignments(
             let before = serde_json::to_value(&target).unwrap_or_default();
             let saved = versioned::save(db, target, version).await?;
             (
-                "Target",
+                ObjectType::Target,
                 id,
                 plan.issuer_id,
                 before,
@@ -239,7 +240,7 @@ pub async fn set_assignments(
     };
     let rows = write_assignments(db, subject, &specs).await?;
     Ok(Change {
-        action: "assignments.set",
+        action: AuditAction::AssignmentsSet,
         object_type,
         object_id: id,
         scope_unit_id: Some(scope),

@@ -53,8 +53,14 @@ pub struct UserError {
 
 impl From<FieldError> for UserError {
     fn from(error: FieldError) -> Self {
+        // The path starts at the mutation's `input` argument. Outcomes stored for idempotent
+        // retries before the domain stopped naming it already start there.
+        let mut field = error.field;
+        if field.first().map(String::as_str) != Some("input") {
+            field.insert(0, "input".into());
+        }
         Self {
-            field: error.field,
+            field,
             code: error.code.into(),
             message: error.message,
         }

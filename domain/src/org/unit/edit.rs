@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Resource};
+use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
@@ -118,14 +119,14 @@ async fn find(
 crate::versioned!(unit, "unit");
 
 fn change(
-    action: &'static str,
+    action: AuditAction,
     unit: &unit::Model,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Change {
     Change {
         action,
-        object_type: "Unit",
+        object_type: ObjectType::Unit,
         object_id: unit.id,
         scope_unit_id: Some(unit.id),
         before,
@@ -192,7 +193,12 @@ pub async fn create(
         .reset_all()
         .insert(db)
         .await?;
-    Ok(change("unit.create", &model, None, Some(snapshot(&model))))
+    Ok(change(
+        AuditAction::UnitCreate,
+        &model,
+        None,
+        Some(snapshot(&model)),
+    ))
 }
 
 /// Changes a unit's name, kind, code…
@@ -214,7 +220,7 @@ pub async fn update(
     checks.finish()?;
     let saved = versioned::save(db, next, version).await?;
     Ok(change(
-        "unit.update",
+        AuditAction::UnitUpdate,
         &saved,
         Some(snapshot(&before)),
         Some(snapshot(&saved)),
@@ -262,7 +268,7 @@ pub async fn move_unit(
     next.parent_id = parent;
     let saved = versioned::save(db, next, version).await?;
     Ok(change(
-        "unit.move",
+        AuditAction::UnitMove,
         &saved,
         Some(snapshot(&before)),
         Some(snapshot(&saved)),
@@ -328,7 +334,7 @@ pub async fn close(
     next.active_to = Some(last_day);
     let saved = versioned::save(db, next, version).await?;
     Ok(change(
-        "unit.close",
+        AuditAction::UnitClose,
         &saved,
         Some(snapshot(&before)),
         Some(snapshot(&saved)),
@@ -411,8 +417,8 @@ pub async fn merge(
         "moved_assignments": moved,
     });
     Ok(Change {
-        action: "unit.merge",
-        object_type: "Unit",
+        action: AuditAction::UnitMerge,
+        object_type: ObjectType::Unit,
         object_id: successor_id,
         scope_unit_id: Some(successor_id),
         before: Some(

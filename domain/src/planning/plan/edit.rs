@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Resource};
+use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
@@ -176,8 +177,8 @@ pub async fn create(
         .insert(db)
         .await?;
     Ok(Change {
-        action: "plan.create",
-        object_type: "Plan",
+        action: AuditAction::PlanCreate,
+        object_type: ObjectType::Plan,
         object_id: model.id,
         scope_unit_id: Some(model.issuer_id),
         before: None,
@@ -298,8 +299,8 @@ pub async fn update(
     checks.finish()?;
     let saved = save(db, next, before.version).await?;
     Ok(Change {
-        action: "plan.update",
-        object_type: "Plan",
+        action: AuditAction::PlanUpdate,
+        object_type: ObjectType::Plan,
         object_id: id,
         scope_unit_id: Some(saved.issuer_id),
         before: Some(snapshot(&before)),
@@ -355,8 +356,8 @@ pub async fn issue(
             .await?;
     }
     Ok(Change {
-        action: "plan.issue",
-        object_type: "Plan",
+        action: AuditAction::PlanIssue,
+        object_type: ObjectType::Plan,
         object_id: id,
         scope_unit_id: Some(saved.issuer_id),
         before: Some(snapshot(&before)),
@@ -407,11 +408,11 @@ pub async fn close(
     }
     Ok(Change {
         action: if status == PlanStatus::Superseded {
-            "plan.supersede"
+            AuditAction::PlanSupersede
         } else {
-            "plan.complete"
+            AuditAction::PlanComplete
         },
-        object_type: "Plan",
+        object_type: ObjectType::Plan,
         object_id: id,
         scope_unit_id: Some(saved.issuer_id),
         before: Some(snapshot(&before)),
@@ -455,8 +456,8 @@ pub async fn delete(
         return Err(versioned::stale("plan", version + 1, version));
     }
     Ok(Change {
-        action: "plan.delete",
-        object_type: "Plan",
+        action: AuditAction::PlanDelete,
+        object_type: ObjectType::Plan,
         object_id: id,
         scope_unit_id: Some(before.issuer_id),
         before: Some(snapshot(&before)),
@@ -513,8 +514,8 @@ pub async fn link(
     .insert(db)
     .await?;
     Ok(Change {
-        action: "plan.link",
-        object_type: "Plan",
+        action: AuditAction::PlanLink,
+        object_type: ObjectType::Plan,
         object_id: plan_id,
         scope_unit_id: Some(plan.issuer_id),
         before: None,
@@ -543,8 +544,8 @@ pub async fn unlink(
         )]));
     }
     Ok(Change {
-        action: "plan.unlink",
-        object_type: "Plan",
+        action: AuditAction::PlanUnlink,
+        object_type: ObjectType::Plan,
         object_id: plan_id,
         scope_unit_id: Some(plan.issuer_id),
         before: Some(serde_json::json!({ "implements": parent_id })),

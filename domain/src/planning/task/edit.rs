@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
@@ -208,8 +209,8 @@ pub async fn create_task(
         .await?;
     let rows = write_assignments(db, Subject::Task(model.id), &assignments).await?;
     Ok(Change {
-        action: "task.create",
-        object_type: "Task",
+        action: AuditAction::TaskCreate,
+        object_type: ObjectType::Task,
         object_id: model.id,
         scope_unit_id: Some(plan.issuer_id),
         before: None,
@@ -250,8 +251,8 @@ pub async fn update_task(
     let saved = versioned::save(db, next, version).await?;
     let rows = existing_assignments(db, Subject::Task(id)).await?;
     Ok(Change {
-        action: "task.update",
-        object_type: "Task",
+        action: AuditAction::TaskUpdate,
+        object_type: ObjectType::Task,
         object_id: id,
         scope_unit_id: Some(plan.issuer_id),
         before: Some(with_assignments(&before, &rows)),
@@ -271,8 +272,8 @@ pub async fn delete_task(
     let rows = existing_assignments(db, Subject::Task(id)).await?;
     task::Entity::delete_by_id(id).exec(db).await?;
     Ok(Change {
-        action: "task.delete",
-        object_type: "Task",
+        action: AuditAction::TaskDelete,
+        object_type: ObjectType::Task,
         object_id: id,
         scope_unit_id: Some(plan.issuer_id),
         before: Some(with_assignments(&before, &rows)),

@@ -1,0 +1,88 @@
+//! What a change did, as the audit log records it: an action (`plan.create`) on an object type
+//! (`Plan`). Enumerations here, strings in the log (which keeps what it stored).
+
+/// A change the audit log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    PlanCreate,
+    PlanUpdate,
+    PlanIssue,
+    PlanSupersede,
+    PlanComplete,
+    PlanDelete,
+    PlanLink,
+    PlanUnlink,
+    TaskCreate,
+    TaskUpdate,
+    TaskDelete,
+    TargetCreate,
+    TargetUpdate,
+    TargetDelete,
+    AssignmentsSet,
+    UnitCreate,
+    UnitUpdate,
+    UnitMove,
+    UnitClose,
+    UnitMerge,
+    OperationRegister,
+}
+
+impl AuditAction {
+    /// The name the log stores and `auditEvents(filter: { action })` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PlanCreate => "plan.create",
+            Self::PlanUpdate => "plan.update",
+            Self::PlanIssue => "plan.issue",
+            Self::PlanSupersede => "plan.supersede",
+            Self::PlanComplete => "plan.complete",
+            Self::PlanDelete => "plan.delete",
+            Self::PlanLink => "plan.link",
+            Self::PlanUnlink => "plan.unlink",
+            Self::TaskCreate => "task.create",
+            Self::TaskUpdate => "task.update",
+            Self::TaskDelete => "task.delete",
+            Self::TargetCreate => "target.create",
+            Self::TargetUpdate => "target.update",
+            Self::TargetDelete => "target.delete",
+            Self::AssignmentsSet => "assignments.set",
+            Self::UnitCreate => "unit.create",
+            Self::UnitUpdate => "unit.update",
+            Self::UnitMove => "unit.move",
+            Self::UnitClose => "unit.close",
+            Self::UnitMerge => "unit.merge",
+            Self::OperationRegister => "operation.register",
+        }
+    }
+
+    /// Whether the object is gone after the change (the payload then has no object).
+    pub fn deletes(self) -> bool {
+        matches!(
+            self,
+            Self::PlanDelete | Self::TaskDelete | Self::TargetDelete
+        )
+    }
+}
+
+/// The kind of object a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectType {
+    Plan,
+    Task,
+    Target,
+    Unit,
+    RegisteredOperation,
+}
+
+impl ObjectType {
+    /// The name the log stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plan => "Plan",
+            Self::Task => "Task",
+            Self::Target => "Target",
+            Self::Unit => "Unit",
+            Self::RegisteredOperation => "RegisteredOperation",
+        }
+    }
+}
