@@ -215,3 +215,13 @@ string_enum! {
         AdHoc,
     }
 }
+
+string_enum! {
+    /// What the official calendar declares a day to be.
+    CalendarDayKind {
+        /// A day off (ngày nghỉ lễ, Tết, nghỉ bù).
+        DayOff,
+        /// A working day on a weekend (ngày làm bù).
+        WorkingDay,
+    }
+}

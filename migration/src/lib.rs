@@ -15,6 +15,7 @@ mod m20261123_000003_create_work_tables;
 mod m20261123_000004_create_audit_tables;
 mod m20261123_000005_assignment_lookup_indexes;
 mod m20261202_000006_create_registered_operation;
+mod m20261203_000007_create_calendar_day;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_audit_tables::Migration),
             Box::new(m20261123_000005_assignment_lookup_indexes::Migration),
             Box::new(m20261202_000006_create_registered_operation::Migration),
+            Box::new(m20261203_000007_create_calendar_day::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod columns;
 
 mod filters;
 mod pagination;
+mod periods;
 mod plans;
 mod policy;
 mod resilience;

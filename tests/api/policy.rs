@@ -146,6 +146,16 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
                 .await;
             !forbidden(&response)
         }
+        Action::ManageCalendar => {
+            let response = app
+                .graphql_as(
+                    token,
+                    "mutation($input: DeclareCalendarDayInput!) { declareCalendarDay(input: $input) { calendarDay { day } } }",
+                    json!({ "input": { "day": "2030-01-02", "kind": "DAY_OFF", "name": format!("Ngày thử {code}") } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
         Action::SeeMissingObjects => {
             // Updating a plan that does not exist: told so, or only FORBIDDEN.
             let missing = base64_id("Plan", "00000000-0000-4000-8000-000000000000");
@@ -198,6 +208,7 @@ async fn every_cell_of_the_matrix_holds(app: &TestApp) {
                     Action::CreateTopLevelUnits
                         | Action::RegisterOperations
                         | Action::SeeMissingObjects
+                        | Action::ManageCalendar
                 );
                 let got_inside = attempt(app, &token, action, INSIDE).await;
                 assert_eq!(

@@ -75,15 +75,52 @@ where
     let data = build()?;
     let txn = db.begin().await?;
     data.insert(&txn).await?;
+    let days = load_calendar(&txn).await?;
     txn.commit().await?;
     tracing::info!(
         units = data.units.len(),
         plans = data.plans.len(),
         tasks = data.tasks.len(),
         targets = data.targets.len(),
+        calendar_days = days,
         "loaded the demo data"
     );
     Ok(true)
+}
+
+/// The official working-day calendar 2022–2026 (`api/fixtures/calendar/`), declared through
+/// the domain as an administrator would. Returns how many days it declared.
+async fn load_calendar(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
+    #[derive(serde::Deserialize)]
+    struct Day {
+        day: chrono::NaiveDate,
+        kind: entity::enums::CalendarDayKind,
+        name: String,
+        note: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code, reason = "`source` and `note` document the file")]
+    struct Calendar {
+        source: String,
+        note: String,
+        days: Vec<Day>,
+    }
+    let calendar: Calendar =
+        serde_json::from_str(include_str!("../../fixtures/calendar/vn-2022-2026.json"))
+            .context("fixtures/calendar/vn-2022-2026.json")?;
+    let actor = crate::domain::access::Actor::system("demo");
+    for day in &calendar.days {
+        let declared = crate::domain::reporting::calendar::DeclaredDay {
+            day: day.day,
+            kind: day.kind,
+            name: day.name.clone(),
+            note: day.note.clone(),
+        };
+        crate::domain::reporting::calendar::declare_day(db, &actor, declared)
+            .await
+            .map_err(|e| anyhow::anyhow!("calendar day {}: {e}", day.day))?;
+    }
+    Ok(calendar.days.len())
 }
 
 /// Rows ready to insert.

@@ -11,6 +11,7 @@ pub mod mutation;
 pub mod org;
 pub mod planning;
 pub mod query;
+pub mod reporting;
 
 use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;

@@ -12,4 +12,5 @@ pub struct Mutation(
     crate::graphql::planning::work_mutation::WorkMutation,
     crate::graphql::org::mutation::UnitMutation,
     crate::graphql::integration::operation::OperationMutation,
+    crate::graphql::reporting::calendar::CalendarMutation,
 );

@@ -27,6 +27,8 @@ pub struct Query(
     crate::graphql::planning::query::TaskQuery,
     crate::graphql::planning::query::TargetQuery,
     crate::graphql::audit::AuditQuery,
+    crate::graphql::reporting::period::PeriodQuery,
+    crate::graphql::reporting::calendar::CalendarQuery,
 );
 
 /// An object with a global id.

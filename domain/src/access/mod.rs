@@ -150,6 +150,24 @@ impl Actor {
         }
     }
 
+    /// The server itself acting as a province administrator (the demo loader, scheduled
+    /// imports): its changes obey the same rules as a user's; `subject` names it in the log.
+    pub fn system(subject: &str) -> Self {
+        Self {
+            principal: Principal {
+                subject: subject.into(),
+                display_name: None,
+                unit_code: None,
+                unit_id: None,
+                roles: vec![crate::access::principal::Role::ProvinceAdmin],
+                scopes: Vec::new(),
+                client_id: None,
+                closed_unit: None,
+            },
+            request_id: None,
+        }
+    }
+
     /// Allows the caller `action` on `resource` (the policy), or refuses with `FORBIDDEN`.
     pub async fn authorize(
         &self,

@@ -31,11 +31,14 @@ pub enum Action {
     /// Learn that an object does not exist, where others are only told `FORBIDDEN`. The
     /// resource is the province.
     SeeMissingObjects,
+    /// Declare and remove days of the working-day calendar (holidays, compensatory days,
+    /// working weekends). The resource is the province.
+    ManageCalendar,
 }
 
 impl Action {
     /// Every action, in the matrix's order.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::ManagePlans,
         Action::ManageUnits,
         Action::CreateTopLevelUnits,
@@ -43,6 +46,7 @@ impl Action {
         Action::ReadAuditLog,
         Action::RegisterOperations,
         Action::SeeMissingObjects,
+        Action::ManageCalendar,
     ];
 }
 
@@ -82,7 +86,7 @@ pub const ROLES: [Role; 6] = [
 
 /// Role × action: how far each role may do each action.
 #[rustfmt::skip]
-const MATRIX: [(Action, [Reach; 6]); 7] = [
+const MATRIX: [(Action, [Reach; 6]); 8] = [
     //                                PROVINCE_ADMIN UNIT_ADMIN UNIT_OFFICER EMULATION_OFFICER VIEWER   INTEGRATION
     (Action::ManagePlans,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("plans:write")]),
     (Action::ManageUnits,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("units:write")]),
@@ -91,6 +95,7 @@ const MATRIX: [(Action, [Reach; 6]); 7] = [
     (Action::ReadAuditLog,        [Province, Subtree, Nothing, Nothing, Nothing, Nothing]),
     (Action::RegisterOperations,  [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
     (Action::SeeMissingObjects,   [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
+    (Action::ManageCalendar,      [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
 ];
 
 /// How far `role` may do `action`.
@@ -156,6 +161,7 @@ fn refusal(action: Action) -> &'static str {
         Action::ReadAuditLog => "only administrators read the audit log",
         Action::RegisterOperations => "only a province administrator registers operations",
         Action::SeeMissingObjects => "you may not change data of this unit",
+        Action::ManageCalendar => "only a province administrator keeps the working-day calendar",
     }
 }
 

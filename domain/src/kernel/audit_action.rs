@@ -25,6 +25,8 @@ pub enum AuditAction {
     UnitClose,
     UnitMerge,
     OperationRegister,
+    CalendarDayDeclare,
+    CalendarDayRemove,
 }
 
 impl AuditAction {
@@ -52,6 +54,8 @@ impl AuditAction {
             Self::UnitClose => "unit.close",
             Self::UnitMerge => "unit.merge",
             Self::OperationRegister => "operation.register",
+            Self::CalendarDayDeclare => "calendar_day.declare",
+            Self::CalendarDayRemove => "calendar_day.remove",
         }
     }
 
@@ -59,7 +63,7 @@ impl AuditAction {
     pub fn deletes(self) -> bool {
         matches!(
             self,
-            Self::PlanDelete | Self::TaskDelete | Self::TargetDelete
+            Self::PlanDelete | Self::TaskDelete | Self::TargetDelete | Self::CalendarDayRemove
         )
     }
 }
@@ -72,6 +76,7 @@ pub enum ObjectType {
     Target,
     Unit,
     RegisteredOperation,
+    CalendarDay,
 }
 
 impl ObjectType {
@@ -83,6 +88,7 @@ impl ObjectType {
             Self::Target => "Target",
             Self::Unit => "Unit",
             Self::RegisteredOperation => "RegisteredOperation",
+            Self::CalendarDay => "CalendarDay",
         }
     }
 }

@@ -2,6 +2,10 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
+/// The first and last years a date, plan, target or period may name.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2100;
+
 /// Asia/Ho_Chi_Minh is a fixed UTC+7 offset.
 pub const VIETNAM: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
     Some(offset) => offset,

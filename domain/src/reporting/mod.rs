@@ -1,3 +1,5 @@
 //! Progress reporting (báo cáo tiến độ): reporting regimes, periods and deadlines, submissions
-//! and roll-ups. Filled by the progress issue; today's progress updates are read through
-//! `planning::task`.
+//! and roll-ups. Today's progress updates are read through `planning::task`.
+
+pub mod calendar;
+pub mod deadline;

@@ -279,3 +279,14 @@ pub enum Role {
     /// An LGSP client: reads everything issued, writes only what its scopes list.
     Integration,
 }
+
+stored_enum! {
+    "entity::enums::CalendarDayKind",
+    /// What the official calendar declares a day to be.
+    CalendarDayKind {
+        /// A day off on a weekday (ngày nghỉ lễ, Tết, nghỉ bù).
+        DayOff,
+        /// A working Saturday or Sunday (ngày làm bù).
+        WorkingDay,
+    }
+}

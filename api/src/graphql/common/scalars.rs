@@ -4,8 +4,7 @@ use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value
 use chrono::{Datelike, NaiveDate};
 
 /// The years a `Date` may fall in.
-const MIN_YEAR: i32 = 1900;
-const MAX_YEAR: i32 = 2100;
+use crate::domain::kernel::time::{MAX_YEAR, MIN_YEAR};
 
 /// A calendar date `YYYY-MM-DD`, as Vietnamese local dates (UTC+7) are shown to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
