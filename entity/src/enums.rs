@@ -225,3 +225,30 @@ string_enum! {
         WorkingDay,
     }
 }
+
+string_enum! {
+    /// How a regime cuts its data window (thời gian chốt số liệu).
+    CutOffRule {
+        /// Nghị định 09/2019/NĐ-CP: the 15th of the month before the period to the 14th of its
+        /// last month.
+        #[sea_orm(string_value = "DECREE_09")]
+        #[serde(rename = "DECREE_09")]
+        Decree09,
+        /// Calendar months.
+        Calendar,
+    }
+}
+
+string_enum! {
+    /// Where a report submission stands.
+    SubmissionStatus {
+        /// Being written by the reporting unit.
+        Draft,
+        /// Sent to the receiving unit.
+        Submitted,
+        /// Accepted by the receiving unit.
+        Accepted,
+        /// Returned to the reporting unit with a reason, to be fixed and sent again.
+        Returned,
+    }
+}

@@ -15,6 +15,12 @@ pub struct Model {
     pub via_unit_id: Option<Uuid>,
     pub rule: Json,
     pub position: i32,
+    /// The regime this deadline belongs to.
+    pub regime_id: Option<Uuid>,
+    /// The level of the cascade, from 1 (the first hand-over: units → centre).
+    pub level: i32,
+    /// The periods of a year this rule covers (`["Q1", "Q3"]`); null: all of the regime's.
+    pub period_keys: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ mod m20261123_000004_create_audit_tables;
 mod m20261123_000005_assignment_lookup_indexes;
 mod m20261202_000006_create_registered_operation;
 mod m20261203_000007_create_calendar_day;
+mod m20261203_000008_create_reporting_regime;
+mod m20261203_000009_create_report_submission;
 
 pub struct Migrator;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_assignment_lookup_indexes::Migration),
             Box::new(m20261202_000006_create_registered_operation::Migration),
             Box::new(m20261203_000007_create_calendar_day::Migration),
+            Box::new(m20261203_000008_create_reporting_regime::Migration),
+            Box::new(m20261203_000009_create_report_submission::Migration),
         ]
     }
 }

@@ -98,8 +98,8 @@ async fn deadlines_reproduce_the_worked_examples(app: &TestApp) {
         q3["dayOff"].as_str().unwrap_or("").contains("Quốc khánh"),
         "{q3}"
     );
-    // End of day in Việt Nam: midnight UTC+7 is 17:00 UTC.
-    assert_eq!(q3["passesAt"], "2022-09-05T17:00:00+00:00");
+    // The end of 05/09 in Việt Nam.
+    assert_eq!(q3["passesAt"], "2022-09-06T00:00:00+07:00");
     let fixed = deadline(
         app,
         json!({ "kind": "DAY_OF_LAST_MONTH", "day": 2, "rollForward": false }),

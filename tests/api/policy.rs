@@ -156,6 +156,32 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
                 .await;
             !forbidden(&response)
         }
+        Action::SubmitReports => {
+            // Reporting for `code` (the policy is asked before the unit's place in the regime,
+            // which may still refuse it in `userErrors`).
+            let response = app
+                .graphql_as(
+                    token,
+                    SUBMIT,
+                    json!({ "input": { "regimeId": ad_hoc_regime(app, code).await, "period": "2026D01",
+                        "unitId": app.unit_id(code).await, "content": "Báo cáo thử" } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
+        Action::ReviewReports => {
+            // A report received by `code`, submitted by the province administrator.
+            let regime = ad_hoc_regime(app, code).await;
+            let submitted = submit_as(app, &admin, &regime, OWN).await;
+            let response = app
+                .graphql_as(
+                    token,
+                    "mutation($input: AcceptReportInput!) { acceptReport(input: $input) { report { status } } }",
+                    json!({ "input": { "id": submitted["id"], "version": submitted["version"] } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
         Action::SeeMissingObjects => {
             // Updating a plan that does not exist: told so, or only FORBIDDEN.
             let missing = base64_id("Plan", "00000000-0000-4000-8000-000000000000");
@@ -169,6 +195,43 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
             response.data["updatePlan"]["userErrors"][0]["code"] == "NOT_FOUND"
         }
     }
+}
+
+const SUBMIT: &str = "mutation($input: SubmitReportInput!) { submitReport(input: $input) {
+    report { id version status } userErrors { field code message } } }";
+
+/// A new ad-hoc regime on a demo plan: `OWN` reports to `recipient` on request.
+async fn ad_hoc_regime(app: &TestApp, recipient: &str) -> String {
+    let created = app
+        .graphql_as(
+            &token_admin(),
+            "mutation($input: CreateReportingRegimeInput!) { createReportingRegime(input: $input) {
+                regime { id } userErrors { field code message } } }",
+            json!({ "input": { "planId": app.plan_id("5198/KH-SYT").await, "name": "Báo cáo đột xuất thử",
+                "frequency": "AD_HOC", "deadlines": [{ "text": "theo yêu cầu",
+                "reporterUnitId": app.unit_id(OWN).await, "recipientId": app.unit_id(recipient).await,
+                "rule": { "kind": "ON_REQUEST" } }] } }),
+        )
+        .await
+        .ok();
+    assert_eq!(created["createReportingRegime"]["userErrors"], json!([]));
+    created["createReportingRegime"]["regime"]["id"]
+        .as_str()
+        .expect("regime id")
+        .to_owned()
+}
+
+/// `unit`'s report under `regime` for the first ad-hoc period of 2026, submitted as `token`.
+async fn submit_as(app: &TestApp, token: &str, regime: &str, unit: &str) -> serde_json::Value {
+    let response = app
+        .graphql_as(
+            token,
+            SUBMIT,
+            json!({ "input": { "regimeId": regime, "period": "2026D01",
+                "unitId": app.unit_id(unit).await, "content": "Báo cáo thử" } }),
+        )
+        .await;
+    response.data["submitReport"]["report"].clone()
 }
 
 fn token_admin() -> String {
@@ -195,7 +258,7 @@ async fn every_cell_of_the_matrix_holds(app: &TestApp) {
     for role in ROLES {
         // An LGSP client is tried with and without the scopes its grants name.
         let scope_sets: &[&[&str]] = if role == Role::Integration {
-            &[&[], &["plans:write", "units:write"]]
+            &[&[], &["plans:write", "units:write", "reports:write"]]
         } else {
             &[&[]]
         };

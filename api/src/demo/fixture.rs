@@ -105,7 +105,7 @@ pub struct PlanFx {
     #[serde(default)]
     pub tasks: Vec<TaskFx>,
     #[serde(default)]
-    pub reporting_deadlines: Vec<DeadlineFx>,
+    pub reporting_regimes: Vec<RegimeFx>,
     #[serde(default)]
     pub progress: Vec<ProgressFx>,
     #[serde(default)]
@@ -278,10 +278,36 @@ pub struct TaskFx {
     pub note: Option<String>,
 }
 
+/// A reporting regime the plan states (chế độ báo cáo).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RegimeFx {
+    pub name: String,
+    pub frequency: ReportingPeriodKind,
+    /// The periods of a year it reports (`Q1`, `H1`, `Y`…); all of its frequency when absent.
+    #[serde(default)]
+    pub periods: Option<Vec<String>>,
+    #[serde(default)]
+    pub cut_off: Option<entity::enums::CutOffRule>,
+    #[serde(default)]
+    pub allows_nil: bool,
+    #[serde(default)]
+    pub outline: Option<String>,
+    pub deadlines: Vec<DeadlineFx>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One deadline of a regime: a level of the cascade and the periods its rule covers.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DeadlineFx {
-    pub period: ReportingPeriodKind,
+    /// 1 for the first hand-over (units → centre), 2 for the next (centre → Sở)…
+    #[serde(default = "first_level")]
+    pub level: i32,
+    /// The periods this rule covers; all of the regime's when absent.
+    #[serde(default)]
+    pub periods: Option<Vec<String>>,
     pub text: String,
     #[serde(default)]
     pub reporter: Option<String>,
@@ -310,4 +336,8 @@ pub struct ProgressFx {
     pub reported_at: DateTime<FixedOffset>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+fn first_level() -> i32 {
+    1
 }

@@ -22,6 +22,8 @@ use crate::domain::kernel::text::{clean, clean_opt, search_text};
 use crate::domain::org::group::kinds_column;
 use crate::domain::org::unit::edit::valid_agency_code;
 use crate::domain::planning::target::round;
+use crate::domain::reporting::deadline::DeadlineRule;
+use crate::domain::reporting::regime;
 
 /// The fixture files, in load order.
 const FILES: &[(&str, &str)] = &[
@@ -133,6 +135,7 @@ struct DemoData {
     plans: Vec<plan::Model>,
     references: Vec<plan_reference::Model>,
     areas: Vec<plan_area::Model>,
+    regimes: Vec<reporting_regime::Model>,
     deadlines: Vec<reporting_deadline::Model>,
     targets: Vec<target::Model>,
     breakdown_groups: Vec<target_breakdown_group::Model>,
@@ -165,6 +168,9 @@ impl DemoData {
             .await
             .context("plan references")?;
         insert_all(db, &self.areas).await.context("plan areas")?;
+        insert_all(db, &self.regimes)
+            .await
+            .context("reporting regimes")?;
         insert_all(db, &self.deadlines)
             .await
             .context("reporting deadlines")?;
@@ -471,39 +477,9 @@ impl Builder {
             )
             .with_context(|| format!("task {:?}", fx_task.code))?;
         }
-        for (position, deadline) in fx.reporting_deadlines.iter().enumerate() {
-            let (reporter_unit_id, reporter_group_id) = match &deadline.reporter {
-                Some(key) => self.unit_or_group(key)?,
-                None => (None, None),
-            };
-            // "theo quy định": the document names no date.
-            let mut rule = deadline
-                .rule
-                .clone()
-                .unwrap_or_else(|| serde_json::json!({ "kind": "UNSPECIFIED" }));
-            ensure!(
-                rule.get("kind").and_then(|k| k.as_str()).is_some(),
-                "a deadline rule needs a kind"
-            );
-            if let (Some(inclusive), Some(object)) = (deadline.inclusive, rule.as_object_mut()) {
-                object.insert("inclusive".into(), inclusive.into());
-            }
-            self.data.deadlines.push(reporting_deadline::Model {
-                id: id_of("deadline", &format!("{}#{position}", fx.key)),
-                plan_id: id,
-                period: deadline.period,
-                text: clean(&deadline.text),
-                reporter_unit_id,
-                reporter_group_id,
-                recipient_unit_id: deadline
-                    .recipient
-                    .as_deref()
-                    .map(|k| self.unit(k))
-                    .transpose()?,
-                via_unit_id: deadline.via.as_deref().map(|k| self.unit(k)).transpose()?,
-                rule,
-                position: position as i32,
-            });
+        for (position, fx_regime) in fx.reporting_regimes.iter().enumerate() {
+            self.add_regime(fx, id, position, fx_regime)
+                .with_context(|| format!("reporting regime {:?}", fx_regime.name))?;
         }
         for (n, progress) in fx.progress.iter().enumerate() {
             let task_id = *task_ids
@@ -533,6 +509,96 @@ impl Builder {
         }
         self.data.plans.push(model.clone());
         self.plans.insert(fx.key.clone(), model);
+        Ok(())
+    }
+
+    /// A regime and its deadlines; every rule must read as a [`DeadlineRule`] and every period
+    /// key must name a period of the year.
+    fn add_regime(
+        &mut self,
+        fx: &PlanFx,
+        plan_id: Uuid,
+        position: usize,
+        fx_regime: &RegimeFx,
+    ) -> anyhow::Result<()> {
+        let regime_id = id_of("regime", &format!("{}#{position}", fx.key));
+        let check_keys = |keys: &Option<Vec<String>>| -> anyhow::Result<()> {
+            for key in keys.iter().flatten() {
+                ensure!(
+                    regime::period_of(key, 2024).is_some(),
+                    "{key:?} is not a period of the year"
+                );
+            }
+            Ok(())
+        };
+        check_keys(&fx_regime.periods)?;
+        let now = Utc::now();
+        self.data.regimes.push(reporting_regime::Model {
+            id: regime_id,
+            plan_id: Some(plan_id),
+            name: clean(&fx_regime.name),
+            frequency: fx_regime.frequency,
+            period_keys: fx_regime.periods.as_ref().map(|k| serde_json::json!(k)),
+            cut_off: fx_regime
+                .cut_off
+                .unwrap_or(entity::enums::CutOffRule::Decree09),
+            allows_nil: fx_regime.allows_nil,
+            content_outline: clean_opt(fx_regime.outline.as_deref()),
+            note: clean_opt(fx_regime.note.as_deref()),
+            position: position as i32,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        for (n, deadline) in fx_regime.deadlines.iter().enumerate() {
+            check_keys(&deadline.periods)?;
+            let (reporter_unit_id, reporter_group_id) = match &deadline.reporter {
+                Some(key) => self.unit_or_group(key)?,
+                None => (None, None),
+            };
+            // "theo quy định": the document names no date.
+            let mut rule = deadline
+                .rule
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({ "kind": "UNSPECIFIED" }));
+            if let (Some(inclusive), Some(object)) = (deadline.inclusive, rule.as_object_mut()) {
+                object.insert("inclusive".into(), inclusive.into());
+            }
+            DeadlineRule::from_json(&rule).map_err(|e| anyhow!("deadline {n}: {e}"))?;
+            // The kind of the periods it covers (its first period's), else the regime's.
+            let period = deadline
+                .periods
+                .as_ref()
+                .and_then(|keys| keys.first())
+                .and_then(|key| regime::period_of(key, 2024))
+                .map_or(fx_regime.frequency, |p| p.kind());
+            // The plan's deadlines in document order (`Plan.reportingDeadlines`).
+            let place = self
+                .data
+                .deadlines
+                .iter()
+                .filter(|d| d.plan_id == plan_id)
+                .count();
+            self.data.deadlines.push(reporting_deadline::Model {
+                id: id_of("deadline", &format!("{}#{position}#{n}", fx.key)),
+                plan_id,
+                period,
+                text: clean(&deadline.text),
+                reporter_unit_id,
+                reporter_group_id,
+                recipient_unit_id: deadline
+                    .recipient
+                    .as_deref()
+                    .map(|k| self.unit(k))
+                    .transpose()?,
+                via_unit_id: deadline.via.as_deref().map(|k| self.unit(k)).transpose()?,
+                rule,
+                position: place as i32,
+                regime_id: Some(regime_id),
+                level: deadline.level,
+                period_keys: deadline.periods.as_ref().map(|k| serde_json::json!(k)),
+            });
+        }
         Ok(())
     }
 

@@ -13,4 +13,6 @@ pub struct Mutation(
     crate::graphql::org::mutation::UnitMutation,
     crate::graphql::integration::operation::OperationMutation,
     crate::graphql::reporting::calendar::CalendarMutation,
+    crate::graphql::reporting::submission::SubmissionMutation,
+    crate::graphql::reporting::regime::RegimeMutation,
 );

@@ -11,11 +11,13 @@ use crate::domain::planning::task as tasks;
 use crate::graphql::common::context::{db, if_plan_visible, load, visible_plan};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode};
-use crate::graphql::loading::loaders::{GroupById, TargetById, TaskById, UnitById};
+use crate::graphql::loading::loaders::{GroupById, RegimeById, TargetById, TaskById, UnitById};
 use crate::graphql::org::unit::{Unit, UnitGroup};
 use crate::graphql::planning::plan::Plan;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::task::{ProgressUpdate, Task};
+use crate::graphql::reporting::regime::ReportingRegime;
+use crate::graphql::reporting::submission::ReportSubmission;
 
 /// The root query.
 #[derive(MergedObject, Default)]
@@ -28,6 +30,8 @@ pub struct Query(
     crate::graphql::planning::query::TargetQuery,
     crate::graphql::audit::AuditQuery,
     crate::graphql::reporting::period::PeriodQuery,
+    crate::graphql::reporting::regime::RegimeQuery,
+    crate::graphql::reporting::submission::SubmissionQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
 );
 
@@ -41,6 +45,8 @@ pub enum Node {
     Task(Task),
     Target(Target),
     ProgressUpdate(ProgressUpdate),
+    ReportingRegime(ReportingRegime),
+    ReportSubmission(ReportSubmission),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -61,6 +67,34 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
             if_plan_visible(ctx, target, |t| t.plan_id)
                 .await?
                 .map(|m| Node::Target(Target(m)))
+        }
+        NodeType::ReportingRegime => {
+            let regime = load(ctx, RegimeById(id)).await?;
+            match regime {
+                // A regime of a plan is seen with its plan; one of no plan by everyone.
+                Some(r) => match r.plan_id {
+                    Some(plan) if visible_plan(ctx, plan).await?.is_none() => None,
+                    _ => Some(Node::ReportingRegime(ReportingRegime(r))),
+                },
+                None => None,
+            }
+        }
+        NodeType::ReportSubmission => {
+            let found = crate::domain::reporting::submission::by_ids(db(ctx)?, &[id])
+                .await
+                .into_gql()?
+                .remove(&id);
+            match found {
+                Some(report) => {
+                    let regime = load(ctx, RegimeById(report.regime_id)).await?;
+                    let visible = match regime.and_then(|r| r.plan_id) {
+                        Some(plan) => visible_plan(ctx, plan).await?.is_some(),
+                        None => true,
+                    };
+                    visible.then_some(Node::ReportSubmission(ReportSubmission(report)))
+                }
+                None => None,
+            }
         }
         NodeType::ProgressUpdate => {
             let rows = tasks::progress_by_ids(db(ctx)?, &[id]).await.into_gql()?;

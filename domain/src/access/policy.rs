@@ -34,11 +34,15 @@ pub enum Action {
     /// Declare and remove days of the working-day calendar (holidays, compensatory days,
     /// working weekends). The resource is the province.
     ManageCalendar,
+    /// Draft and submit reports of a unit (báo cáo). The resource is the reporting unit.
+    SubmitReports,
+    /// Accept or return submitted reports. The resource is the receiving unit.
+    ReviewReports,
 }
 
 impl Action {
     /// Every action, in the matrix's order.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::ManagePlans,
         Action::ManageUnits,
         Action::CreateTopLevelUnits,
@@ -47,6 +51,8 @@ impl Action {
         Action::RegisterOperations,
         Action::SeeMissingObjects,
         Action::ManageCalendar,
+        Action::SubmitReports,
+        Action::ReviewReports,
     ];
 }
 
@@ -86,7 +92,7 @@ pub const ROLES: [Role; 6] = [
 
 /// Role × action: how far each role may do each action.
 #[rustfmt::skip]
-const MATRIX: [(Action, [Reach; 6]); 8] = [
+const MATRIX: [(Action, [Reach; 6]); 10] = [
     //                                PROVINCE_ADMIN UNIT_ADMIN UNIT_OFFICER EMULATION_OFFICER VIEWER   INTEGRATION
     (Action::ManagePlans,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("plans:write")]),
     (Action::ManageUnits,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("units:write")]),
@@ -96,6 +102,8 @@ const MATRIX: [(Action, [Reach; 6]); 8] = [
     (Action::RegisterOperations,  [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
     (Action::SeeMissingObjects,   [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
     (Action::ManageCalendar,      [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
+    (Action::SubmitReports,       [Province, Subtree, Subtree, Nothing, Nothing, WithScope("reports:write")]),
+    (Action::ReviewReports,       [Province, Subtree, Subtree, Nothing, Nothing, Nothing]),
 ];
 
 /// How far `role` may do `action`.
@@ -162,6 +170,8 @@ fn refusal(action: Action) -> &'static str {
         Action::RegisterOperations => "only a province administrator registers operations",
         Action::SeeMissingObjects => "you may not change data of this unit",
         Action::ManageCalendar => "only a province administrator keeps the working-day calendar",
+        Action::SubmitReports => "you may not report for this unit",
+        Action::ReviewReports => "only the receiving unit accepts or returns this report",
     }
 }
 

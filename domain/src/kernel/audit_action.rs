@@ -27,6 +27,11 @@ pub enum AuditAction {
     OperationRegister,
     CalendarDayDeclare,
     CalendarDayRemove,
+    ReportDraft,
+    ReportSubmit,
+    ReportAccept,
+    ReportReturn,
+    RegimeCreate,
 }
 
 impl AuditAction {
@@ -56,6 +61,11 @@ impl AuditAction {
             Self::OperationRegister => "operation.register",
             Self::CalendarDayDeclare => "calendar_day.declare",
             Self::CalendarDayRemove => "calendar_day.remove",
+            Self::ReportDraft => "report.draft",
+            Self::ReportSubmit => "report.submit",
+            Self::ReportAccept => "report.accept",
+            Self::ReportReturn => "report.return",
+            Self::RegimeCreate => "regime.create",
         }
     }
 
@@ -77,6 +87,8 @@ pub enum ObjectType {
     Unit,
     RegisteredOperation,
     CalendarDay,
+    ReportSubmission,
+    ReportingRegime,
 }
 
 impl ObjectType {
@@ -89,6 +101,8 @@ impl ObjectType {
             Self::Unit => "Unit",
             Self::RegisteredOperation => "RegisteredOperation",
             Self::CalendarDay => "CalendarDay",
+            Self::ReportSubmission => "ReportSubmission",
+            Self::ReportingRegime => "ReportingRegime",
         }
     }
 }

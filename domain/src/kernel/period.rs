@@ -10,6 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
+pub use entity::enums::CutOffRule;
 use entity::enums::ReportingPeriodKind as PeriodKind;
 
 use super::time::{MAX_YEAR, MIN_YEAR};
@@ -95,17 +96,6 @@ impl fmt::Display for PeriodCode {
     }
 }
 
-/// How a regime cuts its data window (chốt số liệu).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CutOffRule {
-    /// Nghị định 09/2019/NĐ-CP, Điều 12: from the 15th of the month before the period's first
-    /// month to the 14th of its last month (Q1 2025 = 15/12/2024–14/03/2025).
-    #[default]
-    Decree09,
-    /// Calendar months: the first day of the first month to the last day of the last month.
-    Calendar,
-}
-
 impl PeriodCode {
     pub fn year(self) -> i32 {
         match self {
@@ -152,6 +142,8 @@ impl PeriodCode {
         let (first, last) = self.months()?;
         let year = self.year();
         Some(match rule {
+            // Nghị định 09/2019/NĐ-CP, Điều 12: from the 15th of the month before the period's
+            // first month to the 14th of its last month (Q1 2025 = 15/12/2024–14/03/2025).
             CutOffRule::Decree09 => {
                 let (start_year, start_month) = previous_month(year, first);
                 (date(start_year, start_month, 15), date(year, last, 14))

@@ -388,4 +388,8 @@ macro_rules! decode_by_name {
     )*};
 }
 
-decode_by_name!(entity::target::Model, entity::audit_event::Model);
+decode_by_name!(
+    entity::target::Model,
+    entity::audit_event::Model,
+    entity::report_submission::Model,
+);

@@ -113,6 +113,41 @@ pub struct DeclaredDay {
     pub note: Option<String>,
 }
 
+/// The declared days of these years, by year, in one statement.
+pub async fn days_of_years(
+    db: &impl ConnectionTrait,
+    years: &[i32],
+) -> DomainResult<std::collections::HashMap<i32, Vec<calendar_day::Model>>> {
+    let mut by_year: std::collections::HashMap<i32, Vec<calendar_day::Model>> =
+        std::collections::HashMap::new();
+    let valid = || {
+        years
+            .iter()
+            .copied()
+            .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y))
+    };
+    let (Some(first), Some(last)) = (valid().min(), valid().max()) else {
+        return Ok(by_year);
+    };
+    let (Some(from), Some(to)) = (
+        NaiveDate::from_ymd_opt(first, 1, 1),
+        NaiveDate::from_ymd_opt(last, 12, 31),
+    ) else {
+        return Ok(by_year);
+    };
+    let days = calendar_day::Entity::find()
+        .filter(calendar_day::Column::Day.between(from, to))
+        .order_by_asc(calendar_day::Column::Day)
+        .all(db)
+        .await?;
+    for day in days {
+        if years.contains(&day.day.year()) {
+            by_year.entry(day.day.year()).or_default().push(day);
+        }
+    }
+    Ok(by_year)
+}
+
 /// The declared days of a year, in date order.
 pub async fn declared_days(
     db: &impl ConnectionTrait,

@@ -3,3 +3,5 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod regime;
+pub mod submission;

@@ -290,3 +290,18 @@ stored_enum! {
         WorkingDay,
     }
 }
+
+stored_enum! {
+    "entity::enums::SubmissionStatus",
+    /// Where a report submission stands.
+    SubmissionStatus {
+        /// Being written by the reporting unit.
+        Draft,
+        /// Sent to the receiving unit.
+        Submitted,
+        /// Accepted by the receiving unit.
+        Accepted,
+        /// Returned to the reporting unit with a reason, to be fixed and sent again.
+        Returned,
+    }
+}

@@ -16,6 +16,8 @@ pub enum NodeType {
     Task,
     Target,
     ProgressUpdate,
+    ReportingRegime,
+    ReportSubmission,
 }
 
 impl NodeType {
@@ -27,6 +29,8 @@ impl NodeType {
             NodeType::Task => "Task",
             NodeType::Target => "Target",
             NodeType::ProgressUpdate => "ProgressUpdate",
+            NodeType::ReportingRegime => "ReportingRegime",
+            NodeType::ReportSubmission => "ReportSubmission",
         }
     }
 
@@ -38,6 +42,8 @@ impl NodeType {
             Self::Task,
             Self::Target,
             Self::ProgressUpdate,
+            Self::ReportingRegime,
+            Self::ReportSubmission,
         ]
         .into_iter()
         .find(|t| t.name() == name)

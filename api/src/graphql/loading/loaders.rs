@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    assignment, plan, plan_area, plan_reference, progress_update, reporting_deadline, target, task,
-    unit, unit_group, unit_succession,
+    assignment, calendar_day, plan, plan_area, plan_reference, progress_update, reporting_deadline,
+    reporting_regime, target, task, unit, unit_group, unit_succession,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -22,6 +22,7 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::{StoredBreakdown, TargetFilter};
 use crate::domain::planning::task::TaskFilter;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
+use crate::domain::reporting::{calendar, regime as regimes};
 use crate::graphql::loading::batch::BatchLoader;
 
 /// The request's loader.
@@ -76,6 +77,8 @@ batch_by_id!(/// A task by id.
     TaskById => task::Model, tasks::by_ids);
 batch_by_id!(/// A target by id.
     TargetById => target::Model, targets::by_ids);
+batch_by_id!(/// A reporting regime by id.
+    RegimeById => reporting_regime::Model, regimes::by_ids);
 /// Like `batch_by_id!`, but every key gets a value (`Default` when the database has none), so
 /// the request cache also remembers "nothing" and never asks twice.
 macro_rules! batch_with_default {
@@ -112,6 +115,10 @@ batch_with_default!(/// A plan's areas.
     AreasOf => Vec<plan_area::Model>, plans::areas);
 batch_with_default!(/// A plan's reporting deadlines.
     DeadlinesOf => Vec<reporting_deadline::Model>, plans::reporting_deadlines);
+batch_with_default!(/// A plan's reporting regimes.
+    RegimesOf => Vec<reporting_regime::Model>, regimes::regimes_of_plans);
+batch_with_default!(/// A regime's deadlines, by level.
+    RegimeDeadlines => Vec<reporting_deadline::Model>, regimes::deadlines_of_regimes);
 batch_with_default!(/// A task's assignments.
     TaskAssignments => Vec<assignment::Model>, tasks::assignments);
 batch_with_default!(/// A target's assignments.
@@ -120,6 +127,26 @@ batch_with_default!(/// A task's newest progress update.
     LatestProgress => Option<progress_update::Model>, tasks::latest_progress);
 batch_with_default!(/// A target's stored breakdown rows.
     BreakdownOf => StoredBreakdown, targets::stored_breakdowns);
+
+/// The declared days of a calendar year (every year asked in one statement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CalendarYear(pub i32);
+
+impl Loader<CalendarYear> for DbLoader {
+    type Value = Vec<calendar_day::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[CalendarYear]) -> LoadResult<CalendarYear, Self::Value> {
+        let years: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let mut found = calendar::days_of_years(&self.db, &years)
+            .await
+            .map_err(Arc::new)?;
+        Ok(years
+            .into_iter()
+            .map(|y| (CalendarYear(y), found.remove(&y).unwrap_or_default()))
+            .collect())
+    }
+}
 
 /// Loads one page per parent for keys that share a window (and filter): one statement per
 /// distinct window, whatever the number of parents.

@@ -1,13 +1,13 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Json, Lookahead, Object, Result};
-use entity::{plan, plan_area, plan_reference, reporting_deadline};
+use async_graphql::{Context, ID, InputObject, Lookahead, Object, Result};
+use entity::{plan, plan_area, plan_reference};
 
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 use crate::graphql::common::context::{load, load_required, nested_window, visible_plan};
-use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus, ReportingPeriodKind};
+use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::scalars::Date;
@@ -15,11 +15,14 @@ use crate::graphql::loading::loaders::{
     AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
 };
 use crate::graphql::loading::prefetch;
-use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
+use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::task::TaskConnection;
 use crate::graphql::planning::task::{Task, TaskFilter};
+use crate::graphql::reporting::regime::{
+    DeadlineWarning, ReportingDeadline, ReportingRegime, regimes_of_plan, warnings_of_plan,
+};
 
 /// A planning document (văn bản kế hoạch): Kế hoạch, Chương trình, Công văn triển khai…, with its
 /// targets (chỉ tiêu) and tasks (nhiệm vụ).
@@ -45,6 +48,10 @@ const FIELD_COLUMNS: &[(&str, &[plan::Column])] = {
         ("signerName", &[C::SignerName]),
         ("signerTitle", &[C::SignerTitle]),
         ("version", &[C::Version]),
+        (
+            "deadlineWarnings",
+            &[C::PeriodStart, C::PeriodEnd, C::IssuedOn, C::IssueYear],
+        ),
     ]
 };
 
@@ -207,6 +214,16 @@ impl Plan {
             .map(ReportingDeadline)
             .collect())
     }
+    /// The reporting regimes the plan states (chế độ báo cáo), in their order.
+    async fn reporting_regimes(&self, ctx: &Context<'_>) -> Result<Vec<ReportingRegime>> {
+        regimes_of_plan(ctx, self.0.id).await
+    }
+    /// Problems in the plan's deadlines over its years, computed from its rules and the
+    /// working-day calendar: a deadline impossible for its period, a level due after the
+    /// level it reports to, a last day that is a day off.
+    async fn deadline_warnings(&self, ctx: &Context<'_>) -> Result<Vec<DeadlineWarning>> {
+        warnings_of_plan(ctx, &self.0).await
+    }
 }
 
 /// A section of a plan.
@@ -271,54 +288,6 @@ impl PlanReference {
             Some(id) => visible_plan(ctx, id).await,
             None => Ok(None),
         }
-    }
-}
-
-/// A reporting deadline a plan states ("trước ngày 02 tháng cuối cùng của quý"), per level.
-#[derive(Clone)]
-pub struct ReportingDeadline(pub reporting_deadline::Model);
-
-#[Object]
-impl ReportingDeadline {
-    async fn period(&self) -> ReportingPeriodKind {
-        self.0.period.into()
-    }
-    /// The deadline as the document writes it.
-    async fn text(&self) -> &str {
-        &self.0.text
-    }
-    /// The reporting unit, when one unit reports.
-    async fn reporter_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        match self.0.reporter_unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
-            None => Ok(None),
-        }
-    }
-    /// The reporting group ("các đơn vị trực thuộc").
-    async fn reporter_group(&self, ctx: &Context<'_>) -> Result<Option<UnitGroup>> {
-        match self.0.reporter_group_id {
-            Some(id) => Ok(Some(group_by_id(ctx, id).await?)),
-            None => Ok(None),
-        }
-    }
-    /// The receiving unit.
-    async fn recipient(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        match self.0.recipient_unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
-            None => Ok(None),
-        }
-    }
-    /// The receiving desk inside the recipient ("qua Phòng Tổ chức – Hành chính").
-    async fn via(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        match self.0.via_unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
-            None => Ok(None),
-        }
-    }
-    /// The structured rule: `{kind: DAY_OF_LAST_MONTH | FIXED_DAY | PER_PERIOD | BEFORE_DATE |
-    /// WITHIN_DAYS_OF_ISSUE | ON_REQUEST | UNSPECIFIED, …}`.
-    async fn rule(&self) -> Json<serde_json::Value> {
-        Json(self.0.rule.clone())
     }
 }
 

@@ -1,5 +1,7 @@
 //! Reporting (báo cáo): periods and their data windows, deadline rules, the working-day
-//! calendar.
+//! calendar, reporting regimes.
 
 pub mod calendar;
 pub mod period;
+pub mod regime;
+pub mod submission;

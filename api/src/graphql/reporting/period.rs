@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::period::{CutOffRule as DomainCutOff, PeriodCode};
@@ -18,7 +18,7 @@ use crate::graphql::common::scalars::Date;
 
 /// How a regime cuts its data window (thời gian chốt số liệu).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::kernel::period::CutOffRule")]
+#[graphql(remote = "entity::enums::CutOffRule")]
 pub enum CutOffRule {
     /// Nghị định 09/2019/NĐ-CP: the 15th of the month before the period to the 14th of its
     /// last month (quý I/2025: 15/12/2024–14/03/2025).
@@ -42,6 +42,14 @@ pub struct ReportingPeriod {
     pub data_from: Option<Date>,
     /// The last day of its data window (chốt số liệu đến ngày).
     pub data_to: Option<Date>,
+}
+
+/// Refuses a year outside 1900–2100 with `BAD_USER_INPUT`.
+pub fn check_year(year: i32) -> Result<()> {
+    crate::domain::kernel::values::Year::new(year)
+        .map(|_| ())
+        .map_err(DomainError::invalid)
+        .into_gql()
 }
 
 /// Reads a period code; a malformed one is `BAD_USER_INPUT` naming the accepted forms.
@@ -135,15 +143,15 @@ pub struct DeadlineRuleInput {
 impl DeadlineRuleInput {
     /// The domain's rule; a missing or malformed part is `BAD_USER_INPUT`.
     pub fn into_rule(self) -> Result<DeadlineRule> {
-        let need = |value: Option<i32>, name: &str| -> Result<u32> {
+        self.to_rule().map_err(DomainError::invalid).into_gql()
+    }
+
+    /// The domain's rule, or what is missing or malformed.
+    pub fn to_rule(self) -> std::result::Result<DeadlineRule, String> {
+        let need = |value: Option<i32>, name: &str| {
             value
                 .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| {
-                    DomainError::invalid(format!(
-                        "this kind of rule needs `{name}` (a positive number)"
-                    ))
-                })
-                .into_gql()
+                .ok_or_else(|| format!("this kind of rule needs `{name}` (a positive number)"))
         };
         let kind = match self.kind {
             DeadlineRuleKind::DayOfLastMonth => DeadlineKind::DayOfLastMonth {
@@ -166,8 +174,7 @@ impl DeadlineRuleInput {
                 date: self
                     .date
                     .map(|d| d.0)
-                    .ok_or_else(|| DomainError::invalid("this kind of rule needs `date`"))
-                    .into_gql()?,
+                    .ok_or_else(|| "this kind of rule needs `date`".to_owned())?,
             },
             DeadlineRuleKind::WithinDaysOfIssue => DeadlineKind::WithinDaysOfIssue {
                 days: need(self.days, "days")?,
@@ -182,9 +189,7 @@ impl DeadlineRuleInput {
             roll_forward: self.roll_forward,
             count_event_day: self.count_event_day,
         };
-        rule.check()
-            .map_err(|e| DomainError::invalid(e.to_string()))
-            .into_gql()?;
+        rule.check().map_err(|e| e.to_string())?;
         Ok(rule)
     }
 }
@@ -202,9 +207,9 @@ pub struct Deadline {
     pub day_off: Option<String>,
     /// Whether the due day moved past days off.
     pub rolled_forward: bool,
-    /// The instant it passes: the end of `dueOn` in Việt Nam (UTC+7). A report sent at or
-    /// after it is late.
-    pub passes_at: DateTime<Utc>,
+    /// The instant it passes: the end of `dueOn` in Việt Nam (midnight, +07:00). A report sent
+    /// at or after it is late.
+    pub passes_at: DateTime<FixedOffset>,
 }
 
 impl From<crate::domain::reporting::deadline::Deadline> for Deadline {
@@ -214,7 +219,7 @@ impl From<crate::domain::reporting::deadline::Deadline> for Deadline {
             last_day: Date(d.last_day),
             due_on: Date(d.due_on),
             rolled_forward: d.due_on != d.last_day,
-            passes_at: d.passes_at(),
+            passes_at: crate::domain::kernel::time::local_time(d.passes_at()),
             day_off: d.day_off,
         }
     }

@@ -16,6 +16,8 @@ use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
+use crate::kernel::time::{MAX_YEAR, MIN_YEAR};
+use crate::kernel::values::{Percent, Year};
 use crate::kernel::versioned;
 use crate::planning::assignment::{
     AssignmentSpec, Subject, check_assignments, existing_assignments, with_assignments,
@@ -73,17 +75,13 @@ fn apply_target_fields(checks: &mut Checks, target: &mut target::Model, fields: 
     target.search_text = search_text([Some(target.code.as_str()), Some(target.statement.as_str())]);
 }
 
-/// Years a target may name.
-const MIN_YEAR: i32 = 1900;
-const MAX_YEAR: i32 = 2100;
-
 fn check_target(checks: &mut Checks, target: &target::Model) {
     if target.measure == TargetMeasure::Percent {
         for (field, value) in [
             ("targetValue", target.target_value),
             ("baselineValue", target.baseline_value),
         ] {
-            if value.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
+            if value.is_some_and(|v| v.is_finite() && Percent::new(v).is_err()) {
                 checks.fail(field, Code::OutOfRange, "a percentage is between 0 and 100");
             }
         }
@@ -110,7 +108,7 @@ fn check_target(checks: &mut Checks, target: &target::Model) {
         ("targetYear", target.target_year),
         ("baselineYear", target.baseline_year),
     ] {
-        if year.is_some_and(|y| !(MIN_YEAR..=MAX_YEAR).contains(&y)) {
+        if year.is_some_and(|y| Year::new(y).is_err()) {
             checks.fail(
                 field,
                 Code::OutOfRange,
