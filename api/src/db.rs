@@ -147,8 +147,9 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     prepare(db, false).await.map(|_| ())
 }
 
-/// Applies pending migrations and, when `demo` is set, loads the demo data into an empty
-/// database; returns whether demo data was loaded. On PostgreSQL several instances may start at
+/// Applies pending migrations, seeds the official working-day calendar into an empty calendar
+/// and, when `demo` is set, loads the demo data into an empty database; returns whether demo
+/// data was loaded. On PostgreSQL several instances may start at
 /// once: a transaction-scoped advisory lock makes them take turns over both steps, and the whole
 /// run is one transaction (the second instance finds the schema migrated and the data there).
 pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool> {
@@ -163,16 +164,19 @@ pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool
             } else {
                 false
             };
+            crate::demo::seed_calendar_if_empty(&txn).await?;
             txn.commit().await?;
             Ok(loaded)
         }
         _ => {
             Migrator::up(db, None).await.context("migration failed")?;
-            if demo {
-                crate::demo::load_if_empty(db).await
+            let loaded = if demo {
+                crate::demo::load_if_empty(db).await?
             } else {
-                Ok(false)
-            }
+                false
+            };
+            crate::demo::seed_calendar_if_empty(db).await?;
+            Ok(loaded)
         }
     }
 }

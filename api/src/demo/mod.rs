@@ -77,22 +77,24 @@ where
     let data = build()?;
     let txn = db.begin().await?;
     data.insert(&txn).await?;
-    let days = load_calendar(&txn).await?;
     txn.commit().await?;
     tracing::info!(
         units = data.units.len(),
         plans = data.plans.len(),
         tasks = data.tasks.len(),
         targets = data.targets.len(),
-        calendar_days = days,
         "loaded the demo data"
     );
     Ok(true)
 }
 
 /// The official working-day calendar 2022–2026 (`api/fixtures/calendar/`), declared through
-/// the domain as an administrator would. Returns how many days it declared.
-async fn load_calendar(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
+/// the domain as an administrator would, into a database whose calendar is empty (every
+/// database, demo or not: deadlines need it). Returns how many days it declared.
+pub async fn seed_calendar_if_empty(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
+    if entity::calendar_day::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
     #[derive(serde::Deserialize)]
     struct Day {
         day: chrono::NaiveDate,
@@ -122,6 +124,7 @@ async fn load_calendar(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             .await
             .map_err(|e| anyhow::anyhow!("calendar day {}: {e}", day.day))?;
     }
+    tracing::info!(days = calendar.days.len(), "loaded the official working-day calendar");
     Ok(calendar.days.len())
 }
 
