@@ -124,7 +124,10 @@ pub async fn seed_calendar_if_empty(db: &impl ConnectionTrait) -> anyhow::Result
             .await
             .map_err(|e| anyhow::anyhow!("calendar day {}: {e}", day.day))?;
     }
-    tracing::info!(days = calendar.days.len(), "loaded the official working-day calendar");
+    tracing::info!(
+        days = calendar.days.len(),
+        "loaded the official working-day calendar"
+    );
     Ok(calendar.days.len())
 }
 
