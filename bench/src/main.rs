@@ -383,6 +383,9 @@ fn generate() -> Dataset {
                     narrative: Some("Đã triển khai theo kế hoạch.".into()),
                     reported_at: reported,
                     created_at: reported,
+                    difficulties: None,
+                    proposals: None,
+                    reported_by: None,
                 });
             }
             tasks.push(task);

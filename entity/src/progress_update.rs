@@ -14,6 +14,12 @@ pub struct Model {
     pub narrative: Option<String>,
     pub reported_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// Khó khăn, vướng mắc.
+    pub difficulties: Option<String>,
+    /// Kiến nghị, đề xuất.
+    pub proposals: Option<String>,
+    /// Who reported it (the token's subject); none for updates loaded from fixtures.
+    pub reported_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

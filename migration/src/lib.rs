@@ -18,6 +18,7 @@ mod m20261202_000006_create_registered_operation;
 mod m20261203_000007_create_calendar_day;
 mod m20261203_000008_create_reporting_regime;
 mod m20261203_000009_create_report_submission;
+mod m20261203_000010_progress_update_details;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_create_calendar_day::Migration),
             Box::new(m20261203_000008_create_reporting_regime::Migration),
             Box::new(m20261203_000009_create_report_submission::Migration),
+            Box::new(m20261203_000010_progress_update_details::Migration),
         ]
     }
 }

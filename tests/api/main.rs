@@ -18,6 +18,7 @@ mod pagination;
 mod periods;
 mod plans;
 mod policy;
+mod progress;
 mod regimes;
 mod resilience;
 mod schema;

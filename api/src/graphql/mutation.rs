@@ -15,4 +15,5 @@ pub struct Mutation(
     crate::graphql::reporting::calendar::CalendarMutation,
     crate::graphql::reporting::submission::SubmissionMutation,
     crate::graphql::reporting::regime::RegimeMutation,
+    crate::graphql::reporting::progress::ProgressMutation,
 );

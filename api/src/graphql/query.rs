@@ -32,6 +32,7 @@ pub struct Query(
     crate::graphql::reporting::period::PeriodQuery,
     crate::graphql::reporting::regime::RegimeQuery,
     crate::graphql::reporting::submission::SubmissionQuery,
+    crate::graphql::reporting::progress::ProgressQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
 );
 

@@ -32,6 +32,7 @@ pub enum AuditAction {
     ReportAccept,
     ReportReturn,
     RegimeCreate,
+    ProgressSubmit,
 }
 
 impl AuditAction {
@@ -66,6 +67,7 @@ impl AuditAction {
             Self::ReportAccept => "report.accept",
             Self::ReportReturn => "report.return",
             Self::RegimeCreate => "regime.create",
+            Self::ProgressSubmit => "progress.submit",
         }
     }
 
@@ -89,6 +91,7 @@ pub enum ObjectType {
     CalendarDay,
     ReportSubmission,
     ReportingRegime,
+    ProgressUpdate,
 }
 
 impl ObjectType {
@@ -103,6 +106,7 @@ impl ObjectType {
             Self::CalendarDay => "CalendarDay",
             Self::ReportSubmission => "ReportSubmission",
             Self::ReportingRegime => "ReportingRegime",
+            Self::ProgressUpdate => "ProgressUpdate",
         }
     }
 }

@@ -270,7 +270,7 @@ impl DecodeRow for task::Model {
 }
 
 impl DecodeRow for progress_update::Model {
-    const WIDTH: usize = 9;
+    const WIDTH: usize = 12;
 
     fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
         Ok(Self {
@@ -283,6 +283,9 @@ impl DecodeRow for progress_update::Model {
             narrative: c.nullable()?,
             reported_at: c.required()?,
             created_at: c.required()?,
+            difficulties: c.nullable()?,
+            proposals: c.nullable()?,
+            reported_by: c.nullable()?,
         })
     }
 }

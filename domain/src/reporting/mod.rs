@@ -3,5 +3,6 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod progress;
 pub mod regime;
 pub mod submission;

@@ -64,6 +64,8 @@ const PROGRESS_FIELD_COLUMNS: &[(&str, &[progress_update::Column])] = {
         ("percent", &[C::Percent]),
         ("status", &[C::Status]),
         ("narrative", &[C::Narrative]),
+        ("difficulties", &[C::Difficulties]),
+        ("proposals", &[C::Proposals]),
         ("reportedAt", &[C::ReportedAt]),
         ("reportedOn", &[C::ReportedAt]),
     ]
@@ -260,6 +262,14 @@ impl ProgressUpdate {
     }
     async fn narrative(&self) -> Option<&str> {
         self.0.narrative.as_deref()
+    }
+    /// Difficulties met (khó khăn, vướng mắc).
+    async fn difficulties(&self) -> Option<&str> {
+        self.0.difficulties.as_deref()
+    }
+    /// Proposals to the level above (kiến nghị, đề xuất).
+    async fn proposals(&self) -> Option<&str> {
+        self.0.proposals.as_deref()
     }
     /// When it was reported, in Vietnamese local time (+07:00).
     async fn reported_at(&self) -> DateTime<FixedOffset> {

@@ -3,5 +3,6 @@
 
 pub mod calendar;
 pub mod period;
+pub mod progress;
 pub mod regime;
 pub mod submission;

@@ -1,0 +1,295 @@
+//! Progress: `submitProgress` (a task's lead or implementing unit reports), and `planProgress`
+//! (a plan's figures for a period, as of a day).
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+
+use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::mutation::Outcome;
+use crate::domain::kernel::period::CutOffRule;
+use crate::domain::reporting::progress::{self as progress, ProgressInput, timeliness_of_key};
+use crate::graphql::common::context::{db, load, visible_plan};
+use crate::graphql::common::enums::{ProgressStatus, Timeliness};
+use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::{NodeType, expect};
+use crate::graphql::common::payload::*;
+use crate::graphql::common::scalars::Date;
+use crate::graphql::loading::loaders::{AreaById, RegimeById, UnitById};
+use crate::graphql::org::unit::Unit;
+use crate::graphql::planning::plan::{Plan, PlanArea};
+use crate::graphql::planning::task::ProgressUpdate;
+use crate::graphql::reporting::period::{ReportingPeriod, parse_period};
+use crate::graphql::reporting::regime::ReportingRegime;
+
+/// A plan's progress for a period, computed from the stored facts as of a day.
+pub struct PlanProgress {
+    plan: entity::plan::Model,
+    period: ReportingPeriod,
+    figures: progress::PlanProgress,
+}
+
+/// How many tasks are in a timeliness class.
+#[derive(SimpleObject)]
+pub struct TimelinessCount {
+    pub timeliness: Timeliness,
+    pub count: i32,
+}
+
+/// The reports one deadline of a regime expects for the period, and what came.
+pub struct ReportsDue(progress::RegimeReports);
+
+#[Object]
+impl ReportsDue {
+    async fn regime(&self, ctx: &Context<'_>) -> Result<Option<ReportingRegime>> {
+        Ok(load(ctx, RegimeById(self.0.regime_id))
+            .await?
+            .map(ReportingRegime))
+    }
+    /// The level of the cascade.
+    async fn level(&self) -> i32 {
+        self.0.level
+    }
+    /// The day the reports fall due.
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
+    }
+    /// How many units owe a report.
+    async fn expected(&self) -> i32 {
+        self.0.expected as i32
+    }
+    /// Reports first submitted by the end of the due day.
+    async fn on_time(&self) -> i32 {
+        self.0.on_time as i32
+    }
+    /// Reports first submitted after it.
+    async fn late(&self) -> i32 {
+        self.0.late as i32
+    }
+    /// Units whose report had not come when the due day had passed.
+    async fn missing(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        units(ctx, &self.0.missing).await
+    }
+    /// Units whose report is not in yet, before their due day.
+    async fn pending(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        units(ctx, &self.0.pending).await
+    }
+}
+
+async fn units(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> Result<Vec<Unit>> {
+    let loaded =
+        futures_util::future::try_join_all(ids.iter().map(|id| load(ctx, UnitById(*id)))).await?;
+    Ok(loaded.into_iter().flatten().map(Unit).collect())
+}
+
+/// A plan area's tasks and their mean percent.
+pub struct AreaProgress {
+    area: Option<uuid::Uuid>,
+    task_count: usize,
+    percent: f64,
+}
+
+#[Object]
+impl AreaProgress {
+    /// The area (null: tasks outside any area).
+    async fn area(&self, ctx: &Context<'_>) -> Result<Option<PlanArea>> {
+        match self.area {
+            Some(id) => Ok(load(ctx, AreaById(id)).await?.map(PlanArea)),
+            None => Ok(None),
+        }
+    }
+    async fn task_count(&self) -> i32 {
+        self.task_count as i32
+    }
+    async fn percent(&self) -> f64 {
+        self.percent
+    }
+}
+
+#[Object]
+impl PlanProgress {
+    async fn plan(&self) -> Plan {
+        Plan(self.plan.clone())
+    }
+    async fn period(&self) -> &ReportingPeriod {
+        &self.period
+    }
+    /// The day the figures are computed as of.
+    async fn as_of(&self) -> Date {
+        Date(self.figures.as_of)
+    }
+    /// Tasks that count (every task but the cancelled ones).
+    async fn task_count(&self) -> i32 {
+        self.figures.task_count as i32
+    }
+    /// Their mean percent, each task weighing the same: 100 for a task completed by `asOf`,
+    /// else its newest update reported by the end of `asOf`, else 0 (null without tasks).
+    async fn percent(&self) -> Option<f64> {
+        self.figures.percent
+    }
+    /// Tasks per timeliness class as of `asOf` (cancelled ones included).
+    async fn timeliness(&self) -> Vec<TimelinessCount> {
+        self.figures
+            .timeliness
+            .iter()
+            .map(|(key, count)| TimelinessCount {
+                timeliness: timeliness_of_key(*key).into(),
+                count: *count as i32,
+            })
+            .collect()
+    }
+    /// Per area of the plan.
+    async fn areas(&self) -> Vec<AreaProgress> {
+        self.figures
+            .areas
+            .iter()
+            .map(|(area, task_count, percent)| AreaProgress {
+                area: *area,
+                task_count: *task_count,
+                percent: *percent,
+            })
+            .collect()
+    }
+    /// For each regime of the plan that reports the period, at each level: reports expected,
+    /// on time, late, missing.
+    async fn reports(&self) -> Vec<ReportsDue> {
+        self.figures
+            .reports
+            .iter()
+            .cloned()
+            .map(ReportsDue)
+            .collect()
+    }
+}
+
+#[derive(Default)]
+pub struct ProgressQuery;
+
+#[Object]
+impl ProgressQuery {
+    /// A plan's progress for a period (`2023Q1`, `2023H1`, `2023`…), computed from the stored
+    /// facts as of `asOf` (default: the period's last day, or today while it runs), so a past
+    /// dashboard can be reproduced. Null for a plan the caller may not read.
+    async fn plan_progress(
+        &self,
+        ctx: &Context<'_>,
+        plan_id: ID,
+        #[graphql(validator(max_length = 16))] period: String,
+        as_of: Option<Date>,
+    ) -> Result<Option<PlanProgress>> {
+        let id = expect(&plan_id, NodeType::Plan).into_gql()?;
+        let period = parse_period(&period)?;
+        if period.months().is_none() {
+            return Err(DomainError::invalid(
+                "an ad-hoc period has no plan progress: ask for a month, quarter, half or year",
+            ))
+            .into_gql();
+        }
+        let Some(plan) = visible_plan(ctx, id).await? else {
+            return Ok(None);
+        };
+        let figures = progress::plan_progress(db(ctx)?, &plan, period, as_of.map(|d| d.0))
+            .await
+            .into_gql()?;
+        Ok(Some(PlanProgress {
+            plan,
+            period: ReportingPeriod::new(period, CutOffRule::Decree09),
+            figures,
+        }))
+    }
+}
+
+/// `submitProgress` input.
+#[derive(InputObject)]
+pub struct SubmitProgressInput {
+    pub task_id: ID,
+    /// The reporting unit: the task's lead or one of its implementing units.
+    pub unit_id: ID,
+    /// The period reported (`2023Q1`…).
+    pub period: String,
+    /// Completion, 0–100.
+    pub percent: i32,
+    pub status: ProgressStatus,
+    /// What was done (at most 20 000 characters).
+    pub narrative: Option<String>,
+    /// Khó khăn, vướng mắc.
+    pub difficulties: Option<String>,
+    /// Kiến nghị, đề xuất.
+    pub proposals: Option<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The result of `submitProgress`.
+#[derive(SimpleObject)]
+pub struct SubmitProgressPayload {
+    /// The update recorded (null when the input was rejected).
+    pub progress_update: Option<ProgressUpdate>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+impl SubmitProgressPayload {
+    async fn from(ctx: &Context<'_>, outcome: Outcome, cmid: Option<String>) -> Result<Self> {
+        let update = fresh::<entity::progress_update::Entity>(ctx, outcome.object_id).await?;
+        Ok(Self {
+            progress_update: update.map(ProgressUpdate),
+            user_errors: errors(&outcome),
+            client_mutation_id: cmid,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct ProgressMutation;
+
+#[Object]
+impl ProgressMutation {
+    /// Records a unit's progress on a task for a period (the task's lead and implementing
+    /// units, or those above them).
+    async fn submit_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitProgressInput,
+    ) -> Result<SubmitProgressPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let task_id = try_input!(
+            id_of(&input.task_id, NodeType::Task, "taskId"),
+            SubmitProgressPayload,
+            ctx,
+            cmid
+        );
+        let unit_id = try_input!(
+            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            SubmitProgressPayload,
+            ctx,
+            cmid
+        );
+        let period = try_input!(
+            input.period.trim().parse().map_err(
+                |e: crate::domain::kernel::period::PeriodCodeError| rejected(
+                    "period",
+                    DomainError::invalid(e.to_string())
+                )
+            ),
+            SubmitProgressPayload,
+            ctx,
+            cmid
+        );
+        let update = ProgressInput {
+            task_id,
+            unit_id,
+            period,
+            percent: input.percent,
+            status: input.status.into(),
+            narrative: input.narrative,
+            difficulties: input.difficulties,
+            proposals: input.proposals,
+        };
+        let outcome = run(
+            ctx,
+            "submitProgress",
+            cmid.as_deref(),
+            async |txn, actor| progress::submit_progress(txn, actor, update).await,
+        )
+        .await?;
+        SubmitProgressPayload::from(ctx, outcome, cmid).await
+    }
+}

@@ -1,0 +1,403 @@
+//! Progress (tiến độ): the updates a task's lead and implementing units report, and a plan's
+//! progress for a period, computed from the stored facts as of a date (so a past dashboard can
+//! be reproduced).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use entity::enums::{AssignmentRole, ProgressStatus, ReportingPeriodKind, SubmissionStatus};
+use entity::{
+    plan, progress_update, report_submission, reporting_deadline, reporting_regime, task, unit,
+    unit_group,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+use super::deadline::{DeadlineRule, end_of_day, period_key};
+use super::regime::row_keys;
+use crate::access::Actor;
+use crate::access::policy::{Action, Resource};
+use crate::kernel::audit_action::{AuditAction, ObjectType};
+use crate::kernel::checks::Checks;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::mutation::Change;
+use crate::kernel::period::{CutOffRule, PeriodCode};
+use crate::kernel::time::today;
+use crate::kernel::values::Percent;
+use crate::org::group;
+use crate::planning::task::{Timeliness, timeliness};
+
+/// The longest narrative, difficulties or proposals of an update.
+pub const MAX_TEXT: usize = 20_000;
+
+/// A progress update as a unit reports it (`submitProgress`).
+#[derive(Debug, Clone)]
+pub struct ProgressInput {
+    pub task_id: Uuid,
+    pub unit_id: Uuid,
+    pub period: PeriodCode,
+    pub percent: i32,
+    pub status: ProgressStatus,
+    pub narrative: Option<String>,
+    pub difficulties: Option<String>,
+    pub proposals: Option<String>,
+}
+
+fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
+    DomainError::Rejected(vec![FieldError::new(field, code, message)])
+}
+
+/// Whether `unit` leads or implements `task` (directly or through a group, today).
+async fn writes_progress(
+    db: &impl ConnectionTrait,
+    task_id: Uuid,
+    unit: &unit::Model,
+) -> DomainResult<bool> {
+    let rows = crate::planning::task::assignments(db, &[task_id])
+        .await?
+        .remove(&task_id)
+        .unwrap_or_default();
+    for row in rows
+        .iter()
+        .filter(|r| matches!(r.role, AssignmentRole::Lead | AssignmentRole::Implementing))
+    {
+        if row.unit_id == Some(unit.id) {
+            return Ok(true);
+        }
+        if let Some(group_id) = row.group_id
+            && let Some(g) = unit_group::Entity::find_by_id(group_id).one(db).await?
+            && group::members(db, &g, today())
+                .await?
+                .iter()
+                .any(|m| m.id == unit.id)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Records a unit's progress on a task for a period (the task's lead and implementing units).
+pub async fn submit_progress(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: ProgressInput,
+) -> DomainResult<Change> {
+    actor
+        .authorize(db, Action::SubmitReports, Resource::Unit(input.unit_id))
+        .await?;
+    let Some(task) = task::Entity::find_by_id(input.task_id).one(db).await? else {
+        return Err(rejected("taskId", Code::NotFound, "no such task"));
+    };
+    let Some(unit) = unit::Entity::find_by_id(input.unit_id).one(db).await? else {
+        return Err(rejected("unitId", Code::NotFound, "no such unit"));
+    };
+    let mut checks = Checks(Vec::new());
+    if let Err(message) = Percent::new(f64::from(input.percent)) {
+        checks.fail("percent", Code::OutOfRange, message);
+    }
+    if input.status == ProgressStatus::Completed && input.percent != 100 {
+        checks.fail(
+            "percent",
+            Code::Invalid,
+            "a task reported completed is at 100 %",
+        );
+    }
+    let narrative = checks.optional_text("narrative", input.narrative.as_deref(), MAX_TEXT);
+    let difficulties =
+        checks.optional_text("difficulties", input.difficulties.as_deref(), MAX_TEXT);
+    let proposals = checks.optional_text("proposals", input.proposals.as_deref(), MAX_TEXT);
+    if let Some((opens, _)) = input.period.data_window(CutOffRule::Calendar)
+        && today() < opens
+    {
+        checks.fail(
+            "period",
+            Code::InvalidState,
+            format!("{} has not begun", input.period),
+        );
+    }
+    checks.finish()?;
+    if !writes_progress(db, task.id, &unit).await? {
+        return Err(rejected(
+            "unitId",
+            Code::Invalid,
+            format!(
+                "{} neither leads nor implements this task: only they report its progress",
+                unit.name
+            ),
+        ));
+    }
+    let now = Utc::now();
+    let model = progress_update::Model {
+        id: Uuid::now_v7(),
+        task_id: task.id,
+        unit_id: unit.id,
+        period_code: input.period.to_string(),
+        percent: input.percent,
+        status: input.status,
+        narrative,
+        reported_at: now,
+        created_at: now,
+        difficulties,
+        proposals,
+        reported_by: Some(actor.principal.subject.clone()),
+    };
+    model
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
+    let scope = plan::Entity::find_by_id(task.plan_id)
+        .one(db)
+        .await?
+        .map(|p| p.issuer_id);
+    Ok(Change {
+        action: AuditAction::ProgressSubmit,
+        object_type: ObjectType::ProgressUpdate,
+        object_id: model.id,
+        scope_unit_id: scope,
+        before: None,
+        after: Some(serde_json::json!({
+            "task_id": model.task_id, "unit_id": model.unit_id, "period_code": model.period_code,
+            "percent": model.percent, "status": model.status, "narrative": model.narrative,
+            "difficulties": model.difficulties, "proposals": model.proposals,
+        })),
+    })
+}
+
+/// A plan's progress for a period, as of a day.
+#[derive(Debug, Clone)]
+pub struct PlanProgress {
+    pub as_of: NaiveDate,
+    /// Tasks that count (not cancelled).
+    pub task_count: usize,
+    /// Their mean percent (equal weights): 100 for a task completed by `as_of`, else its newest
+    /// update reported by the end of `as_of`, else 0; none without tasks.
+    pub percent: Option<f64>,
+    pub timeliness: BTreeMap<TimelinessKey, usize>,
+    /// Per area (none: tasks outside any area): task count and mean percent.
+    pub areas: Vec<(Option<Uuid>, usize, f64)>,
+    pub reports: Vec<RegimeReports>,
+}
+
+/// An orderable key for [`Timeliness`].
+pub type TimelinessKey = u8;
+
+/// The place of a timeliness class in counts.
+pub fn timeliness_key(t: Timeliness) -> TimelinessKey {
+    match t {
+        Timeliness::CompletedOnTime => 0,
+        Timeliness::CompletedLate => 1,
+        Timeliness::OpenWithinDeadline => 2,
+        Timeliness::OpenOverdue => 3,
+        Timeliness::NoDeadline => 4,
+        Timeliness::AwaitingTrigger => 5,
+        Timeliness::Cancelled => 6,
+    }
+}
+
+/// The class of a key.
+pub fn timeliness_of_key(key: TimelinessKey) -> Timeliness {
+    match key {
+        0 => Timeliness::CompletedOnTime,
+        1 => Timeliness::CompletedLate,
+        2 => Timeliness::OpenWithinDeadline,
+        3 => Timeliness::OpenOverdue,
+        4 => Timeliness::NoDeadline,
+        5 => Timeliness::AwaitingTrigger,
+        _ => Timeliness::Cancelled,
+    }
+}
+
+/// The reports one deadline of a regime expects for the period, and what came.
+#[derive(Debug, Clone)]
+pub struct RegimeReports {
+    pub regime_id: Uuid,
+    pub deadline_id: Uuid,
+    pub level: i32,
+    pub due_on: Option<NaiveDate>,
+    pub expected: usize,
+    pub on_time: usize,
+    pub late: usize,
+    /// Units whose report had not come by the end of `as_of`, once the due day has passed.
+    pub missing: Vec<Uuid>,
+    /// Units whose report is not in yet but whose due day has not passed.
+    pub pending: Vec<Uuid>,
+}
+
+/// The plan's progress for `period` as of `as_of` (default: the period's last day, or today
+/// if that is later than today).
+pub async fn plan_progress(
+    db: &impl ConnectionTrait,
+    plan: &plan::Model,
+    period: PeriodCode,
+    as_of: Option<NaiveDate>,
+) -> DomainResult<PlanProgress> {
+    let period_end = period
+        .data_window(CutOffRule::Calendar)
+        .map(|(_, end)| end)
+        .unwrap_or_else(today);
+    let as_of = as_of.unwrap_or_else(|| period_end.min(today()));
+    let cut = end_of_day(as_of);
+    let tasks = task::Entity::find()
+        .filter(task::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
+    // Each task's newest update by the end of `as_of`.
+    let mut newest: HashMap<Uuid, progress_update::Model> = HashMap::new();
+    if !ids.is_empty() {
+        let updates = progress_update::Entity::find()
+            .filter(progress_update::Column::TaskId.is_in(ids.iter().copied()))
+            .filter(progress_update::Column::ReportedAt.lt(cut))
+            .order_by_asc(progress_update::Column::ReportedAt)
+            .order_by_asc(progress_update::Column::Id)
+            .all(db)
+            .await?;
+        for update in updates {
+            newest.insert(update.task_id, update);
+        }
+    }
+    let mut timeliness_counts = BTreeMap::new();
+    let mut areas: BTreeMap<Option<Uuid>, (usize, f64)> = BTreeMap::new();
+    let (mut count, mut sum) = (0usize, 0f64);
+    for task in &tasks {
+        let class = timeliness(task, as_of);
+        *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += 1;
+        if class == Timeliness::Cancelled {
+            continue;
+        }
+        let percent = match class {
+            Timeliness::CompletedOnTime | Timeliness::CompletedLate => 100.0,
+            _ => newest.get(&task.id).map_or(0.0, |u| f64::from(u.percent)),
+        };
+        count += 1;
+        sum += percent;
+        let area = areas.entry(task.area_id).or_insert((0, 0.0));
+        area.0 += 1;
+        area.1 += percent;
+    }
+    let reports = regime_reports(db, plan, period, as_of).await?;
+    Ok(PlanProgress {
+        as_of,
+        task_count: count,
+        percent: (count > 0).then(|| round1(sum / count as f64)),
+        timeliness: timeliness_counts,
+        areas: areas
+            .into_iter()
+            .map(|(area, (n, total))| (area, n, round1(total / n as f64)))
+            .collect(),
+        reports,
+    })
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+/// For every regime of the plan that reports `period`, at every level: who should report, who
+/// did (on time, late), who is missing, as of `as_of`.
+async fn regime_reports(
+    db: &impl ConnectionTrait,
+    plan: &plan::Model,
+    period: PeriodCode,
+    as_of: NaiveDate,
+) -> DomainResult<Vec<RegimeReports>> {
+    let regimes: Vec<reporting_regime::Model> = reporting_regime::Entity::find()
+        .filter(reporting_regime::Column::PlanId.eq(plan.id))
+        .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
+        .order_by_asc(reporting_regime::Column::Position)
+        .all(db)
+        .await?;
+    if regimes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let regime_ids: Vec<Uuid> = regimes.iter().map(|r| r.id).collect();
+    let rows = super::regime::deadlines_of_regimes(db, &regime_ids).await?;
+    let submitted = report_submission::Entity::find()
+        .filter(report_submission::Column::RegimeId.is_in(regime_ids.iter().copied()))
+        .filter(report_submission::Column::PeriodCode.eq(period.to_string()))
+        .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+        .all(db)
+        .await?;
+    let calendar = super::calendar::WorkCalendar::load(
+        db,
+        as_of - chrono::Duration::days(800),
+        as_of + chrono::Duration::days(800),
+    )
+    .await?;
+    let key = period_key(period);
+    let cut = end_of_day(as_of);
+    let mut out = Vec::new();
+    for regime in &regimes {
+        for row in rows.get(&regime.id).into_iter().flatten() {
+            if !row_keys(row).contains(&key) {
+                continue;
+            }
+            let due_on = DeadlineRule::from_json(&row.rule)
+                .ok()
+                .and_then(|rule| {
+                    rule.due(Some(period), plan.issued_on, &calendar)
+                        .ok()
+                        .flatten()
+                })
+                .map(|d| d.due_on);
+            let expected = reporters(db, row, as_of).await?;
+            let mut report = RegimeReports {
+                regime_id: regime.id,
+                deadline_id: row.id,
+                level: row.level,
+                due_on,
+                expected: expected.len(),
+                on_time: 0,
+                late: 0,
+                missing: Vec::new(),
+                pending: Vec::new(),
+            };
+            for unit in expected {
+                let sent = submitted.iter().find(|s| {
+                    s.regime_id == regime.id
+                        && s.level == row.level
+                        && s.reporting_unit_id == unit
+                        && s.first_submitted_at.is_some_and(|at| at < cut)
+                });
+                match sent {
+                    Some(s) if s.is_late == Some(true) => report.late += 1,
+                    Some(_) => report.on_time += 1,
+                    None if due_on.is_some_and(|due| due < as_of) => report.missing.push(unit),
+                    None => report.pending.push(unit),
+                }
+            }
+            out.push(report);
+        }
+    }
+    Ok(out)
+}
+
+/// The units a deadline row expects reports from on `as_of`.
+async fn reporters(
+    db: &impl ConnectionTrait,
+    row: &reporting_deadline::Model,
+    as_of: NaiveDate,
+) -> DomainResult<Vec<Uuid>> {
+    if let Some(unit) = row.reporter_unit_id {
+        return Ok(vec![unit]);
+    }
+    let Some(group_id) = row.reporter_group_id else {
+        return Ok(Vec::new());
+    };
+    let Some(g) = unit_group::Entity::find_by_id(group_id).one(db).await? else {
+        return Ok(Vec::new());
+    };
+    let mut seen = HashSet::new();
+    Ok(group::members(db, &g, as_of)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .filter(|id| seen.insert(*id))
+        .collect())
+}

@@ -1,0 +1,336 @@
+//! Progress through HTTP: updates by a task's lead and implementing units only, and a plan's
+//! progress for a period, checked against figures computed here from the tasks' own fields.
+
+use std::collections::BTreeMap;
+
+use api::auth::Role;
+use chrono::{DateTime, Datelike, Duration, Utc};
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::{TestApp, token};
+
+const PROGRESS: &str = r#"query($id: ID!, $period: String!, $asOf: Date) {
+    planProgress(planId: $id, period: $period, asOf: $asOf) {
+        asOf taskCount percent period { code }
+        timeliness { timeliness count }
+        areas { area { code } taskCount percent }
+        reports { level dueOn expected onTime late missing { code } pending { code } } } }"#;
+
+/// The Kon Tum 2022 plan's figures for the year, and the same figures computed here from each
+/// task's status, dates and updates.
+async fn plan_progress_matches_figures_computed_from_the_tasks(app: &TestApp) {
+    let data = app
+        .graphql(
+            r#"{ plans(first: 20, filter: { search: "cải cách hành chính ngành Y tế năm 2022" }) { nodes { id title } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let id = data["plans"]["nodes"]
+        .as_array()
+        .expect("plans")
+        .iter()
+        .find(|p| {
+            p["title"] == "Thực hiện công tác cải cách hành chính nhà nước ngành Y tế năm 2022"
+        })
+        .expect("the Kon Tum 2022 plan")["id"]
+        .clone();
+    for as_of in ["2022-06-30", "2022-12-31"] {
+        let tasks = app
+            .graphql(
+                r#"query($id: ID!, $asOf: Date) { plan(id: $id) { tasks(first: 100) { totalCount nodes {
+                    area { code } timeliness(asOf: $asOf)
+                    progressUpdates(first: 100) { nodes { percent reportedAt } } } } } }"#,
+                json!({ "id": id, "asOf": as_of }),
+            )
+            .await
+            .ok();
+        let nodes = tasks["plan"]["tasks"]["nodes"]
+            .as_array()
+            .expect("tasks")
+            .clone();
+        assert_eq!(
+            tasks["plan"]["tasks"]["totalCount"],
+            nodes.len(),
+            "one page holds them"
+        );
+        // End of `as_of` in Việt Nam.
+        let cut =
+            DateTime::parse_from_rfc3339(&format!("{as_of}T23:59:59.999999+07:00")).expect("cut");
+        let (mut count, mut sum) = (0usize, 0f64);
+        let mut classes: BTreeMap<String, i64> = BTreeMap::new();
+        let mut areas: BTreeMap<String, (i64, f64)> = BTreeMap::new();
+        for task in &nodes {
+            let class = task["timeliness"].as_str().expect("class").to_owned();
+            *classes.entry(class.clone()).or_default() += 1;
+            if class == "CANCELLED" {
+                continue;
+            }
+            let percent = if class.starts_with("COMPLETED") {
+                100.0
+            } else {
+                task["progressUpdates"]["nodes"]
+                    .as_array()
+                    .expect("updates")
+                    .iter()
+                    .filter(|u| {
+                        DateTime::parse_from_rfc3339(u["reportedAt"].as_str().expect("at"))
+                            .expect("instant")
+                            <= cut
+                    })
+                    .max_by_key(|u| u["reportedAt"].as_str().map(str::to_owned))
+                    .map_or(0.0, |u| u["percent"].as_f64().expect("percent"))
+            };
+            count += 1;
+            sum += percent;
+            let area = areas
+                .entry(task["area"]["code"].as_str().unwrap_or("-").to_owned())
+                .or_default();
+            area.0 += 1;
+            area.1 += percent;
+        }
+        let round = |v: f64| (v * 10.0).round() / 10.0;
+        let got = app
+            .graphql(
+                PROGRESS,
+                json!({ "id": id, "period": "2022", "asOf": as_of }),
+            )
+            .await
+            .ok()["planProgress"]
+            .clone();
+        assert_eq!(got["asOf"], as_of);
+        assert_eq!(got["taskCount"], count);
+        assert_eq!(
+            got["percent"].as_f64(),
+            Some(round(sum / count as f64)),
+            "{as_of}"
+        );
+        let got_classes: BTreeMap<String, i64> = got["timeliness"]
+            .as_array()
+            .expect("classes")
+            .iter()
+            .map(|c| {
+                (
+                    c["timeliness"].as_str().expect("t").to_owned(),
+                    c["count"].as_i64().expect("n"),
+                )
+            })
+            .collect();
+        assert_eq!(got_classes, classes, "{as_of}");
+        let got_areas: BTreeMap<String, (i64, f64)> = got["areas"]
+            .as_array()
+            .expect("areas")
+            .iter()
+            .map(|a| {
+                (
+                    a["area"]["code"].as_str().unwrap_or("-").to_owned(),
+                    (
+                        a["taskCount"].as_i64().expect("n"),
+                        a["percent"].as_f64().expect("p"),
+                    ),
+                )
+            })
+            .collect();
+        let expected_areas: BTreeMap<String, (i64, f64)> = areas
+            .into_iter()
+            .map(|(k, (n, total))| (k, (n, round(total / n as f64))))
+            .collect();
+        assert_eq!(got_areas, expected_areas, "{as_of}");
+    }
+    // By default, the period's last day.
+    let year = app
+        .graphql(PROGRESS, json!({ "id": id, "period": "2022" }))
+        .await
+        .ok();
+    assert_eq!(year["planProgress"]["asOf"], "2022-12-31");
+    for (period, code) in [("2022Q9", "BAD_USER_INPUT"), ("2022D01", "BAD_USER_INPUT")] {
+        let response = app
+            .graphql(PROGRESS, json!({ "id": id, "period": period }))
+            .await;
+        assert_eq!(response.codes(), [code], "{period}");
+    }
+}
+
+const SUBMIT: &str = "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) {
+    progressUpdate { percent status narrative difficulties proposals periodCode unit { code } }
+    userErrors { field code message } } }";
+
+/// A new plan with one task led by `H19.20.1`, due at the end of next year; its id and the
+/// task's.
+async fn plan_with_a_task(app: &TestApp) -> (Value, Value) {
+    let admin = token(Role::ProvinceAdmin, None);
+    let plan = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } userErrors { message } } }",
+            json!({ "input": { "title": "Kế hoạch theo dõi tiến độ", "kind": "PLAN",
+                "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]["id"]
+        .clone();
+    let due = format!("{}-12-31", Utc::now().year() + 1);
+    let task = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } userErrors { message } } }",
+            json!({ "input": { "planId": plan, "title": "Số hóa hồ sơ", "kind": "ONE_OFF", "dueOn": due,
+                "assignments": [{ "role": "LEAD", "unitId": app.unit_id("H19.20.1").await }] } }),
+        )
+        .await
+        .ok()["createTask"]["task"]["id"]
+        .clone();
+    assert!(task.is_string(), "task created");
+    (plan, task)
+}
+
+async fn only_the_lead_and_implementing_units_report_progress(app: &TestApp) {
+    let (plan, task) = plan_with_a_task(app).await;
+    let lead = app.unit_id("H19.20.1").await;
+    let parent = app.unit_id("H19.20").await;
+    let period = format!(
+        "{}Q{}",
+        Utc::now().year(),
+        (Utc::now() + Duration::hours(7)).month0() / 3 + 1
+    );
+    let officer = token(Role::UnitOfficer, Some("H19.20.1"));
+    let input = |unit: &str, percent: i64, status: &str| {
+        json!({ "input": { "taskId": task, "unitId": unit, "period": period, "percent": percent,
+            "status": status, "narrative": "Đã số hóa 40% hồ sơ", "difficulties": "Thiếu máy quét",
+            "proposals": "Đề nghị bổ sung kinh phí" } })
+    };
+    let sent = app
+        .graphql_as(&officer, SUBMIT, input(&lead, 40, "ON_TRACK"))
+        .await
+        .ok()["submitProgress"]
+        .clone();
+    assert_eq!(sent["userErrors"], json!([]));
+    assert_eq!(sent["progressUpdate"]["percent"], 40);
+    assert_eq!(sent["progressUpdate"]["difficulties"], "Thiếu máy quét");
+    assert_eq!(sent["progressUpdate"]["unit"]["code"], "H19.20.1");
+
+    // The parent unit is neither lead nor implementing; refusals change nothing.
+    let parent_officer = token(Role::UnitOfficer, Some("H19.20"));
+    for (as_token, body, expected) in [
+        (&parent_officer, input(&parent, 50, "ON_TRACK"), "INVALID"),
+        (&officer, input(&lead, 101, "ON_TRACK"), "OUT_OF_RANGE"),
+        (&officer, input(&lead, 90, "COMPLETED"), "INVALID"),
+    ] {
+        let refused = app.graphql_as(as_token, SUBMIT, body).await.ok()["submitProgress"].clone();
+        assert_eq!(refused["progressUpdate"], Value::Null);
+        assert_eq!(refused["userErrors"][0]["code"], expected, "{refused}");
+    }
+    let stranger = token(Role::UnitOfficer, Some("H48.20"));
+    assert_eq!(
+        app.graphql_as(&stranger, SUBMIT, input(&lead, 50, "ON_TRACK"))
+            .await
+            .codes(),
+        ["FORBIDDEN"]
+    );
+    assert_eq!(
+        app.graphql(SUBMIT, input(&lead, 50, "ON_TRACK"))
+            .await
+            .codes(),
+        ["UNAUTHENTICATED"]
+    );
+
+    // The plan's figures follow the one update: 40 %, one task open within its deadline.
+    let admin = token(Role::ProvinceAdmin, None);
+    let year = format!("{}", Utc::now().year());
+    let got = app
+        .graphql_as(&admin, PROGRESS, json!({ "id": plan, "period": year }))
+        .await
+        .ok()["planProgress"]
+        .clone();
+    assert_eq!(got["taskCount"], 1);
+    assert_eq!(got["percent"], 40.0);
+    assert_eq!(
+        got["timeliness"],
+        json!([{ "timeliness": "OPEN_WITHIN_DEADLINE", "count": 1 }])
+    );
+    // A draft plan is not shown to anonymous callers.
+    let hidden = app
+        .graphql(PROGRESS, json!({ "id": plan, "period": year }))
+        .await
+        .ok();
+    assert_eq!(hidden["planProgress"], Value::Null);
+}
+
+/// Reports expected by a plan's regime for a period: on time, late, missing.
+async fn plan_progress_counts_the_reports_of_its_regimes(app: &TestApp) {
+    let (plan, _) = plan_with_a_task(app).await;
+    let admin = token(Role::ProvinceAdmin, None);
+    let last_year = Utc::now().year() - 1;
+    // H19.20.1 reports its year to H19.20 by 15/01 of the next year; so does H19.20 to H19.
+    let created = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateReportingRegimeInput!) { createReportingRegime(input: $input) { regime { id } userErrors { field message } } }",
+            json!({ "input": { "planId": plan, "name": "Báo cáo năm", "frequency": "YEAR",
+                "deadlines": [
+                    { "level": 1, "text": "15/01 năm sau", "reporterUnitId": app.unit_id("H19.20.1").await,
+                      "recipientId": app.unit_id("H19.20").await,
+                      "rule": { "kind": "FIXED_DAY", "month": 1, "day": 15, "yearOffset": 1, "rollForward": false } },
+                    { "level": 2, "text": "20/01 năm sau", "reporterUnitId": app.unit_id("H19.20").await,
+                      "recipientId": app.unit_id("H19").await,
+                      "rule": { "kind": "FIXED_DAY", "month": 1, "day": 20, "yearOffset": 1, "rollForward": false } }
+                ] } }),
+        )
+        .await
+        .ok();
+    let regime = created["createReportingRegime"]["regime"]["id"].clone();
+    assert!(regime.is_string(), "{created}");
+    // Level 1 sends its report now (late); level 2 sends nothing.
+    let officer = token(Role::UnitOfficer, Some("H19.20.1"));
+    let sent = app
+        .graphql_as(
+            &officer,
+            "mutation($input: SubmitReportInput!) { submitReport(input: $input) { report { isLate } userErrors { message } } }",
+            json!({ "input": { "regimeId": regime, "period": format!("{last_year}"),
+                "unitId": app.unit_id("H19.20.1").await, "content": "Báo cáo năm" } }),
+        )
+        .await
+        .ok();
+    assert_eq!(sent["submitReport"]["report"]["isLate"], true, "{sent}");
+    let today = (Utc::now() + Duration::hours(7)).date_naive().to_string();
+    let got = app
+        .graphql_as(
+            &admin,
+            PROGRESS,
+            json!({ "id": plan, "period": format!("{last_year}"), "asOf": today }),
+        )
+        .await
+        .ok()["planProgress"]
+        .clone();
+    assert_eq!(
+        got["reports"],
+        json!([
+            { "level": 1, "dueOn": format!("{}-01-15", last_year + 1), "expected": 1, "onTime": 0, "late": 1,
+              "missing": [], "pending": [] },
+            { "level": 2, "dueOn": format!("{}-01-20", last_year + 1), "expected": 1, "onTime": 0, "late": 0,
+              "missing": [{ "code": "H19.20" }], "pending": [] }
+        ])
+    );
+    // As of the last day of that year, nothing was due yet.
+    let earlier = app
+        .graphql_as(
+            &admin,
+            PROGRESS,
+            json!({ "id": plan, "period": format!("{last_year}") }),
+        )
+        .await
+        .ok()["planProgress"]
+        .clone();
+    assert_eq!(
+        earlier["reports"][0]["pending"],
+        json!([{ "code": "H19.20.1" }])
+    );
+    assert_eq!(earlier["reports"][0]["late"], 0, "sent after that day");
+}
+
+db_tests!(
+    plan_progress_matches_figures_computed_from_the_tasks,
+    only_the_lead_and_implementing_units_report_progress,
+    plan_progress_counts_the_reports_of_its_regimes,
+);
