@@ -20,6 +20,7 @@ mod plans;
 mod policy;
 mod progress;
 mod regimes;
+mod reminders;
 mod resilience;
 mod schema;
 mod sql_statements;

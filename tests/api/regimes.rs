@@ -245,7 +245,56 @@ async fn schedules_refuse_years_out_of_range(app: &TestApp) {
     assert_eq!(response.codes(), ["BAD_USER_INPUT"]);
 }
 
+/// The demo's (illustrative) Tu Mơ Rông reports: a newcomer's first dashboard has figures.
+async fn the_demo_reports_show_on_the_dashboard(app: &TestApp) {
+    let id = plan_titled(
+        app,
+        "Thực hiện công tác cải cách hành chính nhà nước của Trung tâm Y tế huyện Tu Mơ Rông năm 2023",
+    )
+    .await;
+    let query = r#"query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) {
+        reports { level dueOn expected onTime late missing { code } } } }"#;
+    let quarter = app
+        .graphql(query, json!({ "id": id, "period": "2023Q1" }))
+        .await
+        .ok();
+    let reports = &quarter["planProgress"]["reports"];
+    // Units → centre by 01/03 (17 units: 12 on time, 3 late, 2 missing); centre → Sở by
+    // 06/03 (05/03 was a Sunday), on time.
+    assert_eq!(reports[0]["dueOn"], "2023-03-01");
+    assert_eq!(
+        (
+            reports[0]["expected"].clone(),
+            reports[0]["onTime"].clone(),
+            reports[0]["late"].clone()
+        ),
+        (json!(17), json!(12), json!(3))
+    );
+    assert_eq!(reports[0]["missing"].as_array().map(Vec::len), Some(2));
+    assert_eq!(reports[1]["dueOn"], "2023-03-06");
+    assert_eq!(
+        (reports[1]["onTime"].clone(), reports[1]["missing"].clone()),
+        (json!(1), json!([]))
+    );
+    let days_late = app
+        .graphql(
+            r#"{ submissions(period: "2023Q1", first: 100) { nodes { level isLate daysLate } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let late: Vec<i64> = days_late["submissions"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter(|s| s["isLate"] == true)
+        .map(|s| s["daysLate"].as_i64().expect("days"))
+        .collect();
+    assert_eq!(late, [2, 2, 2], "sent on 03/03 for 01/03");
+}
+
 db_tests!(
+    the_demo_reports_show_on_the_dashboard,
     the_tu_mo_rong_plan_reports_on_two_levels,
     the_seed_deadlines_meet_the_holidays,
     schedules_refuse_years_out_of_range,

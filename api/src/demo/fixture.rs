@@ -294,6 +294,27 @@ pub struct RegimeFx {
     #[serde(default)]
     pub outline: Option<String>,
     pub deadlines: Vec<DeadlineFx>,
+    /// Reports sent under the regime (illustrative: the documents record none).
+    #[serde(default)]
+    pub submissions: Vec<SubmissionFx>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Reports several units sent at the same time for one period and level (invented for the
+/// demo, so that a dashboard has figures; marked so in `note`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SubmissionFx {
+    #[serde(default = "first_level")]
+    pub level: i32,
+    pub period: String,
+    /// Unit keys.
+    pub units: Vec<String>,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub status: entity::enums::SubmissionStatus,
+    #[serde(default)]
+    pub content: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
 }

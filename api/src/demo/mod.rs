@@ -111,8 +111,7 @@ pub async fn seed_calendar_if_empty(db: &impl ConnectionTrait) -> anyhow::Result
         days: Vec<Day>,
     }
     let calendar: Calendar =
-        serde_json::from_str(include_str!("../../fixtures/calendar/vn-2022-2026.json"))
-            .context("fixtures/calendar/vn-2022-2026.json")?;
+        serde_json::from_str(CALENDAR).context("fixtures/calendar/vn-2022-2026.json")?;
     let actor = crate::domain::access::Actor::system("demo");
     for day in &calendar.days {
         let declared = crate::domain::reporting::calendar::DeclaredDay {
@@ -132,6 +131,36 @@ pub async fn seed_calendar_if_empty(db: &impl ConnectionTrait) -> anyhow::Result
     Ok(calendar.days.len())
 }
 
+/// The official calendar of `fixtures/calendar/`, in memory (for the demo's due days).
+fn official_calendar() -> anyhow::Result<crate::domain::reporting::calendar::WorkCalendar> {
+    #[derive(serde::Deserialize)]
+    struct Day {
+        day: chrono::NaiveDate,
+        kind: entity::enums::CalendarDayKind,
+        name: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Calendar {
+        days: Vec<Day>,
+    }
+    let calendar: Calendar = serde_json::from_str(CALENDAR)?;
+    Ok(crate::domain::reporting::calendar::WorkCalendar::new(
+        calendar
+            .days
+            .into_iter()
+            .map(|d| entity::calendar_day::Model {
+                day: d.day,
+                kind: d.kind,
+                name: d.name,
+                note: None,
+                updated_at: Utc::now(),
+            }),
+    ))
+}
+
+/// The official working-day calendar 2022–2026.
+const CALENDAR: &str = include_str!("../../fixtures/calendar/vn-2022-2026.json");
+
 /// Rows ready to insert.
 #[derive(Default)]
 struct DemoData {
@@ -144,6 +173,7 @@ struct DemoData {
     areas: Vec<plan_area::Model>,
     regimes: Vec<reporting_regime::Model>,
     deadlines: Vec<reporting_deadline::Model>,
+    submissions: Vec<report_submission::Model>,
     targets: Vec<target::Model>,
     breakdown_groups: Vec<target_breakdown_group::Model>,
     breakdown_rows: Vec<target_breakdown_row::Model>,
@@ -181,6 +211,9 @@ impl DemoData {
         insert_all(db, &self.deadlines)
             .await
             .context("reporting deadlines")?;
+        insert_all(db, &self.submissions)
+            .await
+            .context("report submissions")?;
         insert_all(db, &self.targets).await.context("targets")?;
         insert_all(db, &self.breakdown_groups)
             .await
@@ -609,7 +642,107 @@ impl Builder {
                 period_keys: deadline.periods.as_ref().map(|k| serde_json::json!(k)),
             });
         }
+        let regime_rows: Vec<reporting_deadline::Model> = self
+            .data
+            .deadlines
+            .iter()
+            .filter(|d| d.regime_id == Some(regime_id))
+            .cloned()
+            .collect();
+        for (n, fx_sent) in fx_regime.submissions.iter().enumerate() {
+            self.add_submissions(fx, regime_id, &regime_rows, n, fx_sent)
+                .with_context(|| format!("submissions {n} ({})", fx_sent.period))?;
+        }
         Ok(())
+    }
+
+    /// Illustrative reports: each unit must report under the regime's row of that level and
+    /// period; the due day comes from the rule on the official calendar, and lateness from it.
+    fn add_submissions(
+        &mut self,
+        fx: &PlanFx,
+        regime_id: Uuid,
+        rows: &[reporting_deadline::Model],
+        n: usize,
+        sent: &SubmissionFx,
+    ) -> anyhow::Result<()> {
+        let period: PeriodCode = sent.period.parse().map_err(|e| anyhow!("{e}"))?;
+        let key = crate::domain::reporting::deadline::period_key(period);
+        let row = rows
+            .iter()
+            .find(|r| r.level == sent.level && regime::row_keys(r).contains(&key))
+            .ok_or_else(|| anyhow!("no deadline of level {} covers {period}", sent.level))?;
+        let rule = DeadlineRule::from_json(&row.rule).map_err(|e| anyhow!("{e}"))?;
+        let due_on = rule
+            .due(Some(period), None, &official_calendar()?)
+            .map_err(|e| anyhow!("{e}"))?
+            .map(|d| d.due_on);
+        let at = sent.submitted_at.with_timezone(&Utc);
+        let (is_late, days_late) = crate::domain::reporting::submission::lateness(at, due_on);
+        for unit_key in &sent.units {
+            let unit = self.unit(unit_key)?;
+            let reports = match (row.reporter_unit_id, row.reporter_group_id) {
+                (Some(reporter), _) => reporter == unit,
+                // An explicit row decides; otherwise the group's rule.
+                (None, Some(group)) => match self
+                    .data
+                    .members
+                    .iter()
+                    .find(|m| m.group_id == group && m.unit_id == unit)
+                {
+                    Some(row) => row.included,
+                    None => self.in_group_by_rule(group, unit),
+                },
+                _ => false,
+            };
+            ensure!(reports, "{unit_key} does not report under this deadline");
+            let decided = matches!(
+                sent.status,
+                entity::enums::SubmissionStatus::Accepted
+                    | entity::enums::SubmissionStatus::Returned
+            );
+            self.data.submissions.push(report_submission::Model {
+                id: id_of(
+                    "submission",
+                    &format!("{}#{regime_id}#{n}#{unit_key}", fx.key),
+                ),
+                regime_id,
+                period_code: period.to_string(),
+                level: row.level,
+                reporting_unit_id: unit,
+                receiving_unit_id: row.recipient_unit_id,
+                status: sent.status,
+                is_nil: false,
+                content: clean_opt(sent.content.as_deref()),
+                due_on,
+                first_submitted_at: Some(at),
+                submitted_at: Some(at),
+                is_late,
+                days_late,
+                return_reason: None,
+                decided_at: decided.then_some(at),
+                decided_by: decided.then(|| "demo".to_owned()),
+                submitted_by: Some("demo".to_owned()),
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether a group's rule (its parent and kinds) takes in `unit`.
+    fn in_group_by_rule(&self, group: Uuid, unit: Uuid) -> bool {
+        let Some(g) = self.data.groups.iter().find(|g| g.id == group) else {
+            return false;
+        };
+        let Some(u) = self.data.units.iter().find(|u| u.id == unit) else {
+            return false;
+        };
+        let kinds = crate::domain::org::group::kinds(g);
+        g.parent_unit_id.is_some()
+            && u.parent_id == g.parent_unit_id
+            && (kinds.is_empty() || kinds.contains(&u.kind))
     }
 
     fn assignments(

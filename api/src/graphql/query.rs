@@ -33,6 +33,7 @@ pub struct Query(
     crate::graphql::reporting::regime::RegimeQuery,
     crate::graphql::reporting::submission::SubmissionQuery,
     crate::graphql::reporting::progress::ProgressQuery,
+    crate::graphql::reporting::reminder::ReminderQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
 );
 

@@ -5,4 +5,5 @@ pub mod calendar;
 pub mod period;
 pub mod progress;
 pub mod regime;
+pub mod reminder;
 pub mod submission;

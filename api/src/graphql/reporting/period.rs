@@ -60,6 +60,15 @@ pub fn parse_period(code: &str) -> Result<PeriodCode> {
         .into_gql()
 }
 
+/// Reads a mutation's period code; a malformed one is the payload's `userError` on `period`.
+pub fn period_input(
+    code: &str,
+) -> std::result::Result<PeriodCode, crate::domain::kernel::mutation::Outcome> {
+    code.trim().parse::<PeriodCode>().map_err(|e| {
+        crate::graphql::common::payload::rejected("period", DomainError::invalid(e.to_string()))
+    })
+}
+
 impl ReportingPeriod {
     pub fn new(period: PeriodCode, cut_off: DomainCutOff) -> Self {
         let calendar = period.data_window(DomainCutOff::Calendar);

@@ -17,7 +17,7 @@ use crate::graphql::loading::loaders::{AreaById, RegimeById, UnitById};
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::plan::{Plan, PlanArea};
 use crate::graphql::planning::task::ProgressUpdate;
-use crate::graphql::reporting::period::{ReportingPeriod, parse_period};
+use crate::graphql::reporting::period::{ReportingPeriod, parse_period, period_input};
 use crate::graphql::reporting::regime::ReportingRegime;
 
 /// A plan's progress for a period, computed from the stored facts as of a day.
@@ -263,12 +263,7 @@ impl ProgressMutation {
             cmid
         );
         let period = try_input!(
-            input.period.trim().parse().map_err(
-                |e: crate::domain::kernel::period::PeriodCodeError| rejected(
-                    "period",
-                    DomainError::invalid(e.to_string())
-                )
-            ),
+            period_input(&input.period),
             SubmitProgressPayload,
             ctx,
             cmid

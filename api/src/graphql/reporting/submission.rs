@@ -21,7 +21,7 @@ use crate::graphql::common::payload::*;
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{RegimeById, UnitById};
 use crate::graphql::org::unit::Unit;
-use crate::graphql::reporting::period::parse_period;
+use crate::graphql::reporting::period::{parse_period, period_input};
 use crate::graphql::reporting::regime::ReportingRegime;
 
 /// A report (báo cáo) a unit sent for one period of a regime, at one level of its cascade.
@@ -221,17 +221,7 @@ impl SubmissionMutation {
             ctx,
             cmid
         );
-        let period = try_input!(
-            input.period.trim().parse().map_err(
-                |e: crate::domain::kernel::period::PeriodCodeError| rejected(
-                    "period",
-                    crate::domain::kernel::error::DomainError::invalid(e.to_string())
-                )
-            ),
-            ReportPayload,
-            ctx,
-            cmid
-        );
+        let period = try_input!(period_input(&input.period), ReportPayload, ctx, cmid);
         let report = ReportInput {
             regime_id,
             period,
