@@ -329,7 +329,95 @@ async fn plan_progress_counts_the_reports_of_its_regimes(app: &TestApp) {
     assert_eq!(earlier["reports"][0]["late"], 0, "sent after that day");
 }
 
+/// The provincial plan 3993/KH-UBND and every plan below it: the levels follow
+/// `implementedBy`, and each plan's task count is its tasks but the cancelled ones.
+async fn cascade_progress_walks_the_plans_implementing_a_plan(app: &TestApp) {
+    let root = app.plan_id("3993/KH-UBND").await;
+    let data = app
+        .graphql(
+            r#"query($id: ID!) { cascadeProgress(planId: $id, asOf: "2023-12-31") {
+                depth taskCount percent plan { id implementedBy(first: 50) { nodes { id } }
+                    tasks(first: 100) { nodes { status } } }
+                implements { id } timeliness { count } } }"#,
+            json!({ "id": root }),
+        )
+        .await
+        .ok();
+    let entries = data["cascadeProgress"].as_array().expect("entries").clone();
+    assert_eq!(entries[0]["plan"]["id"], root);
+    assert_eq!(
+        (
+            entries[0]["depth"].clone(),
+            entries[0]["implements"].clone()
+        ),
+        (json!(0), Value::Null)
+    );
+    assert!(
+        entries.iter().any(|e| e["depth"] == 2),
+        "the cascade reaches the district centre"
+    );
+    for entry in &entries {
+        // Every plan implementing it is in the cascade, and each entry below the top
+        // implements a plan one level up.
+        for below in entry["plan"]["implementedBy"]["nodes"]
+            .as_array()
+            .expect("nodes")
+        {
+            assert!(
+                entries.iter().any(|e| e["plan"]["id"] == below["id"]),
+                "{below} is missing"
+            );
+        }
+        if entry["depth"] != 0 {
+            let parent = entries
+                .iter()
+                .find(|e| e["plan"]["id"] == entry["implements"]["id"])
+                .expect("its parent is in the cascade");
+            assert_eq!(
+                parent["depth"].as_i64().map(|d| d + 1),
+                entry["depth"].as_i64()
+            );
+            assert!(
+                parent["plan"]["implementedBy"]["nodes"]
+                    .as_array()
+                    .expect("nodes")
+                    .iter()
+                    .any(|n| n["id"] == entry["plan"]["id"])
+            );
+        }
+        let open = entry["plan"]["tasks"]["nodes"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .filter(|t| t["status"] != "CANCELLED")
+            .count();
+        assert_eq!(entry["taskCount"], open);
+        let classes: i64 = entry["timeliness"]
+            .as_array()
+            .expect("classes")
+            .iter()
+            .map(|c| c["count"].as_i64().expect("n"))
+            .sum();
+        assert_eq!(
+            classes as usize,
+            entry["plan"]["tasks"]["nodes"]
+                .as_array()
+                .expect("tasks")
+                .len()
+        );
+    }
+    let missing = app
+        .graphql(
+            "{ cascadeProgress(planId: \"UGxhbjowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA\") { depth } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(missing["cascadeProgress"], Value::Null);
+}
+
 db_tests!(
+    cascade_progress_walks_the_plans_implementing_a_plan,
     plan_progress_matches_figures_computed_from_the_tasks,
     only_the_lead_and_implementing_units_report_progress,
     plan_progress_counts_the_reports_of_its_regimes,

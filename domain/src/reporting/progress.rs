@@ -242,9 +242,32 @@ pub async fn plan_progress(
         .map(|(_, end)| end)
         .unwrap_or_else(today);
     let as_of = as_of.unwrap_or_else(|| period_end.min(today()));
+    let mut figures = task_figures(db, plan, as_of).await?;
+    figures.reports = regime_reports(db, plan, period, as_of).await?;
+    Ok(figures)
+}
+
+/// A plan's task figures as of a day (no reports).
+pub async fn task_figures(
+    db: &impl ConnectionTrait,
+    plan: &plan::Model,
+    as_of: NaiveDate,
+) -> DomainResult<PlanProgress> {
+    Ok(task_figures_of(db, &[plan.id], as_of)
+        .await?
+        .remove(&plan.id)
+        .unwrap_or_else(|| figures(as_of, &[], &HashMap::new())))
+}
+
+/// The task figures of several plans as of a day, in two statements whatever their number.
+pub async fn task_figures_of(
+    db: &impl ConnectionTrait,
+    plans: &[Uuid],
+    as_of: NaiveDate,
+) -> DomainResult<HashMap<Uuid, PlanProgress>> {
     let cut = end_of_day(as_of);
     let tasks = task::Entity::find()
-        .filter(task::Column::PlanId.eq(plan.id))
+        .filter(task::Column::PlanId.is_in(plans.iter().copied()))
         .all(db)
         .await?;
     let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
@@ -262,10 +285,28 @@ pub async fn plan_progress(
             newest.insert(update.task_id, update);
         }
     }
+    let mut by_plan: HashMap<Uuid, Vec<task::Model>> = HashMap::new();
+    for task in tasks {
+        by_plan.entry(task.plan_id).or_default().push(task);
+    }
+    Ok(plans
+        .iter()
+        .map(|id| {
+            let tasks = by_plan.remove(id).unwrap_or_default();
+            (*id, figures(as_of, &tasks, &newest))
+        })
+        .collect())
+}
+
+fn figures(
+    as_of: NaiveDate,
+    tasks: &[task::Model],
+    newest: &HashMap<Uuid, progress_update::Model>,
+) -> PlanProgress {
     let mut timeliness_counts = BTreeMap::new();
     let mut areas: BTreeMap<Option<Uuid>, (usize, f64)> = BTreeMap::new();
     let (mut count, mut sum) = (0usize, 0f64);
-    for task in &tasks {
+    for task in tasks {
         let class = timeliness(task, as_of);
         *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += 1;
         if class == Timeliness::Cancelled {
@@ -281,8 +322,7 @@ pub async fn plan_progress(
         area.0 += 1;
         area.1 += percent;
     }
-    let reports = regime_reports(db, plan, period, as_of).await?;
-    Ok(PlanProgress {
+    PlanProgress {
         as_of,
         task_count: count,
         percent: (count > 0).then(|| round1(sum / count as f64)),
@@ -291,8 +331,57 @@ pub async fn plan_progress(
             .into_iter()
             .map(|(area, (n, total))| (area, n, round1(total / n as f64)))
             .collect(),
-        reports,
-    })
+        reports: Vec::new(),
+    }
+}
+
+/// The most plans a cascade holds, and its deepest level.
+pub const MAX_CASCADE_PLANS: usize = 200;
+pub const MAX_CASCADE_DEPTH: usize = 6;
+
+/// A plan and every plan implementing it, down the cascade (breadth first, each plan once):
+/// `(plan, depth, the plan it implements)`, only plans the caller may read.
+pub async fn cascade(
+    db: &impl ConnectionTrait,
+    visibility: &crate::access::PlanVisibility,
+    root: plan::Model,
+) -> DomainResult<Vec<(plan::Model, usize, Option<Uuid>)>> {
+    let mut out = vec![(root.clone(), 0, None)];
+    let mut seen: HashSet<Uuid> = HashSet::from([root.id]);
+    let mut level = vec![root.id];
+    for depth in 1..=MAX_CASCADE_DEPTH {
+        if level.is_empty() || out.len() >= MAX_CASCADE_PLANS {
+            break;
+        }
+        let links = entity::plan_reference::Entity::find()
+            .filter(entity::plan_reference::Column::ParentPlanId.is_in(level.iter().copied()))
+            .order_by_asc(entity::plan_reference::Column::PlanId)
+            .all(db)
+            .await?;
+        let children: Vec<Uuid> = links.iter().map(|l| l.plan_id).collect();
+        let plans: HashMap<Uuid, plan::Model> = plan::Entity::find()
+            .filter(plan::Column::Id.is_in(children.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|p| visibility.allows(p))
+            .map(|p| (p.id, p))
+            .collect();
+        let mut next = Vec::new();
+        for link in links {
+            if out.len() >= MAX_CASCADE_PLANS {
+                break;
+            }
+            if let Some(child) = plans.get(&link.plan_id)
+                && seen.insert(child.id)
+            {
+                out.push((child.clone(), depth, link.parent_plan_id));
+                next.push(child.id);
+            }
+        }
+        level = next;
+    }
+    Ok(out)
 }
 
 fn round1(value: f64) -> f64 {

@@ -7,7 +7,7 @@ use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::mutation::Outcome;
 use crate::domain::kernel::period::CutOffRule;
 use crate::domain::reporting::progress::{self as progress, ProgressInput, timeliness_of_key};
-use crate::graphql::common::context::{db, load, visible_plan};
+use crate::graphql::common::context::{db, load, visibility, visible_plan};
 use crate::graphql::common::enums::{ProgressStatus, Timeliness};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
@@ -127,14 +127,7 @@ impl PlanProgress {
     }
     /// Tasks per timeliness class as of `asOf` (cancelled ones included).
     async fn timeliness(&self) -> Vec<TimelinessCount> {
-        self.figures
-            .timeliness
-            .iter()
-            .map(|(key, count)| TimelinessCount {
-                timeliness: timeliness_of_key(*key).into(),
-                count: *count as i32,
-            })
-            .collect()
+        timeliness_counts(&self.figures)
     }
     /// Per area of the plan.
     async fn areas(&self) -> Vec<AreaProgress> {
@@ -160,11 +153,98 @@ impl PlanProgress {
     }
 }
 
+/// One plan of a cascade, with its task figures.
+pub struct CascadeEntry {
+    plan: entity::plan::Model,
+    depth: usize,
+    implements: Option<uuid::Uuid>,
+    figures: progress::PlanProgress,
+}
+
+#[Object]
+impl CascadeEntry {
+    async fn plan(&self) -> Plan {
+        Plan(self.plan.clone())
+    }
+    /// 0 for the plan asked for, 1 for the plans implementing it, and so on.
+    async fn depth(&self) -> i32 {
+        self.depth as i32
+    }
+    /// The plan of the cascade it implements (null for the plan asked for).
+    async fn implements(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        match self.implements {
+            Some(id) => Ok(visible_plan(ctx, id).await?.map(Plan)),
+            None => Ok(None),
+        }
+    }
+    /// Tasks that count (every task but the cancelled ones).
+    async fn task_count(&self) -> i32 {
+        self.figures.task_count as i32
+    }
+    /// Their mean percent as of the day asked (see `planProgress`).
+    async fn percent(&self) -> Option<f64> {
+        self.figures.percent
+    }
+    /// Tasks per timeliness class.
+    async fn timeliness(&self) -> Vec<TimelinessCount> {
+        timeliness_counts(&self.figures)
+    }
+}
+
+fn timeliness_counts(figures: &progress::PlanProgress) -> Vec<TimelinessCount> {
+    figures
+        .timeliness
+        .iter()
+        .map(|(key, count)| TimelinessCount {
+            timeliness: timeliness_of_key(*key).into(),
+            count: *count as i32,
+        })
+        .collect()
+}
+
 #[derive(Default)]
 pub struct ProgressQuery;
 
 #[Object]
 impl ProgressQuery {
+    /// A plan and every plan implementing it, down the cascade (breadth first, at most 200
+    /// plans and 6 levels), each with its task figures as of `asOf` (default: today). Null for
+    /// a plan the caller may not read; plans below it the caller may not read are left out.
+    async fn cascade_progress(
+        &self,
+        ctx: &Context<'_>,
+        plan_id: ID,
+        as_of: Option<Date>,
+    ) -> Result<Option<Vec<CascadeEntry>>> {
+        let id = expect(&plan_id, NodeType::Plan).into_gql()?;
+        let Some(root) = visible_plan(ctx, id).await? else {
+            return Ok(None);
+        };
+        let as_of = as_of.map_or_else(crate::domain::kernel::time::today, |d| d.0);
+        let db = db(ctx)?;
+        let plans = progress::cascade(db, visibility(ctx)?, root)
+            .await
+            .into_gql()?;
+        let ids: Vec<uuid::Uuid> = plans.iter().map(|(p, _, _)| p.id).collect();
+        let mut figures = progress::task_figures_of(db, &ids, as_of)
+            .await
+            .into_gql()?;
+        Ok(Some(
+            plans
+                .into_iter()
+                .filter_map(|(plan, depth, implements)| {
+                    let figures = figures.remove(&plan.id)?;
+                    Some(CascadeEntry {
+                        plan,
+                        depth,
+                        implements,
+                        figures,
+                    })
+                })
+                .collect(),
+        ))
+    }
+
     /// A plan's progress for a period (`2023Q1`, `2023H1`, `2023`…), computed from the stored
     /// facts as of `asOf` (default: the period's last day, or today while it runs), so a past
     /// dashboard can be reproduced. Null for a plan the caller may not read.
