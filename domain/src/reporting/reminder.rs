@@ -107,6 +107,27 @@ async fn report_reminders(
             .into_iter()
             .map(|s| (s.regime_id, s.period_code, s.level, s.reporting_unit_id))
             .collect();
+    // Who reports under each row, as of `as_of`: every group's members in two statements.
+    let group_ids: Vec<Uuid> = rows
+        .values()
+        .flatten()
+        .filter_map(|r| r.reporter_group_id)
+        .collect();
+    let groups = entity::unit_group::Entity::find()
+        .filter(entity::unit_group::Column::Id.is_in(group_ids))
+        .all(db)
+        .await?;
+    let members = crate::org::group::members_of(db, &groups, as_of).await?;
+    let reporters = |row: &entity::reporting_deadline::Model| -> Vec<Uuid> {
+        match (row.reporter_unit_id, row.reporter_group_id) {
+            (Some(unit), _) => vec![unit],
+            (None, Some(group)) => members
+                .get(&group)
+                .map(|units| units.iter().map(|u| u.id).collect())
+                .unwrap_or_default(),
+            (None, None) => Vec::new(),
+        }
+    };
     let mut out = Vec::new();
     for regime in &regimes {
         let plan = regime.plan_id.and_then(|id| plans.get(&id));
@@ -135,7 +156,7 @@ async fn report_reminders(
                     if !(-BACK_DAYS..=AHEAD_DAYS).contains(&days_left) {
                         continue;
                     }
-                    for reporter in reporters(db, row, as_of).await? {
+                    for reporter in reporters(row) {
                         if unit.is_some_and(|u| u != reporter)
                             || sent.contains(&(regime.id, period.to_string(), row.level, reporter))
                         {
@@ -163,30 +184,6 @@ async fn report_reminders(
 fn plan_covers(plan: &plan::Model, year: i32) -> bool {
     plan.period_start.is_none_or(|start| start <= year)
         && plan.period_end.is_none_or(|end| year <= end)
-}
-
-async fn reporters(
-    db: &impl ConnectionTrait,
-    row: &entity::reporting_deadline::Model,
-    as_of: NaiveDate,
-) -> DomainResult<Vec<Uuid>> {
-    if let Some(unit) = row.reporter_unit_id {
-        return Ok(vec![unit]);
-    }
-    let Some(group_id) = row.reporter_group_id else {
-        return Ok(Vec::new());
-    };
-    let Some(g) = entity::unit_group::Entity::find_by_id(group_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(Vec::new());
-    };
-    Ok(crate::org::group::members(db, &g, as_of)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect())
 }
 
 async fn task_reminders(
