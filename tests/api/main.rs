@@ -23,6 +23,7 @@ mod regimes;
 mod reminders;
 mod resilience;
 mod schema;
+mod scorecard;
 mod sql_statements;
 mod submissions;
 mod transport;

@@ -34,6 +34,7 @@ pub struct Query(
     crate::graphql::reporting::submission::SubmissionQuery,
     crate::graphql::reporting::progress::ProgressQuery,
     crate::graphql::reporting::reminder::ReminderQuery,
+    crate::graphql::reporting::scorecard::ScorecardQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
 );
 

@@ -6,4 +6,5 @@ pub mod deadline;
 pub mod progress;
 pub mod regime;
 pub mod reminder;
+pub mod scorecard;
 pub mod submission;

@@ -6,4 +6,5 @@ pub mod period;
 pub mod progress;
 pub mod regime;
 pub mod reminder;
+pub mod scorecard;
 pub mod submission;
