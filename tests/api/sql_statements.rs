@@ -283,7 +283,82 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     }
 }
 
+/// The province's reminders cost the same few statements with one regime reporting through a
+/// group as with five (each group's members are read once for all of them).
+async fn reminders_cost_the_same_for_any_number_of_regimes(app: &TestApp) {
+    use api::auth::Role;
+    let admin = crate::helpers::token(Role::ProvinceAdmin, None);
+    // A plan without a period: its regimes report every year.
+    let plan = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }",
+            json!({ "input": { "title": "Kế hoạch báo cáo tháng", "kind": "PLAN",
+                "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]["id"]
+        .clone();
+    let groups = app
+        .graphql(
+            r#"{ tasks(first: 100) { nodes { assignments { group { id } } } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let group = groups["tasks"]["nodes"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .flat_map(|t| t["assignments"].as_array().cloned().unwrap_or_default())
+        .find_map(|a| a["group"]["id"].as_str().map(str::to_owned))
+        .expect("a task assigned to a group");
+    let count = async || {
+        let before = app.statements.get();
+        let data = app
+            .graphql_as(
+                &admin,
+                "{ reminders(first: 500) { kind daysLeft } }",
+                json!({}),
+            )
+            .await
+            .ok();
+        let reports = data["reminders"]
+            .as_array()
+            .expect("reminders")
+            .iter()
+            .filter(|r| r["kind"] == "REPORT")
+            .count();
+        (app.statements.get() - before, reports)
+    };
+    let mut counts = Vec::new();
+    // Five regimes stay under the 500 reminders a request returns (13 units × 4 months × 5).
+    for created in 1..=5 {
+        let regime = app
+            .graphql_as(
+                &admin,
+                "mutation($input: CreateReportingRegimeInput!) { createReportingRegime(input: $input) { regime { id } } }",
+                json!({ "input": { "planId": plan, "name": format!("Báo cáo tháng {created}"), "frequency": "MONTH",
+                    "deadlines": [{ "text": "ngày 20 hằng tháng", "reporterGroupId": group,
+                        "rule": { "kind": "DAY_OF_LAST_MONTH", "day": 20 } }] } }),
+            )
+            .await
+            .ok();
+        assert!(regime["createReportingRegime"]["regime"]["id"].is_string());
+        if created == 1 || created == 5 {
+            counts.push(count().await);
+        }
+    }
+    // The monthly reports owed (each regime's group members, for the months in the window) are
+    // there: five regimes owe five times what one does.
+    assert!(counts[0].1 > 0, "{counts:?}");
+    assert_eq!(counts[1].1, counts[0].1 * 5, "{counts:?}");
+    assert_eq!(counts[0].0, counts[1].0, "one regime or five: {counts:?}");
+    assert!(counts[1].0 <= 12, "a handful of statements: {counts:?}");
+}
+
 db_tests!(
+    reminders_cost_the_same_for_any_number_of_regimes,
     nested_queries_cost_the_same_for_any_page_size,
     the_dashboard_query_costs_four_statements,
     a_units_progress_page_costs_two_statements,
