@@ -416,7 +416,131 @@ async fn cascade_progress_walks_the_plans_implementing_a_plan(app: &TestApp) {
     assert_eq!(missing["cascadeProgress"], Value::Null);
 }
 
+/// The lead reports a task done; its monitoring unit returns it, then accepts it: completed on
+/// the day it was reported done.
+async fn a_task_is_reported_done_then_accepted_by_its_monitoring_unit(app: &TestApp) {
+    let admin = token(Role::ProvinceAdmin, None);
+    let plan = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }",
+            json!({ "input": { "title": "Kế hoạch nghiệm thu", "kind": "PLAN", "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]["id"]
+        .clone();
+    let today = (Utc::now() + Duration::hours(7)).date_naive();
+    let lead = app.unit_id("H19.20.1").await;
+    let created = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id version } } }",
+            json!({ "input": { "planId": plan, "title": "Chuẩn hóa quy trình", "kind": "ONE_OFF",
+                "dueOn": (today + Duration::days(30)).to_string(),
+                "assignments": [{ "role": "LEAD", "unitId": lead },
+                                { "role": "MONITORING", "unitId": app.unit_id("H19.20").await }] } }),
+        )
+        .await
+        .ok()["createTask"]["task"]
+        .clone();
+    let task = created["id"].clone();
+    const DONE: &str = "mutation($input: ReportTaskDoneInput!) { reportTaskDone(input: $input) {
+        task { status version latestProgress { percent status } } userErrors { field code } } }";
+    const ACCEPT: &str =
+        "mutation($input: AcceptTaskCompletionInput!) { acceptTaskCompletion(input: $input) {
+        task { status version completedOn timeliness } userErrors { field code } } }";
+    const RETURN: &str =
+        "mutation($input: ReturnTaskCompletionInput!) { returnTaskCompletion(input: $input) {
+        task { status version } userErrors { field code } } }";
+    let lead_officer = token(Role::UnitOfficer, Some("H19.20.1"));
+    let monitor = token(Role::UnitOfficer, Some("H19.20"));
+
+    // Only the lead reports it done.
+    let not_lead = app
+        .graphql_as(
+            &monitor,
+            DONE,
+            json!({ "input": { "taskId": task, "unitId": app.unit_id("H19.20").await, "version": created["version"] } }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        not_lead["reportTaskDone"]["userErrors"][0]["code"],
+        "INVALID"
+    );
+    let done = app
+        .graphql_as(
+            &lead_officer,
+            DONE,
+            json!({ "input": { "taskId": task, "unitId": lead, "version": created["version"], "narrative": "Đã hoàn thành" } }),
+        )
+        .await
+        .ok()["reportTaskDone"]
+        .clone();
+    assert_eq!(done["task"]["status"], "AWAITING_ACCEPTANCE");
+    assert_eq!(
+        done["task"]["latestProgress"],
+        json!({ "percent": 100, "status": "COMPLETED" })
+    );
+    let again = app
+        .graphql_as(&lead_officer, DONE, json!({ "input": { "taskId": task, "unitId": lead, "version": done["task"]["version"] } }))
+        .await
+        .ok();
+    assert_eq!(
+        again["reportTaskDone"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+
+    // The lead does not accept its own work; the monitoring unit returns it, with a reason.
+    let own = app
+        .graphql_as(
+            &lead_officer,
+            ACCEPT,
+            json!({ "input": { "taskId": task, "version": done["task"]["version"] } }),
+        )
+        .await;
+    assert_eq!(own.codes(), ["FORBIDDEN"]);
+    let returned = app
+        .graphql_as(&monitor, RETURN, json!({ "input": { "taskId": task, "version": done["task"]["version"], "reason": "Thiếu biên bản" } }))
+        .await
+        .ok()["returnTaskCompletion"]
+        .clone();
+    assert_eq!(returned["task"]["status"], "IN_PROGRESS");
+
+    // Reported done again and accepted: completed today, on time; a stale version is refused.
+    let done = app
+        .graphql_as(&lead_officer, DONE, json!({ "input": { "taskId": task, "unitId": lead, "version": returned["task"]["version"] } }))
+        .await
+        .ok()["reportTaskDone"]
+        .clone();
+    let stale = app
+        .graphql_as(
+            &monitor,
+            ACCEPT,
+            json!({ "input": { "taskId": task, "version": returned["task"]["version"] } }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        stale["acceptTaskCompletion"]["userErrors"][0]["code"],
+        "STALE_VERSION"
+    );
+    let accepted = app
+        .graphql_as(
+            &monitor,
+            ACCEPT,
+            json!({ "input": { "taskId": task, "version": done["task"]["version"] } }),
+        )
+        .await
+        .ok()["acceptTaskCompletion"]
+        .clone();
+    assert_eq!(accepted["task"]["status"], "COMPLETED");
+    assert_eq!(accepted["task"]["completedOn"], today.to_string());
+    assert_eq!(accepted["task"]["timeliness"], "COMPLETED_ON_TIME");
+}
+
 db_tests!(
+    a_task_is_reported_done_then_accepted_by_its_monitoring_unit,
     cascade_progress_walks_the_plans_implementing_a_plan,
     plan_progress_matches_figures_computed_from_the_tasks,
     only_the_lead_and_implementing_units_report_progress,

@@ -16,4 +16,5 @@ pub struct Mutation(
     crate::graphql::reporting::submission::SubmissionMutation,
     crate::graphql::reporting::regime::RegimeMutation,
     crate::graphql::reporting::progress::ProgressMutation,
+    crate::graphql::reporting::progress::CompletionMutation,
 );

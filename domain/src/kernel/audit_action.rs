@@ -33,6 +33,9 @@ pub enum AuditAction {
     ReportReturn,
     RegimeCreate,
     ProgressSubmit,
+    TaskReportDone,
+    TaskAcceptCompletion,
+    TaskReturnCompletion,
 }
 
 impl AuditAction {
@@ -68,6 +71,9 @@ impl AuditAction {
             Self::ReportReturn => "report.return",
             Self::RegimeCreate => "regime.create",
             Self::ProgressSubmit => "progress.submit",
+            Self::TaskReportDone => "task.report_done",
+            Self::TaskAcceptCompletion => "task.accept_completion",
+            Self::TaskReturnCompletion => "task.return_completion",
         }
     }
 

@@ -2,6 +2,7 @@
 //! and roll-ups. Today's progress updates are read through `planning::task`.
 
 pub mod calendar;
+pub mod completion;
 pub mod deadline;
 pub mod progress;
 pub mod regime;

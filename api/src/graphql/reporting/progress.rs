@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::mutation::Outcome;
 use crate::domain::kernel::period::CutOffRule;
+use crate::domain::reporting::completion::{self, CompletionDecision};
 use crate::domain::reporting::progress::{self as progress, ProgressInput, timeliness_of_key};
 use crate::graphql::common::context::{db, load, visibility, visible_plan};
 use crate::graphql::common::enums::{ProgressStatus, Timeliness};
@@ -16,7 +17,7 @@ use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{AreaById, RegimeById, UnitById};
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::plan::{Plan, PlanArea};
-use crate::graphql::planning::task::ProgressUpdate;
+use crate::graphql::planning::task::{ProgressUpdate, Task};
 use crate::graphql::reporting::period::{ReportingPeriod, parse_period, period_input};
 use crate::graphql::reporting::regime::ReportingRegime;
 
@@ -366,5 +367,161 @@ impl ProgressMutation {
         )
         .await?;
         SubmitProgressPayload::from(ctx, outcome, cmid).await
+    }
+}
+
+/// `reportTaskDone` input.
+#[derive(InputObject)]
+pub struct ReportTaskDoneInput {
+    pub task_id: ID,
+    /// The task's lead.
+    pub unit_id: ID,
+    pub version: i32,
+    /// What was done.
+    pub narrative: Option<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `acceptTaskCompletion` input.
+#[derive(InputObject)]
+pub struct AcceptTaskCompletionInput {
+    pub task_id: ID,
+    pub version: i32,
+    pub client_mutation_id: Option<String>,
+}
+
+/// `returnTaskCompletion` input.
+#[derive(InputObject)]
+pub struct ReturnTaskCompletionInput {
+    pub task_id: ID,
+    pub version: i32,
+    /// Why it is not done (required).
+    pub reason: String,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The result of a task completion step.
+#[derive(SimpleObject)]
+pub struct TaskCompletionPayload {
+    /// The task as it is now (null when the input was rejected).
+    pub task: Option<Task>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+impl TaskCompletionPayload {
+    async fn from(ctx: &Context<'_>, outcome: Outcome, cmid: Option<String>) -> Result<Self> {
+        let task = fresh::<entity::task::Entity>(ctx, outcome.object_id).await?;
+        Ok(Self {
+            task: task.map(Task),
+            user_errors: errors(&outcome),
+            client_mutation_id: cmid,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct CompletionMutation;
+
+#[Object]
+impl CompletionMutation {
+    /// The lead reports a task done: a 100 % update, and the task waits for its monitoring
+    /// unit to accept it.
+    async fn report_task_done(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportTaskDoneInput,
+    ) -> Result<TaskCompletionPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let task_id = try_input!(
+            id_of(&input.task_id, NodeType::Task, "taskId"),
+            TaskCompletionPayload,
+            ctx,
+            cmid
+        );
+        let unit_id = try_input!(
+            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            TaskCompletionPayload,
+            ctx,
+            cmid
+        );
+        let (version, narrative) = (input.version, input.narrative);
+        let outcome = run(
+            ctx,
+            "reportTaskDone",
+            cmid.as_deref(),
+            async |txn, actor| {
+                completion::report_done(txn, actor, task_id, unit_id, version, narrative).await
+            },
+        )
+        .await?;
+        TaskCompletionPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// The monitoring unit accepts a task reported done: completed on the day it was reported
+    /// done (its timeliness follows from that day).
+    async fn accept_task_completion(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptTaskCompletionInput,
+    ) -> Result<TaskCompletionPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let task_id = try_input!(
+            id_of(&input.task_id, NodeType::Task, "taskId"),
+            TaskCompletionPayload,
+            ctx,
+            cmid
+        );
+        let version = input.version;
+        let outcome = run(
+            ctx,
+            "acceptTaskCompletion",
+            cmid.as_deref(),
+            async |txn, actor| {
+                completion::decide_completion(
+                    txn,
+                    actor,
+                    task_id,
+                    version,
+                    CompletionDecision::Accept,
+                )
+                .await
+            },
+        )
+        .await?;
+        TaskCompletionPayload::from(ctx, outcome, cmid).await
+    }
+
+    /// The monitoring unit returns a task reported done to work, with the reason.
+    async fn return_task_completion(
+        &self,
+        ctx: &Context<'_>,
+        input: ReturnTaskCompletionInput,
+    ) -> Result<TaskCompletionPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let task_id = try_input!(
+            id_of(&input.task_id, NodeType::Task, "taskId"),
+            TaskCompletionPayload,
+            ctx,
+            cmid
+        );
+        let (version, reason) = (input.version, input.reason);
+        let outcome = run(
+            ctx,
+            "returnTaskCompletion",
+            cmid.as_deref(),
+            async |txn, actor| {
+                completion::decide_completion(
+                    txn,
+                    actor,
+                    task_id,
+                    version,
+                    CompletionDecision::Return(reason),
+                )
+                .await
+            },
+        )
+        .await?;
+        TaskCompletionPayload::from(ctx, outcome, cmid).await
     }
 }

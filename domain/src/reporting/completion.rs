@@ -1,0 +1,231 @@
+//! Task completion (b2 in domain.md): the lead reports a task done (a 100 % update, the task
+//! waits for acceptance); the monitoring unit (theo dõi, đôn đốc) accepts it — completed on the
+//! day it was reported done, which fixes its timeliness — or returns it to work.
+
+use chrono::Utc;
+use entity::enums::{AssignmentRole, ProgressStatus, TaskStatus};
+use entity::{plan, progress_update, task, unit, unit_group};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::access::Actor;
+use crate::access::policy::{Action, Resource};
+use crate::kernel::audit_action::{AuditAction, ObjectType};
+use crate::kernel::checks::Checks;
+use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::mutation::Change;
+use crate::kernel::time::{local_date, today};
+use crate::kernel::versioned;
+use crate::org::group;
+
+fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
+    DomainError::Rejected(vec![FieldError::new(field, code, message)])
+}
+
+/// The units assigned to `task` in `role`, directly or through a group (today).
+async fn units_in_role(
+    db: &impl ConnectionTrait,
+    task_id: Uuid,
+    role: AssignmentRole,
+) -> DomainResult<Vec<Uuid>> {
+    let rows = crate::planning::task::assignments(db, &[task_id])
+        .await?
+        .remove(&task_id)
+        .unwrap_or_default();
+    let mut units = Vec::new();
+    for row in rows.into_iter().filter(|r| r.role == role) {
+        if let Some(unit) = row.unit_id {
+            units.push(unit);
+        }
+        if let Some(group_id) = row.group_id
+            && let Some(g) = unit_group::Entity::find_by_id(group_id).one(db).await?
+        {
+            units.extend(
+                group::members(db, &g, today())
+                    .await?
+                    .into_iter()
+                    .map(|u| u.id),
+            );
+        }
+    }
+    Ok(units)
+}
+
+fn snapshot(task: &task::Model) -> serde_json::Value {
+    serde_json::json!({ "status": task.status, "completed_on": task.completed_on, "version": task.version })
+}
+
+/// The lead reports the task done: a 100 % update from it, and the task waits for acceptance.
+pub async fn report_done(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    task_id: Uuid,
+    unit_id: Uuid,
+    version: i32,
+    narrative: Option<String>,
+) -> DomainResult<Change> {
+    actor
+        .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
+        .await?;
+    let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
+        return Err(rejected("taskId", Code::NotFound, "no such task"));
+    };
+    let Some(unit) = unit::Entity::find_by_id(unit_id).one(db).await? else {
+        return Err(rejected("unitId", Code::NotFound, "no such unit"));
+    };
+    versioned::check_version(&task, version)?;
+    let mut checks = Checks(Vec::new());
+    let narrative = checks.optional_text("narrative", narrative.as_deref(), 20_000);
+    checks.finish()?;
+    if !units_in_role(db, task.id, AssignmentRole::Lead)
+        .await?
+        .contains(&unit.id)
+    {
+        return Err(rejected(
+            "unitId",
+            Code::Invalid,
+            format!(
+                "{} does not lead this task: its lead reports it done",
+                unit.name
+            ),
+        ));
+    }
+    if !matches!(task.status, TaskStatus::Assigned | TaskStatus::InProgress) {
+        return Err(rejected(
+            "taskId",
+            Code::InvalidState,
+            "only an assigned task or one in progress is reported done",
+        ));
+    }
+    let now = Utc::now();
+    let period = format!("{}", local_date(now).format("%Y%m"));
+    progress_update::Model {
+        id: Uuid::now_v7(),
+        task_id: task.id,
+        unit_id: unit.id,
+        period_code: period,
+        percent: 100,
+        status: ProgressStatus::Completed,
+        narrative,
+        reported_at: now,
+        created_at: now,
+        difficulties: None,
+        proposals: None,
+        reported_by: Some(actor.principal.subject.clone()),
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await?;
+    let mut next = task.clone();
+    next.status = TaskStatus::AwaitingAcceptance;
+    let saved = versioned::save(db, next, version).await?;
+    let scope = plan::Entity::find_by_id(task.plan_id)
+        .one(db)
+        .await?
+        .map(|p| p.issuer_id);
+    Ok(Change {
+        action: AuditAction::TaskReportDone,
+        object_type: ObjectType::Task,
+        object_id: task.id,
+        scope_unit_id: scope,
+        before: Some(snapshot(&task)),
+        after: Some(snapshot(&saved)),
+    })
+}
+
+/// The monitoring unit's decision on a task reported done.
+#[derive(Debug, Clone)]
+pub enum CompletionDecision {
+    /// Completed, on the day it was reported done.
+    Accept,
+    /// Back to work, with the reason.
+    Return(String),
+}
+
+/// Accepts a task reported done, or returns it to work (its monitoring unit; the plan's
+/// issuer when it has none).
+pub async fn decide_completion(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    task_id: Uuid,
+    version: i32,
+    decision: CompletionDecision,
+) -> DomainResult<Change> {
+    let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
+        return Err(rejected("taskId", Code::NotFound, "no such task"));
+    };
+    let monitors = units_in_role(db, task.id, AssignmentRole::Monitoring).await?;
+    let issuer = plan::Entity::find_by_id(task.plan_id)
+        .one(db)
+        .await?
+        .map(|p| p.issuer_id);
+    // Any one of the monitoring units (or the issuer) may decide.
+    let mut allowed = false;
+    for unit in monitors
+        .iter()
+        .copied()
+        .chain(issuer.filter(|_| monitors.is_empty()))
+    {
+        if actor
+            .authorize(db, Action::ReviewReports, Resource::Unit(unit))
+            .await
+            .is_ok()
+        {
+            allowed = true;
+            break;
+        }
+    }
+    if !allowed {
+        return Err(DomainError::Forbidden(
+            "only the task's monitoring unit accepts or returns its completion".into(),
+        ));
+    }
+    versioned::check_version(&task, version)?;
+    if task.status != TaskStatus::AwaitingAcceptance {
+        return Err(rejected(
+            "taskId",
+            Code::InvalidState,
+            "only a task reported done is accepted or returned",
+        ));
+    }
+    let mut next = task.clone();
+    let mut reason_given = None;
+    let action = match decision {
+        CompletionDecision::Accept => {
+            let reported = progress_update::Entity::find()
+                .filter(progress_update::Column::TaskId.eq(task.id))
+                .filter(progress_update::Column::Status.eq(ProgressStatus::Completed))
+                .order_by_desc(progress_update::Column::ReportedAt)
+                .one(db)
+                .await?;
+            next.status = TaskStatus::Completed;
+            next.completed_on = Some(reported.map_or_else(today, |u| local_date(u.reported_at)));
+            AuditAction::TaskAcceptCompletion
+        }
+        CompletionDecision::Return(reason) => {
+            let mut checks = Checks(Vec::new());
+            let reason = checks.text("reason", &reason, 2_000, true);
+            checks.finish()?;
+            next.status = TaskStatus::InProgress;
+            reason_given = Some(reason);
+            AuditAction::TaskReturnCompletion
+        }
+    };
+    let saved = versioned::save(db, next, version).await?;
+    let mut after = snapshot(&saved);
+    if let (Some(reason), Some(object)) = (reason_given, after.as_object_mut()) {
+        object.insert("reason".into(), reason.into());
+    }
+    Ok(Change {
+        action,
+        object_type: ObjectType::Task,
+        object_id: task.id,
+        scope_unit_id: issuer,
+        before: Some(snapshot(&task)),
+        after: Some(after),
+    })
+}
