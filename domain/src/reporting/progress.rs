@@ -17,7 +17,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::deadline::{DeadlineRule, end_of_day, period_key};
-use super::regime::row_keys;
+use super::regime::{reporters_of, row_keys};
 use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
@@ -421,6 +421,8 @@ async fn regime_reports(
     .await?;
     let key = period_key(period);
     let cut = end_of_day(as_of);
+    let all_rows: Vec<&reporting_deadline::Model> = rows.values().flatten().collect();
+    let reporters = reporters_of(db, &all_rows, as_of).await?;
     let mut out = Vec::new();
     for regime in &regimes {
         for row in rows.get(&regime.id).into_iter().flatten() {
@@ -435,7 +437,7 @@ async fn regime_reports(
                         .flatten()
                 })
                 .map(|d| d.due_on);
-            let expected = reporters(db, row, as_of).await?;
+            let expected = reporters.get(&row.id).cloned().unwrap_or_default();
             let mut report = RegimeReports {
                 regime_id: regime.id,
                 deadline_id: row.id,
@@ -465,28 +467,4 @@ async fn regime_reports(
         }
     }
     Ok(out)
-}
-
-/// The units a deadline row expects reports from on `as_of`.
-async fn reporters(
-    db: &impl ConnectionTrait,
-    row: &reporting_deadline::Model,
-    as_of: NaiveDate,
-) -> DomainResult<Vec<Uuid>> {
-    if let Some(unit) = row.reporter_unit_id {
-        return Ok(vec![unit]);
-    }
-    let Some(group_id) = row.reporter_group_id else {
-        return Ok(Vec::new());
-    };
-    let Some(g) = unit_group::Entity::find_by_id(group_id).one(db).await? else {
-        return Ok(Vec::new());
-    };
-    let mut seen = HashSet::new();
-    Ok(group::members(db, &g, as_of)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .filter(|id| seen.insert(*id))
-        .collect())
 }

@@ -83,6 +83,39 @@ pub async fn deadlines_of_regimes(
     Ok(by_regime)
 }
 
+/// Who reports under each of these deadline rows on `as_of`, by row id: its unit, or its
+/// group's members (every group read at once: three statements whatever the number of rows).
+pub async fn reporters_of(
+    db: &impl ConnectionTrait,
+    rows: &[&reporting_deadline::Model],
+    as_of: NaiveDate,
+) -> DomainResult<HashMap<Uuid, Vec<Uuid>>> {
+    let group_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.reporter_group_id).collect();
+    let groups = if group_ids.is_empty() {
+        Vec::new()
+    } else {
+        entity::unit_group::Entity::find()
+            .filter(entity::unit_group::Column::Id.is_in(group_ids))
+            .all(db)
+            .await?
+    };
+    let members = crate::org::group::members_of(db, &groups, as_of).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let units = match (row.reporter_unit_id, row.reporter_group_id) {
+                (Some(unit), _) => vec![unit],
+                (None, Some(group)) => members
+                    .get(&group)
+                    .map(|units| units.iter().map(|u| u.id).collect())
+                    .unwrap_or_default(),
+                (None, None) => Vec::new(),
+            };
+            (row.id, units)
+        })
+        .collect())
+}
+
 /// The period keys (`Q1`, `H1`, `Y`…) a stored JSON array holds.
 fn keys(value: Option<&serde_json::Value>) -> Option<Vec<String>> {
     value.and_then(|v| v.as_array()).map(|items| {

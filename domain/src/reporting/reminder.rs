@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::calendar::WorkCalendar;
 use super::deadline::{DeadlineRule, end_of_day};
-use super::regime::{deadlines_of_regimes, period_keys, period_of, row_keys};
+use super::regime::{deadlines_of_regimes, period_keys, period_of, reporters_of, row_keys};
 use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::period::PeriodCode;
@@ -108,26 +108,8 @@ async fn report_reminders(
             .map(|s| (s.regime_id, s.period_code, s.level, s.reporting_unit_id))
             .collect();
     // Who reports under each row, as of `as_of`: every group's members in two statements.
-    let group_ids: Vec<Uuid> = rows
-        .values()
-        .flatten()
-        .filter_map(|r| r.reporter_group_id)
-        .collect();
-    let groups = entity::unit_group::Entity::find()
-        .filter(entity::unit_group::Column::Id.is_in(group_ids))
-        .all(db)
-        .await?;
-    let members = crate::org::group::members_of(db, &groups, as_of).await?;
-    let reporters = |row: &entity::reporting_deadline::Model| -> Vec<Uuid> {
-        match (row.reporter_unit_id, row.reporter_group_id) {
-            (Some(unit), _) => vec![unit],
-            (None, Some(group)) => members
-                .get(&group)
-                .map(|units| units.iter().map(|u| u.id).collect())
-                .unwrap_or_default(),
-            (None, None) => Vec::new(),
-        }
-    };
+    let all_rows: Vec<&entity::reporting_deadline::Model> = rows.values().flatten().collect();
+    let reporters = reporters_of(db, &all_rows, as_of).await?;
     let mut out = Vec::new();
     for regime in &regimes {
         let plan = regime.plan_id.and_then(|id| plans.get(&id));
@@ -156,7 +138,7 @@ async fn report_reminders(
                     if !(-BACK_DAYS..=AHEAD_DAYS).contains(&days_left) {
                         continue;
                     }
-                    for reporter in reporters(row) {
+                    for &reporter in reporters.get(&row.id).into_iter().flatten() {
                         if unit.is_some_and(|u| u != reporter)
                             || sent.contains(&(regime.id, period.to_string(), row.level, reporter))
                         {
