@@ -25,18 +25,18 @@ fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError 
     DomainError::Rejected(vec![FieldError::new(field, code, message)])
 }
 
-/// The units assigned to `task` in `role`, directly or through a group (today).
-async fn units_in_role(
+/// The units assigned to `task` in any of `roles`, directly or through a group (today).
+pub(crate) async fn units_in_roles(
     db: &impl ConnectionTrait,
     task_id: Uuid,
-    role: AssignmentRole,
+    roles: &[AssignmentRole],
 ) -> DomainResult<Vec<Uuid>> {
     let rows = crate::planning::task::assignments(db, &[task_id])
         .await?
         .remove(&task_id)
         .unwrap_or_default();
     let mut units = Vec::new();
-    for row in rows.into_iter().filter(|r| r.role == role) {
+    for row in rows.into_iter().filter(|r| roles.contains(&r.role)) {
         if let Some(unit) = row.unit_id {
             units.push(unit);
         }
@@ -80,7 +80,7 @@ pub async fn report_done(
     let mut checks = Checks(Vec::new());
     let narrative = checks.optional_text("narrative", narrative.as_deref(), 20_000);
     checks.finish()?;
-    if !units_in_role(db, task.id, AssignmentRole::Lead)
+    if !units_in_roles(db, task.id, &[AssignmentRole::Lead])
         .await?
         .contains(&unit.id)
     {
@@ -158,7 +158,7 @@ pub async fn decide_completion(
     let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
-    let monitors = units_in_role(db, task.id, AssignmentRole::Monitoring).await?;
+    let monitors = units_in_roles(db, task.id, &[AssignmentRole::Monitoring]).await?;
     let issuer = plan::Entity::find_by_id(task.plan_id)
         .one(db)
         .await?

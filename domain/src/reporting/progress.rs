@@ -8,7 +8,6 @@ use chrono::{NaiveDate, Utc};
 use entity::enums::{AssignmentRole, ProgressStatus, ReportingPeriodKind, SubmissionStatus};
 use entity::{
     plan, progress_update, report_submission, reporting_deadline, reporting_regime, task, unit,
-    unit_group,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -27,7 +26,6 @@ use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
 use crate::kernel::time::today;
 use crate::kernel::values::Percent;
-use crate::org::group;
 use crate::planning::task::{Timeliness, timeliness};
 
 /// The longest narrative, difficulties or proposals of an update.
@@ -48,36 +46,6 @@ pub struct ProgressInput {
 
 fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
     DomainError::Rejected(vec![FieldError::new(field, code, message)])
-}
-
-/// Whether `unit` leads or implements `task` (directly or through a group, today).
-async fn writes_progress(
-    db: &impl ConnectionTrait,
-    task_id: Uuid,
-    unit: &unit::Model,
-) -> DomainResult<bool> {
-    let rows = crate::planning::task::assignments(db, &[task_id])
-        .await?
-        .remove(&task_id)
-        .unwrap_or_default();
-    for row in rows
-        .iter()
-        .filter(|r| matches!(r.role, AssignmentRole::Lead | AssignmentRole::Implementing))
-    {
-        if row.unit_id == Some(unit.id) {
-            return Ok(true);
-        }
-        if let Some(group_id) = row.group_id
-            && let Some(g) = unit_group::Entity::find_by_id(group_id).one(db).await?
-            && group::members(db, &g, today())
-                .await?
-                .iter()
-                .any(|m| m.id == unit.id)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// Records a unit's progress on a task for a period (the task's lead and implementing units).
@@ -120,7 +88,13 @@ pub async fn submit_progress(
         );
     }
     checks.finish()?;
-    if !writes_progress(db, task.id, &unit).await? {
+    let writers = super::completion::units_in_roles(
+        db,
+        task.id,
+        &[AssignmentRole::Lead, AssignmentRole::Implementing],
+    )
+    .await?;
+    if !writers.contains(&unit.id) {
         return Err(rejected(
             "unitId",
             Code::Invalid,

@@ -298,25 +298,10 @@ pub struct SubmitProgressInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The result of `submitProgress`.
-#[derive(SimpleObject)]
-pub struct SubmitProgressPayload {
-    /// The update recorded (null when the input was rejected).
-    pub progress_update: Option<ProgressUpdate>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-impl SubmitProgressPayload {
-    async fn from(ctx: &Context<'_>, outcome: Outcome, cmid: Option<String>) -> Result<Self> {
-        let update = fresh::<entity::progress_update::Entity>(ctx, outcome.object_id).await?;
-        Ok(Self {
-            progress_update: update.map(ProgressUpdate),
-            user_errors: errors(&outcome),
-            client_mutation_id: cmid,
-        })
-    }
-}
+object_payload!(
+    /// The result of `submitProgress`.
+    SubmitProgressPayload, progress_update, ProgressUpdate, entity::progress_update::Entity
+);
 
 #[derive(Default)]
 pub struct ProgressMutation;
@@ -400,25 +385,10 @@ pub struct ReturnTaskCompletionInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The result of a task completion step.
-#[derive(SimpleObject)]
-pub struct TaskCompletionPayload {
-    /// The task as it is now (null when the input was rejected).
-    pub task: Option<Task>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-impl TaskCompletionPayload {
-    async fn from(ctx: &Context<'_>, outcome: Outcome, cmid: Option<String>) -> Result<Self> {
-        let task = fresh::<entity::task::Entity>(ctx, outcome.object_id).await?;
-        Ok(Self {
-            task: task.map(Task),
-            user_errors: errors(&outcome),
-            client_mutation_id: cmid,
-        })
-    }
-}
+object_payload!(
+    /// The result of a task completion step.
+    TaskCompletionPayload, task, Task, entity::task::Entity
+);
 
 #[derive(Default)]
 pub struct CompletionMutation;
