@@ -240,6 +240,18 @@ string_enum! {
 }
 
 string_enum! {
+    /// Where an extension request (đề nghị gia hạn) stands.
+    ExtensionStatus {
+        /// Waiting for the plan's issuer.
+        Pending,
+        /// Granted: the task's deadline moved to the proposed day.
+        Approved,
+        /// Refused: the deadline stands.
+        Rejected,
+    }
+}
+
+string_enum! {
     /// Where a report submission stands.
     SubmissionStatus {
         /// Being written by the reporting unit.

@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod audit_event;
 pub mod calendar_day;
+pub mod deadline_extension;
 pub mod enums;
 pub mod idempotency_key;
 pub mod plan;

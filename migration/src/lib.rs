@@ -19,6 +19,7 @@ mod m20261203_000007_create_calendar_day;
 mod m20261203_000008_create_reporting_regime;
 mod m20261203_000009_create_report_submission;
 mod m20261203_000010_progress_update_details;
+mod m20261203_000011_create_deadline_extension;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_create_reporting_regime::Migration),
             Box::new(m20261203_000009_create_report_submission::Migration),
             Box::new(m20261203_000010_progress_update_details::Migration),
+            Box::new(m20261203_000011_create_deadline_extension::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod batching;
 
 mod columns;
 
+mod extensions;
 mod filters;
 mod pagination;
 mod periods;

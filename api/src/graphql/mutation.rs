@@ -17,4 +17,5 @@ pub struct Mutation(
     crate::graphql::reporting::regime::RegimeMutation,
     crate::graphql::reporting::progress::ProgressMutation,
     crate::graphql::reporting::progress::CompletionMutation,
+    crate::graphql::reporting::extension::ExtensionMutation,
 );

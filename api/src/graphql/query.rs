@@ -16,6 +16,7 @@ use crate::graphql::org::unit::{Unit, UnitGroup};
 use crate::graphql::planning::plan::Plan;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::task::{ProgressUpdate, Task};
+use crate::graphql::reporting::extension::ExtensionRequest;
 use crate::graphql::reporting::regime::ReportingRegime;
 use crate::graphql::reporting::submission::ReportSubmission;
 
@@ -50,6 +51,7 @@ pub enum Node {
     ProgressUpdate(ProgressUpdate),
     ReportingRegime(ReportingRegime),
     ReportSubmission(ReportSubmission),
+    ExtensionRequest(ExtensionRequest),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -95,6 +97,21 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
                         None => true,
                     };
                     visible.then_some(Node::ReportSubmission(ReportSubmission(report)))
+                }
+                None => None,
+            }
+        }
+        NodeType::ExtensionRequest => {
+            let found = crate::domain::reporting::extension::by_ids(db(ctx)?, &[id])
+                .await
+                .into_gql()?
+                .remove(&id);
+            match found {
+                Some(request) => {
+                    let task = load(ctx, TaskById(request.task_id)).await?;
+                    if_plan_visible(ctx, task, |t| t.plan_id)
+                        .await?
+                        .map(|_| Node::ExtensionRequest(ExtensionRequest(request)))
                 }
                 None => None,
             }

@@ -36,6 +36,9 @@ pub enum AuditAction {
     TaskReportDone,
     TaskAcceptCompletion,
     TaskReturnCompletion,
+    ExtensionRequest,
+    ExtensionApprove,
+    ExtensionReject,
 }
 
 impl AuditAction {
@@ -74,6 +77,9 @@ impl AuditAction {
             Self::TaskReportDone => "task.report_done",
             Self::TaskAcceptCompletion => "task.accept_completion",
             Self::TaskReturnCompletion => "task.return_completion",
+            Self::ExtensionRequest => "extension.request",
+            Self::ExtensionApprove => "extension.approve",
+            Self::ExtensionReject => "extension.reject",
         }
     }
 
@@ -98,6 +104,7 @@ pub enum ObjectType {
     ReportSubmission,
     ReportingRegime,
     ProgressUpdate,
+    ExtensionRequest,
 }
 
 impl ObjectType {
@@ -113,6 +120,7 @@ impl ObjectType {
             Self::ReportSubmission => "ReportSubmission",
             Self::ReportingRegime => "ReportingRegime",
             Self::ProgressUpdate => "ProgressUpdate",
+            Self::ExtensionRequest => "ExtensionRequest",
         }
     }
 }

@@ -292,6 +292,19 @@ stored_enum! {
 }
 
 stored_enum! {
+    "entity::enums::ExtensionStatus",
+    /// Where an extension request (đề nghị gia hạn) stands.
+    ExtensionStatus {
+        /// Waiting for the plan's issuer.
+        Pending,
+        /// Granted: the task's deadline moved to the day asked.
+        Approved,
+        /// Refused: the deadline stands.
+        Rejected,
+    }
+}
+
+stored_enum! {
     "entity::enums::SubmissionStatus",
     /// Where a report submission stands.
     SubmissionStatus {

@@ -18,6 +18,7 @@ pub enum NodeType {
     ProgressUpdate,
     ReportingRegime,
     ReportSubmission,
+    ExtensionRequest,
 }
 
 impl NodeType {
@@ -31,6 +32,7 @@ impl NodeType {
             NodeType::ProgressUpdate => "ProgressUpdate",
             NodeType::ReportingRegime => "ReportingRegime",
             NodeType::ReportSubmission => "ReportSubmission",
+            NodeType::ExtensionRequest => "ExtensionRequest",
         }
     }
 
@@ -44,6 +46,7 @@ impl NodeType {
             Self::ProgressUpdate,
             Self::ReportingRegime,
             Self::ReportSubmission,
+            Self::ExtensionRequest,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    assignment, calendar_day, plan, plan_area, plan_reference, progress_update, reporting_deadline,
-    reporting_regime, target, task, unit, unit_group, unit_succession,
+    assignment, calendar_day, deadline_extension, plan, plan_area, plan_reference, progress_update,
+    reporting_deadline, reporting_regime, target, task, unit, unit_group, unit_succession,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -22,7 +22,7 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::{StoredBreakdown, TargetFilter};
 use crate::domain::planning::task::TaskFilter;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::domain::reporting::{calendar, regime as regimes};
+use crate::domain::reporting::{calendar, extension as extensions, regime as regimes};
 use crate::graphql::loading::batch::BatchLoader;
 
 /// The request's loader.
@@ -125,6 +125,8 @@ batch_with_default!(/// A target's assignments.
     TargetAssignments => Vec<assignment::Model>, targets::assignments);
 batch_with_default!(/// A task's newest progress update.
     LatestProgress => Option<progress_update::Model>, tasks::latest_progress);
+batch_with_default!(/// A task's extension requests, oldest first.
+    TaskExtensions => Vec<deadline_extension::Model>, extensions::of_tasks);
 batch_with_default!(/// A target's stored breakdown rows.
     BreakdownOf => StoredBreakdown, targets::stored_breakdowns);
 

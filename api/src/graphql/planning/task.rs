@@ -17,7 +17,8 @@ use crate::graphql::common::enums::{
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
-    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, UnitById,
+    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskExtensions,
+    UnitById,
 };
 use crate::graphql::loading::prefetch::{self, PartialLatest};
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
@@ -174,6 +175,18 @@ impl Task {
             .await?
             .flatten()
             .map(ProgressUpdate))
+    }
+    /// Its extension requests (đề nghị gia hạn), oldest first: the deadline history.
+    async fn extension_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::reporting::extension::ExtensionRequest>> {
+        Ok(load(ctx, TaskExtensions(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::reporting::extension::ExtensionRequest)
+            .collect())
     }
     /// Progress updates, newest first.
     async fn progress_updates(

@@ -2,6 +2,7 @@
 //! calendar, reporting regimes.
 
 pub mod calendar;
+pub mod extension;
 pub mod period;
 pub mod progress;
 pub mod regime;
