@@ -163,6 +163,13 @@ pub struct LimitSettings {
     /// Folder of `.graphql` files registered as operations at start-up.
     #[arg(long, env = "APP_OPERATIONS_DIR")]
     pub operations_dir: Option<PathBuf>,
+    /// Live (WebSocket) connections one instance holds at once.
+    #[arg(long, env = "APP_MAX_LIVE_CONNECTIONS", default_value_t = 1_000)]
+    pub max_live_connections: usize,
+    /// Origins whose pages may open live connections (comma-separated, e.g.
+    /// `https://congthongtin.example.gov.vn`); none: pages of the API's own host only.
+    #[arg(long, env = "APP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for LimitSettings {
@@ -188,6 +195,8 @@ impl Default for LimitSettings {
             db_idle_session_timeout: 300.0,
             allow_list: false,
             operations_dir: None,
+            max_live_connections: 1_000,
+            allowed_origins: Vec::new(),
         }
     }
 }

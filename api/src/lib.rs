@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod events;
 pub mod graphql;
 pub mod routes;
 pub mod startup;

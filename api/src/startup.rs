@@ -48,7 +48,10 @@ impl Application {
             let count = routes::persisted::PersistedQueries::register_dir(&db, dir).await?;
             tracing::info!(count, folder = %dir.display(), "operations registered");
         }
-        let schema = graphql::build_schema(db.clone(), false);
+        let bus = crate::events::EventBus::start(&db, settings.database_url.as_deref())
+            .await
+            .context("cannot listen for live updates")?;
+        let schema = graphql::build_schema(db.clone(), bus.clone(), false);
         let schema_info = graphql::limits::SchemaInfo::from_sdl(&schema.sdl())?;
         let state = web::Data::new(AppState {
             db: db.clone(),
@@ -56,7 +59,7 @@ impl Application {
             authenticator,
             production: settings.auth.production,
             documents: Default::default(),
-            quiet_schema: graphql::build_schema(db.clone(), true),
+            quiet_schema: graphql::build_schema(db.clone(), bus, true),
             schema,
             schema_info,
             limits: settings.limits.document(),
@@ -68,6 +71,10 @@ impl Application {
             heavy_lane: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.heavy_concurrency.max(1),
             )),
+            live_connections: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                settings.limits.max_live_connections,
+            )),
+            allowed_origins: settings.limits.allowed_origins.clone(),
         });
         let mut server = HttpServer::new(move || {
             App::new()

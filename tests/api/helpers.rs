@@ -35,6 +35,8 @@ pub struct TestApp {
     client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
     database: String,
+    /// Whether stopping this server drops its database (a twin shares its first's).
+    owns_database: bool,
 }
 
 /// A GraphQL response.
@@ -243,6 +245,34 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         Backend::Sqlite => sqlite_database().await,
         Backend::Postgres => postgres_database().await,
     };
+    start(backend, url, database, true, adjust).await
+}
+
+/// A second server on the database of a PostgreSQL test server (as several instances behind a
+/// load balancer share one); stopping it leaves the database to the first.
+pub async fn spawn_twin(first: &TestApp) -> TestApp {
+    assert!(
+        matches!(first.backend, Backend::Postgres),
+        "twins share PostgreSQL"
+    );
+    let url = postgres_url(&first.database);
+    start(
+        Backend::Postgres,
+        url,
+        first.database.clone(),
+        false,
+        |_| {},
+    )
+    .await
+}
+
+async fn start(
+    backend: Backend,
+    url: String,
+    database: String,
+    owns_database: bool,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings::new(SocketAddr::from(([127, 0, 0, 1], 0)), Some(url));
     settings.workers = Some(1);
     settings.pool_size = 4;
@@ -270,6 +300,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         client: reqwest::Client::new(),
         handle,
         database,
+        owns_database,
     }
 }
 
@@ -362,6 +393,9 @@ impl TestApp {
     pub async fn stop(self) {
         self.handle.stop(false).await;
         let _ = self.db.clone().close().await;
+        if !self.owns_database {
+            return;
+        }
         match self.backend {
             Backend::Sqlite => {
                 for suffix in ["", "-wal", "-shm"] {

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod limits;
+mod live;
 
 mod mutations;
 

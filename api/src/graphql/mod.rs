@@ -13,7 +13,7 @@ pub mod planning;
 pub mod query;
 pub mod reporting;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 /// What a request brings to its resolvers from the HTTP layer.
@@ -50,20 +50,29 @@ pub fn with_request_context(
 }
 
 /// The executable schema.
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, Subscription>;
+
+/// The root subscription.
+pub type Subscription = reporting::live::ReportingSubscription;
 
 /// Deepest query accepted (GraphiQL's introspection query needs about 13 levels).
 pub const MAX_DEPTH: usize = 16;
 
-/// Builds the schema serving `db`; `quiet` drops "did you mean …" hints from validation errors
-/// (for anonymous callers in production, to whom introspection is closed).
-pub fn build_schema(db: DatabaseConnection, quiet: bool) -> AppSchema {
+/// Builds the schema serving `db`, telling `bus` of committed changes; `quiet` drops "did you
+/// mean …" hints from validation errors (for anonymous callers in production, to whom
+/// introspection is closed).
+pub fn build_schema(
+    db: DatabaseConnection,
+    bus: crate::events::EventBus,
+    quiet: bool,
+) -> AppSchema {
     let builder = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        Subscription::default(),
     )
     .data(db)
+    .data(bus)
     .limit_depth(MAX_DEPTH);
     if quiet {
         builder.disable_suggestions().finish()
@@ -77,7 +86,7 @@ pub fn sdl() -> String {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        Subscription::default(),
     )
     .finish()
     .sdl()

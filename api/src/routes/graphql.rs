@@ -597,9 +597,17 @@ fn rate_limit_headers(builder: &mut actix_web::HttpResponseBuilder, charged: &Ch
 /// The caller, with its unit resolved from the token's agency code (and whether that unit was
 /// closed at the time of the request).
 async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Viewer, Refusal> {
+    viewer_from(state, |name| req.headers().get(name).map(|v| v.as_bytes())).await
+}
+
+/// The caller named by credentials in headers (`header` gives a value by lower-case name).
+async fn viewer_from<'h>(
+    state: &AppState,
+    header: impl Fn(&str) -> Option<&'h [u8]>,
+) -> Result<Viewer, Refusal> {
     let principal = state
         .authenticator
-        .authenticate(|name| req.headers().get(name).map(|v| v.as_bytes()))
+        .authenticate(header)
         .await
         .map_err(|error| Refusal::new(StatusCode::OK, "UNAUTHENTICATED", error.to_string()))?;
     let Some(mut principal) = principal else {
@@ -608,6 +616,56 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Viewer, Ref
     resolve_unit(state, &mut principal).await?;
     tracing::debug!(subject = %principal.subject, "authenticated");
     Ok(Viewer(Some(principal)))
+}
+
+/// The caller of a live connection and what it may read, or the code and message refusing it.
+pub(crate) async fn live_viewer<'h>(
+    state: &AppState,
+    header: impl Fn(&str) -> Option<&'h [u8]>,
+) -> Result<(Viewer, PlanVisibility), (&'static str, String)> {
+    let viewer = viewer_from(state, header)
+        .await
+        .map_err(|refusal| (refusal.code, refusal.message))?;
+    let visibility = PlanVisibility::of(&state.db, &viewer)
+        .await
+        .map_err(|error| match error {
+            DomainError::Unavailable => (
+                "SERVICE_UNAVAILABLE",
+                "the service is briefly unavailable; retry shortly".to_owned(),
+            ),
+            error => {
+                tracing::error!(error = %error, "cannot resolve the caller's visibility");
+                ("INTERNAL_SERVER_ERROR", "Internal server error".to_owned())
+            }
+        })?;
+    Ok((viewer, visibility))
+}
+
+/// The document checks every operation passes (text, parse, shape and cost), for the live
+/// transport: its analysis, or the code and message refusing it.
+pub(crate) fn live_checks(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+) -> Result<Analysis, (&'static str, String)> {
+    limits::check_text(&request.query, &state.limits).map_err(|e| (e.code, e.message))?;
+    state.documents.prepare(request);
+    let operation_name = request.operation_name.clone();
+    let variables = std::mem::take(&mut request.variables);
+    let parsed = request.parsed_query().map(|document| {
+        limits::analyse(
+            document,
+            &variables,
+            operation_name.as_deref(),
+            &state.schema_info,
+            &state.limits,
+        )
+    });
+    request.variables = variables;
+    match parsed {
+        Ok(analysis) => analysis.map_err(|e| (e.code, e.message)),
+        // The executor reports a document that does not parse, with its position.
+        Err(_) => Ok(Analysis::default()),
+    }
 }
 
 async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(), Refusal> {

@@ -2,6 +2,7 @@
 
 pub mod graphql;
 pub mod health;
+pub mod live;
 pub mod persisted;
 pub mod rate_limit;
 pub mod reply;
@@ -19,6 +20,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/graphql")
             .route(web::post().to(graphql::post))
             .route(web::get().to(graphql::get))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/graphql/ws")
+            .route(web::get().to(live::socket))
             .default_service(web::to(reply::method_not_allowed)),
     )
     .route("/healthz", web::get().to(health::healthz))
@@ -50,4 +56,8 @@ pub struct AppState {
     /// Requests costing at least this take turns in [`AppState::heavy_lane`].
     pub heavy_cost: u64,
     pub heavy_lane: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Places for live (WebSocket) connections.
+    pub live_connections: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Origins whose pages may open live connections (empty: the API's own host only).
+    pub allowed_origins: Vec<String>,
 }

@@ -37,6 +37,9 @@ pub struct Outcome {
     /// Set on a replay.
     #[serde(skip)]
     pub replayed: bool,
+    /// What was changed, when something was (for live updates: not replayed).
+    #[serde(skip)]
+    pub changed: Option<(AuditAction, ObjectType, Uuid)>,
 }
 
 /// The one writer of the embedded SQLite database. SQLite allows one write transaction at a
@@ -101,7 +104,7 @@ where
             return Ok(Outcome {
                 object_id: None,
                 user_errors: errors,
-                replayed: false,
+                ..Outcome::default()
             });
         }
         Err(error) => {
@@ -113,6 +116,7 @@ where
         object_id: (!change.action.deletes()).then_some(change.object_id),
         user_errors: Vec::new(),
         replayed: false,
+        changed: Some((change.action, change.object_type, change.object_id)),
     };
     record(&txn, actor, &change).await?;
     if let Some(key) = key {
@@ -140,7 +144,7 @@ fn rejected(error: FieldError) -> Outcome {
     Outcome {
         object_id: None,
         user_errors: vec![error],
-        replayed: false,
+        ..Outcome::default()
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod completion;
 pub mod deadline;
+pub mod events;
 pub mod extension;
 pub mod progress;
 pub mod regime;

@@ -137,7 +137,7 @@ pub fn rejected(field: &str, error: crate::domain::kernel::error::DomainError) -
             crate::domain::kernel::error::FieldErrorCode::Invalid,
             error.to_string(),
         )],
-        replayed: false,
+        ..Outcome::default()
     }
 }
 
@@ -160,11 +160,21 @@ pub async fn run(
     work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Change>,
 ) -> Result<Outcome> {
     let actor = actor(ctx)?;
-    mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
+    let outcome = mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
         work(txn, &actor).await
     })
     .await
-    .into_gql()
+    .into_gql()?;
+    if let (Some((action, object_type, id)), Some(bus)) =
+        (outcome.changed, ctx.data_opt::<crate::events::EventBus>())
+    {
+        // Live subscribers hear of the committed change; failing to tell them fails nothing.
+        match crate::domain::reporting::events::of_change(db(ctx)?, action, object_type, id).await {
+            Ok(events) => bus.publish(events).await,
+            Err(error) => tracing::warn!(%error, "cannot read a change for live updates"),
+        }
+    }
+    Ok(outcome)
 }
 
 /// The result of a deletion.

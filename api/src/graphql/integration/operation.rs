@@ -51,7 +51,7 @@ impl OperationMutation {
                     FieldErrorCode::Invalid,
                     format!("`document` is not a usable GraphQL document: {message}"),
                 )],
-                replayed: false,
+                ..Outcome::default()
             }
         } else {
             let new = NewOperation {

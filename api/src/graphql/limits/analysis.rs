@@ -102,7 +102,8 @@ pub fn analyse(
         walk.check_directives(operation.directives.len())?;
         let (root, base) = match operation.ty {
             OperationType::Mutation => (info.mutation_type(), MUTATION_COST),
-            _ => (info.query_type(), 0),
+            OperationType::Subscription => (info.subscription_type(), 0),
+            OperationType::Query => (info.query_type(), 0),
         };
         let mut totals = Totals::default();
         for selection in &operation.selection_set.node.items {

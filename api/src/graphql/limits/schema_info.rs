@@ -29,6 +29,7 @@ pub struct SchemaInfo {
     types: HashMap<String, TypeInfo>,
     query: String,
     mutation: String,
+    subscription: String,
 }
 
 impl SchemaInfo {
@@ -38,6 +39,7 @@ impl SchemaInfo {
         let mut info = SchemaInfo {
             query: "Query".into(),
             mutation: "Mutation".into(),
+            subscription: "Subscription".into(),
             ..Self::default()
         };
         for definition in document.definitions {
@@ -48,6 +50,9 @@ impl SchemaInfo {
                     }
                     if let Some(mutation) = &schema.node.mutation {
                         info.mutation = mutation.node.to_string();
+                    }
+                    if let Some(subscription) = &schema.node.subscription {
+                        info.subscription = subscription.node.to_string();
                     }
                 }
                 continue;
@@ -101,6 +106,11 @@ impl SchemaInfo {
     /// The root type of mutations.
     pub fn mutation_type(&self) -> &str {
         &self.mutation
+    }
+
+    /// The subscription root's name.
+    pub fn subscription_type(&self) -> &str {
+        &self.subscription
     }
 
     /// A field of a type, when both exist.

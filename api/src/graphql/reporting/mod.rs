@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod extension;
+pub mod live;
 pub mod period;
 pub mod progress;
 pub mod regime;

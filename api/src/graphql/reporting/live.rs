@@ -1,0 +1,267 @@
+//! Live updates (subscriptions over WebSocket, `graphql-transport-ws`): `progressChanged` and
+//! `submissionChanged`. Each notice is read again as the subscriber (what it may not read, it
+//! never hears of), with fresh objects: the connection's loader forgets what it cached before.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, Result, Subscription};
+use chrono::{DateTime, FixedOffset};
+use futures_util::Stream;
+use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast};
+use uuid::Uuid;
+
+use crate::domain::access::PlanVisibility;
+use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::time::local_time;
+use crate::domain::reporting::events::{
+    self as events, Event, ProgressEvent, ProgressFacts, SubmissionEvent,
+};
+use crate::events::EventBus;
+use crate::graphql::common::context::{db, loaders, visibility};
+use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
+use crate::graphql::common::id::{NodeType, expect};
+use crate::graphql::loading::loaders::{Loaders, UnitById};
+use crate::graphql::org::unit::Unit;
+use crate::graphql::planning::plan::Plan;
+use crate::graphql::planning::task::{ProgressUpdate, Task};
+use crate::graphql::reporting::submission::ReportSubmission;
+
+/// Subscriptions one connection may hold at once.
+pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 10;
+
+/// One WebSocket connection's share of subscriptions (put in the connection's data).
+#[derive(Clone)]
+pub struct LiveConnection {
+    slots: Arc<Semaphore>,
+}
+
+impl Default for LiveConnection {
+    fn default() -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(MAX_SUBSCRIPTIONS_PER_CONNECTION)),
+        }
+    }
+}
+
+/// A change to a task's progress: an update, a completion step or a deadline moved.
+pub struct ProgressChange {
+    event: ProgressEvent,
+    facts: ProgressFacts,
+}
+
+#[Object]
+impl ProgressChange {
+    /// What happened, as the audit log names it (`progress.submit`, `task.report_done`,
+    /// `task.accept_completion`, `task.return_completion`, `extension.approve`).
+    async fn action(&self) -> &str {
+        &self.event.action
+    }
+    /// When it was committed.
+    async fn at(&self) -> DateTime<FixedOffset> {
+        local_time(self.event.at)
+    }
+    async fn plan(&self) -> Plan {
+        Plan(self.facts.plan.clone())
+    }
+    async fn task(&self) -> Task {
+        Task(self.facts.task.clone())
+    }
+    /// The progress update, when the change is one.
+    async fn update(&self) -> Option<ProgressUpdate> {
+        self.facts.update.clone().map(ProgressUpdate)
+    }
+    /// The units concerned: those assigned to the task directly, and the one that reported.
+    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        let found = loaders(ctx)?
+            .load_many(self.event.unit_ids.iter().copied().map(UnitById))
+            .await
+            .into_gql()?;
+        Ok(self
+            .event
+            .unit_ids
+            .iter()
+            .filter_map(|id| found.get(&UnitById(*id)).cloned().map(Unit))
+            .collect())
+    }
+}
+
+/// A change to a report: drafted, submitted, accepted or returned.
+pub struct SubmissionChange {
+    event: SubmissionEvent,
+    report: entity::report_submission::Model,
+}
+
+#[Object]
+impl SubmissionChange {
+    /// What happened (`report.draft`, `report.submit`, `report.accept`, `report.return`).
+    async fn action(&self) -> &str {
+        &self.event.action
+    }
+    /// When it was committed.
+    async fn at(&self) -> DateTime<FixedOffset> {
+        local_time(self.event.at)
+    }
+    /// The report as it is now.
+    async fn submission(&self) -> ReportSubmission {
+        ReportSubmission(self.report.clone())
+    }
+}
+
+/// What every subscription stream holds: the notices, the reader, its loader and its slot.
+struct Watch<F> {
+    notices: broadcast::Receiver<Arc<Event>>,
+    db: DatabaseConnection,
+    visibility: PlanVisibility,
+    loaders: Loaders,
+    wanted: F,
+    _slot: OwnedSemaphorePermit,
+}
+
+fn id_arg(id: Option<&ID>, kind: NodeType) -> Result<Option<Uuid>> {
+    id.map(|id| expect(id, kind)).transpose().into_gql()
+}
+
+/// The subscriber's share: refused past the connection's limit, or outside a WebSocket.
+fn watch<F>(ctx: &Context<'_>, wanted: F) -> Result<Watch<F>> {
+    let connection = ctx.data_opt::<LiveConnection>().ok_or_else(|| {
+        DomainError::invalid("subscriptions run over WebSocket at /graphql/ws").extend()
+    })?;
+    let slot = connection.slots.clone().try_acquire_owned().map_err(|_| {
+        DomainError::invalid(format!(
+            "a connection holds at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once"
+        ))
+        .extend()
+    })?;
+    let bus = ctx
+        .data_opt::<EventBus>()
+        .ok_or_else(|| DomainError::Unavailable.extend())?;
+    Ok(Watch {
+        notices: bus.subscribe(),
+        db: db(ctx)?.clone(),
+        visibility: visibility(ctx)?.clone(),
+        loaders: loaders(ctx)?.clone(),
+        wanted,
+        _slot: slot,
+    })
+}
+
+/// The next notice `read` turns into an item (skipping those it refuses), or the end.
+async fn next<F, T>(
+    watch: &mut Watch<F>,
+    read: impl AsyncFn(&Watch<F>, &Event) -> Option<T>,
+) -> Option<T> {
+    loop {
+        let notice = match watch.notices.recv().await {
+            Ok(notice) => notice,
+            // A slow subscriber skips what it missed (notices are hints; it re-reads).
+            Err(RecvError::Lagged(missed)) => {
+                tracing::debug!(missed, "a live subscriber fell behind");
+                continue;
+            }
+            Err(RecvError::Closed) => return None,
+        };
+        if let Some(item) = read(watch, &notice).await {
+            watch.loaders.forget();
+            return Some(item);
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ReportingSubscription;
+
+#[Subscription]
+impl ReportingSubscription {
+    /// Progress changes of a plan's tasks, or of the tasks a unit is assigned to (give either
+    /// or both): updates, completion steps, deadlines moved. Only plans the subscriber may read
+    /// are heard of.
+    async fn progress_changed(
+        &self,
+        ctx: &Context<'_>,
+        plan_id: Option<ID>,
+        unit_id: Option<ID>,
+    ) -> Result<impl Stream<Item = ProgressChange> + use<>> {
+        let plan = id_arg(plan_id.as_ref(), NodeType::Plan)?;
+        let unit = id_arg(unit_id.as_ref(), NodeType::Unit)?;
+        if plan.is_none() && unit.is_none() {
+            return Err(DomainError::invalid("give `planId` or `unitId` (or both)").extend());
+        }
+        let wanted = move |event: &ProgressEvent| {
+            plan.is_none_or(|p| p == event.plan_id)
+                && unit.is_none_or(|u| event.unit_ids.contains(&u))
+        };
+        let state = watch(ctx, wanted)?;
+        Ok(futures_util::stream::unfold(
+            state,
+            |mut state| async move {
+                let item = next(&mut state, async |watch, notice| {
+                    let Event::Progress(event) = notice else {
+                        return None;
+                    };
+                    if !(watch.wanted)(event) {
+                        return None;
+                    }
+                    match events::progress_facts(&watch.db, &watch.visibility, event).await {
+                        Ok(facts) => facts.map(|facts| ProgressChange {
+                            event: event.clone(),
+                            facts,
+                        }),
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot read a progress notice");
+                            None
+                        }
+                    }
+                })
+                .await?;
+                Some((item, state))
+            },
+        ))
+    }
+
+    /// Changes to the reports of a regime, or of a unit (as reporting or receiving unit; give
+    /// either or both). Only reports the subscriber may read are heard of.
+    async fn submission_changed(
+        &self,
+        ctx: &Context<'_>,
+        regime_id: Option<ID>,
+        unit_id: Option<ID>,
+    ) -> Result<impl Stream<Item = SubmissionChange> + use<>> {
+        let regime = id_arg(regime_id.as_ref(), NodeType::ReportingRegime)?;
+        let unit = id_arg(unit_id.as_ref(), NodeType::Unit)?;
+        if regime.is_none() && unit.is_none() {
+            return Err(DomainError::invalid("give `regimeId` or `unitId` (or both)").extend());
+        }
+        let wanted = move |event: &SubmissionEvent| {
+            regime.is_none_or(|r| r == event.regime_id)
+                && unit.is_none_or(|u| event.unit_ids.contains(&u))
+        };
+        let state = watch(ctx, wanted)?;
+        Ok(futures_util::stream::unfold(
+            state,
+            |mut state| async move {
+                let item = next(&mut state, async |watch, notice| {
+                    let Event::Submission(event) = notice else {
+                        return None;
+                    };
+                    if !(watch.wanted)(event) {
+                        return None;
+                    }
+                    match events::submission_facts(&watch.db, &watch.visibility, event).await {
+                        Ok(report) => report.map(|report| SubmissionChange {
+                            event: event.clone(),
+                            report,
+                        }),
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot read a submission notice");
+                            None
+                        }
+                    }
+                })
+                .await?;
+                Some((item, state))
+            },
+        ))
+    }
+}
