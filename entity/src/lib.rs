@@ -18,6 +18,7 @@ pub mod reporting_regime;
 pub mod target;
 pub mod target_breakdown_group;
 pub mod target_breakdown_row;
+pub mod target_value;
 pub mod task;
 pub mod unit;
 pub mod unit_group;

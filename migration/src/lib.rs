@@ -20,6 +20,7 @@ mod m20261203_000008_create_reporting_regime;
 mod m20261203_000009_create_report_submission;
 mod m20261203_000010_progress_update_details;
 mod m20261203_000011_create_deadline_extension;
+mod m20261203_000012_create_target_value;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_create_report_submission::Migration),
             Box::new(m20261203_000010_progress_update_details::Migration),
             Box::new(m20261203_000011_create_deadline_extension::Migration),
+            Box::new(m20261203_000012_create_target_value::Migration),
         ]
     }
 }

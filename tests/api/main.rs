@@ -8,6 +8,7 @@ mod live;
 
 mod mutations;
 
+mod attainment;
 mod auth;
 
 mod batching;

@@ -18,4 +18,5 @@ pub struct Mutation(
     crate::graphql::reporting::progress::ProgressMutation,
     crate::graphql::reporting::progress::CompletionMutation,
     crate::graphql::reporting::extension::ExtensionMutation,
+    crate::graphql::reporting::attainment::AttainmentMutation,
 );

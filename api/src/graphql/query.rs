@@ -52,6 +52,7 @@ pub enum Node {
     ReportingRegime(ReportingRegime),
     ReportSubmission(ReportSubmission),
     ExtensionRequest(ExtensionRequest),
+    BreakdownRow(crate::graphql::planning::target::BreakdownRow),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -112,6 +113,20 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
                     if_plan_visible(ctx, task, |t| t.plan_id)
                         .await?
                         .map(|_| Node::ExtensionRequest(ExtensionRequest(request)))
+                }
+                None => None,
+            }
+        }
+        NodeType::BreakdownRow => {
+            let row = crate::domain::planning::target::breakdown_row(db(ctx)?, id)
+                .await
+                .into_gql()?;
+            match row {
+                Some(row) => {
+                    let target = load(ctx, TargetById(row.target_id)).await?;
+                    if_plan_visible(ctx, target, |t| t.plan_id).await?.map(|_| {
+                        Node::BreakdownRow(crate::graphql::planning::target::BreakdownRow(row))
+                    })
                 }
                 None => None,
             }

@@ -33,6 +33,7 @@ pub enum AuditAction {
     ReportReturn,
     RegimeCreate,
     ProgressSubmit,
+    TargetValueSubmit,
     TaskReportDone,
     TaskAcceptCompletion,
     TaskReturnCompletion,
@@ -74,6 +75,7 @@ impl AuditAction {
             Self::ReportReturn => "report.return",
             Self::RegimeCreate => "regime.create",
             Self::ProgressSubmit => "progress.submit",
+            Self::TargetValueSubmit => "target_value.submit",
             Self::TaskReportDone => "task.report_done",
             Self::TaskAcceptCompletion => "task.accept_completion",
             Self::TaskReturnCompletion => "task.return_completion",
@@ -105,6 +107,7 @@ pub enum ObjectType {
     ReportingRegime,
     ProgressUpdate,
     ExtensionRequest,
+    TargetValue,
 }
 
 impl ObjectType {
@@ -121,6 +124,7 @@ impl ObjectType {
             Self::ReportingRegime => "ReportingRegime",
             Self::ProgressUpdate => "ProgressUpdate",
             Self::ExtensionRequest => "ExtensionRequest",
+            Self::TargetValue => "TargetValue",
         }
     }
 }

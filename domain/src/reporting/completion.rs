@@ -35,6 +35,15 @@ pub(crate) async fn units_in_roles(
         .await?
         .remove(&task_id)
         .unwrap_or_default();
+    units_of(db, rows, roles).await
+}
+
+/// The units of assignment `rows` in any of `roles`, directly or through a group (today).
+pub(crate) async fn units_of(
+    db: &impl ConnectionTrait,
+    rows: Vec<entity::assignment::Model>,
+    roles: &[AssignmentRole],
+) -> DomainResult<Vec<Uuid>> {
     let mut units = Vec::new();
     for row in rows.into_iter().filter(|r| roles.contains(&r.role)) {
         if let Some(unit) = row.unit_id {

@@ -1,6 +1,7 @@
 //! Progress reporting (báo cáo tiến độ): reporting regimes, periods and deadlines, submissions
 //! and roll-ups. Today's progress updates are read through `planning::task`.
 
+pub mod attainment;
 pub mod calendar;
 pub mod completion;
 pub mod deadline;

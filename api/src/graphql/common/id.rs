@@ -19,6 +19,7 @@ pub enum NodeType {
     ReportingRegime,
     ReportSubmission,
     ExtensionRequest,
+    BreakdownRow,
 }
 
 impl NodeType {
@@ -33,6 +34,7 @@ impl NodeType {
             NodeType::ReportingRegime => "ReportingRegime",
             NodeType::ReportSubmission => "ReportSubmission",
             NodeType::ExtensionRequest => "ExtensionRequest",
+            NodeType::BreakdownRow => "BreakdownRow",
         }
     }
 
@@ -47,6 +49,7 @@ impl NodeType {
             Self::ReportingRegime,
             Self::ReportSubmission,
             Self::ExtensionRequest,
+            Self::BreakdownRow,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -150,6 +150,48 @@ impl Loader<CalendarYear> for DbLoader {
     }
 }
 
+/// A target's attainment for a period as of a day (every target asked for the same period and
+/// day in one pass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AttainmentOf {
+    pub target: Uuid,
+    pub period: crate::domain::kernel::period::PeriodCode,
+    pub as_of: chrono::NaiveDate,
+}
+
+impl Loader<AttainmentOf> for DbLoader {
+    type Value = crate::domain::reporting::attainment::TargetAttainment;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[AttainmentOf]) -> LoadResult<AttainmentOf, Self::Value> {
+        let mut groups: HashMap<_, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.period, key.as_of))
+                .or_default()
+                .push(key.target);
+        }
+        let mut result = HashMap::new();
+        for ((period, as_of), ids) in groups {
+            let found = targets::by_ids(&self.db, &ids).await.map_err(Arc::new)?;
+            let models: Vec<target::Model> = found.into_values().collect();
+            let figures =
+                crate::domain::reporting::attainment::attainments(&self.db, &models, period, as_of)
+                    .await
+                    .map_err(Arc::new)?;
+            for figure in figures {
+                let key = AttainmentOf {
+                    target: figure.target.id,
+                    period,
+                    as_of,
+                };
+                result.insert(key, figure);
+            }
+        }
+        Ok(result)
+    }
+}
+
 /// Loads one page per parent for keys that share a window (and filter): one statement per
 /// distinct window, whatever the number of parents.
 async fn pages_by_parent<K, G, M, Fut>(

@@ -11,7 +11,7 @@ use crate::graphql::common::enums::{AssignmentRole, ChangeDirection, Comparator,
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
-    AreaById, BreakdownOf, PlanById, TargetAssignments, UnitById,
+    AreaById, AttainmentOf, BreakdownOf, PlanById, TargetAssignments, UnitById,
 };
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::plan::{Plan, PlanArea};
@@ -98,6 +98,25 @@ impl Target {
             .await?
             .unwrap_or_default();
         lead_unit(ctx, &rows).await
+    }
+    /// Its attainment for a period (`2023`, `2023Q1`, …) from the values reported for that period
+    /// by the end of `asOf` (default: today, as values for a period are reported after it ends).
+    async fn attainment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(validator(max_length = 16))] period: String,
+        as_of: Option<Date>,
+    ) -> Result<crate::graphql::reporting::attainment::TargetAttainment> {
+        let period = crate::graphql::reporting::period::parse_period(&period)?;
+        let as_of = as_of.map_or_else(crate::domain::kernel::time::today, |d| d.0);
+        let key = AttainmentOf {
+            target: self.0.id,
+            period,
+            as_of,
+        };
+        Ok(crate::graphql::reporting::attainment::TargetAttainment(
+            load_required(ctx, key).await?,
+        ))
     }
     /// Per-facility rows with computed subtotals, total and per-population ratio (null when the
     /// target has no breakdown).
@@ -189,6 +208,10 @@ pub struct BreakdownRow(pub target_breakdown_row::Model);
 
 #[Object]
 impl BreakdownRow {
+    /// Global id (`submitTargetValue` reports a value for the row by it).
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::BreakdownRow, self.0.id)
+    }
     /// STT as printed.
     async fn code(&self) -> &str {
         &self.0.code

@@ -1,6 +1,7 @@
 //! Reporting (báo cáo): periods and their data windows, deadline rules, the working-day
 //! calendar, reporting regimes.
 
+pub mod attainment;
 pub mod calendar;
 pub mod extension;
 pub mod live;

@@ -18,6 +18,7 @@ use crate::graphql::loading::loaders::{AreaById, RegimeById, UnitById};
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::plan::{Plan, PlanArea};
 use crate::graphql::planning::task::{ProgressUpdate, Task};
+use crate::graphql::reporting::attainment::TargetAttainment;
 use crate::graphql::reporting::period::{ReportingPeriod, parse_period, period_input};
 use crate::graphql::reporting::regime::ReportingRegime;
 
@@ -150,6 +151,17 @@ impl PlanProgress {
             .iter()
             .cloned()
             .map(ReportsDue)
+            .collect()
+    }
+    /// The plan's targets, in its order, with the values reported for the period (by the end of
+    /// `asOf` when it is given, else up to today: values come after a period ends) and whether
+    /// each is met.
+    async fn targets(&self) -> Vec<TargetAttainment> {
+        self.figures
+            .targets
+            .iter()
+            .cloned()
+            .map(TargetAttainment)
             .collect()
     }
 }

@@ -160,6 +160,14 @@ pub async fn by_ids(
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
 }
 
+/// A breakdown row by id.
+pub async fn breakdown_row(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> DomainResult<Option<target_breakdown_row::Model>> {
+    Ok(target_breakdown_row::Entity::find_by_id(id).one(db).await?)
+}
+
 /// The assignments of each target, lead first.
 pub async fn assignments(
     db: &impl ConnectionTrait,
