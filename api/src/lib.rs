@@ -1,5 +1,6 @@
 /// The domain crate, under the name the api has always used for it.
 pub use domain;
+pub mod annex;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -465,6 +465,29 @@ impl TestApp {
             .to_owned()
     }
 
+    /// The global id of the plan with this exact title.
+    pub async fn plan_titled(&self, title: &str) -> String {
+        // A search takes at most 12 words: the last ten words tell the demo's titles apart.
+        let words: Vec<&str> = title.split_whitespace().collect();
+        let search = words[words.len().saturating_sub(10)..].join(" ");
+        let data = self
+            .graphql(
+                "query($q: String!) { plans(first: 20, filter: { search: $q }) { nodes { id title } } }",
+                json!({ "q": search }),
+            )
+            .await
+            .ok();
+        data["plans"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|p| p["title"] == title)
+            .unwrap_or_else(|| panic!("no plan titled {title:?}"))["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
     /// The global id of the first plan a search finds.
     pub async fn plan_id_by_search(&self, search: &str) -> String {
         let data = self

@@ -15,6 +15,7 @@ mod batching;
 
 mod columns;
 
+mod export;
 mod extensions;
 mod filters;
 mod pagination;

@@ -8,26 +8,6 @@ use crate::db_tests;
 use crate::helpers::TestApp;
 
 /// The id of the demo plan titled `title`.
-async fn plan_titled(app: &TestApp, title: &str) -> String {
-    let data = app
-        .graphql(
-            "query($q: String!) { plans(first: 20, filter: { search: $q }) { nodes { id title } } }",
-            // A search takes at most 12 words: the last ten words tell these titles apart.
-            json!({ "q": title.split_whitespace().rev().take(10).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ") }),
-        )
-        .await
-        .ok();
-    data["plans"]["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .find(|p| p["title"] == title)
-        .unwrap_or_else(|| panic!("no plan titled {title:?}"))["id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
-}
-
 const REGIMES: &str = r#"query($id: ID!, $year: Int!) { plan(id: $id) {
     reportingRegimes { id name frequency periods cutOff
         deadlines { level periods text recipient { name } }
@@ -66,8 +46,7 @@ fn warnings_of(plan: &Value, code: &str) -> Vec<(String, i64)> {
 }
 
 async fn the_tu_mo_rong_plan_reports_on_two_levels(app: &TestApp) {
-    let id = plan_titled(
-        app,
+    let id = app.plan_titled(
         "Thực hiện công tác cải cách hành chính nhà nước của Trung tâm Y tế huyện Tu Mơ Rông năm 2023",
     )
     .await;
@@ -151,11 +130,9 @@ async fn the_tu_mo_rong_plan_reports_on_two_levels(app: &TestApp) {
 
 async fn the_seed_deadlines_meet_the_holidays(app: &TestApp) {
     // Kon Tum 2022: "ngày 02 tháng cuối cùng của quý" for quý III is Quốc khánh ⇒ Monday 05/9.
-    let kontum = plan_titled(
-        app,
-        "Thực hiện công tác cải cách hành chính nhà nước ngành Y tế năm 2022",
-    )
-    .await;
+    let kontum = app
+        .plan_titled("Thực hiện công tác cải cách hành chính nhà nước ngành Y tế năm 2022")
+        .await;
     let data = app
         .graphql(REGIMES, json!({ "id": kontum, "year": 2022 }))
         .await
@@ -199,11 +176,9 @@ async fn the_seed_deadlines_meet_the_holidays(app: &TestApp) {
     assert_eq!(on_request["schedule"][0]["due"], Value::Null);
 
     // Hà Nam 2022: "trước ngày 23/01/2023" leaves 22/01/2023, mùng 1 Tết Quý Mão.
-    let hanam = plan_titled(
-        app,
-        "Thực hành tiết kiệm, chống lãng phí của Sở Y tế tỉnh Hà Nam năm 2022",
-    )
-    .await;
+    let hanam = app
+        .plan_titled("Thực hành tiết kiệm, chống lãng phí của Sở Y tế tỉnh Hà Nam năm 2022")
+        .await;
     let data = app
         .graphql(REGIMES, json!({ "id": hanam, "year": 2022 }))
         .await
@@ -227,11 +202,9 @@ async fn the_seed_deadlines_meet_the_holidays(app: &TestApp) {
 }
 
 async fn schedules_refuse_years_out_of_range(app: &TestApp) {
-    let id = plan_titled(
-        app,
-        "Thực hiện công tác cải cách hành chính nhà nước ngành Y tế năm 2022",
-    )
-    .await;
+    let id = app
+        .plan_titled("Thực hiện công tác cải cách hành chính nhà nước ngành Y tế năm 2022")
+        .await;
     let response = app
         .graphql(REGIMES, json!({ "id": id, "year": 12022 }))
         .await;
@@ -247,8 +220,7 @@ async fn schedules_refuse_years_out_of_range(app: &TestApp) {
 
 /// The demo's (illustrative) Tu Mơ Rông reports: a newcomer's first dashboard has figures.
 async fn the_demo_reports_show_on_the_dashboard(app: &TestApp) {
-    let id = plan_titled(
-        app,
+    let id = app.plan_titled(
         "Thực hiện công tác cải cách hành chính nhà nước của Trung tâm Y tế huyện Tu Mơ Rông năm 2023",
     )
     .await;

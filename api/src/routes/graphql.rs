@@ -618,6 +618,38 @@ async fn viewer_from<'h>(
     Ok(Viewer(Some(principal)))
 }
 
+/// The caller of a plain HTTP read outside GraphQL (an export), charged `cost` points of its
+/// rate limit, and what it may read; or the response refusing it.
+pub(crate) async fn http_reader(
+    state: &AppState,
+    req: &HttpRequest,
+    cost: u64,
+) -> Result<(Viewer, PlanVisibility), HttpResponse> {
+    // Outside GraphQL a refused token is HTTP's 401.
+    let viewer = authenticate(state, req).await.map_err(|mut refusal| {
+        if refusal.code == "UNAUTHENTICATED" {
+            refusal.status = StatusCode::UNAUTHORIZED;
+        }
+        refusal.respond(req)
+    })?;
+    charge(state, req, &viewer, cost).map_err(|refusal| refusal.respond(req))?;
+    let visibility = PlanVisibility::of(&state.db, &viewer)
+        .await
+        .map_err(|error| match error {
+            DomainError::Unavailable => Refusal::unavailable().respond(req),
+            error => {
+                tracing::error!(error = %error, "cannot resolve the caller's visibility");
+                Refusal::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "Internal server error",
+                )
+                .respond(req)
+            }
+        })?;
+    Ok((viewer, visibility))
+}
+
 /// The caller of a live connection and what it may read, or the code and message refusing it.
 pub(crate) async fn live_viewer<'h>(
     state: &AppState,

@@ -1,5 +1,6 @@
 //! HTTP routes: GraphQL, health, readiness and metrics.
 
+pub mod export;
 pub mod graphql;
 pub mod health;
 pub mod live;
@@ -25,6 +26,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/graphql/ws")
             .route(web::get().to(live::socket))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/exports/plans/{id}/progress.xlsx")
+            .route(web::get().to(export::plan_progress))
             .default_service(web::to(reply::method_not_allowed)),
     )
     .route("/healthz", web::get().to(health::healthz))

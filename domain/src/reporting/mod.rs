@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod completion;
 pub mod deadline;
 pub mod events;
+pub mod export;
 pub mod extension;
 pub mod progress;
 pub mod regime;

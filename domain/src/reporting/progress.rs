@@ -197,8 +197,9 @@ pub struct RegimeReports {
     pub level: i32,
     pub due_on: Option<NaiveDate>,
     pub expected: usize,
-    pub on_time: usize,
-    pub late: usize,
+    /// Units whose first submission came by the due day, and after it.
+    pub on_time: Vec<Uuid>,
+    pub late: Vec<Uuid>,
     /// Units whose report had not come by the end of `as_of`, once the due day has passed.
     pub missing: Vec<Uuid>,
     /// Units whose report is not in yet but whose due day has not passed.
@@ -250,26 +251,7 @@ pub async fn task_figures_of(
     plans: &[Uuid],
     as_of: NaiveDate,
 ) -> DomainResult<HashMap<Uuid, PlanProgress>> {
-    let cut = end_of_day(as_of);
-    let tasks = task::Entity::find()
-        .filter(task::Column::PlanId.is_in(plans.iter().copied()))
-        .all(db)
-        .await?;
-    let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
-    // Each task's newest update by the end of `as_of`.
-    let mut newest: HashMap<Uuid, progress_update::Model> = HashMap::new();
-    if !ids.is_empty() {
-        let updates = progress_update::Entity::find()
-            .filter(progress_update::Column::TaskId.is_in(ids.iter().copied()))
-            .filter(progress_update::Column::ReportedAt.lt(cut))
-            .order_by_asc(progress_update::Column::ReportedAt)
-            .order_by_asc(progress_update::Column::Id)
-            .all(db)
-            .await?;
-        for update in updates {
-            newest.insert(update.task_id, update);
-        }
-    }
+    let (tasks, newest) = tasks_with_newest_updates(db, plans, as_of).await?;
     let mut by_plan: HashMap<Uuid, Vec<task::Model>> = HashMap::new();
     for task in tasks {
         by_plan.entry(task.plan_id).or_default().push(task);
@@ -283,6 +265,46 @@ pub async fn task_figures_of(
         .collect())
 }
 
+/// The tasks of `plans` (in their order) and each one's newest update reported by the end of
+/// `as_of` (two statements).
+pub async fn tasks_with_newest_updates(
+    db: &impl ConnectionTrait,
+    plans: &[Uuid],
+    as_of: NaiveDate,
+) -> DomainResult<(Vec<task::Model>, HashMap<Uuid, progress_update::Model>)> {
+    let cut = end_of_day(as_of);
+    let tasks = task::Entity::find()
+        .filter(task::Column::PlanId.is_in(plans.iter().copied()))
+        .order_by_asc(task::Column::Position)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
+    let mut newest: HashMap<Uuid, progress_update::Model> = HashMap::new();
+    if !ids.is_empty() {
+        let updates = progress_update::Entity::find()
+            .filter(progress_update::Column::TaskId.is_in(ids.iter().copied()))
+            .filter(progress_update::Column::ReportedAt.lt(cut))
+            .order_by_asc(progress_update::Column::ReportedAt)
+            .order_by_asc(progress_update::Column::Id)
+            .all(db)
+            .await?;
+        for update in updates {
+            newest.insert(update.task_id, update);
+        }
+    }
+    Ok((tasks, newest))
+}
+
+/// A task's percent in a plan's figures: 100 once completed, else its newest update's, else 0
+/// (none for a cancelled task, which does not count).
+pub fn task_percent(class: Timeliness, newest: Option<&progress_update::Model>) -> Option<f64> {
+    match class {
+        Timeliness::Cancelled => None,
+        Timeliness::CompletedOnTime | Timeliness::CompletedLate => Some(100.0),
+        _ => Some(newest.map_or(0.0, |u| f64::from(u.percent))),
+    }
+}
+
 fn figures(
     as_of: NaiveDate,
     tasks: &[task::Model],
@@ -294,12 +316,8 @@ fn figures(
     for task in tasks {
         let class = timeliness(task, as_of);
         *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += 1;
-        if class == Timeliness::Cancelled {
+        let Some(percent) = task_percent(class, newest.get(&task.id)) else {
             continue;
-        }
-        let percent = match class {
-            Timeliness::CompletedOnTime | Timeliness::CompletedLate => 100.0,
-            _ => newest.get(&task.id).map_or(0.0, |u| f64::from(u.percent)),
         };
         count += 1;
         sum += percent;
@@ -430,8 +448,8 @@ async fn regime_reports(
                 level: row.level,
                 due_on,
                 expected: expected.len(),
-                on_time: 0,
-                late: 0,
+                on_time: Vec::new(),
+                late: Vec::new(),
                 missing: Vec::new(),
                 pending: Vec::new(),
             };
@@ -443,8 +461,8 @@ async fn regime_reports(
                         && s.first_submitted_at.is_some_and(|at| at < cut)
                 });
                 match sent {
-                    Some(s) if s.is_late == Some(true) => report.late += 1,
-                    Some(_) => report.on_time += 1,
+                    Some(s) if s.is_late == Some(true) => report.late.push(unit),
+                    Some(_) => report.on_time.push(unit),
                     None if due_on.is_some_and(|due| due < as_of) => report.missing.push(unit),
                     None => report.pending.push(unit),
                 }

@@ -214,6 +214,19 @@ impl Plan {
             .map(ReportingDeadline)
             .collect())
     }
+    /// Where to download the plan's progress annex for a period as an Excel workbook (a path
+    /// on this API; send the same bearer token): tasks, targets' attainment and reports by
+    /// unit, as `planProgress` computes them.
+    async fn progress_export_url(
+        &self,
+        #[graphql(validator(max_length = 16))] period: String,
+    ) -> Result<String> {
+        let period = crate::graphql::reporting::period::parse_period(&period)?;
+        Ok(crate::annex::path(
+            &global_id(NodeType::Plan, self.0.id).0,
+            period,
+        ))
+    }
     /// The reporting regimes the plan states (chế độ báo cáo), in their order.
     async fn reporting_regimes(&self, ctx: &Context<'_>) -> Result<Vec<ReportingRegime>> {
         regimes_of_plan(ctx, self.0.id).await

@@ -60,11 +60,19 @@ impl ReportsDue {
     }
     /// Reports first submitted by the end of the due day.
     async fn on_time(&self) -> i32 {
-        self.0.on_time as i32
+        self.0.on_time.len() as i32
     }
     /// Reports first submitted after it.
     async fn late(&self) -> i32 {
-        self.0.late as i32
+        self.0.late.len() as i32
+    }
+    /// The units whose report came on time.
+    async fn on_time_units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        units(ctx, &self.0.on_time).await
+    }
+    /// The units whose report came late.
+    async fn late_units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        units(ctx, &self.0.late).await
     }
     /// Units whose report had not come when the due day had passed.
     async fn missing(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
