@@ -178,6 +178,7 @@ pub async fn get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
             .body(
                 GraphiQLSource::build()
                     .endpoint("/graphql")
+                    .subscription_endpoint("/graphql/ws")
                     .title("Kế hoạch & thi đua — GraphQL")
                     .finish(),
             );
