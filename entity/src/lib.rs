@@ -11,6 +11,7 @@ pub mod plan_area;
 pub mod plan_reference;
 pub mod prelude;
 pub mod progress_update;
+pub mod provenance;
 pub mod registered_operation;
 pub mod report_submission;
 pub mod reporting_deadline;

@@ -21,6 +21,7 @@ mod m20261203_000009_create_report_submission;
 mod m20261203_000010_progress_update_details;
 mod m20261203_000011_create_deadline_extension;
 mod m20261203_000012_create_target_value;
+mod m20261203_000013_create_provenance;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_progress_update_details::Migration),
             Box::new(m20261203_000011_create_deadline_extension::Migration),
             Box::new(m20261203_000012_create_target_value::Migration),
+            Box::new(m20261203_000013_create_provenance::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ mod periods;
 mod plans;
 mod policy;
 mod progress;
+mod provenance;
 mod regimes;
 mod reminders;
 mod resilience;

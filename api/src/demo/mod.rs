@@ -158,6 +158,11 @@ fn official_calendar() -> anyhow::Result<crate::domain::reporting::calendar::Wor
     ))
 }
 
+/// What the provenance of invented demo objects says when the fixture has no note of its own.
+const INVENTED_STATUS: &str = "status and completion date invented for the demo";
+const INVENTED_PROGRESS: &str = "progress update invented for the demo";
+const INVENTED_REPORT: &str = "report invented for the demo: the document records none";
+
 /// The official working-day calendar 2022–2026.
 const CALENDAR: &str = include_str!("../../fixtures/calendar/vn-2022-2026.json");
 
@@ -180,6 +185,7 @@ struct DemoData {
     tasks: Vec<task::Model>,
     assignments: Vec<assignment::Model>,
     progress: Vec<progress_update::Model>,
+    provenance: Vec<provenance::Model>,
 }
 
 impl DemoData {
@@ -228,6 +234,9 @@ impl DemoData {
         insert_all(db, &self.progress)
             .await
             .context("progress updates")?;
+        insert_all(db, &self.provenance)
+            .await
+            .context("provenance")?;
         Ok(())
     }
 }
@@ -343,6 +352,12 @@ impl Builder {
                 created_at: now,
                 updated_at: now,
             });
+            // An agency code the fixture marks illustrative, or a unit no document names.
+            let invented = fx
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("code illustrative") || n.contains("named in no seed"));
+            self.mark("Unit", id, invented, fx.note.as_deref());
         }
         for fx in &fixture.unit_groups {
             let id = id_of("group", &fx.key);
@@ -535,8 +550,15 @@ impl Builder {
                 progress.period
             );
             let reported_at = progress.reported_at.with_timezone(&Utc);
+            let update_id = id_of("progress", &format!("{}#{n}", fx.key));
+            self.mark(
+                "ProgressUpdate",
+                update_id,
+                true,
+                Some(progress.note.as_deref().unwrap_or(INVENTED_PROGRESS)),
+            );
             self.data.progress.push(progress_update::Model {
-                id: id_of("progress", &format!("{}#{n}", fx.key)),
+                id: update_id,
                 task_id,
                 unit_id: self.unit(&progress.unit)?,
                 period_code: progress.period.clone(),
@@ -550,6 +572,7 @@ impl Builder {
                 reported_by: None,
             });
         }
+        self.mark("Plan", id, false, fx.note.as_deref());
         self.data.plans.push(model.clone());
         self.plans.insert(fx.key.clone(), model);
         Ok(())
@@ -701,11 +724,18 @@ impl Builder {
                 entity::enums::SubmissionStatus::Accepted
                     | entity::enums::SubmissionStatus::Returned
             );
+            let submission_id = id_of(
+                "submission",
+                &format!("{}#{regime_id}#{n}#{unit_key}", fx.key),
+            );
+            self.mark(
+                "ReportSubmission",
+                submission_id,
+                true,
+                Some(sent.note.as_deref().unwrap_or(INVENTED_REPORT)),
+            );
             self.data.submissions.push(report_submission::Model {
-                id: id_of(
-                    "submission",
-                    &format!("{}#{regime_id}#{n}#{unit_key}", fx.key),
-                ),
+                id: submission_id,
                 regime_id,
                 period_code: period.to_string(),
                 level: row.level,
@@ -751,7 +781,14 @@ impl Builder {
         task_id: Option<Uuid>,
         target_id: Option<Uuid>,
         rows: &[AssignmentFx],
+        owner_note: Option<&str>,
     ) -> anyhow::Result<()> {
+        // The document names no lead: the one recorded is read from the responsibility line.
+        let lead_inferred = owner_note.is_some_and(|n| {
+            n.contains("names no \"chủ trì\"")
+                || n.contains("lead not stated")
+                || n.contains("No lead is named")
+        });
         let leads = rows
             .iter()
             .filter(|a| a.role == AssignmentRole::Lead)
@@ -768,8 +805,14 @@ impl Builder {
                 seen.insert((row.role, unit_id, group_id)),
                 "duplicate assignment {row:?}"
             );
+            let assignment_id = id_of("assignment", &format!("{owner}#{position}"));
+            if row.role == AssignmentRole::Lead && lead_inferred {
+                self.mark("Assignment", assignment_id, true, owner_note);
+            } else {
+                self.mark("Assignment", assignment_id, false, row.note.as_deref());
+            }
             self.data.assignments.push(assignment::Model {
-                id: id_of("assignment", &format!("{owner}#{position}")),
+                id: assignment_id,
                 task_id,
                 target_id,
                 role: row.role,
@@ -830,7 +873,14 @@ impl Builder {
         if let Some(breakdown) = &fx.breakdown {
             self.add_breakdown(&mut model, breakdown)?;
         }
-        self.assignments(&format!("target:{id}"), None, Some(id), &fx.assignments)?;
+        self.assignments(
+            &format!("target:{id}"),
+            None,
+            Some(id),
+            &fx.assignments,
+            fx.note.as_deref(),
+        )?;
+        self.mark("Target", id, false, fx.note.as_deref());
         self.data.targets.push(model);
         Ok(())
     }
@@ -975,7 +1025,34 @@ impl Builder {
             created_at: now,
             updated_at: now,
         });
-        self.assignments(&format!("task:{id}"), Some(id), None, &fx.assignments)
+        // Statuses and completion dates are invented for the demo (the documents are plans).
+        let invented = fx.status != TaskStatus::Assigned || fx.completed_on.is_some();
+        let note = match (invented, fx.note.as_deref()) {
+            (true, Some(note)) => Some(format!("{INVENTED_STATUS}; {note}")),
+            (true, None) => Some(INVENTED_STATUS.to_owned()),
+            (false, note) => note.map(str::to_owned),
+        };
+        self.mark("Task", id, invented, note.as_deref());
+        self.assignments(
+            &format!("task:{id}"),
+            Some(id),
+            None,
+            &fx.assignments,
+            fx.note.as_deref(),
+        )
+    }
+
+    /// Records where an object comes from, when the demo invented it or has a note on it.
+    fn mark(&mut self, object_type: &str, id: Uuid, illustrative: bool, note: Option<&str>) {
+        let note = clean_opt(note);
+        if illustrative || note.is_some() {
+            self.data.provenance.push(provenance::Model {
+                object_id: id,
+                object_type: object_type.to_owned(),
+                illustrative,
+                note,
+            });
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod mutation;
 pub mod page;
 pub mod period;
+pub mod provenance;
 pub mod query;
 pub mod rows;
 pub mod text;

@@ -6,4 +6,5 @@ pub mod enums;
 pub mod error;
 pub mod id;
 pub mod payload;
+pub mod provenance;
 pub mod scalars;

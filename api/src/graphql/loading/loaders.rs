@@ -127,6 +127,8 @@ batch_with_default!(/// A task's newest progress update.
     LatestProgress => Option<progress_update::Model>, tasks::latest_progress);
 batch_with_default!(/// A task's extension requests, oldest first.
     TaskExtensions => Vec<deadline_extension::Model>, extensions::of_tasks);
+batch_with_default!(/// Where an object comes from (none: entered by a person).
+    ProvenanceOf => Option<entity::provenance::Model>, crate::domain::kernel::provenance::of_objects);
 batch_with_default!(/// A target's stored breakdown rows.
     BreakdownOf => StoredBreakdown, targets::stored_breakdowns);
 

@@ -62,6 +62,14 @@ pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
 
 #[Object]
 impl Plan {
+    /// Where it comes from, when the demo data invented or annotated it (null: entered by a
+    /// person through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.0.id).await
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Plan, self.0.id)

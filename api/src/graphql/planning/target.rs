@@ -23,6 +23,14 @@ pub struct Target(pub target::Model);
 
 #[Object]
 impl Target {
+    /// Where it comes from, when the demo data invented or annotated it (null: entered by a
+    /// person through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.0.id).await
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Target, self.0.id)

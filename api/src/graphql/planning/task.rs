@@ -88,6 +88,14 @@ pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
 
 #[Object]
 impl Task {
+    /// Where it comes from, when the demo data invented or annotated it (null: entered by a
+    /// person through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.0.id).await
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Task, self.0.id)
@@ -226,6 +234,14 @@ pub struct Assignment(pub assignment::Model);
 
 #[Object]
 impl Assignment {
+    /// Where it comes from, when the demo data invented or annotated it (null: entered by a
+    /// person through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.0.id).await
+    }
     async fn role(&self) -> AssignmentRole {
         self.0.role.into()
     }
@@ -251,6 +267,14 @@ pub struct ProgressUpdate(pub progress_update::Model);
 
 #[Object]
 impl ProgressUpdate {
+    /// Where it comes from, when the demo data invented or annotated it (null: entered by a
+    /// person through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.0.id).await
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::ProgressUpdate, self.0.id)

@@ -30,6 +30,14 @@ pub struct ReportSubmission(pub report_submission::Model);
 
 #[Object]
 impl ReportSubmission {
+    /// Where it comes from, when the demo data invented or annotated it (null: entered by a
+    /// person through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.0.id).await
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::ReportSubmission, self.0.id)
