@@ -162,6 +162,40 @@ async fn values_are_judged_by_comparator_and_direction(app: &TestApp) {
         ])
     );
 
+    // The lead's scorecard for the year carries the same verdicts.
+    let card = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!, $year: Int!) { unitScorecard(unitId: $id, year: $year) {
+                targets { target { code plan { id } } actual met } targetsMet { met notMet unknown } } }",
+            json!({ "id": unit, "year": Utc::now().year() - 1 }),
+        )
+        .await
+        .ok();
+    let ours: Vec<Value> = card["unitScorecard"]["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .filter(|t| t["target"]["plan"]["id"] == plan)
+        .map(|t| json!([t["target"]["code"], t["actual"], t["met"]]))
+        .collect();
+    assert_eq!(
+        ours,
+        [
+            json!(["1", 91.0, true]),
+            json!(["2", -3.0, true]),
+            json!(["3", null, null])
+        ]
+    );
+    let all = card["unitScorecard"]["targets"]
+        .as_array()
+        .expect("targets");
+    let tally = |met: Value| all.iter().filter(|t| t["met"] == met).count();
+    assert_eq!(
+        card["unitScorecard"]["targetsMet"],
+        json!({ "met": tally(json!(true)), "notMet": tally(json!(false)), "unknown": tally(Value::Null) })
+    );
+
     // Refusals change nothing.
     for (as_token, input, field, code) in [
         (

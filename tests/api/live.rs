@@ -219,6 +219,53 @@ async fn progress_reaches_only_subscribers_who_may_read_the_plan(app: &TestApp) 
         message["payload"]["data"]["progressChanged"]["update"]["percent"],
         70
     );
+    let _by_unit = issuer
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a notice");
+
+    // A value reported for one of the plan's targets is progress too.
+    let target = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            "mutation($input: CreateTargetInput!) { createTarget(input: $input) { target { id } } }",
+            json!({ "input": { "planId": plan, "code": "1", "statement": "Tỷ lệ hồ sơ được số hóa đạt từ 90% trở lên",
+                "measure": "PERCENT", "comparator": "AT_LEAST", "targetValue": 90.0,
+                "assignments": [{ "role": "LEAD", "unitId": lead_unit }] } }),
+        )
+        .await
+        .ok()["createTarget"]["target"]["id"]
+        .clone();
+    const TARGETS: &str = "subscription($plan: ID) { progressChanged(planId: $plan) {
+        action task { id } target { code } targetValue { value isEstimate } } }";
+    issuer
+        .subscribe("targets", TARGETS, json!({ "plan": plan }))
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sent = app
+        .graphql_as(
+            &token(Role::UnitOfficer, Some("H19.20.1")),
+            "mutation($input: SubmitTargetValueInput!) { submitTargetValue(input: $input) { userErrors { code } } }",
+            json!({ "input": { "targetId": target, "unitId": lead_unit,
+                "period": format!("{}", Utc::now().year()), "value": 92.5, "estimate": true } }),
+        )
+        .await
+        .ok();
+    assert_eq!(sent["submitTargetValue"]["userErrors"], json!([]));
+    let heard = loop {
+        let message = issuer
+            .next(Duration::from_secs(10))
+            .await
+            .expect("a notice");
+        if message["id"] == "targets" {
+            break message;
+        }
+    };
+    assert_eq!(
+        heard["payload"]["data"]["progressChanged"],
+        json!({ "action": "target_value.submit", "task": null, "target": { "code": "1" },
+            "targetValue": { "value": 92.5, "isEstimate": true } })
+    );
 }
 
 const SUBMISSIONS: &str = "subscription($unit: ID) { submissionChanged(unitId: $unit) {

@@ -135,12 +135,11 @@ async fn init(
         .await
         .map_err(|(code, message)| async_graphql::Error::new(format!("{code}: {message}")))?;
     let mut data = Data::default();
-    // The connection's loader has no deadline (it lives as long as the socket); it forgets
-    // what it cached at every notice (see `graphql::reporting::live`).
-    data.insert(loading::loaders::for_request(
+    // The connection's loader has no deadline (it lives as long as the socket); it is renewed
+    // at every notice (see `graphql::reporting::live`).
+    data.insert(loading::loaders::LiveLoaders::new(
         state.db.clone(),
         visibility.clone(),
-        None,
     ));
     data.insert(visibility);
     data.insert(viewer);

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use entity::{
     assignment, deadline_extension, plan, progress_update, report_submission, reporting_regime,
-    task,
+    target, target_value, task,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -16,16 +16,24 @@ use crate::access::PlanVisibility;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::error::DomainResult;
 
-/// A change to a task's progress: an update, a completion step, a deadline moved.
+/// A change to progress: a task's update, completion step or deadline moved, or a value
+/// reported for a target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressEvent {
     /// What happened, as the audit log names it (`progress.submit`, `task.report_done`, …).
     pub action: String,
     pub plan_id: Uuid,
-    pub task_id: Uuid,
+    /// The task, when the change is about one.
+    pub task_id: Option<Uuid>,
     /// The progress update, when the change is one.
     pub update_id: Option<Uuid>,
-    /// The units assigned to the task directly (any role), and the unit that reported.
+    /// The target and its reported value, when the change is one.
+    #[serde(default)]
+    pub target_id: Option<Uuid>,
+    #[serde(default)]
+    pub value_id: Option<Uuid>,
+    /// The units assigned to the task or target directly (any role), and the unit that
+    /// reported.
     pub unit_ids: Vec<Uuid>,
     pub at: DateTime<Utc>,
 }
@@ -98,6 +106,37 @@ pub async fn of_change(
                 None => None,
             }
         }
+        ObjectType::TargetValue => {
+            match target_value::Entity::find_by_id(object_id).one(db).await? {
+                Some(value) => match target::Entity::find_by_id(value.target_id).one(db).await? {
+                    Some(target) => {
+                        let assigned = assignment::Entity::find()
+                            .filter(assignment::Column::TargetId.eq(target.id))
+                            .all(db)
+                            .await?;
+                        let mut unit_ids: Vec<Uuid> = assigned
+                            .into_iter()
+                            .filter_map(|a| a.unit_id)
+                            .chain([value.unit_id])
+                            .collect();
+                        unit_ids.sort_unstable();
+                        unit_ids.dedup();
+                        Some(Event::Progress(ProgressEvent {
+                            action: action.as_str().to_owned(),
+                            plan_id: target.plan_id,
+                            task_id: None,
+                            update_id: None,
+                            target_id: Some(target.id),
+                            value_id: Some(value.id),
+                            unit_ids,
+                            at,
+                        }))
+                    }
+                    None => None,
+                },
+                None => None,
+            }
+        }
         ObjectType::ReportSubmission => report_submission::Entity::find_by_id(object_id)
             .one(db)
             .await?
@@ -135,8 +174,10 @@ async fn progress(
     Ok(Event::Progress(ProgressEvent {
         action: action.as_str().to_owned(),
         plan_id: task.plan_id,
-        task_id: task.id,
+        task_id: Some(task.id),
         update_id,
+        target_id: None,
+        value_id: None,
         unit_ids,
         at,
     }))
@@ -146,8 +187,10 @@ async fn progress(
 #[derive(Debug, Clone)]
 pub struct ProgressFacts {
     pub plan: plan::Model,
-    pub task: task::Model,
+    pub task: Option<task::Model>,
     pub update: Option<progress_update::Model>,
+    pub target: Option<target::Model>,
+    pub value: Option<target_value::Model>,
 }
 
 /// The objects of a progress notice as `visibility` may read them (none when it may not, or
@@ -163,14 +206,35 @@ pub async fn progress_facts(
     if !visibility.allows(&plan) {
         return Ok(None);
     }
-    let Some(task) = task::Entity::find_by_id(event.task_id).one(db).await? else {
-        return Ok(None);
+    let task = match event.task_id {
+        Some(id) => match task::Entity::find_by_id(id).one(db).await? {
+            Some(task) => Some(task),
+            None => return Ok(None),
+        },
+        None => None,
     };
     let update = match event.update_id {
         Some(id) => progress_update::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    Ok(Some(ProgressFacts { plan, task, update }))
+    let target = match event.target_id {
+        Some(id) => match target::Entity::find_by_id(id).one(db).await? {
+            Some(target) => Some(target),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let value = match event.value_id {
+        Some(id) => target_value::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    Ok(Some(ProgressFacts {
+        plan,
+        task,
+        update,
+        target,
+        value,
+    }))
 }
 
 /// The report of a submission notice as `visibility` may read it: reports under a plan's

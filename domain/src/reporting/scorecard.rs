@@ -40,6 +40,9 @@ pub struct Scorecard {
     pub tasks: BTreeMap<(AssignmentRoleKey, TimelinessKey), usize>,
     /// By period, in calendar order.
     pub reports: Vec<(PeriodCode, PeriodReports)>,
+    /// The targets the unit leads or implements (directly or through a group), of plans
+    /// covering the year, with their attainment for the year (values reported up to today).
+    pub targets: Vec<super::attainment::TargetAttainment>,
 }
 
 /// An orderable key for [`AssignmentRole`].
@@ -127,11 +130,61 @@ pub async fn scorecard(
         }
     }
     let reports = report_counts(db, visibility, unit.id, &groups, year, as_of).await?;
+    let targets = unit_targets(db, visibility, unit.id, &groups, year).await?;
     Ok(Scorecard {
         as_of,
         tasks: counts,
         reports,
+        targets,
     })
+}
+
+/// The attainment for `year` of the targets `unit` (or one of `groups`) leads or implements,
+/// under readable plans covering the year, in plan and target order.
+async fn unit_targets(
+    db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
+    unit: Uuid,
+    groups: &[Uuid],
+    year: i32,
+) -> DomainResult<Vec<super::attainment::TargetAttainment>> {
+    let rows = assignment::Entity::find()
+        .filter(
+            Condition::any()
+                .add(assignment::Column::UnitId.eq(unit))
+                .add(assignment::Column::GroupId.is_in(groups.iter().copied())),
+        )
+        .filter(assignment::Column::TargetId.is_not_null())
+        .filter(
+            assignment::Column::Role.is_in([AssignmentRole::Lead, AssignmentRole::Implementing]),
+        )
+        .all(db)
+        .await?;
+    let ids: HashSet<Uuid> = rows.iter().filter_map(|a| a.target_id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut select = entity::target::Entity::find().filter(entity::target::Column::Id.is_in(ids));
+    if let Some(readable) = visibility.plan_id_condition(entity::target::Column::PlanId) {
+        select = select.filter(readable);
+    }
+    let targets = select.all(db).await?;
+    let covering: HashSet<Uuid> = plan::Entity::find()
+        .filter(plan::Column::Id.is_in(targets.iter().map(|t| t.plan_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            p.period_start.is_none_or(|s| s <= year) && p.period_end.is_none_or(|e| year <= e)
+        })
+        .map(|p| p.id)
+        .collect();
+    let mut targets: Vec<entity::target::Model> = targets
+        .into_iter()
+        .filter(|t| covering.contains(&t.plan_id))
+        .collect();
+    targets.sort_by_key(|t| (t.plan_id, t.position));
+    super::attainment::attainments(db, &targets, PeriodCode::Year(year), today()).await
 }
 
 async fn report_counts(

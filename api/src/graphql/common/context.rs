@@ -47,9 +47,14 @@ pub fn visibility<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a PlanVisibi
         .map_err(|_| missing("visibility"))
 }
 
-/// The request's loader.
-pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
-    ctx.data::<Loaders>().map_err(|_| missing("loader"))
+/// The request's loader (on a live connection: the loader of the notice being answered).
+pub fn loaders(ctx: &Context<'_>) -> async_graphql::Result<Loaders> {
+    if let Some(loaders) = ctx.data_opt::<Loaders>() {
+        return Ok(loaders.clone());
+    }
+    ctx.data_opt::<crate::graphql::loading::loaders::LiveLoaders>()
+        .map(|live| live.current())
+        .ok_or_else(|| missing("loader"))
 }
 
 /// Loads one value through the request's loader.

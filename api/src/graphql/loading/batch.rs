@@ -25,22 +25,7 @@ const MAX_BATCH: usize = 1000;
 type Shared = Arc<DomainError>;
 
 /// One [`Slot`] per key type.
-type Slots = HashMap<TypeId, Box<dyn AnySlot>>;
-
-/// A slot of any key type: what [`BatchLoader::forget`] needs without knowing its types.
-trait AnySlot: Any + Send {
-    fn clear_cache(&mut self);
-    fn as_any(&mut self) -> &mut dyn Any;
-}
-
-impl<K: Send + 'static, V: Send + 'static> AnySlot for Slot<K, V> {
-    fn clear_cache(&mut self) {
-        self.cache.clear();
-    }
-    fn as_any(&mut self) -> &mut dyn Any {
-        self
-    }
-}
+type Slots = HashMap<TypeId, Box<dyn Any + Send>>;
 
 /// Batches and caches the loads of one request through `T`'s [`Loader`] impls.
 pub struct BatchLoader<T> {
@@ -112,7 +97,6 @@ impl<T: Send + Sync + 'static> Inner<T> {
         let slot = slots
             .entry(TypeId::of::<K>())
             .or_insert_with(|| Box::new(Slot::<K, <T as Loader<K>>::Value>::default()))
-            .as_any()
             .downcast_mut::<Slot<K, <T as Loader<K>>::Value>>()
             .ok_or_else(|| unexpected("loader slot of the wrong type"))?;
         Ok(f(slot))
@@ -169,16 +153,6 @@ impl<T: Send + Sync + 'static> Inner<T> {
 impl<T: Send + Sync + 'static> BatchLoader<T> {
     pub fn new(loader: T) -> Self {
         Self::until(loader, None)
-    }
-
-    /// Forgets every cached value (batches under way still deliver theirs): a live
-    /// subscription reads each notice's objects fresh.
-    pub fn forget(&self) {
-        if let Ok(mut slots) = self.inner.slots.lock() {
-            for slot in slots.values_mut() {
-                slot.clear_cache();
-            }
-        }
     }
 
     /// A loader that starts no batch after `deadline`.

@@ -38,6 +38,46 @@ pub fn for_request(
     BatchLoader::until(DbLoader { db, visibility }, deadline)
 }
 
+/// The loader of a live (WebSocket) connection: renewed at every notice, so each notice's
+/// objects are read fresh, while answers already under way finish with the loader they began
+/// with (several subscriptions share a connection).
+#[derive(Clone)]
+pub struct LiveLoaders(Arc<LiveInner>);
+
+struct LiveInner {
+    db: DatabaseConnection,
+    visibility: PlanVisibility,
+    current: std::sync::Mutex<Loaders>,
+}
+
+impl LiveLoaders {
+    pub fn new(db: DatabaseConnection, visibility: PlanVisibility) -> Self {
+        let current = for_request(db.clone(), visibility.clone(), None);
+        Self(Arc::new(LiveInner {
+            db,
+            visibility,
+            current: std::sync::Mutex::new(current),
+        }))
+    }
+
+    /// The loader answers use now.
+    pub fn current(&self) -> Loaders {
+        match self.0.current.lock() {
+            Ok(current) => current.clone(),
+            // A poisoned lock only means a panic elsewhere: start afresh.
+            Err(_) => for_request(self.0.db.clone(), self.0.visibility.clone(), None),
+        }
+    }
+
+    /// A fresh loader for what comes next.
+    pub fn renew(&self) {
+        let fresh = for_request(self.0.db.clone(), self.0.visibility.clone(), None);
+        if let Ok(mut current) = self.0.current.lock() {
+            *current = fresh;
+        }
+    }
+}
+
 /// Loads rows in batches; one `Loader` impl per relation (key type).
 pub struct DbLoader {
     db: DatabaseConnection,

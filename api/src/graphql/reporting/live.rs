@@ -1,6 +1,6 @@
 //! Live updates (subscriptions over WebSocket, `graphql-transport-ws`): `progressChanged` and
 //! `submissionChanged`. Each notice is read again as the subscriber (what it may not read, it
-//! never hears of), with fresh objects: the connection's loader forgets what it cached before.
+//! never hears of), with fresh objects: the connection's loader is renewed at every notice.
 
 use std::sync::Arc;
 
@@ -22,10 +22,13 @@ use crate::events::EventBus;
 use crate::graphql::common::context::{db, loaders, visibility};
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect};
-use crate::graphql::loading::loaders::{Loaders, UnitById};
+use crate::graphql::loading::loaders::LiveLoaders;
+use crate::graphql::loading::loaders::UnitById;
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::plan::Plan;
+use crate::graphql::planning::target::Target;
 use crate::graphql::planning::task::{ProgressUpdate, Task};
+use crate::graphql::reporting::attainment::TargetValue;
 use crate::graphql::reporting::submission::ReportSubmission;
 
 /// Subscriptions one connection may hold at once.
@@ -54,7 +57,8 @@ pub struct ProgressChange {
 #[Object]
 impl ProgressChange {
     /// What happened, as the audit log names it (`progress.submit`, `task.report_done`,
-    /// `task.accept_completion`, `task.return_completion`, `extension.approve`).
+    /// `task.accept_completion`, `task.return_completion`, `extension.approve`,
+    /// `target_value.submit`).
     async fn action(&self) -> &str {
         &self.event.action
     }
@@ -65,14 +69,24 @@ impl ProgressChange {
     async fn plan(&self) -> Plan {
         Plan(self.facts.plan.clone())
     }
-    async fn task(&self) -> Task {
-        Task(self.facts.task.clone())
+    /// The task, when the change is about one.
+    async fn task(&self) -> Option<Task> {
+        self.facts.task.clone().map(Task)
     }
     /// The progress update, when the change is one.
     async fn update(&self) -> Option<ProgressUpdate> {
         self.facts.update.clone().map(ProgressUpdate)
     }
-    /// The units concerned: those assigned to the task directly, and the one that reported.
+    /// The target, when the change is a value reported for one.
+    async fn target(&self) -> Option<Target> {
+        self.facts.target.clone().map(Target)
+    }
+    /// The value reported.
+    async fn target_value(&self) -> Option<TargetValue> {
+        self.facts.value.clone().map(TargetValue)
+    }
+    /// The units concerned: those assigned to the task or target directly, and the one that
+    /// reported.
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
         let found = loaders(ctx)?
             .load_many(self.event.unit_ids.iter().copied().map(UnitById))
@@ -114,7 +128,7 @@ struct Watch<F> {
     notices: broadcast::Receiver<Arc<Event>>,
     db: DatabaseConnection,
     visibility: PlanVisibility,
-    loaders: Loaders,
+    loaders: LiveLoaders,
     wanted: F,
     _slot: OwnedSemaphorePermit,
 }
@@ -141,7 +155,10 @@ fn watch<F>(ctx: &Context<'_>, wanted: F) -> Result<Watch<F>> {
         notices: bus.subscribe(),
         db: db(ctx)?.clone(),
         visibility: visibility(ctx)?.clone(),
-        loaders: loaders(ctx)?.clone(),
+        loaders: ctx
+            .data_opt::<LiveLoaders>()
+            .cloned()
+            .ok_or_else(|| DomainError::Unavailable.extend())?,
         wanted,
         _slot: slot,
     })
@@ -163,7 +180,7 @@ async fn next<F, T>(
             Err(RecvError::Closed) => return None,
         };
         if let Some(item) = read(watch, &notice).await {
-            watch.loaders.forget();
+            watch.loaders.renew();
             return Some(item);
         }
     }

@@ -81,6 +81,35 @@ impl UnitScorecard {
             })
             .collect()
     }
+    /// The targets it leads or implements (directly or through a group), of plans covering
+    /// the year, with their attainment for the year from the values reported up to today.
+    async fn targets(&self) -> Vec<crate::graphql::reporting::attainment::TargetAttainment> {
+        self.card
+            .targets
+            .iter()
+            .cloned()
+            .map(crate::graphql::reporting::attainment::TargetAttainment)
+            .collect()
+    }
+    /// How many of those targets are met, not met, and not yet judged.
+    async fn targets_met(&self) -> TargetCounts {
+        let count =
+            |met: Option<bool>| self.card.targets.iter().filter(|t| t.met == met).count() as i32;
+        TargetCounts {
+            met: count(Some(true)),
+            not_met: count(Some(false)),
+            unknown: count(None),
+        }
+    }
+}
+
+/// Targets by verdict.
+#[derive(SimpleObject)]
+pub struct TargetCounts {
+    pub met: i32,
+    pub not_met: i32,
+    /// Nothing reported, or nothing to compare with (qualitative targets).
+    pub unknown: i32,
 }
 
 #[derive(Default)]
