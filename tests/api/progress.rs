@@ -333,6 +333,18 @@ async fn plan_progress_counts_the_reports_of_its_regimes(app: &TestApp) {
 /// `implementedBy`, and each plan's task count is its tasks but the cancelled ones.
 async fn cascade_progress_walks_the_plans_implementing_a_plan(app: &TestApp) {
     let root = app.plan_id("3993/KH-UBND").await;
+    // No document links 5198/KH-SYT (which the Tu Mơ Rông plan implements) to a provincial
+    // plan; an administrator records that it implements 3993/KH-UBND, so the cascade has three
+    // levels.
+    let linked = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            "mutation($input: PlanImplementsInput!) { addPlanImplements(input: $input) { userErrors { message } } }",
+            json!({ "input": { "planId": app.plan_id("5198/KH-SYT").await, "parentPlanId": root } }),
+        )
+        .await
+        .ok();
+    assert_eq!(linked["addPlanImplements"]["userErrors"], json!([]));
     let data = app
         .graphql(
             r#"query($id: ID!) { cascadeProgress(planId: $id, asOf: "2023-12-31") {

@@ -784,10 +784,17 @@ impl Builder {
         owner_note: Option<&str>,
     ) -> anyhow::Result<()> {
         // The document names no lead: the one recorded is read from the responsibility line.
-        let lead_inferred = owner_note.is_some_and(|n| {
-            n.contains("names no \"chủ trì\"")
-                || n.contains("lead not stated")
-                || n.contains("No lead is named")
+        let lead_inferred = owner_note.is_some_and(|note| {
+            let note = note.to_lowercase();
+            [
+                "names no \"chủ trì\"",
+                "no chủ trì",
+                "lead not stated",
+                "lead not named",
+                "no lead is named",
+            ]
+            .iter()
+            .any(|phrase| note.contains(phrase))
         });
         let leads = rows
             .iter()
