@@ -258,20 +258,7 @@ async fn values_are_judged_by_comparator_and_direction(app: &TestApp) {
 /// The Bắc Giang bed-count table: each facility reports its row; a group's subtotal appears
 /// once all its rows have values, the total once every row has, judged against the total.
 async fn breakdown_rows_add_up_to_the_total(app: &TestApp) {
-    let found = app
-        .graphql(
-            r#"{ targets(first: 5, filter: { search: "Tổng giường bệnh toàn tỉnh" }) { nodes { id code } } }"#,
-            json!({}),
-        )
-        .await
-        .ok();
-    let target = found["targets"]["nodes"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .find(|t| t["code"] == "II.2.1")
-        .expect("the bed-count target")["id"]
-        .clone();
+    let (target, _) = app.bed_target().await;
     let admin = token(Role::ProvinceAdmin, None);
     let period = last_year();
     let read = async || {
@@ -284,21 +271,7 @@ async fn breakdown_rows_add_up_to_the_total(app: &TestApp) {
         .ok()["target"]["attainment"]
             .clone()
     };
-    let leads = app
-        .graphql(
-            "query($id: ID!) { target(id: $id) { assignments { role unit { code } } } }",
-            json!({ "id": target }),
-        )
-        .await
-        .ok();
-    let lead_code = leads["target"]["assignments"]
-        .as_array()
-        .expect("assignments")
-        .iter()
-        .find(|a| a["role"] == "LEAD")
-        .and_then(|a| a["unit"]["code"].as_str())
-        .expect("a lead unit")
-        .to_owned();
+    let lead_code = app.target_lead_code(&target).await;
     let lead = app.unit_id(&lead_code).await;
     let before = read().await;
     let groups = before["groups"].as_array().expect("groups").clone();

@@ -195,41 +195,14 @@ async fn the_progress_workbook_reads_back_as_the_api_answers(app: &TestApp) {
 
 /// A target's value and the bed-count breakdown appear on sheet 2 with their verdicts.
 async fn target_values_appear_on_the_targets_sheet(app: &TestApp) {
-    let found = app
-        .graphql(
-            r#"{ targets(first: 5, filter: { search: "Tổng giường bệnh toàn tỉnh" }) { nodes { id code plan { id } } } }"#,
-            json!({}),
-        )
-        .await
-        .ok();
-    let target = found["targets"]["nodes"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .find(|t| t["code"] == "II.2.1")
-        .expect("the bed-count target")
-        .clone();
+    let (target_id, plan_id) = app.bed_target().await;
     let admin = token(Role::ProvinceAdmin, None);
-    let lead = app
-        .graphql(
-            "query($id: ID!) { target(id: $id) { assignments { role unit { code } } } }",
-            json!({ "id": target["id"] }),
-        )
-        .await
-        .ok();
-    let lead_code = lead["target"]["assignments"]
-        .as_array()
-        .expect("assignments")
-        .iter()
-        .find(|a| a["role"] == "LEAD")
-        .and_then(|a| a["unit"]["code"].as_str())
-        .expect("lead")
-        .to_owned();
+    let lead_code = app.target_lead_code(&target_id).await;
     let sent = app
         .graphql_as(
             &admin,
             "mutation($input: SubmitTargetValueInput!) { submitTargetValue(input: $input) { userErrors { message } } }",
-            json!({ "input": { "targetId": target["id"], "unitId": app.unit_id(&lead_code).await,
+            json!({ "input": { "targetId": target_id, "unitId": app.unit_id(&lead_code).await,
                 "period": "2024", "value": 7000.0, "estimate": true } }),
         )
         .await
@@ -238,7 +211,7 @@ async fn target_values_appear_on_the_targets_sheet(app: &TestApp) {
     let url = app
         .graphql(
             r#"query($id: ID!) { plan(id: $id) { progressExportUrl(period: "2024") } }"#,
-            json!({ "id": target["plan"]["id"] }),
+            json!({ "id": plan_id }),
         )
         .await
         .ok()["plan"]["progressExportUrl"]

@@ -465,6 +465,44 @@ impl TestApp {
             .to_owned()
     }
 
+    /// The Bắc Giang bed-count target (II.2.1): its id and its plan's id.
+    pub async fn bed_target(&self) -> (Value, Value) {
+        let found = self
+            .graphql(
+                r#"{ targets(first: 5, filter: { search: "Tổng giường bệnh toàn tỉnh" }) { nodes { id code plan { id } } } }"#,
+                json!({}),
+            )
+            .await
+            .ok();
+        let target = found["targets"]["nodes"]
+            .as_array()
+            .expect("targets")
+            .iter()
+            .find(|t| t["code"] == "II.2.1")
+            .expect("the bed-count target")
+            .clone();
+        (target["id"].clone(), target["plan"]["id"].clone())
+    }
+
+    /// The agency code of a target's lead unit.
+    pub async fn target_lead_code(&self, target: &Value) -> String {
+        let data = self
+            .graphql(
+                "query($id: ID!) { target(id: $id) { assignments { role unit { code } } } }",
+                json!({ "id": target }),
+            )
+            .await
+            .ok();
+        data["target"]["assignments"]
+            .as_array()
+            .expect("assignments")
+            .iter()
+            .find(|a| a["role"] == "LEAD")
+            .and_then(|a| a["unit"]["code"].as_str())
+            .expect("a lead unit")
+            .to_owned()
+    }
+
     /// The global id of the plan with this exact title.
     pub async fn plan_titled(&self, title: &str) -> String {
         // A search takes at most 12 words: the last ten words tell the demo's titles apart.

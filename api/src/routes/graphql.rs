@@ -487,24 +487,7 @@ async fn checked(
     if let Some(name) = body.operation_name {
         request = request.operation_name(name);
     }
-    state.documents.prepare(&mut request);
-    // A document that does not parse is reported by the executor, with its position.
-    let operation_name = request.operation_name.clone();
-    let variables = std::mem::take(&mut request.variables);
-    let parsed = request.parsed_query().map(|document| {
-        limits::analyse(
-            document,
-            &variables,
-            operation_name.as_deref(),
-            &state.schema_info,
-            &state.limits,
-        )
-    });
-    request.variables = variables;
-    let analysis = match parsed {
-        Ok(analysis) => analysis.map_err(Refusal::limit)?,
-        Err(_) => Analysis::default(),
-    };
+    let analysis = analysed(state, &mut request).map_err(Refusal::limit)?;
     // A GET must not change anything (links, prefetching and caches replay GETs).
     if method == Method::Get
         && analysis
@@ -681,6 +664,15 @@ pub(crate) fn live_checks(
     request: &mut async_graphql::Request,
 ) -> Result<Analysis, (&'static str, String)> {
     limits::check_text(&request.query, &state.limits).map_err(|e| (e.code, e.message))?;
+    analysed(state, request).map_err(|e| (e.code, e.message))
+}
+
+/// Parses the request's document (through the cache) and runs the limits over it; a document
+/// that does not parse passes here and is reported by the executor, with its position.
+fn analysed(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+) -> Result<Analysis, limits::LimitError> {
     state.documents.prepare(request);
     let operation_name = request.operation_name.clone();
     let variables = std::mem::take(&mut request.variables);
@@ -694,11 +686,7 @@ pub(crate) fn live_checks(
         )
     });
     request.variables = variables;
-    match parsed {
-        Ok(analysis) => analysis.map_err(|e| (e.code, e.message)),
-        // The executor reports a document that does not parse, with its position.
-        Err(_) => Ok(Analysis::default()),
-    }
+    parsed.unwrap_or_else(|_| Ok(Analysis::default()))
 }
 
 async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(), Refusal> {

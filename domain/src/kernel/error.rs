@@ -39,6 +39,11 @@ impl DomainError {
     }
 }
 
+/// A change refused for one input field: the payload's single `userError`.
+pub fn rejected(field: &str, code: FieldErrorCode, message: impl Into<String>) -> DomainError {
+    DomainError::Rejected(vec![FieldError::new(field, code, message)])
+}
+
 impl From<sea_orm::DbErr> for DomainError {
     fn from(error: sea_orm::DbErr) -> Self {
         match error.sql_err() {

@@ -20,7 +20,7 @@ use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
-use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
 use crate::kernel::time::today;
@@ -42,10 +42,6 @@ pub struct TargetValueInput {
     pub estimate: bool,
     pub breakdown_row_id: Option<Uuid>,
     pub narrative: Option<String>,
-}
-
-fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(field, code, message)])
 }
 
 /// Records what a target reached in a period (its lead and implementing units; for a breakdown

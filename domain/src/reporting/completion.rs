@@ -15,15 +15,11 @@ use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
-use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
 use crate::kernel::time::{local_date, today};
 use crate::kernel::versioned;
 use crate::org::group;
-
-fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(field, code, message)])
-}
 
 /// The units assigned to `task` in any of `roles`, directly or through a group (today).
 pub(crate) async fn units_in_roles(
@@ -63,6 +59,47 @@ pub(crate) async fn units_of(
     Ok(units)
 }
 
+/// The task and the unit reporting on it, once the caller may report for that unit.
+pub(crate) async fn task_and_reporter(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    task_id: Uuid,
+    unit_id: Uuid,
+) -> DomainResult<(task::Model, unit::Model)> {
+    actor
+        .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
+        .await?;
+    let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
+        return Err(rejected("taskId", Code::NotFound, "no such task"));
+    };
+    let Some(unit) = unit::Entity::find_by_id(unit_id).one(db).await? else {
+        return Err(rejected("unitId", Code::NotFound, "no such unit"));
+    };
+    Ok((task, unit))
+}
+
+/// Refuses `unit` unless it leads `task` (directly or through a group); `what` is what only the
+/// lead does ("reports it done").
+pub(crate) async fn require_lead(
+    db: &impl ConnectionTrait,
+    task: &task::Model,
+    unit: &unit::Model,
+    what: &str,
+) -> DomainResult<()> {
+    if units_in_roles(db, task.id, &[AssignmentRole::Lead])
+        .await?
+        .contains(&unit.id)
+    {
+        Ok(())
+    } else {
+        Err(rejected(
+            "unitId",
+            Code::Invalid,
+            format!("{} does not lead this task: its lead {what}", unit.name),
+        ))
+    }
+}
+
 fn snapshot(task: &task::Model) -> serde_json::Value {
     serde_json::json!({ "status": task.status, "completed_on": task.completed_on, "version": task.version })
 }
@@ -76,32 +113,12 @@ pub async fn report_done(
     version: i32,
     narrative: Option<String>,
 ) -> DomainResult<Change> {
-    actor
-        .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
-        .await?;
-    let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
-        return Err(rejected("taskId", Code::NotFound, "no such task"));
-    };
-    let Some(unit) = unit::Entity::find_by_id(unit_id).one(db).await? else {
-        return Err(rejected("unitId", Code::NotFound, "no such unit"));
-    };
+    let (task, unit) = task_and_reporter(db, actor, task_id, unit_id).await?;
     versioned::check_version(&task, version)?;
     let mut checks = Checks(Vec::new());
     let narrative = checks.optional_text("narrative", narrative.as_deref(), 20_000);
     checks.finish()?;
-    if !units_in_roles(db, task.id, &[AssignmentRole::Lead])
-        .await?
-        .contains(&unit.id)
-    {
-        return Err(rejected(
-            "unitId",
-            Code::Invalid,
-            format!(
-                "{} does not lead this task: its lead reports it done",
-                unit.name
-            ),
-        ));
-    }
+    require_lead(db, &task, &unit, "reports it done").await?;
     if !matches!(task.status, TaskStatus::Assigned | TaskStatus::InProgress) {
         return Err(rejected(
             "taskId",

@@ -7,20 +7,19 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::enums::{AssignmentRole, ExtensionStatus, TaskStatus};
-use entity::{deadline_extension, plan, task, unit};
+use entity::enums::{ExtensionStatus, TaskStatus};
+use entity::{deadline_extension, plan, task};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
 };
 use uuid::Uuid;
 
-use super::completion::units_in_roles;
 use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
-use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
 use crate::kernel::versioned;
 
@@ -28,10 +27,6 @@ use crate::kernel::versioned;
 pub const MAX_REASON: usize = 2_000;
 
 crate::versioned!(deadline_extension, "extension request");
-
-fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(field, code, message)])
-}
 
 /// What the lead asks (`requestExtension`).
 #[derive(Debug, Clone)]
@@ -80,32 +75,13 @@ pub async fn request(
     actor: &Actor,
     input: ExtensionInput,
 ) -> DomainResult<Change> {
-    actor
-        .authorize(db, Action::SubmitReports, Resource::Unit(input.unit_id))
-        .await?;
-    let Some(task) = task::Entity::find_by_id(input.task_id).one(db).await? else {
-        return Err(rejected("taskId", Code::NotFound, "no such task"));
-    };
-    let Some(unit) = unit::Entity::find_by_id(input.unit_id).one(db).await? else {
-        return Err(rejected("unitId", Code::NotFound, "no such unit"));
-    };
+    let (task, unit) =
+        super::completion::task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     versioned::check_version(&task, input.version)?;
     let mut checks = Checks(Vec::new());
     let reason = checks.text("reason", &input.reason, MAX_REASON, true);
     checks.finish()?;
-    if !units_in_roles(db, task.id, &[AssignmentRole::Lead])
-        .await?
-        .contains(&unit.id)
-    {
-        return Err(rejected(
-            "unitId",
-            Code::Invalid,
-            format!(
-                "{} does not lead this task: its lead asks for an extension",
-                unit.name
-            ),
-        ));
-    }
+    super::completion::require_lead(db, &task, &unit, "asks for an extension").await?;
     if !matches!(task.status, TaskStatus::Assigned | TaskStatus::InProgress) {
         return Err(rejected(
             "taskId",

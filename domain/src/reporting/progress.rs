@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{AssignmentRole, ProgressStatus, ReportingPeriodKind, SubmissionStatus};
 use entity::{
-    plan, progress_update, report_submission, reporting_deadline, reporting_regime, task, unit,
+    plan, progress_update, report_submission, reporting_deadline, reporting_regime, task,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -18,10 +18,9 @@ use uuid::Uuid;
 use super::deadline::{DeadlineRule, end_of_day, period_key};
 use super::regime::{reporters_of, row_keys};
 use crate::access::Actor;
-use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
-use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
 use crate::kernel::time::today;
@@ -44,25 +43,14 @@ pub struct ProgressInput {
     pub proposals: Option<String>,
 }
 
-fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(field, code, message)])
-}
-
 /// Records a unit's progress on a task for a period (the task's lead and implementing units).
 pub async fn submit_progress(
     db: &impl ConnectionTrait,
     actor: &Actor,
     input: ProgressInput,
 ) -> DomainResult<Change> {
-    actor
-        .authorize(db, Action::SubmitReports, Resource::Unit(input.unit_id))
-        .await?;
-    let Some(task) = task::Entity::find_by_id(input.task_id).one(db).await? else {
-        return Err(rejected("taskId", Code::NotFound, "no such task"));
-    };
-    let Some(unit) = unit::Entity::find_by_id(input.unit_id).one(db).await? else {
-        return Err(rejected("unitId", Code::NotFound, "no such unit"));
-    };
+    let (task, unit) =
+        super::completion::task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     let mut checks = Checks(Vec::new());
     if let Err(message) = Percent::new(f64::from(input.percent)) {
         checks.fail("percent", Code::OutOfRange, message);

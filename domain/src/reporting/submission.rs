@@ -20,7 +20,7 @@ use crate::access::policy::{Action, Resource};
 use crate::access::{Actor, PlanVisibility};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
-use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::period::PeriodCode;
@@ -50,10 +50,6 @@ pub struct ReportInput {
     pub nil: bool,
     /// Keep it as a draft instead of submitting it.
     pub draft: bool,
-}
-
-fn rejected(field: &str, code: Code, message: impl Into<String>) -> DomainError {
-    DomainError::Rejected(vec![FieldError::new(field, code, message)])
 }
 
 /// The rows of `regime` under which `unit` reports for `period`, lowest level first.

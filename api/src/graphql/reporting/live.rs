@@ -123,13 +123,97 @@ impl SubmissionChange {
     }
 }
 
+/// What a subscription hears of: which notices it wants, and how one reads as its item.
+trait Listen: Send + Sync + 'static {
+    type Item: Send + 'static;
+    /// The item a notice reads as for `visibility`, or none (not wanted, not readable, gone).
+    fn read(
+        &self,
+        db: &DatabaseConnection,
+        visibility: &PlanVisibility,
+        notice: &Event,
+    ) -> impl std::future::Future<Output = Option<Self::Item>> + Send;
+}
+
+/// `progressChanged`'s filter.
+struct ProgressFilter {
+    plan: Option<Uuid>,
+    unit: Option<Uuid>,
+}
+
+impl Listen for ProgressFilter {
+    type Item = ProgressChange;
+
+    async fn read(
+        &self,
+        db: &DatabaseConnection,
+        visibility: &PlanVisibility,
+        notice: &Event,
+    ) -> Option<ProgressChange> {
+        let Event::Progress(event) = notice else {
+            return None;
+        };
+        let wanted = self.plan.is_none_or(|p| p == event.plan_id)
+            && self.unit.is_none_or(|u| event.unit_ids.contains(&u));
+        if !wanted {
+            return None;
+        }
+        match events::progress_facts(db, visibility, event).await {
+            Ok(facts) => facts.map(|facts| ProgressChange {
+                event: event.clone(),
+                facts,
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read a progress notice");
+                None
+            }
+        }
+    }
+}
+
+/// `submissionChanged`'s filter.
+struct SubmissionFilter {
+    regime: Option<Uuid>,
+    unit: Option<Uuid>,
+}
+
+impl Listen for SubmissionFilter {
+    type Item = SubmissionChange;
+
+    async fn read(
+        &self,
+        db: &DatabaseConnection,
+        visibility: &PlanVisibility,
+        notice: &Event,
+    ) -> Option<SubmissionChange> {
+        let Event::Submission(event) = notice else {
+            return None;
+        };
+        let wanted = self.regime.is_none_or(|r| r == event.regime_id)
+            && self.unit.is_none_or(|u| event.unit_ids.contains(&u));
+        if !wanted {
+            return None;
+        }
+        match events::submission_facts(db, visibility, event).await {
+            Ok(report) => report.map(|report| SubmissionChange {
+                event: event.clone(),
+                report,
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read a submission notice");
+                None
+            }
+        }
+    }
+}
+
 /// What every subscription stream holds: the notices, the reader, its loader and its slot.
-struct Watch<F> {
+struct Watch<L> {
     notices: broadcast::Receiver<Arc<Event>>,
     db: DatabaseConnection,
     visibility: PlanVisibility,
     loaders: LiveLoaders,
-    wanted: F,
+    listen: L,
     _slot: OwnedSemaphorePermit,
 }
 
@@ -137,8 +221,9 @@ fn id_arg(id: Option<&ID>, kind: NodeType) -> Result<Option<Uuid>> {
     id.map(|id| expect(id, kind)).transpose().into_gql()
 }
 
-/// The subscriber's share: refused past the connection's limit, or outside a WebSocket.
-fn watch<F>(ctx: &Context<'_>, wanted: F) -> Result<Watch<F>> {
+/// The subscriber's stream of items: refused past the connection's limit, or outside a
+/// WebSocket.
+fn watch<L: Listen>(ctx: &Context<'_>, listen: L) -> Result<impl Stream<Item = L::Item> + use<L>> {
     let connection = ctx.data_opt::<LiveConnection>().ok_or_else(|| {
         DomainError::invalid("subscriptions run over WebSocket at /graphql/ws").extend()
     })?;
@@ -151,7 +236,7 @@ fn watch<F>(ctx: &Context<'_>, wanted: F) -> Result<Watch<F>> {
     let bus = ctx
         .data_opt::<EventBus>()
         .ok_or_else(|| DomainError::Unavailable.extend())?;
-    Ok(Watch {
+    let state = Watch {
         notices: bus.subscribe(),
         db: db(ctx)?.clone(),
         visibility: visibility(ctx)?.clone(),
@@ -159,16 +244,20 @@ fn watch<F>(ctx: &Context<'_>, wanted: F) -> Result<Watch<F>> {
             .data_opt::<LiveLoaders>()
             .cloned()
             .ok_or_else(|| DomainError::Unavailable.extend())?,
-        wanted,
+        listen,
         _slot: slot,
-    })
+    };
+    Ok(futures_util::stream::unfold(
+        state,
+        |mut watch| async move {
+            let item = next(&mut watch).await?;
+            Some((item, watch))
+        },
+    ))
 }
 
-/// The next notice `read` turns into an item (skipping those it refuses), or the end.
-async fn next<F, T>(
-    watch: &mut Watch<F>,
-    read: impl AsyncFn(&Watch<F>, &Event) -> Option<T>,
-) -> Option<T> {
+/// The next notice the subscription reads as an item (skipping the others), or the end.
+async fn next<L: Listen>(watch: &mut Watch<L>) -> Option<L::Item> {
     loop {
         let notice = match watch.notices.recv().await {
             Ok(notice) => notice,
@@ -179,7 +268,11 @@ async fn next<F, T>(
             }
             Err(RecvError::Closed) => return None,
         };
-        if let Some(item) = read(watch, &notice).await {
+        if let Some(item) = watch
+            .listen
+            .read(&watch.db, &watch.visibility, &notice)
+            .await
+        {
             watch.loaders.renew();
             return Some(item);
         }
@@ -191,9 +284,9 @@ pub struct ReportingSubscription;
 
 #[Subscription]
 impl ReportingSubscription {
-    /// Progress changes of a plan's tasks, or of the tasks a unit is assigned to (give either
-    /// or both): updates, completion steps, deadlines moved. Only plans the subscriber may read
-    /// are heard of.
+    /// Progress changes of a plan's tasks and targets, or of those a unit is assigned to (give
+    /// either or both): updates, completion steps, deadlines moved, target values. Only plans
+    /// the subscriber may read are heard of.
     async fn progress_changed(
         &self,
         ctx: &Context<'_>,
@@ -205,36 +298,7 @@ impl ReportingSubscription {
         if plan.is_none() && unit.is_none() {
             return Err(DomainError::invalid("give `planId` or `unitId` (or both)").extend());
         }
-        let wanted = move |event: &ProgressEvent| {
-            plan.is_none_or(|p| p == event.plan_id)
-                && unit.is_none_or(|u| event.unit_ids.contains(&u))
-        };
-        let state = watch(ctx, wanted)?;
-        Ok(futures_util::stream::unfold(
-            state,
-            |mut state| async move {
-                let item = next(&mut state, async |watch, notice| {
-                    let Event::Progress(event) = notice else {
-                        return None;
-                    };
-                    if !(watch.wanted)(event) {
-                        return None;
-                    }
-                    match events::progress_facts(&watch.db, &watch.visibility, event).await {
-                        Ok(facts) => facts.map(|facts| ProgressChange {
-                            event: event.clone(),
-                            facts,
-                        }),
-                        Err(error) => {
-                            tracing::warn!(%error, "cannot read a progress notice");
-                            None
-                        }
-                    }
-                })
-                .await?;
-                Some((item, state))
-            },
-        ))
+        watch(ctx, ProgressFilter { plan, unit })
     }
 
     /// Changes to the reports of a regime, or of a unit (as reporting or receiving unit; give
@@ -250,35 +314,6 @@ impl ReportingSubscription {
         if regime.is_none() && unit.is_none() {
             return Err(DomainError::invalid("give `regimeId` or `unitId` (or both)").extend());
         }
-        let wanted = move |event: &SubmissionEvent| {
-            regime.is_none_or(|r| r == event.regime_id)
-                && unit.is_none_or(|u| event.unit_ids.contains(&u))
-        };
-        let state = watch(ctx, wanted)?;
-        Ok(futures_util::stream::unfold(
-            state,
-            |mut state| async move {
-                let item = next(&mut state, async |watch, notice| {
-                    let Event::Submission(event) = notice else {
-                        return None;
-                    };
-                    if !(watch.wanted)(event) {
-                        return None;
-                    }
-                    match events::submission_facts(&watch.db, &watch.visibility, event).await {
-                        Ok(report) => report.map(|report| SubmissionChange {
-                            event: event.clone(),
-                            report,
-                        }),
-                        Err(error) => {
-                            tracing::warn!(%error, "cannot read a submission notice");
-                            None
-                        }
-                    }
-                })
-                .await?;
-                Some((item, state))
-            },
-        ))
+        watch(ctx, SubmissionFilter { regime, unit })
     }
 }
