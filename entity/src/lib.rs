@@ -21,6 +21,7 @@ pub mod target_breakdown_group;
 pub mod target_breakdown_row;
 pub mod target_value;
 pub mod task;
+pub mod task_contribution;
 pub mod unit;
 pub mod unit_group;
 pub mod unit_group_member;

@@ -22,6 +22,7 @@ mod m20261203_000010_progress_update_details;
 mod m20261203_000011_create_deadline_extension;
 mod m20261203_000012_create_target_value;
 mod m20261203_000013_create_provenance;
+mod m20261203_000014_create_task_contribution;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_create_deadline_extension::Migration),
             Box::new(m20261203_000012_create_target_value::Migration),
             Box::new(m20261203_000013_create_provenance::Migration),
+            Box::new(m20261203_000014_create_task_contribution::Migration),
         ]
     }
 }

@@ -551,7 +551,92 @@ async fn a_task_is_reported_done_then_accepted_by_its_monitoring_unit(app: &Test
     assert_eq!(accepted["task"]["timeliness"], "COMPLETED_ON_TIME");
 }
 
+/// A cooperating unit adds what it did; it moves no figure, and only cooperating units may.
+async fn cooperating_units_add_contributions(app: &TestApp) {
+    let admin = token(Role::ProvinceAdmin, None);
+    let (plan, _) = plan_with_a_task(app).await;
+    let task = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }",
+            json!({ "input": { "planId": plan, "title": "Kết nối liên thông dữ liệu", "kind": "ONE_OFF",
+                "dueOn": format!("{}-12-31", Utc::now().year() + 1),
+                "assignments": [{ "role": "LEAD", "unitId": app.unit_id("H19.20.1").await },
+                                { "role": "COOPERATING", "unitId": app.unit_id("H19.20.2").await }] } }),
+        )
+        .await
+        .ok()["createTask"]["task"]["id"]
+        .clone();
+    const ADD: &str = "mutation($input: AddContributionInput!) { addContribution(input: $input) {
+        contribution { unit { code } period narrative } userErrors { field code } } }";
+    let period = Utc::now().year().to_string();
+    let input = |unit: &str, narrative: &str| json!({ "input": { "taskId": task, "unitId": unit, "period": period, "narrative": narrative } });
+    let partner = app.unit_id("H19.20.2").await;
+    let added = app
+        .graphql_as(
+            &token(Role::UnitOfficer, Some("H19.20.2")),
+            ADD,
+            input(&partner, "Đã cung cấp danh mục dữ liệu dùng chung"),
+        )
+        .await
+        .ok()["addContribution"]
+        .clone();
+    assert_eq!(added["userErrors"], json!([]));
+    assert_eq!(
+        added["contribution"],
+        json!({ "unit": { "code": "H19.20.2" }, "period": period,
+            "narrative": "Đã cung cấp danh mục dữ liệu dùng chung" })
+    );
+    // The lead reports progress, not contributions; a blank one and a stranger are refused.
+    let lead = app.unit_id("H19.20.1").await;
+    for (as_token, body, code) in [
+        (
+            token(Role::UnitOfficer, Some("H19.20.1")),
+            input(&lead, "Báo cáo"),
+            "INVALID",
+        ),
+        (
+            token(Role::UnitOfficer, Some("H19.20.2")),
+            input(&partner, "   "),
+            "REQUIRED",
+        ),
+    ] {
+        let refused = app.graphql_as(&as_token, ADD, body).await.ok()["addContribution"].clone();
+        assert_eq!(refused["contribution"], Value::Null);
+        assert_eq!(refused["userErrors"][0]["code"], code, "{refused}");
+    }
+    assert_eq!(
+        app.graphql_as(
+            &token(Role::UnitOfficer, Some("H48.20")),
+            ADD,
+            input(&partner, "x")
+        )
+        .await
+        .codes(),
+        ["FORBIDDEN"]
+    );
+    let read = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!) { node(id: $id) { ... on Task { latestProgress { percent }
+                contributions { unit { code } narrative } } } }",
+            json!({ "id": task }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        read["node"]["latestProgress"],
+        Value::Null,
+        "no figure moved"
+    );
+    assert_eq!(
+        read["node"]["contributions"],
+        json!([{ "unit": { "code": "H19.20.2" }, "narrative": "Đã cung cấp danh mục dữ liệu dùng chung" }])
+    );
+}
+
 db_tests!(
+    cooperating_units_add_contributions,
     a_task_is_reported_done_then_accepted_by_its_monitoring_unit,
     cascade_progress_walks_the_plans_implementing_a_plan,
     plan_progress_matches_figures_computed_from_the_tasks,

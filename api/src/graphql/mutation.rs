@@ -19,4 +19,5 @@ pub struct Mutation(
     crate::graphql::reporting::progress::CompletionMutation,
     crate::graphql::reporting::extension::ExtensionMutation,
     crate::graphql::reporting::attainment::AttainmentMutation,
+    crate::graphql::reporting::progress::ContributionMutation,
 );

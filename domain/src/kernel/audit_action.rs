@@ -34,6 +34,7 @@ pub enum AuditAction {
     RegimeCreate,
     ProgressSubmit,
     TargetValueSubmit,
+    ContributionAdd,
     TaskReportDone,
     TaskAcceptCompletion,
     TaskReturnCompletion,
@@ -76,6 +77,7 @@ impl AuditAction {
             Self::RegimeCreate => "regime.create",
             Self::ProgressSubmit => "progress.submit",
             Self::TargetValueSubmit => "target_value.submit",
+            Self::ContributionAdd => "contribution.add",
             Self::TaskReportDone => "task.report_done",
             Self::TaskAcceptCompletion => "task.accept_completion",
             Self::TaskReturnCompletion => "task.return_completion",
@@ -108,6 +110,7 @@ pub enum ObjectType {
     ProgressUpdate,
     ExtensionRequest,
     TargetValue,
+    TaskContribution,
 }
 
 impl ObjectType {
@@ -125,6 +128,7 @@ impl ObjectType {
             Self::ProgressUpdate => "ProgressUpdate",
             Self::ExtensionRequest => "ExtensionRequest",
             Self::TargetValue => "TargetValue",
+            Self::TaskContribution => "TaskContribution",
         }
     }
 }

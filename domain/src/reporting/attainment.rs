@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
-use entity::{plan, target, target_breakdown_group, target_breakdown_row, target_value, unit};
+use entity::{target, target_breakdown_group, target_breakdown_row, target_value, unit};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
@@ -22,8 +22,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
-use crate::kernel::period::{CutOffRule, PeriodCode};
-use crate::kernel::time::today;
+use crate::kernel::period::PeriodCode;
 use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns};
 
 /// The largest value a unit may report (in absolute value).
@@ -91,15 +90,7 @@ pub async fn submit_value(
         _ => {}
     }
     let narrative = checks.optional_text("narrative", input.narrative.as_deref(), MAX_NARRATIVE);
-    if let Some((opens, _)) = input.period.data_window(CutOffRule::Calendar)
-        && today() < opens
-    {
-        checks.fail(
-            "period",
-            Code::InvalidState,
-            format!("{} has not begun", input.period),
-        );
-    }
+    super::check_period_begun(&mut checks, input.period);
     checks.finish()?;
     let row = match input.breakdown_row_id {
         Some(id) => match target_breakdown_row::Entity::find_by_id(id).one(db).await? {
@@ -154,10 +145,7 @@ pub async fn submit_value(
     .reset_all()
     .insert(db)
     .await?;
-    let scope = plan::Entity::find_by_id(target.plan_id)
-        .one(db)
-        .await?
-        .map(|p| p.issuer_id);
+    let scope = super::plan_issuer(db, target.plan_id).await?;
     Ok(Change {
         action: AuditAction::TargetValueSubmit,
         object_type: ObjectType::TargetValue,

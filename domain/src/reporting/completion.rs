@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::enums::{AssignmentRole, ProgressStatus, TaskStatus};
-use entity::{plan, progress_update, task, unit, unit_group};
+use entity::{progress_update, task, unit, unit_group};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
@@ -149,10 +149,7 @@ pub async fn report_done(
     let mut next = task.clone();
     next.status = TaskStatus::AwaitingAcceptance;
     let saved = versioned::save(db, next, version).await?;
-    let scope = plan::Entity::find_by_id(task.plan_id)
-        .one(db)
-        .await?
-        .map(|p| p.issuer_id);
+    let scope = super::plan_issuer(db, task.plan_id).await?;
     Ok(Change {
         action: AuditAction::TaskReportDone,
         object_type: ObjectType::Task,
@@ -185,10 +182,7 @@ pub async fn decide_completion(
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
     let monitors = units_in_roles(db, task.id, &[AssignmentRole::Monitoring]).await?;
-    let issuer = plan::Entity::find_by_id(task.plan_id)
-        .one(db)
-        .await?
-        .map(|p| p.issuer_id);
+    let issuer = super::plan_issuer(db, task.plan_id).await?;
     // Any one of the monitoring units (or the issuer) may decide.
     let mut allowed = false;
     for unit in monitors

@@ -66,15 +66,7 @@ pub async fn submit_progress(
     let difficulties =
         checks.optional_text("difficulties", input.difficulties.as_deref(), MAX_TEXT);
     let proposals = checks.optional_text("proposals", input.proposals.as_deref(), MAX_TEXT);
-    if let Some((opens, _)) = input.period.data_window(CutOffRule::Calendar)
-        && today() < opens
-    {
-        checks.fail(
-            "period",
-            Code::InvalidState,
-            format!("{} has not begun", input.period),
-        );
-    }
+    super::check_period_begun(&mut checks, input.period);
     checks.finish()?;
     let writers = super::completion::units_in_roles(
         db,
@@ -113,10 +105,7 @@ pub async fn submit_progress(
         .reset_all()
         .insert(db)
         .await?;
-    let scope = plan::Entity::find_by_id(task.plan_id)
-        .one(db)
-        .await?
-        .map(|p| p.issuer_id);
+    let scope = super::plan_issuer(db, task.plan_id).await?;
     Ok(Change {
         action: AuditAction::ProgressSubmit,
         object_type: ObjectType::ProgressUpdate,

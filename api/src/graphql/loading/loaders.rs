@@ -165,6 +165,8 @@ batch_with_default!(/// A target's assignments.
     TargetAssignments => Vec<assignment::Model>, targets::assignments);
 batch_with_default!(/// A task's newest progress update.
     LatestProgress => Option<progress_update::Model>, tasks::latest_progress);
+batch_with_default!(/// A task's contributions from cooperating units, newest first.
+    TaskContributions => Vec<entity::task_contribution::Model>, crate::domain::reporting::contribution::of_tasks);
 batch_with_default!(/// A task's extension requests, oldest first.
     TaskExtensions => Vec<deadline_extension::Model>, extensions::of_tasks);
 batch_with_default!(/// Where an object comes from (none: entered by a person).

@@ -17,8 +17,8 @@ use crate::graphql::common::enums::{
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
-    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskExtensions,
-    UnitById,
+    AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskContributions,
+    TaskExtensions, UnitById,
 };
 use crate::graphql::loading::prefetch::{self, PartialLatest};
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
@@ -183,6 +183,18 @@ impl Task {
             .await?
             .flatten()
             .map(ProgressUpdate))
+    }
+    /// What its cooperating units (phối hợp) said they did, newest first.
+    async fn contributions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::reporting::progress::Contribution>> {
+        Ok(load(ctx, TaskContributions(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::reporting::progress::Contribution)
+            .collect())
     }
     /// Its extension requests (đề nghị gia hạn), oldest first: the deadline history.
     async fn extension_requests(

@@ -515,3 +515,88 @@ impl CompletionMutation {
         TaskCompletionPayload::from(ctx, outcome, cmid).await
     }
 }
+
+/// A cooperating unit's contribution to a task for a period (đóng góp của đơn vị phối hợp).
+pub struct Contribution(pub entity::task_contribution::Model);
+
+#[Object]
+impl Contribution {
+    /// The cooperating unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        Ok(load(ctx, UnitById(self.0.unit_id)).await?.map(Unit))
+    }
+    /// The period's code.
+    async fn period(&self) -> &str {
+        &self.0.period_code
+    }
+    /// What it did.
+    async fn narrative(&self) -> &str {
+        &self.0.narrative
+    }
+    async fn reported_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        crate::domain::kernel::time::local_time(self.0.reported_at)
+    }
+}
+
+/// `addContribution` input.
+#[derive(InputObject)]
+pub struct AddContributionInput {
+    pub task_id: ID,
+    /// A cooperating unit of the task.
+    pub unit_id: ID,
+    /// The period (`2023Q1`, …).
+    pub period: String,
+    /// What the unit did (required, at most 20 000 characters).
+    pub narrative: String,
+    pub client_mutation_id: Option<String>,
+}
+
+object_payload!(
+    /// The result of `addContribution`.
+    ContributionPayload, contribution, Contribution, entity::task_contribution::Entity
+);
+
+#[derive(Default)]
+pub struct ContributionMutation;
+
+#[Object]
+impl ContributionMutation {
+    /// A cooperating unit (phối hợp) says what it did for a task in a period; the task's
+    /// percent and status stay its lead's and implementing units' to report.
+    async fn add_contribution(
+        &self,
+        ctx: &Context<'_>,
+        input: AddContributionInput,
+    ) -> Result<ContributionPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let task_id = try_input!(
+            id_of(&input.task_id, NodeType::Task, "taskId"),
+            ContributionPayload,
+            ctx,
+            cmid
+        );
+        let unit_id = try_input!(
+            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            ContributionPayload,
+            ctx,
+            cmid
+        );
+        let period = try_input!(period_input(&input.period), ContributionPayload, ctx, cmid);
+        let contribution = crate::domain::reporting::contribution::ContributionInput {
+            task_id,
+            unit_id,
+            period,
+            narrative: input.narrative,
+        };
+        let outcome = run(
+            ctx,
+            "addContribution",
+            cmid.as_deref(),
+            async |txn, actor| {
+                crate::domain::reporting::contribution::add(txn, actor, contribution).await
+            },
+        )
+        .await?;
+        ContributionPayload::from(ctx, outcome, cmid).await
+    }
+}
