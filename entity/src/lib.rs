@@ -16,6 +16,7 @@ pub mod registered_operation;
 pub mod report_submission;
 pub mod reporting_deadline;
 pub mod reporting_regime;
+pub mod submission_progress;
 pub mod target;
 pub mod target_breakdown_group;
 pub mod target_breakdown_row;

@@ -23,6 +23,7 @@ mod m20261203_000011_create_deadline_extension;
 mod m20261203_000012_create_target_value;
 mod m20261203_000013_create_provenance;
 mod m20261203_000014_create_task_contribution;
+mod m20261203_000015_create_submission_progress;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_create_target_value::Migration),
             Box::new(m20261203_000013_create_provenance::Migration),
             Box::new(m20261203_000014_create_task_contribution::Migration),
+            Box::new(m20261203_000015_create_submission_progress::Migration),
         ]
     }
 }

@@ -387,7 +387,91 @@ async fn bad_reports_are_refused_with_their_reason(app: &TestApp) {
     assert_eq!(officer_creates.codes(), ["FORBIDDEN"]);
 }
 
+/// Progress updates go inside the unit's own report for the same period while it is being
+/// written; the report lists them.
+async fn progress_goes_inside_a_report_being_written(app: &TestApp) {
+    let regime = regime(app).await;
+    let unit = app.unit_id(REPORTER).await;
+    let below = app.unit_id(BELOW).await;
+    let officer = token(Role::UnitOfficer, Some(REPORTER));
+    let admin = token(Role::ProvinceAdmin, None);
+    let task = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }",
+            json!({ "input": { "planId": app.plan_id("5198/KH-SYT").await, "title": "Rà soát thủ tục hành chính",
+                "kind": "ONE_OFF", "dueOn": format!("{}-12-31", today().year() + 1),
+                "assignments": [{ "role": "LEAD", "unitId": unit }, { "role": "IMPLEMENTING", "unitId": below }] } }),
+        )
+        .await
+        .ok()["createTask"]["task"]["id"]
+        .clone();
+    let last_q1 = format!("{}Q1", today().year() - 1);
+    let draft = submit(
+        app,
+        &officer,
+        json!({ "regimeId": regime, "period": last_q1, "unitId": unit, "content": "Dự thảo", "draft": true }),
+    )
+    .await["report"]["id"]
+        .clone();
+    const PROGRESS: &str =
+        "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) {
+        progressUpdate { percent } userErrors { field code } } }";
+    let update = |unit: &str, period: &str, percent: i64| {
+        json!({ "input": { "taskId": task, "unitId": unit, "period": period, "percent": percent,
+            "status": "ON_TRACK", "narrative": "Đã rà soát 12 thủ tục", "submissionId": draft } })
+    };
+    let sent = app
+        .graphql_as(&officer, PROGRESS, update(&unit, &last_q1, 40))
+        .await
+        .ok()["submitProgress"]
+        .clone();
+    assert_eq!(sent["userErrors"], json!([]));
+    // Another unit's update, another period: not inside this report.
+    for (body, code) in [
+        (update(&below, &last_q1, 50), "INVALID"),
+        (
+            update(&unit, &format!("{}", today().year() - 1), 50),
+            "INVALID",
+        ),
+    ] {
+        let refused = app.graphql_as(&officer, PROGRESS, body).await.ok()["submitProgress"].clone();
+        assert_eq!(
+            refused["userErrors"][0]["field"],
+            json!(["input", "submissionId"]),
+            "{refused}"
+        );
+        assert_eq!(refused["userErrors"][0]["code"], code, "{refused}");
+    }
+    // Once submitted, the report takes no more.
+    submit(
+        app,
+        &officer,
+        json!({ "regimeId": regime, "period": last_q1, "unitId": unit, "content": "Báo cáo quý I" }),
+    )
+    .await;
+    let late = app
+        .graphql_as(&officer, PROGRESS, update(&unit, &last_q1, 60))
+        .await
+        .ok()["submitProgress"]
+        .clone();
+    assert_eq!(late["userErrors"][0]["code"], "INVALID_STATE");
+    let listed = app
+        .graphql_as(
+            &officer,
+            "query($id: ID!) { node(id: $id) { ... on ReportSubmission { status progressUpdates { percent unit { code } } } } }",
+            json!({ "id": draft }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        listed["node"],
+        json!({ "status": "SUBMITTED", "progressUpdates": [{ "percent": 40, "unit": { "code": REPORTER } }] })
+    );
+}
+
 db_tests!(
+    progress_goes_inside_a_report_being_written,
     a_report_is_submitted_returned_resubmitted_and_accepted,
     bad_reports_are_refused_with_their_reason,
 );

@@ -179,11 +179,13 @@ async fn fields_come_back_in_query_order(app: &TestApp) {
 }
 
 async fn database_failures_stay_internal(app: &TestApp) {
-    // Sabotage the database, as an outage or a bad deployment would.
-    app.db
-        .execute_unprepared("DROP TABLE progress_update")
-        .await
-        .expect("drop");
+    // Sabotage the database, as an outage or a bad deployment would (on PostgreSQL the links
+    // of reports to their updates go with it).
+    let drop = match app.backend {
+        crate::helpers::Backend::Postgres => "DROP TABLE progress_update CASCADE",
+        crate::helpers::Backend::Sqlite => "DROP TABLE progress_update",
+    };
+    app.db.execute_unprepared(drop).await.expect("drop");
     let response = app
         .graphql(
             "{ tasks(first: 3) { nodes { code latestProgress { percent } } } }",

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{AssignmentRole, ProgressStatus, ReportingPeriodKind, SubmissionStatus};
 use entity::{
-    plan, progress_update, report_submission, reporting_deadline, reporting_regime, task,
+    plan, progress_update, report_submission, reporting_deadline, reporting_regime, task, unit,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -41,6 +41,8 @@ pub struct ProgressInput {
     pub narrative: Option<String>,
     pub difficulties: Option<String>,
     pub proposals: Option<String>,
+    /// The unit's report (draft or returned) the update goes inside, when it goes in one.
+    pub submission_id: Option<Uuid>,
 }
 
 /// Records a unit's progress on a task for a period (the task's lead and implementing units).
@@ -84,6 +86,10 @@ pub async fn submit_progress(
             ),
         ));
     }
+    let carrier = match input.submission_id {
+        Some(id) => Some(carrying_report(db, id, &unit, input.period).await?),
+        None => None,
+    };
     let now = Utc::now();
     let model = progress_update::Model {
         id: Uuid::now_v7(),
@@ -105,6 +111,16 @@ pub async fn submit_progress(
         .reset_all()
         .insert(db)
         .await?;
+    if let Some(report) = &carrier {
+        entity::submission_progress::Model {
+            progress_update_id: model.id,
+            submission_id: report.id,
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
+    }
     let scope = super::plan_issuer(db, task.plan_id).await?;
     Ok(Change {
         action: AuditAction::ProgressSubmit,
@@ -118,6 +134,78 @@ pub async fn submit_progress(
             "difficulties": model.difficulties, "proposals": model.proposals,
         })),
     })
+}
+
+/// The report an update goes inside: the unit's own, for the same period, still being written
+/// (a draft, or returned to be fixed).
+async fn carrying_report(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    unit: &unit::Model,
+    period: PeriodCode,
+) -> DomainResult<report_submission::Model> {
+    let Some(report) = report_submission::Entity::find_by_id(id).one(db).await? else {
+        return Err(rejected("submissionId", Code::NotFound, "no such report"));
+    };
+    if report.reporting_unit_id != unit.id {
+        return Err(rejected(
+            "submissionId",
+            Code::Invalid,
+            format!("this report is another unit's, not {}'s", unit.name),
+        ));
+    }
+    if report.period_code != period.to_string() {
+        return Err(rejected(
+            "submissionId",
+            Code::Invalid,
+            format!("this report is for {}, not {period}", report.period_code),
+        ));
+    }
+    if !matches!(
+        report.status,
+        SubmissionStatus::Draft | SubmissionStatus::Returned
+    ) {
+        return Err(rejected(
+            "submissionId",
+            Code::InvalidState,
+            "only a report still being written (a draft, or returned) takes updates",
+        ));
+    }
+    Ok(report)
+}
+
+/// The progress updates sent inside each report, oldest first (two statements).
+pub async fn of_submissions(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<progress_update::Model>>> {
+    let mut result: HashMap<Uuid, Vec<progress_update::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(result);
+    }
+    let links = entity::submission_progress::Entity::find()
+        .filter(entity::submission_progress::Column::SubmissionId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    if links.is_empty() {
+        return Ok(result);
+    }
+    let mut updates: HashMap<Uuid, progress_update::Model> = progress_update::Entity::find()
+        .filter(progress_update::Column::Id.is_in(links.iter().map(|l| l.progress_update_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    for link in links {
+        if let Some(update) = updates.remove(&link.progress_update_id) {
+            result.entry(link.submission_id).or_default().push(update);
+        }
+    }
+    for updates in result.values_mut() {
+        updates.sort_by_key(|u| (u.reported_at, u.id));
+    }
+    Ok(result)
 }
 
 /// A plan's progress for a period, as of a day.

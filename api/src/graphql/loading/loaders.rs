@@ -165,6 +165,8 @@ batch_with_default!(/// A target's assignments.
     TargetAssignments => Vec<assignment::Model>, targets::assignments);
 batch_with_default!(/// A task's newest progress update.
     LatestProgress => Option<progress_update::Model>, tasks::latest_progress);
+batch_with_default!(/// The progress updates sent inside a report, oldest first.
+    SubmissionProgress => Vec<progress_update::Model>, crate::domain::reporting::progress::of_submissions);
 batch_with_default!(/// A task's contributions from cooperating units, newest first.
     TaskContributions => Vec<entity::task_contribution::Model>, crate::domain::reporting::contribution::of_tasks);
 batch_with_default!(/// A task's extension requests, oldest first.

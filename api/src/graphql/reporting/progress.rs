@@ -315,6 +315,9 @@ pub struct SubmitProgressInput {
     pub difficulties: Option<String>,
     /// Kiến nghị, đề xuất.
     pub proposals: Option<String>,
+    /// The unit's report for the period (a draft, or returned to be fixed) this update goes
+    /// inside; without it the update stands on its own.
+    pub submission_id: Option<ID>,
     pub client_mutation_id: Option<String>,
 }
 
@@ -354,6 +357,15 @@ impl ProgressMutation {
             ctx,
             cmid
         );
+        let submission_id = match &input.submission_id {
+            Some(id) => Some(try_input!(
+                id_of(id, NodeType::ReportSubmission, "submissionId"),
+                SubmitProgressPayload,
+                ctx,
+                cmid
+            )),
+            None => None,
+        };
         let update = ProgressInput {
             task_id,
             unit_id,
@@ -363,6 +375,7 @@ impl ProgressMutation {
             narrative: input.narrative,
             difficulties: input.difficulties,
             proposals: input.proposals,
+            submission_id,
         };
         let outcome = run(
             ctx,

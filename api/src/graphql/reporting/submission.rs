@@ -104,6 +104,21 @@ impl ReportSubmission {
     async fn decided_at(&self) -> Option<DateTime<FixedOffset>> {
         self.0.decided_at.map(local_time)
     }
+    /// The progress updates sent inside it (`submitProgress` with its id), oldest first.
+    async fn progress_updates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::planning::task::ProgressUpdate>> {
+        Ok(load(
+            ctx,
+            crate::graphql::loading::loaders::SubmissionProgress(self.0.id),
+        )
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(crate::graphql::planning::task::ProgressUpdate)
+        .collect())
+    }
     /// For optimistic locking (`acceptReport`, `returnReport`).
     async fn version(&self) -> i32 {
         self.0.version
