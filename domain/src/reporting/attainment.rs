@@ -23,6 +23,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
+use crate::kernel::time::today;
 use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns};
 
 /// The largest value a unit may report (in absolute value).
@@ -237,6 +238,23 @@ pub struct TargetAttainment {
     /// When the newest value counted was reported.
     pub reported_at: Option<DateTime<Utc>>,
     pub groups: Vec<GroupAttainment>,
+}
+
+/// The attainment of a plan's targets (in its order) for `period`: the values reported for it
+/// by the end of `as_of` when a day is asked, else up to today (values for a period are
+/// reported after it ends).
+pub async fn of_plan(
+    db: &impl ConnectionTrait,
+    plan_id: Uuid,
+    period: PeriodCode,
+    as_of: Option<NaiveDate>,
+) -> DomainResult<Vec<TargetAttainment>> {
+    let targets = target::Entity::find()
+        .filter(target::Column::PlanId.eq(plan_id))
+        .order_by_asc(target::Column::Position)
+        .all(db)
+        .await?;
+    attainments(db, &targets, period, as_of.unwrap_or_else(today)).await
 }
 
 /// The attainment of `targets` for `period`, from the values reported for that period by the

@@ -221,8 +221,6 @@ pub struct PlanProgress {
     /// Per area (none: tasks outside any area): task count and mean percent.
     pub areas: Vec<(Option<Uuid>, usize, f64)>,
     pub reports: Vec<RegimeReports>,
-    /// The plan's targets and their attainment for the period (in the plan's order).
-    pub targets: Vec<super::attainment::TargetAttainment>,
 }
 
 /// An orderable key for [`Timeliness`].
@@ -283,18 +281,9 @@ pub async fn plan_progress(
         .data_window(CutOffRule::Calendar)
         .map(|(_, end)| end)
         .unwrap_or_else(today);
-    // Values for a period are reported after it ends: unless a day is asked, they count up to
-    // today.
-    let values_as_of = as_of.unwrap_or_else(today);
     let as_of = as_of.unwrap_or_else(|| period_end.min(today()));
     let mut figures = task_figures(db, plan, as_of).await?;
     figures.reports = regime_reports(db, plan, period, as_of).await?;
-    let targets = entity::target::Entity::find()
-        .filter(entity::target::Column::PlanId.eq(plan.id))
-        .order_by_asc(entity::target::Column::Position)
-        .all(db)
-        .await?;
-    figures.targets = super::attainment::attainments(db, &targets, period, values_as_of).await?;
     Ok(figures)
 }
 
@@ -400,7 +389,6 @@ fn figures(
             .map(|(area, (n, total))| (area, n, round1(total / n as f64)))
             .collect(),
         reports: Vec::new(),
-        targets: Vec::new(),
     }
 }
 

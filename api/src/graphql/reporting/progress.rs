@@ -27,6 +27,9 @@ pub struct PlanProgress {
     plan: entity::plan::Model,
     period: ReportingPeriod,
     figures: progress::PlanProgress,
+    code: crate::domain::kernel::period::PeriodCode,
+    /// The day asked, if any (target values are read up to today otherwise).
+    asked_as_of: Option<chrono::NaiveDate>,
 }
 
 /// How many tasks are in a timeliness class.
@@ -164,13 +167,17 @@ impl PlanProgress {
     /// The plan's targets, in its order, with the values reported for the period (by the end of
     /// `asOf` when it is given, else up to today: values come after a period ends) and whether
     /// each is met.
-    async fn targets(&self) -> Vec<TargetAttainment> {
-        self.figures
-            .targets
-            .iter()
-            .cloned()
-            .map(TargetAttainment)
-            .collect()
+    async fn targets(&self, ctx: &Context<'_>) -> Result<Vec<TargetAttainment>> {
+        // Read only when asked for: most dashboards never select them.
+        let figures = crate::domain::reporting::attainment::of_plan(
+            db(ctx)?,
+            self.plan.id,
+            self.code,
+            self.asked_as_of,
+        )
+        .await
+        .into_gql()?;
+        Ok(figures.into_iter().map(TargetAttainment).collect())
     }
 }
 
@@ -294,6 +301,8 @@ impl ProgressQuery {
             plan,
             period: ReportingPeriod::new(period, CutOffRule::Decree09),
             figures,
+            code: period,
+            asked_as_of: as_of.map(|d| d.0),
         }))
     }
 }
