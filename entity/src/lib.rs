@@ -13,6 +13,7 @@ pub mod prelude;
 pub mod progress_update;
 pub mod provenance;
 pub mod registered_operation;
+pub mod report_request;
 pub mod report_submission;
 pub mod reporting_deadline;
 pub mod reporting_regime;

@@ -24,6 +24,7 @@ mod m20261203_000012_create_target_value;
 mod m20261203_000013_create_provenance;
 mod m20261203_000014_create_task_contribution;
 mod m20261203_000015_create_submission_progress;
+mod m20261203_000016_create_report_request;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_create_provenance::Migration),
             Box::new(m20261203_000014_create_task_contribution::Migration),
             Box::new(m20261203_000015_create_submission_progress::Migration),
+            Box::new(m20261203_000016_create_report_request::Migration),
         ]
     }
 }

@@ -26,6 +26,7 @@ mod progress;
 mod provenance;
 mod regimes;
 mod reminders;
+mod requests;
 mod resilience;
 mod schema;
 mod scorecard;

@@ -163,7 +163,7 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
                 .graphql_as(
                     token,
                     SUBMIT,
-                    json!({ "input": { "regimeId": ad_hoc_regime(app, code).await, "period": "2026D01",
+                    json!({ "input": { "regimeId": ad_hoc_regime(app, code).await, "period": ad_hoc_period(),
                         "unitId": app.unit_id(code).await, "content": "Báo cáo thử" } }),
                 )
                 .await;
@@ -215,19 +215,44 @@ async fn ad_hoc_regime(app: &TestApp, recipient: &str) -> String {
         .await
         .ok();
     assert_eq!(created["createReportingRegime"]["userErrors"], json!([]));
-    created["createReportingRegime"]["regime"]["id"]
+    let regime = created["createReportingRegime"]["regime"]["id"]
         .as_str()
         .expect("regime id")
-        .to_owned()
+        .to_owned();
+    // Its first request of the year opens the period reports name (`ad_hoc_period`).
+    let due = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive();
+    let requested = app
+        .graphql_as(
+            &token_admin(),
+            "mutation($input: RequestAdHocReportInput!) { requestAdHocReport(input: $input) {
+                request { period { code } } userErrors { field code message } } }",
+            json!({ "input": { "regimeId": regime, "subject": "Báo cáo đột xuất thử", "dueOn": due.to_string() } }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        requested["requestAdHocReport"]["request"]["period"]["code"],
+        ad_hoc_period()
+    );
+    regime
 }
 
-/// `unit`'s report under `regime` for the first ad-hoc period of 2026, submitted as `token`.
+/// The period of an ad-hoc regime's first request this year.
+fn ad_hoc_period() -> String {
+    use chrono::Datelike;
+    format!(
+        "{}D01",
+        (chrono::Utc::now() + chrono::Duration::hours(7)).year()
+    )
+}
+
+/// `unit`'s report under `regime` for its first request of the year, submitted as `token`.
 async fn submit_as(app: &TestApp, token: &str, regime: &str, unit: &str) -> serde_json::Value {
     let response = app
         .graphql_as(
             token,
             SUBMIT,
-            json!({ "input": { "regimeId": regime, "period": "2026D01",
+            json!({ "input": { "regimeId": regime, "period": ad_hoc_period(),
                 "unitId": app.unit_id(unit).await, "content": "Báo cáo thử" } }),
         )
         .await;

@@ -294,9 +294,29 @@ pub struct RegimeFx {
     #[serde(default)]
     pub outline: Option<String>,
     pub deadlines: Vec<DeadlineFx>,
+    /// Ad-hoc requests made under a regime that reports on request, in order (illustrative:
+    /// the documents record none); the n-th of a year opens the period `YYYYDnn`.
+    #[serde(default)]
+    pub requests: Vec<RequestFx>,
     /// Reports sent under the regime (illustrative: the documents record none).
     #[serde(default)]
     pub submissions: Vec<SubmissionFx>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An ad-hoc report request (yêu cầu báo cáo đột xuất), invented for the demo.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RequestFx {
+    pub subject: String,
+    #[serde(default)]
+    pub document_number: Option<String>,
+    pub requested_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// Unit keys of the units asked; every reporting unit when absent.
+    #[serde(default)]
+    pub units: Option<Vec<String>>,
     #[serde(default)]
     pub note: Option<String>,
 }

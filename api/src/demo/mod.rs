@@ -8,7 +8,7 @@ mod fixture;
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context as _, anyhow, bail, ensure};
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use entity::enums::{AssignmentRole, SuccessionEvent, TaskKind, TaskStatus};
 use entity::*;
 use fixture::*;
@@ -162,6 +162,8 @@ fn official_calendar() -> anyhow::Result<crate::domain::reporting::calendar::Wor
 const INVENTED_STATUS: &str = "status and completion date invented for the demo";
 const INVENTED_PROGRESS: &str = "progress update invented for the demo";
 const INVENTED_REPORT: &str = "report invented for the demo: the document records none";
+const INVENTED_REQUEST: &str =
+    "ad-hoc request invented for the demo: the document only says reports come on request";
 
 /// The official working-day calendar 2022–2026.
 const CALENDAR: &str = include_str!("../../fixtures/calendar/vn-2022-2026.json");
@@ -178,6 +180,7 @@ struct DemoData {
     areas: Vec<plan_area::Model>,
     regimes: Vec<reporting_regime::Model>,
     deadlines: Vec<reporting_deadline::Model>,
+    requests: Vec<report_request::Model>,
     submissions: Vec<report_submission::Model>,
     targets: Vec<target::Model>,
     breakdown_groups: Vec<target_breakdown_group::Model>,
@@ -217,6 +220,9 @@ impl DemoData {
         insert_all(db, &self.deadlines)
             .await
             .context("reporting deadlines")?;
+        insert_all(db, &self.requests)
+            .await
+            .context("report requests")?;
         insert_all(db, &self.submissions)
             .await
             .context("report submissions")?;
@@ -434,7 +440,7 @@ impl Builder {
             title,
             issuer_id: self.unit(&fx.issuer)?,
             issued_on: fx.issued_on,
-            issue_year: fx.issued_on.map(|d| chrono::Datelike::year(&d)),
+            issue_year: fx.issued_on.map(|d| d.year()),
             status: fx.status,
             period_start: fx.period_start,
             period_end: fx.period_end,
@@ -672,10 +678,67 @@ impl Builder {
             .filter(|d| d.regime_id == Some(regime_id))
             .cloned()
             .collect();
+        for (n, fx_request) in fx_regime.requests.iter().enumerate() {
+            self.add_request(fx, regime_id, n, fx_request)
+                .with_context(|| format!("request {n} ({})", fx_request.subject))?;
+        }
         for (n, fx_sent) in fx_regime.submissions.iter().enumerate() {
             self.add_submissions(fx, regime_id, &regime_rows, n, fx_sent)
                 .with_context(|| format!("submissions {n} ({})", fx_sent.period))?;
         }
+        Ok(())
+    }
+
+    /// An illustrative ad-hoc request: the next number of its year under the regime.
+    fn add_request(
+        &mut self,
+        fx: &PlanFx,
+        regime_id: Uuid,
+        n: usize,
+        request: &RequestFx,
+    ) -> anyhow::Result<()> {
+        let year = request.requested_on.year();
+        let number = self
+            .data
+            .requests
+            .iter()
+            .filter(|r| r.regime_id == regime_id && r.year == year)
+            .count() as i32
+            + 1;
+        ensure!(
+            request.requested_on <= request.due_on,
+            "due before it was requested"
+        );
+        let unit_ids = match &request.units {
+            Some(keys) => Some(
+                keys.iter()
+                    .map(|k| self.unit(k))
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+            ),
+            None => None,
+        };
+        let id = id_of("request", &format!("{}#{regime_id}#{n}", fx.key));
+        self.mark(
+            "ReportRequest",
+            id,
+            true,
+            Some(request.note.as_deref().unwrap_or(INVENTED_REQUEST)),
+        );
+        self.data.requests.push(report_request::Model {
+            id,
+            regime_id,
+            year,
+            number,
+            subject: clean(&request.subject),
+            document_number: clean_opt(request.document_number.as_deref()),
+            requested_on: request.requested_on,
+            due_on: request.due_on,
+            data_from: None,
+            data_to: None,
+            unit_ids: unit_ids.map(|ids| serde_json::json!(ids)),
+            requested_by: Some("demo".to_owned()),
+            created_at: Utc::now(),
+        });
         Ok(())
     }
 
@@ -691,15 +754,34 @@ impl Builder {
     ) -> anyhow::Result<()> {
         let period: PeriodCode = sent.period.parse().map_err(|e| anyhow!("{e}"))?;
         let key = crate::domain::reporting::deadline::period_key(period);
+        // An ad-hoc period is a request's: any row of the level, due when the request says.
+        let request = match period {
+            PeriodCode::AdHoc(year, number) => Some(
+                self.data
+                    .requests
+                    .iter()
+                    .find(|r| {
+                        r.regime_id == regime_id && r.year == year && r.number == i32::from(number)
+                    })
+                    .cloned()
+                    .ok_or_else(|| anyhow!("no request opened {period}"))?,
+            ),
+            _ => None,
+        };
         let row = rows
             .iter()
-            .find(|r| r.level == sent.level && regime::row_keys(r).contains(&key))
+            .find(|r| {
+                r.level == sent.level && (request.is_some() || regime::row_keys(r).contains(&key))
+            })
             .ok_or_else(|| anyhow!("no deadline of level {} covers {period}", sent.level))?;
-        let rule = DeadlineRule::from_json(&row.rule).map_err(|e| anyhow!("{e}"))?;
-        let due_on = rule
-            .due(Some(period), None, &official_calendar()?)
-            .map_err(|e| anyhow!("{e}"))?
-            .map(|d| d.due_on);
+        let due_on = match &request {
+            Some(request) => Some(request.due_on),
+            None => DeadlineRule::from_json(&row.rule)
+                .map_err(|e| anyhow!("{e}"))?
+                .due(Some(period), None, &official_calendar()?)
+                .map_err(|e| anyhow!("{e}"))?
+                .map(|d| d.due_on),
+        };
         let at = sent.submitted_at.with_timezone(&Utc);
         let (is_late, days_late) = crate::domain::reporting::submission::lateness(at, due_on);
         for unit_key in &sent.units {
@@ -719,6 +801,12 @@ impl Builder {
                 _ => false,
             };
             ensure!(reports, "{unit_key} does not report under this deadline");
+            ensure!(
+                request
+                    .as_ref()
+                    .is_none_or(|r| crate::domain::reporting::request::asks(r, unit)),
+                "{unit_key} was not asked by the request"
+            );
             let decided = matches!(
                 sent.status,
                 entity::enums::SubmissionStatus::Accepted

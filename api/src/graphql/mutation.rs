@@ -20,4 +20,5 @@ pub struct Mutation(
     crate::graphql::reporting::extension::ExtensionMutation,
     crate::graphql::reporting::attainment::AttainmentMutation,
     crate::graphql::reporting::progress::ContributionMutation,
+    crate::graphql::reporting::request::RequestMutation,
 );

@@ -53,6 +53,7 @@ pub enum Node {
     ReportSubmission(ReportSubmission),
     ExtensionRequest(ExtensionRequest),
     BreakdownRow(crate::graphql::planning::target::BreakdownRow),
+    ReportRequest(crate::graphql::reporting::request::ReportRequest),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -113,6 +114,25 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
                     if_plan_visible(ctx, task, |t| t.plan_id)
                         .await?
                         .map(|_| Node::ExtensionRequest(ExtensionRequest(request)))
+                }
+                None => None,
+            }
+        }
+        NodeType::ReportRequest => {
+            let found = crate::domain::reporting::request::by_ids(db(ctx)?, &[id])
+                .await
+                .into_gql()?
+                .remove(&id);
+            match found {
+                Some(request) => {
+                    let regime = load(ctx, RegimeById(request.regime_id)).await?;
+                    let visible = match regime.and_then(|r| r.plan_id) {
+                        Some(plan) => visible_plan(ctx, plan).await?.is_some(),
+                        None => true,
+                    };
+                    visible.then_some(Node::ReportRequest(
+                        crate::graphql::reporting::request::ReportRequest(request),
+                    ))
                 }
                 None => None,
             }

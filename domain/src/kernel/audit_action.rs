@@ -41,6 +41,7 @@ pub enum AuditAction {
     ExtensionRequest,
     ExtensionApprove,
     ExtensionReject,
+    ReportRequest,
 }
 
 impl AuditAction {
@@ -84,6 +85,7 @@ impl AuditAction {
             Self::ExtensionRequest => "extension.request",
             Self::ExtensionApprove => "extension.approve",
             Self::ExtensionReject => "extension.reject",
+            Self::ReportRequest => "report_request.create",
         }
     }
 
@@ -111,6 +113,7 @@ pub enum ObjectType {
     ExtensionRequest,
     TargetValue,
     TaskContribution,
+    ReportRequest,
 }
 
 impl ObjectType {
@@ -129,6 +132,7 @@ impl ObjectType {
             Self::ExtensionRequest => "ExtensionRequest",
             Self::TargetValue => "TargetValue",
             Self::TaskContribution => "TaskContribution",
+            Self::ReportRequest => "ReportRequest",
         }
     }
 }

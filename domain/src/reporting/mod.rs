@@ -12,6 +12,7 @@ pub mod extension;
 pub mod progress;
 pub mod regime;
 pub mod reminder;
+pub mod request;
 pub mod scorecard;
 pub mod submission;
 

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::enums::{AssignmentRole, ReportingPeriodKind, SubmissionStatus, TaskStatus};
-use entity::{plan, report_submission, reporting_regime, task};
+use entity::{assignment, plan, report_submission, reporting_regime, task};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -18,15 +19,12 @@ use super::regime::{deadlines_of_regimes, period_keys, period_of, reporters_of, 
 use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::period::PeriodCode;
-use crate::planning::task::{Timeliness, timeliness};
 
 /// How far ahead a report is reminded of, and how far back a missing one still is.
 pub const AHEAD_DAYS: i64 = 14;
 pub const BACK_DAYS: i64 = 92;
 /// The most reminders one request returns.
 pub const MAX_REMINDERS: usize = 500;
-/// The most overdue tasks read (the oldest deadlines first).
-const MAX_TASKS: u64 = 2_000;
 
 /// What a reminder is about.
 #[derive(Debug, Clone)]
@@ -51,19 +49,44 @@ pub struct Reminder {
     pub days_left: i64,
 }
 
-/// The reminders of `as_of` (for one unit, or all), most overdue first, at most
+/// The first `limit` reminders of `as_of` (for one unit, or all), most overdue first, at most
 /// [`MAX_REMINDERS`]; only under plans the caller may read.
 pub async fn reminders(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     as_of: NaiveDate,
     unit: Option<Uuid>,
+    limit: usize,
 ) -> DomainResult<Vec<Reminder>> {
+    let limit = limit.min(MAX_REMINDERS);
     let mut out = report_reminders(db, visibility, as_of, unit).await?;
-    out.extend(task_reminders(db, visibility, as_of, unit).await?);
-    out.sort_by_key(|r| (r.days_left, r.unit_id));
-    out.truncate(MAX_REMINDERS);
+    out.extend(request_reminders(db, visibility, as_of, unit).await?);
+    out.extend(task_reminders(db, visibility, as_of, unit, limit).await?);
+    out.sort_by_key(Reminder::order);
+    out.truncate(limit);
     Ok(out)
+}
+
+impl Reminder {
+    /// The order of the list, total: most overdue first, then by unit, reports before tasks,
+    /// then by regime, level and period, or by task.
+    fn order(&self) -> (i64, Uuid, u8, Uuid, i32, PeriodCode) {
+        match self.subject {
+            Subject::Report {
+                regime_id,
+                period,
+                level,
+            } => (self.days_left, self.unit_id, 0, regime_id, level, period),
+            Subject::Task { task_id } => (
+                self.days_left,
+                self.unit_id,
+                1,
+                task_id,
+                0,
+                PeriodCode::Year(0),
+            ),
+        }
+    }
 }
 
 async fn report_reminders(
@@ -96,21 +119,8 @@ async fn report_reminders(
         as_of + Duration::days(AHEAD_DAYS + 400),
     )
     .await?;
-    // Reports sent by the end of `as_of` (not drafts), by (regime, period, level, unit).
-    let sent: std::collections::HashSet<(Uuid, String, i32, Uuid)> =
-        report_submission::Entity::find()
-            .filter(report_submission::Column::RegimeId.is_in(ids.iter().copied()))
-            .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
-            .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.regime_id, s.period_code, s.level, s.reporting_unit_id))
-            .collect();
-    // Who reports under each row, as of `as_of`: every group's members in two statements.
-    let all_rows: Vec<&entity::reporting_deadline::Model> = rows.values().flatten().collect();
-    let reporters = reporters_of(db, &all_rows, as_of).await?;
-    let mut out = Vec::new();
+    // The deadlines that fall in the window: (regime, period, row, due day).
+    let mut due_rows = Vec::new();
     for regime in &regimes {
         let plan = regime.plan_id.and_then(|id| plans.get(&id));
         let issued_on = plan.and_then(|p| p.issued_on);
@@ -135,27 +145,133 @@ async fn report_reminders(
                         continue;
                     };
                     let days_left = (due.due_on - as_of).num_days();
-                    if !(-BACK_DAYS..=AHEAD_DAYS).contains(&days_left) {
-                        continue;
-                    }
-                    for &reporter in reporters.get(&row.id).into_iter().flatten() {
-                        if unit.is_some_and(|u| u != reporter)
-                            || sent.contains(&(regime.id, period.to_string(), row.level, reporter))
-                        {
-                            continue;
-                        }
-                        out.push(Reminder {
-                            unit_id: reporter,
-                            subject: Subject::Report {
-                                regime_id: regime.id,
-                                period,
-                                level: row.level,
-                            },
-                            due_on: due.due_on,
-                            days_left,
-                        });
+                    if (-BACK_DAYS..=AHEAD_DAYS).contains(&days_left) {
+                        due_rows.push((regime.id, period, row, due.due_on));
                     }
                 }
+            }
+        }
+    }
+    if due_rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Reports of those periods sent by the end of `as_of` (not drafts): the four keys only.
+    let codes: std::collections::BTreeSet<String> =
+        due_rows.iter().map(|(_, p, _, _)| p.to_string()).collect();
+    let sent: std::collections::HashSet<(Uuid, String, i32, Uuid)> =
+        report_submission::Entity::find()
+            .select_only()
+            .column(report_submission::Column::RegimeId)
+            .column(report_submission::Column::PeriodCode)
+            .column(report_submission::Column::Level)
+            .column(report_submission::Column::ReportingUnitId)
+            .filter(report_submission::Column::RegimeId.is_in(ids.iter().copied()))
+            .filter(report_submission::Column::PeriodCode.is_in(codes))
+            .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+            .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+    // Who reports under each row, as of `as_of`: every group's members in two statements.
+    let all_rows: Vec<&entity::reporting_deadline::Model> =
+        due_rows.iter().map(|(_, _, row, _)| *row).collect();
+    let reporters = reporters_of(db, &all_rows, as_of).await?;
+    let mut out = Vec::new();
+    for (regime_id, period, row, due_on) in due_rows {
+        let code = period.to_string();
+        for &reporter in reporters.get(&row.id).into_iter().flatten() {
+            if unit.is_some_and(|u| u != reporter)
+                || sent.contains(&(regime_id, code.clone(), row.level, reporter))
+            {
+                continue;
+            }
+            out.push(Reminder {
+                unit_id: reporter,
+                subject: Subject::Report {
+                    regime_id,
+                    period,
+                    level: row.level,
+                },
+                due_on,
+                days_left: (due_on - as_of).num_days(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Reports owed to ad-hoc requests made by `as_of`, by the units they ask.
+async fn request_reminders(
+    db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
+    as_of: NaiveDate,
+    unit: Option<Uuid>,
+) -> DomainResult<Vec<Reminder>> {
+    let mut regimes = reporting_regime::Entity::find()
+        .filter(reporting_regime::Column::Frequency.eq(ReportingPeriodKind::AdHoc));
+    if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
+        regimes = regimes.filter(readable);
+    }
+    let ids: Vec<Uuid> = regimes.all(db).await?.iter().map(|r| r.id).collect();
+    let requests = super::request::due_between(
+        db,
+        &ids,
+        as_of - Duration::days(BACK_DAYS),
+        as_of + Duration::days(AHEAD_DAYS),
+    )
+    .await?;
+    let requests: Vec<_> = requests
+        .into_iter()
+        .filter(|r| r.requested_on <= as_of)
+        .collect();
+    if requests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let regime_ids: Vec<Uuid> = requests.iter().map(|r| r.regime_id).collect();
+    let rows = deadlines_of_regimes(db, &regime_ids).await?;
+    let sent: std::collections::HashSet<(Uuid, String, i32, Uuid)> =
+        report_submission::Entity::find()
+            .filter(report_submission::Column::RegimeId.is_in(regime_ids.iter().copied()))
+            .filter(
+                report_submission::Column::PeriodCode.is_in(
+                    requests
+                        .iter()
+                        .map(|r| super::request::period(r).to_string()),
+                ),
+            )
+            .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+            .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.regime_id, s.period_code, s.level, s.reporting_unit_id))
+            .collect();
+    let mut out = Vec::new();
+    for request in &requests {
+        let period = super::request::period(request);
+        let rows: Vec<&entity::reporting_deadline::Model> =
+            rows.get(&request.regime_id).into_iter().flatten().collect();
+        let reporters = reporters_of(db, &rows, request.requested_on).await?;
+        for row in rows {
+            for &reporter in reporters.get(&row.id).into_iter().flatten() {
+                if unit.is_some_and(|u| u != reporter)
+                    || !super::request::asks(request, reporter)
+                    || sent.contains(&(request.regime_id, period.to_string(), row.level, reporter))
+                {
+                    continue;
+                }
+                out.push(Reminder {
+                    unit_id: reporter,
+                    subject: Subject::Report {
+                        regime_id: request.regime_id,
+                        period,
+                        level: row.level,
+                    },
+                    due_on: request.due_on,
+                    days_left: (request.due_on - as_of).num_days(),
+                });
             }
         }
     }
@@ -168,16 +284,28 @@ fn plan_covers(plan: &plan::Model, year: i32) -> bool {
         && plan.period_end.is_none_or(|end| year <= end)
 }
 
+/// Open tasks past their deadline on `as_of`, by their lead unit, most overdue first: one
+/// statement, cut to `limit` (the merged list keeps no more, and a task's reminder sorts by its
+/// deadline, then its lead).
 async fn task_reminders(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     as_of: NaiveDate,
     unit: Option<Uuid>,
+    limit: usize,
 ) -> DomainResult<Vec<Reminder>> {
     let mut overdue = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .column(task::Column::DueOn)
+        .column(assignment::Column::UnitId)
+        .join(JoinType::InnerJoin, assignment::Relation::Task.def().rev())
+        .filter(assignment::Column::Role.eq(AssignmentRole::Lead))
+        .filter(assignment::Column::UnitId.is_not_null())
+        // Open on `as_of`: the same rule as `timeliness` (a task completed later was still
+        // open then).
         .filter(task::Column::DueOn.lt(as_of))
         .filter(task::Column::Status.is_not_in([TaskStatus::Cancelled, TaskStatus::WaitingTrigger]))
-        // Completed tasks only when they were completed after `as_of` (still open then).
         .filter(
             Condition::any()
                 .add(task::Column::Status.ne(TaskStatus::Completed))
@@ -186,37 +314,27 @@ async fn task_reminders(
     if let Some(readable) = visibility.plan_id_condition(task::Column::PlanId) {
         overdue = overdue.filter(readable);
     }
-    let overdue = overdue
+    if let Some(unit) = unit {
+        overdue = overdue.filter(assignment::Column::UnitId.eq(unit));
+    }
+    let rows: Vec<(Uuid, Option<NaiveDate>, Option<Uuid>)> = overdue
         .order_by_asc(task::Column::DueOn)
+        .order_by_asc(assignment::Column::UnitId)
         .order_by_asc(task::Column::Id)
-        .limit(MAX_TASKS)
+        .limit(limit as u64)
+        .into_tuple()
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = overdue.iter().map(|t| t.id).collect();
-    let assignments = crate::planning::task::assignments(db, &ids).await?;
-    let mut out = Vec::new();
-    for task in overdue {
-        // Open on `as_of` (a task completed later was still open then).
-        if timeliness(&task, as_of) != Timeliness::OpenOverdue {
-            continue;
-        }
-        let Some(due_on) = task.due_on else { continue };
-        let lead = assignments
-            .get(&task.id)
-            .into_iter()
-            .flatten()
-            .find(|a| a.role == AssignmentRole::Lead)
-            .and_then(|a| a.unit_id);
-        let Some(lead) = lead else { continue };
-        if unit.is_some_and(|u| u != lead) {
-            continue;
-        }
-        out.push(Reminder {
-            unit_id: lead,
-            subject: Subject::Task { task_id: task.id },
-            due_on,
-            days_left: (due_on - as_of).num_days(),
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .filter_map(|(task_id, due_on, lead)| {
+            let (due_on, lead) = (due_on?, lead?);
+            Some(Reminder {
+                unit_id: lead,
+                subject: Subject::Task { task_id },
+                due_on,
+                days_left: (due_on - as_of).num_days(),
+            })
+        })
+        .collect())
 }

@@ -139,6 +139,33 @@ pub async fn submit(
             ),
         );
     }
+    // A regime that reports on request reports the periods its requests opened, to the units
+    // they ask, by the day they set.
+    let mut request = None;
+    if ad_hoc && period.kind() == ReportingPeriodKind::AdHoc {
+        let rows = super::regime::deadlines_of_regimes(db, &[regime.id])
+            .await?
+            .remove(&regime.id)
+            .unwrap_or_default();
+        if super::request::on_request(&regime, &rows) {
+            match super::request::of_period(db, regime.id, period).await? {
+                Some(asked) if !super::request::asks(&asked, unit.id) => checks.fail(
+                    "unitId",
+                    Code::Invalid,
+                    format!(
+                        "the request {period} does not ask {} for a report",
+                        unit.name
+                    ),
+                ),
+                Some(asked) => request = Some(asked),
+                None => checks.fail(
+                    "period",
+                    Code::NotFound,
+                    format!("no request of this regime opened {period}: it reports on request"),
+                ),
+            }
+        }
+    }
     if input.nil && !regime.allows_nil {
         checks.fail(
             "nil",
@@ -209,6 +236,8 @@ pub async fn submit(
     let now = Utc::now();
     let due_on = if input.draft {
         existing.as_ref().and_then(|e| e.due_on)
+    } else if let Some(request) = &request {
+        Some(request.due_on)
     } else {
         due_on(db, &regime, &row, period).await?
     };

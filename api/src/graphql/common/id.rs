@@ -20,6 +20,7 @@ pub enum NodeType {
     ReportSubmission,
     ExtensionRequest,
     BreakdownRow,
+    ReportRequest,
 }
 
 impl NodeType {
@@ -35,6 +36,7 @@ impl NodeType {
             NodeType::ReportSubmission => "ReportSubmission",
             NodeType::ExtensionRequest => "ExtensionRequest",
             NodeType::BreakdownRow => "BreakdownRow",
+            NodeType::ReportRequest => "ReportRequest",
         }
     }
 
@@ -50,6 +52,7 @@ impl NodeType {
             Self::ReportSubmission,
             Self::ExtensionRequest,
             Self::BreakdownRow,
+            Self::ReportRequest,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -22,7 +22,9 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::{StoredBreakdown, TargetFilter};
 use crate::domain::planning::task::TaskFilter;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::domain::reporting::{calendar, extension as extensions, regime as regimes};
+use crate::domain::reporting::{
+    calendar, extension as extensions, regime as regimes, request as requests,
+};
 use crate::graphql::loading::batch::BatchLoader;
 
 /// The request's loader.
@@ -159,6 +161,8 @@ batch_with_default!(/// A plan's reporting regimes.
     RegimesOf => Vec<reporting_regime::Model>, regimes::regimes_of_plans);
 batch_with_default!(/// A regime's deadlines, by level.
     RegimeDeadlines => Vec<reporting_deadline::Model>, regimes::deadlines_of_regimes);
+batch_with_default!(/// A regime's ad-hoc requests, newest first.
+    RegimeRequests => Vec<entity::report_request::Model>, requests::of_regimes);
 batch_with_default!(/// A task's assignments.
     TaskAssignments => Vec<assignment::Model>, tasks::assignments);
 batch_with_default!(/// A target's assignments.

@@ -9,5 +9,6 @@ pub mod period;
 pub mod progress;
 pub mod regime;
 pub mod reminder;
+pub mod request;
 pub mod scorecard;
 pub mod submission;

@@ -17,7 +17,7 @@ use crate::graphql::common::enums::ReportingPeriodKind;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::loading::loaders::{
-    CalendarYear, RegimeById, RegimeDeadlines, RegimesOf, UnitById,
+    CalendarYear, RegimeById, RegimeDeadlines, RegimeRequests, RegimesOf, UnitById,
 };
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
 use crate::graphql::planning::plan::Plan;
@@ -75,6 +75,21 @@ impl ReportingRegime {
             .await?
             .into_iter()
             .map(ReportingDeadline)
+            .collect())
+    }
+    /// Its ad-hoc requests (yêu cầu báo cáo đột xuất) of `year`, newest first (at most 99: the
+    /// period codes number them within the year).
+    async fn requests(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+    ) -> Result<Vec<crate::graphql::reporting::request::ReportRequest>> {
+        crate::graphql::reporting::period::check_year(year)?;
+        Ok(load_required(ctx, RegimeRequests(self.0.id))
+            .await?
+            .into_iter()
+            .filter(|r| r.year == year)
+            .map(crate::graphql::reporting::request::ReportRequest)
             .collect())
     }
     /// Every deadline of `year`: each period the regime reports, at each level, in period

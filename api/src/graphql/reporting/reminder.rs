@@ -105,10 +105,9 @@ impl ReminderQuery {
             .transpose()
             .into_gql()?;
         let as_of = as_of.map_or_else(today, |d| d.0);
-        let mut found = reminders::reminders(db(ctx)?, visibility(ctx)?, as_of, unit)
+        let found = reminders::reminders(db(ctx)?, visibility(ctx)?, as_of, unit, limit)
             .await
             .into_gql()?;
-        found.truncate(limit);
         Ok(found.into_iter().map(Reminder).collect())
     }
 }
