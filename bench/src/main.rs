@@ -718,6 +718,9 @@ async fn drive(
     })
 }
 
+/// The year of the busiest unit's scorecard (Q5).
+const SCORECARD_YEAR: i32 = 2022;
+
 /// The day the province's reminders are asked for (Q6).
 const REMINDERS_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2022, 6, 25) {
     Some(day) => day,
@@ -761,6 +764,196 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
         ("Q2 list", q2),
         ("Q3 unit progress", q3),
     ]
+}
+
+/// The hand-written statement of `planProgress(planId, period: "<year>Q2")` (PostgreSQL): the
+/// plan's tasks by timeliness with their newest percent as of the quarter's last day (100 once
+/// completed), by area, its regimes' reports for the quarter under the bench's rules (the due
+/// day rolled forward over the calendar; who reports through a group; sent by the end of that
+/// day, on time or late) with the missing and pending units by name, and its targets' newest
+/// value judged by their comparator, as the API's JSON.
+fn plan_progress_ceiling_sql(plan: Uuid, year: i32) -> String {
+    let as_of = NaiveDate::from_ymd_opt(year, 6, 30)
+        .unwrap_or_default()
+        .min((Utc::now() + chrono::Duration::hours(7)).date_naive());
+    let next_day = as_of + chrono::Duration::days(1);
+    format!(
+        "WITH pl AS ( \
+         SELECT id, issued_on FROM plan WHERE id = '{plan}' AND status <> 'DRAFT' \
+         ), tk AS ( \
+         SELECT t.id, t.area_id, \
+         CASE WHEN t.status = 'CANCELLED' THEN 'CANCELLED' \
+         WHEN t.status = 'WAITING_TRIGGER' THEN 'AWAITING_TRIGGER' \
+         WHEN t.status = 'COMPLETED' AND t.completed_on IS NULL THEN 'COMPLETED_ON_TIME' \
+         WHEN t.status = 'COMPLETED' AND t.completed_on <= DATE '{as_of}' THEN \
+         CASE WHEN t.completed_on > t.due_on THEN 'COMPLETED_LATE' ELSE 'COMPLETED_ON_TIME' END \
+         WHEN t.due_on IS NULL THEN 'NO_DEADLINE' \
+         WHEN DATE '{as_of}' <= t.due_on THEN 'OPEN_WITHIN_DEADLINE' \
+         ELSE 'OPEN_OVERDUE' END AS class \
+         FROM task t WHERE t.plan_id = (SELECT id FROM pl) \
+         ), pc AS ( \
+         SELECT tk.area_id, CASE WHEN tk.class IN ('COMPLETED_ON_TIME', 'COMPLETED_LATE') THEN 100 \
+         ELSE COALESCE((SELECT p.percent FROM progress_update p WHERE p.task_id = tk.id \
+         AND p.reported_at < TIMESTAMPTZ '{next_day} 00:00:00+07' ORDER BY p.reported_at DESC, p.id DESC LIMIT 1), 0) END::float8 AS percent \
+         FROM tk WHERE tk.class <> 'CANCELLED' \
+         ), rows AS ( \
+         SELECT r.position, d.level, d.position AS row_position, d.id, d.regime_id, d.reporter_unit_id, d.reporter_group_id, \
+         CASE WHEN COALESCE((d.rule->>'rollForward')::boolean, true) THEN \
+         (SELECT b.base + k FROM generate_series(0, 30) k LEFT JOIN calendar_day cd ON cd.day = b.base + k \
+         WHERE COALESCE(cd.kind = 'WORKING_DAY', extract(isodow FROM b.base + k) < 6) ORDER BY k LIMIT 1) \
+         ELSE b.base END AS due_on \
+         FROM reporting_regime r JOIN reporting_deadline d ON d.regime_id = r.id AND d.rule->>'kind' = 'DAY_OF_LAST_MONTH' \
+         CROSS JOIN LATERAL (SELECT make_date({year}, 6, (d.rule->>'day')::int) \
+         - CASE WHEN COALESCE((d.rule->>'inclusive')::boolean, true) THEN 0 ELSE 1 END AS base) b \
+         WHERE r.plan_id = (SELECT id FROM pl) AND r.frequency = 'QUARTER' \
+         AND (r.period_keys IS NULL OR r.period_keys::jsonb ? 'Q2') AND (d.period_keys IS NULL OR d.period_keys::jsonb ? 'Q2') \
+         ), expected AS ( \
+         SELECT rw.id AS row_id, m.id AS unit_id, m.name, \
+         (SELECT s.is_late FROM report_submission s WHERE s.regime_id = rw.regime_id AND s.period_code = '{year}Q2' \
+         AND s.level = rw.level AND s.reporting_unit_id = m.id AND s.status <> 'DRAFT' \
+         AND s.first_submitted_at < TIMESTAMPTZ '{next_day} 00:00:00+07') AS late, \
+         EXISTS (SELECT 1 FROM report_submission s WHERE s.regime_id = rw.regime_id AND s.period_code = '{year}Q2' \
+         AND s.level = rw.level AND s.reporting_unit_id = m.id AND s.status <> 'DRAFT' \
+         AND s.first_submitted_at < TIMESTAMPTZ '{next_day} 00:00:00+07') AS sent \
+         FROM rows rw CROSS JOIN LATERAL ( \
+         SELECT u.id, u.name FROM unit u WHERE u.id = rw.reporter_unit_id \
+         UNION \
+         SELECT u.id, u.name FROM unit_group g JOIN unit u ON u.parent_id = g.parent_unit_id \
+         WHERE g.id = rw.reporter_group_id AND (g.unit_kinds = '' OR u.kind = ANY (string_to_array(g.unit_kinds, ','))) \
+         AND (u.active_from IS NULL OR u.active_from <= DATE '{as_of}') AND (u.active_to IS NULL OR u.active_to >= DATE '{as_of}') \
+         AND NOT EXISTS (SELECT 1 FROM unit_group_member x WHERE x.group_id = g.id AND x.unit_id = u.id AND NOT x.included) \
+         UNION \
+         SELECT u.id, u.name FROM unit_group_member x JOIN unit u ON u.id = x.unit_id \
+         WHERE x.group_id = rw.reporter_group_id AND x.included \
+         AND (u.active_from IS NULL OR u.active_from <= DATE '{as_of}') AND (u.active_to IS NULL OR u.active_to >= DATE '{as_of}') \
+         ) m \
+         ) \
+         SELECT json_build_object('data', json_build_object('planProgress', CASE WHEN NOT EXISTS (SELECT 1 FROM pl) THEN NULL ELSE json_build_object( \
+         'percent', (SELECT (round((avg(percent) * 10)::numeric) / 10)::float8 FROM pc), \
+         'taskCount', (SELECT count(*) FROM pc), \
+         'timeliness', (SELECT COALESCE(json_agg(json_build_object('timeliness', x.class, 'count', x.n) \
+         ORDER BY array_position(ARRAY['COMPLETED_ON_TIME', 'COMPLETED_LATE', 'OPEN_WITHIN_DEADLINE', 'OPEN_OVERDUE', 'NO_DEADLINE', 'AWAITING_TRIGGER', 'CANCELLED'], x.class)), '[]'::json) \
+         FROM (SELECT class, count(*) AS n FROM tk GROUP BY class) x), \
+         'areas', (SELECT COALESCE(json_agg(json_build_object('taskCount', a.n, 'percent', a.percent) ORDER BY a.area_id NULLS FIRST), '[]'::json) \
+         FROM (SELECT area_id, count(*) AS n, (round((avg(percent) * 10)::numeric) / 10)::float8 AS percent FROM pc GROUP BY area_id) a), \
+         'reports', (SELECT COALESCE(json_agg(json_build_object('level', rw.level, 'dueOn', rw.due_on, \
+         'expected', (SELECT count(*) FROM expected e WHERE e.row_id = rw.id), \
+         'onTime', (SELECT count(*) FROM expected e WHERE e.row_id = rw.id AND e.sent AND e.late IS NOT TRUE), \
+         'late', (SELECT count(*) FROM expected e WHERE e.row_id = rw.id AND e.late), \
+         'missing', (SELECT COALESCE(json_agg(json_build_object('name', e.name) ORDER BY e.name, e.unit_id), '[]'::json) \
+         FROM expected e WHERE e.row_id = rw.id AND NOT e.sent AND rw.due_on < DATE '{as_of}'), \
+         'pending', (SELECT COALESCE(json_agg(json_build_object('name', e.name) ORDER BY e.name, e.unit_id), '[]'::json) \
+         FROM expected e WHERE e.row_id = rw.id AND NOT e.sent AND NOT COALESCE(rw.due_on < DATE '{as_of}', false))) \
+         ORDER BY rw.position, rw.level, rw.row_position), '[]'::json) FROM rows rw), \
+         'targets', (SELECT COALESCE(json_agg(json_build_object('actual', v.value, 'met', \
+         CASE WHEN v.value IS NULL OR t.target_value IS NULL THEN NULL ELSE CASE COALESCE(t.comparator, 'AT_LEAST') \
+         WHEN 'GREATER_THAN' THEN v.reached > t.target_value + 1e-9 \
+         WHEN 'EXACTLY' THEN abs(v.reached - t.target_value) <= 1e-9 \
+         WHEN 'AT_MOST' THEN v.reached <= t.target_value + 1e-9 \
+         WHEN 'LESS_THAN' THEN v.reached < t.target_value - 1e-9 \
+         ELSE v.reached >= t.target_value - 1e-9 END END) ORDER BY t.position), '[]'::json) \
+         FROM target t LEFT JOIN LATERAL (SELECT tv.value, CASE WHEN t.change_direction = 'DECREASE' THEN -tv.value ELSE tv.value END AS reached \
+         FROM target_value tv WHERE tv.target_id = t.id AND tv.breakdown_row_id IS NULL \
+         AND tv.period_code = '{year}Q2' ORDER BY tv.reported_at DESC, tv.id DESC LIMIT 1) v ON true \
+         WHERE t.plan_id = (SELECT id FROM pl)) \
+         ) END))"
+    )
+}
+
+/// The hand-written statement of `unitScorecard(unitId, year)` (PostgreSQL): the unit's tasks
+/// (directly and through the groups it belongs to) by role and timeliness, its reports per
+/// quarter under the bench's regimes (due day rolled forward over the calendar), and its
+/// targets judged by the newest value of the year (the bench's province has no targets, so that
+/// part finds none, as the API does), as the API's JSON.
+fn scorecard_ceiling_sql(unit: Uuid, year: i32) -> String {
+    let as_of = NaiveDate::from_ymd_opt(year, 12, 31)
+        .unwrap_or_default()
+        .min((Utc::now() + chrono::Duration::hours(7)).date_naive());
+    let next_day = as_of + chrono::Duration::days(1);
+    format!(
+        "WITH me AS ( \
+         SELECT id, parent_id, kind FROM unit WHERE id = '{unit}' \
+         AND (active_from IS NULL OR active_from <= DATE '{as_of}') AND (active_to IS NULL OR active_to >= DATE '{as_of}') \
+         ), g AS ( \
+         SELECT g.id FROM unit_group g, me \
+         WHERE (g.parent_unit_id = me.parent_id AND (g.unit_kinds = '' OR me.kind = ANY (string_to_array(g.unit_kinds, ','))) \
+         AND NOT EXISTS (SELECT 1 FROM unit_group_member x WHERE x.group_id = g.id AND x.unit_id = me.id)) \
+         OR EXISTS (SELECT 1 FROM unit_group_member x WHERE x.group_id = g.id AND x.unit_id = me.id AND x.included) \
+         ), covering AS ( \
+         SELECT id FROM plan WHERE status <> 'DRAFT' \
+         AND (period_start IS NULL OR period_start <= {year}) AND (period_end IS NULL OR period_end >= {year}) \
+         ), tk AS ( \
+         SELECT DISTINCT t.id, a.role, \
+         CASE WHEN t.status = 'CANCELLED' THEN 'CANCELLED' \
+         WHEN t.status = 'WAITING_TRIGGER' THEN 'AWAITING_TRIGGER' \
+         WHEN t.status = 'COMPLETED' AND t.completed_on IS NULL THEN 'COMPLETED_ON_TIME' \
+         WHEN t.status = 'COMPLETED' AND t.completed_on <= DATE '{as_of}' THEN \
+         CASE WHEN t.completed_on > t.due_on THEN 'COMPLETED_LATE' ELSE 'COMPLETED_ON_TIME' END \
+         WHEN t.due_on IS NULL THEN 'NO_DEADLINE' \
+         WHEN DATE '{as_of}' <= t.due_on THEN 'OPEN_WITHIN_DEADLINE' \
+         ELSE 'OPEN_OVERDUE' END AS class \
+         FROM (SELECT task_id, role FROM assignment WHERE unit_id = (SELECT id FROM me) AND task_id IS NOT NULL \
+         UNION ALL SELECT task_id, role FROM assignment WHERE group_id IN (SELECT id FROM g) AND task_id IS NOT NULL) a \
+         CROSS JOIN LATERAL (SELECT t.id, t.status, t.completed_on, t.due_on FROM task t \
+         JOIN plan p ON p.id = t.plan_id AND p.status <> 'DRAFT' \
+         AND (p.period_start IS NULL OR p.period_start <= {year}) AND (p.period_end IS NULL OR p.period_end >= {year}) \
+         WHERE t.id = a.task_id OFFSET 0) t \
+         ), due AS MATERIALIZED ( \
+         SELECT r.id AS regime_id, q.q, d.level, \
+         CASE WHEN COALESCE((d.rule->>'rollForward')::boolean, true) THEN \
+         (SELECT b.base + k FROM generate_series(0, 30) k LEFT JOIN calendar_day cd ON cd.day = b.base + k \
+         WHERE COALESCE(cd.kind = 'WORKING_DAY', extract(isodow FROM b.base + k) < 6) ORDER BY k LIMIT 1) \
+         ELSE b.base END AS due_on \
+         FROM reporting_deadline d \
+         JOIN reporting_regime r ON r.id = d.regime_id AND r.frequency = 'QUARTER' \
+         JOIN covering p ON p.id = r.plan_id \
+         CROSS JOIN generate_series(1, 4) q(q) \
+         CROSS JOIN LATERAL (SELECT make_date({year}, 3 * q.q, (d.rule->>'day')::int) \
+         - CASE WHEN COALESCE((d.rule->>'inclusive')::boolean, true) THEN 0 ELSE 1 END AS base) b \
+         WHERE (d.reporter_unit_id = (SELECT id FROM me) OR d.reporter_group_id IN (SELECT id FROM g)) \
+         AND d.rule->>'kind' = 'DAY_OF_LAST_MONTH' \
+         AND (r.period_keys IS NULL OR r.period_keys::jsonb ? ('Q' || q.q)) \
+         AND (d.period_keys IS NULL OR d.period_keys::jsonb ? ('Q' || q.q)) \
+         ), reports AS ( \
+         SELECT du.q, \
+         count(*) FILTER (WHERE s.id IS NOT NULL AND s.is_late IS NOT TRUE) AS on_time, \
+         count(*) FILTER (WHERE s.is_late) AS late, \
+         count(*) FILTER (WHERE s.id IS NULL AND COALESCE(du.due_on < DATE '{as_of}', false)) AS missing, \
+         count(*) FILTER (WHERE s.id IS NULL AND NOT COALESCE(du.due_on < DATE '{as_of}', false)) AS pending \
+         FROM due du LEFT JOIN report_submission s ON s.regime_id = du.regime_id AND s.period_code = '{year}Q' || du.q \
+         AND s.level = du.level AND s.reporting_unit_id = (SELECT id FROM me) AND s.status <> 'DRAFT' \
+         AND s.first_submitted_at < TIMESTAMPTZ '{next_day} 00:00:00+07' \
+         GROUP BY du.q \
+         ), tg AS ( \
+         SELECT DISTINCT t.id, t.comparator, t.target_value, t.change_direction \
+         FROM (SELECT target_id FROM assignment WHERE unit_id = (SELECT id FROM me) AND role IN ('LEAD', 'IMPLEMENTING') \
+         UNION ALL SELECT target_id FROM assignment WHERE group_id IN (SELECT id FROM g) AND role IN ('LEAD', 'IMPLEMENTING')) a \
+         JOIN target t ON t.id = a.target_id \
+         WHERE t.plan_id IN (SELECT id FROM covering) \
+         ), verdicts AS ( \
+         SELECT CASE WHEN v.value IS NULL OR tg.target_value IS NULL THEN NULL ELSE \
+         CASE COALESCE(tg.comparator, 'AT_LEAST') \
+         WHEN 'GREATER_THAN' THEN v.reached > tg.target_value + 1e-9 \
+         WHEN 'EXACTLY' THEN abs(v.reached - tg.target_value) <= 1e-9 \
+         WHEN 'AT_MOST' THEN v.reached <= tg.target_value + 1e-9 \
+         WHEN 'LESS_THAN' THEN v.reached < tg.target_value - 1e-9 \
+         ELSE v.reached >= tg.target_value - 1e-9 END END AS met \
+         FROM tg LEFT JOIN LATERAL ( \
+         SELECT tv.value, CASE WHEN tg.change_direction = 'DECREASE' THEN -tv.value ELSE tv.value END AS reached \
+         FROM target_value tv WHERE tv.target_id = tg.id AND tv.breakdown_row_id IS NULL AND tv.period_code = '{year}' \
+         ORDER BY tv.reported_at DESC, tv.id DESC LIMIT 1) v ON true \
+         ) \
+         SELECT json_build_object('data', json_build_object('unitScorecard', json_build_object( \
+         'asOf', DATE '{as_of}', \
+         'tasks', (SELECT COALESCE(json_agg(json_build_object('role', x.role, 'timeliness', x.class, 'count', x.n) \
+         ORDER BY array_position(ARRAY['LEAD', 'COOPERATING', 'IMPLEMENTING', 'MONITORING', 'GUIDING'], x.role::text), \
+         array_position(ARRAY['COMPLETED_ON_TIME', 'COMPLETED_LATE', 'OPEN_WITHIN_DEADLINE', 'OPEN_OVERDUE', 'NO_DEADLINE', 'AWAITING_TRIGGER', 'CANCELLED'], x.class)), '[]'::json) \
+         FROM (SELECT role, class, count(*) AS n FROM tk GROUP BY role, class) x), \
+         'reports', (SELECT COALESCE(json_agg(json_build_object('period', json_build_object('code', '{year}Q' || r.q), \
+         'onTime', r.on_time, 'late', r.late, 'missing', r.missing, 'pending', r.pending) ORDER BY r.q), '[]'::json) FROM reports r), \
+         'targetsMet', (SELECT json_build_object('met', count(*) FILTER (WHERE met), 'notMet', count(*) FILTER (WHERE NOT met), \
+         'unknown', count(*) FILTER (WHERE met IS NULL)) FROM verdicts))))"
+    )
 }
 
 /// The hand-written statement of `reminders(asOf:, first: 100)` (PostgreSQL): the same rules as
@@ -1036,7 +1229,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         (
             "Q5 unitScorecard",
             json!({ "query": "query($id: ID!, $year: Int!) { unitScorecard(unitId: $id, year: $year) { asOf tasks { role timeliness count } reports { period { code } onTime late missing pending } targetsMet { met notMet unknown } } }",
-                "variables": { "id": global("Unit", busiest), "year": 2022 } }),
+                "variables": { "id": global("Unit", busiest), "year": SCORECARD_YEAR } }),
         ),
         (
             "Q6 reminders",
@@ -1060,8 +1253,11 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         .into_iter()
         .map(|(_, sql)| Some(sql))
         .collect();
-    // planProgress and unitScorecard have no hand-written ceiling yet (README, Performance).
-    sqls.extend([None, None, Some(reminders_ceiling_sql(REMINDERS_AS_OF))]);
+    sqls.extend([
+        Some(plan_progress_ceiling_sql(plan, progress_year)),
+        Some(scorecard_ceiling_sql(busiest, SCORECARD_YEAR)),
+        Some(reminders_ceiling_sql(REMINDERS_AS_OF)),
+    ]);
     for ((name, body), sql) in queries.iter().zip(sqls) {
         if !selected(name) {
             figures.push(None);

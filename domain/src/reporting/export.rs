@@ -136,7 +136,7 @@ pub async fn progress_annex(
                 due_on: task.due_on,
                 due_text: task.due_text.clone(),
                 timeliness: class,
-                percent: task_percent(class, update),
+                percent: task_percent(class, update.map(|u| u.percent)),
                 narrative: update.and_then(|u| u.narrative.clone()),
             }
         })

@@ -11,7 +11,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
 use crate::kernel::time::today;
 use crate::kernel::values::Percent;
-use crate::planning::task::{Timeliness, timeliness};
+use crate::planning::task::{TaskTiming, Timeliness};
 
 /// The longest narrative, difficulties or proposals of an update.
 pub const MAX_TEXT: usize = 20_000;
@@ -305,8 +305,36 @@ pub async fn task_figures_of(
     plans: &[Uuid],
     as_of: NaiveDate,
 ) -> DomainResult<HashMap<Uuid, PlanProgress>> {
-    let (tasks, newest) = tasks_with_newest_updates(db, plans, as_of).await?;
-    let mut by_plan: HashMap<Uuid, Vec<task::Model>> = HashMap::new();
+    // What the figures need and no text: each task's plan, area and timing, and the percent
+    // of its newest update by the end of `as_of`.
+    let tasks: Vec<FigureTask> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .column(task::Column::PlanId)
+        .column(task::Column::AreaId)
+        .column(task::Column::Status)
+        .column(task::Column::DueOn)
+        .column(task::Column::CompletedOn)
+        .filter(task::Column::PlanId.is_in(plans.iter().copied()))
+        .into_model()
+        .all(db)
+        .await?;
+    let mut newest: HashMap<Uuid, i32> = HashMap::new();
+    if !tasks.is_empty() {
+        let updates: Vec<(Uuid, i32)> = progress_update::Entity::find()
+            .select_only()
+            .column(progress_update::Column::TaskId)
+            .column(progress_update::Column::Percent)
+            .filter(progress_update::Column::TaskId.is_in(tasks.iter().map(|t| t.id)))
+            .filter(progress_update::Column::ReportedAt.lt(end_of_day(as_of)))
+            .order_by_asc(progress_update::Column::ReportedAt)
+            .order_by_asc(progress_update::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        newest.extend(updates);
+    }
+    let mut by_plan: HashMap<Uuid, Vec<FigureTask>> = HashMap::new();
     for task in tasks {
         by_plan.entry(task.plan_id).or_default().push(task);
     }
@@ -317,6 +345,17 @@ pub async fn task_figures_of(
             (*id, figures(as_of, &tasks, &newest))
         })
         .collect())
+}
+
+/// A task as a plan's figures read it.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct FigureTask {
+    id: Uuid,
+    plan_id: Uuid,
+    area_id: Option<Uuid>,
+    status: entity::enums::TaskStatus,
+    due_on: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
 }
 
 /// The tasks of `plans` (in their order) and each one's newest update reported by the end of
@@ -351,26 +390,27 @@ pub async fn tasks_with_newest_updates(
 
 /// A task's percent in a plan's figures: 100 once completed, else its newest update's, else 0
 /// (none for a cancelled task, which does not count).
-pub fn task_percent(class: Timeliness, newest: Option<&progress_update::Model>) -> Option<f64> {
+pub fn task_percent(class: Timeliness, newest: Option<i32>) -> Option<f64> {
     match class {
         Timeliness::Cancelled => None,
         Timeliness::CompletedOnTime | Timeliness::CompletedLate => Some(100.0),
-        _ => Some(newest.map_or(0.0, |u| f64::from(u.percent))),
+        _ => Some(newest.map_or(0.0, f64::from)),
     }
 }
 
-fn figures(
-    as_of: NaiveDate,
-    tasks: &[task::Model],
-    newest: &HashMap<Uuid, progress_update::Model>,
-) -> PlanProgress {
+fn figures(as_of: NaiveDate, tasks: &[FigureTask], newest: &HashMap<Uuid, i32>) -> PlanProgress {
     let mut timeliness_counts = BTreeMap::new();
     let mut areas: BTreeMap<Option<Uuid>, (usize, f64)> = BTreeMap::new();
     let (mut count, mut sum) = (0usize, 0f64);
     for task in tasks {
-        let class = timeliness(task, as_of);
+        let timing = TaskTiming {
+            status: task.status,
+            due_on: task.due_on,
+            completed_on: task.completed_on,
+        };
+        let class = timing.timeliness(as_of);
         *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += 1;
-        let Some(percent) = task_percent(class, newest.get(&task.id)) else {
+        let Some(percent) = task_percent(class, newest.get(&task.id).copied()) else {
             continue;
         };
         count += 1;
@@ -464,12 +504,25 @@ async fn regime_reports(
     }
     let regime_ids: Vec<Uuid> = regimes.iter().map(|r| r.id).collect();
     let rows = super::regime::deadlines_of_regimes(db, &regime_ids).await?;
-    let submitted = report_submission::Entity::find()
+    let cut = end_of_day(as_of);
+    // Whether each report of the period sent by the end of `as_of` was late, by regime, level
+    // and unit (four columns, no text).
+    let submitted: HashMap<(Uuid, i32, Uuid), Option<bool>> = report_submission::Entity::find()
+        .select_only()
+        .column(report_submission::Column::RegimeId)
+        .column(report_submission::Column::Level)
+        .column(report_submission::Column::ReportingUnitId)
+        .column(report_submission::Column::IsLate)
         .filter(report_submission::Column::RegimeId.is_in(regime_ids.iter().copied()))
         .filter(report_submission::Column::PeriodCode.eq(period.to_string()))
         .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+        .filter(report_submission::Column::FirstSubmittedAt.lt(cut))
+        .into_tuple::<(Uuid, i32, Uuid, Option<bool>)>()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|(regime, level, unit, late)| ((regime, level, unit), late))
+        .collect();
     let calendar = super::calendar::WorkCalendar::load(
         db,
         as_of - chrono::Duration::days(800),
@@ -477,7 +530,6 @@ async fn regime_reports(
     )
     .await?;
     let key = period_key(period);
-    let cut = end_of_day(as_of);
     let all_rows: Vec<&reporting_deadline::Model> = rows.values().flatten().collect();
     let reporters = reporters_of(db, &all_rows, as_of).await?;
     let mut out = Vec::new();
@@ -507,14 +559,8 @@ async fn regime_reports(
                 pending: Vec::new(),
             };
             for unit in expected {
-                let sent = submitted.iter().find(|s| {
-                    s.regime_id == regime.id
-                        && s.level == row.level
-                        && s.reporting_unit_id == unit
-                        && s.first_submitted_at.is_some_and(|at| at < cut)
-                });
-                match sent {
-                    Some(s) if s.is_late == Some(true) => report.late.push(unit),
+                match submitted.get(&(regime.id, row.level, unit)) {
+                    Some(Some(true)) => report.late.push(unit),
                     Some(_) => report.on_time.push(unit),
                     None if due_on.is_some_and(|due| due < as_of) => report.missing.push(unit),
                     None => report.pending.push(unit),

@@ -6,20 +6,26 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, ReportingPeriodKind, SubmissionStatus};
-use entity::{assignment, plan, report_submission, reporting_regime, task, unit, unit_group};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{
+    assignment, plan, report_submission, reporting_deadline, reporting_regime, task, unit,
+    unit_group,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
+};
 use uuid::Uuid;
 
 use super::calendar::WorkCalendar;
 use super::deadline::{DeadlineRule, end_of_day};
 use super::progress::{TimelinessKey, timeliness_key};
-use super::regime::{deadlines_of_regimes, period_keys, period_of, row_keys};
+use super::regime::{period_keys, period_of, row_keys};
 use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::period::PeriodCode;
 use crate::kernel::time::today;
 use crate::org::group;
-use crate::planning::task::timeliness;
+use crate::planning::task::TaskTiming;
 
 /// A unit's reports for one period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,43 +94,47 @@ pub async fn scorecard(
         }
         None => Vec::new(),
     };
-    let rows = assignment::Entity::find()
+    // The unit's tasks (directly or through its groups) under readable plans covering the year,
+    // each with the roles the unit has and what its timeliness needs: one statement, no text.
+    let mut assigned = assignment::Entity::find()
+        .select_only()
+        .column(assignment::Column::TaskId)
+        .column(assignment::Column::Role)
+        .column(task::Column::Status)
+        .column(task::Column::DueOn)
+        .column(task::Column::CompletedOn)
+        .join(JoinType::InnerJoin, assignment::Relation::Task.def())
         .filter(
             Condition::any()
                 .add(assignment::Column::UnitId.eq(unit.id))
                 .add(assignment::Column::GroupId.is_in(groups.iter().copied())),
         )
-        .filter(assignment::Column::TaskId.is_not_null())
-        .all(db)
-        .await?;
-    let task_ids: HashSet<Uuid> = rows.iter().filter_map(|a| a.task_id).collect();
-    let mut tasks = task::Entity::find().filter(task::Column::Id.is_in(task_ids.iter().copied()));
+        .filter(task::Column::PlanId.in_subquery(plans_covering(year)));
     if let Some(readable) = visibility.plan_id_condition(task::Column::PlanId) {
-        tasks = tasks.filter(readable);
+        assigned = assigned.filter(readable);
     }
-    let tasks = tasks.all(db).await?;
-    let plans: HashMap<Uuid, plan::Model> = plan::Entity::find()
-        .filter(plan::Column::Id.is_in(tasks.iter().map(|t| t.plan_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let assigned: Vec<AssignedTask> = assigned.into_model().all(db).await?;
+    let mut by_task: HashMap<Uuid, (TaskTiming, HashSet<AssignmentRole>)> = HashMap::new();
+    for row in assigned {
+        by_task
+            .entry(row.task_id)
+            .or_insert_with(|| {
+                (
+                    TaskTiming {
+                        status: row.status,
+                        due_on: row.due_on,
+                        completed_on: row.completed_on,
+                    },
+                    HashSet::new(),
+                )
+            })
+            .1
+            // Once per role, however many rows give the unit that role.
+            .insert(row.role);
+    }
     let mut counts = BTreeMap::new();
-    for task in &tasks {
-        let covers = plans.get(&task.plan_id).is_some_and(|p| {
-            p.period_start.is_none_or(|s| s <= year) && p.period_end.is_none_or(|e| year <= e)
-        });
-        if !covers {
-            continue;
-        }
-        let class = timeliness_key(timeliness(task, as_of));
-        // Once per role, however many rows give the unit that role.
-        let roles: HashSet<AssignmentRole> = rows
-            .iter()
-            .filter(|a| a.task_id == Some(task.id))
-            .map(|a| a.role)
-            .collect();
+    for (timing, roles) in by_task.into_values() {
+        let class = timeliness_key(timing.timeliness(as_of));
         for role in roles {
             *counts.entry((role_key(role), class)).or_insert(0) += 1;
         }
@@ -137,6 +147,37 @@ pub async fn scorecard(
         reports,
         targets,
     })
+}
+
+/// One of the unit's assignments to a task, with the task's timing.
+#[derive(Debug, FromQueryResult)]
+struct AssignedTask {
+    task_id: Uuid,
+    role: AssignmentRole,
+    status: entity::enums::TaskStatus,
+    due_on: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+}
+
+/// The plans whose period includes `year` (a plan without one covers every year).
+fn plans_covering(year: i32) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(plan::Column::Id)
+        .from(plan::Entity)
+        .cond_where(
+            Condition::all()
+                .add(
+                    Condition::any()
+                        .add(plan::Column::PeriodStart.is_null())
+                        .add(plan::Column::PeriodStart.lte(year)),
+                )
+                .add(
+                    Condition::any()
+                        .add(plan::Column::PeriodEnd.is_null())
+                        .add(plan::Column::PeriodEnd.gte(year)),
+                ),
+        )
+        .to_owned()
 }
 
 /// The attainment for `year` of the targets `unit` (or one of `groups`) leads or implements,
@@ -164,25 +205,13 @@ async fn unit_targets(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut select = entity::target::Entity::find().filter(entity::target::Column::Id.is_in(ids));
+    let mut select = entity::target::Entity::find()
+        .filter(entity::target::Column::Id.is_in(ids))
+        .filter(entity::target::Column::PlanId.in_subquery(plans_covering(year)));
     if let Some(readable) = visibility.plan_id_condition(entity::target::Column::PlanId) {
         select = select.filter(readable);
     }
-    let targets = select.all(db).await?;
-    let covering: HashSet<Uuid> = plan::Entity::find()
-        .filter(plan::Column::Id.is_in(targets.iter().map(|t| t.plan_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|p| {
-            p.period_start.is_none_or(|s| s <= year) && p.period_end.is_none_or(|e| year <= e)
-        })
-        .map(|p| p.id)
-        .collect();
-    let mut targets: Vec<entity::target::Model> = targets
-        .into_iter()
-        .filter(|t| covering.contains(&t.plan_id))
-        .collect();
+    let mut targets = select.all(db).await?;
     targets.sort_by_key(|t| (t.plan_id, t.position));
     super::attainment::attainments(db, &targets, PeriodCode::Year(year), today()).await
 }
@@ -195,14 +224,35 @@ async fn report_counts(
     year: i32,
     as_of: NaiveDate,
 ) -> DomainResult<Vec<(PeriodCode, PeriodReports)>> {
+    // The deadlines under which the unit reports (itself or through a group), then their
+    // regimes: a unit that reports under none costs one statement.
+    let mut rows: HashMap<Uuid, Vec<reporting_deadline::Model>> = HashMap::new();
+    for row in reporting_deadline::Entity::find()
+        .filter(
+            Condition::any()
+                .add(reporting_deadline::Column::ReporterUnitId.eq(unit))
+                .add(reporting_deadline::Column::ReporterGroupId.is_in(groups.iter().copied())),
+        )
+        .filter(reporting_deadline::Column::RegimeId.is_not_null())
+        .order_by_asc(reporting_deadline::Column::Level)
+        .order_by_asc(reporting_deadline::Column::Position)
+        .all(db)
+        .await?
+    {
+        if let Some(regime) = row.regime_id {
+            rows.entry(regime).or_default().push(row);
+        }
+    }
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut regimes = reporting_regime::Entity::find()
+        .filter(reporting_regime::Column::Id.is_in(rows.keys().copied()))
         .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc));
     if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
         regimes = regimes.filter(readable);
     }
     let regimes = regimes.all(db).await?;
-    let ids: Vec<Uuid> = regimes.iter().map(|r| r.id).collect();
-    let rows = deadlines_of_regimes(db, &ids).await?;
     let plans: HashMap<Uuid, plan::Model> = plan::Entity::find()
         .filter(plan::Column::Id.is_in(regimes.iter().filter_map(|r| r.plan_id)))
         .all(db)
@@ -210,16 +260,24 @@ async fn report_counts(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let sent: HashMap<(Uuid, String, i32), report_submission::Model> =
-        report_submission::Entity::find()
-            .filter(report_submission::Column::ReportingUnitId.eq(unit))
-            .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
-            .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| ((s.regime_id, s.period_code.clone(), s.level), s))
-            .collect();
+    // The unit's reports of the year's periods sent by the end of `as_of`: whether each was
+    // late, by (regime, period, level).
+    let sent: HashMap<(Uuid, String, i32), Option<bool>> = report_submission::Entity::find()
+        .select_only()
+        .column(report_submission::Column::RegimeId)
+        .column(report_submission::Column::PeriodCode)
+        .column(report_submission::Column::Level)
+        .column(report_submission::Column::IsLate)
+        .filter(report_submission::Column::ReportingUnitId.eq(unit))
+        .filter(report_submission::Column::PeriodCode.starts_with(format!("{year:04}")))
+        .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+        .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
+        .into_tuple::<(Uuid, String, i32, Option<bool>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(regime, period, level, late)| ((regime, period, level), late))
+        .collect();
     let (Some(from), Some(to)) = (
         NaiveDate::from_ymd_opt(year - 1, 1, 1),
         NaiveDate::from_ymd_opt(year + 1, 12, 31),
@@ -259,7 +317,7 @@ async fn report_counts(
                 let last_month = period.months().map_or(0, |(_, last)| last);
                 let counts = by_period.entry((last_month, period)).or_default();
                 match sent.get(&(regime.id, period.to_string(), row.level)) {
-                    Some(s) if s.is_late == Some(true) => counts.late += 1,
+                    Some(Some(true)) => counts.late += 1,
                     Some(_) => counts.on_time += 1,
                     None if due.is_some_and(|d| d < as_of) => counts.missing += 1,
                     None => counts.pending += 1,

@@ -83,27 +83,51 @@ pub enum Timeliness {
 /// Classifies a task as of `as_of` (hoàn thành đúng hạn / quá hạn, chưa hoàn thành trong hạn /
 /// quá hạn). A task completed after `as_of` was still open on that date.
 pub fn timeliness(task: &task::Model, as_of: NaiveDate) -> Timeliness {
-    match task.status {
-        TaskStatus::Cancelled => return Timeliness::Cancelled,
-        TaskStatus::WaitingTrigger => return Timeliness::AwaitingTrigger,
-        TaskStatus::Completed => {
-            if let Some(done) = task.completed_on.filter(|d| *d <= as_of) {
-                return match task.due_on {
-                    Some(due) if done > due => Timeliness::CompletedLate,
-                    _ => Timeliness::CompletedOnTime,
-                };
-            }
-            // Completed without a recorded date: trust the status.
-            if task.completed_on.is_none() {
-                return Timeliness::CompletedOnTime;
-            }
+    TaskTiming::of(task).timeliness(as_of)
+}
+
+/// What a task's timeliness depends on: the columns a roll-up reads instead of whole rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct TaskTiming {
+    pub status: TaskStatus,
+    pub due_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+}
+
+impl TaskTiming {
+    pub fn of(task: &task::Model) -> Self {
+        Self {
+            status: task.status,
+            due_on: task.due_on,
+            completed_on: task.completed_on,
         }
-        _ => {}
     }
-    match task.due_on {
-        None => Timeliness::NoDeadline,
-        Some(due) if as_of <= due => Timeliness::OpenWithinDeadline,
-        Some(_) => Timeliness::OpenOverdue,
+
+    /// See [`timeliness`].
+    pub fn timeliness(self, as_of: NaiveDate) -> Timeliness {
+        let task = self;
+        match task.status {
+            TaskStatus::Cancelled => return Timeliness::Cancelled,
+            TaskStatus::WaitingTrigger => return Timeliness::AwaitingTrigger,
+            TaskStatus::Completed => {
+                if let Some(done) = task.completed_on.filter(|d| *d <= as_of) {
+                    return match task.due_on {
+                        Some(due) if done > due => Timeliness::CompletedLate,
+                        _ => Timeliness::CompletedOnTime,
+                    };
+                }
+                // Completed without a recorded date: trust the status.
+                if task.completed_on.is_none() {
+                    return Timeliness::CompletedOnTime;
+                }
+            }
+            _ => {}
+        }
+        match task.due_on {
+            None => Timeliness::NoDeadline,
+            Some(due) if as_of <= due => Timeliness::OpenWithinDeadline,
+            Some(_) => Timeliness::OpenOverdue,
+        }
     }
 }
 
