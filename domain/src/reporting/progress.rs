@@ -296,7 +296,7 @@ pub async fn task_figures(
     Ok(task_figures_of(db, &[plan.id], as_of)
         .await?
         .remove(&plan.id)
-        .unwrap_or_else(|| figures(as_of, &[], &HashMap::new())))
+        .unwrap_or_else(|| figures(as_of, &[])))
 }
 
 /// The task figures of several plans as of a day, in two statements whatever their number.
@@ -305,35 +305,36 @@ pub async fn task_figures_of(
     plans: &[Uuid],
     as_of: NaiveDate,
 ) -> DomainResult<HashMap<Uuid, PlanProgress>> {
-    // What the figures need and no text: each task's plan, area and timing, and the percent
-    // of its newest update by the end of `as_of`.
+    // What the figures need and no text, in one statement: each task's plan, area and timing,
+    // and the percent of its newest update by the end of `as_of`.
+    use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, QueryStatementBuilder, SimpleExpr};
+    let newest = Query::select()
+        .column(progress_update::Column::Percent)
+        .from(progress_update::Entity)
+        .and_where(
+            Expr::col((progress_update::Entity, progress_update::Column::TaskId))
+                .equals((task::Entity, task::Column::Id)),
+        )
+        .and_where(progress_update::Column::ReportedAt.lt(end_of_day(as_of)))
+        .order_by(progress_update::Column::ReportedAt, Order::Desc)
+        .order_by(progress_update::Column::Id, Order::Desc)
+        .limit(1)
+        .to_owned();
     let tasks: Vec<FigureTask> = task::Entity::find()
         .select_only()
-        .column(task::Column::Id)
         .column(task::Column::PlanId)
         .column(task::Column::AreaId)
         .column(task::Column::Status)
         .column(task::Column::DueOn)
         .column(task::Column::CompletedOn)
+        .expr_as(
+            SimpleExpr::SubQuery(None, Box::new(newest.into_sub_query_statement())),
+            "newest_percent",
+        )
         .filter(task::Column::PlanId.is_in(plans.iter().copied()))
         .into_model()
         .all(db)
         .await?;
-    let mut newest: HashMap<Uuid, i32> = HashMap::new();
-    if !tasks.is_empty() {
-        let updates: Vec<(Uuid, i32)> = progress_update::Entity::find()
-            .select_only()
-            .column(progress_update::Column::TaskId)
-            .column(progress_update::Column::Percent)
-            .filter(progress_update::Column::TaskId.is_in(tasks.iter().map(|t| t.id)))
-            .filter(progress_update::Column::ReportedAt.lt(end_of_day(as_of)))
-            .order_by_asc(progress_update::Column::ReportedAt)
-            .order_by_asc(progress_update::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        newest.extend(updates);
-    }
     let mut by_plan: HashMap<Uuid, Vec<FigureTask>> = HashMap::new();
     for task in tasks {
         by_plan.entry(task.plan_id).or_default().push(task);
@@ -342,7 +343,7 @@ pub async fn task_figures_of(
         .iter()
         .map(|id| {
             let tasks = by_plan.remove(id).unwrap_or_default();
-            (*id, figures(as_of, &tasks, &newest))
+            (*id, figures(as_of, &tasks))
         })
         .collect())
 }
@@ -350,12 +351,12 @@ pub async fn task_figures_of(
 /// A task as a plan's figures read it.
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct FigureTask {
-    id: Uuid,
     plan_id: Uuid,
     area_id: Option<Uuid>,
     status: entity::enums::TaskStatus,
     due_on: Option<NaiveDate>,
     completed_on: Option<NaiveDate>,
+    newest_percent: Option<i32>,
 }
 
 /// The tasks of `plans` (in their order) and each one's newest update reported by the end of
@@ -398,7 +399,7 @@ pub fn task_percent(class: Timeliness, newest: Option<i32>) -> Option<f64> {
     }
 }
 
-fn figures(as_of: NaiveDate, tasks: &[FigureTask], newest: &HashMap<Uuid, i32>) -> PlanProgress {
+fn figures(as_of: NaiveDate, tasks: &[FigureTask]) -> PlanProgress {
     let mut timeliness_counts = BTreeMap::new();
     let mut areas: BTreeMap<Option<Uuid>, (usize, f64)> = BTreeMap::new();
     let (mut count, mut sum) = (0usize, 0f64);
@@ -410,7 +411,7 @@ fn figures(as_of: NaiveDate, tasks: &[FigureTask], newest: &HashMap<Uuid, i32>) 
         };
         let class = timing.timeliness(as_of);
         *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += 1;
-        let Some(percent) = task_percent(class, newest.get(&task.id).copied()) else {
+        let Some(percent) = task_percent(class, task.newest_percent) else {
             continue;
         };
         count += 1;
