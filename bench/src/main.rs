@@ -766,6 +766,29 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
     ]
 }
 
+/// The API's timeliness class of task `t` on `as_of` (`planning::task::timeliness`), in SQL.
+fn timeliness_sql(as_of: NaiveDate) -> String {
+    format!(
+        "CASE WHEN t.status = 'CANCELLED' THEN 'CANCELLED' \
+         WHEN t.status = 'WAITING_TRIGGER' THEN 'AWAITING_TRIGGER' \
+         WHEN t.status = 'COMPLETED' AND t.completed_on IS NULL THEN 'COMPLETED_ON_TIME' \
+         WHEN t.status = 'COMPLETED' AND t.completed_on <= DATE '{as_of}' THEN \
+         CASE WHEN t.completed_on > t.due_on THEN 'COMPLETED_LATE' ELSE 'COMPLETED_ON_TIME' END \
+         WHEN t.due_on IS NULL THEN 'NO_DEADLINE' \
+         WHEN DATE '{as_of}' <= t.due_on THEN 'OPEN_WITHIN_DEADLINE' \
+         ELSE 'OPEN_OVERDUE' END"
+    )
+}
+
+/// The day figures are taken on (a period's last day, or today while it runs, as the API
+/// does) and the next, whose midnight in Việt Nam ends it.
+fn as_of_and_next_day(year: i32, month: u32, day: u32) -> (NaiveDate, NaiveDate) {
+    let as_of = NaiveDate::from_ymd_opt(year, month, day)
+        .unwrap_or_default()
+        .min((Utc::now() + chrono::Duration::hours(7)).date_naive());
+    (as_of, as_of + chrono::Duration::days(1))
+}
+
 /// The hand-written statement of `planProgress(planId, period: "<year>Q2")` (PostgreSQL): the
 /// plan's tasks by timeliness with their newest percent as of the quarter's last day (100 once
 /// completed), by area, its regimes' reports for the quarter under the bench's rules (the due
@@ -773,23 +796,14 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
 /// day, on time or late) with the missing and pending units by name, and its targets' newest
 /// value judged by their comparator, as the API's JSON.
 fn plan_progress_ceiling_sql(plan: Uuid, year: i32) -> String {
-    let as_of = NaiveDate::from_ymd_opt(year, 6, 30)
-        .unwrap_or_default()
-        .min((Utc::now() + chrono::Duration::hours(7)).date_naive());
-    let next_day = as_of + chrono::Duration::days(1);
+    let (as_of, next_day) = as_of_and_next_day(year, 6, 30);
+    let timeliness = timeliness_sql(as_of);
     format!(
         "WITH pl AS ( \
          SELECT id, issued_on FROM plan WHERE id = '{plan}' AND status <> 'DRAFT' \
          ), tk AS ( \
          SELECT t.id, t.area_id, \
-         CASE WHEN t.status = 'CANCELLED' THEN 'CANCELLED' \
-         WHEN t.status = 'WAITING_TRIGGER' THEN 'AWAITING_TRIGGER' \
-         WHEN t.status = 'COMPLETED' AND t.completed_on IS NULL THEN 'COMPLETED_ON_TIME' \
-         WHEN t.status = 'COMPLETED' AND t.completed_on <= DATE '{as_of}' THEN \
-         CASE WHEN t.completed_on > t.due_on THEN 'COMPLETED_LATE' ELSE 'COMPLETED_ON_TIME' END \
-         WHEN t.due_on IS NULL THEN 'NO_DEADLINE' \
-         WHEN DATE '{as_of}' <= t.due_on THEN 'OPEN_WITHIN_DEADLINE' \
-         ELSE 'OPEN_OVERDUE' END AS class \
+         {timeliness} AS class \
          FROM task t WHERE t.plan_id = (SELECT id FROM pl) \
          ), pc AS ( \
          SELECT tk.area_id, CASE WHEN tk.class IN ('COMPLETED_ON_TIME', 'COMPLETED_LATE') THEN 100 \
@@ -866,10 +880,8 @@ fn plan_progress_ceiling_sql(plan: Uuid, year: i32) -> String {
 /// targets judged by the newest value of the year (the bench's province has no targets, so that
 /// part finds none, as the API does), as the API's JSON.
 fn scorecard_ceiling_sql(unit: Uuid, year: i32) -> String {
-    let as_of = NaiveDate::from_ymd_opt(year, 12, 31)
-        .unwrap_or_default()
-        .min((Utc::now() + chrono::Duration::hours(7)).date_naive());
-    let next_day = as_of + chrono::Duration::days(1);
+    let (as_of, next_day) = as_of_and_next_day(year, 12, 31);
+    let timeliness = timeliness_sql(as_of);
     format!(
         "WITH me AS ( \
          SELECT id, parent_id, kind FROM unit WHERE id = '{unit}' \
@@ -884,14 +896,7 @@ fn scorecard_ceiling_sql(unit: Uuid, year: i32) -> String {
          AND (period_start IS NULL OR period_start <= {year}) AND (period_end IS NULL OR period_end >= {year}) \
          ), tk AS ( \
          SELECT DISTINCT t.id, a.role, \
-         CASE WHEN t.status = 'CANCELLED' THEN 'CANCELLED' \
-         WHEN t.status = 'WAITING_TRIGGER' THEN 'AWAITING_TRIGGER' \
-         WHEN t.status = 'COMPLETED' AND t.completed_on IS NULL THEN 'COMPLETED_ON_TIME' \
-         WHEN t.status = 'COMPLETED' AND t.completed_on <= DATE '{as_of}' THEN \
-         CASE WHEN t.completed_on > t.due_on THEN 'COMPLETED_LATE' ELSE 'COMPLETED_ON_TIME' END \
-         WHEN t.due_on IS NULL THEN 'NO_DEADLINE' \
-         WHEN DATE '{as_of}' <= t.due_on THEN 'OPEN_WITHIN_DEADLINE' \
-         ELSE 'OPEN_OVERDUE' END AS class \
+         {timeliness} AS class \
          FROM (SELECT task_id, role FROM assignment WHERE unit_id = (SELECT id FROM me) AND task_id IS NOT NULL \
          UNION ALL SELECT task_id, role FROM assignment WHERE group_id IN (SELECT id FROM g) AND task_id IS NOT NULL) a \
          CROSS JOIN LATERAL (SELECT t.id, t.status, t.completed_on, t.due_on FROM task t \

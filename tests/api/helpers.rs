@@ -305,6 +305,17 @@ async fn start(
 }
 
 /// A token signed with [`TEST_SECRET`].
+/// A mutation payload's first user error: its field path and code (`-` when there is none).
+pub fn first_error(payload: &Value) -> (Value, String) {
+    (
+        payload["userErrors"][0]["field"].clone(),
+        payload["userErrors"][0]["code"]
+            .as_str()
+            .unwrap_or("-")
+            .to_owned(),
+    )
+}
+
 pub fn token(role: Role, unit: Option<&str>) -> String {
     token_as("nguyen.van.a", role, unit)
 }

@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::helpers::{TestApp, token};
+use crate::helpers::{TestApp, first_error, token};
 
 /// Two reporting units (a Sở and a unit below it) and the authority they report to.
 const REPORTER: &str = "H19.20";
@@ -59,6 +59,14 @@ async fn on_request_regime(app: &TestApp, name: &str, rule: Value) -> String {
         .to_owned()
 }
 
+/// A regime's requests of `year` (`ReportingRegime.requests`).
+async fn requests_of(app: &TestApp, as_token: &str, regime: &str, year: i32) -> Value {
+    app.graphql_as(as_token, REQUESTS, json!({ "id": regime, "year": year }))
+        .await
+        .ok()["node"]["requests"]
+        .clone()
+}
+
 async fn request(app: &TestApp, as_token: &str, input: Value) -> Value {
     app.graphql_as(as_token, REQUEST, json!({ "input": input }))
         .await
@@ -77,16 +85,6 @@ async fn submit(app: &TestApp, unit: &str, regime: &str, period: &str) -> Value 
     .await
     .ok()["submitReport"]
         .clone()
-}
-
-fn first_error(payload: &Value) -> (Value, String) {
-    (
-        payload["userErrors"][0]["field"].clone(),
-        payload["userErrors"][0]["code"]
-            .as_str()
-            .unwrap_or("-")
-            .to_owned(),
-    )
 }
 
 async fn an_authority_asks_and_the_units_asked_report_by_its_deadline(app: &TestApp) {
@@ -167,15 +165,8 @@ async fn an_authority_asks_and_the_units_asked_report_by_its_deadline(app: &Test
     assert_eq!(on_time["report"]["daysLate"], 0);
 
     // The regime lists its requests, newest first.
-    let listed = app
-        .graphql_as(
-            &authority,
-            REQUESTS,
-            json!({ "id": regime, "year": today.year() }),
-        )
-        .await
-        .ok();
-    let listed = listed["node"]["requests"].as_array().expect("requests");
+    let listed = requests_of(app, &authority, &regime, today.year()).await;
+    let listed = listed.as_array().expect("requests");
     let codes: Vec<&str> = listed
         .iter()
         .map(|r| r["period"]["code"].as_str().unwrap_or("-"))
@@ -353,15 +344,10 @@ async fn bad_requests_are_refused_and_store_nothing(app: &TestApp) {
         (json!(["input", "regimeId"]), "INVALID".into())
     );
     // Nothing was stored.
-    let listed = app
-        .graphql_as(
-            &authority,
-            REQUESTS,
-            json!({ "id": regime, "year": today.year() }),
-        )
-        .await
-        .ok();
-    assert_eq!(listed["node"]["requests"], json!([]));
+    assert_eq!(
+        requests_of(app, &authority, &regime, today.year()).await,
+        json!([])
+    );
 }
 
 /// The demo's (illustrative) request to the Tu Mơ Rông units, with the reports it got.

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::helpers::{TestApp, token};
+use crate::helpers::{TestApp, first_error, token};
 
 /// The reporting unit (Sở Y tế Đồng Nai), a unit below it, and the receiving unit above it.
 const REPORTER: &str = "H19.20";
@@ -65,16 +65,6 @@ async fn submit(app: &TestApp, as_token: &str, input: Value) -> Value {
         .await
         .ok()["submitReport"]
         .clone()
-}
-
-fn first_error(payload: &Value) -> (Value, String) {
-    (
-        payload["userErrors"][0]["field"].clone(),
-        payload["userErrors"][0]["code"]
-            .as_str()
-            .unwrap_or("-")
-            .to_owned(),
-    )
 }
 
 async fn a_report_is_submitted_returned_resubmitted_and_accepted(app: &TestApp) {

@@ -37,6 +37,23 @@ pub async fn by_ids(
         .collect())
 }
 
+/// The regime a mutation's input names (`regimeId`), or the input's `NOT_FOUND` error.
+pub async fn named_in_input(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> DomainResult<reporting_regime::Model> {
+    reporting_regime::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            crate::kernel::error::rejected(
+                "regimeId",
+                crate::kernel::error::FieldErrorCode::NotFound,
+                "no such reporting regime",
+            )
+        })
+}
+
 /// The regimes of these plans, by plan, in their order.
 pub async fn regimes_of_plans(
     db: &impl ConnectionTrait,

@@ -2,7 +2,7 @@
 //! to (or past) the deadline, for the monitoring units to chase. Computed as of a day from the
 //! stored facts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::enums::{AssignmentRole, ReportingPeriodKind, SubmissionStatus, TaskStatus};
@@ -59,8 +59,20 @@ pub async fn reminders(
     limit: usize,
 ) -> DomainResult<Vec<Reminder>> {
     let limit = limit.min(MAX_REMINDERS);
-    let mut out = report_reminders(db, visibility, as_of, unit).await?;
-    out.extend(request_reminders(db, visibility, as_of, unit).await?);
+    // Every regime under a readable plan, once: the periodic ones and those that report on
+    // request.
+    let mut regimes = reporting_regime::Entity::find();
+    if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
+        regimes = regimes.filter(readable);
+    }
+    let (ad_hoc, periodic): (Vec<_>, Vec<_>) = regimes
+        .all(db)
+        .await?
+        .into_iter()
+        .partition(|r| r.frequency == ReportingPeriodKind::AdHoc);
+    let mut out = report_reminders(db, &periodic, as_of, unit).await?;
+    let ad_hoc: Vec<Uuid> = ad_hoc.iter().map(|r| r.id).collect();
+    out.extend(request_reminders(db, &ad_hoc, as_of, unit).await?);
     out.extend(task_reminders(db, visibility, as_of, unit, limit).await?);
     out.sort_by_key(Reminder::order);
     out.truncate(limit);
@@ -91,16 +103,10 @@ impl Reminder {
 
 async fn report_reminders(
     db: &impl ConnectionTrait,
-    visibility: &PlanVisibility,
+    regimes: &[reporting_regime::Model],
     as_of: NaiveDate,
     unit: Option<Uuid>,
 ) -> DomainResult<Vec<Reminder>> {
-    let mut regimes = reporting_regime::Entity::find()
-        .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc));
-    if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
-        regimes = regimes.filter(readable);
-    }
-    let regimes = regimes.all(db).await?;
     if regimes.is_empty() {
         return Ok(Vec::new());
     }
@@ -121,7 +127,7 @@ async fn report_reminders(
     .await?;
     // The deadlines that fall in the window: (regime, period, row, due day).
     let mut due_rows = Vec::new();
-    for regime in &regimes {
+    for regime in regimes {
         let plan = regime.plan_id.and_then(|id| plans.get(&id));
         let issued_on = plan.and_then(|p| p.issued_on);
         // The periods of this year and the last whose deadline falls in the window.
@@ -156,24 +162,13 @@ async fn report_reminders(
         return Ok(Vec::new());
     }
     // Reports of those periods sent by the end of `as_of` (not drafts): the four keys only.
-    let codes: std::collections::BTreeSet<String> =
-        due_rows.iter().map(|(_, p, _, _)| p.to_string()).collect();
-    let sent: std::collections::HashSet<(Uuid, String, i32, Uuid)> =
-        report_submission::Entity::find()
-            .select_only()
-            .column(report_submission::Column::RegimeId)
-            .column(report_submission::Column::PeriodCode)
-            .column(report_submission::Column::Level)
-            .column(report_submission::Column::ReportingUnitId)
-            .filter(report_submission::Column::RegimeId.is_in(ids.iter().copied()))
-            .filter(report_submission::Column::PeriodCode.is_in(codes))
-            .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
-            .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
-            .into_tuple()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
+    let sent = sent_reports(
+        db,
+        &ids,
+        due_rows.iter().map(|(_, p, _, _)| p.to_string()),
+        as_of,
+    )
+    .await?;
     // Who reports under each row, as of `as_of`: every group's members in two statements.
     let all_rows: Vec<&entity::reporting_deadline::Model> =
         due_rows.iter().map(|(_, _, row, _)| *row).collect();
@@ -205,19 +200,13 @@ async fn report_reminders(
 /// Reports owed to ad-hoc requests made by `as_of`, by the units they ask.
 async fn request_reminders(
     db: &impl ConnectionTrait,
-    visibility: &PlanVisibility,
+    regimes: &[Uuid],
     as_of: NaiveDate,
     unit: Option<Uuid>,
 ) -> DomainResult<Vec<Reminder>> {
-    let mut regimes = reporting_regime::Entity::find()
-        .filter(reporting_regime::Column::Frequency.eq(ReportingPeriodKind::AdHoc));
-    if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
-        regimes = regimes.filter(readable);
-    }
-    let ids: Vec<Uuid> = regimes.all(db).await?.iter().map(|r| r.id).collect();
     let requests = super::request::due_between(
         db,
-        &ids,
+        regimes,
         as_of - Duration::days(BACK_DAYS),
         as_of + Duration::days(AHEAD_DAYS),
     )
@@ -231,23 +220,15 @@ async fn request_reminders(
     }
     let regime_ids: Vec<Uuid> = requests.iter().map(|r| r.regime_id).collect();
     let rows = deadlines_of_regimes(db, &regime_ids).await?;
-    let sent: std::collections::HashSet<(Uuid, String, i32, Uuid)> =
-        report_submission::Entity::find()
-            .filter(report_submission::Column::RegimeId.is_in(regime_ids.iter().copied()))
-            .filter(
-                report_submission::Column::PeriodCode.is_in(
-                    requests
-                        .iter()
-                        .map(|r| super::request::period(r).to_string()),
-                ),
-            )
-            .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
-            .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.regime_id, s.period_code, s.level, s.reporting_unit_id))
-            .collect();
+    let sent = sent_reports(
+        db,
+        &regime_ids,
+        requests
+            .iter()
+            .map(|r| super::request::period(r).to_string()),
+        as_of,
+    )
+    .await?;
     let mut out = Vec::new();
     for request in &requests {
         let period = super::request::period(request);
@@ -276,6 +257,32 @@ async fn request_reminders(
         }
     }
     Ok(out)
+}
+
+/// The reports of these regimes and periods sent by the end of `as_of` (not drafts), by
+/// (regime, period, level, unit): four columns, no text.
+async fn sent_reports(
+    db: &impl ConnectionTrait,
+    regimes: &[Uuid],
+    periods: impl IntoIterator<Item = String>,
+    as_of: NaiveDate,
+) -> DomainResult<HashSet<(Uuid, String, i32, Uuid)>> {
+    let periods: std::collections::BTreeSet<String> = periods.into_iter().collect();
+    Ok(report_submission::Entity::find()
+        .select_only()
+        .column(report_submission::Column::RegimeId)
+        .column(report_submission::Column::PeriodCode)
+        .column(report_submission::Column::Level)
+        .column(report_submission::Column::ReportingUnitId)
+        .filter(report_submission::Column::RegimeId.is_in(regimes.iter().copied()))
+        .filter(report_submission::Column::PeriodCode.is_in(periods))
+        .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+        .filter(report_submission::Column::FirstSubmittedAt.lt(end_of_day(as_of)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Whether a plan's period includes `year` (a plan without one covers every year).

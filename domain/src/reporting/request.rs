@@ -93,16 +93,7 @@ pub async fn create(
     actor: &Actor,
     input: RequestInput,
 ) -> DomainResult<Change> {
-    let Some(regime) = reporting_regime::Entity::find_by_id(input.regime_id)
-        .one(db)
-        .await?
-    else {
-        return Err(rejected(
-            "regimeId",
-            Code::NotFound,
-            "no such reporting regime",
-        ));
-    };
+    let regime = super::regime::named_in_input(db, input.regime_id).await?;
     let rows = deadlines_of_regimes(db, &[regime.id])
         .await?
         .remove(&regime.id)

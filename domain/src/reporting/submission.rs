@@ -100,16 +100,7 @@ pub async fn submit(
     actor
         .authorize(db, Action::SubmitReports, Resource::Unit(input.unit_id))
         .await?;
-    let Some(regime) = reporting_regime::Entity::find_by_id(input.regime_id)
-        .one(db)
-        .await?
-    else {
-        return Err(rejected(
-            "regimeId",
-            Code::NotFound,
-            "no such reporting regime",
-        ));
-    };
+    let regime = super::regime::named_in_input(db, input.regime_id).await?;
     let Some(unit) = unit::Entity::find_by_id(input.unit_id).one(db).await? else {
         return Err(rejected("unitId", Code::NotFound, "no such unit"));
     };
