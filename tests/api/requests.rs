@@ -405,7 +405,76 @@ async fn the_demo_has_an_illustrative_request(app: &TestApp) {
     );
 }
 
+/// Reminders of requests owed by a group's units cost the same statements for one request as
+/// for three: who reports is read once for all of them.
+async fn reminders_of_requests_cost_the_same_for_any_number(app: &TestApp) {
+    let admin = token(Role::ProvinceAdmin, None);
+    let groups = app
+        .graphql(
+            r#"{ tasks(first: 100) { nodes { assignments { group { id } } } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let group = groups["tasks"]["nodes"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .flat_map(|t| t["assignments"].as_array().cloned().unwrap_or_default())
+        .find_map(|a| a["group"]["id"].as_str().map(str::to_owned))
+        .expect("a task assigned to a group");
+    let created = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateReportingRegimeInput!) { createReportingRegime(input: $input) {
+                regime { id } userErrors { message } } }",
+            json!({ "input": { "planId": app.plan_id("5198/KH-SYT").await, "name": "Báo cáo đột xuất của nhóm",
+                "frequency": "AD_HOC", "deadlines": [{ "text": "theo yêu cầu", "reporterGroupId": group,
+                "recipientId": app.unit_id(RECEIVER).await, "rule": { "kind": "ON_REQUEST" } }] } }),
+        )
+        .await
+        .ok();
+    let regime = created["createReportingRegime"]["regime"]["id"].clone();
+    let due = (today() + Duration::days(7)).to_string();
+    let count = async || {
+        let before = app.statements.get();
+        let data = app
+            .graphql_as(
+                &admin,
+                "{ reminders(first: 500) { kind period } }",
+                json!({}),
+            )
+            .await
+            .ok();
+        let owed = data["reminders"]
+            .as_array()
+            .expect("reminders")
+            .iter()
+            .filter(|r| r["period"].as_str().is_some_and(|p| p.contains('D')))
+            .count();
+        (app.statements.get() - before, owed)
+    };
+    let mut counts = Vec::new();
+    for n in 1..=3 {
+        let made = request(
+            app,
+            &admin,
+            json!({ "regimeId": regime, "subject": format!("Báo cáo nhanh số {n}"), "dueOn": due }),
+        )
+        .await;
+        assert_eq!(made["userErrors"], json!([]), "{made}");
+        if n == 1 || n == 3 {
+            counts.push(count().await);
+        }
+    }
+    // The group's units owe every request: three requests, three times the reminders.
+    assert!(counts[0].1 > 0, "{counts:?}");
+    assert_eq!(counts[1].1, counts[0].1 * 3, "{counts:?}");
+    assert_eq!(counts[0].0, counts[1].0, "one request or three: {counts:?}");
+}
+
 db_tests!(
+    reminders_of_requests_cost_the_same_for_any_number,
     an_authority_asks_and_the_units_asked_report_by_its_deadline,
     bad_requests_are_refused_and_store_nothing,
     the_demo_has_an_illustrative_request,

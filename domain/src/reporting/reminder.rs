@@ -218,8 +218,14 @@ async fn request_reminders(
     if requests.is_empty() {
         return Ok(Vec::new());
     }
-    let regime_ids: Vec<Uuid> = requests.iter().map(|r| r.regime_id).collect();
+    let mut regime_ids: Vec<Uuid> = requests.iter().map(|r| r.regime_id).collect();
+    regime_ids.sort_unstable();
+    regime_ids.dedup();
     let rows = deadlines_of_regimes(db, &regime_ids).await?;
+    // Who reports under each row as of `as_of` (as for periodic reports, and as `submitReport`
+    // checks): every row's group members at once, however many requests.
+    let all_rows: Vec<&entity::reporting_deadline::Model> = rows.values().flatten().collect();
+    let reporters = reporters_of(db, &all_rows, as_of).await?;
     let sent = sent_reports(
         db,
         &regime_ids,
@@ -232,10 +238,7 @@ async fn request_reminders(
     let mut out = Vec::new();
     for request in &requests {
         let period = super::request::period(request);
-        let rows: Vec<&entity::reporting_deadline::Model> =
-            rows.get(&request.regime_id).into_iter().flatten().collect();
-        let reporters = reporters_of(db, &rows, request.requested_on).await?;
-        for row in rows {
+        for row in rows.get(&request.regime_id).into_iter().flatten() {
             for &reporter in reporters.get(&row.id).into_iter().flatten() {
                 if unit.is_some_and(|u| u != reporter)
                     || !super::request::asks(request, reporter)
