@@ -148,6 +148,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 /// Applies pending migrations, seeds the official working-day calendar into an empty calendar
+/// and the national award catalogue into an empty catalogue
 /// and, when `demo` is set, loads the demo data into an empty database; returns whether demo
 /// data was loaded. On PostgreSQL several instances may start at
 /// once: a transaction-scoped advisory lock makes them take turns over both steps, and the whole
@@ -165,6 +166,7 @@ pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool
                 false
             };
             crate::demo::seed_calendar_if_empty(&txn).await?;
+            crate::demo::catalogue::seed_if_empty(&txn).await?;
             txn.commit().await?;
             Ok(loaded)
         }
@@ -176,6 +178,7 @@ pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool
                 false
             };
             crate::demo::seed_calendar_if_empty(db).await?;
+            crate::demo::catalogue::seed_if_empty(db).await?;
             Ok(loaded)
         }
     }

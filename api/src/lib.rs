@@ -1,3 +1,7 @@
+// The root Mutation merges every context's mutations: its resolver's future nests deeper than
+// the compiler's default query depth.
+#![recursion_limit = "256"]
+
 /// The domain crate, under the name the api has always used for it.
 pub use domain;
 pub mod annex;

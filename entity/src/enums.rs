@@ -264,3 +264,103 @@ string_enum! {
         Returned,
     }
 }
+
+string_enum! {
+    /// What kind of award an award type is.
+    AwardCategory {
+        /// Danh hiệu thi đua (Lao động tiên tiến, Chiến sĩ thi đua…, Tập thể lao động xuất sắc).
+        EmulationTitle,
+        /// Hình thức khen thưởng (Huân chương, Huy chương, Bằng khen, Giấy khen…).
+        AwardForm,
+        /// Danh hiệu vinh dự Nhà nước (Anh hùng Lao động, Thầy thuốc Nhân dân…).
+        StateHonour,
+    }
+}
+
+string_enum! {
+    /// Who may receive an award.
+    AwardSubject {
+        /// Cá nhân.
+        Individual,
+        /// Tập thể (a unit).
+        Collective,
+        /// Hộ gia đình.
+        Household,
+    }
+}
+
+string_enum! {
+    /// An authority that decides or forwards awards (thẩm quyền quyết định, tuyến trình).
+    AwardAuthority {
+        /// Chủ tịch nước.
+        President,
+        /// Thủ tướng Chính phủ.
+        PrimeMinister,
+        /// Bộ trưởng, thủ trưởng cơ quan ngang bộ.
+        Minister,
+        /// Chủ tịch Ủy ban nhân dân tỉnh.
+        ProvinceChair,
+        /// Chủ tịch Ủy ban nhân dân huyện (until 30/6/2025: the district level ended).
+        DistrictChair,
+        /// Chủ tịch Ủy ban nhân dân xã.
+        CommuneChair,
+        /// Giám đốc Sở and heads of provincial agencies.
+        DepartmentHead,
+        /// Thủ trưởng cơ quan, đơn vị (a hospital's or a centre's director).
+        UnitHead,
+    }
+}
+
+string_enum! {
+    /// The rule that decides whether a nominee qualifies for an award type (parameterised by
+    /// the catalogue version).
+    EligibilityRule {
+        /// No rule the records can decide: the council judges (Giấy khen, thematic awards).
+        CouncilJudgement,
+        /// Lao động tiên tiến.
+        LabourAdvanced,
+        /// Chiến sĩ thi đua cơ sở.
+        EmulationFighterBase,
+        /// Chiến sĩ thi đua cấp tỉnh (bộ, ban, ngành, tỉnh).
+        EmulationFighterProvince,
+        /// Chiến sĩ thi đua toàn quốc.
+        EmulationFighterNational,
+        /// Bằng khen của Chủ tịch UBND tỉnh (regular branch).
+        ProvinceCertificate,
+        /// Bằng khen của Thủ tướng Chính phủ (regular branch).
+        PrimeMinisterCertificate,
+        /// Huân chương Lao động (regular branch).
+        LabourOrder,
+        /// Tập thể lao động tiên tiến.
+        CollectiveAdvanced,
+        /// Tập thể lao động xuất sắc.
+        CollectiveExcellent,
+    }
+}
+
+string_enum! {
+    /// A yearly rating of how a person or a unit did its duties (xếp loại chất lượng, Nghị
+    /// định 90/2020/NĐ-CP as amended by Nghị định 48/2023/NĐ-CP).
+    DutyRatingLevel {
+        /// Hoàn thành xuất sắc nhiệm vụ (HTXSNV).
+        Excellent,
+        /// Hoàn thành tốt nhiệm vụ (HTTNV).
+        Good,
+        /// Hoàn thành nhiệm vụ (HTNV).
+        Completed,
+        /// Không hoàn thành nhiệm vụ (KHTNV).
+        NotCompleted,
+    }
+}
+
+string_enum! {
+    /// At which level an initiative (sáng kiến) was recognised as effective.
+    InitiativeScope {
+        /// Cấp cơ sở: the unit's own council.
+        Base,
+        /// Cấp bộ, ban, ngành, tỉnh.
+        Province,
+        /// Toàn quốc.
+        National,
+    }
+}

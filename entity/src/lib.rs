@@ -2,6 +2,8 @@
 
 pub mod assignment;
 pub mod audit_event;
+pub mod award_type;
+pub mod base_salary;
 pub mod calendar_day;
 pub mod deadline_extension;
 pub mod enums;

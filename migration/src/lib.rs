@@ -25,6 +25,7 @@ mod m20261203_000013_create_provenance;
 mod m20261203_000014_create_task_contribution;
 mod m20261203_000015_create_submission_progress;
 mod m20261203_000016_create_report_request;
+mod m20261203_000017_create_award_catalogue;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_create_task_contribution::Migration),
             Box::new(m20261203_000015_create_submission_progress::Migration),
             Box::new(m20261203_000016_create_report_request::Migration),
+            Box::new(m20261203_000017_create_award_catalogue::Migration),
         ]
     }
 }

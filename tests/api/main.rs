@@ -12,6 +12,7 @@ mod attainment;
 mod auth;
 
 mod batching;
+mod catalogue;
 
 mod columns;
 

@@ -156,6 +156,17 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
                 .await;
             !forbidden(&response)
         }
+        Action::ManageAwardCatalogue => {
+            // A second record of the same day is refused in `userErrors`, after the policy.
+            let response = app
+                .graphql_as(
+                    token,
+                    "mutation($input: RecordBaseSalaryInput!) { recordBaseSalary(input: $input) { baseSalary { amount } } }",
+                    json!({ "input": { "amount": 3_000_000, "validFrom": "2030-01-01", "legalBasis": format!("Thử {code}") } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
         Action::SubmitReports => {
             // Reporting for `code` (the policy is asked before the unit's place in the regime,
             // which may still refuse it in `userErrors`).
@@ -297,6 +308,7 @@ async fn every_cell_of_the_matrix_holds(app: &TestApp) {
                         | Action::RegisterOperations
                         | Action::SeeMissingObjects
                         | Action::ManageCalendar
+                        | Action::ManageAwardCatalogue
                 );
                 let got_inside = attempt(app, &token, action, INSIDE).await;
                 assert_eq!(

@@ -3,6 +3,7 @@
 //! breakdown sums against the numbers the documents print — and then inserts everything in one
 //! transaction, so a bad fixture changes nothing.
 
+pub mod catalogue;
 mod fixture;
 
 use std::collections::{HashMap, HashSet};

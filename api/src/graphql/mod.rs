@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod common;
 pub mod documents;
+pub mod emulation;
 pub mod integration;
 pub mod limits;
 pub mod loading;

@@ -21,4 +21,5 @@ pub struct Mutation(
     crate::graphql::reporting::attainment::AttainmentMutation,
     crate::graphql::reporting::progress::ContributionMutation,
     crate::graphql::reporting::request::RequestMutation,
+    crate::graphql::emulation::catalogue::CatalogueMutation,
 );

@@ -37,6 +37,7 @@ pub struct Query(
     crate::graphql::reporting::reminder::ReminderQuery,
     crate::graphql::reporting::scorecard::ScorecardQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
+    crate::graphql::emulation::catalogue::CatalogueQuery,
 );
 
 /// An object with a global id.
@@ -54,6 +55,7 @@ pub enum Node {
     ExtensionRequest(ExtensionRequest),
     BreakdownRow(crate::graphql::planning::target::BreakdownRow),
     ReportRequest(crate::graphql::reporting::request::ReportRequest),
+    AwardType(crate::graphql::emulation::catalogue::AwardType),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -137,6 +139,9 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
                 None => None,
             }
         }
+        NodeType::AwardType => load(ctx, crate::graphql::loading::loaders::AwardTypeById(id))
+            .await?
+            .map(|v| Node::AwardType(crate::graphql::emulation::catalogue::AwardType(v))),
         NodeType::BreakdownRow => {
             let row = crate::domain::planning::target::breakdown_row(db(ctx)?, id)
                 .await

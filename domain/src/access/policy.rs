@@ -38,11 +38,14 @@ pub enum Action {
     SubmitReports,
     /// Accept or return submitted reports. The resource is the receiving unit.
     ReviewReports,
+    /// Add versions of award types and record the base salary (the award catalogue, danh mục
+    /// khen thưởng). The resource is the province.
+    ManageAwardCatalogue,
 }
 
 impl Action {
     /// Every action, in the matrix's order.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ManagePlans,
         Action::ManageUnits,
         Action::CreateTopLevelUnits,
@@ -53,6 +56,7 @@ impl Action {
         Action::ManageCalendar,
         Action::SubmitReports,
         Action::ReviewReports,
+        Action::ManageAwardCatalogue,
     ];
 }
 
@@ -92,7 +96,7 @@ pub const ROLES: [Role; 6] = [
 
 /// Role × action: how far each role may do each action.
 #[rustfmt::skip]
-const MATRIX: [(Action, [Reach; 6]); 10] = [
+const MATRIX: [(Action, [Reach; 6]); 11] = [
     //                                PROVINCE_ADMIN UNIT_ADMIN UNIT_OFFICER EMULATION_OFFICER VIEWER   INTEGRATION
     (Action::ManagePlans,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("plans:write")]),
     (Action::ManageUnits,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("units:write")]),
@@ -104,6 +108,7 @@ const MATRIX: [(Action, [Reach; 6]); 10] = [
     (Action::ManageCalendar,      [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
     (Action::SubmitReports,       [Province, Subtree, Subtree, Nothing, Nothing, WithScope("reports:write")]),
     (Action::ReviewReports,       [Province, Subtree, Subtree, Nothing, Nothing, Nothing]),
+    (Action::ManageAwardCatalogue, [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
 ];
 
 /// How far `role` may do `action`.
@@ -172,6 +177,7 @@ fn refusal(action: Action) -> &'static str {
         Action::ManageCalendar => "only a province administrator keeps the working-day calendar",
         Action::SubmitReports => "you may not report for this unit",
         Action::ReviewReports => "only the receiving unit accepts or returns this report",
+        Action::ManageAwardCatalogue => "only a province administrator keeps the award catalogue",
     }
 }
 

@@ -1,2 +1,6 @@
-//! Emulation and commendation (thi đua, khen thưởng): the award catalogue, people and their
-//! records, eligibility, movements and nominations. Filled by the emulation issues.
+//! Emulation and commendation (thi đua, khen thưởng): the award catalogue versioned by law
+//! (`catalogue.rs`) with each eligibility rule's parameters (`rule.rs`); people and their
+//! records, eligibility, movements and nominations follow.
+
+pub mod catalogue;
+pub mod rule;

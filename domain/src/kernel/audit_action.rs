@@ -42,6 +42,8 @@ pub enum AuditAction {
     ExtensionApprove,
     ExtensionReject,
     ReportRequest,
+    AwardTypeVersionAdd,
+    BaseSalaryRecord,
 }
 
 impl AuditAction {
@@ -86,6 +88,8 @@ impl AuditAction {
             Self::ExtensionApprove => "extension.approve",
             Self::ExtensionReject => "extension.reject",
             Self::ReportRequest => "report_request.create",
+            Self::AwardTypeVersionAdd => "award_type.add_version",
+            Self::BaseSalaryRecord => "base_salary.record",
         }
     }
 
@@ -114,6 +118,8 @@ pub enum ObjectType {
     TargetValue,
     TaskContribution,
     ReportRequest,
+    AwardType,
+    BaseSalary,
 }
 
 impl ObjectType {
@@ -133,6 +139,8 @@ impl ObjectType {
             Self::TargetValue => "TargetValue",
             Self::TaskContribution => "TaskContribution",
             Self::ReportRequest => "ReportRequest",
+            Self::AwardType => "AwardType",
+            Self::BaseSalary => "BaseSalary",
         }
     }
 }

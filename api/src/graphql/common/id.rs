@@ -21,6 +21,7 @@ pub enum NodeType {
     ExtensionRequest,
     BreakdownRow,
     ReportRequest,
+    AwardType,
 }
 
 impl NodeType {
@@ -37,6 +38,7 @@ impl NodeType {
             NodeType::ExtensionRequest => "ExtensionRequest",
             NodeType::BreakdownRow => "BreakdownRow",
             NodeType::ReportRequest => "ReportRequest",
+            NodeType::AwardType => "AwardType",
         }
     }
 
@@ -53,6 +55,7 @@ impl NodeType {
             Self::ExtensionRequest,
             Self::BreakdownRow,
             Self::ReportRequest,
+            Self::AwardType,
         ]
         .into_iter()
         .find(|t| t.name() == name)

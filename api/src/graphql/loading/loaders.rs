@@ -447,3 +447,46 @@ impl DbLoader {
         tasks::progress_pages(&self.db, parents, window).await
     }
 }
+
+batch_by_id!(/// An award type version by id, with its last day in force.
+    AwardTypeById => crate::domain::emulation::catalogue::AwardTypeVersion,
+    crate::domain::emulation::catalogue::by_ids);
+
+/// Every version of an award type's code, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AwardTypeVersions(pub String);
+
+impl Loader<AwardTypeVersions> for DbLoader {
+    type Value = Vec<crate::domain::emulation::catalogue::AwardTypeVersion>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[AwardTypeVersions]) -> LoadResult<AwardTypeVersions, Self::Value> {
+        let codes: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let mut found = crate::domain::emulation::catalogue::versions_of(&self.db, &codes)
+            .await
+            .map_err(Arc::new)?;
+        Ok(codes
+            .into_iter()
+            .map(|c| {
+                let versions = found.remove(&c).unwrap_or_default();
+                (AwardTypeVersions(c), versions)
+            })
+            .collect())
+    }
+}
+
+/// The base salary's history, oldest first (read once per request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BaseSalaryHistory;
+
+impl Loader<BaseSalaryHistory> for DbLoader {
+    type Value = Vec<entity::base_salary::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, _: &[BaseSalaryHistory]) -> LoadResult<BaseSalaryHistory, Self::Value> {
+        let history = crate::domain::emulation::catalogue::base_salaries(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        Ok(HashMap::from([(BaseSalaryHistory, history)]))
+    }
+}
