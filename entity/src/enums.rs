@@ -364,3 +364,27 @@ string_enum! {
         National,
     }
 }
+
+string_enum! {
+    /// Giới tính, as recorded.
+    Gender {
+        Male,
+        Female,
+    }
+}
+
+string_enum! {
+    /// Which staff regime a person is under (the award forms and their routes differ).
+    StaffCategory {
+        /// Cán bộ (elected or appointed office holders).
+        Official,
+        /// Công chức.
+        CivilServant,
+        /// Viên chức (public service units: hospitals, centres).
+        PublicEmployee,
+        /// Người lao động (contract workers).
+        Worker,
+        /// Anyone else (armed forces seconded, volunteers…).
+        Other,
+    }
+}

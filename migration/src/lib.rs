@@ -26,6 +26,7 @@ mod m20261203_000014_create_task_contribution;
 mod m20261203_000015_create_submission_progress;
 mod m20261203_000016_create_report_request;
 mod m20261203_000017_create_award_catalogue;
+mod m20261203_000018_create_people;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_create_submission_progress::Migration),
             Box::new(m20261203_000016_create_report_request::Migration),
             Box::new(m20261203_000017_create_award_catalogue::Migration),
+            Box::new(m20261203_000018_create_people::Migration),
         ]
     }
 }

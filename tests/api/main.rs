@@ -20,6 +20,7 @@ mod export;
 mod extensions;
 mod filters;
 mod pagination;
+mod people;
 mod periods;
 mod plans;
 mod policy;

@@ -167,6 +167,35 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
                 .await;
             !forbidden(&response)
         }
+        Action::ManageEmulationRecords => {
+            let response = app
+                .graphql_as(
+                    token,
+                    "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+                    json!({ "input": { "fullName": format!("Người thử {code}"), "unitId": app.unit_id(code).await } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
+        Action::ReadPersonalData => {
+            // A person of `code`, recorded by the province administrator.
+            let created = app
+                .graphql_as(
+                    &admin,
+                    "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+                    json!({ "input": { "fullName": "Người thử", "birthDate": "1990-01-01", "unitId": app.unit_id(code).await } }),
+                )
+                .await
+                .ok();
+            let read = app
+                .graphql_as(
+                    token,
+                    "query($id: ID!) { person(id: $id) { fullName birthDate } }",
+                    json!({ "id": created["createPerson"]["person"]["id"] }),
+                )
+                .await;
+            !forbidden(&read) && read.data["person"]["birthDate"] == "1990-01-01"
+        }
         Action::SubmitReports => {
             // Reporting for `code` (the policy is asked before the unit's place in the regime,
             // which may still refuse it in `userErrors`).
@@ -294,7 +323,15 @@ async fn every_cell_of_the_matrix_holds(app: &TestApp) {
     for role in ROLES {
         // An LGSP client is tried with and without the scopes its grants name.
         let scope_sets: &[&[&str]] = if role == Role::Integration {
-            &[&[], &["plans:write", "units:write", "reports:write"]]
+            &[
+                &[],
+                &[
+                    "plans:write",
+                    "units:write",
+                    "reports:write",
+                    "emulation:write",
+                ],
+            ]
         } else {
             &[&[]]
         };

@@ -4,6 +4,7 @@
 //! transaction, so a bad fixture changes nothing.
 
 pub mod catalogue;
+mod emulation;
 mod fixture;
 
 use std::collections::{HashMap, HashSet};
@@ -79,12 +80,16 @@ where
     let data = build()?;
     let txn = db.begin().await?;
     data.insert(&txn).await?;
+    // People are recorded through the domain, which checks their units: after the units above,
+    // in the same transaction.
+    let people = emulation::load(&txn).await?;
     txn.commit().await?;
     tracing::info!(
         units = data.units.len(),
         plans = data.plans.len(),
         tasks = data.tasks.len(),
         targets = data.targets.len(),
+        people,
         "loaded the demo data"
     );
     Ok(true)

@@ -22,4 +22,5 @@ pub struct Mutation(
     crate::graphql::reporting::progress::ContributionMutation,
     crate::graphql::reporting::request::RequestMutation,
     crate::graphql::emulation::catalogue::CatalogueMutation,
+    crate::graphql::emulation::person::PersonMutation,
 );

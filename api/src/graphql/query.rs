@@ -38,6 +38,7 @@ pub struct Query(
     crate::graphql::reporting::scorecard::ScorecardQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
     crate::graphql::emulation::catalogue::CatalogueQuery,
+    crate::graphql::emulation::person::PersonQuery,
 );
 
 /// An object with a global id.
@@ -56,6 +57,7 @@ pub enum Node {
     BreakdownRow(crate::graphql::planning::target::BreakdownRow),
     ReportRequest(crate::graphql::reporting::request::ReportRequest),
     AwardType(crate::graphql::emulation::catalogue::AwardType),
+    Person(crate::graphql::emulation::person::Person),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -142,6 +144,21 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
         NodeType::AwardType => load(ctx, crate::graphql::loading::loaders::AwardTypeById(id))
             .await?
             .map(|v| Node::AwardType(crate::graphql::emulation::catalogue::AwardType(v))),
+        NodeType::Person => {
+            // Staff are not public: anonymous callers find no one.
+            match ctx
+                .data_opt::<crate::domain::access::Viewer>()
+                .and_then(|v| v.principal())
+            {
+                Some(_) => {
+                    let model = load(ctx, crate::graphql::loading::loaders::PersonById(id)).await?;
+                    crate::graphql::emulation::person::readable_one(ctx, model)
+                        .await?
+                        .map(Node::Person)
+                }
+                None => None,
+            }
+        }
         NodeType::BreakdownRow => {
             let row = crate::domain::planning::target::breakdown_row(db(ctx)?, id)
                 .await

@@ -41,11 +41,18 @@ pub enum Action {
     /// Add versions of award types and record the base salary (the award catalogue, danh mục
     /// khen thưởng). The resource is the province.
     ManageAwardCatalogue,
+    /// Record people, their employments and their emulation records (ratings, awards,
+    /// disciplines, initiatives). The resource is the person's unit (for an employment: both
+    /// the unit left and the unit joined).
+    ManageEmulationRecords,
+    /// Read a person's personal data (birth date, gender, staff category, employments,
+    /// ratings, disciplines). The resource is the person's unit.
+    ReadPersonalData,
 }
 
 impl Action {
     /// Every action, in the matrix's order.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::ManagePlans,
         Action::ManageUnits,
         Action::CreateTopLevelUnits,
@@ -57,6 +64,8 @@ impl Action {
         Action::SubmitReports,
         Action::ReviewReports,
         Action::ManageAwardCatalogue,
+        Action::ManageEmulationRecords,
+        Action::ReadPersonalData,
     ];
 }
 
@@ -96,7 +105,7 @@ pub const ROLES: [Role; 6] = [
 
 /// Role × action: how far each role may do each action.
 #[rustfmt::skip]
-const MATRIX: [(Action, [Reach; 6]); 11] = [
+const MATRIX: [(Action, [Reach; 6]); 13] = [
     //                                PROVINCE_ADMIN UNIT_ADMIN UNIT_OFFICER EMULATION_OFFICER VIEWER   INTEGRATION
     (Action::ManagePlans,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("plans:write")]),
     (Action::ManageUnits,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("units:write")]),
@@ -109,6 +118,8 @@ const MATRIX: [(Action, [Reach; 6]); 11] = [
     (Action::SubmitReports,       [Province, Subtree, Subtree, Nothing, Nothing, WithScope("reports:write")]),
     (Action::ReviewReports,       [Province, Subtree, Subtree, Nothing, Nothing, Nothing]),
     (Action::ManageAwardCatalogue, [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
+    (Action::ManageEmulationRecords, [Province, Nothing, Nothing, Subtree, Nothing, WithScope("emulation:write")]),
+    (Action::ReadPersonalData,    [Province, Subtree, Nothing, Subtree, Nothing, Nothing]),
 ];
 
 /// How far `role` may do `action`.
@@ -178,6 +189,27 @@ fn refusal(action: Action) -> &'static str {
         Action::SubmitReports => "you may not report for this unit",
         Action::ReviewReports => "only the receiving unit accepts or returns this report",
         Action::ManageAwardCatalogue => "only a province administrator keeps the award catalogue",
+        Action::ManageEmulationRecords => {
+            "only the emulation officers of this person's unit and above keep their records"
+        }
+        Action::ReadPersonalData => {
+            "personal data is read only by the emulation officers and administrators of the person's unit and above"
+        }
+    }
+}
+
+/// Whether the principal may `action` on `unit`, given the subtree of its own unit (read once
+/// per request by the caller, so a list of people asks no statement per row).
+pub fn allows_on_unit(
+    principal: &Principal,
+    action: Action,
+    unit: Uuid,
+    own_subtree: Option<&[Uuid]>,
+) -> bool {
+    match reach(principal, action) {
+        Province => true,
+        Subtree => own_subtree.is_some_and(|units| units.contains(&unit)),
+        _ => false,
     }
 }
 

@@ -44,6 +44,9 @@ pub enum AuditAction {
     ReportRequest,
     AwardTypeVersionAdd,
     BaseSalaryRecord,
+    PersonCreate,
+    PersonUpdate,
+    EmploymentRecord,
 }
 
 impl AuditAction {
@@ -90,6 +93,9 @@ impl AuditAction {
             Self::ReportRequest => "report_request.create",
             Self::AwardTypeVersionAdd => "award_type.add_version",
             Self::BaseSalaryRecord => "base_salary.record",
+            Self::PersonCreate => "person.create",
+            Self::PersonUpdate => "person.update",
+            Self::EmploymentRecord => "employment.record",
         }
     }
 
@@ -120,6 +126,7 @@ pub enum ObjectType {
     ReportRequest,
     AwardType,
     BaseSalary,
+    Person,
 }
 
 impl ObjectType {
@@ -141,6 +148,7 @@ impl ObjectType {
             Self::ReportRequest => "ReportRequest",
             Self::AwardType => "AwardType",
             Self::BaseSalary => "BaseSalary",
+            Self::Person => "Person",
         }
     }
 }

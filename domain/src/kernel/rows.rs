@@ -395,4 +395,5 @@ decode_by_name!(
     entity::target::Model,
     entity::audit_event::Model,
     entity::report_submission::Model,
+    entity::person::Model,
 );

@@ -395,3 +395,29 @@ stored_enum! {
         CollectiveExcellent,
     }
 }
+
+stored_enum! {
+    "entity::enums::Gender",
+    /// Giới tính, as recorded.
+    Gender {
+        Male,
+        Female,
+    }
+}
+
+stored_enum! {
+    "entity::enums::StaffCategory",
+    /// Which staff regime a person is under.
+    StaffCategory {
+        /// Cán bộ (elected or appointed office holders).
+        Official,
+        /// Công chức.
+        CivilServant,
+        /// Viên chức (public service units: hospitals, centres).
+        PublicEmployee,
+        /// Người lao động (contract workers).
+        Worker,
+        /// Anyone else.
+        Other,
+    }
+}

@@ -22,6 +22,7 @@ pub enum NodeType {
     BreakdownRow,
     ReportRequest,
     AwardType,
+    Person,
 }
 
 impl NodeType {
@@ -39,6 +40,7 @@ impl NodeType {
             NodeType::BreakdownRow => "BreakdownRow",
             NodeType::ReportRequest => "ReportRequest",
             NodeType::AwardType => "AwardType",
+            NodeType::Person => "Person",
         }
     }
 
@@ -56,6 +58,7 @@ impl NodeType {
             Self::BreakdownRow,
             Self::ReportRequest,
             Self::AwardType,
+            Self::Person,
         ]
         .into_iter()
         .find(|t| t.name() == name)

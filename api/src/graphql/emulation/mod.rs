@@ -1,4 +1,5 @@
-//! Emulation and commendation (thi đua, khen thưởng): the award catalogue; people, records,
-//! eligibility and nominations follow.
+//! Emulation and commendation (thi đua, khen thưởng): the award catalogue, people and their
+//! employments; records, eligibility and nominations follow.
 
 pub mod catalogue;
+pub mod person;

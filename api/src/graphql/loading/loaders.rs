@@ -490,3 +490,10 @@ impl Loader<BaseSalaryHistory> for DbLoader {
         Ok(HashMap::from([(BaseSalaryHistory, history)]))
     }
 }
+
+batch_with_default!(/// A unit and every unit below it (the caller's, for the policy's subtree reach).
+    SubtreeOf => Vec<Uuid>, units::subtrees);
+batch_by_id!(/// A person by id.
+    PersonById => entity::person::Model, crate::domain::emulation::person::by_ids);
+batch_with_default!(/// A person's employments, oldest first.
+    PersonEmployments => Vec<entity::employment::Model>, crate::domain::emulation::person::employments_of);

@@ -263,6 +263,19 @@ pub async fn subtree_ids(db: &impl ConnectionTrait, root: Uuid) -> DomainResult<
         .collect()
 }
 
+/// The subtrees of a few roots (each root with every unit below it): one statement per root
+/// (a request asks for its caller's unit only).
+pub async fn subtrees(
+    db: &impl ConnectionTrait,
+    roots: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<Uuid>>> {
+    let mut result = HashMap::new();
+    for root in roots {
+        result.insert(*root, subtree_ids(db, *root).await?);
+    }
+    Ok(result)
+}
+
 /// Succession events in which the units are the predecessor (what became of them).
 pub async fn successions_from(
     db: &impl ConnectionTrait,

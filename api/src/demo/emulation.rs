@@ -1,0 +1,102 @@
+//! The demo's emulation data (`api/fixtures/emulation/`): illustrative people of the Bắc Giang
+//! health units with their careers, recorded through the domain as an emulation officer would
+//! (the rules that refuse a user's bad input refuse a bad fixture too), each marked
+//! illustrative in its provenance.
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use entity::enums::{Gender, StaffCategory};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel};
+use serde::Deserialize;
+
+use crate::domain::access::Actor;
+use crate::domain::emulation::person::{self as people, NewEmployment, NewPerson};
+
+const PEOPLE: &str = include_str!("../../fixtures/emulation/people.json");
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code, reason = "`source` and `note` document the file")]
+struct PeopleFile {
+    source: String,
+    note: String,
+    people: Vec<PersonFx>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code, reason = "`key` names the person in the fixture")]
+struct PersonFx {
+    key: String,
+    full_name: String,
+    birth_date: Option<NaiveDate>,
+    gender: Option<Gender>,
+    staff_category: Option<StaffCategory>,
+    position: Option<String>,
+    employments: Vec<EmploymentFx>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EmploymentFx {
+    unit: String,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    position: Option<String>,
+}
+
+/// Records the demo's people; returns how many.
+pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
+    let file: PeopleFile =
+        serde_json::from_str(PEOPLE).context("fixtures/emulation/people.json")?;
+    let actor = Actor::system("demo");
+    for fx in &file.people {
+        let (first, later) = fx
+            .employments
+            .split_first()
+            .with_context(|| format!("{}: no employment", fx.full_name))?;
+        let created = people::create(
+            db,
+            &actor,
+            NewPerson {
+                full_name: fx.full_name.clone(),
+                birth_date: fx.birth_date,
+                gender: fx.gender,
+                staff_category: fx.staff_category,
+                position: first.position.clone(),
+                unit_id: super::id_of("unit", &first.unit),
+                started_on: Some(first.started_on),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", fx.full_name))?;
+        let id = created.object_id;
+        // The first employment's end is the next one's start: each later one is a move.
+        for (version, employment) in (1..).zip(later) {
+            people::record_employment(
+                db,
+                &actor,
+                NewEmployment {
+                    person_id: id,
+                    version,
+                    unit_id: super::id_of("unit", &employment.unit),
+                    position: employment.position.clone(),
+                    started_on: employment.started_on,
+                    ended_on: employment.ended_on,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{} in {}: {e}", fx.full_name, employment.unit))?;
+        }
+        entity::provenance::Model {
+            object_id: id,
+            object_type: "Person".into(),
+            illustrative: true,
+            note: Some("person invented for the demo: no seed document names staff".into()),
+        }
+        .into_active_model()
+        .insert(db)
+        .await?;
+    }
+    Ok(file.people.len())
+}
