@@ -388,3 +388,52 @@ string_enum! {
         Other,
     }
 }
+
+string_enum! {
+    /// What an achievement was (loại thành tích).
+    AchievementKind {
+        /// Thường xuyên: the regular yearly or multi-year record.
+        Regular,
+        /// Theo chuyên đề, theo đợt: a thematic movement.
+        Thematic,
+        /// Đột xuất: an exceptional deed.
+        AdHoc,
+        /// Cống hiến, niên hạn: long service.
+        LongService,
+        /// Đối ngoại: to foreigners and foreign organisations.
+        Foreign,
+    }
+}
+
+string_enum! {
+    /// Whether an award record stands.
+    AwardRecordStatus {
+        Valid,
+        /// Cancelled by decision (hủy bỏ quyết định khen thưởng).
+        Revoked,
+    }
+}
+
+string_enum! {
+    /// A disciplinary measure, lightest first.
+    DisciplineForm {
+        /// Khiển trách.
+        Reprimand,
+        /// Cảnh cáo.
+        Warning,
+        /// Hạ bậc lương, giáng chức.
+        Demotion,
+        /// Cách chức, buộc thôi việc.
+        Dismissal,
+    }
+}
+
+string_enum! {
+    /// What an initiative is.
+    InitiativeKind {
+        /// Sáng kiến.
+        Initiative,
+        /// Đề tài nghiên cứu khoa học.
+        ResearchProject,
+    }
+}

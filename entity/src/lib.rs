@@ -2,13 +2,18 @@
 
 pub mod assignment;
 pub mod audit_event;
+pub mod award_record;
 pub mod award_type;
 pub mod base_salary;
 pub mod calendar_day;
 pub mod deadline_extension;
+pub mod discipline;
+pub mod duty_rating;
 pub mod employment;
 pub mod enums;
 pub mod idempotency_key;
+pub mod initiative;
+pub mod initiative_author;
 pub mod person;
 pub mod plan;
 pub mod plan_area;

@@ -27,6 +27,7 @@ mod m20261203_000015_create_submission_progress;
 mod m20261203_000016_create_report_request;
 mod m20261203_000017_create_award_catalogue;
 mod m20261203_000018_create_people;
+mod m20261203_000019_create_emulation_records;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_create_report_request::Migration),
             Box::new(m20261203_000017_create_award_catalogue::Migration),
             Box::new(m20261203_000018_create_people::Migration),
+            Box::new(m20261203_000019_create_emulation_records::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod auth;
 
 mod batching;
 mod catalogue;
+mod eligibility;
 
 mod columns;
 

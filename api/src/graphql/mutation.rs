@@ -23,4 +23,5 @@ pub struct Mutation(
     crate::graphql::reporting::request::RequestMutation,
     crate::graphql::emulation::catalogue::CatalogueMutation,
     crate::graphql::emulation::person::PersonMutation,
+    crate::graphql::emulation::record::RecordMutation,
 );

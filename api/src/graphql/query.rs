@@ -39,6 +39,8 @@ pub struct Query(
     crate::graphql::reporting::calendar::CalendarQuery,
     crate::graphql::emulation::catalogue::CatalogueQuery,
     crate::graphql::emulation::person::PersonQuery,
+    crate::graphql::emulation::record::RecordQuery,
+    crate::graphql::emulation::eligibility::EligibilityQuery,
 );
 
 /// An object with a global id.
@@ -58,6 +60,8 @@ pub enum Node {
     ReportRequest(crate::graphql::reporting::request::ReportRequest),
     AwardType(crate::graphql::emulation::catalogue::AwardType),
     Person(crate::graphql::emulation::person::Person),
+    AwardRecord(crate::graphql::emulation::record::AwardRecord),
+    Initiative(crate::graphql::emulation::record::Initiative),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -158,6 +162,25 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
                 }
                 None => None,
             }
+        }
+        // Emulation records are read by signed-in callers only.
+        NodeType::AwardRecord | NodeType::Initiative
+            if ctx
+                .data_opt::<crate::domain::access::Viewer>()
+                .and_then(|v| v.principal())
+                .is_none() =>
+        {
+            None
+        }
+        NodeType::AwardRecord => load(ctx, crate::graphql::loading::loaders::AwardRecordById(id))
+            .await?
+            .map(|r| Node::AwardRecord(crate::graphql::emulation::record::AwardRecord(r))),
+        NodeType::Initiative => {
+            crate::domain::emulation::record::initiatives_by_ids(db(ctx)?, &[id])
+                .await
+                .into_gql()?
+                .remove(&id)
+                .map(|i| Node::Initiative(crate::graphql::emulation::record::Initiative(i)))
         }
         NodeType::BreakdownRow => {
             let row = crate::domain::planning::target::breakdown_row(db(ctx)?, id)

@@ -295,6 +295,25 @@ impl RuleParameters {
         }
     }
 
+    /// The award codes the rule counts (a title in a chain, a prerequisite): a record of one
+    /// of them being revoked puts what relied on it under review.
+    pub fn references(&self) -> Vec<&str> {
+        match self {
+            Self::CouncilJudgement
+            | Self::LabourAdvanced(_)
+            | Self::ProvinceCertificate(_)
+            | Self::CollectiveTitle(_) => Vec::new(),
+            Self::EmulationFighterBase(p) => vec![p.title_needed.as_str()],
+            Self::ConsecutiveTitles(p) => vec![p.title.as_str()],
+            Self::AwardThenYears(p) => vec![p.prerequisite.as_str(), p.title.as_str()],
+        }
+    }
+
+    /// Whether the rule counts records of `code`.
+    pub fn counts(&self, code: &str) -> bool {
+        self.references().contains(&code)
+    }
+
     /// Every parameter written out, as stored.
     pub fn to_json(&self) -> Value {
         let value = match self {

@@ -47,6 +47,11 @@ pub enum AuditAction {
     PersonCreate,
     PersonUpdate,
     EmploymentRecord,
+    AwardRecord,
+    AwardRevoke,
+    DutyRatingRecord,
+    DisciplineRecord,
+    InitiativeRecord,
 }
 
 impl AuditAction {
@@ -96,6 +101,11 @@ impl AuditAction {
             Self::PersonCreate => "person.create",
             Self::PersonUpdate => "person.update",
             Self::EmploymentRecord => "employment.record",
+            Self::AwardRecord => "award.record",
+            Self::AwardRevoke => "award.revoke",
+            Self::DutyRatingRecord => "duty_rating.record",
+            Self::DisciplineRecord => "discipline.record",
+            Self::InitiativeRecord => "initiative.record",
         }
     }
 
@@ -127,6 +137,8 @@ pub enum ObjectType {
     AwardType,
     BaseSalary,
     Person,
+    AwardRecord,
+    Initiative,
 }
 
 impl ObjectType {
@@ -149,6 +161,8 @@ impl ObjectType {
             Self::AwardType => "AwardType",
             Self::BaseSalary => "BaseSalary",
             Self::Person => "Person",
+            Self::AwardRecord => "AwardRecord",
+            Self::Initiative => "Initiative",
         }
     }
 }

@@ -396,4 +396,5 @@ decode_by_name!(
     entity::audit_event::Model,
     entity::report_submission::Model,
     entity::person::Model,
+    entity::award_record::Model,
 );

@@ -421,3 +421,85 @@ stored_enum! {
         Other,
     }
 }
+
+stored_enum! {
+    "entity::enums::DutyRatingLevel",
+    /// A yearly rating of how a person or a unit did its duties (xếp loại chất lượng, Nghị
+    /// định 90/2020/NĐ-CP as amended by Nghị định 48/2023/NĐ-CP).
+    DutyRatingLevel {
+        /// Hoàn thành xuất sắc nhiệm vụ (HTXSNV).
+        Excellent,
+        /// Hoàn thành tốt nhiệm vụ (HTTNV).
+        Good,
+        /// Hoàn thành nhiệm vụ (HTNV).
+        Completed,
+        /// Không hoàn thành nhiệm vụ (KHTNV).
+        NotCompleted,
+    }
+}
+
+stored_enum! {
+    "entity::enums::InitiativeScope",
+    /// At which level an initiative (sáng kiến) was recognised as effective.
+    InitiativeScope {
+        /// Cấp cơ sở: the unit's own council.
+        Base,
+        /// Cấp bộ, ban, ngành, tỉnh.
+        Province,
+        /// Toàn quốc.
+        National,
+    }
+}
+
+stored_enum! {
+    "entity::enums::AchievementKind",
+    /// What an achievement was (loại thành tích).
+    AchievementKind {
+        /// Thường xuyên: the regular yearly or multi-year record.
+        Regular,
+        /// Theo chuyên đề, theo đợt: a thematic movement.
+        Thematic,
+        /// Đột xuất: an exceptional deed.
+        AdHoc,
+        /// Cống hiến, niên hạn: long service.
+        LongService,
+        /// Đối ngoại: to foreigners and foreign organisations.
+        Foreign,
+    }
+}
+
+stored_enum! {
+    "entity::enums::AwardRecordStatus",
+    /// Whether an award record stands.
+    AwardRecordStatus {
+        Valid,
+        /// Cancelled by decision (hủy bỏ quyết định khen thưởng).
+        Revoked,
+    }
+}
+
+stored_enum! {
+    "entity::enums::DisciplineForm",
+    /// A disciplinary measure, lightest first.
+    DisciplineForm {
+        /// Khiển trách.
+        Reprimand,
+        /// Cảnh cáo.
+        Warning,
+        /// Hạ bậc lương, giáng chức.
+        Demotion,
+        /// Cách chức, buộc thôi việc.
+        Dismissal,
+    }
+}
+
+stored_enum! {
+    "entity::enums::InitiativeKind",
+    /// What an initiative is.
+    InitiativeKind {
+        /// Sáng kiến.
+        Initiative,
+        /// Đề tài nghiên cứu khoa học.
+        ResearchProject,
+    }
+}

@@ -23,6 +23,8 @@ pub enum NodeType {
     ReportRequest,
     AwardType,
     Person,
+    AwardRecord,
+    Initiative,
 }
 
 impl NodeType {
@@ -41,6 +43,8 @@ impl NodeType {
             NodeType::ReportRequest => "ReportRequest",
             NodeType::AwardType => "AwardType",
             NodeType::Person => "Person",
+            NodeType::AwardRecord => "AwardRecord",
+            NodeType::Initiative => "Initiative",
         }
     }
 
@@ -59,6 +63,8 @@ impl NodeType {
             Self::ReportRequest,
             Self::AwardType,
             Self::Person,
+            Self::AwardRecord,
+            Self::Initiative,
         ]
         .into_iter()
         .find(|t| t.name() == name)

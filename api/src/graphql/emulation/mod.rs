@@ -1,5 +1,7 @@
 //! Emulation and commendation (thi đua, khen thưởng): the award catalogue, people and their
-//! employments; records, eligibility and nominations follow.
+//! employments, their records, and eligibility; nominations follow.
 
 pub mod catalogue;
+pub mod eligibility;
 pub mod person;
+pub mod record;

@@ -165,6 +165,80 @@ impl Person {
     async fn updated_at(&self) -> DateTime<FixedOffset> {
         local_time(self.model.updated_at)
     }
+    /// Awards and titles received, oldest achievement first (revoked ones too, marked).
+    async fn award_records(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::emulation::record::AwardRecord>> {
+        Ok(self
+            .records(ctx)
+            .await?
+            .awards
+            .into_iter()
+            .map(crate::graphql::emulation::record::AwardRecord)
+            .collect())
+    }
+    /// Personal data: the yearly duty ratings, oldest first.
+    async fn duty_ratings(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::graphql::emulation::record::DutyRating>>> {
+        if self.personal(ctx, Some(())).is_none() {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.records(ctx)
+                .await?
+                .ratings
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        ))
+    }
+    /// Personal data: disciplinary measures, oldest first.
+    async fn disciplines(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::graphql::emulation::record::Discipline>>> {
+        if self.personal(ctx, Some(())).is_none() {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.records(ctx)
+                .await?
+                .disciplines
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        ))
+    }
+    /// Initiatives the person authored, oldest recognition first.
+    async fn initiatives(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::emulation::record::Initiative>> {
+        Ok(self
+            .records(ctx)
+            .await?
+            .initiatives
+            .into_iter()
+            .map(crate::graphql::emulation::record::Initiative)
+            .collect())
+    }
+}
+
+impl Person {
+    async fn records(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::domain::emulation::record::Records> {
+        Ok(load(
+            ctx,
+            crate::graphql::loading::loaders::RecordsOf(self.model.id),
+        )
+        .await?
+        .unwrap_or_default())
+    }
 }
 
 /// A person's time in a unit.

@@ -497,3 +497,7 @@ batch_by_id!(/// A person by id.
     PersonById => entity::person::Model, crate::domain::emulation::person::by_ids);
 batch_with_default!(/// A person's employments, oldest first.
     PersonEmployments => Vec<entity::employment::Model>, crate::domain::emulation::person::employments_of);
+batch_with_default!(/// A person's or a unit's emulation records.
+    RecordsOf => crate::domain::emulation::record::Records, crate::domain::emulation::record::records_of);
+batch_by_id!(/// An award record by id.
+    AwardRecordById => entity::award_record::Model, crate::domain::emulation::record::awards_by_ids);
