@@ -160,25 +160,26 @@ pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(724190001)")
                 .await?;
             Migrator::up(&txn, None).await.context("migration failed")?;
+            // The catalogue first: the demo's award records name its versions.
+            crate::demo::catalogue::seed_if_empty(&txn).await?;
             let loaded = if demo {
                 crate::demo::load_if_empty(&txn).await?
             } else {
                 false
             };
             crate::demo::seed_calendar_if_empty(&txn).await?;
-            crate::demo::catalogue::seed_if_empty(&txn).await?;
             txn.commit().await?;
             Ok(loaded)
         }
         _ => {
             Migrator::up(db, None).await.context("migration failed")?;
+            crate::demo::catalogue::seed_if_empty(db).await?;
             let loaded = if demo {
                 crate::demo::load_if_empty(db).await?
             } else {
                 false
             };
             crate::demo::seed_calendar_if_empty(db).await?;
-            crate::demo::catalogue::seed_if_empty(db).await?;
             Ok(loaded)
         }
     }

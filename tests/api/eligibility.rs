@@ -353,21 +353,18 @@ async fn the_emulation_titles_pass_and_fail_with_every_reason(app: &TestApp) {
         .ok()["people"]["nodes"][0]
         .clone();
     assert_eq!(moved["unit"]["code"], "H06.20");
+    // The demo records his three titles at the Bắc Giang department and a provincial initiative.
     let id = moved["id"].as_str().unwrap();
-    for (code, year, _) in chain {
-        record_award(app, id, code, *year, *year).await;
-    }
-    gql_ok(
-        app,
-        "mutation($input: RecordInitiativeInput!) { recordInitiative(input: $input) { userErrors { field code message } } }",
-        json!({ "title": "Số hóa hồ sơ thi đua, khen thưởng", "kind": "INITIATIVE",
-            "unitId": app.unit_id("H03.20.2").await, "scope": "PROVINCE",
-            "recognitionDecision": "45/QĐ-UBND", "recognisedOn": "2024-03-01", "authors": [{ "personId": id }] }),
-        "recordInitiative",
-    )
-    .await;
     let answer = judge(app, id, "CSTD_TINH", "2025-09-01").await;
     assert_eq!(answer["eligible"], true, "{answer}");
+    let evidence = &condition(&answer, "CONSECUTIVE_TITLES")["evidence"];
+    assert!(
+        evidence[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("/QĐ-SYT"),
+        "{answer}"
+    );
 }
 
 async fn award_forms_follow_their_chains_and_revocations_propagate(app: &TestApp) {
@@ -751,7 +748,64 @@ async fn eligibility_is_personal_and_costs_a_bounded_number_of_statements(app: &
     assert_eq!(bad.codes(), ["BAD_USER_INPUT"]);
 }
 
+async fn the_demo_shows_a_passing_and_a_failing_nominee(app: &TestApp) {
+    let find = |name: &'static str| async move {
+        app.graphql_as(
+            &admin(),
+            "query($s: String) { people(first: 1, filter: { search: $s }) { nodes { id } } }",
+            json!({ "s": name }),
+        )
+        .await
+        .ok()["people"]["nodes"][0]["id"]
+            .as_str()
+            .expect(name)
+            .to_owned()
+    };
+    let passing = judge(
+        app,
+        &find("nguyen duc long").await,
+        "CSTD_TINH",
+        "2025-03-01",
+    )
+    .await;
+    assert_eq!(passing["eligible"], true, "{passing}");
+    let failing = judge(
+        app,
+        &find("tran hong linh").await,
+        "CSTD_TINH",
+        "2025-03-01",
+    )
+    .await;
+    assert_eq!(
+        unmet(&failing),
+        ["CONSECUTIVE_TITLES", "INITIATIVES"],
+        "{failing}"
+    );
+    let order = judge(
+        app,
+        &find("dang ngoc mai").await,
+        "HUAN_CHUONG_LAO_DONG_HANG_BA",
+        "2025-03-01",
+    )
+    .await;
+    assert_eq!(order["eligible"], true, "{order}");
+    // Every demo person is marked illustrative.
+    let provenance = app
+        .graphql_as(
+            &admin(),
+            "query($id: ID!) { node(id: $id) { ... on Person { fullName provenance { illustrative note } } } }",
+            json!({ "id": find("nguyen duc long").await }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        provenance["node"]["provenance"]["illustrative"], true,
+        "{provenance}"
+    );
+}
+
 db_tests!(
+    the_demo_shows_a_passing_and_a_failing_nominee,
     the_emulation_titles_pass_and_fail_with_every_reason,
     award_forms_follow_their_chains_and_revocations_propagate,
     a_decree_change_is_judged_by_the_version_in_force_at_the_window_end,

@@ -5,12 +5,18 @@
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
-use entity::enums::{Gender, StaffCategory};
+use entity::enums::{
+    AchievementKind, DutyRatingLevel, Gender, InitiativeKind, InitiativeScope, StaffCategory,
+};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel};
 use serde::Deserialize;
 
 use crate::domain::access::Actor;
+use crate::domain::emulation::catalogue;
 use crate::domain::emulation::person::{self as people, NewEmployment, NewPerson};
+use crate::domain::emulation::record::{
+    self as records, NewAward, NewInitiative, NewRating, Subject,
+};
 
 const PEOPLE: &str = include_str!("../../fixtures/emulation/people.json");
 
@@ -34,6 +40,34 @@ struct PersonFx {
     staff_category: Option<StaffCategory>,
     position: Option<String>,
     employments: Vec<EmploymentFx>,
+    /// Duty ratings by year.
+    #[serde(default)]
+    ratings: std::collections::BTreeMap<i32, DutyRatingLevel>,
+    #[serde(default)]
+    awards: Vec<AwardFx>,
+    #[serde(default)]
+    initiatives: Vec<InitiativeFx>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AwardFx {
+    code: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    decision: String,
+    decided_on: NaiveDate,
+    issuer: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InitiativeFx {
+    title: String,
+    scope: InitiativeScope,
+    recognised_on: NaiveDate,
+    decision: String,
 }
 
 #[derive(Deserialize)]
@@ -88,11 +122,72 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             .await
             .map_err(|e| anyhow::anyhow!("{} in {}: {e}", fx.full_name, employment.unit))?;
         }
+        let failed = |what: String| move |e| anyhow::anyhow!("{}, {what}: {e}", fx.full_name);
+        for (year, rating) in &fx.ratings {
+            let rating = NewRating {
+                subject: Subject::Person(id),
+                year: *year,
+                rating: *rating,
+                decision_ref: None,
+            };
+            records::record_rating(db, &actor, rating)
+                .await
+                .map_err(failed(format!("rating {year}")))?;
+        }
+        for award in &fx.awards {
+            let version = catalogue::in_force(db, &award.code, award.to)
+                .await?
+                .with_context(|| {
+                    format!(
+                        "{}: no {} in force on {}",
+                        fx.full_name, award.code, award.to
+                    )
+                })?;
+            let award = NewAward {
+                recipient: Subject::Person(id),
+                award_type_id: version.model.id,
+                achievement_from: award.from,
+                achievement_to: award.to,
+                kind: AchievementKind::Regular,
+                decision_number: award.decision.clone(),
+                decided_on: award.decided_on,
+                issuer_name: award.issuer.clone(),
+                source: Some("demo".into()),
+            };
+            let what = format!("{} {}", award.decision_number, award.achievement_to);
+            records::record_award(db, &actor, award)
+                .await
+                .map_err(failed(what))?;
+        }
+        for initiative in &fx.initiatives {
+            let unit = fx
+                .employments
+                .iter()
+                .rev()
+                .find(|e| e.started_on <= initiative.recognised_on)
+                .unwrap_or(first);
+            let new = NewInitiative {
+                title: initiative.title.clone(),
+                kind: InitiativeKind::Initiative,
+                unit_id: super::id_of("unit", &unit.unit),
+                scope: initiative.scope,
+                recognition_decision: initiative.decision.clone(),
+                recognised_on: initiative.recognised_on,
+                authors: vec![(id, None)],
+            };
+            records::record_initiative(db, &actor, new)
+                .await
+                .map_err(failed(initiative.title.clone()))?;
+        }
+        let note = match &fx.note {
+            Some(note) => format!("person and records invented for the demo: {note}"),
+            None => "person and records invented for the demo: no seed document names staff".into(),
+        };
         entity::provenance::Model {
             object_id: id,
             object_type: "Person".into(),
             illustrative: true,
-            note: Some("person invented for the demo: no seed document names staff".into()),
+            note: Some(note),
         }
         .into_active_model()
         .insert(db)

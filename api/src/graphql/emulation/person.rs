@@ -165,6 +165,13 @@ impl Person {
     async fn updated_at(&self) -> DateTime<FixedOffset> {
         local_time(self.model.updated_at)
     }
+    /// Where it comes from, when the demo data invented it (null: entered through the API).
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::common::provenance::Provenance>> {
+        crate::graphql::common::provenance::provenance(ctx, self.model.id).await
+    }
     /// Awards and titles received, oldest achievement first (revoked ones too, marked).
     async fn award_records(
         &self,
