@@ -495,6 +495,212 @@ fn generate() -> Dataset {
     }
 }
 
+/// How many people the emulation history has, and its years.
+const PEOPLE: u128 = 10_000;
+const HISTORY_YEARS: std::ops::RangeInclusive<i32> = 2017..=2024;
+/// The day Q7 asks eligibility for.
+const ELIGIBILITY_AS_OF: &str = "2025-03-01";
+/// Q7: one person's eligibility with every condition and its evidence.
+const ELIGIBILITY_QUERY: &str = "query($n: ID!, $t: ID!, $asOf: Date) { eligibility(nomineeId: $n, awardTypeId: $t, asOf: $asOf) { eligible earliestEligibleYear conditions { code met description source evidence { kind id year description } } } }";
+
+/// The id of the n-th generated person (the same in every run, for `--reuse`).
+fn person_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0191_0000_0000_7000_8000_0000_0000_0000_u128 | n)
+}
+
+/// A province-sized emulation history: 10 000 people in the generated hospitals and health
+/// centres, each with eight years of duty ratings, Lao động tiên tiến most years, Chiến sĩ
+/// thi đua cơ sở with an initiative in about one year in five, and a Bằng khen of the Prime
+/// Minister for one in fifty. Award records name the catalogue versions the migration seeded.
+async fn load_people(
+    db: &sea_orm::DatabaseConnection,
+    units: &[unit::Model],
+) -> anyhow::Result<usize> {
+    use api::domain::emulation::catalogue::in_force;
+    let workplaces: Vec<Uuid> = units
+        .iter()
+        .filter(|u| matches!(u.kind, UnitKind::HealthCentre | UnitKind::Hospital))
+        .map(|u| u.id)
+        .collect();
+    anyhow::ensure!(
+        !workplaces.is_empty(),
+        "no hospitals or health centres generated"
+    );
+    let version = |code: &'static str, year: i32| async move {
+        let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        in_force(db, code, day)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .map(|v| v.model.id)
+            .with_context(|| format!("{code} in force on {day}"))
+    };
+    let mut versions = std::collections::HashMap::new();
+    for year in 2014..=*HISTORY_YEARS.end() {
+        for code in ["LAO_DONG_TIEN_TIEN", "CSTD_CO_SO", "BANG_KHEN_THU_TUONG"] {
+            versions.insert((code, year), version(code, year).await?);
+        }
+    }
+    let mut rng = Rng(0x5eed_1234_abcd_0002);
+    let now = Utc::now();
+    let counter = std::cell::Cell::new(0u128);
+    let next_id = || {
+        counter.set(counter.get() + 1);
+        Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_0000_u128 | counter.get())
+    };
+    let (mut people, mut employments, mut ratings, mut awards, mut initiatives, mut authors) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let award = |recipient: Uuid, type_id: Uuid, code: &str, from: i32, to: i32, id: Uuid| {
+        award_record::Model {
+            id,
+            recipient_kind: AwardSubject::Individual,
+            recipient_id: recipient,
+            award_type_id: type_id,
+            award_code: code.to_owned(),
+            achievement_from: NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or_default(),
+            achievement_to: NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or_default(),
+            kind: AchievementKind::Regular,
+            decision_number: format!("{}/QĐ-{}", id.as_u128() % 1000, to + 1),
+            decided_on: NaiveDate::from_ymd_opt(to + 1, 1, 20).unwrap_or_default(),
+            issuer_name: "Giám đốc (sinh tự động)".into(),
+            status: AwardRecordStatus::Valid,
+            revoked_on: None,
+            revocation_reason: None,
+            revocation_decision: None,
+            review_note: None,
+            source: Some("bench".into()),
+            version: 1,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        }
+    };
+    for n in 1..=PEOPLE {
+        let id = person_id(n);
+        let unit = workplaces[rng.below(workplaces.len())];
+        let name = format!(
+            "{} {} {}",
+            PLACES[rng.below(PLACES.len())],
+            TOPICS[rng.below(TOPICS.len())],
+            n
+        );
+        people.push(person::Model {
+            id,
+            search_text: search_text([Some(name.as_str())]),
+            full_name: name,
+            birth_date: NaiveDate::from_ymd_opt(
+                1965 + rng.below(30) as i32,
+                1 + rng.below(12) as u32,
+                1,
+            ),
+            gender: Some(if rng.below(2) == 0 {
+                Gender::Female
+            } else {
+                Gender::Male
+            }),
+            staff_category: Some(StaffCategory::PublicEmployee),
+            position: Some("Viên chức".into()),
+            unit_id: unit,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        employments.push(employment::Model {
+            id: next_id(),
+            person_id: id,
+            unit_id: unit,
+            position: None,
+            started_on: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap_or_default(),
+            ended_on: None,
+            created_at: now,
+        });
+        // Every 50th person (the first among them: the one Q7 asks about) holds a Bằng khen
+        // of the Prime Minister for 2012–2016.
+        if n % 50 == 1 {
+            awards.push(award(
+                id,
+                versions[&("BANG_KHEN_THU_TUONG", 2016)],
+                "BANG_KHEN_THU_TUONG",
+                2012,
+                2016,
+                next_id(),
+            ));
+        }
+        for year in HISTORY_YEARS {
+            let rating = match rng.below(10) {
+                0..=2 => DutyRatingLevel::Excellent,
+                3..=8 => DutyRatingLevel::Good,
+                _ => DutyRatingLevel::Completed,
+            };
+            ratings.push(duty_rating::Model {
+                id: next_id(),
+                subject_kind: AwardSubject::Individual,
+                subject_id: id,
+                year,
+                rating,
+                decision_ref: None,
+                created_at: now,
+            });
+            if rating == DutyRatingLevel::Completed {
+                continue;
+            }
+            awards.push(award(
+                id,
+                versions[&("LAO_DONG_TIEN_TIEN", year)],
+                "LAO_DONG_TIEN_TIEN",
+                year,
+                year,
+                next_id(),
+            ));
+            if rng.below(5) == 0 || n == 1 {
+                let initiative = next_id();
+                initiatives.push(initiative::Model {
+                    id: initiative,
+                    title: format!("Sáng kiến {n}/{year}"),
+                    kind: InitiativeKind::Initiative,
+                    unit_id: unit,
+                    scope: InitiativeScope::Base,
+                    recognition_decision: format!("{n}/QĐ-HĐSK-{year}"),
+                    recognised_on: NaiveDate::from_ymd_opt(year, 10, 1).unwrap_or_default(),
+                    created_at: now,
+                });
+                authors.push(initiative_author::Model {
+                    initiative_id: initiative,
+                    person_id: id,
+                    share_percent: None,
+                });
+                awards.push(award(
+                    id,
+                    versions[&("CSTD_CO_SO", year)],
+                    "CSTD_CO_SO",
+                    year,
+                    year,
+                    next_id(),
+                ));
+            }
+        }
+    }
+    insert_all(db, &people).await?;
+    insert_all(db, &employments).await?;
+    insert_all(db, &ratings).await?;
+    insert_all(db, &awards).await?;
+    insert_all(db, &initiatives).await?;
+    insert_all(db, &authors).await?;
+    println!(
+        "generated {} people with {} ratings, {} award records and {} initiatives",
+        people.len(),
+        ratings.len(),
+        awards.len(),
+        initiatives.len()
+    );
+    Ok(people.len())
+}
+
 async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
     let settings = api::config::Settings::new(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -513,6 +719,7 @@ async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
     insert_all(&db, &data.regimes).await?;
     insert_all(&db, &data.deadlines).await?;
     insert_all(&db, &data.submissions).await?;
+    load_people(&db, &data.units).await?;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // As autovacuum would have by then: statistics, and the visibility map index-only scans need.
         db.execute_unprepared("VACUUM ANALYZE").await?;
@@ -644,24 +851,28 @@ async fn drive(
     body: Value,
     ceiling: Option<(&str, &str)>,
     args: &Args,
+    bearer: Option<&str>,
 ) -> anyhow::Result<Measured> {
     let body = Arc::new(serde_json::to_vec(&body)?);
+    let bearer: Arc<Option<String>> = Arc::new(bearer.map(str::to_owned));
     let url = Arc::new(format!("{}/graphql", server.address));
     let run = |duration: Duration| {
         let mut handles = Vec::new();
         for _ in 0..args.concurrency {
             let (client, body, url) = (client.clone(), body.clone(), url.clone());
+            let bearer = bearer.clone();
             handles.push(tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::new(), 0u64);
                 let end = Instant::now() + duration;
                 while Instant::now() < end {
                     let started = Instant::now();
-                    let response = client
+                    let mut request = client
                         .post(url.as_str())
-                        .header("content-type", "application/json")
-                        .body(body.as_ref().clone())
-                        .send()
-                        .await;
+                        .header("content-type", "application/json");
+                    if let Some(token) = bearer.as_ref() {
+                        request = request.bearer_auth(token);
+                    }
+                    let response = request.body(body.as_ref().clone()).send().await;
                     let ok = match response {
                         Ok(r) if r.status().is_success() => r
                             .bytes()
@@ -1240,6 +1451,11 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             "Q6 reminders",
             json!({ "query": format!("{{ reminders(asOf: \"{REMINDERS_AS_OF}\", first: 100) {{ kind unit {{ name }} period level dueOn daysLeft task {{ code }} }} }}") }),
         ),
+        (
+            "Q7 eligibility",
+            // The award type's id is read from the running server (see below).
+            json!({ "query": ELIGIBILITY_QUERY, "variables": { "n": global("Person", person_id(1)), "asOf": ELIGIBILITY_AS_OF } }),
+        ),
     ];
     let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
     if args.hostile {
@@ -1250,6 +1466,31 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
     wait_ready(&client, &server).await?;
+    // Q7 reads personal data: it is asked by a province administrator, of the Huân chương Lao
+    // động hạng Ba (the rule that reads the most of a history).
+    let secret = std::fs::read_to_string(data_dir.join("dev-jwt-secret"))?;
+    let admin = api::auth::token::mint(
+        secret.trim(),
+        "plans-api",
+        "plans-api",
+        &api::auth::token::DevToken {
+            subject: "bench",
+            name: None,
+            unit: None,
+            roles: &[api::auth::Role::ProvinceAdmin],
+            ttl_seconds: 24 * 3600,
+        },
+    )?;
+    let award_type: Value = client
+        .post(format!("{}/graphql", server.address))
+        .json(&json!({ "query": "{ awardType(code: \"HUAN_CHUONG_LAO_DONG_HANG_BA\") { id } }" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let award_type = award_type["data"]["awardType"]["id"].clone();
+    let mut queries = queries;
+    queries[6].1["variables"]["t"] = award_type;
     let mut figures = Vec::new();
     let mut ceilings = Vec::new();
     let mut peak_under_load = 0;
@@ -1262,6 +1503,8 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         Some(plan_progress_ceiling_sql(plan, progress_year)),
         Some(scorecard_ceiling_sql(busiest, SCORECARD_YEAR)),
         Some(reminders_ceiling_sql(REMINDERS_AS_OF)),
+        // No hand-written statement answers an eligibility with its reasons: throughput only.
+        None,
     ]);
     for ((name, body), sql) in queries.iter().zip(sqls) {
         if !selected(name) {
@@ -1276,7 +1519,8 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         if let Some((_, sql)) = ceiling {
             same_answer(&client, &server, name, body, url, sql).await?;
         }
-        let measured = drive(&client, &server, name, body.clone(), ceiling, args).await?;
+        let bearer = name.starts_with("Q7").then_some(admin.as_str());
+        let measured = drive(&client, &server, name, body.clone(), ceiling, args, bearer).await?;
         peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
         figures.push(Some(measured.figures));
         ceilings.push(measured.ceiling);
@@ -1291,6 +1535,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         (0.50, 100.0),
         (0.50, 100.0),
         (0.50, 100.0),
+        (0.0, 100.0),
     ];
     println!(
         "\n{label}: concurrency {}{}, {} s per query in {} rounds, server peak RSS {:.0} MB (under load {:.0} MB)",

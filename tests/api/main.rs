@@ -20,6 +20,7 @@ mod columns;
 mod export;
 mod extensions;
 mod filters;
+mod imports;
 mod pagination;
 mod people;
 mod periods;

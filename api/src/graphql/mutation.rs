@@ -24,4 +24,5 @@ pub struct Mutation(
     crate::graphql::emulation::catalogue::CatalogueMutation,
     crate::graphql::emulation::person::PersonMutation,
     crate::graphql::emulation::record::RecordMutation,
+    crate::graphql::emulation::record::ImportMutation,
 );

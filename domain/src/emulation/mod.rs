@@ -1,10 +1,12 @@
 //! Emulation and commendation (thi đua, khen thưởng): the award catalogue versioned by law
 //! (`catalogue.rs`) with each eligibility rule's parameters (`rule.rs`); people and their
 //! employments (`person.rs`); their records (`record.rs`: awards, ratings, disciplines,
-//! initiatives); the eligibility engine (`eligibility.rs`); movements and nominations follow.
+//! initiatives), imported in bulk from CSV or .xlsx (`import.rs`); the eligibility engine
+//! (`eligibility.rs`); movements and nominations follow.
 
 pub mod catalogue;
 pub mod eligibility;
+pub mod import;
 pub mod person;
 pub mod record;
 pub mod rule;

@@ -52,6 +52,7 @@ pub enum AuditAction {
     DutyRatingRecord,
     DisciplineRecord,
     InitiativeRecord,
+    AwardImport,
 }
 
 impl AuditAction {
@@ -106,6 +107,7 @@ impl AuditAction {
             Self::DutyRatingRecord => "duty_rating.record",
             Self::DisciplineRecord => "discipline.record",
             Self::InitiativeRecord => "initiative.record",
+            Self::AwardImport => "award.import",
         }
     }
 
@@ -139,6 +141,7 @@ pub enum ObjectType {
     Person,
     AwardRecord,
     Initiative,
+    AwardImport,
 }
 
 impl ObjectType {
@@ -163,6 +166,7 @@ impl ObjectType {
             Self::Person => "Person",
             Self::AwardRecord => "AwardRecord",
             Self::Initiative => "Initiative",
+            Self::AwardImport => "AwardImport",
         }
     }
 }

@@ -574,3 +574,161 @@ impl RecordMutation {
         RecordPayload::from(ctx, outcome, first_author, cmid).await
     }
 }
+
+/// The format of an imported file.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// UTF-8 text, comma-separated, the template's headers on the first line.
+    Csv,
+    /// An Excel workbook; its first sheet in the template.
+    Xlsx,
+}
+
+/// `importAwardRecords` input.
+#[derive(InputObject)]
+pub struct ImportAwardRecordsInput {
+    pub format: ImportFormat,
+    /// The CSV text, or the .xlsx file in base64 (the request body is at most 256 KB: split
+    /// larger files).
+    pub content: String,
+    /// Validate and count only; store nothing.
+    pub dry_run: Option<bool>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// A problem of one row of an imported file.
+#[derive(SimpleObject)]
+pub struct ImportRowError {
+    /// The file's line (1 is the header line).
+    pub row: i32,
+    /// The template column (`Ngày quyết định`).
+    pub column: String,
+    pub code: UserErrorCode,
+    pub message: String,
+}
+
+/// The result of `importAwardRecords`.
+#[derive(SimpleObject)]
+pub struct ImportAwardRecordsPayload {
+    /// Rows read (blank lines skipped); null when the file was refused, or on a retry's replay.
+    pub rows: Option<i32>,
+    /// Records stored (for a dry run: that would be).
+    pub imported: Option<i32>,
+    /// Rows already recorded: a file imported again changes nothing.
+    pub unchanged: Option<i32>,
+    pub dry_run: bool,
+    /// Every problem of every row; the file is stored only when there are none.
+    pub row_errors: Vec<ImportRowError>,
+    pub user_errors: Vec<UserError>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ImportMutation;
+
+#[Object]
+impl ImportMutation {
+    /// Imports historic award records from a file in the template (see README): validated
+    /// whole, every row's every error reported, stored all or nothing; a file imported again
+    /// changes nothing (EMULATION_OFFICER, for the people and units whose records it keeps).
+    async fn import_award_records(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportAwardRecordsInput,
+    ) -> Result<ImportAwardRecordsPayload> {
+        use crate::domain::emulation::import::{self as import, Format};
+        use base64::Engine as _;
+        let cmid = input.client_mutation_id.clone();
+        let dry_run = input.dry_run.unwrap_or(false);
+        let format = match input.format {
+            ImportFormat::Csv => Format::Csv,
+            ImportFormat::Xlsx => Format::Xlsx,
+        };
+        let refused = |outcome: Outcome| {
+            let user_errors = errors(&outcome);
+            let row_errors = user_errors
+                .iter()
+                .filter_map(|e| match e.field.as_slice() {
+                    [_, content, row, column] if content == "content" => Some(ImportRowError {
+                        row: row.parse().unwrap_or(0),
+                        column: column.clone(),
+                        code: e.code,
+                        message: e.message.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            ImportAwardRecordsPayload {
+                rows: None,
+                imported: None,
+                unchanged: None,
+                dry_run,
+                row_errors,
+                user_errors,
+                client_mutation_id: cmid.clone(),
+            }
+        };
+        let bytes = match format {
+            Format::Csv => input.content.into_bytes(),
+            Format::Xlsx => {
+                match base64::engine::general_purpose::STANDARD.decode(input.content.trim()) {
+                    Ok(bytes) => bytes,
+                    Err(_) => {
+                        return Ok(refused(rejected(
+                            "content",
+                            DomainError::invalid("an .xlsx file is sent in base64"),
+                        )));
+                    }
+                }
+            }
+        };
+        let decode = |text: &str| recipient(&ID(text.trim().to_owned())).ok();
+        if dry_run {
+            let actor = actor(ctx)?;
+            return match import::import(db(ctx)?, &actor, format, &bytes, &decode, true).await {
+                Ok((counts, _)) => Ok(ImportAwardRecordsPayload {
+                    rows: Some(counts.rows as i32),
+                    imported: Some(counts.imported as i32),
+                    unchanged: Some(counts.unchanged as i32),
+                    dry_run,
+                    row_errors: Vec::new(),
+                    user_errors: Vec::new(),
+                    client_mutation_id: cmid,
+                }),
+                Err(DomainError::Rejected(errors)) => Ok(refused(Outcome {
+                    user_errors: errors,
+                    ..Outcome::default()
+                })),
+                Err(other) => Err(other).into_gql(),
+            };
+        }
+        let counts = std::sync::Mutex::new(None);
+        let outcome = run(
+            ctx,
+            "importAwardRecords",
+            cmid.as_deref(),
+            async |txn, actor| {
+                let (done, change) =
+                    import::import(txn, actor, format, &bytes, &decode, false).await?;
+                if let Ok(mut slot) = counts.lock() {
+                    *slot = Some(done);
+                }
+                Ok(change)
+            },
+        )
+        .await?;
+        if !outcome.user_errors.is_empty() {
+            return Ok(refused(outcome));
+        }
+        let counts = counts.lock().ok().and_then(|c| *c);
+        Ok(ImportAwardRecordsPayload {
+            rows: counts.map(|c| c.rows as i32),
+            imported: counts.map(|c| c.imported as i32),
+            unchanged: counts.map(|c| c.unchanged as i32),
+            dry_run,
+            row_errors: Vec::new(),
+            user_errors: Vec::new(),
+            client_mutation_id: cmid,
+        })
+    }
+}
