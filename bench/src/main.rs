@@ -535,7 +535,7 @@ async fn load_people(
             .with_context(|| format!("{code} in force on {day}"))
     };
     let mut versions = std::collections::HashMap::new();
-    for year in 2014..=*HISTORY_YEARS.end() {
+    for year in HISTORY_YEARS {
         for code in ["LAO_DONG_TIEN_TIEN", "CSTD_CO_SO", "BANG_KHEN_THU_TUONG"] {
             versions.insert((code, year), version(code, year).await?);
         }
@@ -620,14 +620,14 @@ async fn load_people(
             created_at: now,
         });
         // Every 50th person (the first among them: the one Q7 asks about) holds a Bằng khen
-        // of the Prime Minister for 2012–2016.
+        // of the Prime Minister for 2013–2017 (the catalogue begins in 2017).
         if n % 50 == 1 {
             awards.push(award(
                 id,
-                versions[&("BANG_KHEN_THU_TUONG", 2016)],
+                versions[&("BANG_KHEN_THU_TUONG", 2017)],
                 "BANG_KHEN_THU_TUONG",
-                2012,
-                2016,
+                2013,
+                2017,
                 next_id(),
             ));
         }

@@ -789,6 +789,25 @@ async fn the_demo_shows_a_passing_and_a_failing_nominee(app: &TestApp) {
     )
     .await;
     assert_eq!(order["eligible"], true, "{order}");
+    // The demo's collectives: the provincial hospital on its rating and its members' titles.
+    let hospital = app
+        .graphql(
+            "{ units(first: 1, filter: { search: \"benh vien da khoa tinh bac giang\" }) { nodes { id } } }",
+            json!({}),
+        )
+        .await
+        .ok()["units"]["nodes"][0]["id"]
+        .as_str()
+        .expect("the hospital")
+        .to_owned();
+    let collective = judge(app, &hospital, "TAP_THE_LAO_DONG_TIEN_TIEN", "2025-03-01").await;
+    assert_eq!(collective["eligible"], true, "{collective}");
+    assert!(
+        !condition(&collective, "MEMBERS_ADVANCED")["evidence"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     // Every demo person is marked illustrative.
     let provenance = app
         .graphql_as(

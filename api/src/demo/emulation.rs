@@ -27,6 +27,17 @@ struct PeopleFile {
     source: String,
     note: String,
     people: Vec<PersonFx>,
+    /// Units' own ratings and collective titles.
+    #[serde(default)]
+    collectives: Vec<CollectiveFx>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CollectiveFx {
+    unit: String,
+    ratings: std::collections::BTreeMap<i32, DutyRatingLevel>,
+    awards: Vec<AwardFx>,
 }
 
 #[derive(Deserialize)]
@@ -134,31 +145,9 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
                 .await
                 .map_err(failed(format!("rating {year}")))?;
         }
-        for award in &fx.awards {
-            let version = catalogue::in_force(db, &award.code, award.to)
-                .await?
-                .with_context(|| {
-                    format!(
-                        "{}: no {} in force on {}",
-                        fx.full_name, award.code, award.to
-                    )
-                })?;
-            let award = NewAward {
-                recipient: Subject::Person(id),
-                award_type_id: version.model.id,
-                achievement_from: award.from,
-                achievement_to: award.to,
-                kind: AchievementKind::Regular,
-                decision_number: award.decision.clone(),
-                decided_on: award.decided_on,
-                issuer_name: award.issuer.clone(),
-                source: Some("demo".into()),
-            };
-            let what = format!("{} {}", award.decision_number, award.achievement_to);
-            records::record_award(db, &actor, award)
-                .await
-                .map_err(failed(what))?;
-        }
+        record_awards(db, &actor, Subject::Person(id), &fx.awards)
+            .await
+            .with_context(|| fx.full_name.clone())?;
         for initiative in &fx.initiatives {
             let unit = fx
                 .employments
@@ -193,5 +182,51 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         .insert(db)
         .await?;
     }
+    for collective in &file.collectives {
+        let unit = Subject::Unit(super::id_of("unit", &collective.unit));
+        for (year, rating) in &collective.ratings {
+            let rating = NewRating {
+                subject: unit,
+                year: *year,
+                rating: *rating,
+                decision_ref: None,
+            };
+            records::record_rating(db, &actor, rating)
+                .await
+                .map_err(|e| anyhow::anyhow!("{} rating {year}: {e}", collective.unit))?;
+        }
+        record_awards(db, &actor, unit, &collective.awards)
+            .await
+            .with_context(|| collective.unit.clone())?;
+    }
     Ok(file.people.len())
+}
+
+/// Records a subject's awards, each under the catalogue version in force at its window's end.
+async fn record_awards(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    recipient: Subject,
+    awards: &[AwardFx],
+) -> anyhow::Result<()> {
+    for award in awards {
+        let version = catalogue::in_force(db, &award.code, award.to)
+            .await?
+            .with_context(|| format!("no {} in force on {}", award.code, award.to))?;
+        let new = NewAward {
+            recipient,
+            award_type_id: version.model.id,
+            achievement_from: award.from,
+            achievement_to: award.to,
+            kind: AchievementKind::Regular,
+            decision_number: award.decision.clone(),
+            decided_on: award.decided_on,
+            issuer_name: award.issuer.clone(),
+            source: Some("demo".into()),
+        };
+        records::record_award(db, actor, new)
+            .await
+            .map_err(|e| anyhow::anyhow!("{} {}: {e}", award.decision, award.to))?;
+    }
+    Ok(())
 }
