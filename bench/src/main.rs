@@ -773,7 +773,10 @@ fn start_server(
         // set out of its way but still checked on every request (its cost is measured).
         command
             .env("APP_RATE_ANONYMOUS", "1000000000")
-            .env("APP_RATE_ANONYMOUS_BURST", "2000000000");
+            .env("APP_RATE_ANONYMOUS_BURST", "2000000000")
+            // Q7 is asked by one signed-in administrator.
+            .env("APP_RATE_PRINCIPAL", "1000000000")
+            .env("APP_RATE_PRINCIPAL_BURST", "2000000000");
     }
     let child = command
         .args([
@@ -1559,7 +1562,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         let Some(f) = f else { continue };
         let share = ceiling.as_ref().map(|c| f.rps / c.rps);
         let line = format!(
-            "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} | {} | ≥ {:.0} %, p99 ≤ {:.0} ms |",
+            "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} | {} | {}p99 ≤ {:.0} ms |",
             f.name,
             f.rps,
             f.p50,
@@ -1573,7 +1576,12 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
                 c.percentile(0.99)
             )),
             share.map_or("—".into(), |s| format!("{:.0} %", s * 100.0)),
-            share_target * 100.0,
+            // Q7 has no ceiling, so no share to meet.
+            if share_target > 0.0 {
+                format!("≥ {:.0} %, ", share_target * 100.0)
+            } else {
+                String::new()
+            },
             p99_target
         );
         println!("{line}");
