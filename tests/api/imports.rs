@@ -305,7 +305,66 @@ async fn an_xlsx_file_in_the_template_is_imported(app: &TestApp) {
     );
 }
 
+async fn a_large_file_costs_statements_by_file_not_by_row(app: &TestApp) {
+    // People of two units, a Lao động tiên tiến each: the statements do not grow with rows.
+    let statements_for = |rows: usize| async move {
+        let mut csv = format!("{HEADER}\n");
+        for n in 0..rows {
+            let unit = if n % 2 == 0 { "H19.20.1" } else { "H19.20.2" };
+            let name = format!("Nguyễn Văn Thử {rows}-{n}");
+            let id = new_person(app, &name, unit).await;
+            csv.push_str(&format!(
+                "{id},{name},LAO_DONG_TIEN_TIEN,01/01/2022,31/12/2022,Thường xuyên,9/QĐ,15/01/2023,Giám đốc\n"
+            ));
+        }
+        let before = app.statements.get();
+        let imported = app
+            .graphql_as(
+                &admin(),
+                IMPORT,
+                json!({ "input": { "format": "CSV", "content": csv } }),
+            )
+            .await
+            .ok();
+        assert_eq!(
+            imported["importAwardRecords"]["imported"], rows,
+            "{imported}"
+        );
+        app.statements.get() - before
+    };
+    let small = statements_for(10).await;
+    let large = statements_for(120).await;
+    assert_eq!(
+        small, large,
+        "{small} statements for 10 rows, {large} for 120"
+    );
+    assert!(large <= 30, "{large}");
+
+    // Two award forms for one achievement in the same file: the second row is refused.
+    let person = new_person(app, "Trịnh Văn Hai", "H19.20.1").await;
+    let csv = format!(
+        "{HEADER}\n\
+         {person},Trịnh Văn Hai,GIAY_KHEN_GIAM_DOC_SO,01/01/2022,31/12/2022,Đột xuất,1/QĐ,15/01/2023,Giám đốc Sở\n\
+         {person},Trịnh Văn Hai,BANG_KHEN_TINH,01/01/2022,31/12/2022,Đột xuất,2/QĐ,15/02/2023,Chủ tịch UBND tỉnh\n"
+    );
+    let refused = app
+        .graphql_as(
+            &admin(),
+            IMPORT,
+            json!({ "input": { "format": "CSV", "content": csv } }),
+        )
+        .await
+        .ok();
+    let error = &refused["importAwardRecords"]["rowErrors"][0];
+    assert_eq!(
+        (error["row"].clone(), error["code"].clone()),
+        (json!(3), json!("DUPLICATE")),
+        "{refused}"
+    );
+}
+
 db_tests!(
+    a_large_file_costs_statements_by_file_not_by_row,
     a_csv_file_is_stored_whole_and_again_changes_nothing,
     a_file_with_bad_rows_is_refused_whole_with_every_error,
     an_xlsx_file_in_the_template_is_imported,

@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::catalogue;
-use super::record::{NewAward, Subject, check_award};
+use super::record::{AwardContext, NewAward, Subject, check_award_in};
 use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
@@ -300,6 +300,13 @@ pub async fn import(
                 )
             })
             .collect();
+    // What checking the awards reads, for the whole file at once.
+    let type_ids: Vec<Uuid> = versions
+        .values()
+        .filter_map(|v| v.last().map(|v| v.model.id))
+        .collect();
+    let recipient_ids: Vec<Uuid> = person_ids.iter().chain(&unit_ids).copied().collect();
+    let mut context = AwardContext::load(db, &type_ids, &recipient_ids).await?;
     // Whether the caller keeps a unit's records, asked once per unit.
     let mut keeps: HashMap<Uuid, bool> = HashMap::new();
     let mut seen: HashMap<(Uuid, String, NaiveDate, NaiveDate), usize> = HashMap::new();
@@ -447,7 +454,8 @@ pub async fn import(
             source: Some(format!("import:{}", &hash[..16])),
         };
         let mut checks = Checks(Vec::new());
-        let checked = check_award(db, &award, &mut checks).await?;
+        let checked = check_award_in(&context, &award, &mut checks);
+        let checks_passed = checks.0.is_empty();
         for error in checks.0 {
             errors.push(RowError {
                 row: line,
@@ -456,8 +464,12 @@ pub async fn import(
                 message: error.message,
             });
         }
-        if let Some(mut record) = checked {
+        if let Some(mut record) = checked
+            && checks_passed
+        {
             record.created_by = Some(actor.principal.subject.clone());
+            // Later rows are checked against it (two award forms for one achievement).
+            context.add(record.clone());
             to_store.push(record);
         }
     }
@@ -474,13 +486,15 @@ pub async fn import(
     }
     counts.imported = to_store.len();
     if !dry_run {
-        for record in &to_store {
-            record
-                .clone()
-                .into_active_model()
-                .reset_all()
-                .insert(db)
-                .await?;
+        // A statement per 500 rows, not per row.
+        for chunk in to_store.chunks(500) {
+            award_record::Entity::insert_many(
+                chunk
+                    .iter()
+                    .map(|r| r.clone().into_active_model().reset_all()),
+            )
+            .exec_without_returning(db)
+            .await?;
         }
     }
     let change = Change {

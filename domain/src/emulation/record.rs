@@ -143,12 +143,92 @@ pub struct NewAward {
     pub source: Option<String>,
 }
 
-/// The checked award, ready to store, or the input's errors.
+/// What checking awards reads, read once (for one award, or for a whole imported file): the
+/// award types' versions by code, the code of each version named, and the recipients' valid
+/// records with their award types' categories. Four statements, whatever the number of awards.
+#[derive(Debug, Default)]
+pub struct AwardContext {
+    versions: HashMap<String, Vec<AwardTypeVersion>>,
+    given: HashMap<Uuid, AwardTypeVersion>,
+    records: HashMap<Uuid, Vec<(award_record::Model, Option<AwardCategory>)>>,
+}
+
+impl AwardContext {
+    /// Reads what checking awards of these award type versions for these recipients needs.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        award_types: &[Uuid],
+        recipients: &[Uuid],
+    ) -> DomainResult<Self> {
+        let given = catalogue::by_ids(db, award_types).await?;
+        let mut codes: Vec<String> = given.values().map(|v| v.model.code.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        let versions = catalogue::versions_of(db, &codes).await?;
+        let valid: Vec<award_record::Model> = if recipients.is_empty() {
+            Vec::new()
+        } else {
+            award_record::Entity::find()
+                .filter(award_record::Column::RecipientId.is_in(recipients.iter().copied()))
+                .filter(award_record::Column::Status.eq(AwardRecordStatus::Valid))
+                .all(db)
+                .await?
+        };
+        let types = catalogue::by_ids(
+            db,
+            &valid.iter().map(|r| r.award_type_id).collect::<Vec<_>>(),
+        )
+        .await?;
+        let mut records: HashMap<Uuid, Vec<_>> = HashMap::new();
+        for record in valid {
+            let category = types.get(&record.award_type_id).map(|t| t.model.category);
+            records
+                .entry(record.recipient_id)
+                .or_default()
+                .push((record, category));
+        }
+        Ok(Self {
+            versions,
+            given,
+            records,
+        })
+    }
+
+    /// Counts a record accepted meanwhile (an earlier row of the same file).
+    pub fn add(&mut self, record: award_record::Model) {
+        let category = self
+            .versions
+            .get(&record.award_code)
+            .and_then(|v| v.iter().find(|v| v.model.id == record.award_type_id))
+            .map(|v| v.model.category);
+        self.records
+            .entry(record.recipient_id)
+            .or_default()
+            .push((record, category));
+    }
+
+    /// The version named by id, with its name (for messages).
+    fn given(&self, id: Uuid) -> Option<&AwardTypeVersion> {
+        self.given.get(&id)
+    }
+}
+
+/// The checked award, ready to store, or the input's errors (one award: four statements).
 pub async fn check_award(
     db: &impl ConnectionTrait,
     input: &NewAward,
     checks: &mut Checks,
 ) -> DomainResult<Option<award_record::Model>> {
+    let context = AwardContext::load(db, &[input.award_type_id], &[input.recipient.id()]).await?;
+    Ok(check_award_in(&context, input, checks))
+}
+
+/// The checked award against what `context` read (no statement).
+pub fn check_award_in(
+    context: &AwardContext,
+    input: &NewAward,
+    checks: &mut Checks,
+) -> Option<award_record::Model> {
     let decision_number = checks.text("decisionNumber", &input.decision_number, MAX_DECISION, true);
     let issuer_name = checks.text("issuerName", &input.issuer_name, MAX_ISSUER, true);
     check_past_day(checks, "decidedOn", input.decided_on);
@@ -173,19 +253,18 @@ pub async fn check_award(
             "an award is decided after its achievement window ends",
         );
     }
-    let given = catalogue::by_ids(db, &[input.award_type_id])
-        .await?
-        .remove(&input.award_type_id);
-    let Some(given) = given else {
+    let Some(given) = context.given(input.award_type_id) else {
         checks.fail("awardTypeId", Code::NotFound, "no such award type");
-        return Ok(None);
+        return None;
     };
-    let version = catalogue::versions_of(db, std::slice::from_ref(&given.model.code))
-        .await?
-        .remove(&given.model.code)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|v| v.in_force_on(input.achievement_to));
+    let version = context
+        .versions
+        .get(&given.model.code)
+        .and_then(|versions| {
+            versions
+                .iter()
+                .find(|v| v.in_force_on(input.achievement_to))
+        });
     let Some(version) = version else {
         checks.fail(
             "awardTypeId",
@@ -196,7 +275,7 @@ pub async fn check_award(
                 input.achievement_to.format("%d/%m/%Y")
             ),
         );
-        return Ok(None);
+        return None;
     };
     if !version.subjects().contains(&input.recipient.kind()) {
         checks.fail(
@@ -214,24 +293,17 @@ pub async fn check_award(
     }
     // One achievement, one reward: the same award for the same window and kind, or another
     // award form for it (Luật 2022 Điều 5 k2).
-    let same_window: Vec<award_record::Model> = award_record::Entity::find()
-        .filter(award_record::Column::RecipientId.eq(input.recipient.id()))
-        .filter(award_record::Column::Status.eq(AwardRecordStatus::Valid))
-        .filter(award_record::Column::AchievementFrom.eq(input.achievement_from))
-        .filter(award_record::Column::AchievementTo.eq(input.achievement_to))
-        .filter(award_record::Column::Kind.eq(input.kind))
-        .all(db)
-        .await?;
-    let types = catalogue::by_ids(
-        db,
-        &same_window
-            .iter()
-            .map(|r| r.award_type_id)
-            .collect::<Vec<_>>(),
-    )
-    .await?;
-    for other in &same_window {
-        let other_category = types.get(&other.award_type_id).map(|t| t.model.category);
+    let same_window = context
+        .records
+        .get(&input.recipient.id())
+        .into_iter()
+        .flatten()
+        .filter(|(r, _)| {
+            r.achievement_from == input.achievement_from
+                && r.achievement_to == input.achievement_to
+                && r.kind == input.kind
+        });
+    for (other, other_category) in same_window {
         if other.award_code == version.model.code {
             checks.fail(
                 "achievementFrom",
@@ -242,23 +314,20 @@ pub async fn check_award(
                 ),
             );
         } else if version.model.category == AwardCategory::AwardForm
-            && other_category == Some(AwardCategory::AwardForm)
+            && *other_category == Some(AwardCategory::AwardForm)
         {
             checks.fail(
                 "achievementFrom",
                 Code::Duplicate,
                 format!(
                     "one achievement is not rewarded twice: it already has {} (decision {}; Luật Thi đua, khen thưởng 2022 Điều 5 khoản 2)",
-                    types
-                        .get(&other.award_type_id)
-                        .map_or(other.award_code.as_str(), |t| t.model.name.as_str()),
-                    other.decision_number
+                    other.award_code, other.decision_number
                 ),
             );
         }
     }
     let now = Utc::now();
-    Ok(Some(award_record::Model {
+    Some(award_record::Model {
         id: Uuid::now_v7(),
         recipient_kind: input.recipient.kind(),
         recipient_id: input.recipient.id(),
@@ -280,7 +349,7 @@ pub async fn check_award(
         created_by: None,
         created_at: now,
         updated_at: now,
-    }))
+    })
 }
 
 /// Records an award received (EMULATION_OFFICER of the recipient's unit or above).
