@@ -1,9 +1,11 @@
 //! Province-scale benchmark: generates a dataset (≈400 units, 300 plans, 30 000 tasks with
-//! their assignments, 150 000 progress updates), starts the release server as a separate
-//! process, drives three dashboard queries at concurrency 32 after a warm-up, and prints
-//! req/s, p50, p99, the server's peak RSS and SQL statements per request. On PostgreSQL it also
-//! drives one hand-written SQL statement per query (the same JSON, built inside PostgreSQL) with
-//! pgbench at the same concurrency, and prints each query's throughput as a share of it.
+//! their assignments, 150 000 progress updates, reports under 30 regimes, and an emulation
+//! history of 10 000 people over 8 years), starts the release server as a separate process,
+//! drives seven queries (Q1–Q3 dashboards, Q4–Q6 reporting, Q7 eligibility) at concurrency 32
+//! after a warm-up, and prints req/s, p50, p99, the server's peak RSS and SQL statements per
+//! request. On PostgreSQL it also drives one hand-written SQL statement per query (the same JSON,
+//! built inside PostgreSQL; Q7 has none) with pgbench at the same concurrency, and prints each
+//! query's throughput as a share of it.
 //!
 //! `cargo build --release -p api -p bench && ./target/release/bench --postgres postgres://root@127.0.0.1:5432/test`
 //! (add `--sqlite` for the embedded database, `--seconds` for the run length).
