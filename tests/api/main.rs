@@ -28,6 +28,7 @@ mod plans;
 mod policy;
 mod progress;
 mod provenance;
+mod records;
 mod regimes;
 mod reminders;
 mod requests;

@@ -4,8 +4,6 @@
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
-use crate::domain::access::Viewer;
-use crate::domain::access::policy::{self, Action};
 use crate::domain::emulation::eligibility::{self as engine, EvidenceKind as Kind};
 use crate::domain::emulation::record::Subject;
 use crate::domain::kernel::error::DomainError;
@@ -15,8 +13,9 @@ use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::emulation::catalogue::AwardType;
-use crate::graphql::emulation::record::{recipient, signed_in};
-use crate::graphql::loading::loaders::{PersonById, SubtreeOf};
+use crate::graphql::emulation::person::{readable_one, signed_in};
+use crate::graphql::emulation::record::recipient;
+use crate::graphql::loading::loaders::PersonById;
 
 /// What kind of record a piece of evidence is.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,27 +155,10 @@ impl EligibilityQuery {
             let person = load(ctx, PersonById(id))
                 .await?
                 .ok_or_else(|| DomainError::NotFound { entity: "person" }.extend())?;
-            let principal = ctx
-                .data_opt::<Viewer>()
-                .and_then(|v| v.principal().cloned());
-            let allowed = match principal {
-                Some(principal) => {
-                    let subtree = match (
-                        policy::reach(&principal, Action::ReadPersonalData),
-                        principal.unit_id,
-                    ) {
-                        (policy::Reach::Subtree, Some(own)) => load(ctx, SubtreeOf(own)).await?,
-                        _ => None,
-                    };
-                    policy::allows_on_unit(
-                        &principal,
-                        Action::ReadPersonalData,
-                        person.unit_id,
-                        subtree.as_deref(),
-                    )
-                }
-                None => false,
-            };
+            // The same personal-data rule as the person's own fields.
+            let allowed = readable_one(ctx, Some(person))
+                .await?
+                .is_some_and(|p| p.personal);
             if !allowed {
                 return Err(DomainError::Forbidden(
                     "a person's eligibility reads their ratings and disciplines: it is answered to the emulation officers and administrators of their unit and above"

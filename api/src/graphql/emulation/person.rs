@@ -103,11 +103,14 @@ pub async fn readable_one(
     })
 }
 
-/// Refuses anonymous callers: staff lists are not public.
-fn signed_in(ctx: &Context<'_>) -> Result<()> {
+/// Refuses anonymous callers: staff lists and their records are not public.
+pub fn signed_in(ctx: &Context<'_>) -> Result<()> {
     match ctx.data_opt::<Viewer>().and_then(Viewer::principal) {
         Some(_) => Ok(()),
-        None => Err(DomainError::Unauthenticated("sign in to read people".into()).extend()),
+        None => Err(DomainError::Unauthenticated(
+            "sign in to read people and their emulation records".into(),
+        )
+        .extend()),
     }
 }
 
