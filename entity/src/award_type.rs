@@ -40,6 +40,13 @@ pub struct Model {
     /// Set when the award type ends without a successor version.
     pub valid_to: Option<Date>,
     pub note: Option<String>,
+    /// The share of the council's full membership that must agree (bỏ phiếu), in per cent.
+    pub council_percent: i32,
+    /// Whether the council votes by secret ballot (bỏ phiếu kín).
+    pub secret_ballot: bool,
+    /// Working days a nomination is posted for public comment before the council may meet
+    /// (lấy ý kiến công khai); none: no consultation.
+    pub consultation_working_days: Option<i32>,
     pub created_by: Option<String>,
     pub created_at: DateTimeUtc,
 }

@@ -437,3 +437,89 @@ string_enum! {
         ResearchProject,
     }
 }
+
+string_enum! {
+    /// The level that launched an emulation movement (cấp phát động).
+    MovementLevel {
+        /// Trung ương (Chủ tịch nước, Thủ tướng).
+        Central,
+        /// Ủy ban nhân dân tỉnh.
+        Province,
+        /// Sở, ban, ngành.
+        Department,
+        /// Cơ quan, đơn vị cơ sở.
+        Unit,
+    }
+}
+
+string_enum! {
+    /// Kind of emulation movement (hình thức tổ chức phong trào).
+    MovementKind {
+        /// Thường xuyên (annual, regular).
+        Regular,
+        /// Theo chuyên đề, theo đợt (thematic).
+        Thematic,
+    }
+}
+
+string_enum! {
+    /// What a nomination for a title without a registration (đăng ký thi đua) gets.
+    RegistrationRule {
+        /// A warning recorded with the transition.
+        Warn,
+        /// A refusal.
+        Block,
+    }
+}
+
+string_enum! {
+    /// A round of a movement (đợt xét khen thưởng).
+    RoundKind {
+        /// Hằng năm.
+        Annual,
+        /// Sơ kết (mid-term review).
+        MidtermReview,
+        /// Tổng kết (final review).
+        FinalReview,
+    }
+}
+
+string_enum! {
+    /// Where a nomination stands (trạng thái hồ sơ đề nghị khen thưởng), domain.md §b1.
+    NominationState {
+        /// Being prepared by the nominating unit.
+        Draft,
+        /// Submitted to the nominating unit's emulation council (bình xét cơ sở).
+        UnitReview,
+        /// Sent back to the nominating unit to revise.
+        Returned,
+        /// Sent up to the next level (tờ trình lên cấp trên), not yet received.
+        Forwarded,
+        /// Received and being appraised by the level's standing body (thẩm định).
+        Appraisal,
+        /// The appraisers asked for missing documents.
+        SupplementRequested,
+        /// Posted for public comment (lấy ý kiến công khai) before the council meets.
+        PublicConsultation,
+        /// Passed a council: the level decides within its competence or forwards it up.
+        PendingDecision,
+        /// Decided: the award records exist.
+        Awarded,
+        /// Decided with a lower award form than proposed (đạt hình thức thấp hơn).
+        Downgraded,
+        /// Refused by a council or an authority.
+        Rejected,
+        /// Withdrawn by the nominating unit.
+        Withdrawn,
+    }
+}
+
+string_enum! {
+    /// Which council voted (bình xét).
+    BallotStage {
+        /// The nominating unit's own council (hội đồng thi đua, khen thưởng cơ sở).
+        UnitReview,
+        /// The council of a level the nomination was forwarded to.
+        CouncilReview,
+    }
+}

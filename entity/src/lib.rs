@@ -2,18 +2,25 @@
 
 pub mod assignment;
 pub mod audit_event;
+pub mod award_decision;
 pub mod award_record;
 pub mod award_type;
 pub mod base_salary;
 pub mod calendar_day;
+pub mod council_ballot;
 pub mod deadline_extension;
 pub mod discipline;
 pub mod duty_rating;
 pub mod employment;
+pub mod emulation_movement;
+pub mod emulation_registration;
+pub mod emulation_round;
 pub mod enums;
 pub mod idempotency_key;
 pub mod initiative;
 pub mod initiative_author;
+pub mod nomination;
+pub mod nomination_event;
 pub mod person;
 pub mod plan;
 pub mod plan_area;

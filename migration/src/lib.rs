@@ -28,6 +28,7 @@ mod m20261203_000016_create_report_request;
 mod m20261203_000017_create_award_catalogue;
 mod m20261203_000018_create_people;
 mod m20261203_000019_create_emulation_records;
+mod m20261204_000020_create_nominations;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_create_award_catalogue::Migration),
             Box::new(m20261203_000018_create_people::Migration),
             Box::new(m20261203_000019_create_emulation_records::Migration),
+            Box::new(m20261204_000020_create_nominations::Migration),
         ]
     }
 }

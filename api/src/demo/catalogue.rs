@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde::Deserialize;
 
 use crate::domain::access::Actor;
-use crate::domain::emulation::catalogue::{self, BaseSalaryInput, VersionInput};
+use crate::domain::emulation::catalogue::{self, BaseSalaryInput, CouncilVote, VersionInput};
 
 /// The catalogue, compiled into the binary.
 const CATALOGUE: &str = include_str!("../../fixtures/catalogue/awards-vn.json");
@@ -57,6 +57,8 @@ struct VersionFx {
     rule_parameters: Option<serde_json::Value>,
     legal_basis: String,
     note: Option<String>,
+    council_vote: Option<CouncilVote>,
+    consultation_working_days: Option<i32>,
 }
 
 /// Adds the catalogue's versions and base salaries when the catalogue is empty; returns how
@@ -162,5 +164,9 @@ fn carried_over(
         valid_from: v.valid_from,
         valid_to: v.valid_to,
         note: v.note.clone().or(previous.and_then(|p| p.note.clone())),
+        council_vote: v.council_vote.or(previous.and_then(|p| p.council_vote)),
+        consultation_working_days: v
+            .consultation_working_days
+            .or(previous.and_then(|p| p.consultation_working_days)),
     })
 }

@@ -25,4 +25,6 @@ pub struct Mutation(
     crate::graphql::emulation::person::PersonMutation,
     crate::graphql::emulation::record::RecordMutation,
     crate::graphql::emulation::record::ImportMutation,
+    crate::graphql::emulation::movement::MovementMutation,
+    crate::graphql::emulation::nomination::NominationMutation,
 );

@@ -41,6 +41,8 @@ pub struct Query(
     crate::graphql::emulation::person::PersonQuery,
     crate::graphql::emulation::record::RecordQuery,
     crate::graphql::emulation::eligibility::EligibilityQuery,
+    crate::graphql::emulation::movement::MovementQuery,
+    crate::graphql::emulation::nomination::NominationQuery,
 );
 
 /// An object with a global id.
@@ -62,6 +64,9 @@ pub enum Node {
     Person(crate::graphql::emulation::person::Person),
     AwardRecord(crate::graphql::emulation::record::AwardRecord),
     Initiative(crate::graphql::emulation::record::Initiative),
+    Movement(crate::graphql::emulation::movement::Movement),
+    Round(crate::graphql::emulation::movement::Round),
+    Nomination(crate::graphql::emulation::nomination::Nomination),
 }
 
 async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Option<Node>> {
@@ -145,6 +150,19 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
                 None => None,
             }
         }
+        NodeType::Movement => load(ctx, crate::graphql::loading::loaders::MovementById(id))
+            .await?
+            .map(|m| Node::Movement(crate::graphql::emulation::movement::Movement(m))),
+        NodeType::Round => load(ctx, crate::graphql::loading::loaders::RoundById(id))
+            .await?
+            .map(|m| Node::Round(crate::graphql::emulation::movement::Round(m))),
+        NodeType::Nomination => {
+            crate::graphql::emulation::nomination::readable(ctx, id)
+                .await?
+                .map(Node::Nomination)
+        }
+        // Registrations and decisions are read through their movement and nominations.
+        NodeType::Registration | NodeType::AwardDecision => None,
         NodeType::AwardType => load(ctx, crate::graphql::loading::loaders::AwardTypeById(id))
             .await?
             .map(|v| Node::AwardType(crate::graphql::emulation::catalogue::AwardType(v))),

@@ -48,11 +48,23 @@ pub enum Action {
     /// Read a person's personal data (birth date, gender, staff category, employments,
     /// ratings, disciplines). The resource is the person's unit.
     ReadPersonalData,
+    /// Launch emulation movements and open their rounds (phát động phong trào thi đua). The
+    /// resource is the launching unit.
+    ManageMovements,
+    /// Take a nomination's steps that belong to a unit: the nominating unit drafts, registers,
+    /// submits, records its own council's ballot, answers supplement requests and withdraws;
+    /// the unit holding it appraises, consults, records its council's ballot, forwards,
+    /// decides, rejects and returns. The resource is that unit: only its own officers act for
+    /// it (an upper level does not vote in a lower level's council).
+    HandleNominations,
+    /// Read nominations (with their nominees, dossiers and ballots). The resource is the
+    /// nominating unit or the unit holding the nomination.
+    ReadNominations,
 }
 
 impl Action {
     /// Every action, in the matrix's order.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::ManagePlans,
         Action::ManageUnits,
         Action::CreateTopLevelUnits,
@@ -66,6 +78,9 @@ impl Action {
         Action::ManageAwardCatalogue,
         Action::ManageEmulationRecords,
         Action::ReadPersonalData,
+        Action::ManageMovements,
+        Action::HandleNominations,
+        Action::ReadNominations,
     ];
 }
 
@@ -83,6 +98,8 @@ pub enum Resource {
 pub enum Reach {
     /// Not at all.
     Nothing,
+    /// The caller's own unit only.
+    OwnUnit,
     /// The caller's unit and every unit below it, at the time of the request.
     Subtree,
     /// Everywhere, when the token's scopes include this one (LGSP clients).
@@ -91,7 +108,7 @@ pub enum Reach {
     Province,
 }
 
-use Reach::{Nothing, Province, Subtree, WithScope};
+use Reach::{Nothing, OwnUnit, Province, Subtree, WithScope};
 
 /// The roles in the matrix's column order.
 pub const ROLES: [Role; 6] = [
@@ -105,7 +122,7 @@ pub const ROLES: [Role; 6] = [
 
 /// Role × action: how far each role may do each action.
 #[rustfmt::skip]
-const MATRIX: [(Action, [Reach; 6]); 13] = [
+const MATRIX: [(Action, [Reach; 6]); 16] = [
     //                                PROVINCE_ADMIN UNIT_ADMIN UNIT_OFFICER EMULATION_OFFICER VIEWER   INTEGRATION
     (Action::ManagePlans,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("plans:write")]),
     (Action::ManageUnits,         [Province, Subtree, Nothing, Nothing, Nothing, WithScope("units:write")]),
@@ -120,6 +137,9 @@ const MATRIX: [(Action, [Reach; 6]); 13] = [
     (Action::ManageAwardCatalogue, [Province, Nothing, Nothing, Nothing, Nothing, Nothing]),
     (Action::ManageEmulationRecords, [Province, Nothing, Nothing, Subtree, Nothing, WithScope("emulation:write")]),
     (Action::ReadPersonalData,    [Province, Subtree, Nothing, Subtree, Nothing, Nothing]),
+    (Action::ManageMovements,     [Province, Subtree, Nothing, Subtree, Nothing, Nothing]),
+    (Action::HandleNominations,   [Province, OwnUnit, Nothing, OwnUnit, Nothing, WithScope("nominations:write")]),
+    (Action::ReadNominations,     [Province, Subtree, Nothing, Subtree, Subtree, WithScope("nominations:read")]),
 ];
 
 /// How far `role` may do `action`.
@@ -140,6 +160,7 @@ pub fn reach(principal: &Principal, action: Action) -> Reach {
             Province => return Province,
             WithScope(scope) if principal.scopes.iter().any(|s| s == scope) => return Province,
             Subtree => widest = Subtree,
+            OwnUnit if widest == Nothing => widest = OwnUnit,
             _ => {}
         }
     }
@@ -167,6 +188,7 @@ pub async fn authorize(
                 .contains(&unit),
             None => false,
         },
+        (OwnUnit, Resource::Unit(unit)) => principal.unit_id == Some(unit),
         _ => false,
     };
     if allowed {
@@ -195,6 +217,15 @@ fn refusal(action: Action) -> &'static str {
         Action::ReadPersonalData => {
             "personal data is read only by the emulation officers and administrators of the person's unit and above"
         }
+        Action::ManageMovements => {
+            "only the emulation officers and administrators of the launching unit and above run its movements"
+        }
+        Action::HandleNominations => {
+            "this step of the nomination belongs to another unit: only its emulation officers and administrators take it"
+        }
+        Action::ReadNominations => {
+            "nominations are read by the emulation officers, administrators and viewers of the units they pass through"
+        }
     }
 }
 
@@ -209,6 +240,7 @@ pub fn allows_on_unit(
     match reach(principal, action) {
         Province => true,
         Subtree => own_subtree.is_some_and(|units| units.contains(&unit)),
+        OwnUnit => principal.unit_id == Some(unit),
         _ => false,
     }
 }
@@ -223,6 +255,7 @@ pub async fn scope(
     match (reach(principal, action), principal.unit_id) {
         (Province, _) => Ok(None),
         (Subtree, Some(own)) => Ok(Some(crate::org::unit::subtree_ids(db, own).await?)),
+        (OwnUnit, Some(own)) => Ok(Some(vec![own])),
         _ => Ok(Some(Vec::new())),
     }
 }

@@ -62,6 +62,14 @@ impl Subject {
         }
     }
 
+    /// The stored name of its kind (`INDIVIDUAL`, `COLLECTIVE`).
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Self::Person(_) => "INDIVIDUAL",
+            Self::Unit(_) => "COLLECTIVE",
+        }
+    }
+
     pub fn of(kind: AwardSubject, id: Uuid) -> Self {
         match kind {
             AwardSubject::Collective => Self::Unit(id),

@@ -53,6 +53,21 @@ pub enum AuditAction {
     DisciplineRecord,
     InitiativeRecord,
     AwardImport,
+    MovementCreate,
+    RoundOpen,
+    Register,
+    NominationCreate,
+    NominationUpdate,
+    NominationSubmit,
+    NominationBallot,
+    NominationForward,
+    NominationReceive,
+    NominationSupplementRequest,
+    NominationConsultationOpen,
+    NominationDecide,
+    NominationReject,
+    NominationReturn,
+    NominationWithdraw,
 }
 
 impl AuditAction {
@@ -108,6 +123,21 @@ impl AuditAction {
             Self::DisciplineRecord => "discipline.record",
             Self::InitiativeRecord => "initiative.record",
             Self::AwardImport => "award.import",
+            Self::MovementCreate => "movement.create",
+            Self::RoundOpen => "round.open",
+            Self::Register => "registration.create",
+            Self::NominationCreate => "nomination.create",
+            Self::NominationUpdate => "nomination.update",
+            Self::NominationSubmit => "nomination.submit",
+            Self::NominationBallot => "nomination.ballot",
+            Self::NominationForward => "nomination.forward",
+            Self::NominationReceive => "nomination.receive",
+            Self::NominationSupplementRequest => "nomination.request_supplement",
+            Self::NominationConsultationOpen => "nomination.open_consultation",
+            Self::NominationDecide => "nomination.decide",
+            Self::NominationReject => "nomination.reject",
+            Self::NominationReturn => "nomination.return",
+            Self::NominationWithdraw => "nomination.withdraw",
         }
     }
 
@@ -142,6 +172,10 @@ pub enum ObjectType {
     AwardRecord,
     Initiative,
     AwardImport,
+    Movement,
+    Round,
+    Registration,
+    Nomination,
 }
 
 impl ObjectType {
@@ -167,6 +201,10 @@ impl ObjectType {
             Self::AwardRecord => "AwardRecord",
             Self::Initiative => "Initiative",
             Self::AwardImport => "AwardImport",
+            Self::Movement => "Movement",
+            Self::Round => "Round",
+            Self::Registration => "Registration",
+            Self::Nomination => "Nomination",
         }
     }
 }

@@ -89,6 +89,15 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// An error on a nested input field (`["quotas", "0", "awardCode"]`).
+    pub fn at(path: &[&str], code: FieldErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: path.iter().map(|p| (*p).to_owned()).collect(),
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 /// Stable codes of input errors.

@@ -116,9 +116,14 @@ where
         object_id: (!change.action.deletes()).then_some(change.object_id),
         user_errors: Vec::new(),
         replayed: false,
-        changed: Some((change.action, change.object_type, change.object_id)),
+        changed: (change.before.is_some() || change.after.is_some())
+            .then_some((change.action, change.object_type, change.object_id)),
     };
-    record(&txn, actor, &change).await?;
+    // A change that changed nothing (a retried decision, the same rating again) leaves no
+    // event.
+    if change.before.is_some() || change.after.is_some() {
+        record(&txn, actor, &change).await?;
+    }
     if let Some(key) = key {
         let stored = idempotency_key::Model {
             subject: actor.principal.subject.clone(),

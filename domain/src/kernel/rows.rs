@@ -397,4 +397,8 @@ decode_by_name!(
     entity::report_submission::Model,
     entity::person::Model,
     entity::award_record::Model,
+    entity::nomination::Model,
+    entity::emulation_movement::Model,
+    entity::emulation_round::Model,
+    entity::emulation_registration::Model,
 );

@@ -503,3 +503,95 @@ stored_enum! {
         ResearchProject,
     }
 }
+
+stored_enum! {
+    "entity::enums::MovementLevel",
+    /// The level that launched a movement (cấp phát động).
+    MovementLevel {
+        /// Trung ương.
+        Central,
+        /// Ủy ban nhân dân tỉnh.
+        Province,
+        /// Sở, ban, ngành.
+        Department,
+        /// Cơ quan, đơn vị cơ sở.
+        Unit,
+    }
+}
+
+stored_enum! {
+    "entity::enums::MovementKind",
+    /// Kind of movement.
+    MovementKind {
+        /// Thường xuyên (regular, yearly).
+        Regular,
+        /// Theo chuyên đề, theo đợt (thematic).
+        Thematic,
+    }
+}
+
+stored_enum! {
+    "entity::enums::RegistrationRule",
+    /// What a nomination for a title without a registration (đăng ký thi đua) gets.
+    RegistrationRule {
+        /// A warning recorded with the step.
+        Warn,
+        /// A refusal.
+        Block,
+    }
+}
+
+stored_enum! {
+    "entity::enums::RoundKind",
+    /// A round of a movement (đợt xét).
+    RoundKind {
+        /// Hằng năm.
+        Annual,
+        /// Sơ kết (mid-term review).
+        MidtermReview,
+        /// Tổng kết (final review).
+        FinalReview,
+    }
+}
+
+stored_enum! {
+    "entity::enums::NominationState",
+    /// Where a nomination stands (domain.md §b1).
+    NominationState {
+        /// Being prepared by the nominating unit.
+        Draft,
+        /// Before the nominating unit's emulation council (bình xét cơ sở).
+        UnitReview,
+        /// Sent back to the nominating unit to revise.
+        Returned,
+        /// Sent up to the next level (tờ trình), not yet received.
+        Forwarded,
+        /// Being appraised by the receiving level's standing body (thẩm định).
+        Appraisal,
+        /// The appraisers asked for missing documents.
+        SupplementRequested,
+        /// Posted for public comment before the council meets.
+        PublicConsultation,
+        /// Passed a council: decided here or forwarded up.
+        PendingDecision,
+        /// Decided: the award record exists.
+        Awarded,
+        /// Decided with a lower form than proposed.
+        Downgraded,
+        /// Refused by a council or an authority.
+        Rejected,
+        /// Withdrawn by the nominating unit.
+        Withdrawn,
+    }
+}
+
+stored_enum! {
+    "entity::enums::BallotStage",
+    /// Which council voted.
+    BallotStage {
+        /// The nominating unit's own council.
+        UnitReview,
+        /// The council of a level the nomination was forwarded to.
+        CouncilReview,
+    }
+}

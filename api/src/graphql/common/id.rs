@@ -25,6 +25,11 @@ pub enum NodeType {
     Person,
     AwardRecord,
     Initiative,
+    Movement,
+    Round,
+    Registration,
+    Nomination,
+    AwardDecision,
 }
 
 impl NodeType {
@@ -45,6 +50,11 @@ impl NodeType {
             NodeType::Person => "Person",
             NodeType::AwardRecord => "AwardRecord",
             NodeType::Initiative => "Initiative",
+            NodeType::Movement => "Movement",
+            NodeType::Round => "Round",
+            NodeType::Registration => "Registration",
+            NodeType::Nomination => "Nomination",
+            NodeType::AwardDecision => "AwardDecision",
         }
     }
 
@@ -65,6 +75,11 @@ impl NodeType {
             Self::Person,
             Self::AwardRecord,
             Self::Initiative,
+            Self::Movement,
+            Self::Round,
+            Self::Registration,
+            Self::Nomination,
+            Self::AwardDecision,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -110,6 +110,18 @@ impl AwardType {
     async fn note(&self) -> Option<&str> {
         self.0.model.note.as_deref()
     }
+    /// Share of the council's full membership that must agree, in per cent.
+    async fn council_percent(&self) -> i32 {
+        self.0.model.council_percent
+    }
+    /// Whether councils vote on it by secret ballot (bỏ phiếu kín).
+    async fn secret_ballot(&self) -> bool {
+        self.0.model.secret_ballot
+    }
+    /// Working days of public consultation before the council may meet (null: none).
+    async fn consultation_working_days(&self) -> Option<i32> {
+        self.0.model.consultation_working_days
+    }
     /// Every version of this award type, oldest first (this one among them).
     async fn versions(&self, ctx: &Context<'_>) -> Result<Vec<AwardType>> {
         Ok(load(ctx, AwardTypeVersions(self.0.model.code.clone()))
@@ -254,6 +266,13 @@ pub struct AddAwardTypeVersionInput {
     /// Its last day, when it ends without a successor.
     pub valid_to: Option<Date>,
     pub note: Option<String>,
+    /// Share of the council's full membership that must agree, 1 to 100 (default 50).
+    pub council_percent: Option<i32>,
+    /// Whether councils vote by secret ballot (default false).
+    pub secret_ballot: Option<bool>,
+    /// Working days of public consultation before the council meets, 1 to 60 (absent or 0:
+    /// none).
+    pub consultation_working_days: Option<i32>,
     pub client_mutation_id: Option<String>,
 }
 
@@ -318,6 +337,13 @@ impl CatalogueMutation {
             valid_from: input.valid_from.0,
             valid_to: input.valid_to.map(|d| d.0),
             note: input.note,
+            council_vote: Some(crate::domain::emulation::catalogue::CouncilVote {
+                percent: input
+                    .council_percent
+                    .unwrap_or(crate::domain::emulation::catalogue::DEFAULT_COUNCIL_PERCENT),
+                secret: input.secret_ballot.unwrap_or(false),
+            }),
+            consultation_working_days: input.consultation_working_days,
         };
         let outcome = run(
             ctx,

@@ -52,7 +52,7 @@ pub struct EligibilityCondition {
 }
 
 /// The answer of `eligibility`.
-pub struct Eligibility(engine::Eligibility);
+pub struct Eligibility(pub engine::Eligibility);
 
 #[Object]
 impl Eligibility {

@@ -501,3 +501,17 @@ batch_with_default!(/// A person's or a unit's emulation records.
     RecordsOf => crate::domain::emulation::record::Records, crate::domain::emulation::record::records_of);
 batch_by_id!(/// An award record by id.
     AwardRecordById => entity::award_record::Model, crate::domain::emulation::record::awards_by_ids);
+batch_by_id!(/// A movement by id.
+    MovementById => entity::emulation_movement::Model, crate::domain::emulation::movement::by_ids);
+batch_by_id!(/// A round by id.
+    RoundById => entity::emulation_round::Model, crate::domain::emulation::movement::rounds_by_ids);
+batch_with_default!(/// A movement's rounds, earliest window first.
+    RoundsOf => Vec<entity::emulation_round::Model>, crate::domain::emulation::movement::rounds_of);
+batch_by_id!(/// A nomination by id.
+    NominationById => entity::nomination::Model, crate::domain::emulation::nomination::read::by_ids);
+batch_with_default!(/// A nomination's history, oldest step first.
+    NominationEvents => Vec<entity::nomination_event::Model>, crate::domain::emulation::nomination::read::events_of);
+batch_with_default!(/// A nomination's council ballots, oldest first.
+    NominationBallots => Vec<entity::council_ballot::Model>, crate::domain::emulation::nomination::read::ballots_of);
+batch_by_id!(/// An award decision by id.
+    AwardDecisionById => entity::award_decision::Model, crate::domain::emulation::nomination::decision::by_ids);

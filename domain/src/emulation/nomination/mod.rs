@@ -1,0 +1,17 @@
+//! Award nominations (đề nghị khen thưởng), from a unit's draft to the decision, per
+//! domain.md §b1: the state machine and who owns each step (`workflow.rs`), the draft
+//! (`draft.rs`), the checks run on submit and on every forward (`check.rs`), council ballots
+//! with thresholds, public consultation windows and quotas (`ballot.rs`), the decision that
+//! creates award records (`decision.rs`), the route between levels (`route.rs`) and what
+//! admins read (`read.rs`).
+
+pub mod ballot;
+pub mod check;
+pub mod decision;
+pub mod draft;
+pub mod read;
+pub mod route;
+pub mod workflow;
+
+pub use read::{NominationFilter, StateCount};
+pub use workflow::Step;
