@@ -417,12 +417,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (suffix, columns) in [
-            ("round_state", vec![N::RoundId.into_iden(), N::State.into_iden()]),
+            (
+                "round_state",
+                vec![N::RoundId.into_iden(), N::State.into_iden()],
+            ),
             (
                 "nominating",
                 vec![N::NominatingUnitId.into_iden(), N::State.into_iden()],
             ),
-            ("holder", vec![N::HolderUnitId.into_iden(), N::State.into_iden()]),
+            (
+                "holder",
+                vec![N::HolderUnitId.into_iden(), N::State.into_iden()],
+            ),
             ("nominee", vec![N::NomineeId.into_iden()]),
         ] {
             manager

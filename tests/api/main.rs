@@ -21,6 +21,7 @@ mod export;
 mod extensions;
 mod filters;
 mod imports;
+mod nominations;
 mod pagination;
 mod people;
 mod periods;

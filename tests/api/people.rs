@@ -74,6 +74,7 @@ async fn personal_data_is_read_only_by_those_the_policy_lets(app: &TestApp) {
             let allowed = match grant(role, Action::ReadPersonalData) {
                 Reach::Province => true,
                 Reach::Subtree => unit != SIBLING,
+                Reach::OwnUnit => unit == OWN,
                 Reach::Nothing | Reach::WithScope(_) => false,
             };
             for field in ["birthDate", "gender", "staffCategory", "employments"] {

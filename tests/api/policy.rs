@@ -32,10 +32,11 @@ fn caller(role: Role, scopes: &[&str]) -> String {
     .expect("sign")
 }
 
-/// What the matrix says of `role` doing `action`: (inside the subtree, outside it).
+/// What the matrix says of `role` doing `action`: (inside the subtree, outside it). A grant on
+/// the caller's own unit only is tried on `OWN` (allowed) and inside (refused).
 fn expected(role: Role, action: Action, scopes: &[&str]) -> (bool, bool) {
     match grant(role, action) {
-        Reach::Nothing => (false, false),
+        Reach::Nothing | Reach::OwnUnit => (false, false),
         Reach::Subtree => (true, false),
         Reach::Province => (true, true),
         Reach::WithScope(scope) => {
@@ -222,6 +223,57 @@ async fn attempt(app: &TestApp, token: &str, action: Action, code: &str) -> bool
                 .await;
             !forbidden(&response)
         }
+        Action::ManageMovements => {
+            let response = app
+                .graphql_as(
+                    token,
+                    "mutation($input: CreateMovementInput!) { createMovement(input: $input) { movement { id } userErrors { code } } }",
+                    json!({ "input": { "name": "Phong trào thử", "launcherId": app.unit_id(code).await, "level": "UNIT",
+                        "kind": "THEMATIC", "startsOn": "2025-01-01", "endsOn": "2025-12-31", "subjects": ["INDIVIDUAL"] } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
+        Action::HandleNominations => {
+            let round = crate::nominations::round(app, &["GIAY_KHEN_GIAM_DOC_SO"], json!([])).await;
+            let nominee = crate::nominations::person(app, "Người được đề nghị", code).await;
+            let response = app
+                .graphql_as(
+                    token,
+                    "mutation($input: CreateNominationInput!) { createNomination(input: $input) { nomination { id } userErrors { code } } }",
+                    json!({ "input": { "roundId": round, "nomineeId": nominee,
+                        "awardTypeId": crate::nominations::award_type_id(app, "GIAY_KHEN_GIAM_DOC_SO").await,
+                        "achievementFrom": "2025-01-01", "achievementTo": "2025-12-31", "achievementKind": "REGULAR",
+                        "summary": "Thành tích thử" } }),
+                )
+                .await;
+            !forbidden(&response)
+        }
+        Action::ReadNominations => {
+            let round = crate::nominations::round(app, &["GIAY_KHEN_GIAM_DOC_SO"], json!([])).await;
+            let nominee = crate::nominations::person(app, "Người được đề nghị", code).await;
+            let created = app
+                .graphql_as(
+                    &admin,
+                    "mutation($input: CreateNominationInput!) { createNomination(input: $input) { nomination { id } userErrors { code message } } }",
+                    json!({ "input": { "roundId": round, "nomineeId": nominee,
+                        "awardTypeId": crate::nominations::award_type_id(app, "GIAY_KHEN_GIAM_DOC_SO").await,
+                        "achievementFrom": "2025-01-01", "achievementTo": "2025-12-31", "achievementKind": "REGULAR",
+                        "summary": "Thành tích thử" } }),
+                )
+                .await
+                .ok();
+            let id = created["createNomination"]["nomination"]["id"].clone();
+            assert!(!id.is_null(), "{created}");
+            let read = app
+                .graphql_as(
+                    token,
+                    "query($id: ID!) { nomination(id: $id) { id } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            !forbidden(&read) && !read.data["nomination"].is_null()
+        }
         Action::SeeMissingObjects => {
             // Updating a plan that does not exist: told so, or only FORBIDDEN.
             let missing = base64_id("Plan", "00000000-0000-4000-8000-000000000000");
@@ -330,6 +382,8 @@ async fn every_cell_of_the_matrix_holds(app: &TestApp) {
                     "units:write",
                     "reports:write",
                     "emulation:write",
+                    "nominations:write",
+                    "nominations:read",
                 ],
             ]
         } else {
@@ -357,6 +411,12 @@ async fn every_cell_of_the_matrix_holds(app: &TestApp) {
                     },
                     "{role:?} {scopes:?} {action:?} inside its subtree"
                 );
+                if grant(role, action) == Reach::OwnUnit {
+                    assert!(
+                        attempt(app, &token, action, OWN).await,
+                        "{role:?} {action:?} on its own unit"
+                    );
+                }
                 if !province_wide {
                     let got_outside = attempt(app, &token, action, OUTSIDE).await;
                     assert_eq!(

@@ -6,6 +6,7 @@
 pub mod catalogue;
 mod emulation;
 mod fixture;
+mod nominations;
 
 use std::collections::{HashMap, HashSet};
 
@@ -83,6 +84,7 @@ where
     // People are recorded through the domain, which checks their units: after the units above,
     // in the same transaction.
     let people = emulation::load(&txn).await?;
+    let nominations = nominations::load(&txn).await?;
     txn.commit().await?;
     tracing::info!(
         units = data.units.len(),
@@ -90,6 +92,7 @@ where
         tasks = data.tasks.len(),
         targets = data.targets.len(),
         people,
+        nominations,
         "loaded the demo data"
     );
     Ok(true)

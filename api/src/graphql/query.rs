@@ -156,11 +156,9 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
         NodeType::Round => load(ctx, crate::graphql::loading::loaders::RoundById(id))
             .await?
             .map(|m| Node::Round(crate::graphql::emulation::movement::Round(m))),
-        NodeType::Nomination => {
-            crate::graphql::emulation::nomination::readable(ctx, id)
-                .await?
-                .map(Node::Nomination)
-        }
+        NodeType::Nomination => crate::graphql::emulation::nomination::readable(ctx, id)
+            .await?
+            .map(Node::Nomination),
         // Registrations and decisions are read through their movement and nominations.
         NodeType::Registration | NodeType::AwardDecision => None,
         NodeType::AwardType => load(ctx, crate::graphql::loading::loaders::AwardTypeById(id))

@@ -421,7 +421,9 @@ pub async fn add_version(
         checks.fail(
             "consultationWorkingDays",
             Code::OutOfRange,
-            format!("a public consultation runs 1 to {MAX_CONSULTATION_DAYS} working days (0: none)"),
+            format!(
+                "a public consultation runs 1 to {MAX_CONSULTATION_DAYS} working days (0: none)"
+            ),
         );
     }
     if input.valid_to.is_some_and(|to| to < input.valid_from) {
@@ -617,6 +619,9 @@ mod tests {
             valid_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
             valid_to: to,
             note: None,
+            council_percent: DEFAULT_COUNCIL_PERCENT,
+            secret_ballot: false,
+            consultation_working_days: None,
             created_by: None,
             created_at: Utc::now(),
         }

@@ -76,7 +76,11 @@ pub async fn create(
         MAX_CRITERIA,
     );
     if input.ends_on < input.starts_on {
-        checks.fail("endsOn", Code::DateOrder, "a movement ends on or after it starts");
+        checks.fail(
+            "endsOn",
+            Code::DateOrder,
+            "a movement ends on or after it starts",
+        );
     } else if input.ends_on.year() - input.starts_on.year() > MAX_MOVEMENT_YEARS {
         checks.fail(
             "endsOn",
@@ -91,7 +95,11 @@ pub async fn create(
         }
     }
     if subjects.is_empty() {
-        checks.fail("subjects", Code::Required, "name who takes part (INDIVIDUAL, COLLECTIVE)");
+        checks.fail(
+            "subjects",
+            Code::Required,
+            "name who takes part (INDIVIDUAL, COLLECTIVE)",
+        );
     }
     if unit::Entity::find_by_id(input.launcher_unit_id)
         .one(db)
@@ -106,7 +114,10 @@ pub async fn create(
         checks.fail("planId", Code::NotFound, "no such plan");
     }
     if let Some(parent) = input.parent_movement_id {
-        match emulation_movement::Entity::find_by_id(parent).one(db).await? {
+        match emulation_movement::Entity::find_by_id(parent)
+            .one(db)
+            .await?
+        {
             None => checks.fail("parentMovementId", Code::NotFound, "no such movement"),
             Some(p) if p.ends_on < input.starts_on => checks.fail(
                 "parentMovementId",
@@ -141,7 +152,12 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    stored.clone().into_active_model().reset_all().insert(db).await?;
+    stored
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
     Ok(Change {
         action: AuditAction::MovementCreate,
         object_type: ObjectType::Movement,
@@ -244,7 +260,11 @@ pub async fn open_round(
         );
     }
     if input.closes_on < input.opens_on {
-        checks.fail("closesOn", Code::DateOrder, "a round closes on or after it opens");
+        checks.fail(
+            "closesOn",
+            Code::DateOrder,
+            "a round closes on or after it opens",
+        );
     }
     if input.achievement_from < movement.starts_on || input.achievement_to > movement.ends_on {
         checks.fail(
@@ -265,7 +285,11 @@ pub async fn open_round(
         }
     }
     if codes.is_empty() {
-        checks.fail("awardCodes", Code::Required, "name the award types the round offers");
+        checks.fail(
+            "awardCodes",
+            Code::Required,
+            "name the award types the round offers",
+        );
     }
     if codes.len() > MAX_AWARD_CODES || input.quotas.len() > MAX_AWARD_CODES {
         checks.fail(
@@ -307,7 +331,10 @@ pub async fn open_round(
                 "a count from 0 to 100 000",
             ));
         }
-        if quota.max_share_percent.is_some_and(|p| !(0..=100).contains(&p)) {
+        if quota
+            .max_share_percent
+            .is_some_and(|p| !(0..=100).contains(&p))
+        {
             checks.0.push(FieldError::at(
                 &["quotas", &at, "maxSharePercent"],
                 Code::OutOfRange,
@@ -343,7 +370,12 @@ pub async fn open_round(
         created_at: now,
         updated_at: now,
     };
-    stored.clone().into_active_model().reset_all().insert(db).await?;
+    stored
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
     Ok(Change {
         action: AuditAction::RoundOpen,
         object_type: ObjectType::Round,
@@ -408,14 +440,21 @@ pub async fn register(
                 m.ends_on.year()
             ),
         ),
-        Some(m) if !m.subjects.split(',').any(|s| s == input.subject.kind_name()) => checks.fail(
-            "subjectId",
-            Code::Invalid,
-            format!(
-                "this movement is for {}",
-                m.subjects.replace(',', ", ").to_lowercase()
-            ),
-        ),
+        Some(m)
+            if !m
+                .subjects
+                .split(',')
+                .any(|s| s == input.subject.kind_name()) =>
+        {
+            checks.fail(
+                "subjectId",
+                Code::Invalid,
+                format!(
+                    "this movement is for {}",
+                    m.subjects.replace(',', ", ").to_lowercase()
+                ),
+            )
+        }
         Some(_) => {}
     }
     let code = input.award_code.trim().to_owned();
@@ -430,7 +469,11 @@ pub async fn register(
         Some(_) => {}
     }
     if input.registered_on > crate::kernel::time::today() {
-        checks.fail("registeredOn", Code::OutOfRange, "a registration is dated today or earlier");
+        checks.fail(
+            "registeredOn",
+            Code::OutOfRange,
+            "a registration is dated today or earlier",
+        );
     }
     checks.finish()?;
     let existing = emulation_registration::Entity::find()
@@ -455,7 +498,12 @@ pub async fn register(
                 created_by: Some(actor.principal.subject.clone()),
                 created_at: Utc::now(),
             };
-            stored.clone().into_active_model().reset_all().insert(db).await?;
+            stored
+                .clone()
+                .into_active_model()
+                .reset_all()
+                .insert(db)
+                .await?;
             stored
         }
     };
@@ -549,7 +597,10 @@ pub async fn rounds_of(
         .all(db)
         .await?
     {
-        by_movement.entry(round.movement_id).or_default().push(round);
+        by_movement
+            .entry(round.movement_id)
+            .or_default()
+            .push(round);
     }
     Ok(by_movement)
 }

@@ -116,8 +116,11 @@ where
         object_id: (!change.action.deletes()).then_some(change.object_id),
         user_errors: Vec::new(),
         replayed: false,
-        changed: (change.before.is_some() || change.after.is_some())
-            .then_some((change.action, change.object_type, change.object_id)),
+        changed: (change.before.is_some() || change.after.is_some()).then_some((
+            change.action,
+            change.object_type,
+            change.object_id,
+        )),
     };
     // A change that changed nothing (a retried decision, the same rating again) leaves no
     // event.

@@ -11,6 +11,7 @@ use crate::domain::emulation::movement::{
     self as movements, MovementFilter, NewMovement, NewRegistration, NewRound, RegistrationFilter,
     RoundFilter,
 };
+use crate::domain::kernel::mutation::Outcome;
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{connection, wants_total};
@@ -18,7 +19,6 @@ use crate::graphql::common::context::{db, load, visible_plan};
 use crate::graphql::common::enums::{
     AwardSubject, MovementKind, MovementLevel, RegistrationRule, RoundKind,
 };
-use crate::domain::kernel::mutation::Outcome;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
@@ -51,7 +51,9 @@ impl Movement {
     }
     /// The launching unit.
     async fn launcher(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        Ok(load(ctx, UnitById(self.0.launcher_unit_id)).await?.map(Unit))
+        Ok(load(ctx, UnitById(self.0.launcher_unit_id))
+            .await?
+            .map(Unit))
     }
     async fn level(&self) -> MovementLevel {
         self.0.level.into()
@@ -138,7 +140,9 @@ impl Round {
         self.0.kind.into()
     }
     async fn movement(&self, ctx: &Context<'_>) -> Result<Option<Movement>> {
-        Ok(load(ctx, MovementById(self.0.movement_id)).await?.map(Movement))
+        Ok(load(ctx, MovementById(self.0.movement_id))
+            .await?
+            .map(Movement))
     }
     /// The achievement window it rewards (a nomination's window ends within it).
     async fn achievement_from(&self) -> Date {
@@ -200,7 +204,9 @@ impl Registration {
         global_id(NodeType::Registration, self.0.id)
     }
     async fn movement(&self, ctx: &Context<'_>) -> Result<Option<Movement>> {
-        Ok(load(ctx, MovementById(self.0.movement_id)).await?.map(Movement))
+        Ok(load(ctx, MovementById(self.0.movement_id))
+            .await?
+            .map(Movement))
     }
     async fn year(&self) -> i32 {
         self.0.year
@@ -511,9 +517,12 @@ impl MovementMutation {
                 .registration_rule
                 .map_or(entity::enums::RegistrationRule::Warn, Into::into),
         };
-        let outcome = run(ctx, "createMovement", cmid.as_deref(), async |txn, actor| {
-            movements::create(txn, actor, movement).await
-        })
+        let outcome = run(
+            ctx,
+            "createMovement",
+            cmid.as_deref(),
+            async |txn, actor| movements::create(txn, actor, movement).await,
+        )
         .await?;
         MovementPayload::from(ctx, outcome, cmid).await
     }
@@ -557,7 +566,11 @@ impl MovementMutation {
 
     /// Registers a person or a collective for a title in a movement's year (the subject's
     /// unit); registering again changes nothing.
-    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<RegistrationPayload> {
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterInput,
+    ) -> Result<RegistrationPayload> {
         let cmid = input.client_mutation_id.clone();
         let movement = try_input!(
             id_of(&input.movement_id, NodeType::Movement, "movementId"),
@@ -587,4 +600,3 @@ impl MovementMutation {
         RegistrationPayload::from(ctx, outcome, cmid).await
     }
 }
-

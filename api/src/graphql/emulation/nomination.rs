@@ -18,7 +18,9 @@ use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{PageInfo, connection, wants_total};
 use crate::graphql::common::context::{db, load};
-use crate::graphql::common::enums::{AchievementKind, AwardAuthority, BallotStage, NominationState};
+use crate::graphql::common::enums::{
+    AchievementKind, AwardAuthority, BallotStage, NominationState,
+};
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
@@ -137,7 +139,9 @@ impl Nomination {
     }
     /// The unit whose turn it is.
     async fn holder(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        Ok(load(ctx, UnitById(self.model.holder_unit_id)).await?.map(Unit))
+        Ok(load(ctx, UnitById(self.model.holder_unit_id))
+            .await?
+            .map(Unit))
     }
     /// The authority of the level it stands at on its route (outside the province once
     /// forwarded to the Prime Minister or the President).
@@ -224,19 +228,17 @@ impl Nomination {
         }
     }
     /// The eligibility engine's answer now, judged as proposed the day after the window ends.
-    /// Read on one nomination at a time (`nomination(id)`): in a list it is refused.
-    async fn eligibility(&self, ctx: &Context<'_>) -> Result<Eligibility> {
+    /// Answered on one nomination at a time (`nomination(id)`, a mutation's payload): null in
+    /// lists, where it would judge every row.
+    async fn eligibility(&self, ctx: &Context<'_>) -> Result<Option<Eligibility>> {
         if !self.single {
-            return Err(DomainError::invalid(
-                "eligibility is read on one nomination at a time: query nomination(id)",
-            )
-            .extend());
+            return Ok(None);
         }
         let subject = crate::domain::emulation::record::Subject::of(
             self.model.nominee_kind,
             self.model.nominee_id,
         );
-        Ok(Eligibility(
+        Ok(Some(Eligibility(
             crate::domain::emulation::eligibility::evaluate(
                 db(ctx)?,
                 subject,
@@ -245,7 +247,7 @@ impl Nomination {
             )
             .await
             .into_gql()?,
-        ))
+        )))
     }
     /// Council ballots, oldest first.
     async fn ballots(&self, ctx: &Context<'_>) -> Result<Vec<CouncilBallot>> {
@@ -277,7 +279,12 @@ impl Nomination {
     }
 }
 
-connection!(NominationPage, NominationEdge, Nomination, "nomination");
+connection!(
+    NominationQueueConnection,
+    NominationEdge,
+    Nomination,
+    "nomination"
+);
 
 /// How many nominations are in a state.
 #[derive(SimpleObject)]
@@ -288,7 +295,7 @@ pub struct NominationStateCount {
 
 /// One page of nominations, with counts by state of the whole filter (its `states` aside).
 pub struct NominationConnection {
-    page: NominationPage,
+    page: NominationQueueConnection,
     filter: NominationFilter,
 }
 
@@ -472,17 +479,23 @@ async fn scope(ctx: &Context<'_>) -> Result<Option<Vec<Uuid>>> {
 
 /// The nomination, when the caller may read it.
 pub async fn readable(ctx: &Context<'_>, id: Uuid) -> Result<Option<Nomination>> {
-    if ctx.data_opt::<Viewer>().and_then(Viewer::principal).is_none() {
+    if ctx
+        .data_opt::<Viewer>()
+        .and_then(Viewer::principal)
+        .is_none()
+    {
         return Ok(None);
     }
     let Some(model) = load(ctx, NominationById(id)).await? else {
         return Ok(None);
     };
     let scope = scope(ctx).await?;
-    Ok(read::may_read(scope.as_deref(), &model).then_some(Nomination {
-        model,
-        single: true,
-    }))
+    Ok(
+        read::may_read(scope.as_deref(), &model).then_some(Nomination {
+            model,
+            single: true,
+        }),
+    )
 }
 
 #[derive(Default)]
@@ -543,7 +556,7 @@ impl NominationQuery {
         .await
         .into_gql()?;
         Ok(NominationConnection {
-            page: NominationPage::from_page(page, Nomination::listed),
+            page: NominationQueueConnection::from_page(page, Nomination::listed),
             filter,
         })
     }
@@ -563,7 +576,7 @@ impl NominationQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<NominationPage> {
+    ) -> Result<NominationQueueConnection> {
         signed_in(ctx)?;
         let Some(principal) = ctx.data_opt::<Viewer>().and_then(Viewer::principal) else {
             return Err(DomainError::Unauthenticated("sign in".into()).extend());
@@ -576,7 +589,10 @@ impl NominationQuery {
         )
         .await
         .into_gql()?;
-        Ok(NominationPage::from_page(page, Nomination::listed))
+        Ok(NominationQueueConnection::from_page(
+            page,
+            Nomination::listed,
+        ))
     }
 }
 
@@ -799,9 +815,12 @@ impl NominationMutation {
             initiative_ids: initiatives,
             nominating_unit_id: nominating,
         };
-        let outcome = run(ctx, "createNomination", cmid.as_deref(), async |txn, actor| {
-            draft::create(txn, actor, nomination).await
-        })
+        let outcome = run(
+            ctx,
+            "createNomination",
+            cmid.as_deref(),
+            async |txn, actor| draft::create(txn, actor, nomination).await,
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -834,9 +853,12 @@ impl NominationMutation {
             kind: input.achievement_kind.map(Into::into),
             initiative_ids: initiatives,
         };
-        let outcome = run(ctx, "updateNomination", cmid.as_deref(), async |txn, actor| {
-            draft::update(txn, actor, changes).await
-        })
+        let outcome = run(
+            ctx,
+            "updateNomination",
+            cmid.as_deref(),
+            async |txn, actor| draft::update(txn, actor, changes).await,
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -852,9 +874,12 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let version = input.version;
-        let outcome = run(ctx, "submitNomination", cmid.as_deref(), async |txn, actor| {
-            workflow::submit(txn, actor, id, version).await
-        })
+        let outcome = run(
+            ctx,
+            "submitNomination",
+            cmid.as_deref(),
+            async |txn, actor| workflow::submit(txn, actor, id, version).await,
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -881,9 +906,12 @@ impl NominationMutation {
             secret: input.secret,
             minutes_ref: input.minutes_ref,
         };
-        let outcome = run(ctx, "recordCouncilBallot", cmid.as_deref(), async |txn, actor| {
-            ballot::record(txn, actor, ballot).await
-        })
+        let outcome = run(
+            ctx,
+            "recordCouncilBallot",
+            cmid.as_deref(),
+            async |txn, actor| ballot::record(txn, actor, ballot).await,
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -898,9 +926,14 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let (version, posted_on, channel) = (input.version, input.posted_on.0, input.channel);
-        let outcome = run(ctx, "openConsultation", cmid.as_deref(), async |txn, actor| {
-            workflow::open_consultation(txn, actor, id, version, posted_on, channel).await
-        })
+        let outcome = run(
+            ctx,
+            "openConsultation",
+            cmid.as_deref(),
+            async |txn, actor| {
+                workflow::open_consultation(txn, actor, id, version, posted_on, channel).await
+            },
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -930,9 +963,12 @@ impl NominationMutation {
             to_unit_id: to,
             note: input.note,
         };
-        let outcome = run(ctx, "forwardNomination", cmid.as_deref(), async |txn, actor| {
-            workflow::forward(txn, actor, forwarding).await
-        })
+        let outcome = run(
+            ctx,
+            "forwardNomination",
+            cmid.as_deref(),
+            async |txn, actor| workflow::forward(txn, actor, forwarding).await,
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -946,9 +982,12 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let version = input.version;
-        let outcome = run(ctx, "receiveNomination", cmid.as_deref(), async |txn, actor| {
-            workflow::receive(txn, actor, id, version).await
-        })
+        let outcome = run(
+            ctx,
+            "receiveNomination",
+            cmid.as_deref(),
+            async |txn, actor| workflow::receive(txn, actor, id, version).await,
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -962,9 +1001,14 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let (version, missing, note) = (input.version, input.missing, input.note);
-        let outcome = run(ctx, "requestSupplement", cmid.as_deref(), async |txn, actor| {
-            workflow::request_supplement(txn, actor, id, version, missing, note).await
-        })
+        let outcome = run(
+            ctx,
+            "requestSupplement",
+            cmid.as_deref(),
+            async |txn, actor| {
+                workflow::request_supplement(txn, actor, id, version, missing, note).await
+            },
+        )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await
     }
@@ -996,9 +1040,12 @@ impl NominationMutation {
             signer: input.signer,
             awarded_type_id: awarded,
         };
-        let outcome = run(ctx, "decideNomination", cmid.as_deref(), async |txn, actor| {
-            decision::decide(txn, actor, taken).await
-        })
+        let outcome = run(
+            ctx,
+            "decideNomination",
+            cmid.as_deref(),
+            async |txn, actor| decision::decide(txn, actor, taken).await,
+        )
         .await?;
         // A retry that changed nothing still answers with the nomination.
         let outcome = if outcome.object_id.is_none() && outcome.user_errors.is_empty() {

@@ -168,11 +168,23 @@ pub async fn record(
         if input.secret { "secret" } else { "open" },
         if passed { "passed" } else { "not passed" }
     );
-    commit(db, actor, &before, next, Step::Ballot, Some(note), Vec::new()).await
+    commit(
+        db,
+        actor,
+        &before,
+        next,
+        Step::Ballot,
+        Some(note),
+        Vec::new(),
+    )
+    .await
 }
 
 /// Refuses a pass that would exceed a quota of the round for this award type, naming it.
-async fn check_quotas(db: &impl ConnectionTrait, nomination: &nomination::Model) -> DomainResult<()> {
+async fn check_quotas(
+    db: &impl ConnectionTrait,
+    nomination: &nomination::Model,
+) -> DomainResult<()> {
     let (round, _) = round_of(db, nomination).await?;
     let Some(quota) = movement::quotas(&round)
         .into_iter()
@@ -253,4 +265,3 @@ async fn passed_here(
     passed.dedup();
     Ok(passed.len() as u64)
 }
-

@@ -39,8 +39,7 @@ pub async fn run(
     let mut warnings: Vec<String> = Vec::new();
     // Judged as proposed the day after the window ends (the proposal year follows it).
     let as_of = nomination.achievement_to + Duration::days(1);
-    let judged =
-        eligibility::evaluate(db, subject, nomination.award_type_id, as_of).await?;
+    let judged = eligibility::evaluate(db, subject, nomination.award_type_id, as_of).await?;
     let regular = nomination.achievement_kind == AchievementKind::Regular;
     for condition in judged.conditions.iter().filter(|c| !c.met) {
         let text = format!("{}: {}", condition.code, condition.description);

@@ -6,7 +6,9 @@
 use chrono::Utc;
 use entity::enums::{AwardAuthority, NominationState};
 use entity::{award_decision, award_type, nomination, unit};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 
 use super::route::{is_external, label};
@@ -56,7 +58,8 @@ pub async fn decide(
             .await?;
         let taken = award_decision::Entity::find_by_id(decision).one(db).await?;
         if taken.is_some_and(|d| {
-            d.number == crate::kernel::text::clean(&input.number) && d.decided_on == input.decided_on
+            d.number == crate::kernel::text::clean(&input.number)
+                && d.decided_on == input.decided_on
         }) {
             return Ok(Change {
                 action: crate::kernel::audit_action::AuditAction::NominationDecide,
@@ -83,7 +86,11 @@ pub async fn decide(
     let number = checks.text("number", &input.number, record::MAX_DECISION, true);
     let signer = checks.text("signer", &input.signer, record::MAX_ISSUER, true);
     if input.decided_on > today() {
-        checks.fail("decidedOn", Code::OutOfRange, "a decision is dated today or earlier");
+        checks.fail(
+            "decidedOn",
+            Code::OutOfRange,
+            "a decision is dated today or earlier",
+        );
     }
     if input.decided_on < before.achievement_to {
         checks.fail(
@@ -109,7 +116,11 @@ pub async fn decide(
             };
             match in_force {
                 None => {
-                    checks.fail("awardedTypeId", Code::NotFound, "no such award type in force at the end of the achievement window");
+                    checks.fail(
+                        "awardedTypeId",
+                        Code::NotFound,
+                        "no such award type in force at the end of the achievement window",
+                    );
                     proposed.clone()
                 }
                 Some(lower) if lower.code != proposed.code && lower.rank >= proposed.rank => {
@@ -145,7 +156,16 @@ pub async fn decide(
         .one(db)
         .await?
         .ok_or(DomainError::NotFound { entity: "unit" })?;
-    let decision = decision_for(db, actor, &holder, &number, input.decided_on, &signer, awarded.deciding_authority).await?;
+    let decision = decision_for(
+        db,
+        actor,
+        &holder,
+        &number,
+        input.decided_on,
+        &signer,
+        awarded.deciding_authority,
+    )
+    .await?;
     // The award record, checked like any other (one achievement, one reward).
     let subject = Subject::of(before.nominee_kind, before.nominee_id);
     let award = NewAward {
@@ -183,7 +203,16 @@ pub async fn decide(
         decision.signer,
         awarded.name
     );
-    commit(db, actor, &before, next, Step::Decide, Some(note), Vec::new()).await
+    commit(
+        db,
+        actor,
+        &before,
+        next,
+        Step::Decide,
+        Some(note),
+        Vec::new(),
+    )
+    .await
 }
 
 /// The decision of this number and day by the deciding unit: found (more recipients of one
@@ -227,7 +256,12 @@ async fn decision_for(
         created_by: Some(actor.principal.subject.clone()),
         created_at: Utc::now(),
     };
-    decision.clone().into_active_model().reset_all().insert(db).await?;
+    decision
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
     Ok(decision)
 }
 

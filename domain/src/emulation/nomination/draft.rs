@@ -3,7 +3,9 @@
 use chrono::{NaiveDate, Utc};
 use entity::enums::{AchievementKind, NominationState};
 use entity::{emulation_movement, emulation_round, nomination};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -48,7 +50,11 @@ pub async fn create(
     input: NewNomination,
 ) -> DomainResult<Change> {
     let Some(nominee_unit) = unit_of(db, input.nominee).await? else {
-        return Err(rejected("nomineeId", Code::NotFound, "no such person or unit"));
+        return Err(rejected(
+            "nomineeId",
+            Code::NotFound,
+            "no such person or unit",
+        ));
     };
     let nominating = input.nominating_unit_id.unwrap_or(nominee_unit);
     actor
@@ -68,15 +74,28 @@ pub async fn create(
             );
         }
     }
-    let round = emulation_round::Entity::find_by_id(input.round_id).one(db).await?;
+    let round = emulation_round::Entity::find_by_id(input.round_id)
+        .one(db)
+        .await?;
     let movement = match &round {
-        Some(r) => emulation_movement::Entity::find_by_id(r.movement_id).one(db).await?,
+        Some(r) => {
+            emulation_movement::Entity::find_by_id(r.movement_id)
+                .one(db)
+                .await?
+        }
         None => None,
     };
     let summary = checks.text("summary", &input.summary, MAX_SUMMARY, true);
-    check_window(&mut checks, input.achievement_from, input.achievement_to, round.as_ref());
+    check_window(
+        &mut checks,
+        input.achievement_from,
+        input.achievement_to,
+        round.as_ref(),
+    );
     check_initiatives(db, &mut checks, &input.initiative_ids).await?;
-    let given = catalogue::by_ids(db, &[input.award_type_id]).await?.remove(&input.award_type_id);
+    let given = catalogue::by_ids(db, &[input.award_type_id])
+        .await?
+        .remove(&input.award_type_id);
     let version = match &given {
         None => {
             checks.fail("awardTypeId", Code::NotFound, "no such award type");
@@ -120,11 +139,18 @@ pub async fn create(
                     );
                 }
             }
-            if !m.subjects.split(',').any(|s| s == input.nominee.kind_name()) {
+            if !m
+                .subjects
+                .split(',')
+                .any(|s| s == input.nominee.kind_name())
+            {
                 checks.fail(
                     "nomineeId",
                     Code::Invalid,
-                    format!("this movement is for {}", m.subjects.replace(',', ", ").to_lowercase()),
+                    format!(
+                        "this movement is for {}",
+                        m.subjects.replace(',', ", ").to_lowercase()
+                    ),
                 );
             }
         }
@@ -140,7 +166,9 @@ pub async fn create(
     }
     checks.finish()?;
     let (Some(round), Some(version)) = (round, version) else {
-        return Err(DomainError::invalid("the round or award type was not found"));
+        return Err(DomainError::invalid(
+            "the round or award type was not found",
+        ));
     };
     let route_step = start_step(db, &version.model, nominating).await?;
     // Rule 47: one open nomination of a nominee for an award type and window.
@@ -248,13 +276,19 @@ async fn names(
             .await?
             .remove(&id)
             .map(|p| p.full_name),
-        Subject::Unit(id) => entity::unit::Entity::find_by_id(id).one(db).await?.map(|u| u.name),
+        Subject::Unit(id) => entity::unit::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.name),
     };
     let unit_name = entity::unit::Entity::find_by_id(nominating)
         .one(db)
         .await?
         .map(|u| u.name);
-    Ok((nominee_name.unwrap_or_default(), unit_name.unwrap_or_default()))
+    Ok((
+        nominee_name.unwrap_or_default(),
+        unit_name.unwrap_or_default(),
+    ))
 }
 
 fn check_window(
@@ -319,7 +353,11 @@ fn join_ids(ids: &[Uuid]) -> String {
             unique.push(*id);
         }
     }
-    unique.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")
+    unique
+        .iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The initiatives a nomination relies on.
@@ -360,7 +398,12 @@ pub async fn update(
     next.achievement_from = input.achievement_from.unwrap_or(before.achievement_from);
     next.achievement_to = input.achievement_to.unwrap_or(before.achievement_to);
     next.achievement_kind = input.kind.unwrap_or(before.achievement_kind);
-    check_window(&mut checks, next.achievement_from, next.achievement_to, Some(&round));
+    check_window(
+        &mut checks,
+        next.achievement_from,
+        next.achievement_to,
+        Some(&round),
+    );
     if let Some(ids) = &input.initiative_ids {
         check_initiatives(db, &mut checks, ids).await?;
         next.initiative_ids = join_ids(ids);

@@ -47,16 +47,13 @@ pub async fn readable(
     let Some(principal) = principal else {
         return Ok(Some(Condition::all().add(Expr::cust("1 = 0"))));
     };
-    Ok(
-        match policy::scope(db, principal, Action::ReadNominations).await? {
-            None => None,
-            Some(units) => Some(
-                Condition::any()
-                    .add(nomination::Column::NominatingUnitId.is_in(units.iter().copied()))
-                    .add(nomination::Column::HolderUnitId.is_in(units)),
-            ),
-        },
-    )
+    Ok(policy::scope(db, principal, Action::ReadNominations)
+        .await?
+        .map(|units| {
+            Condition::any()
+                .add(nomination::Column::NominatingUnitId.is_in(units.iter().copied()))
+                .add(nomination::Column::HolderUnitId.is_in(units))
+        }))
 }
 
 fn filtered(
@@ -169,7 +166,10 @@ pub async fn my_queue(
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<nomination::Model>> {
-    let mine = match (policy::reach(principal, Action::HandleNominations), principal.unit_id) {
+    let mine = match (
+        policy::reach(principal, Action::HandleNominations),
+        principal.unit_id,
+    ) {
         (Reach::Nothing, _) | (_, None) => Condition::all().add(Expr::cust("1 = 0")),
         (_, Some(own)) => Condition::any()
             .add(

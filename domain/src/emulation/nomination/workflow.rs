@@ -103,7 +103,13 @@ impl Step {
                 PublicConsultation,
                 PendingDecision,
             ],
-            Step::Return => &[UnitReview, Forwarded, Appraisal, PublicConsultation, PendingDecision],
+            Step::Return => &[
+                UnitReview,
+                Forwarded,
+                Appraisal,
+                PublicConsultation,
+                PendingDecision,
+            ],
             Step::Withdraw => &OPEN,
         }
     }
@@ -297,9 +303,7 @@ pub async fn round_of(
     let movement = emulation_movement::Entity::find_by_id(round.movement_id)
         .one(db)
         .await?
-        .ok_or(DomainError::NotFound {
-            entity: "movement",
-        })?;
+        .ok_or(DomainError::NotFound { entity: "movement" })?;
     Ok((round, movement))
 }
 
@@ -341,7 +345,11 @@ pub async fn start_step(
             format!(
                 "{} is proposed through {}; {} is not on that route (tuyến trình)",
                 version.name,
-                route.iter().map(|a| label(*a)).collect::<Vec<_>>().join(" → "),
+                route
+                    .iter()
+                    .map(|a| label(*a))
+                    .collect::<Vec<_>>()
+                    .join(" → "),
                 label(authority)
             ),
         )),
@@ -369,7 +377,16 @@ pub async fn submit(
         next.holder_unit_id = before.nominating_unit_id;
         next.route_step = start_step(db, &award, before.nominating_unit_id).await?;
     }
-    commit(db, actor, &before, next, Step::Submit, None, checked.warnings).await
+    commit(
+        db,
+        actor,
+        &before,
+        next,
+        Step::Submit,
+        None,
+        checked.warnings,
+    )
+    .await
 }
 
 /// Where `forwardNomination` sends a nomination.
@@ -425,7 +442,10 @@ pub async fn forward(
             checks.fail(
                 "toUnitId",
                 Code::Required,
-                format!("name the unit of the next level ({})", label(next_authority)),
+                format!(
+                    "name the unit of the next level ({})",
+                    label(next_authority)
+                ),
             );
             before.holder_unit_id
         }
@@ -461,7 +481,16 @@ pub async fn forward(
     next.state = Forwarded;
     next.holder_unit_id = holder;
     next.route_step = (step + 1) as i32;
-    commit(db, actor, &before, next, Step::Forward, note, checked.warnings).await
+    commit(
+        db,
+        actor,
+        &before,
+        next,
+        Step::Forward,
+        note,
+        checked.warnings,
+    )
+    .await
 }
 
 /// `receiveNomination`: the next level's standing body takes a forwarded nomination into
@@ -572,11 +601,13 @@ pub async fn open_consultation(
     let mut checks = Checks(Vec::new());
     let channel = checks.text("channel", &channel, MAX_CHANNEL, true);
     let today = crate::kernel::time::today();
-    if posted_on > today + chrono::Duration::days(30) || posted_on < today - chrono::Duration::days(365) {
+    if posted_on > today + chrono::Duration::days(30)
+        || posted_on < today - chrono::Duration::days(5 * 366)
+    {
         checks.fail(
             "postedOn",
             Code::OutOfRange,
-            "a consultation is posted within the last year or the next 30 days",
+            "a consultation is posted within the last five years or the next 30 days",
         );
     }
     checks.finish()?;

@@ -1,0 +1,578 @@
+//! The nomination workflow through HTTP: every step allowed and refused by role and unit, the
+//! unit's and the department's councils with their thresholds, a returned and a supplemented
+//! nomination, a stale version, the decision creating its award record exactly once under
+//! retries, quotas, secret ballots and the public consultation window in working days.
+
+use api::auth::Role;
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::{TestApp, first_error, token};
+
+/// The Đồng Nai units of the demo: the People's Committee, the Department of Health and one of
+/// its offices (a unit head's level).
+const PROVINCE: &str = "H19";
+const DEPARTMENT: &str = "H19.20";
+const OFFICE: &str = "H19.20.1";
+
+const NOMINATION: &str = "id state version holder { code } warnings
+    ballots { stage passed yesVotes membersTotal thresholdPercent secret }
+    history { action fromState toState note warnings }
+    consultation { postedOn closesOn } supplementRequest { items }
+    decision { number signer } awardedType { code }";
+
+pub async fn award_type_id(app: &TestApp, code: &str) -> Value {
+    app.graphql(
+        "query($c: String) { awardType(code: $c) { id } }",
+        json!({ "c": code }),
+    )
+    .await
+    .ok()["awardType"]["id"]
+        .clone()
+}
+
+/// A movement of the People's Committee with a 2025 round offering `codes` (with `quotas`);
+/// returns the round's id.
+pub async fn round(app: &TestApp, codes: &[&str], quotas: Value) -> Value {
+    let admin = token(Role::ProvinceAdmin, None);
+    let movement = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateMovementInput!) { createMovement(input: $input) { movement { id } userErrors { field code message } } }",
+            json!({ "input": { "name": "Phong trào thi đua “Chuyển đổi số y tế”", "launcherId": app.unit_id(PROVINCE).await,
+                "level": "PROVINCE", "kind": "REGULAR", "startsOn": "2024-01-01", "endsOn": "2026-12-31",
+                "subjects": ["INDIVIDUAL", "COLLECTIVE"] } }),
+        )
+        .await
+        .ok();
+    assert_eq!(movement["createMovement"]["userErrors"], json!([]));
+    let closes = (chrono::Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
+    let opened = app
+        .graphql_as(
+            &admin,
+            "mutation($input: OpenRoundInput!) { openRound(input: $input) { round { id awardCodes quotas { awardCode maxCount } } userErrors { field code message } } }",
+            json!({ "input": { "movementId": movement["createMovement"]["movement"]["id"], "kind": "ANNUAL",
+                "name": "Xét khen thưởng năm 2025", "achievementFrom": "2025-01-01", "achievementTo": "2025-12-31",
+                "opensOn": "2025-12-01", "closesOn": closes, "awardCodes": codes, "quotas": quotas } }),
+        )
+        .await
+        .ok();
+    assert_eq!(opened["openRound"]["userErrors"], json!([]), "{opened}");
+    opened["openRound"]["round"]["id"].clone()
+}
+
+/// A person of `unit`, employed since 2015.
+pub async fn person(app: &TestApp, name: &str, unit: &str) -> Value {
+    let admin = token(Role::ProvinceAdmin, None);
+    app.graphql_as(
+        &admin,
+        "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+        json!({ "input": { "fullName": name, "birthDate": "1985-03-02", "unitId": app.unit_id(unit).await, "startedOn": "2015-01-01" } }),
+    )
+    .await
+    .ok()["createPerson"]["person"]["id"]
+        .clone()
+}
+
+/// Sends a step as `token`; returns the whole response.
+async fn step(app: &TestApp, token: &str, mutation: &str, input: Value) -> crate::helpers::Gql {
+    let input_type = match mutation {
+        "submitNomination" | "receiveNomination" => "NominationStepInput".to_owned(),
+        "rejectNomination" | "returnNomination" | "withdrawNomination" => {
+            "NominationReasonInput".to_owned()
+        }
+        other => {
+            let mut chars = other.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or('X');
+            format!("{first}{}Input", chars.as_str())
+        }
+    };
+    app.graphql_as(
+        token,
+        &format!(
+            "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ nomination {{ {NOMINATION} }} userErrors {{ field code message }} }} }}"
+        ),
+        json!({ "input": input }),
+    )
+    .await
+}
+
+/// A step that must succeed; returns the nomination after it.
+async fn ok_step(app: &TestApp, token: &str, mutation: &str, input: Value) -> Value {
+    let response = step(app, token, mutation, input).await.ok();
+    assert_eq!(
+        response[mutation]["userErrors"],
+        json!([]),
+        "{mutation}: {response}"
+    );
+    response[mutation]["nomination"].clone()
+}
+
+/// A step refused with `FORBIDDEN`.
+async fn forbidden_step(app: &TestApp, token: &str, mutation: &str, input: Value) {
+    let response = step(app, token, mutation, input).await;
+    assert_eq!(response.codes(), ["FORBIDDEN"], "{mutation}");
+}
+
+/// A step refused in `userErrors`; returns (field, code, message).
+async fn refused_step(
+    app: &TestApp,
+    token: &str,
+    mutation: &str,
+    input: Value,
+) -> (Value, String, String) {
+    let response = step(app, token, mutation, input).await.ok();
+    let payload = &response[mutation];
+    assert!(payload["nomination"].is_null(), "{mutation}: {response}");
+    let (field, code) = first_error(payload);
+    (
+        field,
+        code,
+        payload["userErrors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+async fn create(
+    app: &TestApp,
+    token: &str,
+    round: &Value,
+    nominee: &Value,
+    award: &str,
+    kind: &str,
+) -> crate::helpers::Gql {
+    step(
+        app,
+        token,
+        "createNomination",
+        json!({ "roundId": round, "nomineeId": nominee, "awardTypeId": award_type_id(app, award).await,
+            "achievementFrom": "2025-01-01", "achievementTo": "2025-12-31", "achievementKind": kind,
+            "summary": "Hoàn thành xuất sắc nhiệm vụ chuyển đổi số; triển khai bệnh án điện tử." }),
+    )
+    .await
+}
+
+fn at(n: &Value) -> Value {
+    json!({ "id": n["id"], "version": n["version"] })
+}
+
+fn with(n: &Value, extra: Value) -> Value {
+    let mut input = at(n);
+    for (k, v) in extra.as_object().into_iter().flatten() {
+        input[k] = v.clone();
+    }
+    input
+}
+
+async fn a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once(app: &TestApp) {
+    let round = round(
+        app,
+        &["GIAY_KHEN_GIAM_DOC_SO", "BANG_KHEN_TINH"],
+        json!([{ "awardCode": "GIAY_KHEN_GIAM_DOC_SO", "maxCount": 1 }]),
+    )
+    .await;
+    let nominee = person(app, "Trần Thị Thu Hà", OFFICE).await;
+    let office = token(Role::EmulationOfficer, Some(OFFICE));
+    let office_head = token(Role::UnitAdmin, Some(OFFICE));
+    let department = token(Role::EmulationOfficer, Some(DEPARTMENT));
+    let viewer = token(Role::Viewer, Some(OFFICE));
+    let officer = token(Role::UnitOfficer, Some(OFFICE));
+
+    // Drafting belongs to the nominee's unit: not to the department above it, nor to a viewer.
+    for other in [&department, &viewer, &officer] {
+        let refused = create(
+            app,
+            other,
+            &round,
+            &nominee,
+            "GIAY_KHEN_GIAM_DOC_SO",
+            "REGULAR",
+        )
+        .await;
+        assert_eq!(refused.codes(), ["FORBIDDEN"]);
+    }
+    let created = create(
+        app,
+        &office,
+        &round,
+        &nominee,
+        "GIAY_KHEN_GIAM_DOC_SO",
+        "REGULAR",
+    )
+    .await
+    .ok();
+    let n = created["createNomination"]["nomination"].clone();
+    assert_eq!(n["state"], "DRAFT", "{created}");
+    assert_eq!(n["holder"]["code"], OFFICE);
+    // Rule 47: one open nomination per nominee, award and window.
+    let again = create(
+        app,
+        &office,
+        &round,
+        &nominee,
+        "GIAY_KHEN_GIAM_DOC_SO",
+        "REGULAR",
+    )
+    .await
+    .ok();
+    assert_eq!(
+        first_error(&again["createNomination"]),
+        (json!(["input", "nomineeId"]), "DUPLICATE".into())
+    );
+
+    // Submitting: the nominating unit only.
+    forbidden_step(app, &department, "submitNomination", at(&n)).await;
+    let n = ok_step(app, &office_head, "submitNomination", at(&n)).await;
+    assert_eq!(n["state"], "UNIT_REVIEW");
+    // The unit's own council: 4 of 10 is less than half: returned to revise.
+    let ballot = |n: &Value, yes: i32, total: i32| {
+        with(
+            n,
+            json!({ "meetingOn": "2026-01-10", "membersTotal": total, "yesVotes": yes,
+            "noVotes": total - yes, "abstentions": 0, "secret": false, "minutesRef": "BB-01/HĐTĐKT" }),
+        )
+    };
+    forbidden_step(app, &department, "recordCouncilBallot", ballot(&n, 6, 10)).await;
+    let (field, code, _) = refused_step(
+        app,
+        &office,
+        "recordCouncilBallot",
+        with(&n, json!({ "meetingOn": "2026-01-10", "membersTotal": 5, "yesVotes": 4, "noVotes": 3, "abstentions": 0, "secret": false })),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "membersTotal"]), "OUT_OF_RANGE")
+    );
+    let n = ok_step(app, &office, "recordCouncilBallot", ballot(&n, 4, 10)).await;
+    assert_eq!(n["state"], "RETURNED");
+    assert_eq!(n["ballots"][0]["passed"], false);
+    assert_eq!(n["ballots"][0]["thresholdPercent"], 50);
+    let n = ok_step(
+        app,
+        &office,
+        "updateNomination",
+        with(
+            &n,
+            json!({ "summary": "Bổ sung: chủ trì triển khai bệnh án điện tử toàn bệnh viện." }),
+        ),
+    )
+    .await;
+    let n = ok_step(app, &office, "submitNomination", at(&n)).await;
+    let n = ok_step(app, &office, "recordCouncilBallot", ballot(&n, 6, 10)).await;
+    assert_eq!(n["state"], "PENDING_DECISION");
+
+    // A unit head does not decide a director's Giấy khen: it goes up the route.
+    let (_, code, message) = refused_step(
+        app,
+        &office,
+        "decideNomination",
+        with(&n, json!({ "decisionNumber": "1/QĐ", "decidedOn": "2026-01-20", "signer": "Trưởng phòng" })),
+    )
+    .await;
+    assert_eq!(code, "INVALID_STATE", "{message}");
+    // Forwarding skips no level and goes nowhere sideways.
+    let (field, code, _) = refused_step(
+        app,
+        &office,
+        "forwardNomination",
+        with(&n, json!({ "toUnitId": app.unit_id(PROVINCE).await })),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "toUnitId"]), "INVALID")
+    );
+    let stale = at(&n);
+    let n = ok_step(
+        app,
+        &office,
+        "forwardNomination",
+        with(&n, json!({ "toUnitId": app.unit_id(DEPARTMENT).await, "note": "Tờ trình số 05/TTr-KHTC ngày 12/01/2026" })),
+    )
+    .await;
+    assert_eq!(
+        (n["state"].as_str(), n["holder"]["code"].as_str()),
+        (Some("FORWARDED"), Some(DEPARTMENT))
+    );
+    // Two officers at once: the second one's version is stale.
+    let (field, code, _) = refused_step(
+        app,
+        &office,
+        "withdrawNomination",
+        with(&stale, json!({ "reason": "Rút" })),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "version"]), "STALE_VERSION")
+    );
+
+    // The department appraises: the office no longer holds it.
+    forbidden_step(app, &office, "receiveNomination", at(&n)).await;
+    let n = ok_step(app, &department, "receiveNomination", at(&n)).await;
+    assert_eq!(n["state"], "APPRAISAL");
+    let n = ok_step(
+        app,
+        &department,
+        "requestSupplement",
+        with(&n, json!({ "missing": ["Báo cáo thành tích có xác nhận của thủ trưởng", "Biên bản họp Hội đồng"] })),
+    )
+    .await;
+    assert_eq!(n["state"], "SUPPLEMENT_REQUESTED");
+    assert_eq!(n["supplementRequest"]["items"][1], "Biên bản họp Hội đồng");
+    forbidden_step(app, &department, "submitNomination", at(&n)).await;
+    let n = ok_step(app, &office, "submitNomination", at(&n)).await;
+    assert_eq!(n["state"], "APPRAISAL");
+    assert!(n["supplementRequest"].is_null());
+    let n = ok_step(app, &department, "recordCouncilBallot", ballot(&n, 7, 9)).await;
+    assert_eq!(n["state"], "PENDING_DECISION");
+    assert_eq!(n["ballots"][2]["stage"], "COUNCIL_REVIEW");
+
+    // The decision creates the award record; a retry (same decision, the old version) creates
+    // no second one.
+    let decide = with(
+        &n,
+        json!({ "decisionNumber": "35/QĐ-SYT", "decidedOn": "2026-01-25", "signer": "Giám đốc Sở Y tế tỉnh Đồng Nai" }),
+    );
+    let n = ok_step(app, &department, "decideNomination", decide.clone()).await;
+    assert_eq!(n["state"], "AWARDED");
+    assert_eq!(n["decision"]["number"], "35/QĐ-SYT");
+    let retried = ok_step(app, &department, "decideNomination", decide.clone()).await;
+    assert_eq!(retried["version"], n["version"]);
+    let keyed = with(
+        &n,
+        json!({ "decisionNumber": "35/QĐ-SYT", "decidedOn": "2026-01-25", "signer": "Giám đốc Sở Y tế tỉnh Đồng Nai", "clientMutationId": "decide-1" }),
+    );
+    ok_step(app, &department, "decideNomination", keyed.clone()).await;
+    ok_step(app, &department, "decideNomination", keyed).await;
+    let admin = token(Role::ProvinceAdmin, None);
+    let records = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!) { person(id: $id) { awardRecords { awardType { code } decisionNumber } } }",
+            json!({ "id": nominee }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        records["person"]["awardRecords"],
+        json!([{ "awardType": { "code": "GIAY_KHEN_GIAM_DOC_SO" }, "decisionNumber": "35/QĐ-SYT" }])
+    );
+    // Nothing more happens to a decided nomination.
+    let (_, code, _) = refused_step(
+        app,
+        &office,
+        "withdrawNomination",
+        with(&n, json!({ "reason": "Rút hồ sơ" })),
+    )
+    .await;
+    assert_eq!(code, "INVALID_STATE");
+    let history: Vec<&str> = n["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["action"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        history,
+        [
+            "create",
+            "submit",
+            "ballot",
+            "update",
+            "submit",
+            "ballot",
+            "forward",
+            "receive",
+            "request_supplement",
+            "submit",
+            "ballot",
+            "decide"
+        ]
+    );
+
+    // The quota: one Giấy khen passes each council in this round (the office's council passed
+    // the first one already).
+    let second = person(app, "Lê Văn Bình", OFFICE).await;
+    let m = create(
+        app,
+        &office,
+        &round,
+        &second,
+        "GIAY_KHEN_GIAM_DOC_SO",
+        "REGULAR",
+    )
+    .await
+    .ok()["createNomination"]["nomination"]
+        .clone();
+    let m = ok_step(app, &office, "submitNomination", at(&m)).await;
+    let (field, code, message) =
+        refused_step(app, &office, "recordCouncilBallot", ballot(&m, 8, 10)).await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "id"]), "OUT_OF_RANGE")
+    );
+    assert!(
+        message.contains("GIAY_KHEN_GIAM_DOC_SO") && message.contains("at most 1"),
+        "{message}"
+    );
+    // The nominating unit withdraws it instead; a reason is required.
+    let (field, code, _) = refused_step(
+        app,
+        &office,
+        "withdrawNomination",
+        with(&m, json!({ "reason": " " })),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "reason"]), "REQUIRED")
+    );
+    let m = ok_step(
+        app,
+        &office,
+        "withdrawNomination",
+        with(&m, json!({ "reason": "Vượt chỉ tiêu khen thưởng" })),
+    )
+    .await;
+    assert_eq!(m["state"], "WITHDRAWN");
+
+    // What admins read: counts by state, the queue, and nothing for another province.
+    let listed = app
+        .graphql_as(
+            &department,
+            "query($r: ID) { nominations(first: 10, filter: { roundId: $r }) { totalCount countsByState { state count } nodes { state nomineeName } } }",
+            json!({ "r": round }),
+        )
+        .await
+        .ok();
+    assert_eq!(listed["nominations"]["totalCount"], 2);
+    assert_eq!(
+        listed["nominations"]["countsByState"],
+        json!([{ "state": "AWARDED", "count": 1 }, { "state": "WITHDRAWN", "count": 1 }])
+    );
+    let stranger = token(Role::EmulationOfficer, Some("H48.20"));
+    let none = app
+        .graphql_as(
+            &stranger,
+            "query($r: ID) { nominations(filter: { roundId: $r }) { totalCount } }",
+            json!({ "r": round }),
+        )
+        .await
+        .ok();
+    assert_eq!(none["nominations"]["totalCount"], 0);
+    let anonymous = app
+        .graphql(
+            "query($r: ID) { nominations(filter: { roundId: $r }) { totalCount } }",
+            json!({ "r": round }),
+        )
+        .await;
+    assert_eq!(anonymous.codes(), ["UNAUTHENTICATED"]);
+}
+
+async fn ballots_need_their_threshold_secrecy_and_a_closed_consultation(app: &TestApp) {
+    let round = round(
+        app,
+        &["CSTD_TINH", "HUAN_CHUONG_LAO_DONG_HANG_BA"],
+        json!([]),
+    )
+    .await;
+    let office = token(Role::EmulationOfficer, Some(OFFICE));
+    // CSTĐ cấp tỉnh: secret ballot, 90 % of the full membership. An exceptional deed (đột
+    // xuất) is judged by the council: the rule's conditions are warnings, and the missing
+    // registration is one too.
+    let fighter = person(app, "Phạm Minh Khoa", OFFICE).await;
+    let n = create(app, &office, &round, &fighter, "CSTD_TINH", "AD_HOC")
+        .await
+        .ok()["createNomination"]["nomination"]
+        .clone();
+    let n = ok_step(app, &office, "submitNomination", at(&n)).await;
+    let warnings = n["warnings"].to_string();
+    assert!(warnings.contains("đăng ký thi đua"), "{warnings}");
+    let ballot = |n: &Value, yes: i32, secret: bool| {
+        with(
+            n,
+            json!({ "meetingOn": "2026-01-10", "membersTotal": 10, "yesVotes": yes,
+            "noVotes": 10 - yes, "abstentions": 0, "secret": secret }),
+        )
+    };
+    let (field, code, _) =
+        refused_step(app, &office, "recordCouncilBallot", ballot(&n, 10, false)).await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "secret"]), "INVALID")
+    );
+    let n = ok_step(app, &office, "recordCouncilBallot", ballot(&n, 8, true)).await;
+    assert_eq!(n["state"], "RETURNED", "8 of 10 is less than 90 %");
+    let n = ok_step(app, &office, "submitNomination", at(&n)).await;
+    let n = ok_step(app, &office, "recordCouncilBallot", ballot(&n, 9, true)).await;
+    assert_eq!(n["state"], "PENDING_DECISION", "9 of 10 is 90 %");
+    assert_eq!(n["ballots"][1]["thresholdPercent"], 90);
+
+    // Huân chương: posted for public comment for 10 working days before any council meets.
+    let worker = person(app, "Ngô Thị Lan", OFFICE).await;
+    let h = create(
+        app,
+        &office,
+        &round,
+        &worker,
+        "HUAN_CHUONG_LAO_DONG_HANG_BA",
+        "AD_HOC",
+    )
+    .await
+    .ok()["createNomination"]["nomination"]
+        .clone();
+    let h = ok_step(app, &office, "submitNomination", at(&h)).await;
+    let early = with(
+        &h,
+        json!({ "meetingOn": "2026-06-12", "membersTotal": 9, "yesVotes": 9, "noVotes": 0, "abstentions": 0, "secret": false }),
+    );
+    let (_, code, _) = refused_step(app, &office, "recordCouncilBallot", early.clone()).await;
+    assert_eq!(code, "INVALID_STATE");
+    // Posted on Monday 01/6/2026: ten working days later is Monday 15/6/2026.
+    let h = ok_step(
+        app,
+        &office,
+        "openConsultation",
+        with(&h, json!({ "postedOn": "2026-06-01", "channel": "https://dongnai.gov.vn/lay-y-kien-khen-thuong" })),
+    )
+    .await;
+    assert_eq!(h["state"], "PUBLIC_CONSULTATION");
+    assert_eq!(h["consultation"]["closesOn"], "2026-06-15");
+    let early = with(
+        &h,
+        json!({ "meetingOn": "2026-06-12", "membersTotal": 9, "yesVotes": 9, "noVotes": 0, "abstentions": 0, "secret": false }),
+    );
+    let (field, code, message) = refused_step(app, &office, "recordCouncilBallot", early).await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "meetingOn"]), "OUT_OF_RANGE")
+    );
+    assert!(message.contains("15/06/2026"), "{message}");
+    let h = ok_step(
+        app,
+        &office,
+        "recordCouncilBallot",
+        with(&h, json!({ "meetingOn": "2026-06-15", "membersTotal": 9, "yesVotes": 9, "noVotes": 0, "abstentions": 0, "secret": false })),
+    )
+    .await;
+    assert_eq!(h["state"], "PENDING_DECISION");
+    // CSTĐ cấp tỉnh is not posted for consultation (and this one waits for a decision).
+    let (_, code, _) = refused_step(
+        app,
+        &office,
+        "openConsultation",
+        with(
+            &n,
+            json!({ "postedOn": "2026-06-01", "channel": "https://dongnai.gov.vn" }),
+        ),
+    )
+    .await;
+    assert_eq!(code, "INVALID_STATE");
+}
+
+db_tests!(
+    a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once,
+    ballots_need_their_threshold_secrecy_and_a_closed_consultation,
+);
