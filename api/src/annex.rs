@@ -18,17 +18,17 @@ pub fn path(plan_global_id: &str, period: crate::domain::kernel::period::PeriodC
 /// The row of each sheet's column headings (0-based); data starts on the next row.
 pub const HEADER_ROW: u32 = 3;
 
-struct Formats {
-    title: Format,
-    header: Format,
-    text: Format,
-    date: Format,
-    number: Format,
-    group: Format,
+pub(crate) struct Formats {
+    pub(crate) title: Format,
+    pub(crate) header: Format,
+    pub(crate) text: Format,
+    pub(crate) date: Format,
+    pub(crate) number: Format,
+    pub(crate) group: Format,
 }
 
 impl Formats {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             title: Format::new().set_bold().set_font_size(13),
             header: Format::new()
@@ -44,7 +44,7 @@ impl Formats {
     }
 }
 
-fn date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+pub(crate) fn date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(
         u16::try_from(day.year()).unwrap_or(1900),
         day.month() as u8,
@@ -52,7 +52,7 @@ fn date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     )
 }
 
-fn heading(
+pub(crate) fn heading(
     sheet: &mut Worksheet,
     formats: &Formats,
     title: &str,

@@ -72,6 +72,13 @@ pub struct Settings {
     /// Folder of the embedded SQLite database.
     #[arg(long, env = "APP_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// Folder of dossier files (default: `files/` in `--data-dir`). Instances behind a load
+    /// balancer share it (a network volume).
+    #[arg(long, env = "APP_FILES_DIR")]
+    pub files_dir: Option<PathBuf>,
+    /// The largest dossier file, in bytes.
+    #[arg(long, env = "APP_MAX_FILE_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_bytes: usize,
     /// Load the demo data (from the seed plans) when the database is empty.
     #[arg(long, env = "APP_DEMO")]
     pub demo: bool,
@@ -337,6 +344,8 @@ impl Settings {
             listen,
             database_url,
             data_dir: PathBuf::from("data"),
+            files_dir: None,
+            max_file_bytes: 10 * 1024 * 1024,
             demo: false,
             pool_size: 10,
             log_format: LogFormat::Auto,

@@ -75,6 +75,13 @@ impl Application {
                 settings.limits.max_live_connections,
             )),
             allowed_origins: settings.limits.allowed_origins.clone(),
+            files: crate::files::FileStore::Local {
+                root: settings
+                    .files_dir
+                    .clone()
+                    .unwrap_or_else(|| settings.data_dir.join("files")),
+            },
+            max_file_bytes: settings.max_file_bytes,
         });
         let mut server = HttpServer::new(move || {
             App::new()

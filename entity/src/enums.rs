@@ -523,3 +523,26 @@ string_enum! {
         CouncilReview,
     }
 }
+
+string_enum! {
+    /// A document of a nomination's dossier (hồ sơ đề nghị khen thưởng), domain.md rule 30.
+    DossierKind {
+        /// Tờ trình of the nominating authority.
+        ProposalLetter,
+        /// Báo cáo thành tích.
+        AchievementReport,
+        /// Biên bản họp Hội đồng Thi đua - Khen thưởng.
+        CouncilMinutes,
+        /// Kết quả bỏ phiếu.
+        BallotResult,
+        /// Quyết định công nhận sáng kiến.
+        InitiativeRecognition,
+        /// Xác nhận của cơ quan có thẩm quyền.
+        AuthorityConfirmation,
+        /// Xác nhận nghĩa vụ thuế, bảo hiểm xã hội.
+        TaxAndInsuranceConfirmation,
+        /// Kết quả lấy ý kiến công khai.
+        ConsultationResult,
+        Other,
+    }
+}

@@ -29,6 +29,7 @@ mod m20261203_000017_create_award_catalogue;
 mod m20261203_000018_create_people;
 mod m20261203_000019_create_emulation_records;
 mod m20261204_000020_create_nominations;
+mod m20261204_000021_create_dossier;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_create_people::Migration),
             Box::new(m20261203_000019_create_emulation_records::Migration),
             Box::new(m20261204_000020_create_nominations::Migration),
+            Box::new(m20261204_000021_create_dossier::Migration),
         ]
     }
 }

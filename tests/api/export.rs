@@ -17,7 +17,11 @@ const TU_MO_RONG: &str =
 /// The first data row (below the title, the subtitle, a blank row and the headings).
 const FIRST: usize = 4;
 
-async fn download(app: &TestApp, path: &str, as_token: Option<&str>) -> (u16, Vec<u8>, String) {
+pub(crate) async fn download(
+    app: &TestApp,
+    path: &str,
+    as_token: Option<&str>,
+) -> (u16, Vec<u8>, String) {
     let mut request = app.request(reqwest::Method::GET, path);
     if let Some(t) = as_token {
         request = request.bearer_auth(t);
@@ -33,14 +37,14 @@ async fn download(app: &TestApp, path: &str, as_token: Option<&str>) -> (u16, Ve
     (status, response.bytes().await.expect("body").to_vec(), kind)
 }
 
-fn cell(sheet: &calamine::Range<Data>, row: usize, col: usize) -> Data {
+pub(crate) fn cell(sheet: &calamine::Range<Data>, row: usize, col: usize) -> Data {
     sheet
         .get_value((row as u32, col as u32))
         .cloned()
         .unwrap_or(Data::Empty)
 }
 
-fn text(sheet: &calamine::Range<Data>, row: usize, col: usize) -> String {
+pub(crate) fn text(sheet: &calamine::Range<Data>, row: usize, col: usize) -> String {
     match cell(sheet, row, col) {
         Data::String(s) => s,
         Data::Empty => String::new(),
@@ -49,7 +53,7 @@ fn text(sheet: &calamine::Range<Data>, row: usize, col: usize) -> String {
 }
 
 /// An Excel serial day as a date (1900 system).
-fn excel_day(serial: f64) -> NaiveDate {
+pub(crate) fn excel_day(serial: f64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch") + chrono::Duration::days(serial as i64)
 }
 

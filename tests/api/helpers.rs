@@ -278,6 +278,9 @@ async fn start(
     settings.pool_size = 4;
     settings.shutdown_timeout = 1;
     settings.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+    // Dossier files of each test server in a folder of its own.
+    settings.files_dir =
+        Some(std::env::temp_dir().join(format!("plans-api-test-files-{}", uuid::Uuid::new_v4())));
     // Every test client calls from 127.0.0.1; only the rate-limit tests turn the limit down.
     settings.limits.rate_anonymous = 1_000_000;
     settings.limits.rate_anonymous_burst = 10_000_000;

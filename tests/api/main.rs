@@ -13,6 +13,7 @@ mod auth;
 
 mod batching;
 mod catalogue;
+mod dossier;
 mod eligibility;
 
 mod columns;

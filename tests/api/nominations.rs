@@ -572,7 +572,161 @@ async fn ballots_need_their_threshold_secrecy_and_a_closed_consultation(app: &Te
     assert_eq!(code, "INVALID_STATE");
 }
 
+async fn the_demo_round_and_its_decision_export_as_workbooks(app: &TestApp) {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    use std::io::Cursor;
+
+    use crate::export::{cell, download, excel_day, text};
+    let admin = token(Role::ProvinceAdmin, None);
+    let listed = app
+        .graphql_as(
+            &admin,
+            "{ nominations(first: 50, filter: { search: \"tran thanh ha\" }) { nodes { nomineeName state round { id exportUrl }
+                decision { number recipientsExportUrl } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let awarded = listed["nominations"]["nodes"][0].clone();
+    assert_eq!(awarded["nomineeName"], "Trần Thanh Hà", "{listed}");
+    assert_eq!(awarded["state"], "AWARDED");
+    // The decision's annex: the collective first, then the person; Vietnamese intact.
+    let url = awarded["decision"]["recipientsExportUrl"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (status, bytes, kind) = download(app, &url, Some(&admin)).await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a workbook");
+    let sheet = book
+        .worksheet_range("Danh sách khen thưởng")
+        .expect("the sheet");
+    assert!(
+        text(&sheet, 0, 0).contains("112/QĐ-SYT ngày 20/01/2026"),
+        "{}",
+        text(&sheet, 0, 0)
+    );
+    let headers: Vec<String> = (0..6).map(|c| text(&sheet, 3, c)).collect();
+    assert_eq!(
+        headers,
+        [
+            "STT",
+            "Họ tên / Tập thể",
+            "Chức vụ",
+            "Đơn vị",
+            "Hình thức",
+            "Thành tích"
+        ]
+    );
+    assert_eq!(text(&sheet, 4, 1), "Bệnh viện Đa khoa tỉnh Bắc Giang");
+    assert_eq!(text(&sheet, 4, 4), "Giấy khen của Giám đốc Sở");
+    assert_eq!(text(&sheet, 5, 1), "Trần Thanh Hà");
+    assert_eq!(text(&sheet, 5, 3), "Trung tâm Y tế huyện Lục Ngạn");
+    assert_eq!(cell(&sheet, 6, 1), Data::Empty, "two recipients");
+    // The round's list: every nomination, with its window as real dates.
+    let round = awarded["round"]["exportUrl"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (status, bytes, _) = download(app, &round, Some(&admin)).await;
+    assert_eq!(status, 200);
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a workbook");
+    let sheet = book
+        .worksheet_range("Danh sách đề nghị")
+        .expect("the sheet");
+    let rows: Vec<usize> = (4..40)
+        .filter(|r| !text(&sheet, *r, 1).is_empty())
+        .collect();
+    assert_eq!(rows.len(), 13);
+    let from = match cell(&sheet, 4, 5) {
+        Data::DateTime(d) => excel_day(d.as_f64()),
+        other => panic!("a date cell, not {other:?}"),
+    };
+    assert_eq!(from.to_string(), "2022-01-01");
+    let states: Vec<String> = rows.iter().map(|r| text(&sheet, *r, 8)).collect();
+    assert!(
+        states.contains(&"Khen thưởng hình thức thấp hơn".to_owned()),
+        "{states:?}"
+    );
+    // Another province's officer reads none of it; an anonymous caller is refused.
+    let stranger = token(Role::EmulationOfficer, Some("H19.20"));
+    assert_eq!(download(app, &url, Some(&stranger)).await.0, 404);
+    let (_, bytes, _) = download(app, &round, Some(&stranger)).await;
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a workbook");
+    let sheet = book
+        .worksheet_range("Danh sách đề nghị")
+        .expect("the sheet");
+    assert_eq!(text(&sheet, 4, 1), "", "no line for another province");
+    assert_eq!(download(app, &url, None).await.0, 401);
+
+    // The round's dashboard, and a page of nominations whose cost does not grow with its size.
+    let dashboard = app
+        .graphql_as(
+            &admin,
+            "query($r: ID!) { node(id: $r) { ... on Round { dashboard {
+                tally { total submitted passedCouncil forwarded decided rejected withdrawn }
+                byState { state count } byUnit { unit { code name } tally { total } }
+                byAwardType { awardCode tally { total decided } } } } } }",
+            json!({ "r": awarded["round"]["id"] }),
+        )
+        .await
+        .ok();
+    let board = &dashboard["node"]["dashboard"];
+    assert_eq!(
+        board["tally"],
+        json!({ "total": 13, "submitted": 12, "passedCouncil": 7, "forwarded": 7, "decided": 2, "rejected": 1, "withdrawn": 1 })
+    );
+    assert_eq!(
+        board["byState"].as_array().map(Vec::len),
+        Some(12),
+        "every state once: {board}"
+    );
+    assert_eq!(
+        board["byAwardType"],
+        json!([
+            { "awardCode": "BANG_KHEN_TINH", "tally": { "total": 2, "decided": 1 } },
+            { "awardCode": "GIAY_KHEN_GIAM_DOC_SO", "tally": { "total": 10, "decided": 1 } },
+            { "awardCode": "HUAN_CHUONG_LAO_DONG_HANG_BA", "tally": { "total": 1, "decided": 0 } },
+        ])
+    );
+    const PAGE: &str = "query($n: Int) { nominations(first: $n) { totalCount countsByState { state count }
+        nodes { nomineeName state person { fullName } unit { name } awardType { name } awardedType { name }
+            round { name movement { name } } nominatingUnit { name } holder { name } level
+            decision { number } ballots { yesVotes unit { name } } history { action holder { name } } } } }";
+    let mut statements = Vec::new();
+    for size in [2, 13] {
+        let before = app.statements.get();
+        let page = app
+            .graphql_as(&admin, PAGE, json!({ "n": size }))
+            .await
+            .ok();
+        assert_eq!(
+            page["nominations"]["nodes"].as_array().map(Vec::len),
+            Some(size as usize)
+        );
+        statements.push(app.statements.get() - before);
+    }
+    // A relation the first two happen not to reach costs nothing; the rest is one statement per
+    // relation, whatever the page's size.
+    assert!(
+        statements[0] <= statements[1] && statements[1] <= 16,
+        "statements for 2 and 13 nominations: {statements:?}"
+    );
+    assert_eq!(
+        download(
+            app,
+            "/exports/decisions/not-an-id/recipients.xlsx",
+            Some(&admin)
+        )
+        .await
+        .0,
+        400
+    );
+}
+
 db_tests!(
     a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once,
     ballots_need_their_threshold_secrecy_and_a_closed_consultation,
+    the_demo_round_and_its_decision_export_as_workbooks,
 );

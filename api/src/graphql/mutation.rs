@@ -27,4 +27,5 @@ pub struct Mutation(
     crate::graphql::emulation::record::ImportMutation,
     crate::graphql::emulation::movement::MovementMutation,
     crate::graphql::emulation::nomination::NominationMutation,
+    crate::graphql::emulation::nomination::DossierMutation,
 );

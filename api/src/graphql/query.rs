@@ -160,7 +160,10 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
             .await?
             .map(Node::Nomination),
         // Registrations and decisions are read through their movement and nominations.
-        NodeType::Registration | NodeType::AwardDecision => None,
+        NodeType::Registration
+        | NodeType::AwardDecision
+        | NodeType::StoredFile
+        | NodeType::DossierItem => None,
         NodeType::AwardType => load(ctx, crate::graphql::loading::loaders::AwardTypeById(id))
             .await?
             .map(|v| Node::AwardType(crate::graphql::emulation::catalogue::AwardType(v))),

@@ -1,6 +1,8 @@
 //! `GET /exports/plans/{id}/progress.xlsx?period=…[&asOf=…]`: a plan's progress annex as an
 //! Excel workbook (what officials send upward), with the permissions of the `planProgress`
-//! query: a plan the caller may not read is not found.
+//! query: a plan the caller may not read is not found. `GET /exports/rounds/{id}/nominations.xlsx`
+//! and `GET /exports/decisions/{id}/recipients.xlsx`: a round's nominations and a decision's
+//! recipients, within what the caller may read of them.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,6 +11,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::graphql::http_reader;
 use super::reply;
+use crate::domain::emulation::nomination::export;
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::period::PeriodCode;
 use crate::domain::reporting::export::progress_annex;
@@ -60,7 +63,6 @@ pub async fn plan_progress(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let not_found = || reply::error(&req, StatusCode::NOT_FOUND, "NOT_FOUND", "no such plan");
     let work = async {
         let plan = crate::domain::planning::plan::by_ids(&state.db, &[plan_id])
             .await?
@@ -73,44 +75,154 @@ pub async fn plan_progress(
             None => Ok(None),
         }
     };
-    let annex = match tokio::time::timeout(state.request_timeout, work).await {
-        Ok(Ok(Some(annex))) => annex,
-        Ok(Ok(None)) => return not_found(),
-        Ok(Err(DomainError::Unavailable)) | Err(_) => {
-            return reply::error(
-                &req,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "SERVICE_UNAVAILABLE",
-                "the export could not be made now; retry shortly",
-            );
-        }
+    let annex = match gather(&state, &req, work, "no such plan").await {
+        Ok(annex) => annex,
+        Err(response) => return response,
+    };
+    deliver(
+        &req,
+        crate::annex::workbook(&annex),
+        &format!("tien-do-{period}.xlsx"),
+    )
+}
+
+/// Runs an export's reads under the request's time limit: the value, or the response refusing
+/// it (`NOT_FOUND` with `missing` when there is nothing the caller may read).
+async fn gather<T>(
+    state: &AppState,
+    req: &HttpRequest,
+    work: impl std::future::Future<Output = Result<Option<T>, DomainError>>,
+    missing: &str,
+) -> Result<T, HttpResponse> {
+    match tokio::time::timeout(state.request_timeout, work).await {
+        Ok(Ok(Some(value))) => Ok(value),
+        Ok(Ok(None)) => Err(reply::error(
+            req,
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            missing,
+        )),
+        Ok(Err(DomainError::Unavailable)) | Err(_) => Err(reply::error(
+            req,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "the export could not be made now; retry shortly",
+        )),
         Ok(Err(error)) => {
-            tracing::error!(%error, "cannot gather a progress annex");
-            return reply::error(
-                &req,
+            tracing::error!(%error, "cannot gather an export");
+            Err(reply::error(
+                req,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "Internal server error",
-            );
+            ))
         }
-    };
-    match crate::annex::workbook(&annex) {
+    }
+}
+
+/// A workbook as a download named `file_name` (ASCII), never cached by shared caches.
+fn deliver(
+    req: &HttpRequest,
+    workbook: Result<Vec<u8>, rust_xlsxwriter::XlsxError>,
+    file_name: &str,
+) -> HttpResponse {
+    match workbook {
         Ok(bytes) => HttpResponse::Ok()
             .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .insert_header((
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"tien-do-{period}.xlsx\""),
+                format!("attachment; filename=\"{file_name}\""),
             ))
             .insert_header((header::CACHE_CONTROL, "private, no-store"))
             .body(bytes),
         Err(error) => {
-            tracing::error!(%error, "cannot write a progress workbook");
+            tracing::error!(%error, "cannot write a workbook");
             reply::error(
-                &req,
+                req,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "Internal server error",
             )
         }
     }
+}
+
+/// `GET /exports/rounds/{id}/nominations.xlsx`: a round's nominations the caller may read.
+pub async fn round_nominations(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let Ok(round) = expect(&path, NodeType::Round) else {
+        return reply::error(
+            &req,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the path names no round: use the round's id",
+        );
+    };
+    let viewer = match signed_in_reader(&state, &req, EXPORT_COST).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let work = export::round_list(&state.db, viewer.principal(), round);
+    let (round, lines) = match gather(&state, &req, work, "no such round").await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    deliver(
+        &req,
+        crate::nomination_annex::round_workbook(&round, &lines),
+        "danh-sach-de-nghi-khen-thuong.xlsx",
+    )
+}
+
+/// `GET /exports/decisions/{id}/recipients.xlsx`: a decision's recipients the caller may read
+/// (not found when it may read none).
+pub async fn decision_recipients(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let Ok(decision) = expect(&path, NodeType::AwardDecision) else {
+        return reply::error(
+            &req,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the path names no decision: use the decision's id",
+        );
+    };
+    let viewer = match signed_in_reader(&state, &req, EXPORT_COST).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let work = export::decision_list(&state.db, viewer.principal(), decision);
+    let (decision, lines) = match gather(&state, &req, work, "no such decision").await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    deliver(
+        &req,
+        crate::nomination_annex::decision_workbook(&decision, &lines),
+        "danh-sach-khen-thuong.xlsx",
+    )
+}
+
+/// The signed-in caller of a download (staff lists and dossiers are not public): 401 for an
+/// anonymous one.
+pub(crate) async fn signed_in_reader(
+    state: &AppState,
+    req: &HttpRequest,
+    cost: u64,
+) -> Result<crate::domain::access::Viewer, HttpResponse> {
+    let (viewer, _) = http_reader(state, req, cost).await?;
+    if viewer.principal().is_none() {
+        return Err(reply::error(
+            req,
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "sign in to download this",
+        ));
+    }
+    Ok(viewer)
 }

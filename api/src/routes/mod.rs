@@ -1,6 +1,7 @@
 //! HTTP routes: GraphQL, health, readiness and metrics.
 
 pub mod export;
+pub mod files;
 pub mod graphql;
 pub mod health;
 pub mod live;
@@ -31,6 +32,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/exports/plans/{id}/progress.xlsx")
             .route(web::get().to(export::plan_progress))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/exports/rounds/{id}/nominations.xlsx")
+            .route(web::get().to(export::round_nominations))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/exports/decisions/{id}/recipients.xlsx")
+            .route(web::get().to(export::decision_recipients))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/files")
+            .route(web::post().to(files::upload))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/files/dossier/{id}")
+            .route(web::get().to(files::download))
             .default_service(web::to(reply::method_not_allowed)),
     )
     .route("/healthz", web::get().to(health::healthz))
@@ -66,4 +87,8 @@ pub struct AppState {
     pub live_connections: std::sync::Arc<tokio::sync::Semaphore>,
     /// Origins whose pages may open live connections (empty: the API's own host only).
     pub allowed_origins: Vec<String>,
+    /// Where dossier files are kept.
+    pub files: crate::files::FileStore,
+    /// The largest dossier file.
+    pub max_file_bytes: usize,
 }

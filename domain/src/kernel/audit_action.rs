@@ -68,6 +68,8 @@ pub enum AuditAction {
     NominationReject,
     NominationReturn,
     NominationWithdraw,
+    NominationAttach,
+    FileUpload,
 }
 
 impl AuditAction {
@@ -138,6 +140,8 @@ impl AuditAction {
             Self::NominationReject => "nomination.reject",
             Self::NominationReturn => "nomination.return",
             Self::NominationWithdraw => "nomination.withdraw",
+            Self::NominationAttach => "nomination.attach",
+            Self::FileUpload => "file.upload",
         }
     }
 
@@ -176,6 +180,7 @@ pub enum ObjectType {
     Round,
     Registration,
     Nomination,
+    StoredFile,
 }
 
 impl ObjectType {
@@ -205,6 +210,7 @@ impl ObjectType {
             Self::Round => "Round",
             Self::Registration => "Registration",
             Self::Nomination => "Nomination",
+            Self::StoredFile => "StoredFile",
         }
     }
 }

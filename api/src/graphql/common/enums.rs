@@ -595,3 +595,27 @@ stored_enum! {
         CouncilReview,
     }
 }
+
+stored_enum! {
+    "entity::enums::DossierKind",
+    /// A document of a nomination's dossier (domain.md rule 30).
+    DossierKind {
+        /// Tờ trình.
+        ProposalLetter,
+        /// Báo cáo thành tích.
+        AchievementReport,
+        /// Biên bản họp Hội đồng Thi đua - Khen thưởng.
+        CouncilMinutes,
+        /// Kết quả bỏ phiếu.
+        BallotResult,
+        /// Quyết định công nhận sáng kiến.
+        InitiativeRecognition,
+        /// Xác nhận của cơ quan có thẩm quyền.
+        AuthorityConfirmation,
+        /// Xác nhận nghĩa vụ thuế, bảo hiểm xã hội.
+        TaxAndInsuranceConfirmation,
+        /// Kết quả lấy ý kiến công khai.
+        ConsultationResult,
+        Other,
+    }
+}

@@ -30,6 +30,8 @@ pub enum NodeType {
     Registration,
     Nomination,
     AwardDecision,
+    StoredFile,
+    DossierItem,
 }
 
 impl NodeType {
@@ -55,6 +57,8 @@ impl NodeType {
             NodeType::Registration => "Registration",
             NodeType::Nomination => "Nomination",
             NodeType::AwardDecision => "AwardDecision",
+            NodeType::StoredFile => "StoredFile",
+            NodeType::DossierItem => "DossierItem",
         }
     }
 
@@ -80,6 +84,8 @@ impl NodeType {
             Self::Registration,
             Self::Nomination,
             Self::AwardDecision,
+            Self::StoredFile,
+            Self::DossierItem,
         ]
         .into_iter()
         .find(|t| t.name() == name)

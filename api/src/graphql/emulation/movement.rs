@@ -187,6 +187,19 @@ impl Round {
             })
             .collect()
     }
+    /// Its nominations counted (those the caller may read): in all, by nominating unit and by
+    /// award type. One statement.
+    async fn dashboard(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::emulation::nomination::RoundDashboard> {
+        crate::graphql::emulation::nomination::RoundDashboard::of(ctx, self.0.id).await
+    }
+    /// Where the round's nominations are downloaded as .xlsx (those the caller may read; send
+    /// the same bearer token).
+    async fn export_url(&self) -> String {
+        crate::nomination_annex::round_path(&global_id(NodeType::Round, self.0.id))
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -32,7 +32,7 @@ use crate::graphql::emulation::person::{Person, readable_one, signed_in};
 use crate::graphql::emulation::record::{Initiative, recipient};
 use crate::graphql::loading::loaders::{
     AwardDecisionById, AwardTypeById, MovementById, NominationBallots, NominationById,
-    NominationEvents, PersonById, RoundById, UnitById,
+    NominationDossier, NominationEvents, PersonById, RoundById, UnitById,
 };
 use crate::graphql::org::unit::Unit;
 
@@ -249,6 +249,15 @@ impl Nomination {
             .into_gql()?,
         )))
     }
+    /// The dossier (hồ sơ), oldest document first.
+    async fn dossier(&self, ctx: &Context<'_>) -> Result<Vec<DossierItem>> {
+        Ok(load(ctx, NominationDossier(self.model.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(DossierItem)
+            .collect())
+    }
     /// Council ballots, oldest first.
     async fn ballots(&self, ctx: &Context<'_>) -> Result<Vec<CouncilBallot>> {
         Ok(load(ctx, NominationBallots(self.model.id))
@@ -448,6 +457,11 @@ impl AwardDecision {
     /// The deciding unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         Ok(load(ctx, UnitById(self.0.unit_id)).await?.map(Unit))
+    }
+    /// Where the decision's recipient list (its annex) is downloaded as .xlsx (the recipients
+    /// the caller may read; send the same bearer token).
+    async fn recipients_export_url(&self) -> String {
+        crate::nomination_annex::decision_path(&global_id(NodeType::AwardDecision, self.0.id))
     }
 }
 
@@ -1101,4 +1115,235 @@ async fn close(
     })
     .await?;
     NominationPayload::from(ctx, outcome, cmid).await
+}
+
+/// What a round's dashboard sums for a group of nominations.
+#[derive(SimpleObject, Clone, Copy, Default)]
+pub struct NominationTally {
+    pub total: i64,
+    /// Left the draft (withdrawn ones included).
+    pub submitted: i64,
+    /// Passed a council and not refused since.
+    pub passed_council: i64,
+    /// Sent beyond the nominating unit.
+    pub forwarded: i64,
+    /// Awarded, as proposed or a lower form.
+    pub decided: i64,
+    pub rejected: i64,
+    pub withdrawn: i64,
+}
+
+impl From<read::Tally> for NominationTally {
+    fn from(t: read::Tally) -> Self {
+        Self {
+            total: t.total,
+            submitted: t.submitted,
+            passed_council: t.passed_council,
+            forwarded: t.forwarded,
+            decided: t.decided,
+            rejected: t.rejected,
+            withdrawn: t.withdrawn,
+        }
+    }
+}
+
+/// One nominating unit's nominations in a round.
+pub struct UnitTally {
+    unit_id: Uuid,
+    tally: read::Tally,
+}
+
+#[Object]
+impl UnitTally {
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        Ok(load(ctx, UnitById(self.unit_id)).await?.map(Unit))
+    }
+    async fn tally(&self) -> NominationTally {
+        self.tally.into()
+    }
+}
+
+/// One award type's nominations in a round.
+#[derive(SimpleObject)]
+pub struct AwardTally {
+    pub award_code: String,
+    pub tally: NominationTally,
+}
+
+/// A round's dashboard.
+pub struct RoundDashboard {
+    counts: Vec<read::RoundCount>,
+}
+
+impl RoundDashboard {
+    pub async fn of(ctx: &Context<'_>, round: Uuid) -> Result<Self> {
+        signed_in(ctx)?;
+        let principal = ctx.data_opt::<Viewer>().and_then(Viewer::principal);
+        Ok(Self {
+            counts: read::round_counts(db(ctx)?, principal, round)
+                .await
+                .into_gql()?,
+        })
+    }
+
+    fn tally_by<K: Ord + Clone>(
+        &self,
+        key: impl Fn(&read::RoundCount) -> K,
+    ) -> Vec<(K, read::Tally)> {
+        let mut by: std::collections::BTreeMap<K, read::Tally> = std::collections::BTreeMap::new();
+        for count in &self.counts {
+            by.entry(key(count)).or_default().add(count);
+        }
+        by.into_iter().collect()
+    }
+}
+
+#[Object]
+impl RoundDashboard {
+    /// Every nomination of the round.
+    async fn tally(&self) -> NominationTally {
+        let mut tally = read::Tally::default();
+        for count in &self.counts {
+            tally.add(count);
+        }
+        tally.into()
+    }
+    /// How many are in each state (states with none left out).
+    async fn by_state(&self) -> Vec<NominationStateCount> {
+        self.tally_by(|c| {
+            <entity::enums::NominationState as sea_orm::Iterable>::iter()
+                .position(|s| s == c.state)
+                .unwrap_or(usize::MAX)
+        })
+        .into_iter()
+        .filter_map(|(position, tally)| {
+            <entity::enums::NominationState as sea_orm::Iterable>::iter()
+                .nth(position)
+                .map(|state| NominationStateCount {
+                    state: state.into(),
+                    count: tally.total,
+                })
+        })
+        .collect()
+    }
+    /// By nominating unit.
+    async fn by_unit(&self) -> Vec<UnitTally> {
+        self.tally_by(|c| c.nominating_unit_id)
+            .into_iter()
+            .map(|(unit_id, tally)| UnitTally { unit_id, tally })
+            .collect()
+    }
+    /// By award type (its code).
+    async fn by_award_type(&self) -> Vec<AwardTally> {
+        self.tally_by(|c| c.award_code.clone())
+            .into_iter()
+            .map(|(award_code, tally)| AwardTally {
+                award_code,
+                tally: tally.into(),
+            })
+            .collect()
+    }
+}
+
+/// A document of a nomination's dossier.
+pub struct DossierItem(pub crate::domain::emulation::nomination::dossier::Document);
+
+#[Object]
+impl DossierItem {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::DossierItem, self.0.0.id)
+    }
+    async fn kind(&self) -> crate::graphql::common::enums::DossierKind {
+        self.0.0.kind.into()
+    }
+    /// As uploaded (NFC).
+    async fn file_name(&self) -> &str {
+        &self.0.1.file_name
+    }
+    async fn media_type(&self) -> &str {
+        &self.0.1.media_type
+    }
+    /// Bytes.
+    async fn size(&self) -> i64 {
+        self.0.1.size
+    }
+    /// SHA-256 of the content (hex), to check a download against.
+    async fn sha256(&self) -> &str {
+        &self.0.1.sha256
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.0.note.as_deref()
+    }
+    /// Who attached it (the token's subject).
+    async fn attached_by(&self) -> &str {
+        &self.0.0.attached_by
+    }
+    async fn attached_at(&self) -> DateTime<FixedOffset> {
+        local_time(self.0.0.created_at)
+    }
+    /// Where it is downloaded (send the same bearer token; read like the nomination).
+    async fn download_url(&self) -> String {
+        format!(
+            "/files/dossier/{}",
+            global_id(NodeType::DossierItem, self.0.0.id).0
+        )
+    }
+}
+
+/// `attachDossierItem` input: a file uploaded with `POST /files` added to an open nomination's
+/// dossier (by the nominating unit or the unit holding it).
+#[derive(InputObject)]
+pub struct AttachDossierItemInput {
+    pub nomination_id: ID,
+    pub version: i32,
+    pub kind: crate::graphql::common::enums::DossierKind,
+    /// The id `POST /files` answered (a file the caller uploaded).
+    pub file_id: ID,
+    /// At most 2 000 characters.
+    pub note: Option<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(Default)]
+pub struct DossierMutation;
+
+#[Object]
+impl DossierMutation {
+    /// Adds an uploaded file to a nomination's dossier.
+    async fn attach_dossier_item(
+        &self,
+        ctx: &Context<'_>,
+        input: AttachDossierItemInput,
+    ) -> Result<NominationPayload> {
+        let cmid = input.client_mutation_id.clone();
+        let nomination = try_input!(
+            id_of(&input.nomination_id, NodeType::Nomination, "nominationId"),
+            NominationPayload,
+            ctx,
+            cmid
+        );
+        let file = try_input!(
+            id_of(&input.file_id, NodeType::StoredFile, "fileId"),
+            NominationPayload,
+            ctx,
+            cmid
+        );
+        let attachment = crate::domain::emulation::nomination::dossier::Attachment {
+            nomination_id: nomination,
+            version: input.version,
+            kind: input.kind.into(),
+            file_id: file,
+            note: input.note,
+        };
+        let outcome = run(
+            ctx,
+            "attachDossierItem",
+            cmid.as_deref(),
+            async |txn, actor| {
+                crate::domain::emulation::nomination::dossier::attach(txn, actor, attachment).await
+            },
+        )
+        .await?;
+        NominationPayload::from(ctx, outcome, cmid).await
+    }
 }

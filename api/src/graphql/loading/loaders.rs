@@ -515,3 +515,5 @@ batch_with_default!(/// A nomination's council ballots, oldest first.
     NominationBallots => Vec<entity::council_ballot::Model>, crate::domain::emulation::nomination::read::ballots_of);
 batch_by_id!(/// An award decision by id.
     AwardDecisionById => entity::award_decision::Model, crate::domain::emulation::nomination::decision::by_ids);
+batch_with_default!(/// A nomination's dossier, oldest document first.
+    NominationDossier => Vec<crate::domain::emulation::nomination::dossier::Document>, crate::domain::emulation::nomination::dossier::items_of);

@@ -8,7 +8,9 @@
 pub mod ballot;
 pub mod check;
 pub mod decision;
+pub mod dossier;
 pub mod draft;
+pub mod export;
 pub mod read;
 pub mod route;
 pub mod workflow;

@@ -248,3 +248,89 @@ pub fn may_read(scope: Option<&[Uuid]>, nomination: &nomination::Model) -> bool 
         }
     }
 }
+
+/// A round's nominations counted by nominating unit, award type, state, and whether they have
+/// left the nominating unit (one statement).
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct RoundCount {
+    pub nominating_unit_id: Uuid,
+    pub award_code: String,
+    pub state: NominationState,
+    /// 1 when the nomination is held by (or was forwarded beyond) another unit.
+    pub moved: i32,
+    pub count: i64,
+}
+
+/// The counts behind a round's dashboard, within what the caller may read.
+pub async fn round_counts(
+    db: &impl ConnectionTrait,
+    principal: Option<&Principal>,
+    round: Uuid,
+) -> DomainResult<Vec<RoundCount>> {
+    let moved =
+        "CASE WHEN holder_unit_id <> nominating_unit_id OR state = 'FORWARDED' THEN 1 ELSE 0 END";
+    let mut select = nomination::Entity::find().filter(nomination::Column::RoundId.eq(round));
+    if let Some(scope) = readable(db, principal).await? {
+        select = select.filter(scope);
+    }
+    Ok(select
+        .select_only()
+        .column(nomination::Column::NominatingUnitId)
+        .column(nomination::Column::AwardCode)
+        .column(nomination::Column::State)
+        .column_as(Expr::cust(moved), "moved")
+        .column_as(nomination::Column::Id.count(), "count")
+        .group_by(nomination::Column::NominatingUnitId)
+        .group_by(nomination::Column::AwardCode)
+        .group_by(nomination::Column::State)
+        .group_by(Expr::cust(moved))
+        .into_model::<RoundCount>()
+        .all(db)
+        .await?)
+}
+
+/// What a round's dashboard sums for a group of nominations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub total: i64,
+    /// Left the draft (submitted at least once, withdrawn ones included).
+    pub submitted: i64,
+    /// Passed a council and not (yet) refused: waiting for a decision, forwarded, appraised
+    /// higher, or decided.
+    pub passed_council: i64,
+    /// Sent beyond the nominating unit.
+    pub forwarded: i64,
+    /// Awarded, as proposed or a lower form.
+    pub decided: i64,
+    pub rejected: i64,
+    pub withdrawn: i64,
+}
+
+impl Tally {
+    pub fn add(&mut self, count: &RoundCount) {
+        use NominationState::*;
+        let n = count.count;
+        self.total += n;
+        if count.state != Draft {
+            self.submitted += n;
+        }
+        if matches!(count.state, PendingDecision | Awarded | Downgraded)
+            || (count.moved == 1
+                && matches!(
+                    count.state,
+                    Forwarded | Appraisal | SupplementRequested | PublicConsultation
+                ))
+        {
+            self.passed_council += n;
+        }
+        if count.moved == 1 {
+            self.forwarded += n;
+        }
+        match count.state {
+            Awarded | Downgraded => self.decided += n,
+            Rejected => self.rejected += n,
+            Withdrawn => self.withdrawn += n,
+            _ => {}
+        }
+    }
+}

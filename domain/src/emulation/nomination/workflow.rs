@@ -44,6 +44,8 @@ pub enum Step {
     Reject,
     Return,
     Withdraw,
+    /// A document added to the dossier (its version moves on; its state does not).
+    Attach,
 }
 
 /// Who owns a step.
@@ -69,7 +71,7 @@ pub const OPEN: [NominationState; 8] = [
 
 impl Step {
     /// Every step, in the workflow's order.
-    pub const ALL: [Step; 11] = [
+    pub const ALL: [Step; 12] = [
         Step::Update,
         Step::Submit,
         Step::Ballot,
@@ -81,6 +83,7 @@ impl Step {
         Step::Reject,
         Step::Return,
         Step::Withdraw,
+        Step::Attach,
     ];
 
     /// The states the step starts from.
@@ -110,14 +113,14 @@ impl Step {
                 PublicConsultation,
                 PendingDecision,
             ],
-            Step::Withdraw => &OPEN,
+            Step::Withdraw | Step::Attach => &OPEN,
         }
     }
 
     /// The unit that owns the step.
     pub fn owner(self) -> Owner {
         match self {
-            Step::Update | Step::Submit | Step::Withdraw => Owner::Nominating,
+            Step::Update | Step::Submit | Step::Withdraw | Step::Attach => Owner::Nominating,
             _ => Owner::Holder,
         }
     }
@@ -136,6 +139,7 @@ impl Step {
             Step::Reject => "reject",
             Step::Return => "return",
             Step::Withdraw => "withdraw",
+            Step::Attach => "attach",
         }
     }
 
@@ -152,6 +156,7 @@ impl Step {
             Step::Reject => AuditAction::NominationReject,
             Step::Return => AuditAction::NominationReturn,
             Step::Withdraw => AuditAction::NominationWithdraw,
+            Step::Attach => AuditAction::NominationAttach,
         }
     }
 
@@ -219,6 +224,7 @@ pub async fn begin(
                     Step::Reject => "rejected",
                     Step::Return => "returned",
                     Step::Withdraw => "withdrawn",
+                    Step::Attach => "given documents",
                 }
             ),
         ));
@@ -260,7 +266,7 @@ pub async fn commit(
     if !OPEN.contains(&next.state) {
         next.open_marker = None;
     }
-    if step != Step::Update {
+    if !matches!(step, Step::Update | Step::Attach) {
         next.warnings = json!(warnings);
     }
     let saved = versioned::save(db, next, before.version).await?;
