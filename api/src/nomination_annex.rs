@@ -2,7 +2,7 @@
 //! quyết định khen thưởng: STT, họ tên / tập thể, chức vụ, đơn vị, hình thức, thành tích) and a
 //! round's nomination list. Vietnamese text as stored, dates as real dates shown dd/mm/yyyy.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::annex::{Formats, HEADER_ROW, date, heading};
 use crate::domain::emulation::nomination::export::{NominationLine, state_label};
@@ -46,15 +46,7 @@ pub fn decision_workbook(
     )?;
     for (i, line) in lines.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
-        sheet.write_number(row, 0, (i + 1) as f64)?;
-        sheet.write_string_with_format(row, 1, &line.nominee, &formats.text)?;
-        sheet.write_string_with_format(
-            row,
-            2,
-            line.position.as_deref().unwrap_or(""),
-            &formats.text,
-        )?;
-        sheet.write_string_with_format(row, 3, &line.unit, &formats.text)?;
+        nominee_columns(sheet, &formats, row, i, line)?;
         sheet.write_string_with_format(
             row,
             4,
@@ -100,15 +92,7 @@ pub fn round_workbook(
     )?;
     for (i, line) in lines.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
-        sheet.write_number(row, 0, (i + 1) as f64)?;
-        sheet.write_string_with_format(row, 1, &line.nominee, &formats.text)?;
-        sheet.write_string_with_format(
-            row,
-            2,
-            line.position.as_deref().unwrap_or(""),
-            &formats.text,
-        )?;
-        sheet.write_string_with_format(row, 3, &line.unit, &formats.text)?;
+        nominee_columns(sheet, &formats, row, i, line)?;
         sheet.write_string_with_format(row, 4, &line.proposed, &formats.text)?;
         sheet.write_datetime_with_format(row, 5, date(line.achievement_from)?, &formats.date)?;
         sheet.write_datetime_with_format(row, 6, date(line.achievement_to)?, &formats.date)?;
@@ -118,4 +102,24 @@ pub fn round_workbook(
         sheet.write_string_with_format(row, 10, &line.summary, &formats.text)?;
     }
     book.save_to_buffer()
+}
+
+/// STT, họ tên / tập thể, chức vụ and đơn vị of the `i`-th line, on `row`.
+fn nominee_columns(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    row: u32,
+    i: usize,
+    line: &NominationLine,
+) -> Result<(), XlsxError> {
+    sheet.write_number(row, 0, (i + 1) as f64)?;
+    sheet.write_string_with_format(row, 1, &line.nominee, &formats.text)?;
+    sheet.write_string_with_format(
+        row,
+        2,
+        line.position.as_deref().unwrap_or(""),
+        &formats.text,
+    )?;
+    sheet.write_string_with_format(row, 3, &line.unit, &formats.text)?;
+    Ok(())
 }

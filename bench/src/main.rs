@@ -1,7 +1,8 @@
 //! Province-scale benchmark: generates a dataset (≈400 units, 300 plans, 30 000 tasks with
 //! their assignments, 150 000 progress updates, reports under 30 regimes, and an emulation
 //! history of 10 000 people over 8 years), starts the release server as a separate process,
-//! drives seven queries (Q1–Q3 dashboards, Q4–Q6 reporting, Q7 eligibility) at concurrency 32
+//! drives eight queries (Q1–Q3 dashboards, Q4–Q6 reporting, Q7 eligibility, Q8 a round's
+//! nominations) at concurrency 32
 //! after a warm-up, and prints req/s, p50, p99, the server's peak RSS and SQL statements per
 //! request. On PostgreSQL it also drives one hand-written SQL statement per query (the same JSON,
 //! built inside PostgreSQL; Q7 has none) with pgbench at the same concurrency, and prints each
@@ -517,7 +518,7 @@ fn person_id(n: u128) -> Uuid {
 async fn load_people(
     db: &sea_orm::DatabaseConnection,
     units: &[unit::Model],
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Vec<person::Model>> {
     use api::domain::emulation::catalogue::in_force;
     let workplaces: Vec<Uuid> = units
         .iter()
@@ -700,7 +701,183 @@ async fn load_people(
         awards.len(),
         initiatives.len()
     );
-    Ok(people.len())
+    Ok(people)
+}
+
+/// Q8's round: the id of the generated movement's round.
+const NOMINATION_ROUND: Uuid = Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0fff_0001);
+/// Nominations in Q8's round (a province's sơ kết).
+const NOMINATIONS: usize = 5_000;
+/// Q8: a round's first page of nominations with counts by state, as an emulation office's
+/// dashboard asks for it.
+const NOMINATIONS_QUERY: &str = "query($r: ID) { nominations(first: 50, filter: { roundId: $r }) { totalCount countsByState { state count } nodes { nomineeName state awardType { name } nominatingUnit { name } holder { name } } } }";
+
+/// A movement of the province with one round and 5 000 nominations of its people, in every
+/// state (a twelfth each), those past the unit's council held by the unit above.
+async fn load_nominations(
+    db: &sea_orm::DatabaseConnection,
+    units: &[unit::Model],
+    people: &[person::Model],
+) -> anyhow::Result<usize> {
+    use api::domain::emulation::catalogue::in_force;
+    let now = Utc::now();
+    let top = units
+        .iter()
+        .find(|u| u.parent_id.is_none())
+        .context("a top unit")?;
+    let parents: std::collections::HashMap<Uuid, Option<Uuid>> =
+        units.iter().map(|u| (u.id, u.parent_id)).collect();
+    let movement = emulation_movement::Model {
+        id: Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0fff_0000),
+        plan_id: None,
+        launcher_unit_id: top.id,
+        level: MovementLevel::Province,
+        name: "Phong trào thi đua sinh tự động".into(),
+        kind: MovementKind::Regular,
+        parent_movement_id: None,
+        starts_on: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default(),
+        ends_on: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default(),
+        subjects: "INDIVIDUAL,COLLECTIVE".into(),
+        collective_criteria: None,
+        individual_criteria: None,
+        registration_rule: RegistrationRule::Warn,
+        search_text: "phong trao thi dua sinh tu dong".into(),
+        version: 1,
+        created_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let codes = ["GIAY_KHEN_GIAM_DOC_SO", "BANG_KHEN_TINH", "CSTD_CO_SO"];
+    let window_end = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default();
+    let mut versions = Vec::new();
+    for code in codes {
+        versions.push(
+            in_force(db, code, window_end)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .with_context(|| format!("{code} in force"))?
+                .model,
+        );
+    }
+    let round = emulation_round::Model {
+        id: NOMINATION_ROUND,
+        movement_id: movement.id,
+        kind: RoundKind::Annual,
+        name: "Xét khen thưởng năm 2024".into(),
+        achievement_from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+        achievement_to: window_end,
+        opens_on: NaiveDate::from_ymd_opt(2024, 12, 1).unwrap_or_default(),
+        closes_on: NaiveDate::from_ymd_opt(2025, 1, 31).unwrap_or_default(),
+        award_codes: codes.join(","),
+        quotas: json!([]),
+        version: 1,
+        created_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let states: Vec<NominationState> = <NominationState as sea_orm::Iterable>::iter().collect();
+    let open = [
+        NominationState::Draft,
+        NominationState::UnitReview,
+        NominationState::Returned,
+        NominationState::Forwarded,
+        NominationState::Appraisal,
+        NominationState::SupplementRequested,
+        NominationState::PublicConsultation,
+        NominationState::PendingDecision,
+    ];
+    let moved = [
+        NominationState::Forwarded,
+        NominationState::Appraisal,
+        NominationState::SupplementRequested,
+        NominationState::Rejected,
+    ];
+    let nominations: Vec<nomination::Model> = people
+        .iter()
+        .take(NOMINATIONS)
+        .enumerate()
+        .map(|(i, p)| {
+            let version = &versions[i % versions.len()];
+            let state = states[i % states.len()];
+            let holder = if moved.contains(&state) {
+                parents
+                    .get(&p.unit_id)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(p.unit_id)
+            } else {
+                p.unit_id
+            };
+            let at = now - chrono::Duration::seconds(i as i64);
+            nomination::Model {
+                id: Uuid::from_u128(0x0192_0000_0000_7000_8000_0001_0000_0000 | i as u128),
+                round_id: round.id,
+                movement_id: movement.id,
+                nominee_kind: AwardSubject::Individual,
+                nominee_id: p.id,
+                award_type_id: version.id,
+                award_code: version.code.clone(),
+                achievement_from: round.achievement_from,
+                achievement_to: round.achievement_to,
+                achievement_kind: AchievementKind::Regular,
+                nominating_unit_id: p.unit_id,
+                holder_unit_id: holder,
+                route_step: i32::from(holder != p.unit_id),
+                state,
+                summary: format!("Thành tích năm 2024 của {}", p.full_name),
+                initiative_ids: String::new(),
+                supplement_request: None,
+                consultation_posted_on: None,
+                consultation_closes_on: None,
+                consultation_channel: None,
+                decision_id: None,
+                awarded_type_id: None,
+                warnings: json!([]),
+                open_marker: open.contains(&state).then_some(1),
+                search_text: search_text([Some(p.full_name.as_str()), Some(version.name.as_str())]),
+                version: 1,
+                created_by: None,
+                created_at: at,
+                updated_at: at,
+            }
+        })
+        .collect();
+    insert_all(db, &[movement]).await?;
+    insert_all(db, &[round]).await?;
+    insert_all(db, &nominations).await?;
+    println!("generated {} nominations in one round", nominations.len());
+    Ok(nominations.len())
+}
+
+/// Q8's statement: the page of 50 cut first, then its nominees, award types and units looked up
+/// by key; the total and the counts by state from the round's index.
+fn nominations_ceiling_sql(round: Uuid) -> String {
+    let order = <NominationState as sea_orm::Iterable>::iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "WHEN '{}' THEN {i}",
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "SELECT json_build_object('data', json_build_object('nominations', json_build_object(\
+         'totalCount', (SELECT count(*) FROM nomination WHERE round_id = '{round}'), \
+         'countsByState', (SELECT json_agg(json_build_object('state', c.state, 'count', c.n) ORDER BY CASE c.state {order} END) \
+            FROM (SELECT state, count(*) AS n FROM nomination WHERE round_id = '{round}' GROUP BY state) c), \
+         'nodes', COALESCE(json_agg(json_build_object('nomineeName', (SELECT p.full_name FROM person p WHERE p.id = x.nominee_id), \
+            'state', x.state, 'awardType', json_build_object('name', (SELECT t.name FROM award_type t WHERE t.id = x.award_type_id)), \
+            'nominatingUnit', json_build_object('name', (SELECT u.name FROM unit u WHERE u.id = x.nominating_unit_id)), \
+            'holder', json_build_object('name', (SELECT u.name FROM unit u WHERE u.id = x.holder_unit_id))) \
+            ORDER BY x.created_at DESC, x.id DESC), '[]'::json)))) \
+         FROM (SELECT n.id, n.nominee_id, n.state, n.award_type_id, n.nominating_unit_id, n.holder_unit_id, n.created_at \
+            FROM nomination n WHERE n.round_id = '{round}' ORDER BY n.created_at DESC, n.id DESC LIMIT 50) x;"
+    )
 }
 
 async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
@@ -721,7 +898,8 @@ async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
     insert_all(&db, &data.regimes).await?;
     insert_all(&db, &data.deadlines).await?;
     insert_all(&db, &data.submissions).await?;
-    load_people(&db, &data.units).await?;
+    let people = load_people(&db, &data.units).await?;
+    load_nominations(&db, &data.units, &people).await?;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // As autovacuum would have by then: statistics, and the visibility map index-only scans need.
         db.execute_unprepared("VACUUM ANALYZE").await?;
@@ -1335,14 +1513,15 @@ async fn same_answer(
     body: &Value,
     url: &str,
     sql: &str,
+    bearer: Option<&str>,
 ) -> anyhow::Result<()> {
-    let mut api: Value = client
+    let mut request = client
         .post(format!("{}/graphql", server.address))
-        .json(body)
-        .send()
-        .await?
-        .json()
-        .await?;
+        .json(body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let mut api: Value = request.send().await?.json().await?;
     // The answer, not the report on what it cost.
     if let Some(object) = api.as_object_mut() {
         object.remove("extensions");
@@ -1461,6 +1640,10 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             // The award type's id is read from the running server (see below).
             json!({ "query": ELIGIBILITY_QUERY, "variables": { "n": global("Person", person_id(1)), "asOf": ELIGIBILITY_AS_OF } }),
         ),
+        (
+            "Q8 nominations",
+            json!({ "query": NOMINATIONS_QUERY, "variables": { "r": global("Round", NOMINATION_ROUND) } }),
+        ),
     ];
     let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
     if args.hostile {
@@ -1510,6 +1693,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         Some(reminders_ceiling_sql(REMINDERS_AS_OF)),
         // No hand-written statement answers an eligibility with its reasons: throughput only.
         None,
+        Some(nominations_ceiling_sql(NOMINATION_ROUND)),
     ]);
     for ((name, body), sql) in queries.iter().zip(sqls) {
         if !selected(name) {
@@ -1521,10 +1705,11 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             .as_deref()
             .filter(|_| url.starts_with("postgres"))
             .map(|sql| (url, sql));
+        // Q7 and Q8 read personal data and nominations: a province administrator asks.
+        let bearer = (name.starts_with("Q7") || name.starts_with("Q8")).then_some(admin.as_str());
         if let Some((_, sql)) = ceiling {
-            same_answer(&client, &server, name, body, url, sql).await?;
+            same_answer(&client, &server, name, body, url, sql, bearer).await?;
         }
-        let bearer = name.starts_with("Q7").then_some(admin.as_str());
         let measured = drive(&client, &server, name, body.clone(), ceiling, args, bearer).await?;
         peak_under_load = peak_under_load.max(rss_kib(server.child.id(), "VmRSS:"));
         figures.push(Some(measured.figures));
@@ -1541,6 +1726,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         (0.50, 100.0),
         (0.50, 100.0),
         (0.0, 100.0),
+        (0.50, 100.0),
     ];
     println!(
         "\n{label}: concurrency {}{}, {} s per query in {} rounds, server peak RSS {:.0} MB (under load {:.0} MB)",

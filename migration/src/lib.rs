@@ -30,6 +30,7 @@ mod m20261203_000018_create_people;
 mod m20261203_000019_create_emulation_records;
 mod m20261204_000020_create_nominations;
 mod m20261204_000021_create_dossier;
+mod m20261204_000022_nomination_list_index;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_create_emulation_records::Migration),
             Box::new(m20261204_000020_create_nominations::Migration),
             Box::new(m20261204_000021_create_dossier::Migration),
+            Box::new(m20261204_000022_nomination_list_index::Migration),
         ]
     }
 }

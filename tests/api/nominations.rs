@@ -725,8 +725,120 @@ async fn the_demo_round_and_its_decision_export_as_workbooks(app: &TestApp) {
     );
 }
 
+async fn registrations_warn_or_block_and_the_queue_shows_whose_turn_it_is(app: &TestApp) {
+    let office = token(Role::EmulationOfficer, Some(OFFICE));
+    let department = token(Role::EmulationOfficer, Some(DEPARTMENT));
+    let round_id = round(app, &["CSTD_TINH"], json!([])).await;
+    let movement = app
+        .graphql(
+            "query($r: ID!) { node(id: $r) { ... on Round { movement { id } } } }",
+            json!({ "r": round_id }),
+        )
+        .await;
+    // Rounds and movements are public; the round's movement is read by anyone.
+    let movement = movement.ok()["node"]["movement"]["id"].clone();
+    let registered = person(app, "Đoàn Văn Hậu", OFFICE).await;
+    const REGISTER: &str = "mutation($input: RegisterInput!) { register(input: $input) { registration { id year awardCode } userErrors { field code } } }";
+    let register = json!({ "input": { "movementId": movement, "year": 2025, "subjectId": registered, "awardCode": "CSTD_TINH", "registeredOn": "2025-02-01" } });
+    assert_eq!(
+        app.graphql_as(&department, REGISTER, register.clone())
+            .await
+            .codes(),
+        ["FORBIDDEN"]
+    );
+    let first = app
+        .graphql_as(&office, REGISTER, register.clone())
+        .await
+        .ok();
+    let again = app.graphql_as(&office, REGISTER, register).await.ok();
+    assert_eq!(
+        first["register"]["registration"]["id"], again["register"]["registration"]["id"],
+        "registering again changes nothing"
+    );
+    let bad = app
+        .graphql_as(&office, REGISTER, json!({ "input": { "movementId": movement, "year": 2031, "subjectId": registered, "awardCode": "CSTD_TINH" } }))
+        .await
+        .ok();
+    assert_eq!(
+        first_error(&bad["register"]),
+        (json!(["input", "year"]), "OUT_OF_RANGE".into())
+    );
+    let listed = app
+        .graphql_as(&office, "query($m: ID) { registrations(filter: { movementId: $m }) { totalCount nodes { year awardCode } } }", json!({ "m": movement }))
+        .await
+        .ok();
+    assert_eq!(listed["registrations"]["totalCount"], 1);
+    // Registered: no warning of it on submit; the unit's council has the next step.
+    let n = create(app, &office, &round_id, &registered, "CSTD_TINH", "AD_HOC")
+        .await
+        .ok()["createNomination"]["nomination"]
+        .clone();
+    let n = ok_step(app, &office, "submitNomination", at(&n)).await;
+    assert!(
+        !n["warnings"].to_string().contains("đăng ký"),
+        "{}",
+        n["warnings"]
+    );
+    const QUEUE: &str = "{ myQueue(first: 20) { totalCount nodes { id state } } }";
+    let mine = app.graphql_as(&office, QUEUE, json!({})).await.ok();
+    assert!(
+        mine["myQueue"]["nodes"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|x| x["id"] == n["id"])),
+        "{mine}"
+    );
+    let theirs = app.graphql_as(&department, QUEUE, json!({})).await.ok();
+    assert!(
+        !theirs["myQueue"]["nodes"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|x| x["id"] == n["id"])),
+        "{theirs}"
+    );
+
+    // A movement that blocks nominations for titles nobody registered for.
+    let admin = token(Role::ProvinceAdmin, None);
+    let strict = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreateMovementInput!) { createMovement(input: $input) { movement { id } } }",
+            json!({ "input": { "name": "Phong trào có đăng ký bắt buộc", "launcherId": app.unit_id(DEPARTMENT).await,
+                "level": "DEPARTMENT", "kind": "REGULAR", "startsOn": "2025-01-01", "endsOn": "2025-12-31",
+                "subjects": ["INDIVIDUAL"], "registrationRule": "BLOCK" } }),
+        )
+        .await
+        .ok();
+    let closes = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    let strict_round = app
+        .graphql_as(
+            &admin,
+            "mutation($input: OpenRoundInput!) { openRound(input: $input) { round { id } } }",
+            json!({ "input": { "movementId": strict["createMovement"]["movement"]["id"], "kind": "ANNUAL", "name": "Năm 2025",
+                "achievementFrom": "2025-01-01", "achievementTo": "2025-12-31", "opensOn": "2025-12-01", "closesOn": closes,
+                "awardCodes": ["CSTD_TINH"] } }),
+        )
+        .await
+        .ok()["openRound"]["round"]["id"]
+        .clone();
+    let unregistered = person(app, "Hồ Thị Mỹ Linh", OFFICE).await;
+    let m = create(
+        app,
+        &office,
+        &strict_round,
+        &unregistered,
+        "CSTD_TINH",
+        "AD_HOC",
+    )
+    .await
+    .ok()["createNomination"]["nomination"]
+        .clone();
+    let (_, code, message) = refused_step(app, &office, "submitNomination", at(&m)).await;
+    assert_eq!(code, "INVALID", "{message}");
+    assert!(message.contains("đăng ký thi đua"), "{message}");
+}
+
 db_tests!(
     a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once,
     ballots_need_their_threshold_secrecy_and_a_closed_consultation,
     the_demo_round_and_its_decision_export_as_workbooks,
+    registrations_warn_or_block_and_the_queue_shows_whose_turn_it_is,
 );

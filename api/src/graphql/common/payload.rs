@@ -153,6 +153,15 @@ pub fn id_of(id: &ID, kind: NodeType, field: &str) -> std::result::Result<Uuid, 
     expect(id, kind).map_err(|e| rejected(field, e))
 }
 
+/// An optional id of `kind`, or the `userError` of `field`.
+pub fn optional_id_of(
+    id: Option<&ID>,
+    kind: NodeType,
+    field: &str,
+) -> std::result::Result<Option<Uuid>, Outcome> {
+    id.map(|id| id_of(id, kind, field)).transpose()
+}
+
 pub async fn run(
     ctx: &Context<'_>,
     name: &'static str,

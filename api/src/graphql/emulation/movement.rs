@@ -475,14 +475,6 @@ object_payload!(
     entity::emulation_registration::Entity
 );
 
-fn optional_id(
-    id: Option<&ID>,
-    kind: NodeType,
-    field: &str,
-) -> std::result::Result<Option<uuid::Uuid>, Outcome> {
-    id.map(|id| id_of(id, kind, field)).transpose()
-}
-
 #[derive(Default)]
 pub struct MovementMutation;
 
@@ -503,13 +495,13 @@ impl MovementMutation {
             cmid
         );
         let plan_id = try_input!(
-            optional_id(input.plan_id.as_ref(), NodeType::Plan, "planId"),
+            optional_id_of(input.plan_id.as_ref(), NodeType::Plan, "planId"),
             MovementPayload,
             ctx,
             cmid
         );
         let parent = try_input!(
-            optional_id(input.parent_id.as_ref(), NodeType::Movement, "parentId"),
+            optional_id_of(input.parent_id.as_ref(), NodeType::Movement, "parentId"),
             MovementPayload,
             ctx,
             cmid

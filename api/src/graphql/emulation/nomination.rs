@@ -809,11 +809,11 @@ impl NominationMutation {
             cmid
         );
         let nominating = try_input!(
-            input
-                .nominating_unit_id
-                .as_ref()
-                .map(|id| id_of(id, NodeType::Unit, "nominatingUnitId"))
-                .transpose(),
+            optional_id_of(
+                input.nominating_unit_id.as_ref(),
+                NodeType::Unit,
+                "nominatingUnitId"
+            ),
             NominationPayload,
             ctx,
             cmid
@@ -962,11 +962,7 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let to = try_input!(
-            input
-                .to_unit_id
-                .as_ref()
-                .map(|id| id_of(id, NodeType::Unit, "toUnitId"))
-                .transpose(),
+            optional_id_of(input.to_unit_id.as_ref(), NodeType::Unit, "toUnitId"),
             NominationPayload,
             ctx,
             cmid
@@ -1037,11 +1033,11 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let awarded = try_input!(
-            input
-                .awarded_type_id
-                .as_ref()
-                .map(|id| id_of(id, NodeType::AwardType, "awardedTypeId"))
-                .transpose(),
+            optional_id_of(
+                input.awarded_type_id.as_ref(),
+                NodeType::AwardType,
+                "awardedTypeId"
+            ),
             NominationPayload,
             ctx,
             cmid
