@@ -22,6 +22,7 @@ mod export;
 mod extensions;
 mod filters;
 mod imports;
+mod nomination_table;
 mod nominations;
 mod pagination;
 mod people;

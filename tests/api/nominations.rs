@@ -12,8 +12,8 @@ use crate::helpers::{TestApp, first_error, token};
 /// The Đồng Nai units of the demo: the People's Committee, the Department of Health and one of
 /// its offices (a unit head's level).
 const PROVINCE: &str = "H19";
-const DEPARTMENT: &str = "H19.20";
-const OFFICE: &str = "H19.20.1";
+pub const DEPARTMENT: &str = "H19.20";
+pub const OFFICE: &str = "H19.20.1";
 
 const NOMINATION: &str = "id state version holder { code } warnings
     ballots { stage passed yesVotes membersTotal thresholdPercent secret }
@@ -75,7 +75,13 @@ pub async fn person(app: &TestApp, name: &str, unit: &str) -> Value {
 }
 
 /// Sends a step as `token`; returns the whole response.
-async fn step(app: &TestApp, token: &str, mutation: &str, input: Value) -> crate::helpers::Gql {
+pub async fn step(app: &TestApp, token: &str, mutation: &str, input: Value) -> crate::helpers::Gql {
+    app.graphql_as(token, &step_document(mutation), json!({ "input": input }))
+        .await
+}
+
+/// The document of a step: `mutation` with its input type, asking for the nomination.
+pub fn step_document(mutation: &str) -> String {
     let input_type = match mutation {
         "submitNomination" | "receiveNomination" => "NominationStepInput".to_owned(),
         "rejectNomination" | "returnNomination" | "withdrawNomination" => {
@@ -87,14 +93,9 @@ async fn step(app: &TestApp, token: &str, mutation: &str, input: Value) -> crate
             format!("{first}{}Input", chars.as_str())
         }
     };
-    app.graphql_as(
-        token,
-        &format!(
-            "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ nomination {{ {NOMINATION} }} userErrors {{ field code message }} }} }}"
-        ),
-        json!({ "input": input }),
+    format!(
+        "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ nomination {{ {NOMINATION} }} userErrors {{ field code message }} }} }}"
     )
-    .await
 }
 
 /// A step that must succeed; returns the nomination after it.
@@ -135,7 +136,7 @@ async fn refused_step(
     )
 }
 
-async fn create(
+pub async fn create(
     app: &TestApp,
     token: &str,
     round: &Value,
@@ -154,11 +155,11 @@ async fn create(
     .await
 }
 
-fn at(n: &Value) -> Value {
+pub fn at(n: &Value) -> Value {
     json!({ "id": n["id"], "version": n["version"] })
 }
 
-fn with(n: &Value, extra: Value) -> Value {
+pub fn with(n: &Value, extra: Value) -> Value {
     let mut input = at(n);
     for (k, v) in extra.as_object().into_iter().flatten() {
         input[k] = v.clone();
