@@ -21,6 +21,8 @@ pub mod idempotency_key;
 pub mod initiative;
 pub mod initiative_author;
 pub mod nomination;
+pub mod nomination_batch;
+pub mod nomination_batch_item;
 pub mod nomination_event;
 pub mod person;
 pub mod plan;

@@ -31,6 +31,7 @@ mod m20261203_000019_create_emulation_records;
 mod m20261204_000020_create_nominations;
 mod m20261204_000021_create_dossier;
 mod m20261204_000022_nomination_list_index;
+mod m20261205_000023_create_nomination_batches;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_create_nominations::Migration),
             Box::new(m20261204_000021_create_dossier::Migration),
             Box::new(m20261204_000022_nomination_list_index::Migration),
+            Box::new(m20261205_000023_create_nomination_batches::Migration),
         ]
     }
 }

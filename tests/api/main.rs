@@ -11,6 +11,7 @@ mod mutations;
 mod attainment;
 mod auth;
 
+mod batches;
 mod batching;
 mod catalogue;
 mod dossier;

@@ -206,19 +206,18 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
                     )
                     .await
                 }
-                StepFx::Forward(to) => {
-                    workflow::forward(
-                        db,
-                        &actor,
-                        Forwarding {
-                            id,
-                            version,
-                            to_unit_id: Some(super::id_of("unit", to)),
-                            note: Some("Tờ trình đề nghị khen thưởng sơ kết phong trào".into()),
-                        },
-                    )
-                    .await
-                }
+                StepFx::Forward(to) => workflow::forward(
+                    db,
+                    &actor,
+                    Forwarding {
+                        id,
+                        version,
+                        to_unit_id: Some(super::id_of("unit", to)),
+                        note: Some("Tờ trình đề nghị khen thưởng sơ kết phong trào".into()),
+                    },
+                )
+                .await
+                .map(|forwarded| forwarded.change),
                 StepFx::Supplement(missing) => {
                     workflow::request_supplement(db, &actor, id, version, missing.clone(), None)
                         .await

@@ -27,5 +27,6 @@ pub struct Mutation(
     crate::graphql::emulation::record::ImportMutation,
     crate::graphql::emulation::movement::MovementMutation,
     crate::graphql::emulation::nomination::NominationMutation,
+    crate::graphql::emulation::batch::BatchMutation,
     crate::graphql::emulation::nomination::DossierMutation,
 );

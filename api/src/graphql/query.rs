@@ -43,6 +43,7 @@ pub struct Query(
     crate::graphql::emulation::eligibility::EligibilityQuery,
     crate::graphql::emulation::movement::MovementQuery,
     crate::graphql::emulation::nomination::NominationQuery,
+    crate::graphql::emulation::batch::BatchQuery,
 );
 
 /// An object with a global id.
@@ -162,6 +163,7 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
         // Registrations and decisions are read through their movement and nominations.
         NodeType::Registration
         | NodeType::AwardDecision
+        | NodeType::NominationBatch
         | NodeType::StoredFile
         | NodeType::DossierItem => None,
         NodeType::AwardType => load(ctx, crate::graphql::loading::loaders::AwardTypeById(id))

@@ -69,6 +69,7 @@ pub enum AuditAction {
     NominationReturn,
     NominationWithdraw,
     NominationAttach,
+    NominationBatchForward,
     FileUpload,
 }
 
@@ -141,6 +142,7 @@ impl AuditAction {
             Self::NominationReturn => "nomination.return",
             Self::NominationWithdraw => "nomination.withdraw",
             Self::NominationAttach => "nomination.attach",
+            Self::NominationBatchForward => "nomination_batch.forward",
             Self::FileUpload => "file.upload",
         }
     }
@@ -180,6 +182,7 @@ pub enum ObjectType {
     Round,
     Registration,
     Nomination,
+    NominationBatch,
     StoredFile,
 }
 
@@ -210,6 +213,7 @@ impl ObjectType {
             Self::Round => "Round",
             Self::Registration => "Registration",
             Self::Nomination => "Nomination",
+            Self::NominationBatch => "NominationBatch",
             Self::StoredFile => "StoredFile",
         }
     }

@@ -187,7 +187,11 @@ async fn replay(
 }
 
 /// Appends the audit event of a change (same transaction as the change).
-async fn record(txn: &DatabaseTransaction, actor: &Actor, change: &Change) -> DomainResult<()> {
+pub(crate) async fn record(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    change: &Change,
+) -> DomainResult<()> {
     audit_event::Model {
         id: Uuid::now_v7(),
         occurred_at: Utc::now(),

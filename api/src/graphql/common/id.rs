@@ -30,6 +30,7 @@ pub enum NodeType {
     Registration,
     Nomination,
     AwardDecision,
+    NominationBatch,
     StoredFile,
     DossierItem,
 }
@@ -57,6 +58,7 @@ impl NodeType {
             NodeType::Registration => "Registration",
             NodeType::Nomination => "Nomination",
             NodeType::AwardDecision => "AwardDecision",
+            NodeType::NominationBatch => "NominationBatch",
             NodeType::StoredFile => "StoredFile",
             NodeType::DossierItem => "DossierItem",
         }
@@ -84,6 +86,7 @@ impl NodeType {
             Self::Registration,
             Self::Nomination,
             Self::AwardDecision,
+            Self::NominationBatch,
             Self::StoredFile,
             Self::DossierItem,
         ]

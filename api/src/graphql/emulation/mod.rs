@@ -2,6 +2,7 @@
 //! employments, their records, and eligibility; movements with their rounds and
 //! registrations, and nominations with their workflow.
 
+pub mod batch;
 pub mod catalogue;
 pub mod eligibility;
 pub mod movement;

@@ -45,7 +45,7 @@ pub struct Nomination {
 }
 
 impl Nomination {
-    fn listed(model: entity::nomination::Model) -> Self {
+    pub(crate) fn listed(model: entity::nomination::Model) -> Self {
         Self {
             model,
             single: false,
@@ -267,6 +267,21 @@ impl Nomination {
             .map(CouncilBallot)
             .collect())
     }
+    /// The letters (tờ trình) that carried it up, oldest first.
+    async fn batches(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::emulation::batch::NominationBatch>> {
+        Ok(load(
+            ctx,
+            crate::graphql::loading::loaders::NominationBatches(self.model.id),
+        )
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(crate::graphql::emulation::batch::NominationBatch)
+        .collect())
+    }
     /// Every step taken, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<NominationEvent>> {
         Ok(load(ctx, NominationEvents(self.model.id))
@@ -482,11 +497,19 @@ pub struct NominationListFilter {
     pub search: Option<String>,
 }
 
-async fn scope(ctx: &Context<'_>) -> Result<Option<Vec<Uuid>>> {
+/// The units whose nominations the caller reads (`None`: all), once per request.
+pub(crate) async fn scope(ctx: &Context<'_>) -> Result<Option<Vec<Uuid>>> {
     match ctx.data_opt::<Viewer>().and_then(Viewer::principal) {
-        Some(p) => policy::scope(db(ctx)?, p, Action::ReadNominations)
-            .await
-            .into_gql(),
+        Some(p) => match (policy::reach(p, Action::ReadNominations), p.unit_id) {
+            (policy::Reach::Subtree, Some(own)) => Ok(Some(
+                load(ctx, crate::graphql::loading::loaders::SubtreeOf(own))
+                    .await?
+                    .unwrap_or_default(),
+            )),
+            _ => policy::scope(db(ctx)?, p, Action::ReadNominations)
+                .await
+                .into_gql(),
+        },
         None => Ok(Some(Vec::new())),
     }
 }
@@ -977,7 +1000,7 @@ impl NominationMutation {
             ctx,
             "forwardNomination",
             cmid.as_deref(),
-            async |txn, actor| workflow::forward(txn, actor, forwarding).await,
+            async |txn, actor| Ok(workflow::forward(txn, actor, forwarding).await?.change),
         )
         .await?;
         NominationPayload::from(ctx, outcome, cmid).await

@@ -515,5 +515,11 @@ batch_with_default!(/// A nomination's council ballots, oldest first.
     NominationBallots => Vec<entity::council_ballot::Model>, crate::domain::emulation::nomination::read::ballots_of);
 batch_by_id!(/// An award decision by id.
     AwardDecisionById => entity::award_decision::Model, crate::domain::emulation::nomination::decision::by_ids);
+batch_by_id!(/// A batch (tờ trình) by id.
+    BatchById => entity::nomination_batch::Model, crate::domain::emulation::nomination::batch::by_ids);
+batch_with_default!(/// The nominations a batch carries, in the letter's order.
+    BatchNominations => Vec<Uuid>, crate::domain::emulation::nomination::batch::items_of);
+batch_with_default!(/// The batches that carried a nomination, oldest first.
+    NominationBatches => Vec<entity::nomination_batch::Model>, crate::domain::emulation::nomination::batch::of_nominations);
 batch_with_default!(/// A nomination's dossier, oldest document first.
     NominationDossier => Vec<crate::domain::emulation::nomination::dossier::Document>, crate::domain::emulation::nomination::dossier::items_of);

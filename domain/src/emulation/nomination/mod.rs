@@ -3,9 +3,11 @@
 //! (`draft.rs`), the checks run on submit and on every forward (`check.rs`), council ballots
 //! with thresholds, public consultation windows and quotas (`ballot.rs`), the decision that
 //! creates award records (`decision.rs`), the route between levels (`route.rs`) and what
-//! admins read (`read.rs`).
+//! admins read (`read.rs`); batches, one letter (tờ trình) carrying many nominations up
+//! (`batch.rs`).
 
 pub mod ballot;
+pub mod batch;
 pub mod check;
 pub mod decision;
 pub mod dossier;

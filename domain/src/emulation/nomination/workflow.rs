@@ -407,13 +407,22 @@ pub struct Forwarding {
     pub note: Option<String>,
 }
 
+/// What a forward did: the change, the unit that held the nomination and the level it went
+/// to (a batch's letter names both).
+#[derive(Debug, Clone)]
+pub struct Forwarded {
+    pub change: Change,
+    pub from_unit_id: Uuid,
+    pub to_authority: entity::enums::AwardAuthority,
+}
+
 /// `forwardNomination`: a nomination that passed a council goes one level up its route; the
 /// checks run again.
 pub async fn forward(
     db: &impl ConnectionTrait,
     actor: &Actor,
     input: Forwarding,
-) -> DomainResult<Change> {
+) -> DomainResult<Forwarded> {
     let before = begin(db, actor, input.id, input.version, Step::Forward).await?;
     let award = award_type_of(db, &before).await?;
     let route = route_of(&award);
@@ -487,7 +496,7 @@ pub async fn forward(
     next.state = Forwarded;
     next.holder_unit_id = holder;
     next.route_step = (step + 1) as i32;
-    commit(
+    let change = commit(
         db,
         actor,
         &before,
@@ -496,7 +505,12 @@ pub async fn forward(
         note,
         checked.warnings,
     )
-    .await
+    .await?;
+    Ok(Forwarded {
+        change,
+        from_unit_id: before.holder_unit_id,
+        to_authority: next_authority,
+    })
 }
 
 /// `receiveNomination`: the next level's standing body takes a forwarded nomination into
