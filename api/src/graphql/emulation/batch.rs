@@ -36,7 +36,8 @@ impl NominationBatch {
         Date(self.0.signed_on)
     }
     /// The unit that sent it (the one holding the nominations).
-    async fn from_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    #[graphql(name = "fromUnit")]
+    async fn sending_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         Ok(load(ctx, UnitById(self.0.from_unit_id)).await?.map(Unit))
     }
     /// The unit of the next level; null when it is outside the province.
