@@ -23,6 +23,7 @@ mod export;
 mod extensions;
 mod filters;
 mod imports;
+mod nomination_evidence;
 mod nomination_table;
 mod nominations;
 mod pagination;

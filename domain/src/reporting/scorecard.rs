@@ -74,15 +74,28 @@ pub fn role_of_key(key: AssignmentRoleKey) -> AssignmentRole {
     }
 }
 
-/// The scorecard of `unit` for `year`.
+/// The scorecard of `unit` for `year`, as of the year's last day (or today while it runs).
 pub async fn scorecard(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
     unit: &unit::Model,
     year: i32,
 ) -> DomainResult<Scorecard> {
+    scorecard_as_of(db, visibility, unit, year, today()).await
+}
+
+/// The scorecard of `unit` for `year` as of `cut_off` (an emulation round's, for a
+/// collective's nomination), or the year's last day if that comes first: tasks and reports
+/// are judged as they stood that day.
+pub async fn scorecard_as_of(
+    db: &impl ConnectionTrait,
+    visibility: &PlanVisibility,
+    unit: &unit::Model,
+    year: i32,
+    cut_off: NaiveDate,
+) -> DomainResult<Scorecard> {
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_else(today);
-    let as_of = year_end.min(today());
+    let as_of = year_end.min(cut_off).min(today());
     // The groups the unit belonged to on that day.
     let groups: Vec<Uuid> = match group::containing(unit, as_of) {
         Some(select) => {

@@ -249,6 +249,46 @@ impl Nomination {
             .into_gql()?,
         )))
     }
+    /// The evidence a collective's nomination carries from the progress scorecard: the
+    /// nominee unit's tasks by timeliness, reports on time and targets met, for each year of
+    /// the achievement window (the last five at most), as of the round's cut-off (the end of
+    /// its achievement window) or the year's end, whichever comes first. Null for a person,
+    /// and in lists (answered on one nomination at a time, like `eligibility`).
+    async fn scorecard_evidence(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::graphql::reporting::scorecard::UnitScorecard>>> {
+        use chrono::Datelike;
+        if !self.single || self.model.nominee_kind != entity::enums::AwardSubject::Collective {
+            return Ok(None);
+        }
+        let (Some(unit), Some(round)) = (
+            load(ctx, UnitById(self.model.nominee_id)).await?,
+            load(ctx, RoundById(self.model.round_id)).await?,
+        ) else {
+            return Ok(None);
+        };
+        let last = self.model.achievement_to.year();
+        let first = self.model.achievement_from.year().max(last - 4);
+        let mut cards = Vec::new();
+        for year in first..=last {
+            let card = crate::domain::reporting::scorecard::scorecard_as_of(
+                db(ctx)?,
+                crate::graphql::common::context::visibility(ctx)?,
+                &unit,
+                year,
+                round.achievement_to,
+            )
+            .await
+            .into_gql()?;
+            cards.push(crate::graphql::reporting::scorecard::UnitScorecard::new(
+                unit.clone(),
+                year,
+                card,
+            ));
+        }
+        Ok(Some(cards))
+    }
     /// The dossier (hồ sơ), oldest document first.
     async fn dossier(&self, ctx: &Context<'_>) -> Result<Vec<DossierItem>> {
         Ok(load(ctx, NominationDossier(self.model.id))

@@ -42,6 +42,12 @@ pub struct UnitScorecard {
     card: scorecards::Scorecard,
 }
 
+impl UnitScorecard {
+    pub fn new(unit: entity::unit::Model, year: i32, card: scorecards::Scorecard) -> Self {
+        Self { unit, year, card }
+    }
+}
+
 #[Object]
 impl UnitScorecard {
     async fn unit(&self) -> Unit {
