@@ -24,6 +24,7 @@ mod extensions;
 mod filters;
 mod imports;
 mod nomination_evidence;
+mod nomination_inputs;
 mod nomination_table;
 mod nominations;
 mod pagination;

@@ -491,6 +491,26 @@ async fn ballots_need_their_threshold_secrecy_and_a_closed_consultation(app: &Te
     let n = ok_step(app, &office, "submitNomination", at(&n)).await;
     let warnings = n["warnings"].to_string();
     assert!(warnings.contains("đăng ký thi đua"), "{warnings}");
+    // The eligibility timeline keeps the warnings of the submission.
+    let admin = token(Role::ProvinceAdmin, None);
+    let timeline = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!) { nomination(id: $id) { eligibilityTimeline { action toState holder { code } warnings } } }",
+            json!({ "id": n["id"] }),
+        )
+        .await
+        .ok()["nomination"]["eligibilityTimeline"]
+        .clone();
+    assert_eq!(timeline.as_array().map(Vec::len), Some(1), "{timeline}");
+    assert_eq!(
+        (
+            timeline[0]["action"].as_str(),
+            timeline[0]["holder"]["code"].as_str()
+        ),
+        (Some("submit"), Some(OFFICE))
+    );
+    assert_eq!(timeline[0]["warnings"], n["warnings"]);
     let ballot = |n: &Value, yes: i32, secret: bool| {
         with(
             n,

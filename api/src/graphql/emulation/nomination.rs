@@ -322,6 +322,20 @@ impl Nomination {
         .map(crate::graphql::emulation::batch::NominationBatch)
         .collect())
     }
+    /// The eligibility timeline: the steps at which the eligibility engine judged the
+    /// nomination (its submission and every forward), oldest first, each with the warnings it
+    /// recorded and the level that held it after. A hard failure stops the step, so every
+    /// entry is a pass; `eligibility` is the engine's answer now.
+    async fn eligibility_timeline(&self, ctx: &Context<'_>) -> Result<Vec<NominationEvent>> {
+        let judged = [Step::Submit.verb(), Step::Forward.verb()];
+        Ok(load(ctx, NominationEvents(self.model.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| judged.contains(&e.action.as_str()))
+            .map(NominationEvent)
+            .collect())
+    }
     /// Every step taken, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<NominationEvent>> {
         Ok(load(ctx, NominationEvents(self.model.id))
