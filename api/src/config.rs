@@ -76,6 +76,8 @@ pub struct Settings {
     /// balancer share it (a network volume).
     #[arg(long, env = "APP_FILES_DIR")]
     pub files_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub files_s3: S3Settings,
     /// The largest dossier file, in bytes.
     #[arg(long, env = "APP_MAX_FILE_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_file_bytes: usize,
@@ -101,6 +103,62 @@ pub struct Settings {
 }
 
 const DEFAULT_LIMITS: crate::graphql::limits::Limits = crate::graphql::limits::Limits::DEFAULT;
+
+/// An S3-compatible store of dossier files (instead of `--files-dir`): what instances behind a
+/// load balancer share without a network volume.
+#[derive(Clone, Args)]
+pub struct S3Settings {
+    /// The store's endpoint, `http(s)://host[:port]` (MinIO, Ceph, AWS, a data centre's object
+    /// storage). Unset: files are kept on local disk.
+    #[arg(long = "files-s3-endpoint", env = "APP_FILES_S3_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// The bucket (it must exist).
+    #[arg(
+        long = "files-s3-bucket",
+        env = "APP_FILES_S3_BUCKET",
+        default_value = "plans-api-files"
+    )]
+    pub bucket: String,
+    /// The region the signature names (MinIO and most compatible stores take `us-east-1`).
+    #[arg(
+        long = "files-s3-region",
+        env = "APP_FILES_S3_REGION",
+        default_value = "us-east-1"
+    )]
+    pub region: String,
+    #[arg(long = "files-s3-access-key", env = "APP_FILES_S3_ACCESS_KEY")]
+    pub access_key: Option<String>,
+    #[arg(
+        long = "files-s3-secret-key",
+        env = "APP_FILES_S3_SECRET_KEY",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+}
+
+impl Default for S3Settings {
+    fn default() -> Self {
+        Self {
+            endpoint: None,
+            bucket: "plans-api-files".into(),
+            region: "us-east-1".into(),
+            access_key: None,
+            secret_key: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<hidden>"))
+            .finish()
+    }
+}
 
 /// What one request may cost, how fast a caller may spend, and how long anything may take.
 /// README, Security, lists each with what the caller sees.
@@ -345,6 +403,7 @@ impl Settings {
             database_url,
             data_dir: PathBuf::from("data"),
             files_dir: None,
+            files_s3: S3Settings::default(),
             max_file_bytes: 10 * 1024 * 1024,
             demo: false,
             pool_size: 10,
@@ -353,6 +412,27 @@ impl Settings {
             workers: None,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
+        }
+    }
+
+    /// Where dossier files are kept: the S3-compatible store when one is configured, else the
+    /// files folder.
+    pub fn file_store(&self) -> anyhow::Result<crate::files::FileStore> {
+        let s3 = &self.files_s3;
+        match &s3.endpoint {
+            Some(endpoint) => Ok(crate::files::FileStore::S3(crate::files::s3::S3Store::new(
+                endpoint,
+                &s3.bucket,
+                &s3.region,
+                s3.access_key.as_deref().unwrap_or_default(),
+                s3.secret_key.as_deref().unwrap_or_default(),
+            )?)),
+            None => Ok(crate::files::FileStore::Local {
+                root: self
+                    .files_dir
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("files")),
+            }),
         }
     }
 

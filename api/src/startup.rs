@@ -33,6 +33,7 @@ impl Application {
             );
         }
         let rate_limits = routes::rate_limit::RateLimits::new(&settings.limits)?;
+        let files = settings.file_store()?;
         // Bound before anything is written: a taken port fails here, the database untouched.
         let listener = TcpListener::bind(settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -75,12 +76,7 @@ impl Application {
                 settings.limits.max_live_connections,
             )),
             allowed_origins: settings.limits.allowed_origins.clone(),
-            files: crate::files::FileStore::Local {
-                root: settings
-                    .files_dir
-                    .clone()
-                    .unwrap_or_else(|| settings.data_dir.join("files")),
-            },
+            files,
             max_file_bytes: settings.max_file_bytes,
         });
         let mut server = HttpServer::new(move || {

@@ -251,6 +251,11 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
 /// A second server on the database of a PostgreSQL test server (as several instances behind a
 /// load balancer share one); stopping it leaves the database to the first.
 pub async fn spawn_twin(first: &TestApp) -> TestApp {
+    spawn_twin_with(first, |_| {}).await
+}
+
+/// The same, with adjusted settings.
+pub async fn spawn_twin_with(first: &TestApp, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     assert!(
         matches!(first.backend, Backend::Postgres),
         "twins share PostgreSQL"
@@ -261,7 +266,7 @@ pub async fn spawn_twin(first: &TestApp) -> TestApp {
         url,
         first.database.clone(),
         false,
-        |_| {},
+        adjust,
     )
     .await
 }

@@ -21,6 +21,7 @@ mod columns;
 
 mod export;
 mod extensions;
+mod file_store;
 mod filters;
 mod imports;
 mod nomination_evidence;
