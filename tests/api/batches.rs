@@ -207,6 +207,35 @@ async fn one_letter_forwards_many_nominations_once(app: &TestApp) {
         "one letter, one event"
     );
 
+    // Read under a list of nominations, the letters and their nominations cost the same
+    // statements for two nominations (the newest, outside the letter, and one in it) as for
+    // four.
+    let listed = |first: usize| {
+        let department = department.clone();
+        async move {
+            let before = app.statements.get();
+            let data = app
+                .graphql_as(
+                    &department,
+                    &format!("{{ nominations(first: {first}) {{ nodes {{ batches {{ number nominationCount fromUnit {{ code }} nominations {{ id holder {{ code }} }} }} }} }} }}"),
+                    json!({}),
+                )
+                .await
+                .ok();
+            (app.statements.get() - before, data)
+        }
+    };
+    let (two, _) = listed(2).await;
+    let (four, data) = listed(4).await;
+    let carried = data["nominations"]["nodes"].as_array().map(|nodes| {
+        nodes
+            .iter()
+            .filter(|n| n["batches"][0]["nominationCount"] == 3)
+            .count()
+    });
+    assert_eq!(carried, Some(3), "{data}");
+    assert_eq!(two, four, "statements for two nominations and for four");
+
     // The letter is read by its sender and its destination, not by another province.
     let query = "query($id: ID!) { nominationBatch(id: $id) { number nominationCount nominations { id } } }";
     let by_department = app

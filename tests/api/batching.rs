@@ -202,9 +202,19 @@ async fn every_list_field_batches_across_its_parents(app: &TestApp) {
         assert!(line.is_some(), "{needed} was walked: {checked:#?}");
     }
     assert!(checked.len() >= 20, "{checked:#?}");
-    // Only lists the demo data cannot reach under any list may go unchecked.
+    // Only these may go unchecked: the fields of objects answered one nomination at a time
+    // (null in lists), and a batch's nominations (the demo has no batch; `batches.rs` counts
+    // its statements under a list of nominations).
+    let single_only = [
+        "Eligibility.conditions",
+        "EligibilityCondition.evidence",
+        "ScorecardEvidence.tasks",
+        "ScorecardEvidence.reports",
+        "NominationBatch.nominations",
+    ];
+    unexercised.retain(|field| !single_only.contains(&field.as_str()));
     assert!(
-        unexercised.len() <= 3,
+        unexercised.is_empty(),
         "not reached with data: {unexercised:?}"
     );
     let _ = objects;

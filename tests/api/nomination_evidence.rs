@@ -83,12 +83,12 @@ async fn a_collective_nomination_carries_its_scorecard_as_of_the_cut_off(app: &T
         .await
         .ok()["unitScorecard"]
         .clone();
-    assert_eq!(year_end["scorecardEvidence"], json!([card]));
+    assert_eq!(year_end["scorecardEvidence"], card);
 
     // Cut off on 30/06: the six months' report (sent late on 01/06) counts, quarter III and the
     // year are not due yet.
     let mid_year = nominate(&round_2023(app, "2023-06-30").await, "2023-06-30").await;
-    let evidence = &mid_year["scorecardEvidence"][0];
+    let evidence = &mid_year["scorecardEvidence"];
     assert_eq!(evidence["asOf"], "2023-06-30");
     assert_eq!(
         evidence["reports"],
@@ -100,6 +100,19 @@ async fn a_collective_nomination_carries_its_scorecard_as_of_the_cut_off(app: &T
         ])
     );
 
+    // A year outside the window has none.
+    let outside = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!) { nomination(id: $id) { scorecardEvidence(year: 2022) { year } } }",
+            json!({ "id": mid_year["id"] }),
+        )
+        .await
+        .ok();
+    assert!(
+        outside["nomination"]["scorecardEvidence"].is_null(),
+        "{outside}"
+    );
     // In a list there is none (it is computed for one nomination at a time).
     let listed = app
         .graphql_as(

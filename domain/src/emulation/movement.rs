@@ -560,13 +560,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, emulation_movement::Model>> {
-    Ok(emulation_movement::Entity::find()
-        .filter(emulation_movement::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect())
+    crate::kernel::query::by_ids::<emulation_movement::Entity>(db, ids).await
 }
 
 /// Rounds by id.
@@ -574,13 +568,7 @@ pub async fn rounds_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, emulation_round::Model>> {
-    Ok(emulation_round::Entity::find()
-        .filter(emulation_round::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    crate::kernel::query::by_ids::<emulation_round::Entity>(db, ids).await
 }
 
 /// The rounds of these movements, earliest window first, by movement (one statement).

@@ -81,13 +81,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, person::Model>> {
-    Ok(person::Entity::find()
-        .filter(person::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+    crate::kernel::query::by_ids::<person::Entity>(db, ids).await
 }
 
 /// People's employments, oldest first (one statement).

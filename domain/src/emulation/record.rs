@@ -897,13 +897,7 @@ pub async fn awards_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, award_record::Model>> {
-    Ok(award_record::Entity::find()
-        .filter(award_record::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    crate::kernel::query::by_ids::<award_record::Entity>(db, ids).await
 }
 
 /// One subject's records, as a person's fields show them.
@@ -942,11 +936,5 @@ pub async fn initiatives_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, initiative::Model>> {
-    Ok(initiative::Entity::find()
-        .filter(initiative::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect())
+    crate::kernel::query::by_ids::<initiative::Entity>(db, ids).await
 }

@@ -18,6 +18,37 @@ use crate::kernel::page::{Page, PageArgs, Window, anchor};
 use crate::kernel::rows::{ColumnSet, DecodeRow, RowColumns};
 use crate::kernel::text::SearchQuery;
 
+/// Rows of `E` by their (single, UUID) primary key, in one statement.
+pub async fn by_ids<E>(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, E::Model>>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::ModelTrait<Entity = E>,
+{
+    use sea_orm::{Iterable, PrimaryKeyToColumn};
+    let Some(key) = E::PrimaryKey::iter()
+        .next()
+        .map(PrimaryKeyToColumn::into_column)
+    else {
+        return Ok(HashMap::new());
+    };
+    Ok(E::find()
+        .filter(key.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|model| {
+            let id = <Uuid as sea_orm::sea_query::ValueType>::try_from(sea_orm::ModelTrait::get(
+                &model, key,
+            ))
+            .ok()?;
+            Some((id, model))
+        })
+        .collect())
+}
+
 /// Fetches one page of an already filtered and ordered query.
 pub async fn fetch_page<E, C>(
     db: &C,

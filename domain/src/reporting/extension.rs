@@ -266,11 +266,5 @@ pub async fn by_ids(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(deadline_extension::Entity::find()
-        .filter(deadline_extension::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    crate::kernel::query::by_ids::<deadline_extension::Entity>(db, ids).await
 }

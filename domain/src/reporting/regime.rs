@@ -28,13 +28,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, reporting_regime::Model>> {
-    Ok(reporting_regime::Entity::find()
-        .filter(reporting_regime::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    crate::kernel::query::by_ids::<reporting_regime::Entity>(db, ids).await
 }
 
 /// The regime a mutation's input names (`regimeId`), or the input's `NOT_FOUND` error.

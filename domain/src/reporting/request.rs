@@ -311,13 +311,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, report_request::Model>> {
-    Ok(report_request::Entity::find()
-        .filter(report_request::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    crate::kernel::query::by_ids::<report_request::Entity>(db, ids).await
 }
 
 /// Regimes' requests, newest first (one statement).

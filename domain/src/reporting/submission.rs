@@ -439,13 +439,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<std::collections::HashMap<Uuid, report_submission::Model>> {
-    Ok(report_submission::Entity::find()
-        .filter(report_submission::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect())
+    crate::kernel::query::by_ids::<report_submission::Entity>(db, ids).await
 }
 
 /// What `submissions(…)` selects.

@@ -250,16 +250,23 @@ impl Nomination {
         )))
     }
     /// The evidence a collective's nomination carries from the progress scorecard: the
-    /// nominee unit's tasks by timeliness, reports on time and targets met, for each year of
-    /// the achievement window (the last five at most), as of the round's cut-off (the end of
-    /// its achievement window) or the year's end, whichever comes first. Null for a person,
-    /// and in lists (answered on one nomination at a time, like `eligibility`).
+    /// nominee unit's tasks by timeliness, reports on time and targets met for `year` (default:
+    /// the last year of the achievement window; another year of the window by asking), as of
+    /// the round's cut-off (the end of its achievement window) or the year's end, whichever
+    /// comes first. Null for a person, for a year outside the window, and in lists (answered on
+    /// one nomination at a time, like `eligibility`).
     async fn scorecard_evidence(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Option<Vec<crate::graphql::reporting::scorecard::UnitScorecard>>> {
+        year: Option<i32>,
+    ) -> Result<Option<crate::graphql::reporting::scorecard::ScorecardEvidence>> {
         use chrono::Datelike;
-        if !self.single || self.model.nominee_kind != entity::enums::AwardSubject::Collective {
+        let year = year.unwrap_or(self.model.achievement_to.year());
+        let window = self.model.achievement_from.year()..=self.model.achievement_to.year();
+        if !self.single
+            || self.model.nominee_kind != entity::enums::AwardSubject::Collective
+            || !window.contains(&year)
+        {
             return Ok(None);
         }
         let (Some(unit), Some(round)) = (
@@ -268,26 +275,20 @@ impl Nomination {
         ) else {
             return Ok(None);
         };
-        let last = self.model.achievement_to.year();
-        let first = self.model.achievement_from.year().max(last - 4);
-        let mut cards = Vec::new();
-        for year in first..=last {
-            let card = crate::domain::reporting::scorecard::scorecard_as_of(
-                db(ctx)?,
-                crate::graphql::common::context::visibility(ctx)?,
-                &unit,
-                year,
-                round.achievement_to,
-            )
-            .await
-            .into_gql()?;
-            cards.push(crate::graphql::reporting::scorecard::UnitScorecard::new(
-                unit.clone(),
-                year,
-                card,
-            ));
-        }
-        Ok(Some(cards))
+        let card = crate::domain::reporting::scorecard::scorecard_as_of(
+            db(ctx)?,
+            crate::graphql::common::context::visibility(ctx)?,
+            &unit,
+            year,
+            round.achievement_to,
+        )
+        .await
+        .into_gql()?;
+        Ok(Some(
+            crate::graphql::reporting::scorecard::ScorecardEvidence(
+                crate::graphql::reporting::scorecard::UnitScorecard::new(unit, year, card),
+            ),
+        ))
     }
     /// The dossier (hồ sơ), oldest document first.
     async fn dossier(&self, ctx: &Context<'_>) -> Result<Vec<DossierItem>> {

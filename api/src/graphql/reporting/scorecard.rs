@@ -46,6 +46,72 @@ impl UnitScorecard {
     pub fn new(unit: entity::unit::Model, year: i32, card: scorecards::Scorecard) -> Self {
         Self { unit, year, card }
     }
+
+    fn task_counts(&self) -> Vec<RoleTimelinessCount> {
+        self.card
+            .tasks
+            .iter()
+            .map(|((role, class), count)| RoleTimelinessCount {
+                role: role_of_key(*role).into(),
+                timeliness: timeliness_of_key(*class).into(),
+                count: *count as i32,
+            })
+            .collect()
+    }
+
+    fn report_counts(&self) -> Vec<PeriodReportCount> {
+        self.card
+            .reports
+            .iter()
+            .map(|(period, counts)| PeriodReportCount {
+                period: ReportingPeriod::new(*period, CutOffRule::Decree09),
+                on_time: counts.on_time as i32,
+                late: counts.late as i32,
+                missing: counts.missing as i32,
+                pending: counts.pending as i32,
+            })
+            .collect()
+    }
+
+    fn target_counts(&self) -> TargetCounts {
+        let count =
+            |met: Option<bool>| self.card.targets.iter().filter(|t| t.met == met).count() as i32;
+        TargetCounts {
+            met: count(Some(true)),
+            not_met: count(Some(false)),
+            unknown: count(None),
+        }
+    }
+}
+
+/// The figures of a unit's scorecard a collective's nomination carries as evidence (the
+/// targets themselves are read with `unitScorecard`).
+pub struct ScorecardEvidence(pub UnitScorecard);
+
+#[Object]
+impl ScorecardEvidence {
+    async fn unit(&self) -> Unit {
+        Unit(self.0.unit.clone())
+    }
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// The day the figures are computed as of.
+    async fn as_of(&self) -> Date {
+        Date(self.0.card.as_of)
+    }
+    /// Tasks by the unit's role and their timeliness as of `asOf`.
+    async fn tasks(&self) -> Vec<RoleTimelinessCount> {
+        self.0.task_counts()
+    }
+    /// Its reports per period of the year.
+    async fn reports(&self) -> Vec<PeriodReportCount> {
+        self.0.report_counts()
+    }
+    /// How many of its targets are met, not met, and not yet judged.
+    async fn targets_met(&self) -> TargetCounts {
+        self.0.target_counts()
+    }
 }
 
 #[Object]
@@ -63,29 +129,11 @@ impl UnitScorecard {
     /// Tasks of plans covering the year (directly or through a group the unit belonged to),
     /// by the unit's role and their timeliness as of `asOf`.
     async fn tasks(&self) -> Vec<RoleTimelinessCount> {
-        self.card
-            .tasks
-            .iter()
-            .map(|((role, class), count)| RoleTimelinessCount {
-                role: role_of_key(*role).into(),
-                timeliness: timeliness_of_key(*class).into(),
-                count: *count as i32,
-            })
-            .collect()
+        self.task_counts()
     }
     /// Its reports per period of the year, over every regime it reports under.
     async fn reports(&self) -> Vec<PeriodReportCount> {
-        self.card
-            .reports
-            .iter()
-            .map(|(period, counts)| PeriodReportCount {
-                period: ReportingPeriod::new(*period, CutOffRule::Decree09),
-                on_time: counts.on_time as i32,
-                late: counts.late as i32,
-                missing: counts.missing as i32,
-                pending: counts.pending as i32,
-            })
-            .collect()
+        self.report_counts()
     }
     /// The targets it leads or implements (directly or through a group), of plans covering
     /// the year, with their attainment for the year from the values reported up to today.
@@ -99,13 +147,7 @@ impl UnitScorecard {
     }
     /// How many of those targets are met, not met, and not yet judged.
     async fn targets_met(&self) -> TargetCounts {
-        let count =
-            |met: Option<bool>| self.card.targets.iter().filter(|t| t.met == met).count() as i32;
-        TargetCounts {
-            met: count(Some(true)),
-            not_met: count(Some(false)),
-            unknown: count(None),
-        }
+        self.target_counts()
     }
 }
 

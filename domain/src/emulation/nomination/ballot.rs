@@ -8,7 +8,7 @@ use entity::enums::{BallotStage, NominationState};
 use entity::{council_ballot, employment, nomination};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -240,28 +240,26 @@ async fn passed_here(
     nomination: &nomination::Model,
     from_unit: Option<Uuid>,
 ) -> DomainResult<u64> {
-    let mut others = nomination::Entity::find()
-        .filter(nomination::Column::RoundId.eq(nomination.round_id))
-        .filter(nomination::Column::AwardCode.eq(nomination.award_code.as_str()))
-        .filter(nomination::Column::Id.ne(nomination.id))
-        .filter(nomination::Column::State.is_in(HOLDS_QUOTA));
+    // The other nominations of the round for this award that hold a place in its quota…
+    let mut others = sea_orm::sea_query::Query::select()
+        .column(nomination::Column::Id)
+        .from(nomination::Entity)
+        .and_where(nomination::Column::RoundId.eq(nomination.round_id))
+        .and_where(nomination::Column::AwardCode.eq(nomination.award_code.as_str()))
+        .and_where(nomination::Column::Id.ne(nomination.id))
+        .and_where(nomination::Column::State.is_in(HOLDS_QUOTA))
+        .to_owned();
     if let Some(unit) = from_unit {
-        others = others.filter(nomination::Column::NominatingUnitId.eq(unit));
+        others.and_where(nomination::Column::NominatingUnitId.eq(unit));
     }
-    let ids: Vec<Uuid> = others.all(db).await?.into_iter().map(|n| n.id).collect();
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let mut passed: Vec<Uuid> = council_ballot::Entity::find()
+    // …and passed this council: counted in one statement.
+    Ok(council_ballot::Entity::find()
+        .select_only()
+        .column(council_ballot::Column::NominationId)
+        .distinct()
         .filter(council_ballot::Column::UnitId.eq(nomination.holder_unit_id))
         .filter(council_ballot::Column::Passed.eq(true))
-        .filter(council_ballot::Column::NominationId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.nomination_id)
-        .collect();
-    passed.sort();
-    passed.dedup();
-    Ok(passed.len() as u64)
+        .filter(council_ballot::Column::NominationId.in_subquery(others))
+        .count(db)
+        .await?)
 }

@@ -249,13 +249,7 @@ pub async fn by_ids(
     db: &impl sea_orm::ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, nomination_batch::Model>> {
-    Ok(nomination_batch::Entity::find()
-        .filter(nomination_batch::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect())
+    crate::kernel::query::by_ids::<nomination_batch::Entity>(db, ids).await
 }
 
 /// The nominations of these batches, in each letter's order (one statement).

@@ -270,13 +270,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<std::collections::HashMap<Uuid, award_decision::Model>> {
-    Ok(award_decision::Entity::find()
-        .filter(award_decision::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect())
+    crate::kernel::query::by_ids::<award_decision::Entity>(db, ids).await
 }
 
 /// The nominations a decision awarded, in the order they were decided.

@@ -7,8 +7,8 @@ use chrono::Utc;
 use entity::enums::DossierKind;
 use entity::{dossier_item, nomination, stored_file};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -229,10 +229,9 @@ pub async fn attach(
     }
     let count = dossier_item::Entity::find()
         .filter(dossier_item::Column::NominationId.eq(before.id))
-        .all(db)
-        .await?
-        .len();
-    if count >= MAX_ITEMS {
+        .count(db)
+        .await?;
+    if count >= MAX_ITEMS as u64 {
         checks.fail(
             "nominationId",
             Code::OutOfRange,

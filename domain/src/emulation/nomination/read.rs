@@ -195,13 +195,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, nomination::Model>> {
-    Ok(nomination::Entity::find()
-        .filter(nomination::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n))
-        .collect())
+    crate::kernel::query::by_ids::<nomination::Entity>(db, ids).await
 }
 
 /// The history of these nominations, oldest step first, by nomination (one statement).
