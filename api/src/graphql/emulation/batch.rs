@@ -13,7 +13,7 @@ use crate::graphql::common::context::{load, loaders};
 use crate::graphql::common::enums::AwardAuthority;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
-use crate::graphql::common::payload::{UserError, errors, fresh, optional_id_of, run, try_input};
+use crate::graphql::common::payload::*;
 use crate::graphql::common::scalars::Date;
 use crate::graphql::emulation::nomination::{Nomination, scope};
 use crate::graphql::emulation::person::signed_in;
@@ -135,26 +135,10 @@ pub struct ForwardBatchInput {
     pub client_mutation_id: Option<String>,
 }
 
-/// The letter as recorded.
-#[derive(SimpleObject)]
-pub struct ForwardBatchPayload {
-    /// Null when the input was rejected.
-    pub batch: Option<NominationBatch>,
-    pub user_errors: Vec<UserError>,
-    pub client_mutation_id: Option<String>,
-}
-
-impl ForwardBatchPayload {
-    async fn from(ctx: &Context<'_>, outcome: Outcome, cmid: Option<String>) -> Result<Self> {
-        Ok(Self {
-            batch: fresh::<entity::nomination_batch::Entity>(ctx, outcome.object_id)
-                .await?
-                .map(NominationBatch),
-            user_errors: errors(&outcome),
-            client_mutation_id: cmid,
-        })
-    }
-}
+object_payload!(
+    /// The letter as recorded.
+    ForwardBatchPayload, batch, NominationBatch, entity::nomination_batch::Entity
+);
 
 #[derive(Default)]
 pub struct BatchMutation;
