@@ -124,6 +124,27 @@ async fn one_letter_forwards_many_nominations_once(app: &TestApp) {
         first_error(&refused),
         (json!(["input", "toUnitId"]), "REQUIRED".into())
     );
+    for (change, field, code) in [
+        (
+            json!({ "signedOn": "2019-01-12" }),
+            "signedOn",
+            "OUT_OF_RANGE",
+        ),
+        (json!({ "note": "đ".repeat(1_501) }), "note", "TOO_LONG"),
+        (json!({ "number": "1".repeat(101) }), "number", "TOO_LONG"),
+    ] {
+        let mut input = letter(vec![at(&a)]);
+        for (k, v) in change.as_object().into_iter().flatten() {
+            input[k] = v.clone();
+        }
+        let refused = forward_batch(app, &office, input).await;
+        assert_eq!(
+            first_error(&refused),
+            (json!(["input", field]), code.to_owned()),
+            "{change}"
+        );
+    }
+    assert_eq!(read(app, &a).await["state"], "PENDING_DECISION");
     // The department does not send the office's letter.
     let forbidden = app
         .graphql_as(
