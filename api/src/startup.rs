@@ -78,6 +78,9 @@ impl Application {
             allowed_origins: settings.limits.allowed_origins.clone(),
             files,
             max_file_bytes: settings.max_file_bytes,
+            metrics: Default::default(),
+            pool_max: settings.pool_size.max(1),
+            max_live_connections: settings.limits.max_live_connections,
         });
         let mut server = HttpServer::new(move || {
             App::new()

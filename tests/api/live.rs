@@ -426,7 +426,55 @@ async fn the_socket_runs_only_bounded_subscriptions(app: &TestApp) {
     assert!(!over_http.errors.is_empty());
 }
 
+/// The subscription and connection gauges on `/metrics`, for what `/metrics` says now.
+async fn live_gauges(app: &TestApp) -> (String, String) {
+    let page = app
+        .request(reqwest::Method::GET, "/metrics")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    let find = |name: &str| {
+        page.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ').map(str::to_owned))
+            .unwrap_or_default()
+    };
+    (
+        find("graphql_subscriptions"),
+        find("graphql_live_connections"),
+    )
+}
+
+/// `/metrics` counts the subscriptions running and the sockets open, and stops counting them
+/// when a subscription completes or the socket closes.
+async fn metrics_count_running_subscriptions(app: &TestApp) {
+    let mut live = Live::connect(app, Some(&token(Role::UnitOfficer, Some("H19.20")))).await;
+    let unit = app.unit_id("H19.20").await;
+    live.subscribe("a", PROGRESS, json!({ "unit": unit })).await;
+    live.subscribe("b", PROGRESS, json!({ "unit": unit })).await;
+    if let Some(message) = live.next(Duration::from_millis(200)).await {
+        panic!("{message}");
+    }
+    assert_eq!(live_gauges(app).await, ("2".into(), "1".into()));
+    live.send(json!({ "type": "complete", "id": "a" })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(live_gauges(app).await, ("1".into(), "1".into()));
+    drop(live);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let gauges = live_gauges(app).await;
+        if gauges == ("0".into(), "0".into()) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{gauges:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 db_tests!(
+    metrics_count_running_subscriptions,
     progress_reaches_only_subscribers_who_may_read_the_plan,
     a_submitted_report_reaches_the_receiving_units_subscriber,
     the_socket_runs_only_bounded_subscriptions,

@@ -27,6 +27,7 @@ use crate::graphql::{
     self,
     limits::{self, Analysis, LimitError},
 };
+use crate::metrics::{self, Limited};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -267,9 +268,43 @@ impl Refusal {
 const RETRY_AFTER_SECONDS: u64 = 2;
 
 async fn run(state: &AppState, req: &HttpRequest, body: Body, method: Method) -> HttpResponse {
-    match prepare_and_run(state, req, body, method).await {
+    let started = std::time::Instant::now();
+    let mut operation = metrics::Operation {
+        name: body.operation_name.clone(),
+        kind: "unknown",
+        error_codes: Vec::new(),
+    };
+    let response = match prepare_and_run(state, req, body, method, &mut operation).await {
         Ok(response) => response,
-        Err(refusal) => refusal.respond(req),
+        Err(refusal) => {
+            operation.error_codes.push(refusal.code.to_owned());
+            refusal.respond(req)
+        }
+    };
+    state.metrics.operation(&operation, started.elapsed());
+    response
+}
+
+/// The operation's type and, when the request did not name it, the name of the document's only
+/// operation (for the metrics).
+fn describe(
+    request: &mut async_graphql::Request,
+    analysis: &Analysis,
+    into: &mut metrics::Operation,
+) {
+    into.kind = match analysis.operation {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    };
+    if into.name.is_none()
+        && let Ok(document) = request.parsed_query()
+        && let async_graphql::parser::types::DocumentOperations::Multiple(operations) =
+            &document.operations
+        && operations.len() == 1
+    {
+        into.name = operations.keys().next().map(|name| name.to_string());
     }
 }
 
@@ -278,6 +313,7 @@ async fn prepare_and_run(
     req: &HttpRequest,
     body: Body,
     method: Method,
+    operation: &mut metrics::Operation,
 ) -> Result<HttpResponse, Refusal> {
     let request_id = reply::request_id(req);
     // The time limit covers the whole request, waiting included.
@@ -290,7 +326,7 @@ async fn prepare_and_run(
         None => Some(charge(state, req, &viewer, 1)?),
         Some(_) => None,
     };
-    let (request, analysis) = match checked(state, &viewer, body, method).await {
+    let (mut request, analysis) = match checked(state, &viewer, body, method).await {
         Ok(checked) => checked,
         Err(refusal) if prepaid.is_some() => return Err(refusal),
         Err(refusal) => {
@@ -298,6 +334,7 @@ async fn prepare_and_run(
             return Err(refusal);
         }
     };
+    describe(&mut request, &analysis, operation);
     let charged = match (prepaid, analysis.cost) {
         (Some(first), 0 | 1) => first,
         (Some(_), cost) => charge(state, req, &viewer, cost - 1)?,
@@ -400,6 +437,11 @@ async fn prepare_and_run(
     let mut unavailable = false;
     for error in &mut response.errors {
         label(error, request_id.as_deref());
+        if let Some(Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code"))
+            && !operation.error_codes.contains(code)
+        {
+            operation.error_codes.push(code.clone());
+        }
         unavailable |= error
             .extensions
             .as_ref()
@@ -526,6 +568,10 @@ fn charge(
     };
     match state.rate_limits.charge(&payer, cost) {
         Charge::Refused { limit, retry_after } => {
+            state.metrics.rate_limited(match payer {
+                Payer::Principal(_) => Limited::Caller,
+                Payer::Address(_) => Limited::Address,
+            });
             let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
             Err(Refusal {
                 status: StatusCode::TOO_MANY_REQUESTS,

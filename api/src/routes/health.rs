@@ -4,6 +4,8 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 use crate::db;
+use crate::metrics::Gauges;
+use sea_orm::DatabaseBackend;
 
 /// `GET /healthz`: the process is alive.
 pub async fn healthz() -> HttpResponse {
@@ -19,15 +21,29 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// `GET /metrics`: counters in the Prometheus text format.
+/// `GET /metrics`: the server's series in the Prometheus text format (see [`crate::metrics`]).
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let body = format!(
-        "# HELP sql_statements_total SQL statements sent to the database.\n\
-         # TYPE sql_statements_total counter\n\
-         sql_statements_total {}\n",
-        state.statements.get()
-    );
+    let (pool_size, pool_idle) = match state.db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let pool = state.db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DatabaseBackend::Sqlite => {
+            let pool = state.db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    };
+    let body = state.metrics.render(Gauges {
+        statements: state.statements.get(),
+        pool_size,
+        pool_idle,
+        pool_max: state.pool_max,
+        live_connections: state
+            .max_live_connections
+            .saturating_sub(state.live_connections.available_permits()),
+    });
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(body)
 }

@@ -192,8 +192,35 @@ impl Executor for LiveExecutor {
                     .into(),
             );
         }
-        self.state
+        // The gauge counts the subscription until its stream is dropped.
+        let state = self.state.clone();
+        let stream = self
+            .state
             .schema
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default());
+        counted(state, stream)
     }
+}
+
+/// `stream`, counted on `/metrics` while it runs.
+fn counted(
+    state: web::Data<AppState>,
+    stream: BoxStream<'static, Response>,
+) -> BoxStream<'static, Response> {
+    struct Counted {
+        state: web::Data<AppState>,
+    }
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.state.metrics.subscription_ended();
+        }
+    }
+    state.metrics.subscription_started();
+    let counted = Counted { state };
+    stream
+        .map(move |response| {
+            let _ = &counted;
+            response
+        })
+        .boxed()
 }

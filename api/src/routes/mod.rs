@@ -91,4 +91,10 @@ pub struct AppState {
     pub files: crate::files::FileStore,
     /// The largest dossier file.
     pub max_file_bytes: usize,
+    /// What `/metrics` reports.
+    pub metrics: crate::metrics::Metrics,
+    /// The pool's size limit (for `/metrics`).
+    pub pool_max: u32,
+    /// The most live connections (for `/metrics`).
+    pub max_live_connections: usize,
 }

@@ -39,6 +39,16 @@ pub async fn middleware(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }
+    if let Some(state) = response
+        .request()
+        .app_data::<actix_web::web::Data<super::AppState>>()
+    {
+        state.metrics.http_request(
+            response.request().match_pattern().as_deref(),
+            response.request().method().as_str(),
+            response.status().as_u16(),
+        );
+    }
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),

@@ -1,0 +1,179 @@
+//! `GET /metrics`: after a few requests the page shows HTTP requests by route and status,
+//! GraphQL operations by name with their durations and error codes, rate-limit refusals, the
+//! database pool and the statements sent; names a caller makes up cannot grow it without bound.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp, spawn_app_with};
+
+async fn page(app: &TestApp) -> String {
+    let response = app
+        .request(Method::GET, "/metrics")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/plain; version=0.0.4"),
+    );
+    response.text().await.expect("text")
+}
+
+/// The value of the series named exactly `series` (with its labels), if the page has it.
+fn value(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+async fn metrics_show_the_listed_series(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.limits.rate_anonymous = 1;
+        s.limits.rate_anonymous_burst = 60;
+    })
+    .await;
+    let titles = json!({ "query": "query PlanTitles { plans(first: 2) { nodes { title } } }" });
+    for _ in 0..2 {
+        let (status, _, body) = app.post_json(None, &titles).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    // An operation that answers with an error.
+    let broken = json!({ "query": "query Broken { node(id: \"garbage\") { id } }" });
+    let (_, _, body) = app.post_json(None, &broken).await;
+    let code = body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .expect("a code")
+        .to_owned();
+    // Refused by the rate limit: 1 + 100 × 1 points against a bucket of 60.
+    let big = json!({ "query": "query Big { tasks(first: 100) { nodes { title } } }" });
+    let (status, _, _) = app.post_json(None, &big).await;
+    assert_eq!(status, 429);
+    // Made-up names are labels only while they are well formed.
+    let odd = json!({ "query": "{ plans(first: 1) { totalCount } }", "operationName": null });
+    let _ = app.post_json(None, &odd).await;
+    let missing = app
+        .request(Method::GET, "/no/such/page")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(missing.status().as_u16(), 404);
+
+    let page = page(&app).await;
+    assert_eq!(
+        value(
+            &page,
+            r#"http_requests_total{route="/graphql",method="POST",status="200"}"#
+        ),
+        Some(4.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            r#"http_requests_total{route="/graphql",method="POST",status="429"}"#
+        ),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            r#"http_requests_total{route="unmatched",method="GET",status="404"}"#
+        ),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            r#"graphql_operation_duration_seconds_count{operation="PlanTitles",type="query"}"#
+        ),
+        Some(2.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            r#"graphql_operation_duration_seconds_bucket{operation="PlanTitles",type="query",le="+Inf"}"#
+        ),
+        Some(2.0),
+        "{page}"
+    );
+    assert!(
+        value(
+            &page,
+            r#"graphql_operation_duration_seconds_sum{operation="PlanTitles",type="query"}"#
+        )
+        .is_some_and(|s| s > 0.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            &format!(
+                r#"graphql_operation_errors_total{{operation="Broken",type="query",code="{code}"}}"#
+            )
+        ),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            r#"graphql_operation_errors_total{operation="Big",type="query",code="RATE_LIMITED"}"#
+        ),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(
+            &page,
+            r#"graphql_operation_duration_seconds_count{operation="anonymous",type="query"}"#
+        ),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(&page, r#"rate_limit_rejections_total{payer="address"}"#),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&page, r#"rate_limit_rejections_total{payer="caller"}"#),
+        Some(0.0)
+    );
+    assert_eq!(value(&page, "graphql_subscriptions"), Some(0.0));
+    assert!(value(&page, "db_pool_max_connections").is_some_and(|n| n >= 1.0));
+    let idle = value(&page, r#"db_pool_connections{state="idle"}"#).expect("idle");
+    let in_use = value(&page, r#"db_pool_connections{state="in_use"}"#).expect("in use");
+    assert!(idle + in_use >= 1.0, "{page}");
+    assert!(value(&page, "sql_statements_total").is_some_and(|n| n > 0.0));
+    // The page itself was counted by the time of the next one.
+    let again = self::page(&app).await;
+    assert_eq!(
+        value(
+            &again,
+            r#"http_requests_total{route="/metrics",method="GET",status="200"}"#
+        ),
+        Some(1.0),
+        "{again}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_the_listed_series_sqlite() {
+    metrics_show_the_listed_series(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL skipped: set TEST_POSTGRES_URL (see README) to run"
+)]
+async fn metrics_show_the_listed_series_postgres() {
+    metrics_show_the_listed_series(Backend::Postgres).await;
+}
