@@ -25,6 +25,23 @@ pub enum Command {
     Schema,
     /// Print a development token (HS256, for the configured or development secret).
     Token(TokenArgs),
+    /// Apply pending database migrations and exit (for deployments that migrate as a step;
+    /// instances starting at once on PostgreSQL take turns).
+    Migrate(Settings),
+    /// Ask a running server whether it is ready (exit 0) or not (exit 1): a container's health
+    /// check.
+    Healthcheck(HealthcheckArgs),
+}
+
+/// `api healthcheck`.
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The URL to ask (default: `/readyz` of the address the server listens on).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The server's listen address (as `serve` reads it).
+    #[arg(long, env = "APP_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
 }
 
 /// `api token`.
@@ -100,6 +117,10 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[command(flatten)]
     pub limits: LimitSettings,
+    /// Check the configuration (tokens, limits, files, database) and exit: 0 when every part is
+    /// sound, 1 with a sentence for each problem otherwise.
+    #[arg(long)]
+    pub check_config: bool,
 }
 
 const DEFAULT_LIMITS: crate::graphql::limits::Limits = crate::graphql::limits::Limits::DEFAULT;
@@ -412,6 +433,7 @@ impl Settings {
             workers: None,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
+            check_config: false,
         }
     }
 

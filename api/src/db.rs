@@ -28,9 +28,25 @@ impl StatementCounter {
 
 /// The URL used when no `DATABASE_URL` is given: a SQLite file under the data folder.
 pub fn embedded_url(settings: &Settings) -> anyhow::Result<String> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("cannot create data folder {}", settings.data_dir.display()))?;
-    let path = settings.data_dir.join("plans.db");
+    let dir = &settings.data_dir;
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "cannot create the data folder {} for the embedded database: choose another with --data-dir (APP_DATA_DIR), or give DATABASE_URL",
+            dir.display()
+        )
+    })?;
+    // SQLite writes a journal beside the database: an unwritable folder would fail only at the
+    // first write, with an error that names neither.
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| {
+            format!(
+                "the data folder {} is not writable, and the embedded database lives there: choose another with --data-dir (APP_DATA_DIR), or give DATABASE_URL",
+                dir.display()
+            )
+        })?;
+    let path = dir.join("plans.db");
     Ok(format!("sqlite://{}?mode=rwc", path.display()))
 }
 
@@ -61,12 +77,22 @@ pub async fn connect(
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
+    let url = options.get_url();
+    let url_for_message = url.to_owned();
+    if !(url_is_postgres(&options) || url.starts_with("sqlite:")) {
+        anyhow::bail!(
+            "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (e.g. postgres://user@host:5432/database)"
+        );
+    }
     let mut db = if url_is_postgres(&options) {
         connect_postgres(settings, options.get_url()).await?
     } else {
-        Database::connect(options)
-            .await
-            .context("cannot connect to the database")?
+        Database::connect(options).await.map_err(|error| {
+            anyhow::anyhow!(
+                "cannot open the SQLite database {url_for_message}: {}",
+                driver_message(&error)
+            )
+        })?
     };
     let counter = StatementCounter::default();
     let shared = counter.0.clone();
@@ -97,9 +123,11 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
     use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 
     let statement_ms = (settings.limits.request_timeout() + Duration::from_millis(500)).as_millis();
-    let mut connect: PgConnectOptions = url
-        .parse()
-        .context("DATABASE_URL is not a PostgreSQL URL")?;
+    let mut connect: PgConnectOptions = url.parse().map_err(|error| {
+        anyhow::anyhow!(
+            "DATABASE_URL is not a PostgreSQL URL of the form postgres://user[:password]@host[:port]/database ({error})"
+        )
+    })?;
     // JIT compilation pays off for long analytical queries, not for these: a page of unit tasks
     // estimated expensive (a join filter PostgreSQL cannot estimate) spent 790 ms compiling
     // itself for 30 ms of work.
@@ -114,6 +142,29 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
     ]);
     if std::env::var("APP_SQL_LOG").is_err() {
         connect = connect.disable_statement_logging();
+    }
+    // One plain connection first: the pool would retry a refused connection until its time
+    // limit and then say only "pool timed out".
+    let target = format!(
+        "PostgreSQL at {}:{} (database {})",
+        connect.get_host(),
+        connect.get_port(),
+        connect.get_database().unwrap_or("of the user's name")
+    );
+    match tokio::time::timeout(
+        CONNECT_WITHIN,
+        sea_orm::sqlx::PgConnection::connect_with(&connect),
+    )
+    .await
+    {
+        Ok(Ok(probe)) => {
+            let _ = probe.close().await;
+        }
+        Ok(Err(error)) => anyhow::bail!("cannot connect to {target}: {error}"),
+        Err(_) => anyhow::bail!(
+            "cannot connect to {target}: no answer within {} s",
+            CONNECT_WITHIN.as_secs()
+        ),
     }
     let pool = PgPoolOptions::new()
         .max_connections(settings.pool_size.max(1))
@@ -136,15 +187,20 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
         .idle_timeout(idle_session.mul_f64(0.8))
         .connect_with(connect)
         .await
-        .context("cannot connect to the database")?;
+        .with_context(|| format!("cannot connect to {target}"))?;
     Ok(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
         pool,
     ))
 }
 
-/// Applies pending migrations.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    prepare(db, false).await.map(|_| ())
+/// How long the first connection to PostgreSQL may take.
+const CONNECT_WITHIN: Duration = Duration::from_secs(5);
+
+/// Applies pending migrations; returns how many there were.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    prepare_counting(db, false)
+        .await
+        .map(|(_, applied)| applied)
 }
 
 /// Applies pending migrations, seeds the official working-day calendar into an empty calendar
@@ -154,11 +210,18 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// once: a transaction-scoped advisory lock makes them take turns over both steps, and the whole
 /// run is one transaction (the second instance finds the schema migrated and the data there).
 pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool> {
+    prepare_counting(db, demo).await.map(|(loaded, _)| loaded)
+}
+
+/// [`prepare`], also returning how many migrations were pending (counted under the lock: the
+/// count's own bookkeeping table is made by whoever counts first).
+async fn prepare_counting(db: &DatabaseConnection, demo: bool) -> anyhow::Result<(bool, usize)> {
     match db.get_database_backend() {
         DatabaseBackend::Postgres => {
             let txn = db.begin().await?;
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(724190001)")
                 .await?;
+            let applied = pending_migrations(&txn).await?;
             Migrator::up(&txn, None).await.context("migration failed")?;
             // The catalogue first: the demo's award records name its versions.
             crate::demo::catalogue::seed_if_empty(&txn).await?;
@@ -169,9 +232,10 @@ pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool
             };
             crate::demo::seed_calendar_if_empty(&txn).await?;
             txn.commit().await?;
-            Ok(loaded)
+            Ok((loaded, applied))
         }
         _ => {
+            let applied = pending_migrations(db).await?;
             Migrator::up(db, None).await.context("migration failed")?;
             crate::demo::catalogue::seed_if_empty(db).await?;
             let loaded = if demo {
@@ -180,9 +244,16 @@ pub async fn prepare(db: &DatabaseConnection, demo: bool) -> anyhow::Result<bool
                 false
             };
             crate::demo::seed_calendar_if_empty(db).await?;
-            Ok(loaded)
+            Ok((loaded, applied))
         }
     }
+}
+
+async fn pending_migrations<C: sea_orm::ConnectionTrait>(db: &C) -> anyhow::Result<usize> {
+    Migrator::get_pending_migrations(db)
+        .await
+        .map(|pending| pending.len())
+        .context("cannot read which migrations the database has")
 }
 
 /// Readiness: the database answers and no migration is pending, within [`READY_WITHIN`].
@@ -200,3 +271,12 @@ pub async fn is_ready(db: &DatabaseConnection) -> bool {
 
 /// How long `/readyz` waits for the database before answering "unavailable".
 pub const READY_WITHIN: Duration = Duration::from_millis(800);
+
+/// A driver error's message without the wrapper's prefix that repeats it.
+fn driver_message(error: &sea_orm::DbErr) -> String {
+    match error {
+        sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(inner)) => inner.to_string(),
+        sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal(text)) => text.clone(),
+        other => other.to_string(),
+    }
+}

@@ -14,6 +14,7 @@ pub mod files;
 pub mod graphql;
 pub mod metrics;
 pub mod nomination_annex;
+pub mod ops;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

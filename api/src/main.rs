@@ -1,3 +1,5 @@
+use std::process::ExitCode;
+
 use api::config::{Cli, Command};
 use api::startup::Application;
 use clap::Parser;
@@ -7,44 +9,79 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[actix_web::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Schema) => {
-            print!("{}", api::graphql::sdl());
-            Ok(())
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(error) => {
+            // One sentence with its causes, each once; no backtrace (an operator's message).
+            eprintln!("error: {}", api::ops::message(&error));
+            ExitCode::FAILURE
         }
-        Some(Command::Serve(settings)) => serve(settings).await,
-        Some(Command::Token(args)) => {
-            println!("{}", token(&args)?);
-            Ok(())
-        }
-        None => serve(cli.serve).await,
     }
 }
 
-async fn serve(settings: api::config::Settings) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Schema) => {
+            print!("{}", api::graphql::sdl());
+        }
+        Some(Command::Serve(settings)) => return serve(settings).await,
+        Some(Command::Token(args)) => {
+            println!("{}", token(&args)?);
+        }
+        Some(Command::Migrate(settings)) => {
+            api::telemetry::init(settings.log_format);
+            println!("{}", api::ops::migrate(&settings).await?);
+        }
+        Some(Command::Healthcheck(args)) => {
+            let url = args
+                .url
+                .unwrap_or_else(|| api::ops::readyz_url(args.listen));
+            println!("{}", api::ops::healthcheck(&url).await?);
+        }
+        None => return serve(cli.serve).await,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(settings: api::config::Settings) -> anyhow::Result<ExitCode> {
+    if settings.check_config {
+        let findings = api::ops::check_config(&settings).await;
+        for finding in &findings {
+            println!(
+                "{} {:<12} {}",
+                if finding.ok { "ok   " } else { "error" },
+                finding.subject,
+                finding.text
+            );
+        }
+        return Ok(if findings.iter().all(|f| f.ok) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     api::telemetry::init(settings.log_format);
     let app = Application::build(settings).await?;
     app.run_until_stopped().await?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
+/// Mints a development token with the server's secret, and says which secret that is.
 fn token(args: &api::config::TokenArgs) -> anyhow::Result<String> {
     use anyhow::Context as _;
     let role = api::auth::Role::parse(&args.role).with_context(|| {
         format!("unknown role {:?}: use PROVINCE_ADMIN, UNIT_ADMIN, UNIT_OFFICER, EMULATION_OFFICER, VIEWER or INTEGRATION", args.role)
     })?;
-    let config = args.settings.auth_config()?;
-    let secret = config
-        .secret
-        .context("no HS256 secret: set APP_JWT_SECRET")?;
+    let settings = &args.settings;
+    let (secret, source) = api::ops::token_secret(settings)?;
+    eprintln!("signed with {source}");
     let ttl = api::auth::token::parse_ttl(&args.ttl)
         .with_context(|| format!("bad --ttl {:?}", args.ttl))?;
     api::auth::token::mint(
         &secret,
-        &config.issuer,
-        &config.audience,
+        &settings.auth.jwt_issuer,
+        &settings.auth.jwt_audience,
         &api::auth::token::DevToken {
             subject: &args.subject,
             name: None,

@@ -32,6 +32,12 @@ impl Application {
                 "production mode needs a token verifier: set APP_JWT_SECRET, APP_JWKS or APP_GATEWAY_JWKS"
             );
         }
+        if settings.auth.jwt_secret.is_none() && !settings.auth.production {
+            tracing::info!(
+                path = %crate::ops::absolute(&crate::auth::token::dev_secret_path(&settings.data_dir)),
+                "development token secret (`api token` reads it from the same --data-dir)"
+            );
+        }
         let rate_limits = routes::rate_limit::RateLimits::new(&settings.limits)?;
         let files = settings.file_store()?;
         // Bound before anything is written: a taken port fails here, the database untouched.

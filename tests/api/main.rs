@@ -29,6 +29,7 @@ mod nomination_evidence;
 mod nomination_inputs;
 mod nomination_table;
 mod nominations;
+mod operations;
 mod pagination;
 mod people;
 mod periods;

@@ -441,14 +441,17 @@ pub fn mint(
 /// The development secret kept beside the embedded database, created on first use, so that
 /// `api token` and the server agree without any set-up.
 pub fn dev_secret(data_dir: &Path) -> anyhow::Result<String> {
-    let path = data_dir.join("dev-jwt-secret");
-    if let Ok(secret) = std::fs::read_to_string(&path) {
-        let secret = secret.trim().to_owned();
-        if secret.len() >= 32 {
-            return Ok(secret);
-        }
+    use anyhow::Context as _;
+    if let Some(secret) = read_dev_secret(data_dir) {
+        return Ok(secret);
     }
-    std::fs::create_dir_all(data_dir)?;
+    let path = dev_secret_path(data_dir);
+    std::fs::create_dir_all(data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {} (for the development token secret): choose another with --data-dir or APP_DATA_DIR, or set APP_JWT_SECRET",
+            data_dir.display()
+        )
+    })?;
     let secret = format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -459,8 +462,28 @@ pub fn dev_secret(data_dir: &Path) -> anyhow::Result<String> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     use std::io::Write as _;
-    options.open(&path)?.write_all(secret.as_bytes())?;
+    options
+        .open(&path)
+        .and_then(|mut file| file.write_all(secret.as_bytes()))
+        .with_context(|| {
+            format!(
+                "cannot write the development token secret to {}: choose a writable --data-dir (APP_DATA_DIR), or set APP_JWT_SECRET",
+                path.display()
+            )
+        })?;
     Ok(secret)
+}
+
+/// Where the development secret of `data_dir` is kept.
+pub fn dev_secret_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("dev-jwt-secret")
+}
+
+/// The development secret of `data_dir`, if one was made.
+pub fn read_dev_secret(data_dir: &Path) -> Option<String> {
+    let secret = std::fs::read_to_string(dev_secret_path(data_dir)).ok()?;
+    let secret = secret.trim().to_owned();
+    (secret.len() >= 32).then_some(secret)
 }
 
 /// A lifetime such as `3600`, `90s`, `15m`, `1h` or `7d`, in seconds.
