@@ -31,6 +31,30 @@ pub enum Command {
     /// Ask a running server whether it is ready (exit 0) or not (exit 1): a container's health
     /// check.
     Healthcheck(HealthcheckArgs),
+    /// The shared catalogues of LGSP (danh mục dùng chung).
+    #[command(subcommand)]
+    Catalogues(CataloguesCommand),
+}
+
+/// `api catalogues …`.
+#[derive(Debug, Subcommand)]
+pub enum CataloguesCommand {
+    /// Read the agency and reference catalogues and bring units and reference codes in line, in
+    /// one audited transaction (nothing is written if anything is wrong).
+    Sync {
+        /// Print what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        settings: Box<Settings>,
+    },
+    /// Print a catalogue's fields (`/dmdc/Metadata/{catalogue}`).
+    Metadata {
+        /// The catalogue (e.g. `mathiduakhenthuong`).
+        catalogue: String,
+        #[command(flatten)]
+        settings: Box<Settings>,
+    },
 }
 
 /// `api healthcheck`.
@@ -117,6 +141,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[command(flatten)]
     pub limits: LimitSettings,
+    #[command(flatten)]
+    pub lgsp: crate::lgsp::LgspSettings,
     /// Check the configuration (tokens, limits, files, database) and exit: 0 when every part is
     /// sound, 1 with a sentence for each problem otherwise.
     #[arg(long)]
@@ -433,6 +459,7 @@ impl Settings {
             workers: None,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
+            lgsp: crate::lgsp::LgspSettings::default(),
             check_config: false,
         }
     }

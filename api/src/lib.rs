@@ -12,6 +12,7 @@ pub mod demo;
 pub mod events;
 pub mod files;
 pub mod graphql;
+pub mod lgsp;
 pub mod metrics;
 pub mod nomination_annex;
 pub mod ops;

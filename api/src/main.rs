@@ -39,6 +39,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| api::ops::readyz_url(args.listen));
             println!("{}", api::ops::healthcheck(&url).await?);
         }
+        Some(Command::Catalogues(command)) => return catalogues(command).await,
         None => return serve(cli.serve).await,
     }
     Ok(ExitCode::SUCCESS)
@@ -64,6 +65,41 @@ async fn serve(settings: api::config::Settings) -> anyhow::Result<ExitCode> {
     api::telemetry::init(settings.log_format);
     let app = Application::build(settings).await?;
     app.run_until_stopped().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn catalogues(command: api::config::CataloguesCommand) -> anyhow::Result<ExitCode> {
+    use api::config::CataloguesCommand;
+    match command {
+        CataloguesCommand::Sync { dry_run, settings } => {
+            api::telemetry::init(settings.log_format);
+            let client = api::lgsp::LgspClient::new(&settings.lgsp)?;
+            let (db, _) = api::db::connect(&settings).await?;
+            api::db::migrate(&db).await?;
+            let report = api::lgsp::run_sync(&db, &client, &settings.lgsp, dry_run).await?;
+            println!("{}", report.plan);
+            println!(
+                "{}",
+                if dry_run {
+                    "dry run: nothing was changed".to_owned()
+                } else {
+                    format!(
+                        "applied in one transaction; audit event {}",
+                        report.sync_id.map(|id| id.to_string()).unwrap_or_default()
+                    )
+                }
+            );
+        }
+        CataloguesCommand::Metadata {
+            catalogue,
+            settings,
+        } => {
+            let client = api::lgsp::LgspClient::new(&settings.lgsp)?;
+            for field in api::lgsp::catalogue::metadata(&client, &catalogue).await? {
+                println!("{}\t{}\t{}", field.code, field.kind, field.name);
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -55,6 +55,17 @@ impl Application {
             let count = routes::persisted::PersistedQueries::register_dir(&db, dir).await?;
             tracing::info!(count, folder = %dir.display(), "operations registered");
         }
+        if let Some(every) = &settings.lgsp.sync_every {
+            let seconds = crate::auth::token::parse_ttl(every).with_context(|| {
+                format!("APP_LGSP_SYNC_EVERY {every:?} is not a period (e.g. 24h, 30m, 3600)")
+            })?;
+            crate::lgsp::schedule(
+                db.clone(),
+                settings.lgsp.clone(),
+                std::time::Duration::from_secs(seconds.unsigned_abs()),
+            )?;
+            tracing::info!(every = %every, "catalogue sync scheduled");
+        }
         let bus = crate::events::EventBus::start(&db, settings.database_url.as_deref())
             .await
             .context("cannot listen for live updates")?;

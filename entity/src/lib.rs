@@ -31,6 +31,7 @@ pub mod plan_reference;
 pub mod prelude;
 pub mod progress_update;
 pub mod provenance;
+pub mod reference_code;
 pub mod registered_operation;
 pub mod report_request;
 pub mod report_submission;

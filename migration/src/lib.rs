@@ -32,6 +32,7 @@ mod m20261204_000020_create_nominations;
 mod m20261204_000021_create_dossier;
 mod m20261204_000022_nomination_list_index;
 mod m20261205_000023_create_nomination_batches;
+mod m20261206_000024_create_reference_codes;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_create_dossier::Migration),
             Box::new(m20261204_000022_nomination_list_index::Migration),
             Box::new(m20261205_000023_create_nomination_batches::Migration),
+            Box::new(m20261206_000024_create_reference_codes::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod lgsp;
 mod limits;
 mod live;
 mod metrics;

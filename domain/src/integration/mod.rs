@@ -1,4 +1,5 @@
 //! What other systems and first-party frontends integrate through: the registered operations
-//! (persisted queries). The LGSP catalogues and exports arrive with their issue.
+//! (persisted queries) and the shared catalogues read from LGSP.
 
+pub mod catalogue;
 pub mod operation;

@@ -71,6 +71,7 @@ pub enum AuditAction {
     NominationAttach,
     NominationBatchForward,
     FileUpload,
+    CatalogueSync,
 }
 
 impl AuditAction {
@@ -144,6 +145,7 @@ impl AuditAction {
             Self::NominationAttach => "nomination.attach",
             Self::NominationBatchForward => "nomination_batch.forward",
             Self::FileUpload => "file.upload",
+            Self::CatalogueSync => "catalogue.sync",
         }
     }
 
@@ -184,6 +186,7 @@ pub enum ObjectType {
     Nomination,
     NominationBatch,
     StoredFile,
+    CatalogueSync,
 }
 
 impl ObjectType {
@@ -215,6 +218,7 @@ impl ObjectType {
             Self::Nomination => "Nomination",
             Self::NominationBatch => "NominationBatch",
             Self::StoredFile => "StoredFile",
+            Self::CatalogueSync => "CatalogueSync",
         }
     }
 }

@@ -33,12 +33,7 @@ pub struct UnitFields {
 
 /// Mã định danh điện tử (QĐ 20/2020/QĐ-TTg): groups of `[0-9A-Z]` joined by dots, ≤ 35 chars.
 pub fn valid_agency_code(code: &str) -> bool {
-    code.len() <= 35
-        && code.split('.').all(|g| {
-            !g.is_empty()
-                && g.chars()
-                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-        })
+    super::identifier::AgencyId::parse(code).is_ok()
 }
 
 fn snapshot(unit: &unit::Model) -> serde_json::Value {

@@ -1,6 +1,7 @@
 //! Units (đơn vị): the organisation tree, its history (succession events) and lookups.
 
 pub mod edit;
+pub mod identifier;
 
 use std::collections::HashMap;
 
