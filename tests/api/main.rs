@@ -25,6 +25,7 @@ mod export;
 mod extensions;
 mod file_store;
 mod filters;
+mod graphiql;
 mod imports;
 mod nomination_evidence;
 mod nomination_inputs;

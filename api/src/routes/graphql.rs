@@ -11,7 +11,6 @@ use std::net::IpAddr;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Value};
 use futures_util::StreamExt as _;
@@ -174,15 +173,7 @@ pub async fn get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
                 "GraphiQL is off in production; POST queries to /graphql",
             );
         }
-        return HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .subscription_endpoint("/graphql/ws")
-                    .title("Kế hoạch & thi đua — GraphQL")
-                    .finish(),
-            );
+        return super::graphiql::page("Kế hoạch & thi đua — GraphQL", "/graphql", "/graphql/ws");
     }
     let json = |name: &str, text: Option<String>| -> Result<Option<serde_json::Value>, String> {
         text.map(|text| serde_json::from_str(&text))

@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod files;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod live;
@@ -52,6 +53,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/files/dossier/{id}")
             .route(web::get().to(files::download))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
+        web::resource("/graphiql/{version}/{file}")
+            .route(web::get().to(graphiql::asset))
             .default_service(web::to(reply::method_not_allowed)),
     )
     .route("/healthz", web::get().to(health::healthz))
