@@ -490,3 +490,14 @@ impl Settings {
         self.database_url.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap checks the command line's definition only when it parses one (in debug builds): two
+    /// settings groups using one field name made every start panic.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory as _;
+        super::Cli::command().debug_assert();
+    }
+}

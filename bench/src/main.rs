@@ -291,6 +291,7 @@ fn generate() -> Dataset {
             version: 1,
             created_at: now,
             updated_at: now,
+            confidential: false,
         });
     }
     let all_units: Vec<Uuid> = units.iter().map(|u| u.id).collect();

@@ -22,6 +22,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Độ mật: the document is classified (Mật, Tối mật, Tuyệt mật); only its issuer's subtree
+    /// and province administrators read it, and no export carries it.
+    pub confidential: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,7 @@ mod m20261204_000021_create_dossier;
 mod m20261204_000022_nomination_list_index;
 mod m20261205_000023_create_nomination_batches;
 mod m20261206_000024_create_reference_codes;
+mod m20261206_000025_plan_confidential;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000022_nomination_list_index::Migration),
             Box::new(m20261205_000023_create_nomination_batches::Migration),
             Box::new(m20261206_000024_create_reference_codes::Migration),
+            Box::new(m20261206_000025_plan_confidential::Migration),
         ]
     }
 }

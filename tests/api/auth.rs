@@ -141,6 +141,7 @@ fn draft_plan_model(issuer: uuid::Uuid) -> entity::plan::Model {
         version: 1,
         created_at: now,
         updated_at: now,
+        confidential: false,
     }
 }
 

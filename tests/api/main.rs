@@ -27,6 +27,7 @@ mod file_store;
 mod filters;
 mod graphiql;
 mod imports;
+mod indicators;
 mod nomination_evidence;
 mod nomination_inputs;
 mod nomination_table;

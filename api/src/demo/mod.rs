@@ -459,6 +459,7 @@ impl Builder {
             version: 1,
             created_at: now,
             updated_at: now,
+            confidential: false,
         };
         for (position, reference) in fx.implements.iter().enumerate() {
             let parent_plan_id = match &reference.plan {

@@ -44,6 +44,7 @@ pub struct Query(
     crate::graphql::emulation::movement::MovementQuery,
     crate::graphql::emulation::nomination::NominationQuery,
     crate::graphql::emulation::batch::BatchQuery,
+    crate::graphql::integration::indicator::IndicatorQuery,
 );
 
 /// An object with a global id.

@@ -22,62 +22,99 @@ pub enum LgspAuth {
 pub struct LgspSettings {
     /// Base URL of the LGSP services (e.g. `https://lgsp.dongnai.gov.vn/api`); catalogues are
     /// read from `{base}/dmdc/Category/{catalogue}`. Unset: no LGSP.
-    #[arg(long = "lgsp-base-url", env = "APP_LGSP_BASE_URL")]
+    #[arg(
+        id = "lgsp_base_url",
+        long = "lgsp-base-url",
+        env = "APP_LGSP_BASE_URL"
+    )]
     pub base_url: Option<String>,
     /// How to sign in.
-    #[arg(long = "lgsp-auth", env = "APP_LGSP_AUTH", value_enum, default_value_t = LgspAuth::ClientCredentials)]
+    #[arg(id = "lgsp_auth", long = "lgsp-auth", env = "APP_LGSP_AUTH", value_enum, default_value_t = LgspAuth::ClientCredentials)]
     pub auth: LgspAuth,
     /// Path of the token endpoint under the base URL (client credentials, VNPT).
     #[arg(
+        id = "lgsp_token_path",
         long = "lgsp-token-path",
         env = "APP_LGSP_TOKEN_PATH",
         default_value = "/token"
     )]
     pub token_path: String,
     /// Consumer key (client id) for the token endpoint.
-    #[arg(long = "lgsp-consumer-key", env = "APP_LGSP_CONSUMER_KEY")]
+    #[arg(
+        id = "lgsp_consumer_key",
+        long = "lgsp-consumer-key",
+        env = "APP_LGSP_CONSUMER_KEY"
+    )]
     pub consumer_key: Option<String>,
     /// Consumer secret for the token endpoint.
     #[arg(
+        id = "lgsp_consumer_secret",
         long = "lgsp-consumer-secret",
         env = "APP_LGSP_CONSUMER_SECRET",
         hide_env_values = true
     )]
     pub consumer_secret: Option<String>,
     /// VNPT `lgspaccesstoken`: AccessKey.
-    #[arg(long = "lgsp-access-key", env = "APP_LGSP_ACCESS_KEY")]
+    #[arg(
+        id = "lgsp_access_key",
+        long = "lgsp-access-key",
+        env = "APP_LGSP_ACCESS_KEY"
+    )]
     pub access_key: Option<String>,
     /// VNPT `lgspaccesstoken`: SecretKey.
     #[arg(
+        id = "lgsp_secret_key",
         long = "lgsp-secret-key",
         env = "APP_LGSP_SECRET_KEY",
         hide_env_values = true
     )]
     pub secret_key: Option<String>,
     /// VNPT `lgspaccesstoken`: AppName.
-    #[arg(long = "lgsp-app-name", env = "APP_LGSP_APP_NAME")]
+    #[arg(
+        id = "lgsp_app_name",
+        long = "lgsp-app-name",
+        env = "APP_LGSP_APP_NAME"
+    )]
     pub app_name: Option<String>,
     /// VNPT `lgspaccesstoken`: PartnerCode.
-    #[arg(long = "lgsp-partner-code", env = "APP_LGSP_PARTNER_CODE")]
+    #[arg(
+        id = "lgsp_partner_code",
+        long = "lgsp-partner-code",
+        env = "APP_LGSP_PARTNER_CODE"
+    )]
     pub partner_code: Option<String>,
     /// VNPT `lgspaccesstoken`: PartnerCodeCus.
-    #[arg(long = "lgsp-partner-code-cus", env = "APP_LGSP_PARTNER_CODE_CUS")]
+    #[arg(
+        id = "lgsp_partner_code_cus",
+        long = "lgsp-partner-code-cus",
+        env = "APP_LGSP_PARTNER_CODE_CUS"
+    )]
     pub partner_code_cus: Option<String>,
     /// Login: the user name.
-    #[arg(long = "lgsp-username", env = "APP_LGSP_USERNAME")]
+    #[arg(
+        id = "lgsp_username",
+        long = "lgsp-username",
+        env = "APP_LGSP_USERNAME"
+    )]
     pub username: Option<String>,
     /// Login: the password.
     #[arg(
+        id = "lgsp_password",
         long = "lgsp-password",
         env = "APP_LGSP_PASSWORD",
         hide_env_values = true
     )]
     pub password: Option<String>,
     /// Login: the application code the gateway registered.
-    #[arg(long = "lgsp-application-code", env = "APP_LGSP_APPLICATION_CODE")]
+    #[arg(
+        id = "lgsp_application_code",
+        long = "lgsp-application-code",
+        env = "APP_LGSP_APPLICATION_CODE"
+    )]
     pub application_code: Option<String>,
     /// Login: the path under the base URL.
     #[arg(
+        id = "lgsp_login_path",
         long = "lgsp-login-path",
         env = "APP_LGSP_LOGIN_PATH",
         default_value = "/api/login"
@@ -85,6 +122,7 @@ pub struct LgspSettings {
     pub login_path: String,
     /// Seconds one request to LGSP may take.
     #[arg(
+        id = "lgsp_timeout",
         long = "lgsp-timeout",
         env = "APP_LGSP_TIMEOUT",
         default_value_t = 30.0
@@ -92,6 +130,7 @@ pub struct LgspSettings {
     pub timeout: f64,
     /// The agency identifier catalogues, level 1 first (comma-separated).
     #[arg(
+        id = "lgsp_agency_catalogues",
         long = "lgsp-agency-catalogues",
         env = "APP_LGSP_AGENCY_CATALOGUES",
         value_delimiter = ',',
@@ -101,6 +140,7 @@ pub struct LgspSettings {
     /// Level-1 codes whose agency trees the sync governs (e.g. `H19`); empty: every tree the
     /// catalogue lists.
     #[arg(
+        id = "lgsp_agency_scope",
         long = "lgsp-agency-scope",
         env = "APP_LGSP_AGENCY_SCOPE",
         value_delimiter = ','
@@ -109,6 +149,7 @@ pub struct LgspSettings {
     /// Reference catalogues kept as reference codes: administrative units and the emulation and
     /// award code list (comma-separated).
     #[arg(
+        id = "lgsp_reference_catalogues",
         long = "lgsp-reference-catalogues",
         env = "APP_LGSP_REFERENCE_CATALOGUES",
         value_delimiter = ',',
@@ -117,7 +158,11 @@ pub struct LgspSettings {
     pub reference_catalogues: Vec<String>,
     /// Run the sync on a schedule in the server (e.g. `24h`; seconds, or with s, m, h, d).
     /// Instances sharing a database take turns.
-    #[arg(long = "lgsp-sync-every", env = "APP_LGSP_SYNC_EVERY")]
+    #[arg(
+        id = "lgsp_sync_every",
+        long = "lgsp-sync-every",
+        env = "APP_LGSP_SYNC_EVERY"
+    )]
     pub sync_every: Option<String>,
 }
 

@@ -208,6 +208,98 @@ pub async fn decision_recipients(
     )
 }
 
+/// The query string of `GET /exports/indicators.json`.
+#[derive(Debug, Deserialize)]
+pub struct IndicatorParams {
+    period: Option<String>,
+    unit: Option<String>,
+    plan: Option<String>,
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+/// Most values in one page of the indicator export.
+pub const MAX_INDICATOR_PAGE: u64 = 1_000;
+
+/// `GET /exports/indicators.json?period=2025Q1[&unit=H19.20.1][&plan=<id>][&after=<cursor>]
+/// [&limit=500]`: indicator values for the provincial reporting system, a page at a time (the
+/// answer's `next` is the cursor of the following page, null on the last). Values of issued
+/// plans only, never of a confidential plan, for every caller.
+pub async fn indicators(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    use crate::domain::integration::indicator::{self, IndicatorFilter};
+    let bad = |message: &str| reply::error(&req, StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
+    let params = match web::Query::<IndicatorParams>::from_query(req.query_string()) {
+        Ok(params) => params.into_inner(),
+        Err(error) => return bad(&format!("bad query string: {error}")),
+    };
+    let Some(period) = params.period.filter(|p| p.len() <= 16) else {
+        return bad("give `period`: YYYY, YYYYQn, YYYYHn or YYYYMM (e.g. 2025Q1)");
+    };
+    let period: PeriodCode = match period.trim().parse() {
+        Ok(period) => period,
+        Err(error) => return bad(&error.to_string()),
+    };
+    let plan = match params.plan.as_deref().map(|p| expect(p, NodeType::Plan)) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return bad("`plan` names no plan: use the plan's id"),
+    };
+    let mut filter = match IndicatorFilter::new(period, None, plan) {
+        Ok(filter) => filter,
+        Err(error) => return bad(&error.to_string()),
+    };
+    if let Some(code) = params.unit {
+        if crate::domain::org::unit::identifier::AgencyId::parse(code.trim()).is_err() {
+            return bad("`unit` is a unit's electronic id (e.g. H19.20.1)");
+        }
+        filter.unit_code = Some(code.trim().to_owned());
+    }
+    let limit = params.limit.unwrap_or(MAX_INDICATOR_PAGE);
+    if !(1..=MAX_INDICATOR_PAGE).contains(&limit) {
+        return bad(&format!("`limit` is 1 to {MAX_INDICATOR_PAGE}"));
+    }
+    let mut window = match (crate::domain::kernel::page::PageArgs {
+        after: params.after.filter(|a| a.len() <= 200),
+        ..Default::default()
+    })
+    .window(indicator::ORDERING)
+    {
+        Ok(window) => window,
+        Err(error) => return bad(&error.to_string()),
+    };
+    window.limit = limit;
+    // A point per value the page may hold: a full page costs what a large query does.
+    if let Err(response) = http_reader(&state, &req, limit).await {
+        return response;
+    }
+    let work = async {
+        indicator::page(&state.db, &filter, window, false)
+            .await
+            .map(Some)
+    };
+    let page = match gather(&state, &req, work, "nothing to export").await {
+        Ok(page) => page,
+        Err(response) => return response,
+    };
+    let next = page
+        .has_next
+        .then(|| {
+            page.items.last().map(|(position, _)| {
+                crate::domain::kernel::page::encode_cursor(indicator::ORDERING, *position)
+            })
+        })
+        .flatten();
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .json(serde_json::json!({
+            "format": "plans-api/indicator-values@1",
+            "period": period.to_string(),
+            "generatedAt": chrono::Utc::now(),
+            "items": page.items.into_iter().map(|(_, value)| value).collect::<Vec<_>>(),
+            "next": next,
+        }))
+}
+
 /// The signed-in caller of a download (staff lists and dossiers are not public): 401 for an
 /// anonymous one.
 pub(crate) async fn signed_in_reader(

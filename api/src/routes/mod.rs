@@ -46,6 +46,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(reply::method_not_allowed)),
     )
     .service(
+        web::resource("/exports/indicators.json")
+            .route(web::get().to(export::indicators))
+            .default_service(web::to(reply::method_not_allowed)),
+    )
+    .service(
         web::resource("/files")
             .route(web::post().to(files::upload))
             .default_service(web::to(reply::method_not_allowed)),

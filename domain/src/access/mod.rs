@@ -24,10 +24,11 @@ impl Viewer {
 /// Which plans (and so which targets, tasks and progress) a caller may read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum PlanVisibility {
-    /// Issued plans only: anonymous callers and integration clients.
+    /// Issued plans that are not confidential: anonymous callers and integration clients.
     #[default]
     Issued,
-    /// Issued plans, and drafts issued by these units (the caller's subtree).
+    /// Issued plans that are not confidential, and every plan issued by these units (the
+    /// caller's subtree: its drafts and its confidential plans).
     IssuedAndDraftsOf(Vec<Uuid>),
     /// Everything (PROVINCE_ADMIN).
     All,
@@ -53,16 +54,19 @@ impl PlanVisibility {
     pub fn allows(&self, plan: &plan::Model) -> bool {
         match self {
             Self::All => true,
-            Self::Issued => plan.status != PlanStatus::Draft,
+            Self::Issued => plan.status != PlanStatus::Draft && !plan.confidential,
             Self::IssuedAndDraftsOf(units) => {
-                plan.status != PlanStatus::Draft || units.contains(&plan.issuer_id)
+                (plan.status != PlanStatus::Draft && !plan.confidential)
+                    || units.contains(&plan.issuer_id)
             }
         }
     }
 
     /// The same rule as a condition on the `plan` table (`None`: no restriction).
     pub fn plan_condition(&self) -> Option<Condition> {
-        let issued = plan::Column::Status.ne(PlanStatus::Draft);
+        let issued = Condition::all()
+            .add(plan::Column::Status.ne(PlanStatus::Draft))
+            .add(plan::Column::Confidential.eq(false));
         match self {
             Self::All => None,
             Self::Issued => Some(Condition::all().add(issued)),

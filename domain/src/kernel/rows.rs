@@ -352,7 +352,7 @@ impl DecodeRow for unit::Model {
 }
 
 impl DecodeRow for plan::Model {
-    const WIDTH: usize = 17;
+    const WIDTH: usize = 18;
 
     fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
         Ok(Self {
@@ -373,6 +373,7 @@ impl DecodeRow for plan::Model {
             version: c.required()?,
             created_at: c.required()?,
             updated_at: c.required()?,
+            confidential: c.required()?,
         })
     }
 }

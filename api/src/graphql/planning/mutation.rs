@@ -47,6 +47,9 @@ pub struct CreatePlanInput {
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
     pub summary: Option<String>,
+    /// Độ mật: the document is classified; only the issuer's subtree and province
+    /// administrators read it, and no export carries it (default false).
+    pub confidential: Option<bool>,
     /// A key of the caller's choosing: a retry with the same key returns the first result.
     pub client_mutation_id: Option<String>,
 }
@@ -66,6 +69,8 @@ pub struct UpdatePlanInput {
     pub signer_name: MaybeUndefined<String>,
     pub signer_title: MaybeUndefined<String>,
     pub summary: MaybeUndefined<String>,
+    /// Độ mật (omit to keep).
+    pub confidential: Option<bool>,
     pub client_mutation_id: Option<String>,
 }
 
@@ -171,6 +176,7 @@ impl PlanMutation {
             signer_name: input.signer_name,
             signer_title: input.signer_title,
             summary: input.summary,
+            confidential: input.confidential.unwrap_or(false),
         };
         run_plan(
             ctx,
@@ -197,6 +203,7 @@ impl PlanMutation {
             signer_name: edit(input.signer_name, |v| v),
             signer_title: edit(input.signer_title, |v| v),
             summary: edit(input.summary, |v| v),
+            confidential: input.confidential,
         };
         let version = input.version;
         run_plan(

@@ -48,6 +48,7 @@ const FIELD_COLUMNS: &[(&str, &[plan::Column])] = {
         ("signerName", &[C::SignerName]),
         ("signerTitle", &[C::SignerTitle]),
         ("version", &[C::Version]),
+        ("confidential", &[C::Confidential]),
         (
             "deadlineWarnings",
             &[C::PeriodStart, C::PeriodEnd, C::IssuedOn, C::IssueYear],
@@ -73,6 +74,11 @@ impl Plan {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Plan, self.0.id)
+    }
+    /// Độ mật: the document is classified (Mật, Tối mật, Tuyệt mật); only its issuer's subtree
+    /// and province administrators read it, and no export carries it.
+    async fn confidential(&self) -> bool {
+        self.0.confidential
     }
     /// Số ký hiệu, e.g. "5198/KH-SYT" (null while a draft has no number).
     async fn document_number(&self) -> Option<&str> {

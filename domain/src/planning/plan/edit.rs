@@ -38,6 +38,8 @@ pub struct NewPlan {
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
     pub summary: Option<String>,
+    /// Độ mật (see `plan::Model::confidential`).
+    pub confidential: bool,
 }
 
 /// `updatePlan` input.
@@ -52,6 +54,7 @@ pub struct PlanChanges {
     pub signer_name: Edit<String>,
     pub signer_title: Edit<String>,
     pub summary: Edit<String>,
+    pub confidential: Option<bool>,
 }
 
 /// A plan's period: years in range, in order.
@@ -164,6 +167,7 @@ pub async fn create(
         version: 1,
         created_at: now,
         updated_at: now,
+        confidential: input.confidential,
     };
     check_period(&mut checks, model.period_start, model.period_end);
     check_number_free(db, &mut checks, &model).await?;
@@ -240,6 +244,9 @@ pub async fn update(
     }
     if let Some(kind) = changes.kind {
         next.kind = kind;
+    }
+    if let Some(confidential) = changes.confidential {
+        next.confidential = confidential;
     }
     let fixed = before.status != PlanStatus::Draft;
     if fixed && !matches!(changes.document_number, Edit::Keep) {
