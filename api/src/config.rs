@@ -10,6 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "api", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// A TOML file of settings, keyed by the long flags (`listen = "0.0.0.0:8080"`); flags and
+    /// environment variables override it.
+    #[arg(long, env = "APP_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
@@ -66,6 +70,22 @@ pub struct HealthcheckArgs {
     /// The server's listen address (as `serve` reads it).
     #[arg(long, env = "APP_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+}
+
+impl Cli {
+    /// The command line, with the configuration file's settings as defaults when one is named.
+    pub fn load() -> anyhow::Result<Self> {
+        use clap::{CommandFactory as _, FromArgMatches as _};
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let mut command = Self::command();
+        if let Some(file) = crate::config_file::path(&args) {
+            command = crate::config_file::apply(command, &file)?;
+        }
+        let matches = command
+            .try_get_matches_from(args)
+            .unwrap_or_else(|e| e.exit());
+        Ok(Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()))
+    }
 }
 
 /// `api token`.

@@ -7,6 +7,7 @@ pub use domain;
 pub mod annex;
 pub mod auth;
 pub mod config;
+pub mod config_file;
 pub mod db;
 pub mod demo;
 pub mod events;

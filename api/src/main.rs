@@ -2,7 +2,6 @@ use std::process::ExitCode;
 
 use api::config::{Cli, Command};
 use api::startup::Application;
-use clap::Parser;
 
 // The system allocator spent a fifth of the server's time under load (see README, Performance).
 #[global_allocator]
@@ -10,7 +9,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    match run(Cli::parse()).await {
+    let cli = match Cli::load() {
+        Ok(cli) => cli,
+        Err(error) => {
+            eprintln!("error: {}", api::ops::message(&error));
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(cli).await {
         Ok(code) => code,
         Err(error) => {
             // One sentence with its causes, each once; no backtrace (an operator's message).

@@ -234,14 +234,25 @@ fn check_files(settings: &Settings) -> anyhow::Result<String> {
 
 async fn check_database(settings: &Settings) -> anyhow::Result<String> {
     let (db, _) = crate::db::connect(settings).await?;
-    let pending = Migrator::get_pending_migrations(&db)
+    // A check writes nothing: the migrations' bookkeeping table is not made where it is missing.
+    let installed = migration::SchemaManager::new(&db)
+        .has_table("seaql_migrations")
         .await
-        .context("cannot read which migrations the database has")?
-        .len();
-    let applied = Migrator::get_applied_migrations(&db)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
+        .context("cannot read the database's tables")?;
+    let (applied, pending) = if installed {
+        (
+            Migrator::get_applied_migrations(&db)
+                .await
+                .map(|m| m.len())
+                .unwrap_or(0),
+            Migrator::get_pending_migrations(&db)
+                .await
+                .context("cannot read which migrations the database has")?
+                .len(),
+        )
+    } else {
+        (0, Migrator::migrations().len())
+    };
     let kind = match db.get_database_backend() {
         DatabaseBackend::Postgres => "reachable",
         _ => "opened",

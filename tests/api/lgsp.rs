@@ -718,3 +718,46 @@ async fn the_sync_brings_units_and_codes_in_line_sqlite() {
 async fn the_sync_brings_units_and_codes_in_line_postgres() {
     the_sync_brings_units_and_codes_in_line(Backend::Postgres).await;
 }
+
+/// `APP_LGSP_SYNC_EVERY`: the server runs the sync by itself, a period after it starts and every
+/// period after that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_runs_the_sync_on_its_schedule() {
+    let (base, lgsp, handle) = stand_in();
+    lgsp.set(
+        "mathiduakhenthuong",
+        json!([{ "Ma": "CSTD_CO_SO", "Ten": "Chiến sĩ thi đua cơ sở" }]),
+    );
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
+        s.lgsp = LgspSettings {
+            agency_catalogues: Vec::new(),
+            reference_catalogues: vec!["mathiduakhenthuong".into()],
+            sync_every: Some("1s".into()),
+            ..settings(&base)
+        };
+    })
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let synced = reference_code::Entity::find()
+            .filter(reference_code::Column::Code.eq("CSTD_CO_SO"))
+            .count(&app.db)
+            .await
+            .expect("count");
+        if synced == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the scheduled sync did not run");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let audited = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("catalogue.sync"))
+        .filter(audit_event::Column::Subject.eq("lgsp-sync"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert!(audited >= 1);
+    assert!(lgsp.token_calls.load(Ordering::SeqCst) >= 1);
+    app.stop().await;
+    handle.stop(false).await;
+}
