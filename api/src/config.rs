@@ -151,6 +151,13 @@ pub struct Settings {
     /// Log format.
     #[arg(long, env = "APP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto)]
     pub log_format: LogFormat,
+    /// OpenTelemetry collector (OTLP over HTTP, e.g. `http://otel-collector:4318`): traces of
+    /// every request (HTTP → GraphQL operation → SQL statements). Unset: no traces.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` traces carry.
+    #[arg(long, env = "OTEL_SERVICE_NAME", default_value = "plans-api")]
+    pub service_name: String,
     /// Seconds in-flight requests get to finish after SIGTERM / Ctrl-C.
     #[arg(long, env = "APP_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout: u64,
@@ -475,6 +482,8 @@ impl Settings {
             demo: false,
             pool_size: 10,
             log_format: LogFormat::Auto,
+            otlp_endpoint: None,
+            service_name: "plans-api".into(),
             shutdown_timeout: 30,
             workers: None,
             auth: AuthSettings::default(),
@@ -503,6 +512,23 @@ impl Settings {
                     .unwrap_or_else(|| self.data_dir.join("files")),
             }),
         }
+    }
+
+    /// Where traces go, when a collector is configured.
+    pub fn traces(&self) -> Option<crate::telemetry::Traces> {
+        let endpoint = self
+            .otlp_endpoint
+            .clone()
+            .filter(|e| !e.trim().is_empty())?;
+        let postgres = self
+            .database_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("postgres"));
+        Some(crate::telemetry::Traces {
+            endpoint,
+            service: self.service_name.clone(),
+            database: if postgres { "postgresql" } else { "sqlite" },
+        })
     }
 
     /// Whether the embedded SQLite default is in use.

@@ -96,8 +96,15 @@ pub async fn connect(
     };
     let counter = StatementCounter::default();
     let shared = counter.0.clone();
-    db.set_metric_callback(move |_| {
+    db.set_metric_callback(move |info| {
         shared.fetch_add(1, Ordering::Relaxed);
+        // A statement span of the request's trace when traces are on (`otlp`); nothing otherwise.
+        tracing::trace!(
+            target: "plans_api::sql",
+            elapsed_us = u64::try_from(info.elapsed.as_micros()).unwrap_or(u64::MAX),
+            failed = info.failed,
+            statement = info.statement.sql.as_str(),
+        );
     });
     Ok((db, counter))
 }

@@ -17,6 +17,7 @@ pub mod lgsp;
 pub mod metrics;
 pub mod nomination_annex;
 pub mod ops;
+pub mod otlp;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

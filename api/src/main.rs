@@ -68,7 +68,7 @@ async fn serve(settings: api::config::Settings) -> anyhow::Result<ExitCode> {
             ExitCode::FAILURE
         });
     }
-    api::telemetry::init(settings.log_format);
+    api::telemetry::init_with(settings.log_format, settings.traces().as_ref())?;
     let app = Application::build(settings).await?;
     app.run_until_stopped().await?;
     Ok(ExitCode::SUCCESS)

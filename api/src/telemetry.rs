@@ -6,8 +6,27 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Where traces go (see [`crate::otlp`]).
+#[derive(Debug, Clone)]
+pub struct Traces {
+    pub endpoint: String,
+    pub service: String,
+    /// `postgresql` or `sqlite` (the `db.system` of statement spans).
+    pub database: &'static str,
+}
+
 /// Installs the global subscriber. `RUST_LOG` overrides the default level (`info`).
 pub fn init(format: LogFormat) {
+    let _ = init_with(format, None);
+}
+
+/// Installs the global subscriber, with the OTLP trace exporter when `traces` is given (its
+/// sending task runs on the current Tokio runtime).
+pub fn init_with(format: LogFormat, traces: Option<&Traces>) -> anyhow::Result<()> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
     let json = match format {
@@ -15,19 +34,41 @@ pub fn init(format: LogFormat) {
         LogFormat::Pretty => false,
         LogFormat::Auto => !std::io::stderr().is_terminal(),
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    // A second init (tests start many servers in one process) is harmless.
-    let _ = if json {
-        builder
+    let logs = if json {
+        tracing_subscriber::fmt::layer()
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .try_init()
+            .with_writer(std::io::stderr)
+            .with_filter(filter)
+            .boxed()
     } else {
-        builder.try_init()
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_filter(filter)
+            .boxed()
     };
+    let registry = tracing_subscriber::registry().with(logs);
+    // A second init (tests start many servers in one process) is harmless.
+    match traces {
+        None => {
+            let _ = registry.try_init();
+        }
+        Some(traces) => {
+            let (layer, exporter) =
+                crate::otlp::layer(&traces.endpoint, &traces.service, traces.database)?;
+            let spans = tracing_subscriber::filter::filter_fn(|meta| {
+                meta.target() == crate::otlp::SQL_TARGET
+                    || (meta.is_span()
+                        && meta.level() <= &tracing::Level::INFO
+                        && meta.target().starts_with("api"))
+            });
+            if registry.with(layer.with_filter(spans)).try_init().is_ok() {
+                tokio::spawn(exporter);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// How long identical internal errors are counted instead of logged.

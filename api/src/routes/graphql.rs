@@ -389,13 +389,21 @@ async fn prepare_and_run(
     // hard close never returns.) It finishes soon: PostgreSQL cancels a statement that runs past
     // the deadline (`statement_timeout`), and no resolver or batch starts another. Only late
     // executions move: spawning every one cost a tenth of the dashboard query's throughput.
+    let span = tracing::info_span!(
+        "graphql",
+        graphql.operation.name = operation.name.as_deref().unwrap_or("anonymous"),
+        graphql.operation.type = operation.kind,
+    );
     let mut execution = Box::pin({
         let schema = schema.clone();
-        async move {
-            let response = schema.execute(request).await;
-            drop(lane);
-            response
-        }
+        tracing::Instrument::instrument(
+            async move {
+                let response = schema.execute(request).await;
+                drop(lane);
+                response
+            },
+            span,
+        )
     });
     let finished = tokio::select! {
         biased;

@@ -204,7 +204,10 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
             Lookup::Wait(rx, spawn) => (rx, spawn),
         };
         if spawn {
-            tokio::spawn(self.inner.clone().fetch::<K>());
+            // In the resolver's span: its statements belong to the request's trace.
+            tokio::spawn(tracing::Instrument::in_current_span(
+                self.inner.clone().fetch::<K>(),
+            ));
         }
         rx.await
             .map_err(|_| unexpected("a batch load stopped before it finished"))??;
