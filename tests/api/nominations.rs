@@ -717,16 +717,22 @@ async fn the_demo_round_and_its_decision_export_as_workbooks(app: &TestApp) {
             decision { number } ballots { yesVotes unit { name } } history { action holder { name } } } } }";
     let mut statements = Vec::new();
     for size in [2, 13] {
-        let before = app.statements.get();
-        let page = app
-            .graphql_as(&admin, PAGE, json!({ "n": size }))
-            .await
-            .ok();
-        assert_eq!(
-            page["nominations"]["nodes"].as_array().map(Vec::len),
-            Some(size as usize)
-        );
-        statements.push(app.statements.get() - before);
+        // The fewest of three runs: under a loaded machine a key that reaches its loader after
+        // the batch left goes into a batch of its own (one statement more), by timing alone.
+        let mut fewest = u64::MAX;
+        for _ in 0..3 {
+            let before = app.statements.get();
+            let page = app
+                .graphql_as(&admin, PAGE, json!({ "n": size }))
+                .await
+                .ok();
+            assert_eq!(
+                page["nominations"]["nodes"].as_array().map(Vec::len),
+                Some(size as usize)
+            );
+            fewest = fewest.min(app.statements.get() - before);
+        }
+        statements.push(fewest);
     }
     // A relation the first two happen not to reach costs nothing; the rest is one statement per
     // relation, whatever the page's size.

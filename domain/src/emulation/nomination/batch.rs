@@ -119,7 +119,12 @@ pub async fn forward(
     let mut items = Vec::with_capacity(input.nominations.len());
     for (i, (id, version)) in input.nominations.iter().enumerate() {
         let at = |field: &str| vec!["nominations".to_owned(), i.to_string(), field.to_owned()];
-        let current = workflow::find(db, actor, *id).await?;
+        // Each nomination is read once (the first was, to find the sender).
+        let current = if i == 0 {
+            first.clone()
+        } else {
+            workflow::find(db, actor, *id).await?
+        };
         if current.holder_unit_id != first.holder_unit_id {
             errors.push(FieldError {
                 field: at("id"),
@@ -128,9 +133,10 @@ pub async fn forward(
             });
             continue;
         }
-        let forwarded = workflow::forward(
+        let forwarded = workflow::forward_read(
             db,
             actor,
+            current,
             Forwarding {
                 id: *id,
                 version: *version,

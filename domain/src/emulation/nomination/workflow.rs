@@ -197,6 +197,17 @@ pub async fn begin(
     step: Step,
 ) -> DomainResult<nomination::Model> {
     let current = find(db, actor, id).await?;
+    begin_read(db, actor, current, version, step).await
+}
+
+/// [`begin`] for a nomination already read in this transaction.
+pub async fn begin_read(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    current: nomination::Model,
+    version: i32,
+    step: Step,
+) -> DomainResult<nomination::Model> {
     actor
         .authorize(
             db,
@@ -423,7 +434,18 @@ pub async fn forward(
     actor: &Actor,
     input: Forwarding,
 ) -> DomainResult<Forwarded> {
-    let before = begin(db, actor, input.id, input.version, Step::Forward).await?;
+    let current = find(db, actor, input.id).await?;
+    forward_read(db, actor, current, input).await
+}
+
+/// [`forward`] for a nomination already read in this transaction (a batch reads each once).
+pub async fn forward_read(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    current: nomination::Model,
+    input: Forwarding,
+) -> DomainResult<Forwarded> {
+    let before = begin_read(db, actor, current, input.version, Step::Forward).await?;
     let award = award_type_of(db, &before).await?;
     let route = route_of(&award);
     let step = before.route_step as usize;
