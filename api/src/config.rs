@@ -49,6 +49,10 @@ pub enum CataloguesCommand {
         /// Print what would change, and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Let this sync close more than a fifth of the province's units (a catalogue cut short
+        /// looks like a wave of dissolutions, so that is refused by default).
+        #[arg(long)]
+        allow_mass_closing: bool,
         #[command(flatten)]
         settings: Box<Settings>,
     },

@@ -77,12 +77,20 @@ async fn serve(settings: api::config::Settings) -> anyhow::Result<ExitCode> {
 async fn catalogues(command: api::config::CataloguesCommand) -> anyhow::Result<ExitCode> {
     use api::config::CataloguesCommand;
     match command {
-        CataloguesCommand::Sync { dry_run, settings } => {
+        CataloguesCommand::Sync {
+            dry_run,
+            allow_mass_closing,
+            settings,
+        } => {
             api::telemetry::init(settings.log_format);
             let client = api::lgsp::LgspClient::new(&settings.lgsp)?;
             let (db, _) = api::db::connect(&settings).await?;
             api::db::migrate(&db).await?;
-            let report = api::lgsp::run_sync(&db, &client, &settings.lgsp, dry_run).await?;
+            let run = api::lgsp::SyncRun {
+                dry_run,
+                allow_mass_closing,
+            };
+            let report = api::lgsp::run_sync(&db, &client, &settings.lgsp, run).await?;
             println!("{}", report.plan);
             println!(
                 "{}",

@@ -173,6 +173,14 @@ fn settings(base: &str) -> LgspSettings {
 }
 
 const PATH: &str = "dmdc/Category/mathiduakhenthuong";
+const DRY: api::lgsp::SyncRun = api::lgsp::SyncRun {
+    dry_run: true,
+    allow_mass_closing: false,
+};
+const APPLY: api::lgsp::SyncRun = api::lgsp::SyncRun {
+    dry_run: false,
+    allow_mass_closing: false,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_cached_renewed_near_their_end_and_refreshed_once_after_a_401() {
@@ -484,7 +492,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     // The catalogue as the database has it: a dry run finds the units in line, would add the
     // reference codes, and writes nothing.
     let before = counts(&app).await;
-    let dry = api::lgsp::run_sync(&app.db, &client, &settings, true)
+    let dry = api::lgsp::run_sync(&app.db, &client, &settings, DRY)
         .await
         .expect("dry run");
     assert!(dry.plan.units.is_empty(), "{}", dry.plan);
@@ -535,7 +543,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
         parent: Some("H19.20".into()),
     });
     agency_catalogues(&lgsp, &next);
-    let report = api::lgsp::run_sync(&app.db, &client, &settings, false)
+    let report = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect("sync");
     let summary = report.plan.summary();
@@ -600,7 +608,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     assert_eq!(unit_events, 4);
 
     // Run again: nothing to do.
-    let again = api::lgsp::run_sync(&app.db, &client, &settings, false)
+    let again = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect("sync again");
     assert!(again.plan.is_empty(), "{}", again.plan);
@@ -615,7 +623,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
         json!([{ "Ma": "BK_CT_UBND", "Ten": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh" },
                { "Ma": "GK_GD_SO", "Ten": "Giấy khen của Giám đốc Sở" }]),
     );
-    let report = api::lgsp::run_sync(&app.db, &client, &settings, false)
+    let report = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect("sync");
     assert_eq!(
@@ -649,7 +657,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     });
     bad.retain(|e| e.code != "H19.20.99");
     agency_catalogues(&lgsp, &bad);
-    let error = api::lgsp::run_sync(&app.db, &client, &settings, false)
+    let error = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect_err("refused");
     let text = api::ops::message(&error);
@@ -665,7 +673,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
         "donvihanhchinhcap2",
         json!([{ "Ma": "26068", "MaCha": "75" }]),
     );
-    let error = api::lgsp::run_sync(&app.db, &client, &settings, false)
+    let error = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect_err("malformed");
     assert!(
@@ -680,11 +688,48 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     );
     *lgsp.error_body.lock().expect("lock") =
         Some(json!({ "ErrorCode": 108, "Message": "PROVINCE_ID_INCORRECT" }));
-    let error = api::lgsp::run_sync(&app.db, &client, &settings, false)
+    let error = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect_err("refused by LGSP");
     assert!(api::ops::message(&error).contains("108"), "{error}");
     assert_eq!(counts(&app).await, before);
+    *lgsp.error_body.lock().expect("lock") = None;
+
+    // A catalogue cut short would close most of a province's units: refused unless allowed.
+    let kon_tum = LgspSettings {
+        agency_scope: vec!["H34".into()],
+        ..settings.clone()
+    };
+    let office = unit_by_code(&app, "H34.20.1").await;
+    agency_catalogues(
+        &lgsp,
+        &[AgencyEntry {
+            code: "H34.20.1".into(),
+            name: office.name,
+            parent: Some("H34.20".into()),
+        }],
+    );
+    let error = api::lgsp::run_sync(&app.db, &client, &kon_tum, APPLY)
+        .await
+        .expect_err("refused");
+    let text = api::ops::message(&error);
+    assert!(
+        text.contains("would close 15 of the 16 open units"),
+        "{text}"
+    );
+    assert_eq!(counts(&app).await, before);
+    let allowed = api::lgsp::run_sync(
+        &app.db,
+        &client,
+        &kon_tum,
+        api::lgsp::SyncRun {
+            dry_run: true,
+            allow_mass_closing: true,
+        },
+    )
+    .await
+    .expect("allowed");
+    assert_eq!(allowed.plan.summary()["units"]["closed"], 15);
 
     handle.stop(false).await;
     app.stop().await;

@@ -25,11 +25,21 @@ pub async fn run_sync(
     db: &DatabaseConnection,
     client: &LgspClient,
     settings: &LgspSettings,
-    dry_run: bool,
+    run: SyncRun,
 ) -> anyhow::Result<SyncReport> {
-    let snapshot = catalogue::snapshot(client, settings).await?;
-    let report = sync(db, &Actor::system(SYNC_SUBJECT), &snapshot, dry_run).await?;
+    let mut snapshot = catalogue::snapshot(client, settings).await?;
+    snapshot.allow_mass_closing = run.allow_mass_closing;
+    let report = sync(db, &Actor::system(SYNC_SUBJECT), &snapshot, run.dry_run).await?;
     Ok(report)
+}
+
+/// How a sync runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncRun {
+    /// Say what would change, change nothing.
+    pub dry_run: bool,
+    /// Let it close more than a fifth of the governed units.
+    pub allow_mass_closing: bool,
 }
 
 /// Runs the sync every `every` in the background, logging each outcome (instances sharing a
@@ -47,7 +57,7 @@ pub fn schedule(
         ticks.tick().await;
         loop {
             ticks.tick().await;
-            match run_sync(&db, &client, &settings, false).await {
+            match run_sync(&db, &client, &settings, SyncRun::default()).await {
                 Ok(report) => tracing::info!(summary = %report.plan.summary(), "catalogue sync"),
                 Err(error) => {
                     tracing::warn!(error = %crate::ops::message(&error), "catalogue sync failed; nothing was changed")

@@ -48,4 +48,7 @@ pub struct Snapshot {
     pub scope: Vec<String>,
     /// Each reference catalogue read, by its LGSP name.
     pub references: Vec<(String, Vec<ReferenceRow>)>,
+    /// Let one sync close more than a fifth of the governed units (see `sync`): a truncated
+    /// catalogue must not close a province's units by accident.
+    pub allow_mass_closing: bool,
 }

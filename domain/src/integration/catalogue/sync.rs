@@ -25,6 +25,12 @@ use crate::kernel::mutation::{self, Change};
 use crate::kernel::text::{clean, clean_opt, search_text};
 use crate::org::unit::identifier::AgencyId;
 
+/// A sync that would close more than this share of the governed open units (and more than
+/// [`MASS_CLOSING_FLOOR`] of them) is refused unless allowed: a catalogue cut short by the
+/// gateway looks exactly like a wave of dissolutions.
+const MASS_CLOSING_SHARE: usize = 5;
+const MASS_CLOSING_FLOOR: usize = 5;
+
 /// Problems listed before a sync gives up (the rest are counted).
 const MAX_PROBLEMS: usize = 20;
 /// Longest reference code and catalogue name.
@@ -325,12 +331,12 @@ fn check_agencies(rows: &[AgencyRow], scope: &[String], problems: &mut Problems)
 /// The plan for the units: what the agency catalogue says against what the database holds.
 async fn plan_units(
     db: &impl ConnectionTrait,
-    rows: &[AgencyRow],
-    scope: &[String],
+    snapshot: (&[AgencyRow], &[String], bool),
     today: NaiveDate,
     plan: &mut SyncPlan,
     problems: &mut Problems,
 ) -> DomainResult<()> {
+    let (rows, scope, allow_mass_closing) = snapshot;
     let agencies = check_agencies(rows, scope, problems);
     let existing: HashMap<String, unit::Model> = unit::Entity::find()
         .filter(unit::Column::Code.is_not_null())
@@ -428,9 +434,9 @@ async fn plan_units(
     } else {
         scope.iter().cloned().collect()
     };
-    let mut closing: Vec<&unit::Model> = existing
+    let governed_open: Vec<&unit::Model> = existing
         .values()
-        .filter(|u| u.active_to.is_none() && !listed.contains_key(u.code.as_deref().unwrap_or("")))
+        .filter(|u| u.active_to.is_none())
         .filter(|u| {
             u.code
                 .as_deref()
@@ -438,6 +444,22 @@ async fn plan_units(
                 .is_some_and(|id| governed.contains(id.level1()))
         })
         .collect();
+    let mut closing: Vec<&unit::Model> = governed_open
+        .iter()
+        .copied()
+        .filter(|u| !listed.contains_key(u.code.as_deref().unwrap_or("")))
+        .collect();
+    if !allow_mass_closing
+        && closing.len() > MASS_CLOSING_FLOOR
+        && closing.len() * MASS_CLOSING_SHARE > governed_open.len()
+    {
+        problems.add(format!(
+            "the catalogue would close {} of the {} open units it governs: if it was cut short, run the sync again later; if the units really were dissolved, allow it (--allow-mass-closing)",
+            closing.len(),
+            governed_open.len()
+        ));
+        return Ok(());
+    }
     closing.sort_by(|a, b| b.code.cmp(&a.code));
     for unit in closing {
         plan.units.push(UnitChange::Close {
@@ -597,8 +619,7 @@ pub async fn plan(
         plan.agencies_read = agencies.len();
         plan_units(
             db,
-            agencies,
-            &snapshot.scope,
+            (agencies, &snapshot.scope, snapshot.allow_mass_closing),
             today,
             &mut plan,
             &mut problems,
