@@ -238,13 +238,15 @@ impl Nomination {
             self.model.nominee_kind,
             self.model.nominee_id,
         );
+        // Boxed: the engine's future is large, and every field of every nomination in a list
+        // would otherwise carry its size (the field futures are one `match` in async-graphql).
         Ok(Some(Eligibility(
-            crate::domain::emulation::eligibility::evaluate(
+            Box::pin(crate::domain::emulation::eligibility::evaluate(
                 db(ctx)?,
                 subject,
                 self.model.award_type_id,
                 self.model.achievement_to + chrono::Duration::days(1),
-            )
+            ))
             .await
             .into_gql()?,
         )))
@@ -275,13 +277,14 @@ impl Nomination {
         ) else {
             return Ok(None);
         };
-        let card = crate::domain::reporting::scorecard::scorecard_as_of(
+        // Boxed, like `eligibility`.
+        let card = Box::pin(crate::domain::reporting::scorecard::scorecard_as_of(
             db(ctx)?,
             crate::graphql::common::context::visibility(ctx)?,
             &unit,
             year,
             round.achievement_to,
-        )
+        ))
         .await
         .into_gql()?;
         Ok(Some(

@@ -163,22 +163,28 @@ impl Unit {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<PlanConnection> {
-        let window = nested_window(first, after, plans::ISSUED_BY_ORDERING)?;
-        let page = load_required(
-            ctx,
-            IssuedBy {
-                parent: self.0.id,
-                window,
-            },
-        )
-        .await?;
-        prefetch::plans(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
-        Ok(PlanConnection::from_page(page, Plan))
+        // The list fields' bodies are boxed: async-graphql resolves every field of a `Unit`
+        // through one future as large as its largest field, and a unit's `name` in a list of
+        // thousands would otherwise carry a page query's state each time.
+        Box::pin(async move {
+            let window = nested_window(first, after, plans::ISSUED_BY_ORDERING)?;
+            let page = load_required(
+                ctx,
+                IssuedBy {
+                    parent: self.0.id,
+                    window,
+                },
+            )
+            .await?;
+            prefetch::plans(
+                ctx,
+                &prefetch::node_selections(&ctx.look_ahead()),
+                &page.rows().collect::<Vec<_>>(),
+            )
+            .await?;
+            Ok(PlanConnection::from_page(page, Plan))
+        })
+        .await
     }
     /// Tasks assigned to this unit, directly or through a group it belongs to on `asOf`.
     async fn tasks(
@@ -190,49 +196,52 @@ impl Unit {
         status: Option<Vec<TaskStatus>>,
         as_of: Option<Date>,
     ) -> Result<TaskConnection> {
-        let filter = TaskFilter {
-            unit_id: Some(self.0.id),
-            roles: stored(role),
-            statuses: stored(status),
-            as_of: as_of.map(|d| d.0),
-            ..TaskFilter::default()
-        };
-        let args = PageArgs::forward(first, after);
-        let selections = prefetch::node_selections(&ctx.look_ahead());
-        if under_list(ctx) {
-            // One statement for the pages of every unit of the list.
-            let window = args.window(&tasks::unit_tasks_ordering()).into_gql()?;
-            let key = UnitTasks {
-                unit: self.0.id,
-                window,
-                filter: TaskFilter {
-                    unit_id: None,
-                    ..filter
-                },
+        Box::pin(async move {
+            let filter = TaskFilter {
+                unit_id: Some(self.0.id),
+                roles: stored(role),
+                statuses: stored(status),
+                as_of: as_of.map(|d| d.0),
+                ..TaskFilter::default()
             };
-            let page = load_required(ctx, key).await?;
+            let args = PageArgs::forward(first, after);
+            let selections = prefetch::node_selections(&ctx.look_ahead());
+            if under_list(ctx) {
+                // One statement for the pages of every unit of the list.
+                let window = args.window(&tasks::unit_tasks_ordering()).into_gql()?;
+                let key = UnitTasks {
+                    unit: self.0.id,
+                    window,
+                    filter: TaskFilter {
+                        unit_id: None,
+                        ..filter
+                    },
+                };
+                let page = load_required(ctx, key).await?;
+                prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
+                return Ok(TaskConnection::from_page(page, Task));
+            }
+            let latest = prefetch::latest_columns(ctx, &selections);
+            let page = tasks::list(
+                db(ctx)?,
+                visibility(ctx)?,
+                &filter,
+                tasks::TaskListing {
+                    known_unit: Some(&self.0),
+                    order: TaskOrder::default(),
+                    args: &args,
+                    want_total: wants_total(ctx),
+                    latest,
+                    columns: columns_read(&selections),
+                },
+            )
+            .await
+            .into_gql()?;
+            let page = prefetch::feed_latest(ctx, page, latest).await?;
             prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
-            return Ok(TaskConnection::from_page(page, Task));
-        }
-        let latest = prefetch::latest_columns(ctx, &selections);
-        let page = tasks::list(
-            db(ctx)?,
-            visibility(ctx)?,
-            &filter,
-            tasks::TaskListing {
-                known_unit: Some(&self.0),
-                order: TaskOrder::default(),
-                args: &args,
-                want_total: wants_total(ctx),
-                latest,
-                columns: columns_read(&selections),
-            },
-        )
+            Ok(TaskConnection::from_page(page, Task))
+        })
         .await
-        .into_gql()?;
-        let page = prefetch::feed_latest(ctx, page, latest).await?;
-        prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
-        Ok(TaskConnection::from_page(page, Task))
     }
     /// Targets assigned to this unit, directly or through a group it belongs to on `asOf`.
     async fn targets(
@@ -243,43 +252,46 @@ impl Unit {
         role: Option<Vec<AssignmentRole>>,
         as_of: Option<Date>,
     ) -> Result<TargetConnection> {
-        let filter = TargetFilter {
-            unit_id: Some(self.0.id),
-            roles: stored(role),
-            as_of: as_of.map(|d| d.0),
-            ..TargetFilter::default()
-        };
-        let args = PageArgs::forward(first, after);
-        let page = if under_list(ctx) {
-            let window = args.window(targets::TARGETS_ORDERING).into_gql()?;
-            let key = UnitTargets {
-                unit: self.0.id,
-                window,
-                filter: TargetFilter {
-                    unit_id: None,
-                    ..filter
-                },
+        Box::pin(async move {
+            let filter = TargetFilter {
+                unit_id: Some(self.0.id),
+                roles: stored(role),
+                as_of: as_of.map(|d| d.0),
+                ..TargetFilter::default()
             };
-            load_required(ctx, key).await?
-        } else {
-            targets::list(
-                db(ctx)?,
-                visibility(ctx)?,
-                &filter,
-                Some(&self.0),
-                &args,
-                wants_total(ctx),
+            let args = PageArgs::forward(first, after);
+            let page = if under_list(ctx) {
+                let window = args.window(targets::TARGETS_ORDERING).into_gql()?;
+                let key = UnitTargets {
+                    unit: self.0.id,
+                    window,
+                    filter: TargetFilter {
+                        unit_id: None,
+                        ..filter
+                    },
+                };
+                load_required(ctx, key).await?
+            } else {
+                targets::list(
+                    db(ctx)?,
+                    visibility(ctx)?,
+                    &filter,
+                    Some(&self.0),
+                    &args,
+                    wants_total(ctx),
+                )
+                .await
+                .into_gql()?
+            };
+            prefetch::targets(
+                ctx,
+                &prefetch::node_selections(&ctx.look_ahead()),
+                &page.rows().collect::<Vec<_>>(),
             )
-            .await
-            .into_gql()?
-        };
-        prefetch::targets(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
-        Ok(TargetConnection::from_page(page, Target))
+            .await?;
+            Ok(TargetConnection::from_page(page, Target))
+        })
+        .await
     }
 }
 
