@@ -29,23 +29,14 @@ impl StatementCounter {
 /// The URL used when no `DATABASE_URL` is given: a SQLite file under the data folder.
 pub fn embedded_url(settings: &Settings) -> anyhow::Result<String> {
     let dir = &settings.data_dir;
-    std::fs::create_dir_all(dir).with_context(|| {
+    // SQLite writes a journal beside the database: an unwritable folder would fail only at the
+    // first write, with an error that names neither.
+    writable(dir).with_context(|| {
         format!(
-            "cannot create the data folder {} for the embedded database: choose another with --data-dir (APP_DATA_DIR), or give DATABASE_URL",
+            "the data folder {} cannot be made or written, and the embedded database lives there: choose another with --data-dir (APP_DATA_DIR), or give DATABASE_URL",
             dir.display()
         )
     })?;
-    // SQLite writes a journal beside the database: an unwritable folder would fail only at the
-    // first write, with an error that names neither.
-    let probe = dir.join(".write-test");
-    std::fs::write(&probe, b"")
-        .and_then(|()| std::fs::remove_file(&probe))
-        .with_context(|| {
-            format!(
-                "the data folder {} is not writable, and the embedded database lives there: choose another with --data-dir (APP_DATA_DIR), or give DATABASE_URL",
-                dir.display()
-            )
-        })?;
     let path = dir.join("plans.db");
     Ok(format!("sqlite://{}?mode=rwc", path.display()))
 }
@@ -152,12 +143,7 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
     }
     // One plain connection first: the pool would retry a refused connection until its time
     // limit and then say only "pool timed out".
-    let target = format!(
-        "PostgreSQL at {}:{} (database {})",
-        connect.get_host(),
-        connect.get_port(),
-        connect.get_database().unwrap_or("of the user's name")
-    );
+    let target = postgres_target(&connect);
     match tokio::time::timeout(
         CONNECT_WITHIN,
         sea_orm::sqlx::PgConnection::connect_with(&connect),
@@ -198,6 +184,24 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
     Ok(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
         pool,
     ))
+}
+
+/// A PostgreSQL database for people: host, port and database, never the password.
+pub fn postgres_target(options: &sea_orm::sqlx::postgres::PgConnectOptions) -> String {
+    format!(
+        "PostgreSQL at {}:{} (database {})",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or("of the user's name")
+    )
+}
+
+/// Creates `dir` if needed and proves a file can be written there.
+pub fn writable(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"")?;
+    std::fs::remove_file(&probe)
 }
 
 /// How long the first connection to PostgreSQL may take.

@@ -68,12 +68,7 @@ pub fn describe_database(settings: &Settings) -> String {
         ),
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             match url.parse::<sea_orm::sqlx::postgres::PgConnectOptions>() {
-                Ok(options) => format!(
-                    "PostgreSQL at {}:{} (database {})",
-                    options.get_host(),
-                    options.get_port(),
-                    options.get_database().unwrap_or("of the user's name")
-                ),
+                Ok(options) => crate::db::postgres_target(&options),
                 Err(_) => "PostgreSQL (malformed URL)".into(),
             }
         }
@@ -221,7 +216,7 @@ fn check_files(settings: &Settings) -> anyhow::Result<String> {
             ))
         }
         crate::files::FileStore::Local { root } => {
-            writable(&root).with_context(|| {
+            crate::db::writable(&root).with_context(|| {
                 format!(
                     "dossier files are kept in {}, which is not writable: set --files-dir (APP_FILES_DIR) or an S3 store",
                     absolute(&root)
@@ -267,14 +262,6 @@ async fn check_database(settings: &Settings) -> anyhow::Result<String> {
             ""
         }
     ))
-}
-
-/// Creates `dir` if needed and proves a file can be written there.
-fn writable(dir: &std::path::Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let probe = dir.join(".write-test");
-    std::fs::write(&probe, b"")?;
-    std::fs::remove_file(&probe)
 }
 
 /// `path` as an absolute path, for messages (a relative one depends on where the command ran).

@@ -18,7 +18,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{AgencyRow, ReferenceRow, Snapshot};
-use crate::access::Actor;
+use crate::access::{Action, Actor, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::mutation::{self, Change};
@@ -642,21 +642,12 @@ pub async fn plan(
 }
 
 fn unit_change(action: AuditAction, unit: &unit::Model, before: Option<&unit::Model>) -> Change {
-    let snapshot = |u: &unit::Model| {
-        let mut value = serde_json::to_value(u).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.remove("search_text");
-        }
-        value
-    };
-    Change {
+    crate::org::unit::edit::change(
         action,
-        object_type: ObjectType::Unit,
-        object_id: unit.id,
-        scope_unit_id: Some(unit.id),
-        before: before.map(snapshot),
-        after: Some(snapshot(unit)),
-    }
+        unit,
+        before.map(crate::org::unit::edit::snapshot),
+        Some(crate::org::unit::edit::snapshot(unit)),
+    )
 }
 
 async fn apply_units(
@@ -664,12 +655,17 @@ async fn apply_units(
     actor: &Actor,
     plan: &SyncPlan,
 ) -> DomainResult<()> {
-    let mut ids: HashMap<String, Uuid> = unit::Entity::find()
+    // The units with a code, read once: every change below is to one of them.
+    let mut stored: HashMap<Uuid, unit::Model> = unit::Entity::find()
         .filter(unit::Column::Code.is_not_null())
         .all(txn)
         .await?
         .into_iter()
-        .filter_map(|u| u.code.map(|c| (c, u.id)))
+        .map(|u| (u.id, u))
+        .collect();
+    let mut ids: HashMap<String, Uuid> = stored
+        .values()
+        .filter_map(|u| u.code.clone().map(|c| (c, u.id)))
         .collect();
     let now = Utc::now();
     for change in &plan.units {
@@ -711,7 +707,7 @@ async fn apply_units(
             UnitChange::Rename { id, .. }
             | UnitChange::Move { id, .. }
             | UnitChange::Close { id, .. } => {
-                let Some(before) = unit::Entity::find_by_id(*id).one(txn).await? else {
+                let Some(before) = stored.remove(id) else {
                     return Err(DomainError::Conflict(
                         "a unit changed while the catalogues were read: run the sync again".into(),
                     ));
@@ -726,6 +722,8 @@ async fn apply_units(
                     .update(txn)
                     .await?;
                 mutation::record(txn, actor, &unit_change(action, &next, Some(&before))).await?;
+                // A unit renamed and moved in one sync: the move starts from the rename.
+                stored.insert(next.id, next);
             }
         }
     }
@@ -832,6 +830,10 @@ pub async fn sync(
     snapshot: &Snapshot,
     dry_run: bool,
 ) -> DomainResult<SyncReport> {
+    // Units at every level, the province's included: the policy's top-level right.
+    actor
+        .authorize(db, Action::CreateTopLevelUnits, Resource::Province)
+        .await?;
     let today = crate::kernel::time::today();
     if dry_run {
         return Ok(SyncReport {

@@ -36,7 +36,8 @@ pub fn valid_agency_code(code: &str) -> bool {
     super::identifier::AgencyId::parse(code).is_ok()
 }
 
-fn snapshot(unit: &unit::Model) -> serde_json::Value {
+/// A unit as its audit events record it.
+pub(crate) fn snapshot(unit: &unit::Model) -> serde_json::Value {
     let mut value = serde_json::to_value(unit).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
         object.remove("search_text");
@@ -113,7 +114,8 @@ async fn find(
 
 crate::versioned!(unit, "unit");
 
-fn change(
+/// The audit record of a change to `unit`.
+pub(crate) fn change(
     action: AuditAction,
     unit: &unit::Model,
     before: Option<serde_json::Value>,
