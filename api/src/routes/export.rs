@@ -294,7 +294,7 @@ pub async fn indicators(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
         .json(serde_json::json!({
             "format": "plans-api/indicator-values@1",
             "period": period.to_string(),
-            "generatedAt": chrono::Utc::now(),
+            "generatedAt": crate::domain::kernel::time::local_time(chrono::Utc::now()),
             "items": page.items.into_iter().map(|(_, value)| value).collect::<Vec<_>>(),
             "next": next,
         }))

@@ -4,7 +4,7 @@
 //! estimate flag). Only issued plans' values go out, and never a confidential plan's, whoever
 //! asks; values of units without an electronic id cannot be addressed there and are left out.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use entity::enums::{PlanStatus, TargetMeasure};
 use entity::{plan, target, target_breakdown_row, target_value, unit};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
@@ -36,7 +36,8 @@ pub struct IndicatorValue {
     pub unit_of_measure: Option<String>,
     /// Ước tính: the value is an estimate, to be replaced by the final figure.
     pub is_estimate: bool,
-    pub reported_at: DateTime<Utc>,
+    /// When it was reported, in Vietnamese time (+07:00).
+    pub reported_at: DateTime<FixedOffset>,
 }
 
 /// Which values to list.
@@ -146,7 +147,9 @@ fn decode(row: &QueryResult) -> DomainResult<IndicatorValue> {
         value: row.try_get("", "value")?,
         unit_of_measure: unit_text.or_else(|| (measure == percent).then(|| "%".to_owned())),
         is_estimate: row.try_get("", "is_estimate")?,
-        reported_at: row.try_get("", "reported_at")?,
+        reported_at: crate::kernel::time::local_time(
+            row.try_get::<DateTime<Utc>>("", "reported_at")?,
+        ),
     })
 }
 

@@ -6,7 +6,6 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::domain::integration::indicator::{self, IndicatorFilter, IndicatorValue as Value};
 use crate::domain::kernel::page::PageArgs;
-use crate::domain::kernel::time;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::db;
 use crate::graphql::common::error::IntoGql;
@@ -50,7 +49,7 @@ impl IndicatorValue {
     }
     /// When the unit reported it (Vietnamese time).
     async fn reported_at(&self) -> DateTime<FixedOffset> {
-        time::local_time(self.0.reported_at)
+        self.0.reported_at
     }
 }
 
