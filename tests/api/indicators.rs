@@ -246,14 +246,32 @@ async fn indicator_values_go_out_in_the_documented_form(app: &TestApp) {
         assert!(message.contains(words), "{query}: {message}");
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
     }
-    for period in ["2024-1", "20249M"] {
+    for period in [
+        "2024-1",
+        "20249M",
+        "2024Q1xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ] {
         let refused = app
             .graphql(
                 "query($p: String!) { indicatorValues(periodCode: $p) { totalCount } }",
                 json!({ "p": period }),
             )
             .await;
-        assert!(!refused.codes().is_empty(), "{period}");
+        assert_eq!(refused.codes(), vec!["BAD_USER_INPUT"], "{period}");
+    }
+    for args in [
+        r#"unitId: "garbage""#,
+        r#"planId: "garbage""#,
+        "first: 500",
+        r#"after: "bm9wZQ""#,
+    ] {
+        let refused = app
+            .graphql(
+                &format!(r#"{{ indicatorValues(periodCode: "2024", {args}) {{ totalCount }} }}"#),
+                json!({}),
+            )
+            .await;
+        assert_eq!(refused.codes(), vec!["BAD_USER_INPUT"], "{args}");
     }
 }
 
