@@ -67,6 +67,15 @@ struct Args {
     /// peak RSS and what the attackers got.
     #[arg(long)]
     hostile: bool,
+    /// After the queries (PostgreSQL), grow the task table tenfold (300 000 tasks: each task
+    /// copied nine times into its plan) and measure Q9's search again, with its trigram index
+    /// and without it. Leaves the grown database behind (`--reuse` then measures on it).
+    #[arg(long)]
+    search_scale: bool,
+    /// Write `EXPLAIN (ANALYZE, BUFFERS)` of every ceiling statement to this folder (e.g.
+    /// `bench/ceilings`) before measuring.
+    #[arg(long)]
+    explain: Option<String>,
 }
 
 /// A tiny deterministic generator (xorshift), so every run builds the same province.
@@ -1124,18 +1133,21 @@ const REMINDERS_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2022, 6, 25) {
 
 /// The hand-written single statements (PostgreSQL), same JSON and same rules as the API.
 fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
+    // Q1 looks each assignment's unit up by its key (an index probe per assignment): joined
+    // (`LEFT JOIN unit`), PostgreSQL hash-joined the whole unit table for every task, 1.8 times
+    // slower (bench/ceilings/README.md).
     // Each statement cuts its page first and builds the JSON of those rows only: written with
     // the JSON inside the `LIMIT`ed subquery, PostgreSQL built Q2's objects (and joined their
     // issuers) for all 300 plans before keeping 20, a third of the speed.
     let q1 = format!(
         "SELECT json_build_object('data', json_build_object('plan', json_build_object('tasks', json_build_object('nodes', \
          COALESCE(json_agg(json_build_object('code', tk.code, 'title', tk.title, 'status', tk.status, \
-         'assignments', (SELECT COALESCE(json_agg(json_build_object('role', a.role, 'unit', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('name', u.name) END) ORDER BY a.position), '[]'::json) \
-            FROM assignment a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.task_id = tk.id), \
+         'assignments', (SELECT COALESCE(json_agg(json_build_object('role', a.role, 'unit', (SELECT json_build_object('name', u.name) FROM unit u WHERE u.id = a.unit_id)) ORDER BY a.position), '[]'::json) \
+            FROM assignment a WHERE a.task_id = tk.id), \
          'latestProgress', (SELECT json_build_object('percent', p.percent, 'reportedAt', p.reported_at) FROM progress_update p \
             WHERE p.task_id = tk.id ORDER BY p.reported_at DESC, p.id DESC LIMIT 1)) ORDER BY tk.position), '[]'::json))))) \
          FROM (SELECT tk.id, tk.position, tk.code, tk.title, tk.status FROM task tk WHERE tk.plan_id = '{plan}' \
-         AND (SELECT vp.status FROM plan vp WHERE vp.id = '{plan}') <> 'DRAFT' ORDER BY tk.position LIMIT 50) tk;"
+         AND (SELECT vp.status <> 'DRAFT' AND NOT vp.confidential FROM plan vp WHERE vp.id = '{plan}') ORDER BY tk.position LIMIT 50) tk;"
     );
     let q2 = "SELECT json_build_object('data', json_build_object('plans', json_build_object('totalCount', (SELECT count(*) FROM plan WHERE status <> 'DRAFT'), \
          'nodes', COALESCE(json_agg(json_build_object('documentNumber', x.document_number, 'title', x.title, 'issuedOn', x.issued_on, \
@@ -1159,6 +1171,307 @@ fn ceiling_sql(plan: Uuid, unit: Uuid) -> [(&'static str, String); 3] {
         ("Q2 list", q2),
         ("Q3 unit progress", q3),
     ]
+}
+
+/// The words of Q9's search (folded as the API folds them: "an toàn thực phẩm").
+const SEARCH: &str = "an toan thuc pham";
+
+/// The tasks an anonymous caller reads: those of issued plans that are not confidential.
+const VISIBLE_TASK: &str =
+    "t.plan_id IN (SELECT vp.id FROM plan vp WHERE vp.status <> 'DRAFT' AND NOT vp.confidential)";
+
+/// One assignment list as JSON (each unit looked up by its key), for task `tk`.
+const ASSIGNMENTS_JSON: &str = "(SELECT COALESCE(json_agg(json_build_object('role', a.role, 'unit', \
+     (SELECT json_build_object('name', u.name) FROM unit u WHERE u.id = a.unit_id)) ORDER BY a.position), '[]'::json) \
+     FROM assignment a WHERE a.task_id = tk.id)";
+
+/// Q9: the first 20 tasks whose folded text holds every word, with their total, plan, issuer and
+/// assignments.
+fn search_ceiling_sql() -> String {
+    let matches = SEARCH
+        .split_whitespace()
+        .map(|w| format!("t.search_text LIKE '%{w}%'"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    format!(
+        "SELECT json_build_object('data', json_build_object('tasks', json_build_object(\
+         'totalCount', (SELECT count(*) FROM task t WHERE {matches} AND {VISIBLE_TASK}), \
+         'nodes', COALESCE(json_agg(json_build_object('code', tk.code, 'title', tk.title, \
+         'plan', (SELECT json_build_object('title', p.title, 'issuer', (SELECT json_build_object('name', u.name) FROM unit u WHERE u.id = p.issuer_id)) \
+            FROM plan p WHERE p.id = tk.plan_id), \
+         'assignments', {ASSIGNMENTS_JSON}) ORDER BY tk.plan_id, tk.position, tk.id), '[]'::json)))) \
+         FROM (SELECT t.id, t.plan_id, t.position, t.code, t.title FROM task t WHERE {matches} AND {VISIBLE_TASK} \
+         ORDER BY t.plan_id, t.position, t.id LIMIT 20) tk;"
+    )
+}
+
+/// Q10: the first 50 units by name with their total, parent and first 10 children.
+fn units_ceiling_sql() -> String {
+    "SELECT json_build_object('data', json_build_object('units', json_build_object(\
+     'totalCount', (SELECT count(*) FROM unit), \
+     'nodes', COALESCE(json_agg(json_build_object('code', x.code, 'name', x.name, \
+     'parent', (SELECT json_build_object('name', p.name) FROM unit p WHERE p.id = x.parent_id), \
+     'children', json_build_object('totalCount', (SELECT count(*) FROM unit c WHERE c.parent_id = x.id), \
+        'nodes', (SELECT COALESCE(json_agg(json_build_object('name', c.name) ORDER BY c.name, c.id), '[]'::json) \
+        FROM (SELECT c.id, c.name FROM unit c WHERE c.parent_id = x.id ORDER BY c.name, c.id LIMIT 10) c))) \
+     ORDER BY x.name, x.id), '[]'::json)))) \
+     FROM (SELECT id, code, name, parent_id FROM unit ORDER BY name, id LIMIT 50) x;"
+        .to_owned()
+}
+
+/// Q11 and Q12: 20 tasks in document order from the start, or after the row whose keys
+/// (plan, position, id) are given (the deep page's cursor).
+fn task_page_ceiling_sql(after: Option<(Uuid, i32, Uuid)>) -> String {
+    let after = after.map_or(String::new(), |(plan, position, id)| {
+        format!(" AND (t.plan_id, t.position, t.id) > ('{plan}', {position}, '{id}')")
+    });
+    format!(
+        "SELECT json_build_object('data', json_build_object('tasks', json_build_object('nodes', \
+         COALESCE(json_agg(json_build_object('code', tk.code, 'title', tk.title, 'status', tk.status) \
+         ORDER BY tk.plan_id, tk.position, tk.id), '[]'::json)))) \
+         FROM (SELECT t.id, t.plan_id, t.position, t.code, t.title, t.status FROM task t WHERE {VISIBLE_TASK}{after} \
+         ORDER BY t.plan_id, t.position, t.id LIMIT 20) tk;"
+    )
+}
+
+/// Copies every task nine times into its plan (new ids, positions after the document's), for
+/// 300 000 tasks: the search's scale test.
+async fn grow_tasks(url: &str) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let db = Database::connect(url).await?;
+    let columns: Vec<String> = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = 'task' ORDER BY ordinal_position",
+        ))
+        .await?
+        .iter()
+        .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+        .collect();
+    let copied = columns
+        .iter()
+        .map(|c| match c.as_str() {
+            "id" => "gen_random_uuid()".to_owned(),
+            "position" => "t.position + 1000 * k".to_owned(),
+            other => format!("t.\"{other}\""),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names = columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    db.execute_unprepared(&format!(
+        "INSERT INTO task ({names}) SELECT {copied} FROM task t, generate_series(1, 9) AS k"
+    ))
+    .await?;
+    db.execute_unprepared("VACUUM ANALYZE task").await?;
+    db.close().await?;
+    println!(
+        "grew the task table tenfold in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// One mixed-run client's read latencies and errors, then its write latencies and errors.
+type ClientTally = (Vec<f64>, u64, Vec<f64>, u64);
+
+/// One request in this many of the mixed run is a write.
+const WRITE_EVERY: usize = 20;
+
+/// What the mixed run measured: the reads alone, the reads under writes, and the writes.
+struct Mixed {
+    read_only: Figures,
+    reads: Figures,
+    writes: Figures,
+}
+
+/// Reads under writes: the dashboard mix (Q1, Q2, Q3 in turn) at full concurrency, first alone,
+/// then with one request in [`WRITE_EVERY`] a progress update (`submitProgress` of a task's
+/// lead unit, each on another task), for `args.seconds` each. A write counts as an error when
+/// it comes back with an error or a `userErrors` entry.
+async fn mixed(
+    client: &reqwest::Client,
+    server: &Server,
+    reads: Vec<Value>,
+    writes: Vec<Value>,
+    bearer: &str,
+    args: &Args,
+) -> anyhow::Result<Mixed> {
+    let reads: Arc<Vec<Vec<u8>>> = Arc::new(
+        reads
+            .iter()
+            .map(serde_json::to_vec)
+            .collect::<Result<_, _>>()?,
+    );
+    let writes: Arc<Vec<Vec<u8>>> = Arc::new(
+        writes
+            .iter()
+            .map(serde_json::to_vec)
+            .collect::<Result<_, _>>()?,
+    );
+    let url = Arc::new(format!("{}/graphql", server.address));
+    let bearer = Arc::new(bearer.to_owned());
+    let next_write = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let run = |seconds: u64, with_writes: bool| {
+        let mut handles = Vec::new();
+        for client_number in 0..args.concurrency {
+            let (client, reads, writes, url, bearer) = (
+                client.clone(),
+                reads.clone(),
+                writes.clone(),
+                url.clone(),
+                bearer.clone(),
+            );
+            let next_write = next_write.clone();
+            handles.push(tokio::spawn(async move {
+                let (mut read_latencies, mut write_latencies) = (Vec::new(), Vec::new());
+                let (mut read_errors, mut write_errors) = (0u64, 0u64);
+                let end = Instant::now() + Duration::from_secs(seconds);
+                // Clients start at different points of the cycle, so writes spread over time.
+                let mut i = client_number;
+                while Instant::now() < end {
+                    i += 1;
+                    let write = with_writes && i % WRITE_EVERY == 0;
+                    let body = if write {
+                        let n = next_write.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        writes[n % writes.len()].clone()
+                    } else {
+                        reads[i % reads.len()].clone()
+                    };
+                    let started = Instant::now();
+                    let response = client
+                        .post(url.as_str())
+                        .header("content-type", "application/json")
+                        .bearer_auth(bearer.as_str())
+                        .body(body)
+                        .send()
+                        .await;
+                    let holds = |b: &[u8], text: &[u8]| b.windows(text.len()).any(|w| w == text);
+                    let ok = match response {
+                        Ok(r) if r.status().is_success() => r
+                            .bytes()
+                            .await
+                            .map(|b| {
+                                !holds(&b, b"\"errors\":")
+                                    && (!write || holds(&b, b"\"userErrors\":[]"))
+                            })
+                            .unwrap_or(false),
+                        _ => false,
+                    };
+                    let ms = started.elapsed().as_secs_f64() * 1000.0;
+                    match (write, ok) {
+                        (true, true) => write_latencies.push(ms),
+                        (true, false) => write_errors += 1,
+                        (false, true) => read_latencies.push(ms),
+                        (false, false) => read_errors += 1,
+                    }
+                }
+                (read_latencies, read_errors, write_latencies, write_errors)
+            }));
+        }
+        handles
+    };
+    let figures = |name: &'static str, mut latencies: Vec<f64>, errors: u64, seconds: f64| {
+        latencies.sort_by(f64::total_cmp);
+        Figures {
+            name,
+            rps: latencies.len() as f64 / seconds,
+            p50: percentile(&latencies, 0.50),
+            p99: percentile(&latencies, 0.99),
+            statements: 0.0,
+            errors,
+        }
+    };
+    let collect = |handles: Vec<tokio::task::JoinHandle<ClientTally>>| async move {
+        let (mut r, mut re, mut w, mut we) = (Vec::new(), 0, Vec::new(), 0);
+        for handle in handles {
+            let (rl, rerr, wl, werr) = handle.await?;
+            r.extend(rl);
+            re += rerr;
+            w.extend(wl);
+            we += werr;
+        }
+        anyhow::Ok((r, re, w, we))
+    };
+    collect(run((args.seconds / 5).max(1), false)).await?;
+    let seconds = args.seconds.max(1);
+    let started = Instant::now();
+    let (reads_alone, errors_alone, _, _) = collect(run(seconds, false)).await?;
+    let elapsed_alone = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let (reads_mixed, errors_mixed, write_latencies, write_errors) =
+        collect(run(seconds, true)).await?;
+    let elapsed_mixed = started.elapsed().as_secs_f64();
+    Ok(Mixed {
+        read_only: figures("reads alone", reads_alone, errors_alone, elapsed_alone),
+        reads: figures(
+            "reads under writes",
+            reads_mixed,
+            errors_mixed,
+            elapsed_mixed,
+        ),
+        writes: figures("writes", write_latencies, write_errors, elapsed_mixed),
+    })
+}
+
+/// Q11 and Q12: a page of 20 tasks in document order, as an anonymous portal lists them.
+const TASK_PAGE_QUERY: &str =
+    "query($after: String) { tasks(first: 20, after: $after) { nodes { code title status } } }";
+
+/// Pages of 100 before Q12's page: it starts after the 10 000th task.
+const DEEP_PAGES: usize = 100;
+
+/// The sort keys (plan, position, id) of the 10 000th task an anonymous caller reads.
+async fn deep_keys(url: &str) -> anyhow::Result<(Uuid, i32, Uuid)> {
+    let db = Database::connect(url).await?;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            format!(
+                "SELECT t.plan_id, t.position, t.id FROM task t WHERE {VISIBLE_TASK} \
+                 ORDER BY t.plan_id, t.position, t.id OFFSET {} LIMIT 1",
+                DEEP_PAGES * 100 - 1
+            ),
+        ))
+        .await?
+        .context("fewer than 10 000 visible tasks")?;
+    let keys = (
+        row.try_get_by_index(0)?,
+        row.try_get_by_index(1)?,
+        row.try_get_by_index(2)?,
+    );
+    db.close().await?;
+    Ok(keys)
+}
+
+/// Writes `EXPLAIN (ANALYZE, BUFFERS)` of each ceiling statement to `dir/<query>.txt`.
+async fn explain(url: &str, dir: &str, statements: &[(&str, &str)]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let db = Database::connect(url).await?;
+    for (name, sql) in statements {
+        // Once to warm the caches, once measured.
+        let explain = format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.trim_end_matches(';'));
+        let statement =
+            || sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Postgres, explain.clone());
+        db.query_all_raw(statement()).await?;
+        let lines: Vec<String> = db
+            .query_all_raw(statement())
+            .await?
+            .iter()
+            .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+            .collect();
+        let file = name.split_whitespace().next().unwrap_or(name);
+        std::fs::write(
+            std::path::Path::new(dir).join(format!("{file}.txt")),
+            format!("-- {name}\n{}\n\n{}\n", sql, lines.join("\n")),
+        )?;
+    }
+    db.close().await?;
+    Ok(())
 }
 
 /// The API's timeliness class of task `t` on `as_of` (`planning::task::timeliness`), in SQL.
@@ -1645,6 +1958,24 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             "Q8 nominations",
             json!({ "query": NOMINATIONS_QUERY, "variables": { "r": global("Round", NOMINATION_ROUND) } }),
         ),
+        (
+            "Q9 search",
+            json!({ "query": "query($s: String) { tasks(first: 20, filter: { search: $s }) { totalCount nodes { code title plan { title issuer { name } } assignments { role unit { name } } } } }",
+                "variables": { "s": SEARCH } }),
+        ),
+        (
+            "Q10 units",
+            json!({ "query": "{ units(first: 50) { totalCount nodes { code name parent { name } children(first: 10) { totalCount nodes { name } } } } }" }),
+        ),
+        (
+            "Q11 first page",
+            json!({ "query": TASK_PAGE_QUERY, "variables": { "after": null } }),
+        ),
+        (
+            "Q12 deep page",
+            // The cursor of the 10 000th task is read from the running server (see below).
+            json!({ "query": TASK_PAGE_QUERY, "variables": { "after": null } }),
+        ),
     ];
     let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
     if args.hostile {
@@ -1680,6 +2011,20 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
     let award_type = award_type["data"]["awardType"]["id"].clone();
     let mut queries = queries;
     queries[6].1["variables"]["t"] = award_type;
+    // The deep page starts after the 10 000th task, its cursor reached as a client would: a
+    // hundred pages of a hundred.
+    let mut after = Value::Null;
+    for _ in 0..DEEP_PAGES {
+        let page: Value = client
+            .post(format!("{}/graphql", server.address))
+            .json(&json!({ "query": "query($after: String) { tasks(first: 100, after: $after) { pageInfo { endCursor } } }", "variables": { "after": after } }))
+            .send()
+            .await?
+            .json()
+            .await?;
+        after = page["data"]["tasks"]["pageInfo"]["endCursor"].clone();
+    }
+    queries[11].1["variables"]["after"] = after;
     let mut figures = Vec::new();
     let mut ceilings = Vec::new();
     let mut peak_under_load = 0;
@@ -1695,7 +2040,24 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         // No hand-written statement answers an eligibility with its reasons: throughput only.
         None,
         Some(nominations_ceiling_sql(NOMINATION_ROUND)),
+        Some(search_ceiling_sql()),
+        Some(units_ceiling_sql()),
+        Some(task_page_ceiling_sql(None)),
+        match url.starts_with("postgres") {
+            true => Some(task_page_ceiling_sql(Some(deep_keys(url).await?))),
+            false => None,
+        },
     ]);
+    if let Some(dir) = &args.explain
+        && url.starts_with("postgres")
+    {
+        let statements: Vec<(&str, &str)> = queries
+            .iter()
+            .zip(&sqls)
+            .filter_map(|((name, _), sql)| Some((*name, sql.as_deref()?)))
+            .collect();
+        explain(url, dir, &statements).await?;
+    }
     for ((name, body), sql) in queries.iter().zip(sqls) {
         if !selected(name) {
             figures.push(None);
@@ -1716,6 +2078,76 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         figures.push(Some(measured.figures));
         ceilings.push(measured.ceiling);
     }
+    let mixed_run = if args.only.as_deref().is_none_or(|only| only == "mixed") {
+        // Progress updates by each task's lead, on the tasks of issued plans, one task after
+        // another (a few hundred of the 30 000 get one more update).
+        let issued: std::collections::HashSet<Uuid> = data
+            .plans
+            .iter()
+            .filter(|p| p.status == PlanStatus::Issued)
+            .map(|p| p.id)
+            .collect();
+        let plan_of: std::collections::HashMap<Uuid, Uuid> =
+            data.tasks.iter().map(|t| (t.id, t.plan_id)).collect();
+        let writes: Vec<Value> = data
+            .assignments
+            .iter()
+            .filter(|a| a.role == AssignmentRole::Lead)
+            .filter_map(|a| Some((a.task_id?, a.unit_id?)))
+            .filter(|(task, _)| plan_of.get(task).is_some_and(|p| issued.contains(p)))
+            .take(5_000)
+            .enumerate()
+            .map(|(n, (task, unit))| {
+                json!({ "query": "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) { progressUpdate { id } userErrors { field message } } }",
+                    "variables": { "input": { "taskId": global("Task", task), "unitId": global("Unit", unit),
+                        "period": "2022Q4", "percent": n % 100, "status": "ON_TRACK",
+                        "narrative": "Đã triển khai theo kế hoạch; cập nhật tiến độ quý IV." } } })
+            })
+            .collect();
+        let reads = queries[..3].iter().map(|(_, body)| body.clone()).collect();
+        Some(mixed(&client, &server, reads, writes, &admin, args).await?)
+    } else {
+        None
+    };
+    let mut scaled = Vec::new();
+    if args.search_scale && url.starts_with("postgres") {
+        grow_tasks(url).await?;
+        let (name, body) = &queries[8];
+        let sql = search_ceiling_sql();
+        same_answer(&client, &server, name, body, url, &sql, None).await?;
+        let with_index = drive(
+            &client,
+            &server,
+            "Q9 search, 300 000 tasks",
+            body.clone(),
+            Some((url, sql.as_str())),
+            args,
+            None,
+        )
+        .await?;
+        let db = Database::connect(url).await?;
+        db.execute_unprepared("DROP INDEX idx_task_search_trgm")
+            .await?;
+        db.close().await?;
+        let without = drive(
+            &client,
+            &server,
+            "Q9 search, 300 000 tasks, no trigram index",
+            body.clone(),
+            Some((url, sql.as_str())),
+            args,
+            None,
+        )
+        .await?;
+        let db = Database::connect(url).await?;
+        db.execute_unprepared(
+            "CREATE INDEX idx_task_search_trgm ON task USING gin (search_text gin_trgm_ops)",
+        )
+        .await?;
+        db.close().await?;
+        scaled.push(with_index);
+        scaled.push(without);
+    }
     let peak = rss_kib(server.child.id(), "VmHWM:");
     drop(server);
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -1728,6 +2160,10 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         (0.50, 100.0),
         (0.0, 100.0),
         (0.50, 100.0),
+        (0.60, 100.0),
+        (0.60, 100.0),
+        (0.60, 100.0),
+        (0.60, 100.0),
     ];
     println!(
         "\n{label}: concurrency {}{}, {} s per query in {} rounds, server peak RSS {:.0} MB (under load {:.0} MB)",
@@ -1778,6 +2214,54 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             "| {date} | {label} | {} |\n",
             line.trim_start_matches("| ").trim_end_matches(" |")
         ));
+    }
+    for m in &scaled {
+        let (f, c) = (&m.figures, m.ceiling.as_ref());
+        let line = format!(
+            "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} | {} | — |",
+            f.name,
+            f.rps,
+            f.p50,
+            f.p99,
+            f.statements,
+            f.errors,
+            c.map_or("—".into(), |c| format!(
+                "{:.0} ({:.1} / {:.1})",
+                c.rps,
+                c.percentile(0.50),
+                c.percentile(0.99)
+            )),
+            c.map_or("—".into(), |c| format!("{:.0} %", f.rps / c.rps * 100.0)),
+        );
+        println!("{line}");
+        history.push_str(&format!(
+            "| {date} | {label} | {} |\n",
+            line.trim_start_matches("| ").trim_end_matches(" |")
+        ));
+    }
+    if let Some(m) = &mixed_run {
+        println!(
+            "\nMixed run (Q1, Q2, Q3 in turn as a province administrator; one request in {WRITE_EVERY} a submitProgress), {} s each:",
+            args.seconds
+        );
+        println!("| run | req/s | p50 ms | p99 ms | errors |");
+        println!("|---|---|---|---|---|");
+        for f in [&m.read_only, &m.reads, &m.writes] {
+            let line = format!(
+                "| Mixed: {} | {:.0} | {:.1} | {:.1} | {} |",
+                f.name, f.rps, f.p50, f.p99, f.errors
+            );
+            println!("{line}");
+            history.push_str(&format!(
+                "| {date} | {label} | {} | | | |\n",
+                line.trim_start_matches("| ").trim_end_matches(" |")
+            ));
+        }
+        println!(
+            "reads under writes: {:.0} % of the reads alone (target ≥ 85 %); write p99 {:.1} ms (target < 50 ms)",
+            m.reads.rps / m.read_only.rps.max(1e-9) * 100.0,
+            m.writes.p99
+        );
     }
     history.push_str(&format!(
         "| {date} | {label} | server peak RSS {:.0} MB | | | | | | | |\n",

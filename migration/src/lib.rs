@@ -34,6 +34,7 @@ mod m20261204_000022_nomination_list_index;
 mod m20261205_000023_create_nomination_batches;
 mod m20261206_000024_create_reference_codes;
 mod m20261206_000025_plan_confidential;
+mod m20261207_000026_search_trigram_indexes;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_create_nomination_batches::Migration),
             Box::new(m20261206_000024_create_reference_codes::Migration),
             Box::new(m20261206_000025_plan_confidential::Migration),
+            Box::new(m20261207_000026_search_trigram_indexes::Migration),
         ]
     }
 }

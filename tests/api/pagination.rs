@@ -3,7 +3,9 @@
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::helpers::TestApp;
+use api::auth::Role;
+
+use crate::helpers::{TestApp, token};
 
 const TASKS: &str = r#"query($plan: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   tasks(first: $first, after: $after, last: $last, before: $before, filter: { planId: $plan }) {
@@ -244,7 +246,218 @@ async fn nested_connections_page_forward(app: &TestApp) {
     assert_eq!(too_many.codes(), ["BAD_USER_INPUT"]);
 }
 
+const PLANS_BY_CREATION: &str = r#"query($first: Int, $after: String) {
+  plans(first: $first, after: $after, orderBy: { field: CREATED_AT }) {
+    nodes { id } pageInfo { hasNextPage hasPreviousPage endCursor } } }"#;
+
+fn ids(connection: &Value) -> Vec<String> {
+    connection["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A page after a cursor starts right after the cursor's row, found by its sort keys, not by
+/// counting rows: a plan created (or the cursor's own plan deleted) between two pages neither
+/// repeats nor skips a row, as it would with offsets.
+async fn pages_continue_after_their_row_when_the_list_changes(app: &TestApp) {
+    let admin = token(Role::ProvinceAdmin, None);
+    let before = app
+        .graphql_as(&admin, PLANS_BY_CREATION, json!({ "first": 100 }))
+        .await
+        .ok();
+    let all = ids(&before["plans"]);
+    assert!(all.len() > 6, "the demo has plans");
+    let first = app
+        .graphql_as(&admin, PLANS_BY_CREATION, json!({ "first": 3 }))
+        .await
+        .ok();
+    assert_eq!(ids(&first["plans"]), all[..3].to_vec());
+    let cursor = first["plans"]["pageInfo"]["endCursor"].clone();
+    let create =
+        "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id version } } }";
+    let created = app
+        .graphql_as(
+            &admin,
+            create,
+            json!({ "input": { "title": "Kế hoạch mới giữa hai trang", "kind": "PLAN",
+                "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]
+        .clone();
+    let second = app
+        .graphql_as(
+            &admin,
+            PLANS_BY_CREATION,
+            json!({ "first": 3, "after": cursor }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        ids(&second["plans"]),
+        all[3..6].to_vec(),
+        "a plan created before the cursor's row does not shift the next page"
+    );
+    assert_eq!(second["plans"]["pageInfo"]["hasPreviousPage"], true);
+
+    // The newest plan is now first; the page after it is the old list's start, also once the
+    // plan itself is gone.
+    let newest = app
+        .graphql_as(&admin, PLANS_BY_CREATION, json!({ "first": 1 }))
+        .await
+        .ok();
+    assert_eq!(
+        ids(&newest["plans"]),
+        vec![created["id"].as_str().unwrap_or_default().to_owned()]
+    );
+    let cursor = newest["plans"]["pageInfo"]["endCursor"].clone();
+    app.graphql_as(
+        &admin,
+        "mutation($input: PlanVersionInput!) { deletePlan(input: $input) { userErrors { message } } }",
+        json!({ "input": { "id": created["id"], "version": created["version"] } }),
+    )
+    .await
+    .ok();
+    let after_deleted = app
+        .graphql_as(
+            &admin,
+            PLANS_BY_CREATION,
+            json!({ "first": 3, "after": cursor }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        ids(&after_deleted["plans"]),
+        all[..3].to_vec(),
+        "the cursor's row deleted: the page still starts after where it stood"
+    );
+}
+
+/// Paging through every ordering, in both directions, by pages of 7 gives exactly the list read
+/// in one page: the keyset conditions agree with the `ORDER BY`, NULLs (tasks without a
+/// deadline, units without a code) and ties (same title, same deadline) included.
+async fn keyset_pages_cover_every_ordering_once(app: &TestApp) {
+    let plan = kontum_2022(app).await;
+    let tasks = r#"query($plan: ID!, $first: Int, $after: String, $order: TaskOrder) {
+        tasks(first: $first, after: $after, filter: { planId: $plan }, orderBy: $order) {
+          nodes { id } pageInfo { hasNextPage endCursor } } }"#;
+    let units = r#"query($first: Int, $after: String, $order: UnitOrder) {
+        units(first: $first, after: $after, orderBy: $order) {
+          nodes { id } pageInfo { hasNextPage endCursor } } }"#;
+    let plans = r#"query($first: Int, $after: String, $order: PlanOrder) {
+        plans(first: $first, after: $after, orderBy: $order) {
+          nodes { id } pageInfo { hasNextPage endCursor } } }"#;
+    let mut cases = Vec::new();
+    for direction in ["ASC", "DESC"] {
+        for field in ["DOCUMENT", "DUE_ON", "TITLE"] {
+            cases.push((
+                tasks,
+                "tasks",
+                json!({ "plan": plan, "order": { "field": field, "direction": direction } }),
+            ));
+        }
+        for field in ["NAME", "CODE"] {
+            cases.push((
+                units,
+                "units",
+                json!({ "order": { "field": field, "direction": direction } }),
+            ));
+        }
+        for field in ["ISSUED_ON", "DOCUMENT_NUMBER", "TITLE", "CREATED_AT"] {
+            cases.push((
+                plans,
+                "plans",
+                json!({ "order": { "field": field, "direction": direction } }),
+            ));
+        }
+    }
+    for (query, list, variables) in cases {
+        let mut whole = variables.clone();
+        whole["first"] = json!(100);
+        let all = ids(&app.graphql(query, whole).await.ok()[list]);
+        assert!(all.len() > 7, "{list} {variables}: more than one page");
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        for _ in 0..20 {
+            let mut paged = variables.clone();
+            paged["first"] = json!(7);
+            paged["after"] = after;
+            let data = app.graphql(query, paged).await.ok();
+            seen.extend(ids(&data[list]));
+            if data[list]["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = data[list]["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(seen, all, "{list} {variables}");
+    }
+}
+
+/// A cursor whose keys were forged (of the wrong kind, too few, not a list, too long) is
+/// refused as bad input, never sent to the database.
+async fn forged_cursor_keys_are_rejected(app: &TestApp) {
+    use base64::Engine as _;
+    let plan = kontum_2022(app).await;
+    let encode = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    let id = uuid::Uuid::new_v4();
+    let long = format!("tasks:Document:asc:3\u{1f}[\"s{}\"]", "x".repeat(20_000));
+    for (cursor, why) in [
+        (
+            encode(&format!(
+                "tasks:Document:asc:3\u{1f}[\"sabc\",\"i1\",\"u{id}\"]"
+            )),
+            "a text where an id sorts",
+        ),
+        (
+            encode(&format!(
+                "tasks:Document:asc:3\u{1f}[\"u{id}\",\"u{id}\",\"u{id}\"]"
+            )),
+            "an id where a position sorts",
+        ),
+        (
+            encode(&format!("tasks:Document:asc:3\u{1f}[\"u{id}\",\"i1\"]")),
+            "too few keys",
+        ),
+        (
+            encode(&format!(
+                "tasks:Document:asc:3\u{1f}[\"u{id}\",null,\"u{id}\"]"
+            )),
+            "a NULL where none sorts",
+        ),
+        (encode("tasks:Document:asc:3\u{1f}{\"a\":1}"), "not a list"),
+        (encode(&long), "a cursor of 27 000 characters"),
+    ] {
+        let response = app
+            .graphql(TASKS, json!({ "plan": plan, "first": 2, "after": cursor }))
+            .await;
+        assert_eq!(response.codes(), ["BAD_USER_INPUT"], "{why}");
+        assert_eq!(response.data, Value::Null, "{why}: no data");
+    }
+    // A well-formed key of a row that does not exist still pages: after it, in order (here
+    // before every plan's first task).
+    let nil = uuid::Uuid::nil();
+    let cursor = encode(&format!(
+        "tasks:Document:asc:0\u{1f}[\"u{nil}\",\"i-1\",\"u{nil}\"]"
+    ));
+    let all = codes(
+        &app.graphql(TASKS, json!({ "plan": plan, "first": 100 }))
+            .await
+            .ok()["tasks"],
+    );
+    let page = app
+        .graphql(TASKS, json!({ "plan": plan, "first": 3, "after": cursor }))
+        .await
+        .ok();
+    assert_eq!(codes(&page["tasks"]), all[..3].to_vec());
+}
+
 db_tests!(
+    pages_continue_after_their_row_when_the_list_changes,
+    keyset_pages_cover_every_ordering_once,
+    forged_cursor_keys_are_rejected,
     empty_list,
     empty_pages_still_count_the_whole_list,
     exact_page_has_no_next_page,

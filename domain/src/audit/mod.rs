@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{FilterIf, fetch_page};
+use crate::kernel::query::{FilterIf, SortKeys, fetch_keyed_page};
 
 /// Filters of `auditEvents`.
 #[derive(Debug, Clone, Default)]
@@ -58,8 +58,13 @@ pub async fn list(
         })
         .filter_if(filter.to, |t| {
             Condition::all().add(audit_event::Column::OccurredAt.lte(t))
-        })
-        .order_by_desc(audit_event::Column::OccurredAt)
-        .order_by_desc(audit_event::Column::Id);
-    fetch_page(db, select, args, "auditEvents", want_total).await
+        });
+    let keys = SortKeys::new(
+        vec![
+            (audit_event::Column::OccurredAt, false),
+            (audit_event::Column::Id, false),
+        ],
+        true,
+    );
+    fetch_keyed_page(db, select, &keys, args, "auditEvents", want_total).await
 }

@@ -1,8 +1,11 @@
 //! Pagination shared by every list: validated page arguments, opaque cursors, and pages.
 //!
-//! Cursors are positions in a given ordering (`base64("<ordering>:<offset>")`). A cursor from
-//! another list or ordering, a malformed cursor, or a page size outside 1..=100 is rejected with a
-//! clear message, never clamped.
+//! Cursors are positions in a given ordering (`base64("<ordering>:<offset>")`), and in lists that
+//! page by keyset also the values of their row's sort keys (`…<US><key>`): the next page then
+//! starts after those values through an index instead of skipping `offset` rows, so page 1 000
+//! costs what page 1 does; the offset still numbers the rows. A cursor from another list or
+//! ordering, a malformed cursor, or a page size outside 1..=100 is rejected with a clear message,
+//! never clamped.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -54,12 +57,12 @@ impl PageArgs {
         let after = self
             .after
             .as_deref()
-            .map(|c| decode_cursor(c, ordering))
+            .map(|c| decode_cursor(c, ordering).map(|(offset, _)| offset))
             .transpose()?;
         let before = self
             .before
             .as_deref()
-            .map(|c| decode_cursor(c, ordering))
+            .map(|c| decode_cursor(c, ordering).map(|(offset, _)| offset))
             .transpose()?;
         if let Some(last) = last {
             return Ok(match before {
@@ -91,6 +94,20 @@ impl PageArgs {
     }
 }
 
+impl PageArgs {
+    /// The sort-key values the `after` cursor carries, when the page reads forward from it
+    /// (`last:` pages count from their end and keep to offsets).
+    pub fn after_key(&self, ordering: &str) -> DomainResult<Option<String>> {
+        if self.last.is_some() {
+            return Ok(None);
+        }
+        match self.after.as_deref() {
+            Some(cursor) => Ok(decode_cursor(cursor, ordering)?.1),
+            None => Ok(None),
+        }
+    }
+}
+
 fn page_size(name: &str, value: Option<i32>) -> DomainResult<Option<u64>> {
     match value {
         None => Ok(None),
@@ -109,13 +126,39 @@ pub fn encode_cursor(ordering: &str, offset: u64) -> String {
     URL_SAFE_NO_PAD.encode(format!("{ordering}:{offset}"))
 }
 
-fn decode_cursor(cursor: &str, ordering: &str) -> DomainResult<u64> {
+/// The opaque cursor of the row at `offset` in `ordering` whose sort keys are `key` (see
+/// [`crate::kernel::query::SortKeys`]); without a key, [`encode_cursor`].
+pub fn encode_keyed_cursor(ordering: &str, offset: u64, key: Option<&str>) -> String {
+    match key {
+        Some(key) => URL_SAFE_NO_PAD.encode(format!("{ordering}:{offset}{KEY_SEPARATOR}{key}")),
+        None => encode_cursor(ordering, offset),
+    }
+}
+
+/// Separates a cursor's position from its key (the ASCII unit separator: no ordering name holds
+/// it, and the key's JSON escapes it).
+const KEY_SEPARATOR: char = '\u{1f}';
+
+/// The longest cursor accepted: a key holds at most a few sort values (a title of 2 000
+/// characters among them).
+const MAX_CURSOR_LEN: usize = 16 * 1024;
+
+fn decode_cursor(cursor: &str, ordering: &str) -> DomainResult<(u64, Option<String>)> {
     let malformed = || DomainError::invalid(format!("malformed cursor {cursor:?}"));
+    if cursor.len() > MAX_CURSOR_LEN {
+        return Err(DomainError::invalid(format!(
+            "cursor is longer than {MAX_CURSOR_LEN} characters"
+        )));
+    }
     let bytes = URL_SAFE_NO_PAD
         .decode(cursor.trim_end_matches('='))
         .map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
-    let (name, offset) = text.rsplit_once(':').ok_or_else(malformed)?;
+    let (position, key) = match text.split_once(KEY_SEPARATOR) {
+        Some((position, key)) => (position, Some(key.to_owned())),
+        None => (text.as_str(), None),
+    };
+    let (name, offset) = position.rsplit_once(':').ok_or_else(malformed)?;
     if name != ordering {
         return Err(DomainError::invalid(format!(
             "cursor {cursor:?} belongs to another list or ordering"
@@ -127,7 +170,7 @@ fn decode_cursor(cursor: &str, ordering: &str) -> DomainResult<u64> {
             "cursor {cursor:?} points past any list"
         )));
     }
-    Ok(offset)
+    Ok((offset, key))
 }
 
 /// The largest position a cursor may hold: SQL offsets are signed 64-bit, and a window adds
@@ -145,6 +188,9 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// The ordering name cursors are encoded with.
     pub ordering: String,
+    /// Each row's sort-key values, in the order of `items`, when the list pages by keyset
+    /// (empty otherwise).
+    pub keys: Vec<String>,
 }
 
 impl<T> Page<T> {
@@ -163,7 +209,13 @@ impl<T> Page<T> {
             has_previous: window.offset > 0,
             total,
             ordering: ordering.to_owned(),
+            keys: Vec::new(),
         }
+    }
+
+    /// The cursor key of the row at `index` of `items`, if the list pages by keyset.
+    pub fn key(&self, index: usize) -> Option<&str> {
+        self.keys.get(index).map(String::as_str)
     }
 
     /// The rows, in order.
@@ -180,6 +232,7 @@ impl<T> Page<T> {
             has_previous: self.has_previous,
             total: self.total,
             ordering: self.ordering,
+            keys: self.keys,
         }
     }
 }
@@ -233,6 +286,22 @@ mod tests {
             .window("x")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((w.offset, w.limit), (0, 10));
+    }
+
+    #[test]
+    fn keyed_cursors_carry_their_position_and_key() {
+        let key = r#"["u6f1c","i3"]"#;
+        let args = PageArgs {
+            first: Some(5),
+            after: Some(encode_keyed_cursor("x:y", 9, Some(key))),
+            ..PageArgs::default()
+        };
+        let w = args.window("x:y").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((w.offset, w.limit), (10, 5));
+        assert_eq!(args.after_key("x:y").ok().flatten().as_deref(), Some(key));
+        let plain = PageArgs::forward(Some(5), Some(encode_cursor("x:y", 9)));
+        assert_eq!(plain.after_key("x:y").ok().flatten(), None);
+        assert_eq!(encode_keyed_cursor("x:y", 9, None), encode_cursor("x:y", 9));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::kernel::error::DomainResult;
+use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs, Window, anchor};
 use crate::kernel::rows::{ColumnSet, DecodeRow, RowColumns};
 use crate::kernel::text::SearchQuery;
@@ -68,6 +68,42 @@ where
     fetch_page_wrapped(db, select, args, ordering, want_total, read, wrap).await
 }
 
+/// [`fetch_page`] of a list ordered by `keys`, paging by keyset (see [`SortKeys`]): `select`
+/// is filtered, not yet ordered.
+pub async fn fetch_keyed_page<E, C>(
+    db: &C,
+    select: Select<E>,
+    keys: &SortKeys<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+) -> DomainResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: DecodeRow + Sized + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    C: ConnectionTrait,
+{
+    let backend = db.get_database_backend();
+    let wrap = |page, rows| windowed(backend, page, rows);
+    let keyset = Keyset {
+        keys,
+        model: |model: &E::Model| model,
+    };
+    let select = keys.order(select);
+    let read = ColumnSet::ALL.into();
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        ordering,
+        want_total,
+        read,
+        wrap,
+        Some(keyset),
+    )
+    .await
+}
+
 /// The name of the column that carries the whole list's count (see [`fetch_page_wrapped`]).
 const TOTAL_COLUMN: &str = "total_count";
 
@@ -111,21 +147,63 @@ where
     R: DecodeRow + Send + Sync,
     C: ConnectionTrait,
 {
+    fetch_keyed_page_wrapped(db, select, args, ordering, want_total, read, wrap, None).await
+}
+
+/// A keyset list's rows and how to find each row's model (see [`SortKeys`]).
+pub struct Keyset<'a, E: EntityTrait, R> {
+    pub keys: &'a SortKeys<E>,
+    pub model: fn(&R) -> &E::Model,
+}
+
+/// [`fetch_page_wrapped`] for a list ordered by `keyset` (`select` is already ordered by it):
+/// the page after a keyed cursor starts after its row's keys instead of at its offset, and
+/// every row's cursor carries its keys.
+#[allow(clippy::too_many_arguments)]
+pub async fn fetch_keyed_page_wrapped<E, R, C>(
+    db: &C,
+    select: Select<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+    read: RowColumns,
+    wrap: impl Fn(SelectStatement, RowWindow) -> Statement,
+    keyset: Option<Keyset<'_, E, R>>,
+) -> DomainResult<Page<R>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    R: DecodeRow + Send + Sync,
+    C: ConnectionTrait,
+{
     let window = args.window(ordering)?;
+    let keyed = |mut page: Page<R>| {
+        if let Some(keyset) = &keyset {
+            page.keys = page
+                .rows()
+                .map(|row| keyset.keys.key_of((keyset.model)(row)))
+                .collect();
+        }
+        page
+    };
     if window.from_end {
         // `last:` pages are anchored at the end: the count comes first.
         let count = select.clone().count(db).await?;
         let window = anchor(window, count);
-        let statement = page_statement(&select, window, false, &wrap);
+        let statement = page_statement(&select, window, false, None, &wrap);
         let (rows, _) = page_rows(db, statement, read, false).await?;
-        return Ok(Page::from_rows(
+        return Ok(keyed(Page::from_rows(
             rows,
             window,
             want_total.then_some(count),
             ordering,
-        ));
+        )));
     }
-    let statement = page_statement(&select, window, want_total, &wrap);
+    let after = match (&keyset, args.after_key(ordering)?) {
+        (Some(keyset), Some(key)) => Some(keyset.keys.after(&key)?),
+        _ => None,
+    };
+    let statement = page_statement(&select, window, want_total, after, &wrap);
     let (rows, counted) = page_rows(db, statement, read, want_total).await?;
     let total = match counted {
         _ if !want_total => None,
@@ -135,21 +213,27 @@ where
         None if window.offset == 0 && window.limit > 0 => Some(0),
         None => Some(select.count(db).await?),
     };
-    Ok(Page::from_rows(rows, window, total, ordering))
+    Ok(keyed(Page::from_rows(rows, window, total, ordering)))
 }
 
 /// The statement reading `window`'s rows (and one more, to tell whether there is a next
-/// page), with the whole list's count as its last column when `with_total`.
+/// page), with the whole list's count as its last column when `with_total`. With `after` (a
+/// keyed cursor's condition) the rows start after the cursor's row, not at the window's offset.
 fn page_statement<E: EntityTrait>(
     select: &Select<E>,
     window: Window,
     with_total: bool,
+    after: Option<SimpleExpr>,
     wrap: &impl Fn(SelectStatement, RowWindow) -> Statement,
 ) -> Option<Statement> {
     if window.limit == 0 {
         return None;
     }
     let mut page = select.clone().into_query();
+    let keyed = after.is_some();
+    if let Some(after) = after {
+        page.and_where(after);
+    }
     if with_total {
         let mut listed = select.clone().into_query();
         listed.clear_order_by();
@@ -163,7 +247,7 @@ fn page_statement<E: EntityTrait>(
         );
     }
     let rows = RowWindow {
-        offset: window.offset,
+        offset: if keyed { 0 } else { window.offset },
         limit: window.limit + 1,
         with_total,
     };
@@ -282,6 +366,158 @@ where
         .iter()
         .map(|row| E::Model::from_row(row, 0))
         .collect::<Result<_, _>>()?)
+}
+
+/// The sort keys of a list, a unique one (`id`) last, each with whether its NULLs sort last (on
+/// both databases: their defaults differ), all in one direction. A keyset list's cursors carry
+/// their row's values of these keys, and the page after a cursor starts after them through an
+/// index (`WHERE (keys) > (values)`) instead of reading and skipping `offset` rows.
+#[derive(Debug, Clone)]
+pub struct SortKeys<E: EntityTrait> {
+    pub keys: Vec<(E::Column, bool)>,
+    pub descending: bool,
+}
+
+impl<E: EntityTrait> SortKeys<E> {
+    pub fn new(keys: Vec<(E::Column, bool)>, descending: bool) -> Self {
+        Self { keys, descending }
+    }
+
+    fn direction(&self) -> Order {
+        if self.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
+    }
+
+    /// `select` ordered by the keys.
+    pub fn order(&self, mut select: Select<E>) -> Select<E> {
+        use sea_orm::QueryOrder;
+        use sea_orm::sea_query::NullOrdering;
+        for (key, nulls_last) in &self.keys {
+            select = if *nulls_last {
+                select.order_by_with_nulls(*key, self.direction(), NullOrdering::Last)
+            } else {
+                select.order_by(*key, self.direction())
+            };
+        }
+        select
+    }
+
+    /// The cursor key of `model`: its sort values as a JSON list of tagged strings.
+    pub fn key_of(&self, model: &E::Model) -> String
+    where
+        E::Model: sea_orm::ModelTrait<Entity = E>,
+    {
+        let values: Vec<Option<String>> = self
+            .keys
+            .iter()
+            .map(|(key, _)| key_text(&sea_orm::ModelTrait::get(model, *key)))
+            .collect();
+        serde_json::to_string(&values).unwrap_or_default()
+    }
+
+    /// The condition "sorts after the row whose cursor key is `key`": a row comparison when no
+    /// key can be NULL (an index range on both databases), spelled out key by key otherwise.
+    pub fn after(&self, key: &str) -> DomainResult<SimpleExpr> {
+        let malformed =
+            || DomainError::invalid("malformed cursor: its sort keys do not fit this list");
+        let texts: Vec<Option<String>> = serde_json::from_str(key).map_err(|_| malformed())?;
+        if texts.len() != self.keys.len() {
+            return Err(malformed());
+        }
+        let mut values = Vec::with_capacity(texts.len());
+        for ((column, nulls_last), text) in self.keys.iter().zip(&texts) {
+            let value = match text {
+                Some(text) => Some(key_value(*column, text).ok_or_else(malformed)?),
+                None if *nulls_last => None,
+                None => return Err(malformed()),
+            };
+            values.push(value);
+        }
+        let column = |c: E::Column| Expr::col((E::default(), c));
+        if self.keys.iter().all(|(_, nulls_last)| !nulls_last) {
+            let columns = self.keys.iter().map(|(c, _)| column(*c));
+            let values = values.into_iter().flatten().map(Expr::val);
+            let (left, right) = (Expr::tuple(columns), Expr::tuple(values));
+            return Ok(if self.descending {
+                left.lt(right)
+            } else {
+                left.gt(right)
+            });
+        }
+        // (k1 after v1) OR (k1 = v1 AND k2 after v2) OR …, NULLs sorting after every value.
+        let mut any = Condition::any();
+        let mut equal_so_far = Condition::all();
+        for ((key, nulls_last), value) in self.keys.iter().zip(values) {
+            let col = column(*key);
+            let (after, equal) = match value {
+                Some(value) => {
+                    let beyond = if self.descending {
+                        col.clone().lt(value.clone())
+                    } else {
+                        col.clone().gt(value.clone())
+                    };
+                    let after = if *nulls_last {
+                        Condition::any().add(beyond).add(col.clone().is_null())
+                    } else {
+                        Condition::all().add(beyond)
+                    };
+                    (Some(after), col.eq(value))
+                }
+                None => (None, col.is_null()),
+            };
+            if let Some(after) = after {
+                any = any.add(equal_so_far.clone().add(after));
+            }
+            equal_so_far = equal_so_far.add(equal);
+        }
+        Ok(any.into())
+    }
+}
+
+/// A sort value as cursor text, tagged with its kind (`None` for NULL).
+fn key_text(value: &sea_orm::Value) -> Option<String> {
+    use sea_orm::Value as V;
+    Some(match value {
+        V::Uuid(Some(v)) => format!("u{v}"),
+        V::Int(Some(v)) => format!("i{v}"),
+        V::BigInt(Some(v)) => format!("i{v}"),
+        V::SmallInt(Some(v)) => format!("i{v}"),
+        V::String(Some(v)) => format!("s{v}"),
+        V::ChronoDate(Some(v)) => format!("d{v}"),
+        V::ChronoDateTimeUtc(Some(v)) => format!("t{}", v.to_rfc3339()),
+        V::ChronoDateTimeWithTimeZone(Some(v)) => format!("z{}", v.to_rfc3339()),
+        _ => return None,
+    })
+}
+
+/// A cursor's sort value back as the value `column` holds, if it is of that column's kind.
+fn key_value<C: ColumnTrait>(column: C, text: &str) -> Option<sea_orm::Value> {
+    use sea_orm::Value as V;
+    use sea_orm::sea_query::ColumnType as T;
+    let mut chars = text.chars();
+    let tag = chars.next()?;
+    let rest = chars.as_str();
+    let kind = column.def().get_column_type().clone();
+    Some(match (tag, kind) {
+        ('u', T::Uuid) => V::Uuid(Some(rest.parse().ok()?)),
+        ('i', T::Integer) => V::Int(Some(rest.parse().ok()?)),
+        ('i', T::BigInteger) => V::BigInt(Some(rest.parse().ok()?)),
+        ('i', T::SmallInteger) => V::SmallInt(Some(rest.parse().ok()?)),
+        ('s', T::String(_) | T::Text | T::Char(_)) => V::String(Some(rest.to_owned())),
+        ('d', T::Date) => V::ChronoDate(Some(rest.parse().ok()?)),
+        ('t', T::TimestampWithTimeZone | T::DateTime | T::Timestamp) => V::ChronoDateTimeUtc(Some(
+            chrono::DateTime::parse_from_rfc3339(rest)
+                .ok()?
+                .with_timezone(&chrono::Utc),
+        )),
+        ('z', T::TimestampWithTimeZone | T::DateTime | T::Timestamp) => {
+            V::ChronoDateTimeWithTimeZone(Some(chrono::DateTime::parse_from_rfc3339(rest).ok()?))
+        }
+        _ => return None,
+    })
 }
 
 /// Rows of one parent's page, as returned by [`fetch_pages_per_parent`].

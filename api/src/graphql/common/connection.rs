@@ -23,6 +23,8 @@ macro_rules! connection {
         pub struct $edge {
             pub ordering: std::sync::Arc<str>,
             pub position: u64,
+            /// The row's sort keys, in a list that pages by keyset.
+            pub key: Option<String>,
             pub node: $node,
         }
 
@@ -31,7 +33,11 @@ macro_rules! connection {
         impl $edge {
             /// Opaque position of the item in its list.
             async fn cursor(&self) -> String {
-                $crate::domain::kernel::page::encode_cursor(&self.ordering, self.position)
+                $crate::domain::kernel::page::encode_keyed_cursor(
+                    &self.ordering,
+                    self.position,
+                    self.key.as_deref(),
+                )
             }
 
             async fn node(&self) -> &$node {
@@ -57,24 +63,29 @@ macro_rules! connection {
                 wrap: impl Fn(M) -> $node,
             ) -> Self {
                 let ordering: std::sync::Arc<str> = std::sync::Arc::from(page.ordering.as_str());
+                let mut keys = page.keys.into_iter();
                 let edges: Vec<$edge> = page
                     .items
                     .into_iter()
                     .map(|(position, row)| $edge {
                         ordering: ordering.clone(),
                         position,
+                        key: keys.next(),
                         node: wrap(row),
                     })
                     .collect();
+                let cursor = |e: &$edge| {
+                    $crate::domain::kernel::page::encode_keyed_cursor(
+                        &ordering,
+                        e.position,
+                        e.key.as_deref(),
+                    )
+                };
                 let page_info = $crate::graphql::common::connection::PageInfo {
                     has_next_page: page.has_next,
                     has_previous_page: page.has_previous,
-                    start_cursor: edges.first().map(|e| {
-                        $crate::domain::kernel::page::encode_cursor(&ordering, e.position)
-                    }),
-                    end_cursor: edges.last().map(|e| {
-                        $crate::domain::kernel::page::encode_cursor(&ordering, e.position)
-                    }),
+                    start_cursor: edges.first().map(cursor),
+                    end_cursor: edges.last().map(cursor),
                 };
                 Self {
                     nodes: edges.iter().map(|e| e.node.clone()).collect(),

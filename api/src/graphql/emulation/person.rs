@@ -330,6 +330,7 @@ impl PersonQuery {
             has_next: page.has_next,
             has_previous: page.has_previous,
             total: page.total,
+            keys: page.keys,
         };
         Ok(PersonConnection::from_page(page, |p| p))
     }

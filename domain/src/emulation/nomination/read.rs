@@ -102,10 +102,16 @@ pub async fn list(
     want_total: bool,
 ) -> DomainResult<Page<nomination::Model>> {
     let scope = readable(db, principal).await?;
-    let select = filtered(filter, scope, true)
-        .order_by(nomination::Column::CreatedAt, Order::Desc)
-        .order_by(nomination::Column::Id, Order::Desc);
-    crate::kernel::query::fetch_page(db, select, args, "nomination:newest", want_total).await
+    let select = filtered(filter, scope, true);
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (nomination::Column::CreatedAt, false),
+            (nomination::Column::Id, false),
+        ],
+        true,
+    );
+    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "nomination:newest", want_total)
+        .await
 }
 
 #[derive(FromQueryResult)]

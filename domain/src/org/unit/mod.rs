@@ -17,7 +17,8 @@ use uuid::Uuid;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, ParentPage, fetch_all, fetch_page, fetch_pages_per_parent, search_condition,
+    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page, fetch_pages_per_parent,
+    search_condition,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow};
 
@@ -92,15 +93,18 @@ pub async fn list(
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<unit::Model>> {
-    let direction = if order.descending {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
     let column = match order.field {
         UnitOrderField::Name => unit::Column::Name,
         UnitOrderField::Code => unit::Column::Code,
     };
+    // Units without a code sort last on both databases (their defaults differ).
+    let keys = SortKeys::new(
+        vec![
+            (column, order.field == UnitOrderField::Code),
+            (unit::Column::Id, false),
+        ],
+        order.descending,
+    );
     let select = unit::Entity::find()
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(unit::Column::SearchText, q)
@@ -112,10 +116,8 @@ pub async fn list(
             (!filter.kinds.is_empty()).then_some(&filter.kinds),
             |kinds| Condition::all().add(unit::Column::Kind.is_in(kinds.iter().copied())),
         )
-        .filter_if(filter.active_at, active_at_condition)
-        .order_by(column, direction.clone())
-        .order_by(unit::Column::Id, direction);
-    fetch_page(db, select, args, &order.name(), want_total).await
+        .filter_if(filter.active_at, active_at_condition);
+    fetch_keyed_page(db, select, &keys, args, &order.name(), want_total).await
 }
 
 /// Units by id (missing ids are absent).

@@ -17,8 +17,8 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
-    joined_page, qualified_columns, reading, search_condition, windowed,
+    FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
+    fetch_pages_per_parent, joined_page, qualified_columns, reading, search_condition, windowed,
 };
 use crate::kernel::rows::ColumnSet;
 use crate::org::unit;
@@ -121,11 +121,6 @@ pub async fn list(
         .filter_if((!filter.kinds.is_empty()).then_some(&filter.kinds), |k| {
             Condition::all().add(plan::Column::Kind.is_in(k.iter().copied()))
         });
-    let direction = if order.descending {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
     let column = match order.field {
         PlanOrderField::IssuedOn => plan::Column::IssuedOn,
         PlanOrderField::DocumentNumber => plan::Column::DocumentNumber,
@@ -133,9 +128,11 @@ pub async fn list(
         PlanOrderField::CreatedAt => plan::Column::CreatedAt,
     };
     // NULLS LAST on both databases (their defaults differ): undated drafts go to the end.
-    let select = select
-        .order_by_with_nulls(column, direction.clone(), NullOrdering::Last)
-        .order_by(plan::Column::Id, direction);
+    let sort = SortKeys::<plan::Entity>::new(
+        vec![(column, true), (plan::Column::Id, false)],
+        order.descending,
+    );
+    let select = sort.order(select);
     let mut keys = vec![column, plan::Column::Id];
     if with_issuer {
         keys.push(plan::Column::IssuerId);
@@ -146,8 +143,21 @@ pub async fn list(
     let ordering = order.name();
     if !with_issuer {
         let wrap = |page, rows| windowed(backend, page, rows);
-        let page: Page<plan::Model> =
-            fetch_page_wrapped(db, select, args, &ordering, want_total, read.into(), wrap).await?;
+        let keyset = Keyset {
+            keys: &sort,
+            model: |plan: &plan::Model| plan,
+        };
+        let page: Page<plan::Model> = fetch_keyed_page_wrapped(
+            db,
+            select,
+            args,
+            &ordering,
+            want_total,
+            read.into(),
+            wrap,
+            Some(keyset),
+        )
+        .await?;
         return Ok(page.map(|plan| (plan, None)));
     }
     let name = |c: plan::Column| sea_orm::IdenStatic::as_str(&c);
@@ -160,7 +170,21 @@ pub async fn list(
         descending: order.descending,
     };
     let wrap = |page, rows| joined_page(backend, page, rows, &shape);
-    fetch_page_wrapped(db, select, args, &ordering, want_total, read.into(), wrap).await
+    let keyset = Keyset {
+        keys: &sort,
+        model: |row: &(plan::Model, Option<entity::unit::Model>)| &row.0,
+    };
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        &ordering,
+        want_total,
+        read.into(),
+        wrap,
+        Some(keyset),
+    )
+    .await
 }
 
 /// A plan's period overlaps `year`; a plan without a period counts by its issue year.

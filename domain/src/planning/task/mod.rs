@@ -18,8 +18,8 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, JoinedPage, ParentPage, fetch_all, fetch_page_wrapped, fetch_pages_per_parent,
-    joined_page, qualified_columns, reading, search_condition, windowed,
+    FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
+    fetch_pages_per_parent, joined_page, qualified_columns, reading, search_condition, windowed,
 };
 use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 
@@ -263,9 +263,14 @@ pub async fn list(
     let select = reading(select, read);
     let backend = db.get_database_backend();
     let name = |c: task::Column| sea_orm::IdenStatic::as_str(&c);
+    let sort = SortKeys::<task::Entity>::new(sort_keys(order), order.descending);
     let Some(latest) = latest else {
         let wrap = |page, rows| windowed(backend, page, rows);
-        let page = fetch_page_wrapped(
+        let keyset = Keyset {
+            keys: &sort,
+            model: |task: &task::Model| task,
+        };
+        let page = fetch_keyed_page_wrapped(
             db,
             select,
             args,
@@ -273,6 +278,7 @@ pub async fn list(
             want_total,
             read.into(),
             wrap,
+            Some(keyset),
         )
         .await?;
         return Ok(page.map(|task: task::Model| (task, None)));
@@ -299,7 +305,21 @@ pub async fn list(
         model: read,
         joined: latest,
     };
-    fetch_page_wrapped(db, select, args, &order.name(), want_total, read, wrap).await
+    let keyset = Keyset {
+        keys: &sort,
+        model: |row: &(task::Model, Option<progress_update::Model>)| &row.0,
+    };
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        &order.name(),
+        want_total,
+        read,
+        wrap,
+        Some(keyset),
+    )
+    .await
 }
 
 /// Each task's newest progress update, as `"p"` with the columns of `read`. PostgreSQL joins a
