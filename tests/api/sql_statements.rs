@@ -357,7 +357,89 @@ async fn reminders_cost_the_same_for_any_number_of_regimes(app: &TestApp) {
     assert!(counts[1].0 <= 12, "a handful of statements: {counts:?}");
 }
 
+/// Counts the statements of `query` at two page sizes, checks that the larger page holds more
+/// rows (`rows` reads their number) and returns both counts.
+async fn counts_at(
+    app: &TestApp,
+    query: &str,
+    sizes: [i64; 2],
+    rows: impl Fn(&serde_json::Value) -> usize,
+) -> [u64; 2] {
+    let mut counts = [0; 2];
+    let mut lengths = [0; 2];
+    for (i, first) in sizes.into_iter().enumerate() {
+        let (count, data) = statements_for(app, query, first).await;
+        counts[i] = count;
+        lengths[i] = rows(&data);
+    }
+    assert!(
+        lengths[1] > lengths[0],
+        "the larger page really is larger: {lengths:?}"
+    );
+    counts
+}
+
+/// A text search of tasks with their plan, its issuer and their assignments (benchmark Q9):
+/// the page with its total, the plans, the units (issuers and assignees at once) and the
+/// assignments, whatever the page size.
+async fn a_task_search_costs_the_same_for_any_page_size(app: &TestApp) {
+    let query = r#"query($first: Int!) { tasks(first: $first, filter: { search: "cai cach" }) {
+        totalCount nodes { code title plan { title issuer { name } } assignments { role unit { name } } } } }"#;
+    let counts = counts_at(app, query, [2, 30], |data| {
+        data["tasks"]["nodes"].as_array().map_or(0, Vec::len)
+    })
+    .await;
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert!(
+        counts[0] <= 5,
+        "tasks, plans, assignments, units: {counts:?}"
+    );
+}
+
+/// A page of units with parents and children (benchmark Q10): the page with its total, the
+/// parents, and every unit's first children in one statement.
+async fn a_unit_page_costs_the_same_for_any_page_size(app: &TestApp) {
+    let query = r#"query($first: Int!) { units(first: $first) { totalCount nodes { code name
+        parent { name } children(first: 10) { totalCount nodes { name } } } } }"#;
+    let counts = counts_at(app, query, [2, 40], |data| {
+        data["units"]["nodes"].as_array().map_or(0, Vec::len)
+    })
+    .await;
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert!(counts[0] <= 3, "units, parents, children: {counts:?}");
+}
+
+/// A page deep in a list (benchmark Q12) costs the statements of the first page: the cursor's
+/// keys start it, no count or earlier rows are read.
+async fn a_deep_page_costs_what_the_first_page_costs(app: &TestApp) {
+    let query = r#"query($first: Int!, $after: String) { tasks(first: $first, after: $after) {
+        nodes { code title status } pageInfo { endCursor } } }"#;
+    let before = app.statements.get();
+    let first = app
+        .graphql(query, json!({ "first": 60, "after": null }))
+        .await
+        .ok();
+    let first_cost = app.statements.get() - before;
+    let cursor = first["tasks"]["pageInfo"]["endCursor"].clone();
+    let before = app.statements.get();
+    let deep = app
+        .graphql(query, json!({ "first": 20, "after": cursor }))
+        .await
+        .ok();
+    let deep_cost = app.statements.get() - before;
+    assert_eq!(
+        deep["tasks"]["nodes"].as_array().map(Vec::len),
+        Some(20),
+        "the demo has more than 80 tasks"
+    );
+    assert_eq!(first_cost, deep_cost);
+    assert_eq!(deep_cost, 1, "the page alone");
+}
+
 db_tests!(
+    a_task_search_costs_the_same_for_any_page_size,
+    a_unit_page_costs_the_same_for_any_page_size,
+    a_deep_page_costs_what_the_first_page_costs,
     reminders_cost_the_same_for_any_number_of_regimes,
     nested_queries_cost_the_same_for_any_page_size,
     the_dashboard_query_costs_four_statements,

@@ -45,18 +45,39 @@ macro_rules! connection {
             }
         }
 
-        #[doc = concat!("One page of a list of ", $what, "s.")]
-        #[derive(async_graphql::SimpleObject)]
+        /// One page: each node is held once, by its edge; `nodes` lends them (a page of 100
+        /// tasks is not copied to answer `nodes`).
         pub struct $connection {
             pub edges: Vec<$edge>,
-            /// The items of `edges`, without cursors.
-            pub nodes: Vec<$node>,
             pub page_info: $crate::graphql::common::connection::PageInfo,
-            /// Number of items in the whole list (all pages).
             pub total_count: i64,
         }
 
+        #[doc = concat!("One page of a list of ", $what, "s.")]
+        #[async_graphql::Object]
         impl $connection {
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+            /// The items of `edges`, without cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.node_refs()
+            }
+            async fn page_info(&self) -> &$crate::graphql::common::connection::PageInfo {
+                &self.page_info
+            }
+            /// Number of items in the whole list (all pages).
+            async fn total_count(&self) -> i64 {
+                self.total_count
+            }
+        }
+
+        impl $connection {
+            /// The page's nodes, in order.
+            pub fn node_refs(&self) -> Vec<&$node> {
+                self.edges.iter().map(|e| &e.node).collect()
+            }
+
             /// Builds the connection from a domain page, wrapping each row.
             pub fn from_page<M>(
                 page: $crate::domain::kernel::page::Page<M>,
@@ -88,7 +109,6 @@ macro_rules! connection {
                     end_cursor: edges.last().map(cursor),
                 };
                 Self {
-                    nodes: edges.iter().map(|e| e.node.clone()).collect(),
                     edges,
                     page_info,
                     total_count: page.total.unwrap_or_default() as i64,

@@ -385,12 +385,12 @@ pub struct NominationConnection {
 
 #[Object]
 impl NominationConnection {
-    async fn edges(&self) -> &Vec<NominationEdge> {
+    async fn edges(&self) -> &[NominationEdge] {
         &self.page.edges
     }
     /// The items of `edges`, without cursors.
-    async fn nodes(&self) -> &Vec<Nomination> {
-        &self.page.nodes
+    async fn nodes(&self) -> Vec<&Nomination> {
+        self.page.node_refs()
     }
     async fn page_info(&self) -> &PageInfo {
         &self.page.page_info
