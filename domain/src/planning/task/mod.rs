@@ -248,11 +248,12 @@ pub async fn list(
         latest,
         columns,
     } = listing;
-    let visible = if filter.unit_id.is_some() {
-        visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId)
-    } else {
-        visibility.plan_id_condition(task::Column::PlanId)
-    };
+    // "Not in a hidden plan" (drafts and confidential plans: few), not "in a visible plan":
+    // with the latter PostgreSQL joined every match of a search to the visible plans before
+    // cutting the page (a broad search at 300 000 tasks: 119 ms, against 42 ms; the page
+    // itself 70 ms against 0.5 ms, walked in order down the (plan, position) index).
+    let visible =
+        visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId);
     let mut select = filtered(db, filter, known_unit)
         .await?
         .filter_if(visible, |c| c);
