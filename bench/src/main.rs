@@ -1224,7 +1224,7 @@ fn units_ceiling_sql() -> String {
      SELECT json_build_object('data', json_build_object('units', json_build_object('totalCount', (SELECT count(*) FROM unit), \
      'nodes', COALESCE(json_agg(json_build_object('code', x.code, 'name', x.name, \
        'parent', (SELECT json_build_object('name', p.name) FROM unit p WHERE p.id = x.parent_id), \
-       'children', json_build_object('totalCount', COALESCE(k.total, 0), 'nodes', COALESCE(k.nodes, '[]'::json)))) \
+       'children', json_build_object('totalCount', COALESCE(k.total, 0), 'nodes', COALESCE(k.nodes, '[]'::json))) \
      ORDER BY x.name, x.id), '[]'::json)))) \
      FROM x LEFT JOIN kids k ON k.parent_id = x.id;"
         .to_owned()
