@@ -396,6 +396,66 @@ async fn keyset_pages_cover_every_ordering_once(app: &TestApp) {
     }
 }
 
+/// The other keyset lists, read by an administrator by pages of 3: targets, people, award
+/// records and the audit log (newest first, keyed by instant and id).
+async fn keyset_pages_cover_the_other_lists_once(app: &TestApp) {
+    let admin = token(Role::ProvinceAdmin, None);
+    let lists = [
+        (
+            "targets",
+            "query($first: Int, $after: String) { targets(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }",
+        ),
+        (
+            "people",
+            "query($first: Int, $after: String) { people(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }",
+        ),
+        (
+            "awardRecords",
+            "query($first: Int, $after: String) { awardRecords(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }",
+        ),
+        (
+            "auditEvents",
+            "query($first: Int, $after: String) { auditEvents(first: $first, after: $after) { nodes { occurredAt action objectId after } pageInfo { hasNextPage endCursor } } }",
+        ),
+    ];
+    // Audit events of the test's own: five plans created.
+    for n in 0..5 {
+        app.graphql_as(
+            &admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }",
+            json!({ "input": { "title": format!("Kế hoạch thứ {n}"), "kind": "PLAN",
+                "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok();
+    }
+    let nodes = |connection: &Value| connection["nodes"].as_array().cloned().unwrap_or_default();
+    for (list, query) in lists {
+        let all = nodes(
+            &app.graphql_as(&admin, query, json!({ "first": 100 }))
+                .await
+                .ok()[list],
+        );
+        assert!(all.len() > 3, "{list}: more than one page");
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        while seen.len() < all.len() {
+            let data = app
+                .graphql_as(&admin, query, json!({ "first": 3, "after": after }))
+                .await
+                .ok();
+            seen.extend(nodes(&data[list]));
+            if data[list]["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = data[list]["pageInfo"]["endCursor"].clone();
+        }
+        // A list longer than its first 100 is compared over those.
+        seen.truncate(all.len());
+        assert_eq!(seen, all, "{list}");
+    }
+}
+
 /// A cursor whose keys were forged (of the wrong kind, too few, not a list, too long) is
 /// refused as bad input, never sent to the database.
 async fn forged_cursor_keys_are_rejected(app: &TestApp) {
@@ -457,6 +517,7 @@ async fn forged_cursor_keys_are_rejected(app: &TestApp) {
 db_tests!(
     pages_continue_after_their_row_when_the_list_changes,
     keyset_pages_cover_every_ordering_once,
+    keyset_pages_cover_the_other_lists_once,
     forged_cursor_keys_are_rejected,
     empty_list,
     empty_pages_still_count_the_whole_list,

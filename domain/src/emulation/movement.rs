@@ -533,7 +533,6 @@ pub async fn list(
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<emulation_movement::Model>> {
-    use sea_orm::sea_query::Order;
     let mut select = emulation_movement::Entity::find();
     if let Some(unit) = filter.launcher_unit_id {
         select = select.filter(emulation_movement::Column::LauncherUnitId.eq(unit));
@@ -549,10 +548,16 @@ pub async fn list(
             query,
         ));
     }
-    let select = select
-        .order_by(emulation_movement::Column::StartsOn, Order::Desc)
-        .order_by(emulation_movement::Column::Id, Order::Desc);
-    crate::kernel::query::fetch_page(db, select, args, "movement:newest", want_total).await
+    let select = select;
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (emulation_movement::Column::StartsOn, false),
+            (emulation_movement::Column::Id, false),
+        ],
+        true,
+    );
+    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "movement:newest", want_total)
+        .await
 }
 
 /// Movements by id.
@@ -608,7 +613,6 @@ pub async fn list_rounds(
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<emulation_round::Model>> {
-    use sea_orm::sea_query::Order;
     let mut select = emulation_round::Entity::find();
     if let Some(movement) = filter.movement_id {
         select = select.filter(emulation_round::Column::MovementId.eq(movement));
@@ -618,10 +622,16 @@ pub async fn list_rounds(
             .filter(emulation_round::Column::OpensOn.lte(day))
             .filter(emulation_round::Column::ClosesOn.gte(day));
     }
-    let select = select
-        .order_by(emulation_round::Column::AchievementTo, Order::Desc)
-        .order_by(emulation_round::Column::Id, Order::Desc);
-    crate::kernel::query::fetch_page(db, select, args, "round:latest", want_total).await
+    let select = select;
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (emulation_round::Column::AchievementTo, false),
+            (emulation_round::Column::Id, false),
+        ],
+        true,
+    );
+    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "round:latest", want_total)
+        .await
 }
 
 /// What `registrations` lists.
@@ -641,7 +651,6 @@ pub async fn list_registrations(
     args: &PageArgs,
     want_total: bool,
 ) -> DomainResult<Page<emulation_registration::Model>> {
-    use sea_orm::sea_query::Order;
     let mut select = emulation_registration::Entity::find();
     if let Some(movement) = filter.movement_id {
         select = select.filter(emulation_registration::Column::MovementId.eq(movement));
@@ -655,10 +664,23 @@ pub async fn list_registrations(
     if let Some(units) = &filter.units {
         select = select.filter(emulation_registration::Column::UnitId.is_in(units.iter().copied()));
     }
-    let select = select
-        .order_by(emulation_registration::Column::RegisteredOn, Order::Desc)
-        .order_by(emulation_registration::Column::Id, Order::Desc);
-    crate::kernel::query::fetch_page(db, select, args, "registration:newest", want_total).await
+    let select = select;
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (emulation_registration::Column::RegisteredOn, false),
+            (emulation_registration::Column::Id, false),
+        ],
+        true,
+    );
+    crate::kernel::query::fetch_keyed_page(
+        db,
+        select,
+        &keys,
+        args,
+        "registration:newest",
+        want_total,
+    )
+    .await
 }
 
 /// Whether a registration exists for the subject, title, movement and year.

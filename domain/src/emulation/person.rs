@@ -13,7 +13,7 @@ use entity::enums::{Gender, StaffCategory};
 use entity::{employment, person, unit};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, sea_query::Order,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{fetch_page, search_condition};
+use crate::kernel::query::search_condition;
 use crate::kernel::text::{SearchQuery, search_text};
 use crate::kernel::time::today;
 use crate::kernel::versioned;
@@ -70,10 +70,15 @@ pub async fn list(
     if let Some(search) = &filter.search {
         select = select.filter(search_condition(person::Column::SearchText, search));
     }
-    let select = select
-        .order_by(person::Column::SearchText, Order::Asc)
-        .order_by(person::Column::Id, Order::Asc);
-    fetch_page(db, select, args, "person:name", want_total).await
+    let select = select;
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (person::Column::SearchText, false),
+            (person::Column::Id, false),
+        ],
+        false,
+    );
+    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "person:name", want_total).await
 }
 
 /// People by id.

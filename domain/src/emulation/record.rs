@@ -875,7 +875,6 @@ pub async fn list_awards(
     args: &crate::kernel::page::PageArgs,
     want_total: bool,
 ) -> DomainResult<crate::kernel::page::Page<award_record::Model>> {
-    use sea_orm::sea_query::Order;
     let mut select = award_record::Entity::find();
     if let Some(recipient) = filter.recipient_id {
         select = select.filter(award_record::Column::RecipientId.eq(recipient));
@@ -886,10 +885,23 @@ pub async fn list_awards(
     if let Some(status) = filter.status {
         select = select.filter(award_record::Column::Status.eq(status));
     }
-    let select = select
-        .order_by(award_record::Column::AchievementTo, Order::Desc)
-        .order_by(award_record::Column::Id, Order::Desc);
-    crate::kernel::query::fetch_page(db, select, args, "award_record:newest", want_total).await
+    let select = select;
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (award_record::Column::AchievementTo, false),
+            (award_record::Column::Id, false),
+        ],
+        true,
+    );
+    crate::kernel::query::fetch_keyed_page(
+        db,
+        select,
+        &keys,
+        args,
+        "award_record:newest",
+        want_total,
+    )
+    .await
 }
 
 /// Award records by id.

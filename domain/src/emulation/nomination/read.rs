@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use entity::enums::NominationState;
 use entity::{council_ballot, nomination, nomination_event};
-use sea_orm::sea_query::{Expr, Order};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
@@ -191,11 +191,16 @@ pub async fn my_queue(
                     .add(nomination::Column::State.is_in(HOLDER_TURN)),
             ),
     };
-    let select = nomination::Entity::find()
-        .filter(mine)
-        .order_by(nomination::Column::UpdatedAt, Order::Asc)
-        .order_by(nomination::Column::Id, Order::Asc);
-    crate::kernel::query::fetch_page(db, select, args, "nomination:queue", want_total).await
+    let select = nomination::Entity::find().filter(mine);
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (nomination::Column::UpdatedAt, false),
+            (nomination::Column::Id, false),
+        ],
+        false,
+    );
+    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "nomination:queue", want_total)
+        .await
 }
 
 /// Nominations by id.

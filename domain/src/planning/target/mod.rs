@@ -15,9 +15,7 @@ use uuid::Uuid;
 use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
-use crate::kernel::query::{
-    FilterIf, ParentPage, fetch_page, fetch_pages_per_parent, search_condition,
-};
+use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -60,11 +58,17 @@ pub async fn list(
         .filter_if(filter.plan_id, |p| {
             Condition::all().add(target::Column::PlanId.eq(p))
         })
-        .filter_if(by_assignment, |c| c)
-        .order_by_asc(target::Column::PlanId)
-        .order_by_asc(target::Column::Position)
-        .order_by_asc(target::Column::Id);
-    fetch_page(db, select, args, TARGETS_ORDERING, want_total).await
+        .filter_if(by_assignment, |c| c);
+    let keys = crate::kernel::query::SortKeys::new(
+        vec![
+            (target::Column::PlanId, false),
+            (target::Column::Position, false),
+            (target::Column::Id, false),
+        ],
+        false,
+    );
+    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, TARGETS_ORDERING, want_total)
+        .await
 }
 
 /// Ordering name of target lists in document order (`targets`, `Unit.targets`).
