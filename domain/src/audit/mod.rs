@@ -59,11 +59,9 @@ pub async fn list(
         .filter_if(filter.to, |t| {
             Condition::all().add(audit_event::Column::OccurredAt.lte(t))
         });
-    let keys = SortKeys::new(
-        vec![
-            (audit_event::Column::OccurredAt, false),
-            (audit_event::Column::Id, false),
-        ],
+    let keys = SortKeys::then_id(
+        audit_event::Column::OccurredAt,
+        audit_event::Column::Id,
         true,
     );
     fetch_keyed_page(db, select, &keys, args, "auditEvents", want_total).await

@@ -24,6 +24,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
+use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::text::{SearchQuery, search_text};
 
 pub const MAX_NAME: usize = 500;
@@ -548,16 +549,12 @@ pub async fn list(
             query,
         ));
     }
-    let select = select;
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (emulation_movement::Column::StartsOn, false),
-            (emulation_movement::Column::Id, false),
-        ],
+    let keys = SortKeys::then_id(
+        emulation_movement::Column::StartsOn,
+        emulation_movement::Column::Id,
         true,
     );
-    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "movement:newest", want_total)
-        .await
+    fetch_keyed_page(db, select, &keys, args, "movement:newest", want_total).await
 }
 
 /// Movements by id.
@@ -622,16 +619,12 @@ pub async fn list_rounds(
             .filter(emulation_round::Column::OpensOn.lte(day))
             .filter(emulation_round::Column::ClosesOn.gte(day));
     }
-    let select = select;
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (emulation_round::Column::AchievementTo, false),
-            (emulation_round::Column::Id, false),
-        ],
+    let keys = SortKeys::then_id(
+        emulation_round::Column::AchievementTo,
+        emulation_round::Column::Id,
         true,
     );
-    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "round:latest", want_total)
-        .await
+    fetch_keyed_page(db, select, &keys, args, "round:latest", want_total).await
 }
 
 /// What `registrations` lists.
@@ -664,23 +657,12 @@ pub async fn list_registrations(
     if let Some(units) = &filter.units {
         select = select.filter(emulation_registration::Column::UnitId.is_in(units.iter().copied()));
     }
-    let select = select;
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (emulation_registration::Column::RegisteredOn, false),
-            (emulation_registration::Column::Id, false),
-        ],
+    let keys = SortKeys::then_id(
+        emulation_registration::Column::RegisteredOn,
+        emulation_registration::Column::Id,
         true,
     );
-    crate::kernel::query::fetch_keyed_page(
-        db,
-        select,
-        &keys,
-        args,
-        "registration:newest",
-        want_total,
-    )
-    .await
+    fetch_keyed_page(db, select, &keys, args, "registration:newest", want_total).await
 }
 
 /// Whether a registration exists for the subject, title, movement and year.

@@ -25,6 +25,7 @@ use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::search_condition;
+use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::text::{SearchQuery, search_text};
 use crate::kernel::time::today;
 use crate::kernel::versioned;
@@ -70,15 +71,8 @@ pub async fn list(
     if let Some(search) = &filter.search {
         select = select.filter(search_condition(person::Column::SearchText, search));
     }
-    let select = select;
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (person::Column::SearchText, false),
-            (person::Column::Id, false),
-        ],
-        false,
-    );
-    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "person:name", want_total).await
+    let keys = SortKeys::then_id(person::Column::SearchText, person::Column::Id, false);
+    fetch_keyed_page(db, select, &keys, args, "person:name", want_total).await
 }
 
 /// People by id.

@@ -26,6 +26,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
+use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::time::today;
 use crate::kernel::versioned;
 
@@ -885,23 +886,12 @@ pub async fn list_awards(
     if let Some(status) = filter.status {
         select = select.filter(award_record::Column::Status.eq(status));
     }
-    let select = select;
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (award_record::Column::AchievementTo, false),
-            (award_record::Column::Id, false),
-        ],
+    let keys = SortKeys::then_id(
+        award_record::Column::AchievementTo,
+        award_record::Column::Id,
         true,
     );
-    crate::kernel::query::fetch_keyed_page(
-        db,
-        select,
-        &keys,
-        args,
-        "award_record:newest",
-        want_total,
-    )
-    .await
+    fetch_keyed_page(db, select, &keys, args, "award_record:newest", want_total).await
 }
 
 /// Award records by id.

@@ -383,6 +383,11 @@ impl<E: EntityTrait> SortKeys<E> {
         Self { keys, descending }
     }
 
+    /// The usual order of a list: one column that is never NULL, then the id.
+    pub fn then_id(column: E::Column, id: E::Column, descending: bool) -> Self {
+        Self::new(vec![(column, false), (id, false)], descending)
+    }
+
     fn direction(&self) -> Order {
         if self.descending {
             Order::Desc

@@ -17,6 +17,7 @@ use crate::access::Principal;
 use crate::access::policy::{self, Action, Reach};
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs};
+use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::text::SearchQuery;
 
 /// What `nominations` selects.
@@ -103,15 +104,8 @@ pub async fn list(
 ) -> DomainResult<Page<nomination::Model>> {
     let scope = readable(db, principal).await?;
     let select = filtered(filter, scope, true);
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (nomination::Column::CreatedAt, false),
-            (nomination::Column::Id, false),
-        ],
-        true,
-    );
-    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "nomination:newest", want_total)
-        .await
+    let keys = SortKeys::then_id(nomination::Column::CreatedAt, nomination::Column::Id, true);
+    fetch_keyed_page(db, select, &keys, args, "nomination:newest", want_total).await
 }
 
 #[derive(FromQueryResult)]
@@ -192,15 +186,8 @@ pub async fn my_queue(
             ),
     };
     let select = nomination::Entity::find().filter(mine);
-    let keys = crate::kernel::query::SortKeys::new(
-        vec![
-            (nomination::Column::UpdatedAt, false),
-            (nomination::Column::Id, false),
-        ],
-        false,
-    );
-    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, "nomination:queue", want_total)
-        .await
+    let keys = SortKeys::then_id(nomination::Column::UpdatedAt, nomination::Column::Id, false);
+    fetch_keyed_page(db, select, &keys, args, "nomination:queue", want_total).await
 }
 
 /// Nominations by id.

@@ -16,6 +16,7 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
+use crate::kernel::query::{SortKeys, fetch_keyed_page};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -59,7 +60,7 @@ pub async fn list(
             Condition::all().add(target::Column::PlanId.eq(p))
         })
         .filter_if(by_assignment, |c| c);
-    let keys = crate::kernel::query::SortKeys::new(
+    let keys = SortKeys::new(
         vec![
             (target::Column::PlanId, false),
             (target::Column::Position, false),
@@ -67,8 +68,7 @@ pub async fn list(
         ],
         false,
     );
-    crate::kernel::query::fetch_keyed_page(db, select, &keys, args, TARGETS_ORDERING, want_total)
-        .await
+    fetch_keyed_page(db, select, &keys, args, TARGETS_ORDERING, want_total).await
 }
 
 /// Ordering name of target lists in document order (`targets`, `Unit.targets`).
