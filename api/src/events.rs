@@ -108,23 +108,26 @@ impl EventBus {
         self.inner.sender.subscribe()
     }
 
-    /// Sends notices of a committed change. A failure is logged, never the caller's error: the
-    /// change itself is made.
-    pub async fn publish(&self, events: Vec<Event>) {
+    /// Queues the notices of a change in its own transaction `txn`: on PostgreSQL a `NOTIFY`
+    /// goes out when (and only if) the transaction commits, and costs no connection of its own.
+    /// Returns the notices to [`deliver_locally`](Self::deliver_locally) once it has committed
+    /// (all of them on SQLite; on PostgreSQL those too large for a `NOTIFY`). A failure is
+    /// logged, never the caller's error.
+    pub async fn notify_in(&self, txn: &impl ConnectionTrait, events: Vec<Event>) -> Vec<Event> {
+        if self.inner.postgres.is_none() {
+            return events;
+        }
+        let mut local = Vec::new();
         for event in events {
-            let Some(db) = &self.inner.postgres else {
-                let _ = self.inner.sender.send(Arc::new(event));
-                continue;
-            };
             let payload = match serde_json::to_string(&event) {
                 Ok(payload) if payload.len() < MAX_PAYLOAD => payload,
                 Ok(_) | Err(_) => {
                     tracing::warn!("live-update notice too large for NOTIFY; delivered locally");
-                    let _ = self.inner.sender.send(Arc::new(event));
+                    local.push(event);
                     continue;
                 }
             };
-            let sent = db
+            let sent = txn
                 .execute_raw(Statement::from_sql_and_values(
                     DatabaseBackend::Postgres,
                     "SELECT pg_notify($1, $2)",
@@ -134,6 +137,14 @@ impl EventBus {
             if let Err(error) = sent {
                 tracing::warn!(%error, "cannot send a live-update notice");
             }
+        }
+        local
+    }
+
+    /// Hands notices of a committed change to this instance's subscribers.
+    pub fn deliver_locally(&self, events: Vec<Event>) {
+        for event in events {
+            let _ = self.inner.sender.send(Arc::new(event));
         }
     }
 }

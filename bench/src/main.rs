@@ -1,8 +1,10 @@
 //! Province-scale benchmark: generates a dataset (≈400 units, 300 plans, 30 000 tasks with
-//! their assignments, 150 000 progress updates, reports under 30 regimes, and an emulation
+//! their assignments, 150 000 progress updates, reports under 30 regimes, 2 400 targets (a
+//! quarter with per-facility breakdowns), an audit log of 152 000 events, and an emulation
 //! history of 10 000 people over 8 years), starts the release server as a separate process,
-//! drives eight queries (Q1–Q3 dashboards, Q4–Q6 reporting, Q7 eligibility, Q8 a round's
-//! nominations) at concurrency 32
+//! drives fourteen queries (Q1–Q3 dashboards, Q4–Q6 reporting, Q7 eligibility, Q8 a round's
+//! nominations, Q9 search, Q10 units, Q11–Q12 the first and a deep page, Q13 a unit's targets,
+//! Q14 a plan's audit log) at concurrency 32
 //! after a warm-up, and prints req/s, p50, p99, the server's peak RSS and SQL statements per
 //! request. On PostgreSQL it also drives one hand-written SQL statement per query (the same JSON,
 //! built inside PostgreSQL; Q7 has none) with pgbench at the same concurrency, and prints each
@@ -26,6 +28,8 @@ use entity::*;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+mod targets;
 
 #[derive(Parser, Debug)]
 #[command(about = "Province-scale benchmark of the plans API")]
@@ -890,7 +894,7 @@ fn nominations_ceiling_sql(round: Uuid) -> String {
     )
 }
 
-async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
+async fn load(url: &str, data: &Dataset, extra: &targets::Extra) -> anyhow::Result<()> {
     let settings = api::config::Settings::new(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         Some(url.to_owned()),
@@ -910,13 +914,18 @@ async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
     insert_all(&db, &data.submissions).await?;
     let people = load_people(&db, &data.units).await?;
     load_nominations(&db, &data.units, &people).await?;
+    insert_all(&db, &extra.targets).await?;
+    insert_all(&db, &extra.groups).await?;
+    insert_all(&db, &extra.rows).await?;
+    insert_all(&db, &extra.assignments).await?;
+    insert_all(&db, &extra.events).await?;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // As autovacuum would have by then: statistics, and the visibility map index-only scans need.
         db.execute_unprepared("VACUUM ANALYZE").await?;
     }
     db.close().await?;
     println!(
-        "generated {} units, {} plans, {} tasks, {} assignments, {} progress updates, {} regimes, {} reports in {:.1} s",
+        "generated {} units, {} plans, {} tasks, {} assignments, {} progress updates, {} regimes, {} reports, {} targets ({} breakdown rows), {} audit events in {:.1} s",
         data.units.len(),
         data.plans.len(),
         data.tasks.len(),
@@ -924,6 +933,9 @@ async fn load(url: &str, data: &Dataset) -> anyhow::Result<()> {
         data.progress.len(),
         data.regimes.len(),
         data.submissions.len(),
+        extra.targets.len(),
+        extra.rows.len(),
+        extra.events.len(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -1243,6 +1255,19 @@ fn task_page_ceiling_sql(after: Option<(Uuid, i32, Uuid)>) -> String {
          FROM (SELECT t.id, t.plan_id, t.position, t.code, t.title, t.status FROM task t WHERE {VISIBLE_TASK}{after} \
          ORDER BY t.plan_id, t.position, t.id LIMIT 20) tk;"
     )
+}
+
+/// Makes (the migration's) or drops the trigram index of the task search.
+async fn trigram_index(url: &str, present: bool) -> anyhow::Result<()> {
+    let db = Database::connect(url).await?;
+    db.execute_unprepared(if present {
+        "CREATE INDEX IF NOT EXISTS idx_task_search_trgm ON task USING gin (search_text gin_trgm_ops)"
+    } else {
+        "DROP INDEX IF EXISTS idx_task_search_trgm"
+    })
+    .await?;
+    db.close().await?;
+    Ok(())
 }
 
 /// Copies every task nine times into its plan (new ids, positions after the document's), for
@@ -1596,8 +1621,8 @@ fn plan_progress_ceiling_sql(plan: Uuid, year: i32) -> String {
 /// The hand-written statement of `unitScorecard(unitId, year)` (PostgreSQL): the unit's tasks
 /// (directly and through the groups it belongs to) by role and timeliness, its reports per
 /// quarter under the bench's regimes (due day rolled forward over the calendar), and its
-/// targets judged by the newest value of the year (the bench's province has no targets, so that
-/// part finds none, as the API does), as the API's JSON.
+/// targets judged by the newest value of the year (the bench's targets have no values reported:
+/// each counts as unknown, as the API counts it), as the API's JSON.
 fn scorecard_ceiling_sql(unit: Uuid, year: i32) -> String {
     let (as_of, next_day) = as_of_and_next_day(year, 12, 31);
     let timeliness = timeliness_sql(as_of);
@@ -1892,15 +1917,18 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> anyhow::Result<()> {
     let data = generate();
-    if !args.reuse {
-        load(url, &data).await?;
-    }
     let plan = data
         .plans
         .iter()
         .find(|p| p.status == PlanStatus::Issued)
         .map(|p| p.id)
         .unwrap_or_default();
+    let extra = targets::generate(&data, plan);
+    if !args.reuse {
+        load(url, &data, &extra).await?;
+    }
+    let target_unit = targets::busiest_lead(&extra);
+    drop(extra);
     // A busy unit: a health centre (assigned directly and through its department's group).
     let unit = data
         .units
@@ -1987,6 +2015,14 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             // The cursor of the 10 000th task is read from the running server (see below).
             json!({ "query": TASK_PAGE_QUERY, "variables": { "after": null } }),
         ),
+        (
+            "Q13 unit targets",
+            json!({ "query": targets::TARGETS_QUERY, "variables": { "u": global("Unit", target_unit) } }),
+        ),
+        (
+            "Q14 plan audit log",
+            json!({ "query": targets::AUDIT_QUERY, "variables": { "o": global("Plan", plan) } }),
+        ),
     ];
     let data_dir = std::env::temp_dir().join(format!("bench-data-{}", Uuid::new_v4().simple()));
     if args.hostile {
@@ -2058,6 +2094,8 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             true => Some(task_page_ceiling_sql(Some(deep_keys(url).await?))),
             false => None,
         },
+        Some(targets::targets_ceiling_sql(target_unit)),
+        Some(targets::audit_ceiling_sql(plan)),
     ]);
     if let Some(dir) = &args.explain
         && url.starts_with("postgres")
@@ -2079,8 +2117,12 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             .as_deref()
             .filter(|_| url.starts_with("postgres"))
             .map(|sql| (url, sql));
-        // Q7 and Q8 read personal data and nominations: a province administrator asks.
-        let bearer = (name.starts_with("Q7") || name.starts_with("Q8")).then_some(admin.as_str());
+        // Q7, Q8 and Q14 read personal data, nominations and the audit log: a province
+        // administrator asks.
+        let bearer = ["Q7", "Q8", "Q14"]
+            .iter()
+            .any(|q| name.starts_with(&format!("{q} ")))
+            .then_some(admin.as_str());
         if let Some((_, sql)) = ceiling {
             same_answer(&client, &server, name, body, url, sql, bearer).await?;
         }
@@ -2138,14 +2180,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             ),
         ];
         for index in [true, false] {
-            let db = Database::connect(url).await?;
-            db.execute_unprepared(if index {
-                "CREATE INDEX IF NOT EXISTS idx_task_search_trgm ON task USING gin (search_text gin_trgm_ops)"
-            } else {
-                "DROP INDEX IF EXISTS idx_task_search_trgm"
-            })
-            .await?;
-            db.close().await?;
+            trigram_index(url, index).await?;
             for (label, body, search) in &runs {
                 let sql = search_ceiling_sql(search);
                 same_answer(&client, &server, name, body, url, &sql, None).await?;
@@ -2167,10 +2202,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
                 );
             }
         }
-        let db = Database::connect(url).await?;
-        db.execute_unprepared("CREATE INDEX IF NOT EXISTS idx_task_search_trgm ON task USING gin (search_text gin_trgm_ops)")
-            .await?;
-        db.close().await?;
+        trigram_index(url, true).await?;
     }
     let peak = rss_kib(server.child.id(), "VmHWM:");
     drop(server);

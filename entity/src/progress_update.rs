@@ -32,4 +32,10 @@ pub enum Relation {
     Task,
 }
 
+impl Related<super::task::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Task.def()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -268,6 +268,53 @@ async fn progress_reaches_only_subscribers_who_may_read_the_plan(app: &TestApp) 
     );
 }
 
+/// Only a committed change is heard: an update refused for its input, and a retry replayed
+/// from its `clientMutationId`, raise no notice; the update itself raises exactly one.
+async fn only_committed_changes_are_heard(app: &TestApp) {
+    let (plan, task) = draft_plan_with_a_task(app).await;
+    let mut issuer = Live::connect(app, Some(&token(Role::UnitOfficer, Some("H19.20")))).await;
+    issuer
+        .subscribe("by-plan", PROGRESS, json!({ "plan": plan }))
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let officer = token(Role::UnitOfficer, Some("H19.20.1"));
+    let unit = app.unit_id("H19.20.1").await;
+    let submit = async |percent: i64, key: &str| {
+        app.graphql_as(
+            &officer,
+            "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) { progressUpdate { id } userErrors { field code } } }",
+            json!({ "input": { "taskId": task, "unitId": unit, "period": format!("{}", Utc::now().year()),
+                "percent": percent, "status": "ON_TRACK", "clientMutationId": key } }),
+        )
+        .await
+        .ok()["submitProgress"]
+            .clone()
+    };
+    let refused = submit(101, "refused-once").await;
+    assert_eq!(
+        refused["userErrors"],
+        json!([{ "field": ["input", "percent"], "code": "OUT_OF_RANGE" }])
+    );
+    assert_eq!(issuer.next(Duration::from_millis(700)).await, None);
+
+    let first = submit(55, "sent-twice").await;
+    assert_eq!(first["userErrors"], json!([]));
+    let heard = issuer
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a notice");
+    assert_eq!(
+        heard["payload"]["data"]["progressChanged"]["update"]["percent"],
+        55
+    );
+    let retried = submit(55, "sent-twice").await;
+    assert_eq!(
+        retried["progressUpdate"]["id"],
+        first["progressUpdate"]["id"]
+    );
+    assert_eq!(issuer.next(Duration::from_millis(700)).await, None);
+}
+
 const SUBMISSIONS: &str = "subscription($unit: ID) { submissionChanged(unitId: $unit) {
     action submission { status period reportingUnit { code } } } }";
 
@@ -476,6 +523,7 @@ async fn metrics_count_running_subscriptions(app: &TestApp) {
 db_tests!(
     metrics_count_running_subscriptions,
     progress_reaches_only_subscribers_who_may_read_the_plan,
+    only_committed_changes_are_heard,
     a_submitted_report_reaches_the_receiving_units_subscriber,
     the_socket_runs_only_bounded_subscriptions,
 );

@@ -114,21 +114,12 @@ async fn forward_pages_cover_the_list_once(app: &TestApp) {
             .ok()["tasks"],
     );
     let mut seen = Vec::new();
-    let mut after: Option<String> = None;
     let mut sizes = Vec::new();
-    loop {
-        let data = app
-            .graphql(TASKS, json!({ "plan": plan, "first": 20, "after": after }))
-            .await
-            .ok();
-        let tasks = &data["tasks"];
-        assert_eq!(tasks["pageInfo"]["hasPreviousPage"], json!(after.is_some()));
+    let paged = page_through(app, None, TASKS, "tasks", json!({ "plan": plan }), 20, 10).await;
+    for (n, tasks) in paged.iter().enumerate() {
+        assert_eq!(tasks["pageInfo"]["hasPreviousPage"], json!(n > 0));
         sizes.push(codes(tasks).len());
         seen.extend(codes(tasks));
-        if tasks["pageInfo"]["hasNextPage"] == false {
-            break;
-        }
-        after = tasks["pageInfo"]["endCursor"].as_str().map(str::to_owned);
     }
     assert_eq!(sizes, vec![20, 20, 6], "the last page holds the remainder");
     assert_eq!(
@@ -379,21 +370,45 @@ async fn keyset_pages_cover_every_ordering_once(app: &TestApp) {
         whole["first"] = json!(100);
         let all = ids(&app.graphql(query, whole).await.ok()[list]);
         assert!(all.len() > 7, "{list} {variables}: more than one page");
-        let mut seen = Vec::new();
-        let mut after = Value::Null;
-        for _ in 0..20 {
-            let mut paged = variables.clone();
-            paged["first"] = json!(7);
-            paged["after"] = after;
-            let data = app.graphql(query, paged).await.ok();
-            seen.extend(ids(&data[list]));
-            if data[list]["pageInfo"]["hasNextPage"] == false {
-                break;
-            }
-            after = data[list]["pageInfo"]["endCursor"].clone();
-        }
+        let seen: Vec<_> = page_through(app, None, query, list, variables.clone(), 7, 20)
+            .await
+            .iter()
+            .flat_map(ids)
+            .collect();
         assert_eq!(seen, all, "{list} {variables}");
     }
+}
+
+/// Pages through `list` by `size` from its start (at most `max_pages` pages), as `bearer` when
+/// given: every page's connection, in order.
+async fn page_through(
+    app: &TestApp,
+    bearer: Option<&str>,
+    query: &str,
+    list: &str,
+    variables: Value,
+    size: i64,
+    max_pages: usize,
+) -> Vec<Value> {
+    let mut pages = Vec::new();
+    let mut after = Value::Null;
+    for _ in 0..max_pages {
+        let mut paged = variables.clone();
+        paged["first"] = json!(size);
+        paged["after"] = after;
+        let data = match bearer {
+            Some(token) => app.graphql_as(token, query, paged).await.ok(),
+            None => app.graphql(query, paged).await.ok(),
+        };
+        let page = data[list].clone();
+        let more = page["pageInfo"]["hasNextPage"] == true;
+        after = page["pageInfo"]["endCursor"].clone();
+        pages.push(page);
+        if !more {
+            break;
+        }
+    }
+    pages
 }
 
 /// The other keyset lists, read by an administrator by pages of 3: targets, people, award
@@ -437,19 +452,13 @@ async fn keyset_pages_cover_the_other_lists_once(app: &TestApp) {
                 .ok()[list],
         );
         assert!(all.len() > 3, "{list}: more than one page");
-        let mut seen = Vec::new();
-        let mut after = Value::Null;
-        while seen.len() < all.len() {
-            let data = app
-                .graphql_as(&admin, query, json!({ "first": 3, "after": after }))
+        let pages = all.len().div_ceil(3);
+        let mut seen: Vec<Value> =
+            page_through(app, Some(&admin), query, list, json!({}), 3, pages)
                 .await
-                .ok();
-            seen.extend(nodes(&data[list]));
-            if data[list]["pageInfo"]["hasNextPage"] == false {
-                break;
-            }
-            after = data[list]["pageInfo"]["endCursor"].clone();
-        }
+                .iter()
+                .flat_map(nodes)
+                .collect();
         // A list longer than its first 100 is compared over those.
         seen.truncate(all.len());
         assert_eq!(seen, all, "{list}");

@@ -16,8 +16,21 @@ const TASK_LIST: &str = r#"query($first: Int!) { tasks(first: $first) { nodes { 
     assignments { role unit { name } group { label } } latestProgress { percent } } } }"#;
 
 async fn statements_for(app: &TestApp, query: &str, first: i64) -> (u64, serde_json::Value) {
+    counted(app, None, query, json!({ "first": first })).await
+}
+
+/// The statements `query` costs with `variables` (as `bearer` when given), and its data.
+async fn counted(
+    app: &TestApp,
+    bearer: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> (u64, serde_json::Value) {
     let before = app.statements.get();
-    let data = app.graphql(query, json!({ "first": first })).await.ok();
+    let data = match bearer {
+        Some(token) => app.graphql_as(token, query, variables).await.ok(),
+        None => app.graphql(query, variables).await.ok(),
+    };
     (app.statements.get() - before, data)
 }
 
@@ -414,19 +427,11 @@ async fn a_unit_page_costs_the_same_for_any_page_size(app: &TestApp) {
 async fn a_deep_page_costs_what_the_first_page_costs(app: &TestApp) {
     let query = r#"query($first: Int!, $after: String) { tasks(first: $first, after: $after) {
         nodes { code title status } pageInfo { endCursor } } }"#;
-    let before = app.statements.get();
-    let first = app
-        .graphql(query, json!({ "first": 60, "after": null }))
-        .await
-        .ok();
-    let first_cost = app.statements.get() - before;
+    let (first_cost, first) =
+        counted(app, None, query, json!({ "first": 60, "after": null })).await;
     let cursor = first["tasks"]["pageInfo"]["endCursor"].clone();
-    let before = app.statements.get();
-    let deep = app
-        .graphql(query, json!({ "first": 20, "after": cursor }))
-        .await
-        .ok();
-    let deep_cost = app.statements.get() - before;
+    let (deep_cost, deep) =
+        counted(app, None, query, json!({ "first": 20, "after": cursor })).await;
     assert_eq!(
         deep["tasks"]["nodes"].as_array().map(Vec::len),
         Some(20),
@@ -436,7 +441,108 @@ async fn a_deep_page_costs_what_the_first_page_costs(app: &TestApp) {
     assert_eq!(deep_cost, 1, "the page alone");
 }
 
+/// A unit's targets with their plan, lead and breakdown rows (benchmark Q13): the page with its
+/// total, the plans, the assignments, the units (leads and facilities at once) and the
+/// breakdowns, whatever the page size.
+async fn a_units_targets_cost_the_same_for_any_page_size(app: &TestApp) {
+    // The lead of the demo's one breakdown table (Bắc Giang's hospital beds).
+    let all = app
+        .graphql(
+            "{ targets(first: 100) { nodes { lead { id } breakdown { total { target } } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let lead = all["targets"]["nodes"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .find(|t| !t["breakdown"].is_null())
+        .map(|t| t["lead"]["id"].clone())
+        .expect("a target with a breakdown");
+    let query = r#"query($first: Int!, $unit: ID) { targets(first: $first, filter: { unitId: $unit }) {
+        totalCount nodes { code statement plan { documentNumber } lead { name }
+        breakdown { groups { code label rows { code label baseline target unit { name } }
+        subtotal { baseline target } } total { baseline target } } } } }"#;
+    let (_, whole) = counted(app, None, query, json!({ "first": 50, "unit": lead })).await;
+    let nodes = whole["targets"]["nodes"].as_array().expect("nodes").clone();
+    assert!(nodes.len() > 1, "the lead has more than one target");
+    let table = nodes
+        .iter()
+        .position(|t| !t["breakdown"].is_null())
+        .expect("the table is the lead's");
+    // The smallest page holding the table, and the whole list, cost the same statements (a
+    // page without a table reads no rows and no facilities: two fewer).
+    let mut counts = Vec::new();
+    for first in [table + 1, nodes.len()] {
+        let variables = json!({ "first": first, "unit": lead });
+        let (count, data) = counted(app, None, query, variables).await;
+        assert_eq!(
+            data["targets"]["nodes"].as_array().map(Vec::len),
+            Some(first)
+        );
+        counts.push(count);
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert!(
+        counts[1] <= 8,
+        "the unit, the targets with their total, plans, assignments, leads, breakdown groups, \
+         rows, facilities: {counts:?}"
+    );
+}
+
+/// A plan's audit log page with the actors' units (benchmark Q14): the caller's unit, the page
+/// with its total and the units, whatever the page size.
+async fn an_audit_log_page_costs_the_same_for_any_page_size(app: &TestApp) {
+    let admin = crate::helpers::token(api::auth::Role::ProvinceAdmin, Some("H19"));
+    let plan = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }",
+            json!({ "input": { "title": "Kế hoạch ghi nhật ký", "kind": "PLAN",
+                "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]["id"]
+        .clone();
+    for version in 1..=6 {
+        let updated = app
+            .graphql_as(
+                &admin,
+                "mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { userErrors { code } } }",
+                json!({ "input": { "id": plan, "version": version, "summary": format!("Lần sửa {version}") } }),
+            )
+            .await
+            .ok();
+        assert_eq!(updated["updatePlan"]["userErrors"], json!([]));
+    }
+    let query = r#"query($first: Int!, $plan: ID) { auditEvents(first: $first, filter: { objectId: $plan }) {
+        totalCount nodes { occurredAt actor actorUnit { name } action before after } pageInfo { hasNextPage } } }"#;
+    let mut counts = Vec::new();
+    for first in [2, 20] {
+        let variables = json!({ "first": first, "plan": plan });
+        let (count, data) = counted(app, Some(&admin), query, variables).await;
+        counts.push(count);
+        let events = &data["auditEvents"];
+        assert_eq!(events["totalCount"], 7, "the creation and six updates");
+        assert_eq!(
+            events["nodes"].as_array().map(Vec::len),
+            Some((first as usize).min(7))
+        );
+        assert_eq!(events["nodes"][0]["action"], "plan.update", "newest first");
+        assert_eq!(events["nodes"][0]["after"]["summary"], "Lần sửa 6");
+        assert!(events["nodes"][0]["actorUnit"]["name"].is_string());
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert!(
+        counts[1] <= 3,
+        "the caller's unit (from its token's code), the page with its total, the actors' units: {counts:?}"
+    );
+}
+
 db_tests!(
+    a_units_targets_cost_the_same_for_any_page_size,
+    an_audit_log_page_costs_the_same_for_any_page_size,
     a_task_search_costs_the_same_for_any_page_size,
     a_unit_page_costs_the_same_for_any_page_size,
     a_deep_page_costs_what_the_first_page_costs,

@@ -177,43 +177,38 @@ where
     C: ConnectionTrait,
 {
     let window = args.window(ordering)?;
-    let keyed = |mut page: Page<R>| {
-        if let Some(keyset) = &keyset {
-            page.keys = page
-                .rows()
-                .map(|row| keyset.keys.key_of((keyset.model)(row)))
-                .collect();
-        }
-        page
-    };
-    if window.from_end {
+    let (rows, window, total) = if window.from_end {
         // `last:` pages are anchored at the end: the count comes first.
         let count = select.clone().count(db).await?;
         let window = anchor(window, count);
         let statement = page_statement(&select, window, false, None, &wrap);
         let (rows, _) = page_rows(db, statement, read, false).await?;
-        return Ok(keyed(Page::from_rows(
-            rows,
-            window,
-            want_total.then_some(count),
-            ordering,
-        )));
+        (rows, window, want_total.then_some(count))
+    } else {
+        let after = match (&keyset, args.after_key(ordering)?) {
+            (Some(keyset), Some(key)) => Some(keyset.keys.after(&key)?),
+            _ => None,
+        };
+        let statement = page_statement(&select, window, want_total, after, &wrap);
+        let (rows, counted) = page_rows(db, statement, read, want_total).await?;
+        let total = match counted {
+            _ if !want_total => None,
+            Some(count) => Some(count),
+            // No row to carry the count: none at all, or an empty window (`first: 0`, or past
+            // the end).
+            None if window.offset == 0 && window.limit > 0 => Some(0),
+            None => Some(select.count(db).await?),
+        };
+        (rows, window, total)
+    };
+    let mut page = Page::from_rows(rows, window, total, ordering);
+    if let Some(keyset) = &keyset {
+        page.keys = page
+            .rows()
+            .map(|row| keyset.keys.key_of((keyset.model)(row)))
+            .collect();
     }
-    let after = match (&keyset, args.after_key(ordering)?) {
-        (Some(keyset), Some(key)) => Some(keyset.keys.after(&key)?),
-        _ => None,
-    };
-    let statement = page_statement(&select, window, want_total, after, &wrap);
-    let (rows, counted) = page_rows(db, statement, read, want_total).await?;
-    let total = match counted {
-        _ if !want_total => None,
-        Some(count) => Some(count),
-        // No row to carry the count: none at all, or an empty window (`first: 0`, or past the
-        // end).
-        None if window.offset == 0 && window.limit > 0 => Some(0),
-        None => Some(select.count(db).await?),
-    };
-    Ok(keyed(Page::from_rows(rows, window, total, ordering)))
+    Ok(page)
 }
 
 /// The statement reading `window`'s rows (and one more, to tell whether there is a next

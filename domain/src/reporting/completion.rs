@@ -59,23 +59,31 @@ pub(crate) async fn units_of(
     Ok(units)
 }
 
+/// A task, the unit reporting on it, and the unit that issued the task's plan (the scope of
+/// the audit event).
+pub(crate) struct Reporter {
+    pub task: task::Model,
+    pub unit: unit::Model,
+    pub issuer: Option<Uuid>,
+}
+
 /// The task and the unit reporting on it, once the caller may report for that unit.
 pub(crate) async fn task_and_reporter(
     db: &impl ConnectionTrait,
     actor: &Actor,
     task_id: Uuid,
     unit_id: Uuid,
-) -> DomainResult<(task::Model, unit::Model)> {
+) -> DomainResult<Reporter> {
     actor
         .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
         .await?;
-    let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
+    let Some((task, issuer)) = super::task_with_issuer(db, task_id).await? else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
     let Some(unit) = unit::Entity::find_by_id(unit_id).one(db).await? else {
         return Err(rejected("unitId", Code::NotFound, "no such unit"));
     };
-    Ok((task, unit))
+    Ok(Reporter { task, unit, issuer })
 }
 
 /// Refuses `unit` unless it leads `task` (directly or through a group); `what` is what only the
@@ -113,7 +121,7 @@ pub async fn report_done(
     version: i32,
     narrative: Option<String>,
 ) -> DomainResult<Change> {
-    let (task, unit) = task_and_reporter(db, actor, task_id, unit_id).await?;
+    let Reporter { task, unit, issuer } = task_and_reporter(db, actor, task_id, unit_id).await?;
     versioned::check_version(&task, version)?;
     let mut checks = Checks(Vec::new());
     let narrative = checks.optional_text("narrative", narrative.as_deref(), 20_000);
@@ -149,12 +157,11 @@ pub async fn report_done(
     let mut next = task.clone();
     next.status = TaskStatus::AwaitingAcceptance;
     let saved = versioned::save(db, next, version).await?;
-    let scope = super::plan_issuer(db, task.plan_id).await?;
     Ok(Change {
         action: AuditAction::TaskReportDone,
         object_type: ObjectType::Task,
         object_id: task.id,
-        scope_unit_id: scope,
+        scope_unit_id: issuer,
         before: Some(snapshot(&task)),
         after: Some(snapshot(&saved)),
     })
@@ -178,11 +185,10 @@ pub async fn decide_completion(
     version: i32,
     decision: CompletionDecision,
 ) -> DomainResult<Change> {
-    let Some(task) = task::Entity::find_by_id(task_id).one(db).await? else {
+    let Some((task, issuer)) = super::task_with_issuer(db, task_id).await? else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
     let monitors = units_in_roles(db, task.id, &[AssignmentRole::Monitoring]).await?;
-    let issuer = super::plan_issuer(db, task.plan_id).await?;
     // Any one of the monitoring units (or the issuer) may decide.
     let mut allowed = false;
     for unit in monitors

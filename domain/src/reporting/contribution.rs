@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::completion::{task_and_reporter, units_in_roles};
+use super::completion::{Reporter, task_and_reporter, units_in_roles};
 use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
@@ -39,7 +39,8 @@ pub async fn add(
     actor: &Actor,
     input: ContributionInput,
 ) -> DomainResult<Change> {
-    let (task, unit) = task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
+    let Reporter { task, unit, issuer } =
+        task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     let mut checks = Checks(Vec::new());
     let narrative = checks.text("narrative", &input.narrative, MAX_NARRATIVE, true);
     super::check_period_begun(&mut checks, input.period);
@@ -71,12 +72,11 @@ pub async fn add(
     .reset_all()
     .insert(db)
     .await?;
-    let scope = super::plan_issuer(db, task.plan_id).await?;
     Ok(Change {
         action: AuditAction::ContributionAdd,
         object_type: ObjectType::TaskContribution,
         object_id: stored.id,
-        scope_unit_id: scope,
+        scope_unit_id: issuer,
         before: None,
         after: Some(serde_json::json!({
             "task_id": stored.task_id, "unit_id": stored.unit_id,

@@ -67,18 +67,16 @@ pub async fn of_change(
     let at = Utc::now();
     let event = match object_type {
         ObjectType::ProgressUpdate => {
-            let Some(update) = progress_update::Entity::find_by_id(object_id)
+            // The update with its task, in one statement (this runs inside the change's
+            // transaction, every round trip of which a writer waits for).
+            let Some((update, Some(task))) = progress_update::Entity::find_by_id(object_id)
+                .find_also_related(task::Entity)
                 .one(db)
                 .await?
             else {
                 return Ok(Vec::new());
             };
-            match task::Entity::find_by_id(update.task_id).one(db).await? {
-                Some(task) => Some(
-                    progress(db, action, &task, Some(update.id), vec![update.unit_id], at).await?,
-                ),
-                None => None,
-            }
+            Some(progress(db, action, &task, Some(update.id), vec![update.unit_id], at).await?)
         }
         ObjectType::Task
             if matches!(

@@ -75,7 +75,7 @@ pub async fn request(
     actor: &Actor,
     input: ExtensionInput,
 ) -> DomainResult<Change> {
-    let (task, unit) =
+    let super::completion::Reporter { task, unit, .. } =
         super::completion::task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     versioned::check_version(&task, input.version)?;
     let mut checks = Checks(Vec::new());

@@ -51,7 +51,7 @@ pub async fn submit_progress(
     actor: &Actor,
     input: ProgressInput,
 ) -> DomainResult<Change> {
-    let (task, unit) =
+    let super::completion::Reporter { task, unit, issuer } =
         super::completion::task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     let mut checks = Checks(Vec::new());
     if let Err(message) = Percent::new(f64::from(input.percent)) {
@@ -121,12 +121,11 @@ pub async fn submit_progress(
         .insert(db)
         .await?;
     }
-    let scope = super::plan_issuer(db, task.plan_id).await?;
     Ok(Change {
         action: AuditAction::ProgressSubmit,
         object_type: ObjectType::ProgressUpdate,
         object_id: model.id,
-        scope_unit_id: scope,
+        scope_unit_id: issuer,
         before: None,
         after: Some(serde_json::json!({
             "task_id": model.task_id, "unit_id": model.unit_id, "period_code": model.period_code,

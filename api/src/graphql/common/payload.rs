@@ -169,19 +169,35 @@ pub async fn run(
     work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Change>,
 ) -> Result<Outcome> {
     let actor = actor(ctx)?;
+    let bus = ctx.data_opt::<crate::events::EventBus>();
+    let mut after_commit = Vec::new();
     let outcome = mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
-        work(txn, &actor).await
+        let change = work(txn, &actor).await?;
+        // Live subscribers hear of the change when it commits: its notices are read and queued
+        // in its own transaction (no round trip for a connection of their own after it).
+        if let Some(bus) = bus
+            && (change.before.is_some() || change.after.is_some())
+        {
+            let read = crate::domain::reporting::events::of_change(
+                txn,
+                change.action,
+                change.object_type,
+                change.object_id,
+            )
+            .await;
+            match read {
+                Ok(events) => after_commit = bus.notify_in(txn, events).await,
+                // Failing to tell subscribers fails nothing.
+                Err(error) => tracing::warn!(%error, "cannot read a change for live updates"),
+            }
+        }
+        Ok(change)
     })
     .await
     .into_gql()?;
-    if let (Some((action, object_type, id)), Some(bus)) =
-        (outcome.changed, ctx.data_opt::<crate::events::EventBus>())
-    {
-        // Live subscribers hear of the committed change; failing to tell them fails nothing.
-        match crate::domain::reporting::events::of_change(db(ctx)?, action, object_type, id).await {
-            Ok(events) => bus.publish(events).await,
-            Err(error) => tracing::warn!(%error, "cannot read a change for live updates"),
-        }
+    // Not for a replay, nor a change a concurrent retry beat to its key (rolled back).
+    if let (Some(bus), Some(_)) = (bus, outcome.changed) {
+        bus.deliver_locally(after_commit);
     }
     Ok(outcome)
 }

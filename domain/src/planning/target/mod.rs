@@ -51,8 +51,11 @@ pub async fn list(
         .await?;
         by_assignment = Some(Condition::all().add(target::Column::Id.in_subquery(assigned)));
     }
+    // "Not in a hidden plan", as task lists read it (`planning::task::list`).
+    let visible =
+        visibility.hidden_plans_condition(db.get_database_backend(), target::Column::PlanId);
     let select = target::Entity::find()
-        .filter_if(visibility.plan_id_condition(target::Column::PlanId), |c| c)
+        .filter_if(visible, |c| c)
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(target::Column::SearchText, q)
         })
@@ -84,8 +87,10 @@ pub async fn unit_pages(
     filter: &TargetFilter,
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
+    let visible =
+        visibility.hidden_plans_condition(db.get_database_backend(), target::Column::PlanId);
     let select = target::Entity::find()
-        .filter_if(visibility.plan_id_condition(target::Column::PlanId), |c| c)
+        .filter_if(visible, |c| c)
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(target::Column::SearchText, q)
         })
