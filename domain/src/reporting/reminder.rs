@@ -321,7 +321,10 @@ async fn task_reminders(
                 .add(task::Column::Status.ne(TaskStatus::Completed))
                 .add(task::Column::CompletedOn.gt(as_of)),
         );
-    if let Some(readable) = visibility.plan_id_condition(task::Column::PlanId) {
+    // "Not in a hidden plan", as task lists read it (`planning::task::list`).
+    if let Some(readable) =
+        visibility.hidden_plans_condition(db.get_database_backend(), task::Column::PlanId)
+    {
         overdue = overdue.filter(readable);
     }
     if let Some(unit) = unit {
