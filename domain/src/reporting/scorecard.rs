@@ -226,8 +226,8 @@ async fn unit_targets(
     let mut select = entity::target::Entity::find()
         .filter(entity::target::Column::Id.is_in(ids))
         .filter(entity::target::Column::PlanId.in_subquery(plans_covering(year)));
-    if let Some(readable) = visibility
-        .hidden_plans_condition(db.get_database_backend(), entity::target::Column::PlanId)
+    if let Some(readable) =
+        visibility.hidden_plans_condition(db.get_database_backend(), entity::target::Column::PlanId)
     {
         select = select.filter(readable);
     }
