@@ -108,9 +108,20 @@ where
 const TOTAL_COLUMN: &str = "total_count";
 
 /// The page statement as it is: its rows limited to `rows`.
-pub fn windowed(backend: DbBackend, mut page: SelectStatement, rows: RowWindow) -> Statement {
-    page.offset(rows.offset).limit(rows.limit);
-    backend.build(&page)
+///
+/// `LIMIT` and `OFFSET` are written into the statement, not bound as parameters: bound,
+/// PostgreSQL's generic plan of the prepared statement guesses a tenth of the table for them,
+/// looks far dearer than a plan for the actual values, and so PostgreSQL plans the statement
+/// anew on every execution (a task page: 0.07 ms of planning for 0.07 ms of work). Written in,
+/// the generic plan costs what the custom one does and is kept after five executions (planning
+/// 0.005 ms). They are numbers the server computed, never a caller's text.
+pub fn windowed(backend: DbBackend, page: SelectStatement, rows: RowWindow) -> Statement {
+    let mut statement = backend.build(&page);
+    statement.sql = format!(
+        "{} LIMIT {} OFFSET {}",
+        statement.sql, rows.limit, rows.offset
+    );
+    statement
 }
 
 /// The rows a page statement reads: `limit` rows (one more than the page, to tell whether there
