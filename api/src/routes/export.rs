@@ -15,6 +15,7 @@ use crate::domain::emulation::nomination::export;
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::period::PeriodCode;
 use crate::domain::reporting::export::progress_annex;
+use crate::graphql::common::cursor;
 use crate::graphql::common::id::{NodeType, expect};
 
 /// Rate-limit points an export costs (a plan's whole progress: about a large query's worth).
@@ -258,11 +259,8 @@ pub async fn indicators(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
     if !(1..=MAX_INDICATOR_PAGE).contains(&limit) {
         return bad(&format!("`limit` is 1 to {MAX_INDICATOR_PAGE}"));
     }
-    let mut window = match (crate::domain::kernel::page::PageArgs {
-        after: params.after.filter(|a| a.len() <= 200),
-        ..Default::default()
-    })
-    .window(indicator::ORDERING)
+    let after = params.after.as_deref().filter(|a| a.len() <= 200);
+    let mut window = match cursor::forward(None, after).and_then(|a| a.window(indicator::ORDERING))
     {
         Ok(window) => window,
         Err(error) => return bad(&error.to_string()),
@@ -284,9 +282,9 @@ pub async fn indicators(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
     let next = page
         .has_next
         .then(|| {
-            page.items.last().map(|(position, _)| {
-                crate::domain::kernel::page::encode_cursor(indicator::ORDERING, *position)
-            })
+            page.items
+                .last()
+                .map(|(position, _)| cursor::encode(indicator::ORDERING, *position, None))
         })
         .flatten();
     HttpResponse::Ok()

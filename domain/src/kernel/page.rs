@@ -1,14 +1,11 @@
-//! Pagination shared by every list: validated page arguments, opaque cursors, and pages.
+//! Pagination shared by every list: validated page arguments, positions, and pages.
 //!
-//! Cursors are positions in a given ordering (`base64("<ordering>:<offset>")`), and in lists that
-//! page by keyset also the values of their row's sort keys (`…<US><key>`): the next page then
-//! starts after those values through an index instead of skipping `offset` rows, so page 1 000
-//! costs what page 1 does; the offset still numbers the rows. A cursor from another list or
-//! ordering, a malformed cursor, or a page size outside 1..=100 is rejected with a clear message,
-//! never clamped.
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+//! A client continues a list from a [`Position`]: a row's place in a named ordering (its
+//! offset), and in lists that page by keyset also the values of the row's sort keys: the next
+//! page then starts after those values through an index instead of skipping `offset` rows, so
+//! page 1 000 costs what page 1 does; the offset still numbers the rows. How a position travels
+//! (Relay's opaque cursors) is the API's business, not the domain's. A position from another list
+//! or ordering, or a page size outside 1..=100, is rejected with a clear message, never clamped.
 
 use crate::kernel::error::{DomainError, DomainResult};
 
@@ -26,18 +23,46 @@ pub struct Window {
     pub from_end: bool,
 }
 
-/// Raw Relay arguments as the client sent them.
+/// A row's place in an ordered list, as a client hands it back to page on from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// The list and ordering the row was read in (a list's ordering names are its own).
+    pub ordering: String,
+    /// The row's number in that ordering, from 0.
+    pub offset: u64,
+    /// The row's sort-key values (see [`crate::kernel::query::SortKeys`]), in a list that pages
+    /// by keyset.
+    pub key: Option<String>,
+}
+
+impl Position {
+    /// The row's offset, once the position is known to belong to `ordering`.
+    fn offset_in(&self, ordering: &str) -> DomainResult<u64> {
+        if self.ordering != ordering {
+            return Err(DomainError::invalid(
+                "cursor belongs to another list or ordering",
+            ));
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(DomainError::invalid("cursor points past any list"));
+        }
+        Ok(self.offset)
+    }
+}
+
+/// The arguments of one page as the client sent them: a size counted forward (`first`) or
+/// backward (`last`), bounded by the positions it reads after or before.
 #[derive(Debug, Clone, Default)]
 pub struct PageArgs {
     pub first: Option<i32>,
-    pub after: Option<String>,
+    pub after: Option<Position>,
     pub last: Option<i32>,
-    pub before: Option<String>,
+    pub before: Option<Position>,
 }
 
 impl PageArgs {
     /// Forward-only arguments (nested connections).
-    pub fn forward(first: Option<i32>, after: Option<String>) -> Self {
+    pub fn forward(first: Option<i32>, after: Option<Position>) -> Self {
         Self {
             first,
             after,
@@ -56,13 +81,13 @@ impl PageArgs {
         }
         let after = self
             .after
-            .as_deref()
-            .map(|c| decode_cursor(c, ordering).map(|(offset, _)| offset))
+            .as_ref()
+            .map(|p| p.offset_in(ordering))
             .transpose()?;
         let before = self
             .before
-            .as_deref()
-            .map(|c| decode_cursor(c, ordering).map(|(offset, _)| offset))
+            .as_ref()
+            .map(|p| p.offset_in(ordering))
             .transpose()?;
         if let Some(last) = last {
             return Ok(match before {
@@ -95,14 +120,17 @@ impl PageArgs {
 }
 
 impl PageArgs {
-    /// The sort-key values the `after` cursor carries, when the page reads forward from it
+    /// The sort-key values the `after` position carries, when the page reads forward from it
     /// (`last:` pages count from their end and keep to offsets).
     pub fn after_key(&self, ordering: &str) -> DomainResult<Option<String>> {
         if self.last.is_some() {
             return Ok(None);
         }
-        match self.after.as_deref() {
-            Some(cursor) => Ok(decode_cursor(cursor, ordering)?.1),
+        match &self.after {
+            Some(position) => {
+                position.offset_in(ordering)?;
+                Ok(position.key.clone())
+            }
             None => Ok(None),
         }
     }
@@ -121,59 +149,7 @@ fn page_size(name: &str, value: Option<i32>) -> DomainResult<Option<u64>> {
     }
 }
 
-/// The opaque cursor of the row at `offset` in `ordering`.
-pub fn encode_cursor(ordering: &str, offset: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{ordering}:{offset}"))
-}
-
-/// The opaque cursor of the row at `offset` in `ordering` whose sort keys are `key` (see
-/// [`crate::kernel::query::SortKeys`]); without a key, [`encode_cursor`].
-pub fn encode_keyed_cursor(ordering: &str, offset: u64, key: Option<&str>) -> String {
-    match key {
-        Some(key) => URL_SAFE_NO_PAD.encode(format!("{ordering}:{offset}{KEY_SEPARATOR}{key}")),
-        None => encode_cursor(ordering, offset),
-    }
-}
-
-/// Separates a cursor's position from its key (the ASCII unit separator: no ordering name holds
-/// it, and the key's JSON escapes it).
-const KEY_SEPARATOR: char = '\u{1f}';
-
-/// The longest cursor accepted: a key holds at most a few sort values (a title of 2 000
-/// characters among them).
-const MAX_CURSOR_LEN: usize = 16 * 1024;
-
-fn decode_cursor(cursor: &str, ordering: &str) -> DomainResult<(u64, Option<String>)> {
-    let malformed = || DomainError::invalid(format!("malformed cursor {cursor:?}"));
-    if cursor.len() > MAX_CURSOR_LEN {
-        return Err(DomainError::invalid(format!(
-            "cursor is longer than {MAX_CURSOR_LEN} characters"
-        )));
-    }
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor.trim_end_matches('='))
-        .map_err(|_| malformed())?;
-    let text = String::from_utf8(bytes).map_err(|_| malformed())?;
-    let (position, key) = match text.split_once(KEY_SEPARATOR) {
-        Some((position, key)) => (position, Some(key.to_owned())),
-        None => (text.as_str(), None),
-    };
-    let (name, offset) = position.rsplit_once(':').ok_or_else(malformed)?;
-    if name != ordering {
-        return Err(DomainError::invalid(format!(
-            "cursor {cursor:?} belongs to another list or ordering"
-        )));
-    }
-    let offset: u64 = offset.parse().map_err(|_| malformed())?;
-    if offset > MAX_OFFSET {
-        return Err(DomainError::invalid(format!(
-            "cursor {cursor:?} points past any list"
-        )));
-    }
-    Ok((offset, key))
-}
-
-/// The largest position a cursor may hold: SQL offsets are signed 64-bit, and a window adds
+/// The largest offset a position may hold: SQL offsets are signed 64-bit, and a window adds
 /// its page to it.
 const MAX_OFFSET: u64 = (i64::MAX as u64) / 2;
 
@@ -186,7 +162,7 @@ pub struct Page<T> {
     pub has_previous: bool,
     /// Number of rows in the whole list, when it was asked for or had to be computed.
     pub total: Option<u64>,
-    /// The ordering name cursors are encoded with.
+    /// The ordering the rows' positions belong to.
     pub ordering: String,
     /// Each row's sort-key values, in the order of `items`, when the list pages by keyset
     /// (empty otherwise).
@@ -213,7 +189,7 @@ impl<T> Page<T> {
         }
     }
 
-    /// The cursor key of the row at `index` of `items`, if the list pages by keyset.
+    /// The sort-key values of the row at `index` of `items`, if the list pages by keyset.
     pub fn key(&self, index: usize) -> Option<&str> {
         self.keys.get(index).map(String::as_str)
     }
@@ -254,6 +230,14 @@ pub fn anchor(window: Window, total: u64) -> Window {
 mod tests {
     use super::*;
 
+    fn at(ordering: &str, offset: u64) -> Position {
+        Position {
+            ordering: ordering.into(),
+            offset,
+            key: None,
+        }
+    }
+
     fn args(
         first: Option<i32>,
         after: Option<u64>,
@@ -262,14 +246,14 @@ mod tests {
     ) -> PageArgs {
         PageArgs {
             first,
-            after: after.map(|o| encode_cursor("x", o)),
+            after: after.map(|o| at("x", o)),
             last,
-            before: before.map(|o| encode_cursor("x", o)),
+            before: before.map(|o| at("x", o)),
         }
     }
 
     #[test]
-    fn forward_window_starts_after_the_cursor() {
+    fn forward_window_starts_after_the_position() {
         let w = args(Some(5), Some(9), None, None)
             .window("x")
             .unwrap_or_else(|e| panic!("{e}"));
@@ -277,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn backward_window_ends_before_the_cursor() {
+    fn backward_window_ends_before_the_position() {
         let w = args(None, None, Some(3), Some(10))
             .window("x")
             .unwrap_or_else(|e| panic!("{e}"));
@@ -289,19 +273,25 @@ mod tests {
     }
 
     #[test]
-    fn keyed_cursors_carry_their_position_and_key() {
+    fn keyed_positions_carry_their_key_forward_only() {
         let key = r#"["u6f1c","i3"]"#;
-        let args = PageArgs {
-            first: Some(5),
-            after: Some(encode_keyed_cursor("x:y", 9, Some(key))),
-            ..PageArgs::default()
+        let keyed = Position {
+            key: Some(key.into()),
+            ..at("x:y", 9)
         };
+        let args = PageArgs::forward(Some(5), Some(keyed.clone()));
         let w = args.window("x:y").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((w.offset, w.limit), (10, 5));
         assert_eq!(args.after_key("x:y").ok().flatten().as_deref(), Some(key));
-        let plain = PageArgs::forward(Some(5), Some(encode_cursor("x:y", 9)));
+        let plain = PageArgs::forward(Some(5), Some(at("x:y", 9)));
         assert_eq!(plain.after_key("x:y").ok().flatten(), None);
-        assert_eq!(encode_keyed_cursor("x:y", 9, None), encode_cursor("x:y", 9));
+        let backward = PageArgs {
+            last: Some(5),
+            after: Some(keyed),
+            ..PageArgs::default()
+        };
+        assert_eq!(backward.after_key("x:y").ok().flatten(), None);
+        assert!(args.after_key("x").is_err(), "a key of another ordering");
     }
 
     #[test]
@@ -309,21 +299,10 @@ mod tests {
         assert!(args(Some(101), None, None, None).window("x").is_err());
         assert!(args(Some(-1), None, None, None).window("x").is_err());
         assert!(args(Some(1), None, Some(1), None).window("x").is_err());
-        let other = PageArgs {
-            after: Some(encode_cursor("y", 1)),
-            ..PageArgs::default()
-        };
+        let other = PageArgs::forward(None, Some(at("y", 1)));
         assert!(other.window("x").is_err());
-        let junk = PageArgs {
-            after: Some("%%%".into()),
-            ..PageArgs::default()
-        };
-        assert!(junk.window("x").is_err());
         for huge in [u64::MAX, i64::MAX as u64, i64::MAX as u64 - 1] {
-            let past = PageArgs {
-                after: Some(encode_cursor("x", huge)),
-                ..PageArgs::default()
-            };
+            let past = PageArgs::forward(None, Some(at("x", huge)));
             assert!(past.window("x").is_err(), "offset {huge}");
         }
     }

@@ -6,11 +6,11 @@ use entity::audit_event;
 
 use crate::domain::access::{Actor, Viewer};
 use crate::domain::audit::{self, AuditFilter};
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::{db, load};
+use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode, global_id};
 use crate::graphql::loading::loaders::UnitById;
@@ -118,7 +118,7 @@ impl AuditQuery {
             from: filter.from.map(|t| t.to_utc()),
             to: filter.to.map(|t| t.to_utc()),
         };
-        let args = PageArgs::forward(first, after);
+        let args = cursor::forward(first, after.as_deref()).into_gql()?;
         let page = audit::list(db(ctx)?, &actor, &domain, &args, wants_total(ctx))
             .await
             .into_gql()?;

@@ -33,7 +33,7 @@ macro_rules! connection {
         impl $edge {
             /// Opaque position of the item in its list.
             async fn cursor(&self) -> String {
-                $crate::domain::kernel::page::encode_keyed_cursor(
+                $crate::graphql::common::cursor::encode(
                     &self.ordering,
                     self.position,
                     self.key.as_deref(),
@@ -96,11 +96,7 @@ macro_rules! connection {
                     })
                     .collect();
                 let cursor = |e: &$edge| {
-                    $crate::domain::kernel::page::encode_keyed_cursor(
-                        &ordering,
-                        e.position,
-                        e.key.as_deref(),
-                    )
+                    $crate::graphql::common::cursor::encode(&ordering, e.position, e.key.as_deref())
                 };
                 let page_info = $crate::graphql::common::connection::PageInfo {
                     has_next_page: page.has_next,

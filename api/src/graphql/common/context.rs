@@ -8,7 +8,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::domain::access::PlanVisibility;
 use crate::domain::kernel::error::DomainError;
-use crate::domain::kernel::page::{PageArgs, Window};
+use crate::domain::kernel::page::Window;
+use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::loading::loaders::{DbLoader, Loaders};
 
@@ -91,7 +92,9 @@ pub fn nested_window(
     after: Option<String>,
     ordering: &str,
 ) -> async_graphql::Result<Window> {
-    PageArgs::forward(first, after).window(ordering).into_gql()
+    cursor::forward(first, after.as_deref())
+        .and_then(|args| args.window(ordering))
+        .into_gql()
 }
 
 /// A plan, when it exists and the caller may read it (a draft is "not found" to others).

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod context;
+pub mod cursor;
 pub mod enums;
 pub mod error;
 pub mod id;

@@ -12,10 +12,10 @@ use crate::domain::emulation::movement::{
     RoundFilter,
 };
 use crate::domain::kernel::mutation::Outcome;
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{connection, wants_total};
 use crate::graphql::common::context::{db, load, visible_plan};
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AwardSubject, MovementKind, MovementLevel, RegistrationRule, RoundKind,
 };
@@ -307,7 +307,7 @@ impl MovementQuery {
         let page = movements::list(
             db(ctx)?,
             &filter,
-            &PageArgs::forward(first, after),
+            &cursor::forward(first, after.as_deref()).into_gql()?,
             wants_total(ctx),
         )
         .await
@@ -340,7 +340,7 @@ impl MovementQuery {
         let page = movements::list_rounds(
             db(ctx)?,
             &filter,
-            &PageArgs::forward(first, after),
+            &cursor::forward(first, after.as_deref()).into_gql()?,
             wants_total(ctx),
         )
         .await
@@ -384,7 +384,7 @@ impl MovementQuery {
         let page = movements::list_registrations(
             db(ctx)?,
             &filter,
-            &PageArgs::forward(first, after),
+            &cursor::forward(first, after.as_deref()).into_gql()?,
             wants_total(ctx),
         )
         .await

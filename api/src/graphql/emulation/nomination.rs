@@ -14,10 +14,10 @@ use crate::domain::emulation::nomination::read::{self, NominationFilter};
 use crate::domain::emulation::nomination::route::{authority_of, is_external};
 use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
 use crate::domain::kernel::error::DomainError;
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{PageInfo, connection, wants_total};
 use crate::graphql::common::context::{db, load};
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AchievementKind, AwardAuthority, BallotStage, NominationState,
 };
@@ -667,7 +667,7 @@ impl NominationQuery {
             db(ctx)?,
             principal,
             &filter,
-            &PageArgs::forward(first, after),
+            &cursor::forward(first, after.as_deref()).into_gql()?,
             wants_total(ctx) && summed.is_none(),
         )
         .await
@@ -706,7 +706,7 @@ impl NominationQuery {
         let page = read::my_queue(
             db(ctx)?,
             principal,
-            &PageArgs::forward(first, after),
+            &cursor::forward(first, after.as_deref()).into_gql()?,
             wants_total(ctx),
         )
         .await

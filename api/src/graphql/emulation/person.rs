@@ -13,10 +13,10 @@ use crate::domain::access::Viewer;
 use crate::domain::access::policy::{self, Action};
 use crate::domain::emulation::person::{self as people, NewEmployment, NewPerson, PersonFields};
 use crate::domain::kernel::error::DomainError;
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{connection, wants_total};
 use crate::graphql::common::context::{db, load, load_required};
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{Gender, StaffCategory};
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
@@ -308,12 +308,8 @@ impl PersonQuery {
                 .into_gql()?,
             search: crate::domain::kernel::text::search(filter.search.as_deref()).into_gql()?,
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args =
+            cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let page = people::list(db(ctx)?, &filter, &args, wants_total(ctx))
             .await
             .into_gql()?;

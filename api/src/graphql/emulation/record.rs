@@ -11,10 +11,10 @@ use crate::domain::emulation::record::{
 };
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::mutation::Outcome;
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{connection, wants_total};
 use crate::graphql::common::context::{db, load};
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AchievementKind, AwardRecordStatus, DisciplineForm, DutyRatingLevel, InitiativeKind,
     InitiativeScope,
@@ -229,12 +229,8 @@ impl RecordQuery {
             award_code,
             status: filter.status.map(Into::into),
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args =
+            cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let page = records::list_awards(db(ctx)?, &filter, &args, wants_total(ctx))
             .await
             .into_gql()?;

@@ -5,9 +5,9 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::integration::indicator::{self, IndicatorFilter, IndicatorValue as Value};
-use crate::domain::kernel::page::PageArgs;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::db;
+use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::reporting::period::parse_period;
@@ -88,8 +88,8 @@ impl IndicatorQuery {
             .transpose()
             .into_gql()?;
         let filter = IndicatorFilter::new(period, unit_id, plan_id).into_gql()?;
-        let window = PageArgs::forward(first, after)
-            .window(indicator::ORDERING)
+        let window = cursor::forward(first, after.as_deref())
+            .and_then(|args| args.window(indicator::ORDERING))
             .into_gql()?;
         let page = indicator::page(db(ctx)?, &filter, window, wants_total(ctx))
             .await

@@ -18,11 +18,12 @@ use uuid::Uuid;
 
 use std::collections::HashMap;
 
-use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::page::{Page, PageArgs};
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{target as targets, task as tasks};
 use crate::graphql::common::context::{db, loaders};
+use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::loading::loaders::{
     AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
@@ -388,16 +389,18 @@ fn argument<'v>(arguments: &'v [(Name, Value)], name: &str) -> Option<&'v Value>
         .filter(|v| **v != Value::Null)
 }
 
-fn page_arguments(arguments: &[(Name, Value)]) -> PageArgs {
+/// A nested connection's arguments as written in the document (a bad cursor leaves the page
+/// to its resolver, which reports it).
+fn page_arguments(arguments: &[(Name, Value)]) -> DomainResult<PageArgs> {
     let first = match argument(arguments, "first") {
         Some(Value::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
         _ => None,
     };
     let after = match argument(arguments, "after") {
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::String(s)) => Some(s.as_str()),
         _ => None,
     };
-    PageArgs::forward(first, after)
+    cursor::forward(first, after)
 }
 
 /// Prefetches what a page of plans' selection reads, including one page of tasks and targets
@@ -436,7 +439,9 @@ pub async fn plans(
                 continue;
             };
             // Arguments the resolver will reject are left for it to report.
-            let Ok(window) = page_arguments(&arguments).window(tasks::PLAN_TASKS_ORDERING) else {
+            let Ok(window) =
+                page_arguments(&arguments).and_then(|a| a.window(tasks::PLAN_TASKS_ORDERING))
+            else {
                 continue;
             };
             let filter = match argument(&arguments, "filter") {
@@ -463,7 +468,8 @@ pub async fn plans(
             let Ok(arguments) = field.arguments() else {
                 continue;
             };
-            let Ok(window) = page_arguments(&arguments).window(targets::PLAN_TARGETS_ORDERING)
+            let Ok(window) =
+                page_arguments(&arguments).and_then(|a| a.window(targets::PLAN_TARGETS_ORDERING))
             else {
                 continue;
             };

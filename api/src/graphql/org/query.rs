@@ -6,10 +6,10 @@ use async_graphql::{Context, ID, Object, Result};
 use crate::graphql::common::error::DomainErrorExt as _;
 
 use crate::domain::kernel::error::DomainError;
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::org::unit as units;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, load};
+use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{GroupById, UnitById};
@@ -43,12 +43,8 @@ impl UnitQuery {
             kinds: stored(filter.kind),
             active_at: filter.active_at.map(|d| d.0),
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args =
+            cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let page = units::list(
             db(ctx)?,
             &filter,

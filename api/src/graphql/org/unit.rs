@@ -4,7 +4,6 @@ use crate::graphql::common::enums::stored;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{unit, unit_group, unit_succession};
 
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
 use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::TargetFilter;
@@ -14,6 +13,7 @@ use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{
     db, load, load_required, loaders, nested_window, under_list, visibility,
 };
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AssignmentRole, OrderDirection, SuccessionEvent, TaskStatus, UnitKind,
 };
@@ -204,7 +204,7 @@ impl Unit {
                 as_of: as_of.map(|d| d.0),
                 ..TaskFilter::default()
             };
-            let args = PageArgs::forward(first, after);
+            let args = cursor::forward(first, after.as_deref()).into_gql()?;
             let selections = prefetch::node_selections(&ctx.look_ahead());
             if under_list(ctx) {
                 // One statement for the pages of every unit of the list.
@@ -259,7 +259,7 @@ impl Unit {
                 as_of: as_of.map(|d| d.0),
                 ..TargetFilter::default()
             };
-            let args = PageArgs::forward(first, after);
+            let args = cursor::forward(first, after.as_deref()).into_gql()?;
             let page = if under_list(ctx) {
                 let window = args.window(targets::TARGETS_ORDERING).into_gql()?;
                 let key = UnitTargets {

@@ -2,11 +2,11 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::org::unit as units;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, if_plan_visible, load, visibility, visible_plan};
+use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{TargetById, TaskById};
@@ -37,12 +37,8 @@ impl PlanQuery {
         order_by: Option<PlanOrder>,
     ) -> Result<PlanConnection> {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args =
+            cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let selections = prefetch::node_selections(&ctx.look_ahead());
         let page = plans::list(
             db(ctx)?,
@@ -108,12 +104,8 @@ impl TaskQuery {
         order_by: Option<TaskOrder>,
     ) -> Result<TaskConnection> {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args =
+            cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let selections = prefetch::node_selections(&ctx.look_ahead());
         let latest = prefetch::latest_columns(ctx, &selections);
         let page = tasks::list(
@@ -159,12 +151,8 @@ impl TargetQuery {
         filter: Option<TargetFilter>,
     ) -> Result<TargetConnection> {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args =
+            cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let page = targets::list(
             db(ctx)?,
             visibility(ctx)?,

@@ -7,13 +7,13 @@ use crate::domain::kernel::mutation::Outcome;
 use chrono::{DateTime, FixedOffset};
 use entity::report_submission;
 
-use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time::local_time;
 use crate::domain::reporting::submission::{
     self as submissions, Decision, ReportInput, SubmissionFilter,
 };
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, load, visibility};
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::SubmissionStatus;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
@@ -163,7 +163,7 @@ impl SubmissionQuery {
                 .into_gql()?,
             status: status.map(Into::into),
         };
-        let args = PageArgs::forward(first, after);
+        let args = cursor::forward(first, after.as_deref()).into_gql()?;
         let page = submissions::list(db(ctx)?, &filter, visibility(ctx)?, &args, wants_total(ctx))
             .await
             .into_gql()?;
