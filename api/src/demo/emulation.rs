@@ -17,6 +17,7 @@ use crate::domain::emulation::person::{self as people, NewEmployment, NewPerson}
 use crate::domain::emulation::record::{
     self as records, NewAward, NewInitiative, NewRating, Subject,
 };
+use crate::domain::kernel::ids::PersonId;
 
 const PEOPLE: &str = include_str!("../../fixtures/emulation/people.json");
 
@@ -122,7 +123,7 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
                 db,
                 &actor,
                 NewEmployment {
-                    person_id: id,
+                    person_id: PersonId::new(id),
                     version,
                     unit_id: super::id_of("unit", &employment.unit),
                     position: employment.position.clone(),

@@ -22,6 +22,7 @@ use crate::domain::emulation::nomination::decision::{self, NewDecision};
 use crate::domain::emulation::nomination::draft::{self, NewNomination};
 use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
 use crate::domain::emulation::record::Subject;
+use crate::domain::kernel::ids::NominationId;
 use crate::domain::kernel::mutation::Change;
 
 const FILE: &str = include_str!("../../fixtures/emulation/nominations.json");
@@ -183,6 +184,7 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         .await
         .map_err(failed("create"))?
         .object_id;
+        let id = NominationId::new(id);
         let mut version = 1;
         for step in &fx.steps {
             let change: Change = match step {
@@ -269,7 +271,7 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         }
         illustrate(
             db,
-            id,
+            id.uuid(),
             "Nomination",
             "nomination, ballots and decisions invented for the demo",
         )

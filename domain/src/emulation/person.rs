@@ -22,6 +22,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::PersonId;
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::search_condition;
@@ -177,7 +178,7 @@ async fn unit_in_input(
 pub async fn find_for_change(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PersonId,
     field: &str,
 ) -> DomainResult<person::Model> {
     match person::Entity::find_by_id(id).one(db).await? {
@@ -288,7 +289,7 @@ pub async fn create(
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PersonId,
     version: i32,
     fields: PersonFields,
 ) -> DomainResult<Change> {
@@ -323,7 +324,7 @@ pub async fn update(
 /// An employment as `recordEmployment` records it.
 #[derive(Debug, Clone)]
 pub struct NewEmployment {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     /// The person's version as read (the current unit may change).
     pub version: i32,
     pub unit_id: Uuid,

@@ -15,6 +15,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
+use crate::kernel::ids::{TargetId, TaskId};
 use crate::kernel::mutation::Change;
 use crate::kernel::time;
 use crate::kernel::versioned;
@@ -210,7 +211,7 @@ pub async fn set_assignments(
     check_assignments(db, &mut checks, &specs, &existing).await?;
     let (object_type, id, scope, before, after) = match subject {
         Subject::Task(id) => {
-            let (task, plan) = managed_task(db, actor, id).await?;
+            let (task, plan) = managed_task(db, actor, TaskId::new(id)).await?;
             versioned::check_version(&task, version)?;
             checks.finish()?;
             let before = serde_json::to_value(&task).unwrap_or_default();
@@ -224,7 +225,7 @@ pub async fn set_assignments(
             )
         }
         Subject::Target(id) => {
-            let (target, plan) = managed_target(db, actor, id).await?;
+            let (target, plan) = managed_target(db, actor, TargetId::new(id)).await?;
             versioned::check_version(&target, version)?;
             checks.finish()?;
             let before = serde_json::to_value(&target).unwrap_or_default();

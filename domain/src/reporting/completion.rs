@@ -16,6 +16,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::{TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::time::{local_date, today};
 use crate::kernel::versioned;
@@ -71,9 +72,10 @@ pub(crate) struct Reporter {
 pub(crate) async fn task_and_reporter(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    task_id: Uuid,
-    unit_id: Uuid,
+    task_id: TaskId,
+    unit_id: UnitId,
 ) -> DomainResult<Reporter> {
+    let (task_id, unit_id) = (task_id.uuid(), unit_id.uuid());
     actor
         .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
         .await?;
@@ -116,8 +118,8 @@ fn snapshot(task: &task::Model) -> serde_json::Value {
 pub async fn report_done(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    task_id: Uuid,
-    unit_id: Uuid,
+    task_id: TaskId,
+    unit_id: UnitId,
     version: i32,
     narrative: Option<String>,
 ) -> DomainResult<Change> {
@@ -181,11 +183,11 @@ pub enum CompletionDecision {
 pub async fn decide_completion(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    task_id: Uuid,
+    task_id: TaskId,
     version: i32,
     decision: CompletionDecision,
 ) -> DomainResult<Change> {
-    let Some((task, issuer)) = super::task_with_issuer(db, task_id).await? else {
+    let Some((task, issuer)) = super::task_with_issuer(db, task_id.uuid()).await? else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
     let monitors = units_in_roles(db, task.id, &[AssignmentRole::Monitoring]).await?;

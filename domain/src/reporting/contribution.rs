@@ -18,6 +18,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::{TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
 
@@ -27,8 +28,8 @@ pub const MAX_NARRATIVE: usize = 20_000;
 /// A contribution as a cooperating unit sends it (`addContribution`).
 #[derive(Debug, Clone)]
 pub struct ContributionInput {
-    pub task_id: Uuid,
-    pub unit_id: Uuid,
+    pub task_id: TaskId,
+    pub unit_id: UnitId,
     pub period: PeriodCode,
     pub narrative: String,
 }

@@ -20,6 +20,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::{ExtensionId, TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::versioned;
 
@@ -31,9 +32,9 @@ crate::versioned!(deadline_extension, "extension request");
 /// What the lead asks (`requestExtension`).
 #[derive(Debug, Clone)]
 pub struct ExtensionInput {
-    pub task_id: Uuid,
+    pub task_id: TaskId,
     /// The lead unit asking.
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     /// The task's version the request is based on (two requests at once: one wins).
     pub version: i32,
     pub proposed_due_on: NaiveDate,
@@ -157,7 +158,7 @@ pub async fn request(
 pub async fn decide(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    request_id: Uuid,
+    request_id: ExtensionId,
     version: i32,
     decision: ExtensionDecision,
     note: Option<String>,

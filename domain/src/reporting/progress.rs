@@ -21,6 +21,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::{TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
 use crate::kernel::time::today;
@@ -33,8 +34,8 @@ pub const MAX_TEXT: usize = 20_000;
 /// A progress update as a unit reports it (`submitProgress`).
 #[derive(Debug, Clone)]
 pub struct ProgressInput {
-    pub task_id: Uuid,
-    pub unit_id: Uuid,
+    pub task_id: TaskId,
+    pub unit_id: UnitId,
     pub period: PeriodCode,
     pub percent: i32,
     pub status: ProgressStatus,

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::calendar::WorkCalendar;
 use super::deadline::{Deadline, DeadlineError, DeadlineRule, period_key};
 use crate::kernel::error::DomainResult;
+use crate::kernel::ids::PlanId;
 use crate::kernel::period::PeriodCode;
 
 /// The most years a plan's schedule and warnings are computed for.
@@ -391,7 +392,7 @@ pub const MAX_LEVEL: i32 = 5;
 /// A regime as its author sends it (`createReportingRegime`).
 #[derive(Debug, Clone)]
 pub struct NewRegime {
-    pub plan_id: Uuid,
+    pub plan_id: PlanId,
     pub name: String,
     pub frequency: ReportingPeriodKind,
     pub periods: Option<Vec<String>>,

@@ -21,6 +21,7 @@ use crate::access::{Actor, PlanVisibility};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::SubmissionId;
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::period::PeriodCode;
@@ -368,7 +369,7 @@ pub enum Decision {
 pub async fn decide(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: SubmissionId,
     version: i32,
     decision: Decision,
 ) -> DomainResult<Change> {
@@ -427,7 +428,7 @@ pub async fn decide(
     Ok(Change {
         action,
         object_type: ObjectType::ReportSubmission,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(saved.reporting_unit_id),
         before: Some(serde_json::to_value(&current).unwrap_or_default()),
         after: Some(serde_json::to_value(&saved).unwrap_or_default()),

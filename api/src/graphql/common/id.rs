@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
 use crate::domain::kernel::error::{DomainError, DomainResult};
+use crate::domain::kernel::ids::Id;
 
 /// The object types that have global ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +127,36 @@ pub fn expect(id: &str, kind: NodeType) -> DomainResult<Uuid> {
     Ok(uuid)
 }
 
+/// Entities whose records are nodes: their typed ids ([`Id`]) decode from global ids of one
+/// type.
+pub trait Node {
+    const TYPE: NodeType;
+}
+
+macro_rules! nodes {
+    ($($entity:ident => $kind:ident),* $(,)?) => {
+        $(impl Node for entity::$entity::Entity {
+            const TYPE: NodeType = NodeType::$kind;
+        })*
+    };
+}
+
+nodes! {
+    unit => Unit,
+    plan => Plan,
+    task => Task,
+    target => Target,
+    report_submission => ReportSubmission,
+    deadline_extension => ExtensionRequest,
+    person => Person,
+    nomination => Nomination,
+}
+
+/// Decodes a global id that must name an `E`, as that entity's typed id.
+pub fn expect_id<E: Node>(id: &str) -> DomainResult<Id<E>> {
+    expect(id, E::TYPE).map(Id::new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +168,8 @@ mod tests {
         assert_eq!(expect(&id, NodeType::Plan).ok(), Some(uuid));
         assert!(expect(&id, NodeType::Unit).is_err());
         assert!(decode("not-an-id").is_err());
+        let typed = expect_id::<entity::plan::Entity>(&id).ok();
+        assert_eq!(typed.map(Id::uuid), Some(uuid));
+        assert!(expect_id::<entity::unit::Entity>(&id).is_err());
     }
 }

@@ -10,11 +10,12 @@ use uuid::Uuid;
 use crate::domain::access::{Actor, Viewer};
 use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainResult, FieldError};
+use crate::domain::kernel::ids::Id;
 use crate::domain::kernel::mutation::{self, Change, Outcome};
 use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::db;
 use crate::graphql::common::error::IntoGql;
-use crate::graphql::common::id::{NodeType, expect};
+use crate::graphql::common::id::{Node, NodeType, expect, expect_id};
 
 /// Stable codes of `userErrors`.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +152,12 @@ pub fn edit<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Edit<U>
 
 pub fn id_of(id: &ID, kind: NodeType, field: &str) -> std::result::Result<Uuid, Outcome> {
     expect(id, kind).map_err(|e| rejected(field, e))
+}
+
+/// A global id that must name an `E`, as that entity's typed id, or the `userError` of
+/// `field`.
+pub fn typed_id_of<E: Node>(id: &ID, field: &str) -> std::result::Result<Id<E>, Outcome> {
+    expect_id::<E>(id).map_err(|e| rejected(field, e))
 }
 
 /// An optional id of `kind`, or the `userError` of `field`.

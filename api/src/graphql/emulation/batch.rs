@@ -12,6 +12,7 @@ use crate::domain::kernel::time::local_time;
 use crate::graphql::common::context::{load, loaders};
 use crate::graphql::common::enums::AwardAuthority;
 use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::expect_id;
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
 use crate::graphql::common::scalars::Date;
@@ -163,7 +164,7 @@ impl BatchMutation {
         );
         let mut nominations = Vec::with_capacity(input.nominations.len());
         for (i, item) in input.nominations.iter().enumerate() {
-            let id = match expect(&item.id, NodeType::Nomination) {
+            let id = match expect_id::<entity::nomination::Entity>(&item.id) {
                 Ok(id) => id,
                 Err(error) => {
                     let refused = Outcome {

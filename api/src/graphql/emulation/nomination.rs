@@ -14,6 +14,7 @@ use crate::domain::emulation::nomination::read::{self, NominationFilter};
 use crate::domain::emulation::nomination::route::{authority_of, is_external};
 use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
 use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::ids::NominationId;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{PageInfo, connection, wants_total};
 use crate::graphql::common::context::{db, load};
@@ -868,8 +869,8 @@ pub struct DecideNominationInput {
     pub client_mutation_id: Option<String>,
 }
 
-fn nomination_id(id: &ID) -> std::result::Result<Uuid, Outcome> {
-    id_of(id, NodeType::Nomination, "id")
+fn nomination_id(id: &ID) -> std::result::Result<NominationId, Outcome> {
+    typed_id_of::<entity::nomination::Entity>(id, "id")
 }
 
 fn ids_of(ids: &[ID], kind: NodeType, field: &str) -> std::result::Result<Vec<Uuid>, Outcome> {
@@ -1168,7 +1169,7 @@ impl NominationMutation {
         // A retry that changed nothing still answers with the nomination.
         let outcome = if outcome.object_id.is_none() && outcome.user_errors.is_empty() {
             Outcome {
-                object_id: Some(id),
+                object_id: Some(id.uuid()),
                 ..outcome
             }
         } else {
@@ -1421,7 +1422,7 @@ impl DossierMutation {
     ) -> Result<NominationPayload> {
         let cmid = input.client_mutation_id.clone();
         let nomination = try_input!(
-            id_of(&input.nomination_id, NodeType::Nomination, "nominationId"),
+            typed_id_of::<entity::nomination::Entity>(&input.nomination_id, "nominationId"),
             NominationPayload,
             ctx,
             cmid

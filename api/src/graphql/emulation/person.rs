@@ -454,7 +454,7 @@ impl PersonMutation {
     ) -> Result<PersonPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::Person, "id"),
+            typed_id_of::<entity::person::Entity>(&input.id, "id"),
             PersonPayload,
             ctx,
             cmid
@@ -483,7 +483,7 @@ impl PersonMutation {
     ) -> Result<PersonPayload> {
         let cmid = input.client_mutation_id.clone();
         let person_id = try_input!(
-            id_of(&input.person_id, NodeType::Person, "personId"),
+            typed_id_of::<entity::person::Entity>(&input.person_id, "personId"),
             PersonPayload,
             ctx,
             cmid

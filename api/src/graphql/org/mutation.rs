@@ -6,7 +6,6 @@ use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::mutation::Outcome;
 use crate::domain::org::unit::edit::{self as unit_edit, UnitFields};
 use crate::graphql::common::enums::UnitKind;
-use crate::graphql::common::id::NodeType;
 use crate::graphql::common::payload::*;
 use crate::graphql::common::scalars::Date;
 use crate::graphql::org::unit::Unit;
@@ -90,7 +89,7 @@ impl UnitMutation {
         let cmid = input.client_mutation_id.clone();
         let parent = match &input.parent_id {
             Some(id) => Some(try_input!(
-                id_of(id, NodeType::Unit, "parentId"),
+                typed_id_of::<entity::unit::Entity>(id, "parentId"),
                 UnitPayload,
                 ctx,
                 cmid
@@ -115,7 +114,7 @@ impl UnitMutation {
     async fn update_unit(&self, ctx: &Context<'_>, input: UpdateUnitInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::Unit, "id"),
+            typed_id_of::<entity::unit::Entity>(&input.id, "id"),
             UnitPayload,
             ctx,
             cmid
@@ -139,14 +138,14 @@ impl UnitMutation {
     async fn move_unit(&self, ctx: &Context<'_>, input: MoveUnitInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::Unit, "id"),
+            typed_id_of::<entity::unit::Entity>(&input.id, "id"),
             UnitPayload,
             ctx,
             cmid
         );
         let parent = match &input.parent_id {
             Some(parent) => Some(try_input!(
-                id_of(parent, NodeType::Unit, "parentId"),
+                typed_id_of::<entity::unit::Entity>(parent, "parentId"),
                 UnitPayload,
                 ctx,
                 cmid
@@ -165,7 +164,7 @@ impl UnitMutation {
     async fn close_unit(&self, ctx: &Context<'_>, input: CloseUnitInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::Unit, "id"),
+            typed_id_of::<entity::unit::Entity>(&input.id, "id"),
             UnitPayload,
             ctx,
             cmid
@@ -183,7 +182,7 @@ impl UnitMutation {
     async fn merge_units(&self, ctx: &Context<'_>, input: MergeUnitsInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let successor = try_input!(
-            id_of(&input.successor_id, NodeType::Unit, "successorId"),
+            typed_id_of::<entity::unit::Entity>(&input.successor_id, "successorId"),
             UnitPayload,
             ctx,
             cmid
@@ -191,7 +190,7 @@ impl UnitMutation {
         let mut merged = Vec::new();
         for id in &input.unit_ids {
             merged.push(try_input!(
-                id_of(id, NodeType::Unit, "unitIds"),
+                typed_id_of::<entity::unit::Entity>(id, "unitIds"),
                 UnitPayload,
                 ctx,
                 cmid

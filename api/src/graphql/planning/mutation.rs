@@ -3,15 +3,16 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use entity::enums::PlanStatus;
-use uuid::Uuid;
 
 use crate::domain::access::Actor;
 use crate::domain::kernel::error::DomainResult;
+use crate::domain::kernel::ids::PlanId;
 use crate::domain::kernel::mutation::{self, Outcome};
 use crate::domain::planning::plan::edit::{self as plan_edit, NewPlan, PlanChanges};
 use crate::graphql::common::context::db;
 use crate::graphql::common::enums::PlanKind;
 use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::id::expect_id;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::common::payload::*;
 use crate::graphql::common::scalars::Date;
@@ -113,9 +114,10 @@ pub struct PlanImplementsInput {
 }
 
 impl PlanImplementsInput {
-    fn ids(&self) -> std::result::Result<(Uuid, Uuid), Outcome> {
-        let id = expect(&self.plan_id, NodeType::Plan).map_err(|e| rejected("planId", e))?;
-        let parent = expect(&self.parent_plan_id, NodeType::Plan)
+    fn ids(&self) -> std::result::Result<(PlanId, PlanId), Outcome> {
+        let id =
+            expect_id::<entity::plan::Entity>(&self.plan_id).map_err(|e| rejected("planId", e))?;
+        let parent = expect_id::<entity::plan::Entity>(&self.parent_plan_id)
             .map_err(|e| rejected("parentPlanId", e))?;
         Ok((id, parent))
     }
@@ -146,8 +148,8 @@ where
     PlanPayload::from(ctx, outcome, client_mutation_id).await
 }
 
-fn plan_id(id: &ID) -> std::result::Result<Uuid, Outcome> {
-    expect(id, NodeType::Plan).map_err(|e| rejected("id", e))
+fn plan_id(id: &ID) -> std::result::Result<PlanId, Outcome> {
+    expect_id::<entity::plan::Entity>(id).map_err(|e| rejected("id", e))
 }
 
 #[Object]
@@ -239,7 +241,7 @@ impl PlanMutation {
     ) -> Result<PlanPayload> {
         let (id, by) = match (
             plan_id(&input.id),
-            expect(&input.by_plan_id, NodeType::Plan),
+            expect_id::<entity::plan::Entity>(&input.by_plan_id),
         ) {
             (Ok(id), Ok(by)) => (id, by),
             (Err(outcome), _) => {

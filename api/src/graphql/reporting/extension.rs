@@ -120,13 +120,13 @@ impl ExtensionMutation {
     ) -> Result<ExtensionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            id_of(&input.task_id, NodeType::Task, "taskId"),
+            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             ExtensionPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             ExtensionPayload,
             ctx,
             cmid
@@ -157,9 +157,8 @@ impl ExtensionMutation {
     ) -> Result<ExtensionPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(
+            typed_id_of::<entity::deadline_extension::Entity>(
                 &input.extension_request_id,
-                NodeType::ExtensionRequest,
                 "extensionRequestId"
             ),
             ExtensionPayload,

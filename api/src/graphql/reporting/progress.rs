@@ -349,13 +349,13 @@ impl ProgressMutation {
     ) -> Result<SubmitProgressPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            id_of(&input.task_id, NodeType::Task, "taskId"),
+            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             SubmitProgressPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             SubmitProgressPayload,
             ctx,
             cmid
@@ -446,13 +446,13 @@ impl CompletionMutation {
     ) -> Result<TaskCompletionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            id_of(&input.task_id, NodeType::Task, "taskId"),
+            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             TaskCompletionPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             TaskCompletionPayload,
             ctx,
             cmid
@@ -479,7 +479,7 @@ impl CompletionMutation {
     ) -> Result<TaskCompletionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            id_of(&input.task_id, NodeType::Task, "taskId"),
+            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             TaskCompletionPayload,
             ctx,
             cmid
@@ -512,7 +512,7 @@ impl CompletionMutation {
     ) -> Result<TaskCompletionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            id_of(&input.task_id, NodeType::Task, "taskId"),
+            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             TaskCompletionPayload,
             ctx,
             cmid
@@ -592,13 +592,13 @@ impl ContributionMutation {
     ) -> Result<ContributionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            id_of(&input.task_id, NodeType::Task, "taskId"),
+            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             ContributionPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             ContributionPayload,
             ctx,
             cmid

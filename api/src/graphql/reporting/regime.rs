@@ -378,7 +378,7 @@ impl RegimeMutation {
     ) -> Result<ReportingRegimePayload> {
         let cmid = input.client_mutation_id.clone();
         let plan_id = try_input!(
-            id_of(&input.plan_id, NodeType::Plan, "planId"),
+            typed_id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
             ReportingRegimePayload,
             ctx,
             cmid

@@ -269,7 +269,7 @@ impl SubmissionMutation {
     ) -> Result<ReportPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::ReportSubmission, "id"),
+            typed_id_of::<entity::report_submission::Entity>(&input.id, "id"),
             ReportPayload,
             ctx,
             cmid
@@ -291,7 +291,7 @@ impl SubmissionMutation {
     ) -> Result<ReportPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::ReportSubmission, "id"),
+            typed_id_of::<entity::report_submission::Entity>(&input.id, "id"),
             ReportPayload,
             ctx,
             cmid

@@ -17,6 +17,7 @@ use crate::access::Actor;
 use crate::emulation::movement::{self, Quota};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
 use crate::kernel::time::today;
 
@@ -26,7 +27,7 @@ pub const MAX_MEMBERS: i32 = 200;
 /// A ballot as `recordCouncilBallot` records it.
 #[derive(Debug, Clone)]
 pub struct NewBallot {
-    pub id: Uuid,
+    pub id: NominationId,
     pub version: i32,
     pub meeting_on: chrono::NaiveDate,
     pub members_total: i32,

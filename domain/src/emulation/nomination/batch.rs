@@ -19,6 +19,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::{self, Change};
 
 /// The most nominations one letter carries.
@@ -38,7 +39,7 @@ pub struct BatchForwarding {
     pub to_unit_id: Option<Uuid>,
     pub note: Option<String>,
     /// Each nomination with the version read, in the letter's order.
-    pub nominations: Vec<(Uuid, i32)>,
+    pub nominations: Vec<(NominationId, i32)>,
 }
 
 /// Forwards every nomination of the letter and records the batch; the forwards are audited
@@ -71,7 +72,7 @@ pub async fn forward(
     }
     let mut seen = HashSet::new();
     for (i, (id, _)) in input.nominations.iter().enumerate() {
-        if !seen.insert(*id) {
+        if !seen.insert(id.uuid()) {
             checks.0.push(FieldError::at(
                 &["nominations", &i.to_string(), "id"],
                 Code::Duplicate,
@@ -84,8 +85,8 @@ pub async fn forward(
     // The letter comes from the unit that holds the nominations: the first one's. A letter
     // with this number and date sent already, by that unit or carrying the first nomination
     // (a retry: it has moved on since), is answered from the record.
-    let first_id = input.nominations[0].0;
-    let first = workflow::find(db, actor, first_id).await?;
+    let first_id = input.nominations[0].0.uuid();
+    let first = workflow::find(db, actor, input.nominations[0].0).await?;
     let same_letters = nomination_batch::Entity::find()
         .filter(nomination_batch::Column::Number.eq(number.as_str()))
         .filter(nomination_batch::Column::SignedOn.eq(input.signed_on))
@@ -163,7 +164,7 @@ pub async fn forward(
                 mutation::record(db, actor, &forwarded.change).await?;
                 items.push(nomination_batch_item::Model {
                     batch_id,
-                    nomination_id: *id,
+                    nomination_id: id.uuid(),
                     position: i as i32,
                 });
             }

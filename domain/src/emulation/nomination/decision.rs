@@ -20,13 +20,14 @@ use crate::emulation::record::{self, AwardContext, NewAward, Subject};
 use crate::kernel::audit_action::ObjectType;
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
 use crate::kernel::time::today;
 
 /// A decision as `decideNomination` records it.
 #[derive(Debug, Clone)]
 pub struct NewDecision {
-    pub id: Uuid,
+    pub id: NominationId,
     pub version: i32,
     pub number: String,
     pub decided_on: chrono::NaiveDate,

@@ -21,6 +21,7 @@ use crate::access::policy::{self, Action, Reach, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
 
 /// The most documents one nomination's dossier holds.
@@ -176,7 +177,7 @@ pub async fn record_upload(
 /// What `attachDossierItem` attaches.
 #[derive(Debug, Clone)]
 pub struct Attachment {
-    pub nomination_id: Uuid,
+    pub nomination_id: NominationId,
     pub version: i32,
     pub kind: DossierKind,
     pub file_id: Uuid,

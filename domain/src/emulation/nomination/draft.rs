@@ -18,6 +18,7 @@ use crate::emulation::record::{self, Subject};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 
@@ -372,7 +373,7 @@ pub fn initiative_ids(nomination: &nomination::Model) -> Vec<Uuid> {
 /// A change as `updateNomination` makes it (absent: unchanged).
 #[derive(Debug, Clone)]
 pub struct NominationChanges {
-    pub id: Uuid,
+    pub id: NominationId,
     pub version: i32,
     pub summary: Option<String>,
     pub achievement_from: Option<NaiveDate>,

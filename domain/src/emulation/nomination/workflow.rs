@@ -19,6 +19,7 @@ use crate::emulation::catalogue;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
 use crate::kernel::versioned;
 
@@ -192,7 +193,7 @@ pub fn state_label(state: NominationState) -> &'static str {
 pub async fn begin(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
     version: i32,
     step: Step,
 ) -> DomainResult<nomination::Model> {
@@ -248,7 +249,7 @@ pub async fn begin_read(
 pub async fn find(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
 ) -> DomainResult<nomination::Model> {
     match nomination::Entity::find_by_id(id).one(db).await? {
         Some(n) => Ok(n),
@@ -378,7 +379,7 @@ pub async fn start_step(
 pub async fn submit(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
     version: i32,
 ) -> DomainResult<Change> {
     let before = begin(db, actor, id, version, Step::Submit).await?;
@@ -409,7 +410,7 @@ pub async fn submit(
 /// Where `forwardNomination` sends a nomination.
 #[derive(Debug, Clone)]
 pub struct Forwarding {
-    pub id: Uuid,
+    pub id: NominationId,
     pub version: i32,
     /// The unit of the next level; none when the next level is outside the province (the
     /// Prime Minister, the President, a ministry).
@@ -540,7 +541,7 @@ pub async fn forward_read(
 pub async fn receive(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
     version: i32,
 ) -> DomainResult<Change> {
     let before = begin(db, actor, id, version, Step::Receive).await?;
@@ -565,7 +566,7 @@ pub async fn receive(
 pub async fn request_supplement(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
     version: i32,
     missing: Vec<String>,
     note: Option<String>,
@@ -626,7 +627,7 @@ pub async fn request_supplement(
 pub async fn open_consultation(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
     version: i32,
     posted_on: NaiveDate,
     channel: String,
@@ -686,7 +687,7 @@ pub async fn open_consultation(
 pub async fn close(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: NominationId,
     version: i32,
     step: Step,
     reason: String,

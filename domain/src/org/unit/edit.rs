@@ -16,6 +16,7 @@ use crate::access::{Action, Actor, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::UnitId;
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 use crate::kernel::versioned;
@@ -96,7 +97,7 @@ async fn apply_fields(
 async fn find(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UnitId,
     field: &str,
 ) -> DomainResult<unit::Model> {
     match unit::Entity::find_by_id(id).one(db).await? {
@@ -135,7 +136,7 @@ pub(crate) fn change(
 pub async fn create(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    parent: Option<Uuid>,
+    parent: Option<UnitId>,
     fields: UnitFields,
 ) -> DomainResult<Change> {
     let mut checks = Checks(Vec::new());
@@ -174,7 +175,7 @@ pub async fn create(
         name: String::new(),
         short_name: None,
         kind: UnitKind::Other,
-        parent_id: parent,
+        parent_id: parent.map(UnitId::uuid),
         active_from: None,
         active_to: None,
         search_text: String::new(),
@@ -202,7 +203,7 @@ pub async fn create(
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UnitId,
     version: i32,
     fields: UnitFields,
 ) -> DomainResult<Change> {
@@ -228,9 +229,9 @@ pub async fn update(
 pub async fn move_unit(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UnitId,
     version: i32,
-    parent: Option<Uuid>,
+    parent: Option<UnitId>,
 ) -> DomainResult<Change> {
     let before = find(db, actor, id, "id").await?;
     actor
@@ -244,7 +245,10 @@ pub async fn move_unit(
             actor
                 .authorize(db, Action::ManageUnits, Resource::Unit(new_parent.id))
                 .await?;
-            if subtree_ids(db, id).await?.contains(&parent_id) {
+            if subtree_ids(db, id.uuid())
+                .await?
+                .contains(&parent_id.uuid())
+            {
                 checks.fail("parentId", Code::Cycle, "a unit cannot move below itself");
             } else if !is_active_at(&new_parent, crate::kernel::time::today()) {
                 checks.fail(
@@ -262,7 +266,7 @@ pub async fn move_unit(
     }
     checks.finish()?;
     let mut next = before.clone();
-    next.parent_id = parent;
+    next.parent_id = parent.map(UnitId::uuid);
     let saved = versioned::save(db, next, version).await?;
     Ok(change(
         AuditAction::UnitMove,
@@ -315,7 +319,7 @@ async fn check_closable(
 pub async fn close(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UnitId,
     version: i32,
     last_day: NaiveDate,
 ) -> DomainResult<Change> {
@@ -344,8 +348,8 @@ pub async fn close(
 pub async fn merge(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    merged: Vec<Uuid>,
-    successor_id: Uuid,
+    merged: Vec<UnitId>,
+    successor_id: UnitId,
     effective_on: NaiveDate,
     decision: Option<String>,
     move_open_assignments: bool,
@@ -392,7 +396,7 @@ pub async fn merge(
         unit_succession::Model {
             id: Uuid::now_v7(),
             predecessor_id: unit.id,
-            successor_id,
+            successor_id: successor_id.uuid(),
             event: SuccessionEvent::Merge,
             effective_on,
             decision: decision.clone(),
@@ -403,7 +407,7 @@ pub async fn merge(
         .insert(db)
         .await?;
         if move_open_assignments {
-            moved += hand_over(db, unit.id, successor_id).await?;
+            moved += hand_over(db, unit.id, successor_id.uuid()).await?;
         }
     }
     let after = serde_json::json!({
@@ -416,8 +420,8 @@ pub async fn merge(
     Ok(Change {
         action: AuditAction::UnitMerge,
         object_type: ObjectType::Unit,
-        object_id: successor_id,
-        scope_unit_id: Some(successor_id),
+        object_id: successor_id.uuid(),
+        scope_unit_id: Some(successor_id.uuid()),
         before: Some(
             serde_json::json!({ "merged": units.iter().map(snapshot).collect::<Vec<_>>() }),
         ),

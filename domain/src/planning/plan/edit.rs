@@ -16,6 +16,7 @@ use crate::access::{Action, Actor, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::PlanId;
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 use crate::kernel::versioned::{self, check_version};
@@ -195,7 +196,7 @@ pub async fn create(
 pub async fn managed(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PlanId,
 ) -> DomainResult<plan::Model> {
     match plan::Entity::find_by_id(id).one(db).await? {
         Some(plan) => {
@@ -231,7 +232,7 @@ async fn save(
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PlanId,
     version: i32,
     changes: PlanChanges,
 ) -> DomainResult<Change> {
@@ -308,7 +309,7 @@ pub async fn update(
     Ok(Change {
         action: AuditAction::PlanUpdate,
         object_type: ObjectType::Plan,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(saved.issuer_id),
         before: Some(snapshot(&before)),
         after: Some(snapshot(&saved)),
@@ -320,7 +321,7 @@ pub async fn update(
 pub async fn issue(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PlanId,
     version: i32,
     document_number: &str,
     issued_on: NaiveDate,
@@ -365,7 +366,7 @@ pub async fn issue(
     Ok(Change {
         action: AuditAction::PlanIssue,
         object_type: ObjectType::Plan,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(saved.issuer_id),
         before: Some(snapshot(&before)),
         after: Some(snapshot(&saved)),
@@ -376,10 +377,10 @@ pub async fn issue(
 pub async fn close(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PlanId,
     version: i32,
     status: PlanStatus,
-    superseded_by: Option<Uuid>,
+    superseded_by: Option<PlanId>,
 ) -> DomainResult<Change> {
     let before = managed(db, actor, id).await?;
     check_version(&before, version)?;
@@ -420,7 +421,7 @@ pub async fn close(
             AuditAction::PlanComplete
         },
         object_type: ObjectType::Plan,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(saved.issuer_id),
         before: Some(snapshot(&before)),
         after: Some(after),
@@ -431,7 +432,7 @@ pub async fn close(
 pub async fn delete(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: PlanId,
     version: i32,
 ) -> DomainResult<Change> {
     let before = managed(db, actor, id).await?;
@@ -465,7 +466,7 @@ pub async fn delete(
     Ok(Change {
         action: AuditAction::PlanDelete,
         object_type: ObjectType::Plan,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(before.issuer_id),
         before: Some(snapshot(&before)),
         after: None,
@@ -477,8 +478,8 @@ pub async fn delete(
 pub async fn link(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    plan_id: Uuid,
-    parent_id: Uuid,
+    plan_id: PlanId,
+    parent_id: PlanId,
 ) -> DomainResult<Change> {
     let plan = managed(db, actor, plan_id).await?;
     let mut checks = Checks(Vec::new());
@@ -486,7 +487,8 @@ pub async fn link(
     if parent.is_none() {
         checks.fail("parentPlanId", Code::NotFound, "no such plan");
     }
-    if parent_id == plan_id || implements_transitively(db, parent_id, plan_id).await? {
+    if parent_id == plan_id || implements_transitively(db, parent_id.uuid(), plan_id.uuid()).await?
+    {
         checks.fail(
             "parentPlanId",
             Code::Cycle,
@@ -497,7 +499,10 @@ pub async fn link(
         .filter(entity::plan_reference::Column::PlanId.eq(plan_id))
         .all(db)
         .await?;
-    if existing.iter().any(|r| r.parent_plan_id == Some(parent_id)) {
+    if existing
+        .iter()
+        .any(|r| r.parent_plan_id == Some(parent_id.uuid()))
+    {
         checks.fail(
             "parentPlanId",
             Code::Duplicate,
@@ -508,8 +513,8 @@ pub async fn link(
     let position = existing.iter().map(|r| r.position + 1).max().unwrap_or(0);
     entity::plan_reference::Model {
         id: Uuid::now_v7(),
-        plan_id,
-        parent_plan_id: Some(parent_id),
+        plan_id: plan_id.uuid(),
+        parent_plan_id: Some(parent_id.uuid()),
         external_number: None,
         external_issuer: None,
         external_issued_on: None,
@@ -523,7 +528,7 @@ pub async fn link(
     Ok(Change {
         action: AuditAction::PlanLink,
         object_type: ObjectType::Plan,
-        object_id: plan_id,
+        object_id: plan_id.uuid(),
         scope_unit_id: Some(plan.issuer_id),
         before: None,
         after: Some(serde_json::json!({ "implements": parent_id })),
@@ -534,8 +539,8 @@ pub async fn link(
 pub async fn unlink(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    plan_id: Uuid,
-    parent_id: Uuid,
+    plan_id: PlanId,
+    parent_id: PlanId,
 ) -> DomainResult<Change> {
     let plan = managed(db, actor, plan_id).await?;
     let removed = entity::plan_reference::Entity::delete_many()
@@ -553,7 +558,7 @@ pub async fn unlink(
     Ok(Change {
         action: AuditAction::PlanUnlink,
         object_type: ObjectType::Plan,
-        object_id: plan_id,
+        object_id: plan_id.uuid(),
         scope_unit_id: Some(plan.issuer_id),
         before: Some(serde_json::json!({ "implements": parent_id })),
         after: None,

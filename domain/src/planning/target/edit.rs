@@ -14,6 +14,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
+use crate::kernel::ids::{PlanId, TargetId};
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 use crate::kernel::time::{MAX_YEAR, MIN_YEAR};
@@ -138,7 +139,7 @@ fn check_target(checks: &mut Checks, target: &target::Model) {
 pub async fn create_target(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    plan_id: Uuid,
+    plan_id: PlanId,
     fields: TargetFields,
     assignments: Vec<AssignmentSpec>,
 ) -> DomainResult<Change> {
@@ -161,7 +162,7 @@ pub async fn create_target(
         .len() as i32;
     let mut model = target::Model {
         id: Uuid::now_v7(),
-        plan_id,
+        plan_id: plan_id.uuid(),
         area_id: None,
         code: String::new(),
         statement: String::new(),
@@ -189,7 +190,7 @@ pub async fn create_target(
     };
     apply_target_fields(&mut checks, &mut model, fields);
     check_target(&mut checks, &model);
-    check_area(db, &mut checks, plan_id, model.area_id).await?;
+    check_area(db, &mut checks, plan_id.uuid(), model.area_id).await?;
     let taken = target::Entity::find()
         .filter(target::Column::PlanId.eq(plan_id))
         .filter(target::Column::Code.eq(model.code.as_str()))
@@ -224,12 +225,12 @@ pub async fn create_target(
 pub(crate) async fn managed_target(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TargetId,
 ) -> DomainResult<(target::Model, plan::Model)> {
     let Some(target) = target::Entity::find_by_id(id).one(db).await? else {
         return Err(not_found_or_forbidden(actor, "no such target"));
     };
-    let plan = managed(db, actor, target.plan_id).await?;
+    let plan = managed(db, actor, PlanId::new(target.plan_id)).await?;
     Ok((target, plan))
 }
 
@@ -239,7 +240,7 @@ crate::versioned!(target, "target");
 pub async fn update_target(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TargetId,
     version: i32,
     fields: TargetFields,
 ) -> DomainResult<Change> {
@@ -252,11 +253,11 @@ pub async fn update_target(
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
     let saved = versioned::save(db, next, version).await?;
-    let rows = existing_assignments(db, Subject::Target(id)).await?;
+    let rows = existing_assignments(db, Subject::Target(id.uuid())).await?;
     Ok(Change {
         action: AuditAction::TargetUpdate,
         object_type: ObjectType::Target,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(plan.issuer_id),
         before: Some(with_assignments(&before, &rows)),
         after: Some(with_assignments(&saved, &rows)),
@@ -267,17 +268,17 @@ pub async fn update_target(
 pub async fn delete_target(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TargetId,
     version: i32,
 ) -> DomainResult<Change> {
     let (before, plan) = managed_target(db, actor, id).await?;
     versioned::check_version(&before, version)?;
-    let rows = existing_assignments(db, Subject::Target(id)).await?;
+    let rows = existing_assignments(db, Subject::Target(id.uuid())).await?;
     target::Entity::delete_by_id(id).exec(db).await?;
     Ok(Change {
         action: AuditAction::TargetDelete,
         object_type: ObjectType::Target,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(plan.issuer_id),
         before: Some(with_assignments(&before, &rows)),
         after: None,

@@ -14,6 +14,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
+use crate::kernel::ids::{PlanId, TaskId};
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 use crate::kernel::versioned;
@@ -157,7 +158,7 @@ fn apply_task_fields(
 pub async fn create_task(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    plan_id: Uuid,
+    plan_id: PlanId,
     fields: TaskFields,
     assignments: Vec<AssignmentSpec>,
 ) -> DomainResult<Change> {
@@ -174,7 +175,7 @@ pub async fn create_task(
         .len() as i32;
     let mut model = task::Model {
         id: Uuid::now_v7(),
-        plan_id,
+        plan_id: plan_id.uuid(),
         area_id: None,
         code: None,
         title: String::new(),
@@ -198,7 +199,7 @@ pub async fn create_task(
         model.status = TaskStatus::WaitingTrigger;
     }
     check_task(&mut checks, &model, &plan);
-    check_area(db, &mut checks, plan_id, model.area_id).await?;
+    check_area(db, &mut checks, plan_id.uuid(), model.area_id).await?;
     check_assignments(db, &mut checks, &assignments, &[]).await?;
     checks.finish()?;
     model
@@ -221,12 +222,12 @@ pub async fn create_task(
 pub(crate) async fn managed_task(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TaskId,
 ) -> DomainResult<(task::Model, plan::Model)> {
     let Some(task) = task::Entity::find_by_id(id).one(db).await? else {
         return Err(not_found_or_forbidden(actor, "no such task"));
     };
-    let plan = managed(db, actor, task.plan_id).await?;
+    let plan = managed(db, actor, PlanId::new(task.plan_id)).await?;
     Ok((task, plan))
 }
 
@@ -236,7 +237,7 @@ crate::versioned!(task, "task");
 pub async fn update_task(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TaskId,
     version: i32,
     fields: TaskFields,
 ) -> DomainResult<Change> {
@@ -249,11 +250,11 @@ pub async fn update_task(
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
     let saved = versioned::save(db, next, version).await?;
-    let rows = existing_assignments(db, Subject::Task(id)).await?;
+    let rows = existing_assignments(db, Subject::Task(id.uuid())).await?;
     Ok(Change {
         action: AuditAction::TaskUpdate,
         object_type: ObjectType::Task,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(plan.issuer_id),
         before: Some(with_assignments(&before, &rows)),
         after: Some(with_assignments(&saved, &rows)),
@@ -264,17 +265,17 @@ pub async fn update_task(
 pub async fn delete_task(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TaskId,
     version: i32,
 ) -> DomainResult<Change> {
     let (before, plan) = managed_task(db, actor, id).await?;
     versioned::check_version(&before, version)?;
-    let rows = existing_assignments(db, Subject::Task(id)).await?;
+    let rows = existing_assignments(db, Subject::Task(id.uuid())).await?;
     task::Entity::delete_by_id(id).exec(db).await?;
     Ok(Change {
         action: AuditAction::TaskDelete,
         object_type: ObjectType::Task,
-        object_id: id,
+        object_id: id.uuid(),
         scope_unit_id: Some(plan.issuer_id),
         before: Some(with_assignments(&before, &rows)),
         after: None,
