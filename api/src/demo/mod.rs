@@ -1,7 +1,10 @@
 //! Demo data transcribed from the seed plans (`api/fixtures/demo/*.json`, compiled into the
 //! binary). Loading validates every fixture first — references, one lead per task and target,
-//! breakdown sums against the numbers the documents print — and then inserts everything in one
-//! transaction, so a bad fixture changes nothing.
+//! breakdown sums against the numbers the documents print — holds every plan, task and target row
+//! to the domain's own rules for its kind (their `settle`: the checks a user's change runs, and
+//! the same derived search text), and then inserts everything in one transaction, so a bad
+//! fixture changes nothing. Ids are deterministic (the same on every machine), so the rows are
+//! built here and inserted in bulk rather than created one by one through the services.
 
 pub mod catalogue;
 mod emulation;
@@ -12,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context as _, anyhow, bail, ensure};
 use chrono::{Datelike, Duration, Utc};
-use entity::enums::{AssignmentRole, SuccessionEvent, TaskKind, TaskStatus};
+use entity::enums::{AssignmentRole, SuccessionEvent, TaskStatus};
 use entity::*;
 use fixture::*;
 use sea_orm::{
@@ -21,11 +24,15 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::domain::kernel::checks::Checks;
 use crate::domain::kernel::period::PeriodCode;
-use crate::domain::kernel::text::{clean, clean_opt, search_text};
+use crate::domain::kernel::text::{clean, clean_opt};
 use crate::domain::org::group::kinds_column;
-use crate::domain::org::unit::edit::valid_agency_code;
+use crate::domain::org::unit::edit::{unit_search_text, valid_agency_code};
+use crate::domain::planning::plan::edit as plans;
+use crate::domain::planning::target::edit as targets;
 use crate::domain::planning::target::round;
+use crate::domain::planning::task::edit as tasks;
 use crate::domain::reporting::deadline::DeadlineRule;
 use crate::domain::reporting::regime;
 
@@ -56,6 +63,16 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../fixtures/demo/90_reorganisation_2025.json"),
     ),
 ];
+
+/// Holds a row the demo built to the rules every write of it obeys (the domain's own `settle`
+/// of its kind), so the demo's data is data a user could have entered.
+fn obey(settle: impl FnOnce(&mut Checks)) -> anyhow::Result<()> {
+    let mut checks = Checks(Vec::new());
+    settle(&mut checks);
+    checks
+        .finish()
+        .map_err(|error| anyhow!("{}", nominations::explain(&error)))
+}
 
 /// Namespace of the demo's deterministic ids (UUID v5 of each fixture key), so a demo object has
 /// the same id on every machine.
@@ -349,13 +366,9 @@ impl Builder {
             let name = clean(&fx.name);
             self.unit_names.insert(id, name.clone());
             let short_name = clean_opt(fx.short_name.as_deref());
-            self.data.units.push(unit::Model {
+            let mut unit = unit::Model {
                 id,
-                search_text: search_text([
-                    Some(name.as_str()),
-                    short_name.as_deref(),
-                    fx.code.as_deref(),
-                ]),
+                search_text: String::new(),
                 code: fx.code.clone(),
                 name,
                 short_name,
@@ -366,7 +379,9 @@ impl Builder {
                 version: 1,
                 created_at: now,
                 updated_at: now,
-            });
+            };
+            unit.search_text = unit_search_text(&unit);
+            self.data.units.push(unit);
             // An agency code the fixture marks illustrative, or a unit no document names.
             let invented = fx
                 .note
@@ -431,25 +446,18 @@ impl Builder {
         let now = Utc::now();
         let id = id_of("plan", &fx.key);
         ensure!(!self.plans.contains_key(&fx.key), "duplicate plan key");
-        if let (Some(start), Some(end)) = (fx.period_start, fx.period_end) {
-            ensure!(start <= end, "periodStart after periodEnd");
-        }
         let title = clean(&fx.title);
         let summary = clean_opt(fx.summary.as_deref());
         let document_number = clean_opt(fx.document_number.as_deref());
-        let model = plan::Model {
+        let mut model = plan::Model {
             id,
-            search_text: search_text([
-                document_number.as_deref(),
-                Some(title.as_str()),
-                summary.as_deref(),
-            ]),
+            search_text: String::new(),
             document_number,
             kind: fx.kind,
             title,
             issuer_id: self.unit(&fx.issuer)?,
             issued_on: fx.issued_on,
-            issue_year: fx.issued_on.map(|d| d.year()),
+            issue_year: None,
             status: fx.status,
             period_start: fx.period_start,
             period_end: fx.period_end,
@@ -461,6 +469,7 @@ impl Builder {
             updated_at: now,
             confidential: false,
         };
+        obey(|checks| plans::settle(checks, &mut model))?;
         for (position, reference) in fx.implements.iter().enumerate() {
             let parent_plan_id = match &reference.plan {
                 Some(key) => Some(
@@ -938,22 +947,13 @@ impl Builder {
         fx: &TargetFx,
     ) -> anyhow::Result<()> {
         let now = Utc::now();
-        let statement = clean(&fx.statement);
-        if fx.measure == entity::enums::TargetMeasure::Percent
-            && let Some(value) = fx.target_value
-        {
-            ensure!(
-                (0.0..=100.0).contains(&value),
-                "a percentage target must be 0–100"
-            );
-        }
         let mut model = target::Model {
             id,
             plan_id,
             area_id,
             code: fx.code.clone(),
-            search_text: search_text([Some(fx.code.as_str()), Some(statement.as_str())]),
-            statement,
+            search_text: String::new(),
+            statement: clean(&fx.statement),
             measure: fx.measure,
             unit_text: clean_opt(fx.unit.as_deref()),
             comparator: fx.comparator,
@@ -978,6 +978,7 @@ impl Builder {
         if let Some(breakdown) = &fx.breakdown {
             self.add_breakdown(&mut model, breakdown)?;
         }
+        obey(|checks| targets::settle(checks, &mut model))?;
         self.assignments(
             &format!("target:{id}"),
             None,
@@ -1084,43 +1085,17 @@ impl Builder {
         fx: &TaskFx,
     ) -> anyhow::Result<()> {
         let now = Utc::now();
-        if fx.kind == TaskKind::Conditional {
-            ensure!(
-                fx.condition.is_some(),
-                "a CONDITIONAL task needs its condition text"
-            );
-        }
-        ensure!(
-            fx.status != TaskStatus::WaitingTrigger || fx.kind == TaskKind::Conditional,
-            "only a CONDITIONAL task waits for a trigger"
-        );
-        ensure!(
-            fx.completed_on.is_none() || fx.status == TaskStatus::Completed,
-            "completedOn is only for COMPLETED tasks"
-        );
-        // A deadline relative to the issue date is known once the plan's date is.
-        let due_on = match (fx.due_on, fx.due_within_days_of_issue, plan.issued_on) {
-            (Some(due), _, _) => Some(due),
-            (None, Some(days), Some(issued)) => Some(issued + Duration::days(days.into())),
-            _ => None,
-        };
-        let title = clean(&fx.title);
-        let description = clean_opt(fx.description.as_deref());
-        self.data.tasks.push(task::Model {
+        let mut task = task::Model {
             id,
             plan_id: plan.id,
             area_id,
             code: Some(fx.code.clone()),
-            search_text: search_text([
-                Some(fx.code.as_str()),
-                Some(title.as_str()),
-                description.as_deref(),
-            ]),
-            title,
-            description,
+            search_text: String::new(),
+            title: clean(&fx.title),
+            description: clean_opt(fx.description.as_deref()),
             kind: fx.kind,
             condition_text: clean_opt(fx.condition.as_deref()),
-            due_on,
+            due_on: fx.due_on,
             due_within_days: fx.due_within_days_of_issue,
             due_text: clean_opt(fx.due_text.as_deref()),
             status: fx.status,
@@ -1129,7 +1104,9 @@ impl Builder {
             version: 1,
             created_at: now,
             updated_at: now,
-        });
+        };
+        obey(|checks| tasks::settle(checks, &mut task, plan))?;
+        self.data.tasks.push(task);
         // Statuses and completion dates are invented for the demo (the documents are plans).
         let invented = fx.status != TaskStatus::Assigned || fx.completed_on.is_some();
         let note = match (invented, fx.note.as_deref()) {
@@ -1170,6 +1147,56 @@ mod tests {
         let data = build().unwrap_or_else(|e| panic!("{e:#}"));
         assert!(data.units.len() > 50);
         assert!(data.tasks.len() > 100);
+    }
+
+    /// Builds the fixtures with `break_it` applied to the Kon Tum file, and returns the error.
+    fn refusal(break_it: impl Fn(&mut serde_json::Value)) -> String {
+        let mut builder = Builder::default();
+        for (name, text) in FILES {
+            let mut value: serde_json::Value =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            if *name == "10_kontum.json" {
+                break_it(&mut value);
+            }
+            let fixture: Fixture =
+                serde_json::from_value(value).unwrap_or_else(|e| panic!("{name}: {e}"));
+            if let Err(error) = builder.add(&fixture) {
+                return format!("{error:#}");
+            }
+        }
+        panic!("the broken fixture was accepted")
+    }
+
+    /// The demo's rows obey the rules a user's change does: the domain's own checks refuse a
+    /// fixture that breaks them, with the domain's message.
+    #[test]
+    fn fixtures_obey_the_domains_rules() {
+        let plan = |v: &mut serde_json::Value| -> serde_json::Value { v["plans"][3].take() };
+        let error = refusal(|v| {
+            let mut p = plan(v);
+            p["tasks"][0]["status"] = "COMPLETED".into();
+            p["tasks"][0]["completedOn"] = serde_json::Value::Null;
+            v["plans"][3] = p;
+        });
+        assert!(
+            error.contains("a completed task needs its completion date"),
+            "{error}"
+        );
+        let error = refusal(|v| {
+            let mut p = plan(v);
+            p["targets"][0]["measure"] = "PERCENT".into();
+            p["targets"][0]["targetValue"] = 120.into();
+            v["plans"][3] = p;
+        });
+        assert!(
+            error.contains("a percentage is between 0 and 100"),
+            "{error}"
+        );
+        let error = refusal(|v| {
+            v["plans"][0]["periodStart"] = 2030.into();
+            v["plans"][0]["periodEnd"] = 2021.into();
+        });
+        assert!(error.contains("before it starts"), "{error}");
     }
 
     #[test]

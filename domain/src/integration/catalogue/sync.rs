@@ -22,7 +22,8 @@ use crate::access::{Action, Actor, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::mutation::{self, Change};
-use crate::kernel::text::{clean, clean_opt, search_text};
+use crate::kernel::text::{clean, clean_opt};
+use crate::org::unit::edit::unit_search_text;
 use crate::org::unit::identifier::AgencyId;
 
 /// A sync that would close more than this share of the governed open units (and more than
@@ -676,7 +677,7 @@ async fn apply_units(
                 kind,
                 parent_code,
             } => {
-                let model = unit::Model {
+                let mut model = unit::Model {
                     id: Uuid::now_v7(),
                     code: Some(code.clone()),
                     name: name.clone(),
@@ -685,11 +686,12 @@ async fn apply_units(
                     parent_id: parent_code.as_ref().and_then(|p| ids.get(p).copied()),
                     active_from: None,
                     active_to: None,
-                    search_text: search_text([Some(name.as_str()), Some(code.as_str())]),
+                    search_text: String::new(),
                     version: 1,
                     created_at: now,
                     updated_at: now,
                 };
+                model.search_text = unit_search_text(&model);
                 model
                     .clone()
                     .into_active_model()
@@ -739,11 +741,7 @@ fn edit_unit(
     match change {
         UnitChange::Rename { to, .. } => {
             unit.name = to.clone();
-            unit.search_text = search_text([
-                Some(unit.name.as_str()),
-                unit.short_name.as_deref(),
-                unit.code.as_deref(),
-            ]);
+            unit.search_text = unit_search_text(unit);
             AuditAction::UnitUpdate
         }
         UnitChange::Move { to, .. } => {

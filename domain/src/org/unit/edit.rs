@@ -86,12 +86,17 @@ async fn apply_fields(
         }
     }
     unit.active_from = apply(fields.active_from, unit.active_from);
-    unit.search_text = search_text([
+    unit.search_text = unit_search_text(unit);
+    Ok(())
+}
+
+/// A unit's search text (its name, short name and agency code, folded), whoever writes it.
+pub fn unit_search_text(unit: &unit::Model) -> String {
+    search_text([
         Some(unit.name.as_str()),
         unit.short_name.as_deref(),
         unit.code.as_deref(),
-    ]);
-    Ok(())
+    ])
 }
 
 async fn find(

@@ -58,6 +58,14 @@ pub struct PlanChanges {
     pub confidential: Option<bool>,
 }
 
+/// What every stored plan obeys, whoever writes it (a mutation, the demo loader): its period's
+/// years in range and in order, its issue year, and its search text.
+pub fn settle(checks: &mut Checks, plan: &mut plan::Model) {
+    check_period(checks, plan.period_start, plan.period_end);
+    plan.issue_year = plan.issued_on.map(|d| d.year());
+    plan.search_text = plan_search_text(plan);
+}
+
 /// A plan's period: years in range, in order.
 fn check_period(checks: &mut Checks, start: Option<i32>, end: Option<i32>) {
     for (field, year) in [("periodStart", start), ("periodEnd", end)] {
@@ -170,10 +178,9 @@ pub async fn create(
         updated_at: now,
         confidential: input.confidential,
     };
-    check_period(&mut checks, model.period_start, model.period_end);
+    settle(&mut checks, &mut model);
     check_number_free(db, &mut checks, &model).await?;
     checks.finish()?;
-    model.search_text = plan_search_text(&model);
     let after = snapshot(&model);
     model
         .clone()
@@ -274,7 +281,6 @@ pub async fn update(
     };
     next.document_number = apply(number, next.document_number).filter(|n| !n.is_empty());
     next.issued_on = apply(changes.issued_on, next.issued_on);
-    next.issue_year = next.issued_on.map(|d| d.year());
     next.period_start = apply(changes.period_start, next.period_start);
     next.period_end = apply(changes.period_end, next.period_end);
     for (field, edit, slot, max) in [
@@ -302,7 +308,7 @@ pub async fn update(
         };
         *slot = apply(value, slot.take()).filter(|v| !v.is_empty());
     }
-    check_period(&mut checks, next.period_start, next.period_end);
+    settle(&mut checks, &mut next);
     check_number_free(db, &mut checks, &next).await?;
     checks.finish()?;
     let saved = save(db, next, before.version).await?;

@@ -73,6 +73,12 @@ fn apply_target_fields(checks: &mut Checks, target: &mut target::Model, fields: 
     if let Some(aspirational) = fields.aspirational {
         target.aspirational = aspirational;
     }
+}
+
+/// What every stored target obeys, whoever writes it (a mutation, the demo loader): its values,
+/// years and comparator checked against each other, and its search text.
+pub fn settle(checks: &mut Checks, target: &mut target::Model) {
+    check_target(checks, target);
     target.search_text = search_text([Some(target.code.as_str()), Some(target.statement.as_str())]);
 }
 
@@ -189,7 +195,7 @@ pub async fn create_target(
         updated_at: now,
     };
     apply_target_fields(&mut checks, &mut model, fields);
-    check_target(&mut checks, &model);
+    settle(&mut checks, &mut model);
     check_area(db, &mut checks, plan_id.uuid(), model.area_id).await?;
     let taken = target::Entity::find()
         .filter(target::Column::PlanId.eq(plan_id))
@@ -249,7 +255,7 @@ pub async fn update_target(
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
     apply_target_fields(&mut checks, &mut next, fields);
-    check_target(&mut checks, &next);
+    settle(&mut checks, &mut next);
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
     let saved = versioned::save(db, next, version).await?;

@@ -41,6 +41,19 @@ pub struct TaskFields {
     pub completed_on: Edit<NaiveDate>,
 }
 
+/// What every stored task obeys, whoever writes it (a mutation, the demo loader): its fields
+/// checked against each other and its plan, a deadline counted in days after the plan's issue
+/// made a date once the plan has one, and its search text.
+pub fn settle(checks: &mut Checks, task: &mut task::Model, plan: &plan::Model) {
+    if task.due_on.is_none()
+        && let (Some(days), Some(issued)) = (task.due_within_days, plan.issued_on)
+    {
+        task.due_on = Some(issued + chrono::Duration::days(days.into()));
+    }
+    check_task(checks, task, plan);
+    task.search_text = task_search_text(task);
+}
+
 fn check_task(checks: &mut Checks, task: &task::Model, plan: &plan::Model) {
     if task.kind == TaskKind::Conditional && task.condition_text.is_none() {
         checks.fail(
@@ -151,7 +164,6 @@ fn apply_task_fields(
         task.due_on = Some(issued + chrono::Duration::days(days.into()));
     }
     task.completed_on = apply(fields.completed_on, task.completed_on);
-    task.search_text = task_search_text(task);
 }
 
 /// Creates a task in a plan, with its assignments.
@@ -198,7 +210,7 @@ pub async fn create_task(
     if kind == Some(TaskKind::Conditional) && model.status == TaskStatus::Assigned {
         model.status = TaskStatus::WaitingTrigger;
     }
-    check_task(&mut checks, &model, &plan);
+    settle(&mut checks, &mut model, &plan);
     check_area(db, &mut checks, plan_id.uuid(), model.area_id).await?;
     check_assignments(db, &mut checks, &assignments, &[]).await?;
     checks.finish()?;
@@ -246,7 +258,7 @@ pub async fn update_task(
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
     apply_task_fields(&mut checks, &mut next, fields, &plan);
-    check_task(&mut checks, &next, &plan);
+    settle(&mut checks, &mut next, &plan);
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
     let saved = versioned::save(db, next, version).await?;
