@@ -659,7 +659,7 @@ async fn the_demo_round_and_its_decision_export_as_workbooks(app: &TestApp) {
     let rows: Vec<usize> = (4..40)
         .filter(|r| !text(&sheet, *r, 1).is_empty())
         .collect();
-    assert_eq!(rows.len(), 13);
+    assert_eq!(rows.len(), 14);
     let from = match cell(&sheet, 4, 5) {
         Data::DateTime(d) => excel_day(d.as_f64()),
         other => panic!("a date cell, not {other:?}"),
@@ -696,7 +696,7 @@ async fn the_demo_round_and_its_decision_export_as_workbooks(app: &TestApp) {
     let board = &dashboard["node"]["dashboard"];
     assert_eq!(
         board["tally"],
-        json!({ "total": 13, "submitted": 12, "passedCouncil": 7, "forwarded": 7, "decided": 2, "rejected": 1, "withdrawn": 1 })
+        json!({ "total": 14, "submitted": 13, "passedCouncil": 8, "forwarded": 8, "decided": 2, "rejected": 1, "withdrawn": 1 })
     );
     assert_eq!(
         board["byState"].as_array().map(Vec::len),
@@ -706,11 +706,44 @@ async fn the_demo_round_and_its_decision_export_as_workbooks(app: &TestApp) {
     assert_eq!(
         board["byAwardType"],
         json!([
-            { "awardCode": "BANG_KHEN_TINH", "tally": { "total": 2, "decided": 1 } },
+            { "awardCode": "BANG_KHEN_TINH", "tally": { "total": 3, "decided": 1 } },
             { "awardCode": "GIAY_KHEN_GIAM_DOC_SO", "tally": { "total": 10, "decided": 1 } },
             { "awardCode": "HUAN_CHUONG_LAO_DONG_HANG_BA", "tally": { "total": 1, "decided": 0 } },
         ])
     );
+    // The demo's letter (tờ trình) carried two hospitals' Bằng khen to the People's Committee.
+    let carried = app
+        .graphql_as(
+            &admin,
+            r#"{ nominations(first: 5, filter: { search: "phuc hoi chuc nang" }) { nodes {
+                nomineeName state holder { code }
+                batches { number signedOn nominationCount fromUnit { code } toUnit { name }
+                    nominations { nomineeName state } } } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let nomination = &carried["nominations"]["nodes"][0];
+    assert_eq!(
+        nomination["nomineeName"], "Bệnh viện Phục hồi chức năng tỉnh Bắc Giang",
+        "{carried}"
+    );
+    assert_eq!(nomination["state"], "FORWARDED");
+    assert_eq!(nomination["holder"]["code"], "H03");
+    let letter = &nomination["batches"][0];
+    assert_eq!(letter["number"], "45/TTr-SYT", "{letter}");
+    assert_eq!(letter["signedOn"], "2026-02-10");
+    assert_eq!(letter["fromUnit"]["code"], "H03.20");
+    assert_eq!(letter["toUnit"]["name"], "Ủy ban nhân dân tỉnh Bắc Giang");
+    assert_eq!(letter["nominationCount"], 2);
+    assert_eq!(
+        letter["nominations"],
+        json!([
+            { "nomineeName": "Bệnh viện Sản – Nhi tỉnh Bắc Giang", "state": "FORWARDED" },
+            { "nomineeName": "Bệnh viện Phục hồi chức năng tỉnh Bắc Giang", "state": "FORWARDED" },
+        ])
+    );
+
     const PAGE: &str = "query($n: Int) { nominations(first: $n) { totalCount countsByState { state count }
         nodes { nomineeName state person { fullName } unit { name } awardType { name } awardedType { name }
             round { name movement { name } } nominatingUnit { name } holder { name } level

@@ -20,7 +20,7 @@ use entity::*;
 use fixture::*;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -90,7 +90,7 @@ pub async fn is_empty(db: &impl ConnectionTrait) -> anyhow::Result<bool> {
 /// Loads the demo data when the database is empty. Returns whether anything was loaded.
 pub async fn load_if_empty<C>(db: &C) -> anyhow::Result<bool>
 where
-    C: ConnectionTrait + TransactionTrait,
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
     if !is_empty(db).await? {
         return Ok(false);

@@ -3,13 +3,16 @@
 //! the workflow's own steps (so the rules that refuse a user's bad step refuse a bad fixture
 //! too) and marked illustrative.
 
-use anyhow::Context as _;
+use std::collections::HashMap;
+
+use anyhow::{Context as _, ensure};
 use chrono::NaiveDate;
 use entity::enums::{
     AchievementKind, AwardSubject, MovementKind, MovementLevel, RegistrationRule, RoundKind,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -18,6 +21,7 @@ use crate::domain::access::Actor;
 use crate::domain::emulation::catalogue;
 use crate::domain::emulation::movement::{self, NewMovement, NewRound, Quota};
 use crate::domain::emulation::nomination::ballot::{self, NewBallot};
+use crate::domain::emulation::nomination::batch::{self, BatchForwarding};
 use crate::domain::emulation::nomination::decision::{self, NewDecision};
 use crate::domain::emulation::nomination::draft::{self, NewNomination};
 use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
@@ -36,6 +40,19 @@ struct NominationsFile {
     movements: Vec<MovementFx>,
     round: RoundFx,
     nominations: Vec<NominationFx>,
+    #[serde(default)]
+    batches: Vec<BatchFx>,
+}
+
+/// A proposal letter (tờ trình) carrying the nominations whose last step names it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BatchFx {
+    key: String,
+    number: String,
+    signed_on: NaiveDate,
+    to: String,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,10 +111,12 @@ enum StepFx {
     Withdraw(String),
     /// Posted on, channel.
     Consult(NaiveDate, String),
+    /// Waits for the letter with this key (the last step).
+    Batch(String),
 }
 
-/// Loads the demo's movements and nominations; returns how many nominations.
-pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
+/// Loads the demo's movements, nominations and letters; returns how many nominations.
+pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
     let file: NominationsFile =
         serde_json::from_str(FILE).context("fixtures/emulation/nominations.json")?;
     let actor = Actor::system("demo");
@@ -145,6 +164,8 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
     .map_err(|e| anyhow::anyhow!("round: {}", explain(&e)))?
     .object_id;
     illustrate(db, round, "Round", "the round's dates and quota are invented for the demo; the movement and its sơ kết 2022–2025 are the document's").await?;
+    // The nominations each letter carries, with their versions, in the file's order.
+    let mut letters: HashMap<&str, Vec<(NominationId, i32)>> = HashMap::new();
     for fx in &file.nominations {
         let nominee = match (&fx.person, &fx.unit) {
             (Some(name), None) => Subject::Person(
@@ -186,7 +207,12 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         .object_id;
         let id = NominationId::new(id);
         let mut version = 1;
-        for step in &fx.steps {
+        for (i, step) in fx.steps.iter().enumerate() {
+            if let StepFx::Batch(key) = step {
+                ensure!(i + 1 == fx.steps.len(), "{who}: a letter is the last step");
+                letters.entry(key).or_default().push((id, version));
+                break;
+            }
             let change: Change = match step {
                 StepFx::Submit => workflow::submit(db, &actor, id, version).await,
                 StepFx::Receive => workflow::receive(db, &actor, id, version).await,
@@ -261,6 +287,7 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
                 StepFx::Consult(on, channel) => {
                     workflow::open_consultation(db, &actor, id, version, *on, channel.clone()).await
                 }
+                StepFx::Batch(_) => unreachable!("handled before the match"),
             }
             .map_err(failed(&format!("{step:?}")))?;
             version = change
@@ -277,6 +304,34 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         )
         .await?;
     }
+    for fx in &file.batches {
+        let nominations = letters
+            .remove(fx.key.as_str())
+            .with_context(|| format!("letter {} carries no nomination", fx.key))?;
+        let change = batch::forward(
+            db,
+            &actor,
+            BatchForwarding {
+                number: fx.number.clone(),
+                signed_on: fx.signed_on,
+                to_unit_id: Some(super::id_of("unit", &fx.to)),
+                note: fx.note.clone(),
+                nominations,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("letter {}: {}", fx.key, explain(&e)))?;
+        illustrate(
+            db,
+            change.object_id,
+            "NominationBatch",
+            "letter invented for the demo",
+        )
+        .await?;
+    }
+    if let Some(key) = letters.keys().next() {
+        anyhow::bail!("no letter {key} in `batches`");
+    }
     Ok(file.nominations.len())
 }
 
@@ -292,6 +347,7 @@ impl std::fmt::Debug for StepFx {
             StepFx::Reject(_) => "reject",
             StepFx::Withdraw(_) => "withdraw",
             StepFx::Consult(..) => "consult",
+            StepFx::Batch(_) => "batch",
         })
     }
 }
@@ -315,7 +371,7 @@ async fn illustrate(
 }
 
 /// A domain error with the messages of its rejected fields.
-fn explain(error: &crate::domain::kernel::error::DomainError) -> String {
+pub(super) fn explain(error: &crate::domain::kernel::error::DomainError) -> String {
     match error {
         crate::domain::kernel::error::DomainError::Rejected(errors) => errors
             .iter()
