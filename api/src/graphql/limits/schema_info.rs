@@ -118,6 +118,14 @@ impl SchemaInfo {
         self.types.get(type_name)?.fields.get(field)
     }
 
+    /// The names of a type's fields (none when there is no such type).
+    pub fn field_names(&self, type_name: &str) -> Vec<&str> {
+        self.types
+            .get(type_name)
+            .map(|t| t.fields.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether values of the type have fields of their own (objects, interfaces, unions).
     pub fn is_composite(&self, type_name: &str) -> bool {
         self.types.get(type_name).is_some_and(|t| t.composite)

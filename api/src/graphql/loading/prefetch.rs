@@ -13,7 +13,6 @@ use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputType, Lookahead, Name, Result, Value};
 use entity::{assignment, plan, progress_update, target, task, unit};
 use futures_util::future::try_join4;
-use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use std::collections::HashMap;
@@ -29,7 +28,7 @@ use crate::graphql::loading::loaders::{
     AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
     PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
 };
-use crate::graphql::planning::task::{TaskFilter, progress_columns_read};
+use crate::graphql::planning::task::{PROGRESS_COLUMNS, TaskFilter};
 
 /// Newest progress updates a task list read with only the columns its selection shows, by task
 /// (`None`: the task has none). They stay out of the loader's cache, which holds whole rows for
@@ -67,7 +66,7 @@ pub fn latest_columns(ctx: &Context<'_>, selections: &[Lookahead<'_>]) -> Option
     if ctx.data_opt::<PartialLatest>().is_none() {
         return Some(ColumnSet::ALL);
     }
-    Some(progress_columns_read(&progress_selections(selections)))
+    Some(PROGRESS_COLUMNS.read(&progress_selections(selections)))
 }
 
 /// The `latestProgress` selections of a task list's node selections.
@@ -92,22 +91,6 @@ pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
 /// Whether any of the selections reads `field`.
 pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
     selections.iter().any(|s| s.field(field).exists())
-}
-
-/// The columns of `E` that `selections` (a list's node selections) read: the `id` and, for
-/// each field of `field_columns` selected, the columns its resolver reads.
-pub fn columns_read<E: EntityTrait>(
-    selections: &[Lookahead<'_>],
-    id: E::Column,
-    field_columns: &[(&str, &[E::Column])],
-) -> ColumnSet {
-    let mut read = vec![id];
-    for (field, columns) in field_columns {
-        if wants(selections, field) {
-            read.extend_from_slice(columns);
-        }
-    }
-    ColumnSet::of::<E>(&read)
 }
 
 async fn load_all<K>(ctx: &Context<'_>, keys: impl IntoIterator<Item = K>) -> Result<()>
@@ -215,7 +198,7 @@ pub async fn tasks(
     // Updates the list read with the columns this selection needs are not read again.
     let mut partial = HashMap::new();
     if let (true, Some(store)) = (want_progress, ctx.data_opt::<PartialLatest>()) {
-        let needed = progress_columns_read(&progress_selections);
+        let needed = PROGRESS_COLUMNS.read(&progress_selections);
         for &id in &ids {
             if let Some(update) = store.get(id, needed) {
                 partial.insert(LatestProgress(id), update);

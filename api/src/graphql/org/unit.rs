@@ -30,7 +30,7 @@ use crate::graphql::planning::plan::PlanConnection;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::task::TaskConnection;
-use crate::graphql::planning::task::{Task, columns_read};
+use crate::graphql::planning::task::{self, Task};
 
 /// A unit (đơn vị): a people's committee, department, office, hospital, health centre, commune
 /// station… Closed units (merged, renamed, dissolved) keep answering under their own name and
@@ -232,7 +232,7 @@ impl Unit {
                     args: &args,
                     want_total: wants_total(ctx),
                     latest,
-                    columns: columns_read(&selections),
+                    columns: task::COLUMNS.read(&selections),
                 },
             )
             .await

@@ -1,10 +1,10 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Lookahead, Object, Result};
+use crate::graphql::loading::columns::FieldColumns;
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{plan, plan_area, plan_reference};
 
-use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 use crate::graphql::common::context::{load, load_required, nested_window, visible_plan};
 use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus};
@@ -30,12 +30,14 @@ use crate::graphql::reporting::regime::{
 pub struct Plan(pub plan::Model);
 
 /// For lists that read only what their selection shows: the plan columns each field's
-/// resolver reads (the id is always read). A field missing here would read an empty value
-/// from a list; `tests/api/columns.rs` compares every field read from a list with the same
-/// plan read whole.
-const FIELD_COLUMNS: &[(&str, &[plan::Column])] = {
+/// resolver reads, besides the id (the column registry: see
+/// [`columns`](crate::graphql::loading::columns)). A field added to the resolvers needs its
+/// entry here, with the columns it reads or none.
+pub static COLUMNS: FieldColumns<plan::Entity> = FieldColumns::new("Plan", plan::Column::Id, {
     use plan::Column as C;
     &[
+        ("id", &[]),
+        ("provenance", &[]),
         ("documentNumber", &[C::DocumentNumber]),
         ("kind", &[C::Kind]),
         ("title", &[C::Title]),
@@ -53,13 +55,16 @@ const FIELD_COLUMNS: &[(&str, &[plan::Column])] = {
             "deadlineWarnings",
             &[C::PeriodStart, C::PeriodEnd, C::IssuedOn, C::IssueYear],
         ),
+        ("areas", &[]),
+        ("implements", &[]),
+        ("implementedBy", &[]),
+        ("targets", &[]),
+        ("tasks", &[]),
+        ("reportingDeadlines", &[]),
+        ("progressExportUrl", &[]),
+        ("reportingRegimes", &[]),
     ]
-};
-
-/// The plan columns that `selections` (a list's node selections) read.
-pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
-    prefetch::columns_read::<plan::Entity>(selections, plan::Column::Id, FIELD_COLUMNS)
-}
+});
 
 #[Object]
 impl Plan {

@@ -12,13 +12,11 @@ use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{TargetById, TaskById};
 use crate::graphql::loading::prefetch;
 use crate::graphql::planning::plan::PlanConnection;
-use crate::graphql::planning::plan::{
-    Plan, PlanFilter, PlanOrder, columns_read as plan_columns_read,
-};
+use crate::graphql::planning::plan::{Plan, PlanFilter, PlanOrder};
 use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::target::{Target, TargetFilter};
 use crate::graphql::planning::task::TaskConnection;
-use crate::graphql::planning::task::{Task, TaskFilter, TaskOrder, columns_read};
+use crate::graphql::planning::task::{Task, TaskFilter, TaskOrder};
 
 #[derive(Default)]
 pub struct PlanQuery;
@@ -49,7 +47,7 @@ impl PlanQuery {
                 args: &args,
                 want_total: wants_total(ctx),
                 with_issuer: prefetch::wants(&selections, "issuer"),
-                columns: plan_columns_read(&selections),
+                columns: crate::graphql::planning::plan::COLUMNS.read(&selections),
             },
         )
         .await
@@ -118,7 +116,7 @@ impl TaskQuery {
                 args: &args,
                 want_total: wants_total(ctx),
                 latest,
-                columns: columns_read(&selections),
+                columns: crate::graphql::planning::task::COLUMNS.read(&selections),
             },
         )
         .await

@@ -1,13 +1,13 @@
 //! `Task`, `Assignment` and `ProgressUpdate`.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Lookahead, Object, Result};
+use crate::graphql::loading::columns::FieldColumns;
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
 use entity::{assignment, progress_update, task};
 
 use crate::domain::kernel::error::DomainResult;
-use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::kernel::time;
 use crate::domain::planning::task as tasks;
 use crate::graphql::common::context::{load, load_required, nested_window};
@@ -20,22 +20,24 @@ use crate::graphql::loading::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskContributions,
     TaskExtensions, UnitById,
 };
-use crate::graphql::loading::prefetch::{self, PartialLatest};
+use crate::graphql::loading::prefetch::PartialLatest;
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
 use crate::graphql::planning::plan::{Plan, PlanArea};
 
 /// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
 ///
-/// A task from a list may hold only the columns its list's selection reads ([`columns_read`]).
+/// A task from a list may hold only the columns its list's selection reads ([`COLUMNS`]).
 #[derive(Clone)]
 pub struct Task(pub task::Model);
 
-/// The stored columns each field of `Task` reads, besides the id. A field missing here would
-/// answer an empty value when a list reads only what its selection shows: keep it next to the
-/// resolvers (a test compares every field read alone from a list with the whole task).
-const FIELD_COLUMNS: &[(&str, &[task::Column])] = {
+/// The stored columns each field of `Task` reads, besides the id (the column registry: see
+/// [`columns`](crate::graphql::loading::columns)). A field added to the resolvers needs its
+/// entry here, with the columns it reads or none.
+pub static COLUMNS: FieldColumns<task::Entity> = FieldColumns::new("Task", task::Column::Id, {
     use task::Column as C;
     &[
+        ("id", &[]),
+        ("provenance", &[]),
         ("code", &[C::Code]),
         ("title", &[C::Title]),
         ("description", &[C::Description]),
@@ -50,41 +52,35 @@ const FIELD_COLUMNS: &[(&str, &[task::Column])] = {
         ("plan", &[C::PlanId]),
         ("area", &[C::AreaId]),
         ("timeliness", &[C::Status, C::DueOn, C::CompletedOn]),
+        ("assignments", &[]),
+        ("lead", &[]),
+        ("latestProgress", &[]),
+        ("contributions", &[]),
+        ("extensionRequests", &[]),
+        ("progressUpdates", &[]),
     ]
-};
+});
 
 /// The progress update columns each `ProgressUpdate` field's resolver reads (the id is always
 /// read), for task lists that read each task's newest update with only what its selection shows.
-/// `tests/api/columns.rs` compares every field read so with the same update read whole.
-const PROGRESS_FIELD_COLUMNS: &[(&str, &[progress_update::Column])] = {
-    use progress_update::Column as C;
-    &[
-        ("task", &[C::TaskId]),
-        ("unit", &[C::UnitId]),
-        ("periodCode", &[C::PeriodCode]),
-        ("percent", &[C::Percent]),
-        ("status", &[C::Status]),
-        ("narrative", &[C::Narrative]),
-        ("difficulties", &[C::Difficulties]),
-        ("proposals", &[C::Proposals]),
-        ("reportedAt", &[C::ReportedAt]),
-        ("reportedOn", &[C::ReportedAt]),
-    ]
-};
-
-/// The progress update columns that `selections` (`latestProgress` selections) read.
-pub fn progress_columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
-    prefetch::columns_read::<progress_update::Entity>(
-        selections,
-        progress_update::Column::Id,
-        PROGRESS_FIELD_COLUMNS,
-    )
-}
-
-/// The task columns that `selections` (a list's node selections) read.
-pub fn columns_read(selections: &[Lookahead<'_>]) -> ColumnSet {
-    prefetch::columns_read::<task::Entity>(selections, task::Column::Id, FIELD_COLUMNS)
-}
+pub static PROGRESS_COLUMNS: FieldColumns<progress_update::Entity> =
+    FieldColumns::new("ProgressUpdate", progress_update::Column::Id, {
+        use progress_update::Column as C;
+        &[
+            ("id", &[]),
+            ("provenance", &[]),
+            ("task", &[C::TaskId]),
+            ("unit", &[C::UnitId]),
+            ("periodCode", &[C::PeriodCode]),
+            ("percent", &[C::Percent]),
+            ("status", &[C::Status]),
+            ("narrative", &[C::Narrative]),
+            ("difficulties", &[C::Difficulties]),
+            ("proposals", &[C::Proposals]),
+            ("reportedAt", &[C::ReportedAt]),
+            ("reportedOn", &[C::ReportedAt]),
+        ]
+    });
 
 #[Object]
 impl Task {
@@ -174,7 +170,7 @@ impl Task {
     /// The newest progress update.
     async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<ProgressUpdate>> {
         if let Some(partial) = ctx.data_opt::<PartialLatest>() {
-            let needed = progress_columns_read(&[ctx.look_ahead()]);
+            let needed = PROGRESS_COLUMNS.read(&[ctx.look_ahead()]);
             if let Some(update) = partial.get(self.0.id, needed) {
                 return Ok(update.map(ProgressUpdate));
             }

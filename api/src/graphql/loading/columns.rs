@@ -1,0 +1,104 @@
+//! The column registry: for each object type whose lists read only what their selection shows
+//! (`Task`, `Plan`, `ProgressUpdate`), every field of the type with the stored columns its
+//! resolver reads, as the entity's typed columns. The id is always read; a field that reads
+//! nothing else (a relation loaded by id, a field computed elsewhere) is listed with no columns,
+//! so every field of the type is in its registry.
+//!
+//! Two tests hold it true: `every_field_is_registered` below compares each registry with the
+//! schema (a field added without its entry fails it, and so does an entry whose field is gone),
+//! and `tests/api/columns.rs` reads every field from a list, through HTTP, and compares it with
+//! the same row read whole (an entry with too few columns fails it).
+
+use async_graphql::Lookahead;
+use sea_orm::EntityTrait;
+
+use crate::domain::kernel::rows::ColumnSet;
+
+/// The stored columns each field of one GraphQL object type reads from its entity `E`.
+pub struct FieldColumns<E: EntityTrait> {
+    type_name: &'static str,
+    id: E::Column,
+    fields: &'static [(&'static str, &'static [E::Column])],
+}
+
+impl<E: EntityTrait> FieldColumns<E> {
+    /// The registry of `type_name`, whose rows `id` names.
+    pub const fn new(
+        type_name: &'static str,
+        id: E::Column,
+        fields: &'static [(&'static str, &'static [E::Column])],
+    ) -> Self {
+        Self {
+            type_name,
+            id,
+            fields,
+        }
+    }
+
+    /// The columns that `selections` (a list's node selections, or one field's) read: the id
+    /// and every selected field's columns.
+    pub fn read(&self, selections: &[Lookahead<'_>]) -> ColumnSet {
+        let mut read = vec![self.id];
+        for (field, columns) in self.fields {
+            if selections.iter().any(|s| s.field(field).exists()) {
+                read.extend_from_slice(columns);
+            }
+        }
+        ColumnSet::of::<E>(&read)
+    }
+}
+
+/// A registry seen without its entity, for the test that compares it with the schema.
+pub trait Registry: Sync {
+    fn type_name(&self) -> &'static str;
+    fn field_names(&self) -> Vec<&'static str>;
+}
+
+impl<E: EntityTrait> Registry for FieldColumns<E>
+where
+    E::Column: Sync,
+{
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    fn field_names(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|(name, _)| *name).collect()
+    }
+}
+
+/// Every registry.
+pub fn all() -> [&'static dyn Registry; 3] {
+    use crate::graphql::planning::{plan, task};
+    [&task::COLUMNS, &task::PROGRESS_COLUMNS, &plan::COLUMNS]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use crate::graphql::limits::SchemaInfo;
+
+    #[test]
+    fn every_field_is_registered() {
+        let schema = SchemaInfo::from_sdl(&crate::graphql::sdl()).unwrap_or_else(|e| panic!("{e}"));
+        for registry in super::all() {
+            let name = registry.type_name();
+            let listed: Vec<&str> = registry.field_names();
+            let registered: BTreeSet<&str> = listed.iter().copied().collect();
+            assert_eq!(
+                registered.len(),
+                listed.len(),
+                "{name}: a field listed twice"
+            );
+            let fields: BTreeSet<&str> = schema.field_names(name).into_iter().collect();
+            assert!(!fields.is_empty(), "no type {name} in the schema");
+            assert_eq!(
+                registered.symmetric_difference(&fields).collect::<Vec<_>>(),
+                Vec::<&&str>::new(),
+                "{name}: each field of the type needs its entry (its columns, or none), and \
+                 each entry its field"
+            );
+        }
+    }
+}
