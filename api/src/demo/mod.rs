@@ -29,6 +29,7 @@ use crate::domain::kernel::period::PeriodCode;
 use crate::domain::kernel::text::{clean, clean_opt};
 use crate::domain::org::group::kinds_column;
 use crate::domain::org::unit::edit::{unit_search_text, valid_agency_code};
+use crate::domain::planning::assignment::{self as assignments, AssignmentSpec};
 use crate::domain::planning::plan::edit as plans;
 use crate::domain::planning::target::edit as targets;
 use crate::domain::planning::target::round;
@@ -903,22 +904,19 @@ impl Builder {
             .iter()
             .any(|phrase| note.contains(phrase))
         });
-        let leads = rows
-            .iter()
-            .filter(|a| a.role == AssignmentRole::Lead)
-            .count();
-        ensure!(leads == 1, "needs exactly one LEAD assignment, has {leads}");
-        let mut seen = HashSet::new();
-        for (position, row) in rows.iter().enumerate() {
-            let (unit_id, group_id) = match (&row.unit, &row.group) {
-                (Some(unit), None) => (Some(self.unit(unit)?), None),
-                (None, Some(group)) => (None, Some(self.group(group)?)),
-                _ => bail!("an assignment names exactly one of unit / group"),
-            };
-            ensure!(
-                seen.insert((row.role, unit_id, group_id)),
-                "duplicate assignment {row:?}"
-            );
+        let mut specs = Vec::with_capacity(rows.len());
+        for row in rows {
+            specs.push(AssignmentSpec {
+                role: row.role,
+                unit_id: row.unit.as_deref().map(|u| self.unit(u)).transpose()?,
+                group_id: row.group.as_deref().map(|g| self.group(g)).transpose()?,
+            });
+        }
+        obey(|checks| assignments::check_shape(checks, &specs))?;
+        for (position, (row, spec)) in rows.iter().zip(specs).enumerate() {
+            let AssignmentSpec {
+                unit_id, group_id, ..
+            } = spec;
             let assignment_id = id_of("assignment", &format!("{owner}#{position}"));
             if row.role == AssignmentRole::Lead && lead_inferred {
                 self.mark("Assignment", assignment_id, true, owner_note);
@@ -1197,6 +1195,15 @@ mod tests {
             v["plans"][0]["periodEnd"] = 2021.into();
         });
         assert!(error.contains("before it starts"), "{error}");
+        let error = refusal(|v| {
+            let mut p = plan(v);
+            let lead = p["tasks"][0]["assignments"][0].clone();
+            p["tasks"][0]["assignments"]
+                .as_array_mut()
+                .map(|rows| rows.push(lead));
+            v["plans"][3] = p;
+        });
+        assert!(error.contains("exactly one LEAD"), "{error}");
     }
 
     #[test]

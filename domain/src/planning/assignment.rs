@@ -38,39 +38,15 @@ pub enum Subject {
     Target(Uuid),
 }
 
-/// Checks an assignment list: exactly one lead, exactly one of unit / group per row, no
-/// duplicates, existing assignees, and no closed unit among the new ones.
+/// Checks an assignment list: its shape ([`check_shape`]), existing assignees, and no closed
+/// unit among the new ones.
 pub(crate) async fn check_assignments(
     db: &impl ConnectionTrait,
     checks: &mut Checks,
     specs: &[AssignmentSpec],
     existing: &[assignment::Model],
 ) -> DomainResult<()> {
-    let leads = specs
-        .iter()
-        .filter(|s| s.role == AssignmentRole::Lead)
-        .count();
-    if leads != 1 {
-        checks.fail(
-            "assignments",
-            Code::Invalid,
-            format!("exactly one LEAD (chủ trì) is required, {leads} given"),
-        );
-    }
-    let mut seen = HashSet::new();
-    for (i, spec) in specs.iter().enumerate() {
-        let field = format!("assignments.{i}");
-        if spec.unit_id.is_some() == spec.group_id.is_some() {
-            checks.fail(
-                &field,
-                Code::Invalid,
-                "give exactly one of `unitId` and `groupId`",
-            );
-        }
-        if !seen.insert((spec.role, spec.unit_id, spec.group_id)) {
-            checks.fail(&field, Code::Duplicate, "this assignment is listed twice");
-        }
-    }
+    check_shape(checks, specs);
     let unit_ids: Vec<Uuid> = specs.iter().filter_map(|s| s.unit_id).collect();
     let units = unit::Entity::find()
         .filter(unit::Column::Id.is_in(unit_ids))
@@ -107,6 +83,36 @@ pub(crate) async fn check_assignments(
         }
     }
     Ok(())
+}
+
+/// The shape every assignment list has, whoever writes it (a mutation, the demo loader):
+/// exactly one lead, exactly one of unit / group per row, no row twice.
+pub fn check_shape(checks: &mut Checks, specs: &[AssignmentSpec]) {
+    let leads = specs
+        .iter()
+        .filter(|s| s.role == AssignmentRole::Lead)
+        .count();
+    if leads != 1 {
+        checks.fail(
+            "assignments",
+            Code::Invalid,
+            format!("exactly one LEAD (chủ trì) is required, {leads} given"),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let field = format!("assignments.{i}");
+        if spec.unit_id.is_some() == spec.group_id.is_some() {
+            checks.fail(
+                &field,
+                Code::Invalid,
+                "give exactly one of `unitId` and `groupId`",
+            );
+        }
+        if !seen.insert((spec.role, spec.unit_id, spec.group_id)) {
+            checks.fail(&field, Code::Duplicate, "this assignment is listed twice");
+        }
+    }
 }
 
 pub(crate) async fn existing_assignments(
