@@ -24,6 +24,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::reporting_regime::Entity",
+        from = "Column::RegimeId",
+        to = "super::reporting_regime::Column::Id"
+    )]
+    Regime,
+}
+
+impl Related<super::reporting_regime::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Regime.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -30,6 +30,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::reporting_deadline::Entity")]
+    Deadlines,
+}
+
+impl Related<super::reporting_deadline::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Deadlines.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -486,6 +486,39 @@ async fn a_units_targets_cost_the_same_for_any_page_size(app: &TestApp) {
     );
 }
 
+/// `planProgress` (benchmark Q4) names the missing and pending units of a report through a
+/// group from the member rows it read to find them: the names cost no statement.
+async fn a_plans_progress_names_its_reporters_without_reading_them_again(app: &TestApp) {
+    let id = app.plan_titled(
+        "Thực hiện công tác cải cách hành chính nhà nước của Trung tâm Y tế huyện Tu Mơ Rông năm 2023",
+    )
+    .await;
+    let counts = r#"query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) {
+        percent reports { level dueOn expected onTime late } } }"#;
+    let named = r#"query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) {
+        percent reports { level dueOn expected onTime late missing { code name } pending { name } } } }"#;
+    let variables = json!({ "id": id, "period": "2023Q1" });
+    let (plain, _) = counted(app, None, counts, variables.clone()).await;
+    let (with_names, data) = counted(app, None, named, variables).await;
+    let missing = data["planProgress"]["reports"][0]["missing"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(missing.len(), 2, "{data}");
+    assert!(
+        missing
+            .iter()
+            .all(|u| u["name"].as_str().is_some_and(|n| !n.is_empty())),
+        "{data}"
+    );
+    assert_eq!(plain, with_names, "the names are read with the members");
+    assert!(
+        plain <= 9,
+        "the plan, its task figures, regimes with their deadlines, submissions, calendar, \
+         groups, members, member units: {plain}"
+    );
+}
+
 /// A plan's audit log page with the actors' units (benchmark Q14): the caller's unit, the page
 /// with its total and the units, whatever the page size.
 async fn an_audit_log_page_costs_the_same_for_any_page_size(app: &TestApp) {
@@ -537,6 +570,7 @@ async fn an_audit_log_page_costs_the_same_for_any_page_size(app: &TestApp) {
 
 db_tests!(
     a_units_targets_cost_the_same_for_any_page_size,
+    a_plans_progress_names_its_reporters_without_reading_them_again,
     an_audit_log_page_costs_the_same_for_any_page_size,
     a_task_search_costs_the_same_for_any_page_size,
     a_unit_page_costs_the_same_for_any_page_size,

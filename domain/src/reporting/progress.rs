@@ -16,7 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::deadline::{DeadlineRule, end_of_day, period_key};
-use super::regime::{reporters_of, row_keys};
+use super::regime::{reporters_and_members, row_keys};
 use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
@@ -221,6 +221,9 @@ pub struct PlanProgress {
     /// Per area (none: tasks outside any area): task count and mean percent.
     pub areas: Vec<(Option<Uuid>, usize, f64)>,
     pub reports: Vec<RegimeReports>,
+    /// The units that report through a group, read whole while finding who reports (so the
+    /// API names the missing and pending ones without reading them again).
+    pub reporting_units: Vec<unit::Model>,
 }
 
 /// An orderable key for [`Timeliness`].
@@ -283,7 +286,7 @@ pub async fn plan_progress(
         .unwrap_or_else(today);
     let as_of = as_of.unwrap_or_else(|| period_end.min(today()));
     let mut figures = task_figures(db, plan, as_of).await?;
-    figures.reports = regime_reports(db, plan, period, as_of).await?;
+    (figures.reports, figures.reporting_units) = regime_reports(db, plan, period, as_of).await?;
     Ok(figures)
 }
 
@@ -430,6 +433,7 @@ fn figures(as_of: NaiveDate, tasks: &[FigureTask]) -> PlanProgress {
             .map(|(area, (n, total))| (area, n, round1(total / n as f64)))
             .collect(),
         reports: Vec::new(),
+        reporting_units: Vec::new(),
     }
 }
 
@@ -493,18 +497,29 @@ async fn regime_reports(
     plan: &plan::Model,
     period: PeriodCode,
     as_of: NaiveDate,
-) -> DomainResult<Vec<RegimeReports>> {
-    let regimes: Vec<reporting_regime::Model> = reporting_regime::Entity::find()
-        .filter(reporting_regime::Column::PlanId.eq(plan.id))
-        .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
-        .order_by_asc(reporting_regime::Column::Position)
-        .all(db)
-        .await?;
-    if regimes.is_empty() {
-        return Ok(Vec::new());
+) -> DomainResult<(Vec<RegimeReports>, Vec<unit::Model>)> {
+    // The regimes with their deadline rows, in one statement.
+    let joined: Vec<(reporting_regime::Model, Vec<reporting_deadline::Model>)> =
+        reporting_regime::Entity::find()
+            .find_with_related(reporting_deadline::Entity)
+            .filter(reporting_regime::Column::PlanId.eq(plan.id))
+            .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
+            .order_by_asc(reporting_regime::Column::Position)
+            .order_by_asc(reporting_regime::Column::Id)
+            .order_by_asc(reporting_deadline::Column::Level)
+            .order_by_asc(reporting_deadline::Column::Position)
+            .all(db)
+            .await?;
+    if joined.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut regimes = Vec::with_capacity(joined.len());
+    let mut rows: HashMap<Uuid, Vec<reporting_deadline::Model>> = HashMap::new();
+    for (regime, deadlines) in joined {
+        rows.insert(regime.id, deadlines);
+        regimes.push(regime);
     }
     let regime_ids: Vec<Uuid> = regimes.iter().map(|r| r.id).collect();
-    let rows = super::regime::deadlines_of_regimes(db, &regime_ids).await?;
     let cut = end_of_day(as_of);
     // Whether each report of the period sent by the end of `as_of` was late, by regime, level
     // and unit (four columns, no text).
@@ -532,7 +547,7 @@ async fn regime_reports(
     .await?;
     let key = period_key(period);
     let all_rows: Vec<&reporting_deadline::Model> = rows.values().flatten().collect();
-    let reporters = reporters_of(db, &all_rows, as_of).await?;
+    let (reporters, units) = reporters_and_members(db, &all_rows, as_of).await?;
     let mut out = Vec::new();
     for regime in &regimes {
         for row in rows.get(&regime.id).into_iter().flatten() {
@@ -570,5 +585,5 @@ async fn regime_reports(
             out.push(report);
         }
     }
-    Ok(out)
+    Ok((out, units))
 }

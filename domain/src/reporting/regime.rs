@@ -102,6 +102,16 @@ pub async fn reporters_of(
     rows: &[&reporting_deadline::Model],
     as_of: NaiveDate,
 ) -> DomainResult<HashMap<Uuid, Vec<Uuid>>> {
+    Ok(reporters_and_members(db, rows, as_of).await?.0)
+}
+
+/// [`reporters_of`], with the groups' member units read on the way (whole rows, each once), for
+/// a caller that names them.
+pub async fn reporters_and_members(
+    db: &impl ConnectionTrait,
+    rows: &[&reporting_deadline::Model],
+    as_of: NaiveDate,
+) -> DomainResult<(HashMap<Uuid, Vec<Uuid>>, Vec<entity::unit::Model>)> {
     let group_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.reporter_group_id).collect();
     let groups = if group_ids.is_empty() {
         Vec::new()
@@ -112,7 +122,7 @@ pub async fn reporters_of(
             .await?
     };
     let members = crate::org::group::members_of(db, &groups, as_of).await?;
-    Ok(rows
+    let reporters = rows
         .iter()
         .map(|row| {
             let units = match (row.reporter_unit_id, row.reporter_group_id) {
@@ -125,7 +135,14 @@ pub async fn reporters_of(
             };
             (row.id, units)
         })
-        .collect())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let units = members
+        .into_values()
+        .flatten()
+        .filter(|unit| seen.insert(unit.id))
+        .collect();
+    Ok((reporters, units))
 }
 
 /// The period keys (`Q1`, `H1`, `Y`…) a stored JSON array holds.

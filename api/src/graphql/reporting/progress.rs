@@ -8,7 +8,7 @@ use crate::domain::kernel::mutation::Outcome;
 use crate::domain::kernel::period::CutOffRule;
 use crate::domain::reporting::completion::{self, CompletionDecision};
 use crate::domain::reporting::progress::{self as progress, ProgressInput, timeliness_of_key};
-use crate::graphql::common::context::{db, load, visibility, visible_plan};
+use crate::graphql::common::context::{db, load, loaders, visibility, visible_plan};
 use crate::graphql::common::enums::{ProgressStatus, Timeliness};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
@@ -294,9 +294,14 @@ impl ProgressQuery {
         let Some(plan) = visible_plan(ctx, id).await? else {
             return Ok(None);
         };
-        let figures = progress::plan_progress(db(ctx)?, &plan, period, as_of.map(|d| d.0))
+        let mut figures = progress::plan_progress(db(ctx)?, &plan, period, as_of.map(|d| d.0))
             .await
             .into_gql()?;
+        // The missing and pending units are named from the rows read to find them.
+        let units = std::mem::take(&mut figures.reporting_units);
+        loaders(ctx)?
+            .feed_many(units.into_iter().map(|u| (UnitById(u.id), u)))
+            .await;
         Ok(Some(PlanProgress {
             plan,
             period: ReportingPeriod::new(period, CutOffRule::Decree09),
