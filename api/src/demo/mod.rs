@@ -1198,9 +1198,9 @@ mod tests {
         let error = refusal(|v| {
             let mut p = plan(v);
             let lead = p["tasks"][0]["assignments"][0].clone();
-            p["tasks"][0]["assignments"]
-                .as_array_mut()
-                .map(|rows| rows.push(lead));
+            if let Some(rows) = p["tasks"][0]["assignments"].as_array_mut() {
+                rows.push(lead);
+            }
             v["plans"][3] = p;
         });
         assert!(error.contains("exactly one LEAD"), "{error}");
