@@ -88,6 +88,8 @@ pub type PlanId = Id<entity::plan::Entity>;
 pub type TaskId = Id<entity::task::Entity>;
 /// A target's id (chỉ tiêu).
 pub type TargetId = Id<entity::target::Entity>;
+/// A reporting regime's id (chế độ báo cáo).
+pub type RegimeId = Id<entity::reporting_regime::Entity>;
 /// A report submission's id.
 pub type SubmissionId = Id<entity::report_submission::Entity>;
 /// A deadline-extension request's id.

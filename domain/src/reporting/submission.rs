@@ -21,7 +21,7 @@ use crate::access::{Actor, PlanVisibility};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
-use crate::kernel::ids::SubmissionId;
+use crate::kernel::ids::{RegimeId, SubmissionId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::period::PeriodCode;
@@ -41,9 +41,9 @@ crate::versioned!(report_submission, "report");
 /// A report as the reporting unit sends it (`submitReport`).
 #[derive(Debug, Clone)]
 pub struct ReportInput {
-    pub regime_id: Uuid,
+    pub regime_id: RegimeId,
     pub period: PeriodCode,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     /// The level of the cascade; the unit's lowest level under the regime when absent.
     pub level: Option<i32>,
     pub content: Option<String>,
@@ -99,9 +99,13 @@ pub async fn submit(
     input: ReportInput,
 ) -> DomainResult<Change> {
     actor
-        .authorize(db, Action::SubmitReports, Resource::Unit(input.unit_id))
+        .authorize(
+            db,
+            Action::SubmitReports,
+            Resource::Unit(input.unit_id.uuid()),
+        )
         .await?;
-    let regime = super::regime::named_in_input(db, input.regime_id).await?;
+    let regime = super::regime::named_in_input(db, input.regime_id.uuid()).await?;
     let Some(unit) = unit::Entity::find_by_id(input.unit_id).one(db).await? else {
         return Err(rejected("unitId", Code::NotFound, "no such unit"));
     };

@@ -146,6 +146,7 @@ nodes! {
     plan => Plan,
     task => Task,
     target => Target,
+    reporting_regime => ReportingRegime,
     report_submission => ReportSubmission,
     deadline_extension => ExtensionRequest,
     person => Person,

@@ -233,13 +233,13 @@ impl SubmissionMutation {
     ) -> Result<ReportPayload> {
         let cmid = input.client_mutation_id.clone();
         let regime_id = try_input!(
-            id_of(&input.regime_id, NodeType::ReportingRegime, "regimeId"),
+            typed_id_of::<entity::reporting_regime::Entity>(&input.regime_id, "regimeId"),
             ReportPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             ReportPayload,
             ctx,
             cmid
