@@ -165,7 +165,7 @@ pub async fn create(
             MAX_NUMBER,
         ),
         issued_on: input.issued_on,
-        issue_year: input.issued_on.map(|d| d.year()),
+        issue_year: None, // `settle` derives it
         status: PlanStatus::Draft,
         period_start: input.period_start,
         period_end: input.period_end,

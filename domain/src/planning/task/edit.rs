@@ -45,13 +45,17 @@ pub struct TaskFields {
 /// checked against each other and its plan, a deadline counted in days after the plan's issue
 /// made a date once the plan has one, and its search text.
 pub fn settle(checks: &mut Checks, task: &mut task::Model, plan: &plan::Model) {
-    if task.due_on.is_none()
-        && let (Some(days), Some(issued)) = (task.due_within_days, plan.issued_on)
-    {
-        task.due_on = Some(issued + chrono::Duration::days(days.into()));
+    if task.due_on.is_none() {
+        task.due_on = due_after_issue(task, plan);
     }
     check_task(checks, task, plan);
     task.search_text = task_search_text(task);
+}
+
+/// The date of a deadline given in days after the plan's issue, once the plan has its date.
+fn due_after_issue(task: &task::Model, plan: &plan::Model) -> Option<chrono::NaiveDate> {
+    let (days, issued) = (task.due_within_days?, plan.issued_on?);
+    Some(issued + chrono::Duration::days(days.into()))
 }
 
 fn check_task(checks: &mut Checks, task: &task::Model, plan: &plan::Model) {
@@ -158,10 +162,8 @@ fn apply_task_fields(
     let explicit_date = matches!(fields.due_on, Edit::Set(_));
     task.due_on = apply(fields.due_on, task.due_on);
     // A deadline relative to the issue date becomes a date once the plan has one.
-    if let (Some(days), Some(issued)) = (task.due_within_days, plan.issued_on)
-        && !explicit_date
-    {
-        task.due_on = Some(issued + chrono::Duration::days(days.into()));
+    if !explicit_date && let Some(due) = due_after_issue(task, plan) {
+        task.due_on = Some(due);
     }
     task.completed_on = apply(fields.completed_on, task.completed_on);
 }
