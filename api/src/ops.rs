@@ -9,6 +9,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseBackend;
 
 use crate::config::Settings;
+pub use crate::diagnostic::message;
 
 /// `api migrate`: applies pending migrations (and the reference data an empty database needs)
 /// and says what it did. On PostgreSQL several instances may run it at once: they take turns
@@ -270,28 +271,4 @@ pub fn absolute(path: &std::path::Path) -> String {
         .unwrap_or_else(|_| path.to_owned())
         .display()
         .to_string()
-}
-
-/// An error and its causes in one line, each said once (drivers often repeat their cause in
-/// their own message).
-pub fn message(error: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in error.chain() {
-        let text = without_line_number(&cause.to_string());
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-    }
-    parts.join(": ")
-}
-
-/// `text` without a trailing "at line N" (PostgreSQL's source line, which sqlx appends: noise
-/// to an operator).
-fn without_line_number(text: &str) -> String {
-    match text.rsplit_once(" at line ") {
-        Some((head, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
-            head.to_owned()
-        }
-        _ => text.to_owned(),
-    }
 }

@@ -41,7 +41,7 @@ pub fn with_request_context(
             Some(context.deadline),
         ))
         .data(common::context::Deadline(context.deadline))
-        .data(loading::prefetch::PartialLatest::default())
+        .data(planning::prefetch::PartialLatest::default())
         .data(context.visibility)
         .data(context.viewer);
     if let Some(id) = context.request_id {

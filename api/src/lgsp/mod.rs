@@ -60,7 +60,7 @@ pub fn schedule(
             match run_sync(&db, &client, &settings, SyncRun::default()).await {
                 Ok(report) => tracing::info!(summary = %report.plan.summary(), "catalogue sync"),
                 Err(error) => {
-                    tracing::warn!(error = %crate::ops::message(&error), "catalogue sync failed; nothing was changed")
+                    tracing::warn!(error = %crate::diagnostic::message(&error), "catalogue sync failed; nothing was changed")
                 }
             }
         }

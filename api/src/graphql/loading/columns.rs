@@ -66,39 +66,3 @@ where
         self.fields.iter().map(|(name, _)| *name).collect()
     }
 }
-
-/// Every registry.
-pub fn all() -> [&'static dyn Registry; 3] {
-    use crate::graphql::planning::{plan, task};
-    [&task::COLUMNS, &task::PROGRESS_COLUMNS, &plan::COLUMNS]
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use crate::graphql::limits::SchemaInfo;
-
-    #[test]
-    fn every_field_is_registered() {
-        let schema = SchemaInfo::from_sdl(&crate::graphql::sdl()).unwrap_or_else(|e| panic!("{e}"));
-        for registry in super::all() {
-            let name = registry.type_name();
-            let listed: Vec<&str> = registry.field_names();
-            let registered: BTreeSet<&str> = listed.iter().copied().collect();
-            assert_eq!(
-                registered.len(),
-                listed.len(),
-                "{name}: a field listed twice"
-            );
-            let fields: BTreeSet<&str> = schema.field_names(name).into_iter().collect();
-            assert!(!fields.is_empty(), "no type {name} in the schema");
-            assert_eq!(
-                registered.symmetric_difference(&fields).collect::<Vec<_>>(),
-                Vec::<&&str>::new(),
-                "{name}: each field of the type needs its entry (its columns, or none), and \
-                 each entry its field"
-            );
-        }
-    }
-}

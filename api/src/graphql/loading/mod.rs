@@ -1,6 +1,5 @@
-//! Loading without a statement per row: the request's batching loader, one loader per relation, and prefetching at the list resolvers.
+//! Loading without a statement per row: the request's batching loader, one loader per relation.
 
 pub mod batch;
 pub mod columns;
 pub mod loaders;
-pub mod prefetch;

@@ -24,9 +24,9 @@ use crate::graphql::loading::loaders::{
     AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
     UnitById, UnitTargets, UnitTasks,
 };
-use crate::graphql::loading::prefetch;
 use crate::graphql::planning::plan::Plan;
 use crate::graphql::planning::plan::PlanConnection;
+use crate::graphql::planning::prefetch;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::task::TaskConnection;

@@ -14,8 +14,8 @@ use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
 };
-use crate::graphql::loading::prefetch;
 use crate::graphql::org::unit::Unit;
+use crate::graphql::planning::prefetch;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::task::TaskConnection;

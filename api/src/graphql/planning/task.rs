@@ -20,9 +20,9 @@ use crate::graphql::loading::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskContributions,
     TaskExtensions, UnitById,
 };
-use crate::graphql::loading::prefetch::PartialLatest;
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
 use crate::graphql::planning::plan::{Plan, PlanArea};
+use crate::graphql::planning::prefetch::PartialLatest;
 
 /// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
 ///

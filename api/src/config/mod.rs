@@ -1,10 +1,12 @@
 //! Command line and environment configuration. Every flag has an environment variable; `--help`
 //! documents both.
 
+pub mod file;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 /// Provincial plans & emulation API: a GraphQL server for plans, targets, tasks and progress.
 #[derive(Debug, Parser)]
@@ -82,8 +84,8 @@ impl Cli {
         use clap::{CommandFactory as _, FromArgMatches as _};
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let mut command = Self::command();
-        if let Some(file) = crate::config_file::path(&args) {
-            command = crate::config_file::apply(command, &file)?;
+        if let Some(file) = file::path(&args) {
+            command = file::apply(command, &file)?;
         }
         let matches = command
             .try_get_matches_from(args)
@@ -111,15 +113,7 @@ pub struct TokenArgs {
     pub settings: Settings,
 }
 
-/// How log lines are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum LogFormat {
-    /// Pretty when standard error is a terminal, JSON otherwise.
-    #[default]
-    Auto,
-    Pretty,
-    Json,
-}
+pub use crate::telemetry::LogFormat;
 
 /// Shortest HS256 secret production accepts (RFC 7518 §3.2: a key as long as the hash).
 pub const MIN_SECRET_BYTES: usize = 32;
