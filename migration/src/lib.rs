@@ -35,6 +35,7 @@ mod m20261205_000023_create_nomination_batches;
 mod m20261206_000024_create_reference_codes;
 mod m20261206_000025_plan_confidential;
 mod m20261207_000026_search_trigram_indexes;
+mod m20261208_000027_plan_number_length;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_create_reference_codes::Migration),
             Box::new(m20261206_000025_plan_confidential::Migration),
             Box::new(m20261207_000026_search_trigram_indexes::Migration),
+            Box::new(m20261208_000027_plan_number_length::Migration),
         ]
     }
 }

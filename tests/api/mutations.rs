@@ -120,6 +120,17 @@ async fn bad_input_is_reported_field_by_field(app: &TestApp) {
             "DUPLICATE",
             "documentNumber",
         ),
+        // The same number spelled another way (spaces, an en dash) is the same number.
+        (
+            json!({ "documentNumber": " 1017 / CTr \u{2013} SYT", "issuedOn": "2021-05-01" }),
+            "DUPLICATE",
+            "documentNumber",
+        ),
+        (
+            json!({ "documentNumber": "1".repeat(101) }),
+            "TOO_LONG",
+            "documentNumber",
+        ),
     ];
     for (change, code, field) in cases {
         let mut input = base.clone();
@@ -546,7 +557,69 @@ async fn integration_clients_write_what_their_scopes_allow(app: &TestApp) {
     );
 }
 
+/// A document number is parsed once (`DocumentNumber`): written one way, as long as any
+/// document's number may be on both databases, and found by search once a draft is issued.
+async fn document_numbers_are_written_one_way(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let mut spelled = create_input(app, "Kế hoạch số viết khác").await;
+    spelled["documentNumber"] = json!("  88 / KH \u{2013} SYT ");
+    let created = app
+        .graphql_as(&admin, CREATE, json!({ "input": spelled }))
+        .await
+        .ok();
+    assert_eq!(
+        created["createPlan"]["plan"]["documentNumber"], "88/KH-SYT",
+        "{created}"
+    );
+    let mut long = create_input(app, "Kế hoạch số dài").await;
+    long["documentNumber"] = json!(format!("{}/KH-SYT", "8".repeat(93)));
+    let created = app
+        .graphql_as(&admin, CREATE, json!({ "input": long }))
+        .await
+        .ok();
+    assert_eq!(
+        created["createPlan"]["plan"]["documentNumber"]
+            .as_str()
+            .map(|n| n.chars().count()),
+        Some(100),
+        "{created}"
+    );
+
+    let draft = app
+        .graphql_as(
+            &admin,
+            CREATE,
+            json!({ "input": create_input(app, "Kế hoạch chưa có số").await }),
+        )
+        .await
+        .ok();
+    let id = draft["createPlan"]["plan"]["id"].clone();
+    let search = r#"query($q: String!) { plans(first: 5, filter: { search: $q }) { nodes { id documentNumber } } }"#;
+    let before = app
+        .graphql_as(&admin, search, json!({ "q": "89/kh-syt" }))
+        .await
+        .ok();
+    assert_eq!(before["plans"]["nodes"], json!([]));
+    app.graphql_as(
+        &admin,
+        ISSUE,
+        json!({ "input": { "id": id, "version": 1, "documentNumber": "89 / KH-SYT", "issuedOn": "2027-02-01" } }),
+    )
+    .await
+    .ok();
+    let after = app
+        .graphql_as(&admin, search, json!({ "q": "89/kh-syt" }))
+        .await
+        .ok();
+    assert_eq!(
+        after["plans"]["nodes"],
+        json!([{ "id": id, "documentNumber": "89/KH-SYT" }]),
+        "an issued plan is found by the number it was issued with"
+    );
+}
+
 db_tests!(
+    document_numbers_are_written_one_way,
     the_cascade_has_no_cycles,
     integration_clients_write_what_their_scopes_allow,
     unit_admins_create_drafts_in_their_subtree,

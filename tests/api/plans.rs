@@ -341,6 +341,27 @@ async fn vietnamese_text_is_served_verbatim(app: &TestApp) {
         Value::Null,
         "another issuer's number"
     );
+    // A number as people type it (spaces around "/", an en dash) is the number.
+    let typed = app
+        .graphql(
+            "{ planByNumber(documentNumber: \" 1017 / CTr \u{2013} SYT \") { issuedOn } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(typed["planByNumber"], json!({ "issuedOn": "2021-02-03" }));
+    let blank = app
+        .graphql(
+            r#"{ planByNumber(documentNumber: "  ") { id } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        blank["planByNumber"],
+        Value::Null,
+        "a blank number names no plan"
+    );
 }
 
 db_tests!(

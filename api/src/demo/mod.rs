@@ -27,6 +27,7 @@ use uuid::Uuid;
 use crate::domain::kernel::checks::Checks;
 use crate::domain::kernel::period::PeriodCode;
 use crate::domain::kernel::text::{clean, clean_opt};
+use crate::domain::kernel::values::DocumentNumber;
 use crate::domain::org::group::kinds_column;
 use crate::domain::org::unit::edit::{unit_search_text, valid_agency_code};
 use crate::domain::planning::assignment::{self as assignments, AssignmentSpec};
@@ -449,11 +450,10 @@ impl Builder {
         ensure!(!self.plans.contains_key(&fx.key), "duplicate plan key");
         let title = clean(&fx.title);
         let summary = clean_opt(fx.summary.as_deref());
-        let document_number = clean_opt(fx.document_number.as_deref());
         let mut model = plan::Model {
             id,
             search_text: String::new(),
-            document_number,
+            document_number: fx.document_number.clone(), // `settle` parses it
             kind: fx.kind,
             title,
             issuer_id: self.unit(&fx.issuer)?,
@@ -750,7 +750,13 @@ impl Builder {
             year,
             number,
             subject: clean(&request.subject),
-            document_number: clean_opt(request.document_number.as_deref()),
+            document_number: request
+                .document_number
+                .as_deref()
+                .map(DocumentNumber::parse)
+                .transpose()
+                .context("documentNumber")?
+                .map(DocumentNumber::into_string),
             requested_on: request.requested_on,
             due_on: request.due_on,
             data_from: None,
@@ -1204,6 +1210,8 @@ mod tests {
             v["plans"][3] = p;
         });
         assert!(error.contains("exactly one LEAD"), "{error}");
+        let error = refusal(|v| v["plans"][0]["documentNumber"] = "1".repeat(101).into());
+        assert!(error.contains("at most 100 characters"), "{error}");
     }
 
     #[test]

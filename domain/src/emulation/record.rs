@@ -28,12 +28,12 @@ use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode
 use crate::kernel::mutation::Change;
 use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::time::today;
+use crate::kernel::values::DocumentNumber;
 use crate::kernel::versioned;
 
 /// The earliest year a record may belong to.
 pub const EARLIEST_YEAR: i32 = 1945;
-/// The longest decision number, issuer name and reason.
-pub const MAX_DECISION: usize = 100;
+/// The longest issuer name and reason (a decision's number is a `DocumentNumber`).
 pub const MAX_ISSUER: usize = 300;
 pub const MAX_REASON: usize = 2_000;
 pub const MAX_TITLE: usize = 500;
@@ -238,7 +238,10 @@ pub fn check_award_in(
     input: &NewAward,
     checks: &mut Checks,
 ) -> Option<award_record::Model> {
-    let decision_number = checks.text("decisionNumber", &input.decision_number, MAX_DECISION, true);
+    let decision_number = checks
+        .document_number("decisionNumber", &input.decision_number)
+        .map(DocumentNumber::into_string)
+        .unwrap_or_default();
     let issuer_name = checks.text("issuerName", &input.issuer_name, MAX_ISSUER, true);
     check_past_day(checks, "decidedOn", input.decided_on);
     if input.achievement_from > input.achievement_to {
@@ -441,7 +444,10 @@ pub async fn revoke(
     versioned::check_version(&before, input.version)?;
     let mut checks = Checks(Vec::new());
     let reason = checks.text("reason", &input.reason, MAX_REASON, true);
-    let decision = checks.text("decision", &input.decision, MAX_DECISION, true);
+    let decision = checks
+        .document_number("decision", &input.decision)
+        .map(DocumentNumber::into_string)
+        .unwrap_or_default();
     check_past_day(&mut checks, "revokedOn", input.revoked_on);
     if input.revoked_on < before.decided_on {
         checks.fail(
@@ -517,8 +523,9 @@ pub async fn check_rating(
     checks: &mut Checks,
 ) -> DomainResult<Option<duty_rating::Model>> {
     check_year(checks, "year", input.year);
-    let decision_ref =
-        checks.optional_text("decisionRef", input.decision_ref.as_deref(), MAX_DECISION);
+    let decision_ref = checks
+        .optional_document_number("decisionRef", input.decision_ref.as_deref())
+        .map(DocumentNumber::into_string);
     let existing = duty_rating::Entity::find()
         .filter(duty_rating::Column::SubjectId.eq(input.subject.id()))
         .filter(duty_rating::Column::Year.eq(input.year))
@@ -614,7 +621,10 @@ pub async fn record_discipline(
 ) -> DomainResult<Change> {
     let scope = keeper(db, actor, Subject::Person(input.person_id), "personId").await?;
     let mut checks = Checks(Vec::new());
-    let decision_ref = checks.text("decisionRef", &input.decision_ref, MAX_DECISION, true);
+    let decision_ref = checks
+        .document_number("decisionRef", &input.decision_ref)
+        .map(DocumentNumber::into_string)
+        .unwrap_or_default();
     check_past_day(&mut checks, "decidedOn", input.decided_on);
     if input.effective_from < input.decided_on {
         checks.fail(
@@ -687,12 +697,10 @@ pub async fn record_initiative(
     let scope = keeper(db, actor, Subject::Unit(input.unit_id), "unitId").await?;
     let mut checks = Checks(Vec::new());
     let title = checks.text("title", &input.title, MAX_TITLE, true);
-    let decision = checks.text(
-        "recognitionDecision",
-        &input.recognition_decision,
-        MAX_DECISION,
-        true,
-    );
+    let decision = checks
+        .document_number("recognitionDecision", &input.recognition_decision)
+        .map(DocumentNumber::into_string)
+        .unwrap_or_default();
     check_past_day(&mut checks, "recognisedOn", input.recognised_on);
     if input.authors.is_empty() || input.authors.len() > MAX_AUTHORS {
         checks.fail(

@@ -3,6 +3,7 @@
 
 use super::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use super::text::{clean, clean_opt};
+use super::values::{DocumentNumber, DocumentNumberError};
 
 /// A change to an optional field: left alone, cleared, or set.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +65,43 @@ impl Checks {
             );
         }
         value
+    }
+
+    /// A required document number (số, ký hiệu), parsed: `None` after recording why not.
+    pub fn document_number(&mut self, field: &str, value: &str) -> Option<DocumentNumber> {
+        match DocumentNumber::parse(value) {
+            Ok(number) => Some(number),
+            Err(DocumentNumberError::Blank) => {
+                self.fail(
+                    field,
+                    Code::Required,
+                    format!("`{field}` must not be blank"),
+                );
+                None
+            }
+            Err(DocumentNumberError::TooLong) => {
+                self.fail(
+                    field,
+                    Code::TooLong,
+                    format!(
+                        "`{field}` is at most {} characters",
+                        DocumentNumber::MAX_CHARS
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional document number: blank is none.
+    pub fn optional_document_number(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+    ) -> Option<DocumentNumber> {
+        value
+            .filter(|v| !clean(v).is_empty())
+            .and_then(|v| self.document_number(field, v))
     }
 
     pub fn finish(self) -> DomainResult<()> {

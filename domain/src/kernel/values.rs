@@ -57,6 +57,74 @@ impl fmt::Display for Percent {
     }
 }
 
+/// A document's number and symbol (số, ký hiệu: "125/KH-UBND", "45/TTr-SYT", "09/2019/NĐ-CP"):
+/// a plan's, a letter's, a decision's. NFC, trimmed, 1–100 characters, and written one way, so
+/// two spellings of one number are one number (uniqueness per issuer, search): spaces around
+/// "/" and "-" dropped, en and em dashes as "-".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DocumentNumber(String);
+
+/// Why a text is not a document number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentNumberError {
+    Blank,
+    TooLong,
+}
+
+impl fmt::Display for DocumentNumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Blank => f.write_str("a document number must not be blank"),
+            Self::TooLong => write!(
+                f,
+                "a document number is at most {} characters",
+                DocumentNumber::MAX_CHARS
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DocumentNumberError {}
+
+impl DocumentNumber {
+    /// The longest number kept (the longest real ones are about 30 characters).
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(text: &str) -> Result<Self, DocumentNumberError> {
+        let cleaned = super::text::clean(&text.replace(['\u{2013}', '\u{2014}'], "-"));
+        let mut number = String::with_capacity(cleaned.len());
+        let mut chars = cleaned.chars().peekable();
+        while let Some(c) = chars.next() {
+            let joins = |c: char| c == '/' || c == '-';
+            if c == ' ' && (number.ends_with(joins) || chars.peek().is_some_and(|&n| joins(n))) {
+                continue;
+            }
+            number.push(c);
+        }
+        if number.is_empty() {
+            Err(DocumentNumberError::Blank)
+        } else if number.chars().count() > Self::MAX_CHARS {
+            Err(DocumentNumberError::TooLong)
+        } else {
+            Ok(Self(number))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for DocumentNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +137,36 @@ mod tests {
         for bad in [-0.1, 100.01, f64::NAN, f64::INFINITY] {
             assert!(Percent::new(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_document_number_is_written_one_way() {
+        for (text, number) in [
+            ("125/KH-UBND", "125/KH-UBND"),
+            ("  125 / KH - UBND ", "125/KH-UBND"),
+            ("45/TTr\u{2013}SYT", "45/TTr-SYT"),
+            // NFC: "Ổ" typed as O, circumflex, hook above.
+            ("12/QĐ-SO\u{0302}\u{0309}", "12/QĐ-SỔ"),
+            ("09/2019/NĐ-CP", "09/2019/NĐ-CP"),
+            ("Số 12  KH", "Số 12 KH"),
+        ] {
+            assert_eq!(
+                DocumentNumber::parse(text).map(DocumentNumber::into_string),
+                Ok(number.to_owned()),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            DocumentNumber::parse(" \t "),
+            Err(DocumentNumberError::Blank)
+        );
+        assert_eq!(
+            DocumentNumber::parse(&"1".repeat(100)).map(|n| n.as_str().len()),
+            Ok(100)
+        );
+        assert_eq!(
+            DocumentNumber::parse(&"1".repeat(101)),
+            Err(DocumentNumberError::TooLong)
+        );
     }
 }

@@ -24,11 +24,10 @@ use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, re
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
 use crate::kernel::time::today;
+use crate::kernel::values::DocumentNumber;
 
 /// The longest subject.
 pub const MAX_SUBJECT: usize = 2_000;
-/// The longest document number.
-pub const MAX_DOCUMENT_NUMBER: usize = 100;
 /// The most units one request names.
 pub const MAX_UNITS: usize = 200;
 /// The most requests of one regime in a year (the period code has two digits).
@@ -112,11 +111,9 @@ pub async fn create(
     }
     let mut checks = Checks(Vec::new());
     let subject = checks.text("subject", &input.subject, MAX_SUBJECT, true);
-    let document_number = checks.optional_text(
-        "documentNumber",
-        input.document_number.as_deref(),
-        MAX_DOCUMENT_NUMBER,
-    );
+    let document_number = checks
+        .optional_document_number("documentNumber", input.document_number.as_deref())
+        .map(DocumentNumber::into_string);
     let requested_on = input.requested_on.unwrap_or_else(today);
     if requested_on > today() {
         checks.fail(

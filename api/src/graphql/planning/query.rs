@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
+use crate::domain::kernel::values::DocumentNumber;
 use crate::domain::org::unit as units;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 use crate::graphql::common::connection::wants_total;
@@ -69,6 +70,10 @@ impl PlanQuery {
         document_number: String,
         issuer_code: Option<String>,
     ) -> Result<Option<Plan>> {
+        // A text that is no document number (blank, too long) names no plan.
+        let Ok(number) = DocumentNumber::parse(&document_number) else {
+            return Ok(None);
+        };
         let db = db(ctx)?;
         let issuer = match issuer_code {
             Some(code) => match units::by_code(db, &code).await.into_gql()? {
@@ -77,7 +82,7 @@ impl PlanQuery {
             },
             None => None,
         };
-        let plan = plans::by_document_number(db, &document_number, issuer)
+        let plan = plans::by_document_number(db, &number, issuer)
             .await
             .into_gql()?;
         let visibility = visibility(ctx)?;

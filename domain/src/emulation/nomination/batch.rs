@@ -21,11 +21,10 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::{self, Change};
+use crate::kernel::values::DocumentNumber;
 
 /// The most nominations one letter carries.
 pub const MAX_NOMINATIONS: usize = 200;
-/// The longest letter number ("123/TTr-SYT").
-pub const MAX_NUMBER: usize = 100;
 /// The longest note (each nomination's history quotes it after the letter's number).
 pub const MAX_NOTE: usize = 1_500;
 
@@ -51,7 +50,10 @@ pub async fn forward(
     input: BatchForwarding,
 ) -> DomainResult<Change> {
     let mut checks = Checks(Vec::new());
-    let number = checks.text("number", &input.number, MAX_NUMBER, true);
+    let number = checks
+        .document_number("number", &input.number)
+        .map(DocumentNumber::into_string)
+        .unwrap_or_default();
     let note = checks.optional_text("note", input.note.as_deref(), MAX_NOTE);
     let today = crate::kernel::time::today();
     if input.signed_on > today + chrono::Duration::days(7)

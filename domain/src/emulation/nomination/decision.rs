@@ -23,6 +23,7 @@ use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, re
 use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
 use crate::kernel::time::today;
+use crate::kernel::values::DocumentNumber;
 
 /// A decision as `decideNomination` records it.
 #[derive(Debug, Clone)]
@@ -84,7 +85,10 @@ pub async fn decide(
         ));
     }
     let mut checks = Checks(Vec::new());
-    let number = checks.text("number", &input.number, record::MAX_DECISION, true);
+    let number = checks
+        .document_number("number", &input.number)
+        .map(DocumentNumber::into_string)
+        .unwrap_or_default();
     let signer = checks.text("signer", &input.signer, record::MAX_ISSUER, true);
     if input.decided_on > today() {
         checks.fail(

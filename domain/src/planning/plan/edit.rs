@@ -19,11 +19,11 @@ use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode
 use crate::kernel::ids::PlanId;
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
+use crate::kernel::values::DocumentNumber;
 use crate::kernel::versioned::{self, check_version};
 use crate::org::unit::is_active_at;
 
 const MAX_TITLE: usize = 1000;
-const MAX_NUMBER: usize = 64;
 const MAX_TEXT: usize = 10_000;
 
 /// `createPlan` input, as received.
@@ -58,9 +58,13 @@ pub struct PlanChanges {
     pub confidential: Option<bool>,
 }
 
-/// What every stored plan obeys, whoever writes it (a mutation, the demo loader): its period's
-/// years in range and in order, its issue year, and its search text.
+/// What every stored plan obeys, whoever writes it (a mutation, the demo loader): its number
+/// parsed (`DocumentNumber`; blank is none), its period's years in range and in order, its
+/// issue year, and its search text.
 pub fn settle(checks: &mut Checks, plan: &mut plan::Model) {
+    plan.document_number = checks
+        .optional_document_number("documentNumber", plan.document_number.as_deref())
+        .map(DocumentNumber::into_string);
     check_period(checks, plan.period_start, plan.period_end);
     plan.issue_year = plan.issued_on.map(|d| d.year());
     plan.search_text = plan_search_text(plan);
@@ -159,11 +163,7 @@ pub async fn create(
         title: checks.text("title", &input.title, MAX_TITLE, true),
         kind: input.kind,
         issuer_id: input.issuer_id,
-        document_number: checks.optional_text(
-            "documentNumber",
-            input.document_number.as_deref(),
-            MAX_NUMBER,
-        ),
+        document_number: input.document_number, // `settle` parses it
         issued_on: input.issued_on,
         issue_year: None, // `settle` derives it
         status: PlanStatus::Draft,
@@ -225,16 +225,6 @@ pub async fn managed(
 
 crate::versioned!(plan, "plan");
 
-/// Saves the next version of a plan, with its search text.
-async fn save(
-    db: &impl ConnectionTrait,
-    mut next: plan::Model,
-    expected: i32,
-) -> DomainResult<plan::Model> {
-    next.search_text = plan_search_text(&next);
-    versioned::save(db, next, expected).await
-}
-
 /// Updates a plan's fields. The number and date of an issued plan are fixed.
 pub async fn update(
     db: &impl ConnectionTrait,
@@ -271,15 +261,8 @@ pub async fn update(
             "an issued plan's date cannot change",
         );
     }
-    let number = match changes.document_number {
-        Edit::Set(n) => Edit::Set(
-            checks
-                .optional_text("documentNumber", Some(&n), MAX_NUMBER)
-                .unwrap_or_default(),
-        ),
-        other => other,
-    };
-    next.document_number = apply(number, next.document_number).filter(|n| !n.is_empty());
+    // `settle` parses the number.
+    next.document_number = apply(changes.document_number, next.document_number);
     next.issued_on = apply(changes.issued_on, next.issued_on);
     next.period_start = apply(changes.period_start, next.period_start);
     next.period_end = apply(changes.period_end, next.period_end);
@@ -311,7 +294,7 @@ pub async fn update(
     settle(&mut checks, &mut next);
     check_number_free(db, &mut checks, &next).await?;
     checks.finish()?;
-    let saved = save(db, next, before.version).await?;
+    let saved = versioned::save(db, next, before.version).await?;
     Ok(Change {
         action: AuditAction::PlanUpdate,
         object_type: ObjectType::Plan,
@@ -338,15 +321,17 @@ pub async fn issue(
     if before.status != PlanStatus::Draft {
         checks.fail("id", Code::InvalidState, "only a draft can be issued");
     }
-    let number = checks.text("documentNumber", document_number, MAX_NUMBER, true);
+    // Required here; `settle` parses it as any plan's number.
+    let number = checks.document_number("documentNumber", document_number);
     let mut next = before.clone();
-    next.document_number = Some(number);
+    next.document_number = number.map(DocumentNumber::into_string);
     next.issued_on = Some(issued_on);
-    next.issue_year = Some(issued_on.year());
     next.status = PlanStatus::Issued;
+    // The issue year and the search text follow the number and date, as for any plan.
+    settle(&mut checks, &mut next);
     check_number_free(db, &mut checks, &next).await?;
     checks.finish()?;
-    let saved = save(db, next, before.version).await?;
+    let saved = versioned::save(db, next, before.version).await?;
     // Deadlines counted from the issue date: one UPDATE per distinct offset (a plan uses a
     // few: 30, 60, 90 days…), not one per task.
     let offsets: Vec<i32> = task::Entity::find()
@@ -414,8 +399,8 @@ pub async fn close(
     }
     checks.finish()?;
     let mut next = before.clone();
-    next.status = status;
-    let saved = save(db, next, before.version).await?;
+    next.status = status; // nothing `settle` derives depends on the status
+    let saved = versioned::save(db, next, before.version).await?;
     let mut after = snapshot(&saved);
     if let (Some(by), Some(object)) = (superseded_by, after.as_object_mut()) {
         object.insert("superseded_by".into(), by.to_string().into());

@@ -218,11 +218,11 @@ pub async fn by_ids(
 /// the same number; the newest plan wins when no issuer is given.
 pub async fn by_document_number(
     db: &impl ConnectionTrait,
-    number: &str,
+    number: &crate::kernel::values::DocumentNumber,
     issuer_id: Option<Uuid>,
 ) -> DomainResult<Option<plan::Model>> {
     Ok(plan::Entity::find()
-        .filter(plan::Column::DocumentNumber.eq(crate::kernel::text::clean(number)))
+        .filter(plan::Column::DocumentNumber.eq(number.as_str()))
         .filter_if(issuer_id, |id| {
             Condition::all().add(plan::Column::IssuerId.eq(id))
         })
