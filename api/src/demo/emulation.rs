@@ -17,6 +17,7 @@ use crate::domain::emulation::person::{self as people, NewEmployment, NewPerson}
 use crate::domain::emulation::record::{
     self as records, NewAward, NewInitiative, NewRating, Subject,
 };
+use crate::domain::kernel::ids::Id;
 use crate::domain::kernel::ids::PersonId;
 
 const PEOPLE: &str = include_str!("../../fixtures/emulation/people.json");
@@ -110,7 +111,7 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
                 gender: fx.gender,
                 staff_category: fx.staff_category,
                 position: first.position.clone(),
-                unit_id: super::id_of("unit", &first.unit),
+                unit_id: Id::new(super::id_of("unit", &first.unit)),
                 started_on: Some(first.started_on),
             },
         )
@@ -125,7 +126,7 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
                 NewEmployment {
                     person_id: PersonId::new(id),
                     version,
-                    unit_id: super::id_of("unit", &employment.unit),
+                    unit_id: Id::new(super::id_of("unit", &employment.unit)),
                     position: employment.position.clone(),
                     started_on: employment.started_on,
                     ended_on: employment.ended_on,
@@ -159,11 +160,11 @@ pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             let new = NewInitiative {
                 title: initiative.title.clone(),
                 kind: InitiativeKind::Initiative,
-                unit_id: super::id_of("unit", &unit.unit),
+                unit_id: Id::new(super::id_of("unit", &unit.unit)),
                 scope: initiative.scope,
                 recognition_decision: initiative.decision.clone(),
                 recognised_on: initiative.recognised_on,
-                authors: vec![(id, None)],
+                authors: vec![(Id::new(id), None)],
             };
             records::record_initiative(db, &actor, new)
                 .await
@@ -216,7 +217,7 @@ async fn record_awards(
             .with_context(|| format!("no {} in force on {}", award.code, award.to))?;
         let new = NewAward {
             recipient,
-            award_type_id: version.model.id,
+            award_type_id: Id::new(version.model.id),
             achievement_from: award.from,
             achievement_to: award.to,
             kind: AchievementKind::Regular,

@@ -26,6 +26,7 @@ use crate::domain::emulation::nomination::decision::{self, NewDecision};
 use crate::domain::emulation::nomination::draft::{self, NewNomination};
 use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
 use crate::domain::emulation::record::Subject;
+use crate::domain::kernel::ids::Id;
 use crate::domain::kernel::ids::NominationId;
 use crate::domain::kernel::mutation::Change;
 
@@ -126,8 +127,8 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
             db,
             &actor,
             NewMovement {
-                plan_id: Some(super::id_of("plan", &fx.plan)),
-                launcher_unit_id: super::id_of("unit", &fx.launcher),
+                plan_id: Some(Id::new(super::id_of("plan", &fx.plan))),
+                launcher_unit_id: Id::new(super::id_of("unit", &fx.launcher)),
                 level: fx.level,
                 name: fx.name.clone(),
                 kind: fx.kind,
@@ -142,7 +143,7 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("movement {}: {}", fx.key, explain(&e)))?;
-        movements.insert(fx.key.clone(), change.object_id);
+        movements.insert(fx.key.clone(), Id::new(change.object_id));
     }
     let r = &file.round;
     let round = movement::open_round(
@@ -191,9 +192,9 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
             db,
             &actor,
             NewNomination {
-                round_id: round,
+                round_id: Id::new(round),
                 nominee,
-                award_type_id: award.model.id,
+                award_type_id: Id::new(award.model.id),
                 achievement_from: r.achievement_from,
                 achievement_to: r.achievement_to,
                 kind: AchievementKind::Thematic,
@@ -240,7 +241,7 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
                     Forwarding {
                         id,
                         version,
-                        to_unit_id: Some(super::id_of("unit", to)),
+                        to_unit_id: Some(Id::new(super::id_of("unit", to))),
                         note: Some("Tờ trình đề nghị khen thưởng sơ kết phong trào".into()),
                     },
                 )
@@ -273,7 +274,7 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
                                 .and_then(|d| d.parse().ok())
                                 .context("decision day")?,
                             signer: fields.get(2).cloned().unwrap_or_default(),
-                            awarded_type_id: awarded,
+                            awarded_type_id: awarded.map(Id::new),
                         },
                     )
                     .await
@@ -314,7 +315,7 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
             BatchForwarding {
                 number: fx.number.clone(),
                 signed_on: fx.signed_on,
-                to_unit_id: Some(super::id_of("unit", &fx.to)),
+                to_unit_id: Some(Id::new(super::id_of("unit", &fx.to))),
                 note: fx.note.clone(),
                 nominations,
             },

@@ -444,7 +444,7 @@ pub async fn import(
         }
         let award = NewAward {
             recipient,
-            award_type_id: award_type,
+            award_type_id: crate::kernel::ids::Id::new(award_type),
             achievement_from: from,
             achievement_to: to,
             kind,

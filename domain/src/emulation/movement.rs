@@ -22,6 +22,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::{MovementId, PlanId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::{SortKeys, fetch_keyed_page};
@@ -37,12 +38,12 @@ pub const MAX_MOVEMENT_YEARS: i32 = 10;
 /// A movement as `createMovement` launches it.
 #[derive(Debug, Clone)]
 pub struct NewMovement {
-    pub plan_id: Option<Uuid>,
-    pub launcher_unit_id: Uuid,
+    pub plan_id: Option<PlanId>,
+    pub launcher_unit_id: UnitId,
     pub level: MovementLevel,
     pub name: String,
     pub kind: MovementKind,
-    pub parent_movement_id: Option<Uuid>,
+    pub parent_movement_id: Option<MovementId>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub subjects: Vec<AwardSubject>,
@@ -61,7 +62,7 @@ pub async fn create(
         .authorize(
             db,
             Action::ManageMovements,
-            Resource::Unit(input.launcher_unit_id),
+            Resource::Unit(input.launcher_unit_id.uuid()),
         )
         .await?;
     let mut checks = Checks(Vec::new());
@@ -135,13 +136,13 @@ pub async fn create(
     let now = Utc::now();
     let stored = emulation_movement::Model {
         id: Uuid::now_v7(),
-        plan_id: input.plan_id,
-        launcher_unit_id: input.launcher_unit_id,
+        plan_id: input.plan_id.map(crate::kernel::ids::Id::uuid),
+        launcher_unit_id: input.launcher_unit_id.uuid(),
         level: input.level,
         search_text: search_text([Some(name.as_str())]),
         name,
         kind: input.kind,
-        parent_movement_id: input.parent_movement_id,
+        parent_movement_id: input.parent_movement_id.map(crate::kernel::ids::Id::uuid),
         starts_on: input.starts_on,
         ends_on: input.ends_on,
         subjects: catalogue::format_list(&subjects),
@@ -217,7 +218,7 @@ pub fn award_codes(round: &emulation_round::Model) -> Vec<String> {
 /// A round as `openRound` opens it.
 #[derive(Debug, Clone)]
 pub struct NewRound {
-    pub movement_id: Uuid,
+    pub movement_id: MovementId,
     pub kind: RoundKind,
     pub name: String,
     pub achievement_from: NaiveDate,
@@ -390,7 +391,7 @@ pub async fn open_round(
 /// A registration as `register` records it.
 #[derive(Debug, Clone)]
 pub struct NewRegistration {
-    pub movement_id: Uuid,
+    pub movement_id: MovementId,
     pub year: i32,
     pub subject: Subject,
     pub award_code: String,
@@ -489,7 +490,7 @@ pub async fn register(
         None => {
             let stored = emulation_registration::Model {
                 id: Uuid::now_v7(),
-                movement_id: input.movement_id,
+                movement_id: input.movement_id.uuid(),
                 year: input.year,
                 subject_kind: input.subject.kind(),
                 subject_id: input.subject.id(),

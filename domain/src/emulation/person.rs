@@ -22,7 +22,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use crate::kernel::ids::PersonId;
+use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::search_condition;
@@ -112,7 +112,7 @@ pub struct NewPerson {
     pub gender: Option<Gender>,
     pub staff_category: Option<StaffCategory>,
     pub position: Option<String>,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     /// When the person joined the unit (today when absent).
     pub started_on: Option<NaiveDate>,
 }
@@ -157,7 +157,7 @@ fn check_start(checks: &mut Checks, field: &str, day: NaiveDate) {
 async fn unit_in_input(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UnitId,
     field: &str,
 ) -> DomainResult<unit::Model> {
     match unit::Entity::find_by_id(id).one(db).await? {
@@ -327,7 +327,7 @@ pub struct NewEmployment {
     pub person_id: PersonId,
     /// The person's version as read (the current unit may change).
     pub version: i32,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub position: Option<String>,
     pub started_on: NaiveDate,
     /// Set for a past employment filled into the history; absent for a move (the current

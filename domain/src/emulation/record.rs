@@ -25,6 +25,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::{AwardRecordId, AwardTypeId, PersonId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::time::today;
@@ -141,7 +142,7 @@ pub struct NewAward {
     pub recipient: Subject,
     /// Any version of the award type: the record takes the version in force at
     /// `achievement_to`.
-    pub award_type_id: Uuid,
+    pub award_type_id: AwardTypeId,
     pub achievement_from: NaiveDate,
     pub achievement_to: NaiveDate,
     pub kind: AchievementKind,
@@ -228,7 +229,8 @@ pub async fn check_award(
     input: &NewAward,
     checks: &mut Checks,
 ) -> DomainResult<Option<award_record::Model>> {
-    let context = AwardContext::load(db, &[input.award_type_id], &[input.recipient.id()]).await?;
+    let context =
+        AwardContext::load(db, &[input.award_type_id.uuid()], &[input.recipient.id()]).await?;
     Ok(check_award_in(&context, input, checks))
 }
 
@@ -265,7 +267,7 @@ pub fn check_award_in(
             "an award is decided after its achievement window ends",
         );
     }
-    let Some(given) = context.given(input.award_type_id) else {
+    let Some(given) = context.given(input.award_type_id.uuid()) else {
         checks.fail("awardTypeId", Code::NotFound, "no such award type");
         return None;
     };
@@ -405,7 +407,7 @@ pub async fn record_award(
 /// A revocation (hủy bỏ quyết định khen thưởng).
 #[derive(Debug, Clone)]
 pub struct Revocation {
-    pub id: Uuid,
+    pub id: AwardRecordId,
     pub version: i32,
     pub reason: String,
     pub decision: String,
@@ -605,7 +607,7 @@ pub async fn record_rating(
 /// A discipline as `recordDiscipline` records it.
 #[derive(Debug, Clone)]
 pub struct NewDiscipline {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub form: DisciplineForm,
     pub decision_ref: String,
     pub decided_on: NaiveDate,
@@ -619,7 +621,13 @@ pub async fn record_discipline(
     actor: &Actor,
     input: NewDiscipline,
 ) -> DomainResult<Change> {
-    let scope = keeper(db, actor, Subject::Person(input.person_id), "personId").await?;
+    let scope = keeper(
+        db,
+        actor,
+        Subject::Person(input.person_id.uuid()),
+        "personId",
+    )
+    .await?;
     let mut checks = Checks(Vec::new());
     let decision_ref = checks
         .document_number("decisionRef", &input.decision_ref)
@@ -650,7 +658,7 @@ pub async fn record_discipline(
     checks.finish()?;
     let stored = discipline::Model {
         id: Uuid::now_v7(),
-        person_id: input.person_id,
+        person_id: input.person_id.uuid(),
         form: input.form,
         decision_ref,
         decided_on: input.decided_on,
@@ -667,7 +675,7 @@ pub async fn record_discipline(
     Ok(Change {
         action: AuditAction::DisciplineRecord,
         object_type: ObjectType::Person,
-        object_id: input.person_id,
+        object_id: input.person_id.uuid(),
         scope_unit_id: Some(scope),
         before: None,
         after: Some(serde_json::to_value(&stored).unwrap_or_default()),
@@ -679,12 +687,12 @@ pub async fn record_discipline(
 pub struct NewInitiative {
     pub title: String,
     pub kind: InitiativeKind,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub scope: InitiativeScope,
     pub recognition_decision: String,
     pub recognised_on: NaiveDate,
     /// Authors with their share (per cent) when the decision states one.
-    pub authors: Vec<(Uuid, Option<i32>)>,
+    pub authors: Vec<(PersonId, Option<i32>)>,
 }
 
 /// Records an initiative recognised by a competent level, with its authors (each of whom the
@@ -694,7 +702,7 @@ pub async fn record_initiative(
     actor: &Actor,
     input: NewInitiative,
 ) -> DomainResult<Change> {
-    let scope = keeper(db, actor, Subject::Unit(input.unit_id), "unitId").await?;
+    let scope = keeper(db, actor, Subject::Unit(input.unit_id.uuid()), "unitId").await?;
     let mut checks = Checks(Vec::new());
     let title = checks.text("title", &input.title, MAX_TITLE, true);
     let decision = checks
@@ -731,14 +739,14 @@ pub async fn record_initiative(
         );
     }
     for (person, _) in &input.authors {
-        keeper(db, actor, Subject::Person(*person), "authors").await?;
+        keeper(db, actor, Subject::Person(person.uuid()), "authors").await?;
     }
     checks.finish()?;
     let stored = initiative::Model {
         id: Uuid::now_v7(),
         title,
         kind: input.kind,
-        unit_id: input.unit_id,
+        unit_id: input.unit_id.uuid(),
         scope: input.scope,
         recognition_decision: decision,
         recognised_on: input.recognised_on,
@@ -753,7 +761,7 @@ pub async fn record_initiative(
     for (person, share) in &input.authors {
         initiative_author::Model {
             initiative_id: stored.id,
-            person_id: *person,
+            person_id: person.uuid(),
             share_percent: *share,
         }
         .into_active_model()

@@ -98,6 +98,22 @@ pub type ExtensionId = Id<entity::deadline_extension::Entity>;
 pub type PersonId = Id<entity::person::Entity>;
 /// A nomination's id (đề nghị khen thưởng).
 pub type NominationId = Id<entity::nomination::Entity>;
+/// A unit group's id (nhóm đơn vị: "the district health centres").
+pub type GroupId = Id<entity::unit_group::Entity>;
+/// A breakdown row's id (a target's row: a district, a kind of facility…).
+pub type BreakdownRowId = Id<entity::target_breakdown_row::Entity>;
+/// An award type's id (hình thức khen thưởng, danh hiệu thi đua).
+pub type AwardTypeId = Id<entity::award_type::Entity>;
+/// An award record's id (a decided award).
+pub type AwardRecordId = Id<entity::award_record::Entity>;
+/// An emulation movement's id (phong trào thi đua).
+pub type MovementId = Id<entity::emulation_movement::Entity>;
+/// A round's id (đợt: annual, sơ kết, tổng kết).
+pub type RoundId = Id<entity::emulation_round::Entity>;
+/// An initiative's id (sáng kiến).
+pub type InitiativeId = Id<entity::initiative::Entity>;
+/// A stored file's id (an uploaded document).
+pub type StoredFileId = Id<entity::stored_file::Entity>;
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::{BreakdownRowId, TargetId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
 use crate::kernel::time::today;
@@ -34,13 +35,13 @@ pub const MAX_NARRATIVE: usize = 20_000;
 /// A target value as a unit reports it (`submitTargetValue`).
 #[derive(Debug, Clone)]
 pub struct TargetValueInput {
-    pub target_id: Uuid,
-    pub unit_id: Uuid,
+    pub target_id: TargetId,
+    pub unit_id: UnitId,
     pub period: PeriodCode,
     pub value: f64,
     /// Estimated to the period's end (ước thực hiện).
     pub estimate: bool,
-    pub breakdown_row_id: Option<Uuid>,
+    pub breakdown_row_id: Option<BreakdownRowId>,
     pub narrative: Option<String>,
 }
 
@@ -52,7 +53,11 @@ pub async fn submit_value(
     input: TargetValueInput,
 ) -> DomainResult<Change> {
     actor
-        .authorize(db, Action::SubmitReports, Resource::Unit(input.unit_id))
+        .authorize(
+            db,
+            Action::SubmitReports,
+            Resource::Unit(input.unit_id.uuid()),
+        )
         .await?;
     let Some(target) = target::Entity::find_by_id(input.target_id).one(db).await? else {
         return Err(rejected("targetId", Code::NotFound, "no such target"));

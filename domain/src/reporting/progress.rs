@@ -21,7 +21,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
-use crate::kernel::ids::{TaskId, UnitId};
+use crate::kernel::ids::{SubmissionId, TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
 use crate::kernel::time::today;
@@ -43,7 +43,7 @@ pub struct ProgressInput {
     pub difficulties: Option<String>,
     pub proposals: Option<String>,
     /// The unit's report (draft or returned) the update goes inside, when it goes in one.
-    pub submission_id: Option<Uuid>,
+    pub submission_id: Option<SubmissionId>,
 }
 
 /// Records a unit's progress on a task for a period (the task's lead and implementing units).
@@ -88,7 +88,7 @@ pub async fn submit_progress(
         ));
     }
     let carrier = match input.submission_id {
-        Some(id) => Some(carrying_report(db, id, &unit, input.period).await?),
+        Some(id) => Some(carrying_report(db, id.uuid(), &unit, input.period).await?),
         None => None,
     };
     let now = Utc::now();

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::calendar::WorkCalendar;
 use super::deadline::{Deadline, DeadlineError, DeadlineRule, period_key};
 use crate::kernel::error::DomainResult;
-use crate::kernel::ids::PlanId;
+use crate::kernel::ids::{GroupId, PlanId, UnitId};
 use crate::kernel::period::PeriodCode;
 
 /// The most years a plan's schedule and warnings are computed for.
@@ -425,10 +425,10 @@ pub struct NewDeadline {
     pub level: i32,
     pub periods: Option<Vec<String>>,
     pub text: String,
-    pub reporter_unit_id: Option<Uuid>,
-    pub reporter_group_id: Option<Uuid>,
-    pub recipient_unit_id: Option<Uuid>,
-    pub via_unit_id: Option<Uuid>,
+    pub reporter_unit_id: Option<UnitId>,
+    pub reporter_group_id: Option<GroupId>,
+    pub recipient_unit_id: Option<UnitId>,
+    pub via_unit_id: Option<UnitId>,
     /// The rule, or why the input could not be read as one.
     pub rule: Result<DeadlineRule, String>,
 }
@@ -573,10 +573,10 @@ pub async fn create(
                 plan_id: plan.id,
                 period: kind,
                 text,
-                reporter_unit_id: d.reporter_unit_id,
-                reporter_group_id: d.reporter_group_id,
-                recipient_unit_id: d.recipient_unit_id,
-                via_unit_id: d.via_unit_id,
+                reporter_unit_id: d.reporter_unit_id.map(crate::kernel::ids::Id::uuid),
+                reporter_group_id: d.reporter_group_id.map(crate::kernel::ids::Id::uuid),
+                recipient_unit_id: d.recipient_unit_id.map(crate::kernel::ids::Id::uuid),
+                via_unit_id: d.via_unit_id.map(crate::kernel::ids::Id::uuid),
                 rule: rule.to_json(),
                 position: 0,
                 regime_id: Some(regime_id),

@@ -21,6 +21,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
+use crate::kernel::ids::{RegimeId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
 use crate::kernel::time::today;
@@ -38,7 +39,7 @@ pub const MAX_DAYS: i64 = 366;
 /// A request as the asking authority sends it (`requestAdHocReport`).
 #[derive(Debug, Clone)]
 pub struct RequestInput {
-    pub regime_id: Uuid,
+    pub regime_id: RegimeId,
     pub subject: String,
     pub document_number: Option<String>,
     /// The letter's date; today when absent.
@@ -47,7 +48,7 @@ pub struct RequestInput {
     pub data_from: Option<NaiveDate>,
     pub data_to: Option<NaiveDate>,
     /// The units asked; every reporting unit of the regime when absent.
-    pub unit_ids: Option<Vec<Uuid>>,
+    pub unit_ids: Option<Vec<UnitId>>,
 }
 
 /// Whether a regime reports on request: ad hoc, and no deadline of its own carries a date
@@ -92,7 +93,7 @@ pub async fn create(
     actor: &Actor,
     input: RequestInput,
 ) -> DomainResult<Change> {
-    let regime = super::regime::named_in_input(db, input.regime_id).await?;
+    let regime = super::regime::named_in_input(db, input.regime_id.uuid()).await?;
     let rows = deadlines_of_regimes(db, &[regime.id])
         .await?
         .remove(&regime.id)
@@ -170,15 +171,15 @@ pub async fn create(
                     .collect();
             let mut seen = HashSet::new();
             let mut kept = Vec::new();
-            for unit in units {
-                if !reporters.contains(unit) {
+            for unit in units.iter().map(|u| u.uuid()) {
+                if !reporters.contains(&unit) {
                     checks.fail(
                         "unitIds",
                         Code::Invalid,
-                        format!("{} does not report under this regime", short(*unit)),
+                        format!("{} does not report under this regime", short(unit)),
                     );
-                } else if seen.insert(*unit) {
-                    kept.push(*unit);
+                } else if seen.insert(unit) {
+                    kept.push(unit);
                 }
             }
             Some(kept)

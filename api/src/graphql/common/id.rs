@@ -151,6 +151,14 @@ nodes! {
     deadline_extension => ExtensionRequest,
     person => Person,
     nomination => Nomination,
+    unit_group => UnitGroup,
+    target_breakdown_row => BreakdownRow,
+    award_type => AwardType,
+    award_record => AwardRecord,
+    emulation_movement => Movement,
+    emulation_round => Round,
+    stored_file => StoredFile,
+    initiative => Initiative,
 }
 
 /// Decodes a global id that must name an `E`, as that entity's typed id.

@@ -15,7 +15,7 @@ use crate::domain::kernel::mutation::{self, Change, Outcome};
 use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::db;
 use crate::graphql::common::error::IntoGql;
-use crate::graphql::common::id::{Node, NodeType, expect, expect_id};
+use crate::graphql::common::id::{Node, expect_id};
 
 /// Stable codes of `userErrors`.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,23 +150,19 @@ pub fn edit<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Edit<U>
     }
 }
 
-pub fn id_of(id: &ID, kind: NodeType, field: &str) -> std::result::Result<Uuid, Outcome> {
-    expect(id, kind).map_err(|e| rejected(field, e))
-}
-
 /// A global id that must name an `E`, as that entity's typed id, or the `userError` of
 /// `field`.
-pub fn typed_id_of<E: Node>(id: &ID, field: &str) -> std::result::Result<Id<E>, Outcome> {
+pub fn id_of<E: Node>(id: &ID, field: &str) -> std::result::Result<Id<E>, Outcome> {
     expect_id::<E>(id).map_err(|e| rejected(field, e))
 }
 
-/// An optional id of `kind`, or the `userError` of `field`.
-pub fn optional_id_of(
+/// An optional global id that must name an `E`, as that entity's typed id, or the
+/// `userError` of `field`.
+pub fn optional_id_of<E: Node>(
     id: Option<&ID>,
-    kind: NodeType,
     field: &str,
-) -> std::result::Result<Option<Uuid>, Outcome> {
-    id.map(|id| id_of(id, kind, field)).transpose()
+) -> std::result::Result<Option<Id<E>>, Outcome> {
+    id.map(|id| id_of::<E>(id, field)).transpose()
 }
 
 pub async fn run(

@@ -157,7 +157,7 @@ impl BatchMutation {
     ) -> Result<ForwardBatchPayload> {
         let cmid = input.client_mutation_id.clone();
         let to = try_input!(
-            optional_id_of(input.to_unit_id.as_ref(), NodeType::Unit, "toUnitId"),
+            optional_id_of::<entity::unit::Entity>(input.to_unit_id.as_ref(), "toUnitId"),
             ForwardBatchPayload,
             ctx,
             cmid

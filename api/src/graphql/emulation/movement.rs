@@ -489,19 +489,22 @@ impl MovementMutation {
     ) -> Result<MovementPayload> {
         let cmid = input.client_mutation_id.clone();
         let launcher = try_input!(
-            id_of(&input.launcher_id, NodeType::Unit, "launcherId"),
+            id_of::<entity::unit::Entity>(&input.launcher_id, "launcherId"),
             MovementPayload,
             ctx,
             cmid
         );
         let plan_id = try_input!(
-            optional_id_of(input.plan_id.as_ref(), NodeType::Plan, "planId"),
+            optional_id_of::<entity::plan::Entity>(input.plan_id.as_ref(), "planId"),
             MovementPayload,
             ctx,
             cmid
         );
         let parent = try_input!(
-            optional_id_of(input.parent_id.as_ref(), NodeType::Movement, "parentId"),
+            optional_id_of::<entity::emulation_movement::Entity>(
+                input.parent_id.as_ref(),
+                "parentId"
+            ),
             MovementPayload,
             ctx,
             cmid
@@ -537,7 +540,7 @@ impl MovementMutation {
     async fn open_round(&self, ctx: &Context<'_>, input: OpenRoundInput) -> Result<RoundPayload> {
         let cmid = input.client_mutation_id.clone();
         let movement = try_input!(
-            id_of(&input.movement_id, NodeType::Movement, "movementId"),
+            id_of::<entity::emulation_movement::Entity>(&input.movement_id, "movementId"),
             RoundPayload,
             ctx,
             cmid
@@ -578,7 +581,7 @@ impl MovementMutation {
     ) -> Result<RegistrationPayload> {
         let cmid = input.client_mutation_id.clone();
         let movement = try_input!(
-            id_of(&input.movement_id, NodeType::Movement, "movementId"),
+            id_of::<entity::emulation_movement::Entity>(&input.movement_id, "movementId"),
             RegistrationPayload,
             ctx,
             cmid

@@ -14,7 +14,7 @@ use crate::domain::emulation::nomination::read::{self, NominationFilter};
 use crate::domain::emulation::nomination::route::{authority_of, is_external};
 use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
 use crate::domain::kernel::error::DomainError;
-use crate::domain::kernel::ids::NominationId;
+use crate::domain::kernel::ids::{InitiativeId, NominationId};
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{PageInfo, connection, wants_total};
 use crate::graphql::common::context::{db, load};
@@ -870,11 +870,13 @@ pub struct DecideNominationInput {
 }
 
 fn nomination_id(id: &ID) -> std::result::Result<NominationId, Outcome> {
-    typed_id_of::<entity::nomination::Entity>(id, "id")
+    id_of::<entity::nomination::Entity>(id, "id")
 }
 
-fn ids_of(ids: &[ID], kind: NodeType, field: &str) -> std::result::Result<Vec<Uuid>, Outcome> {
-    ids.iter().map(|id| id_of(id, kind, field)).collect()
+fn initiative_ids(ids: &[ID]) -> std::result::Result<Vec<InitiativeId>, Outcome> {
+    ids.iter()
+        .map(|id| id_of::<entity::initiative::Entity>(id, "initiativeIds"))
+        .collect()
 }
 
 #[derive(Default)]
@@ -896,31 +898,26 @@ impl NominationMutation {
             cmid
         );
         let round = try_input!(
-            id_of(&input.round_id, NodeType::Round, "roundId"),
+            id_of::<entity::emulation_round::Entity>(&input.round_id, "roundId"),
             NominationPayload,
             ctx,
             cmid
         );
         let award_type = try_input!(
-            id_of(&input.award_type_id, NodeType::AwardType, "awardTypeId"),
+            id_of::<entity::award_type::Entity>(&input.award_type_id, "awardTypeId"),
             NominationPayload,
             ctx,
             cmid
         );
         let initiatives = try_input!(
-            ids_of(
-                input.initiative_ids.as_deref().unwrap_or_default(),
-                NodeType::Initiative,
-                "initiativeIds"
-            ),
+            initiative_ids(input.initiative_ids.as_deref().unwrap_or_default()),
             NominationPayload,
             ctx,
             cmid
         );
         let nominating = try_input!(
-            optional_id_of(
+            optional_id_of::<entity::unit::Entity>(
                 input.nominating_unit_id.as_ref(),
-                NodeType::Unit,
                 "nominatingUnitId"
             ),
             NominationPayload,
@@ -961,7 +958,7 @@ impl NominationMutation {
             input
                 .initiative_ids
                 .as_deref()
-                .map(|ids| ids_of(ids, NodeType::Initiative, "initiativeIds"))
+                .map(initiative_ids)
                 .transpose(),
             NominationPayload,
             ctx,
@@ -1071,7 +1068,7 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let to = try_input!(
-            optional_id_of(input.to_unit_id.as_ref(), NodeType::Unit, "toUnitId"),
+            optional_id_of::<entity::unit::Entity>(input.to_unit_id.as_ref(), "toUnitId"),
             NominationPayload,
             ctx,
             cmid
@@ -1142,9 +1139,8 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let awarded = try_input!(
-            optional_id_of(
+            optional_id_of::<entity::award_type::Entity>(
                 input.awarded_type_id.as_ref(),
-                NodeType::AwardType,
                 "awardedTypeId"
             ),
             NominationPayload,
@@ -1422,13 +1418,13 @@ impl DossierMutation {
     ) -> Result<NominationPayload> {
         let cmid = input.client_mutation_id.clone();
         let nomination = try_input!(
-            typed_id_of::<entity::nomination::Entity>(&input.nomination_id, "nominationId"),
+            id_of::<entity::nomination::Entity>(&input.nomination_id, "nominationId"),
             NominationPayload,
             ctx,
             cmid
         );
         let file = try_input!(
-            id_of(&input.file_id, NodeType::StoredFile, "fileId"),
+            id_of::<entity::stored_file::Entity>(&input.file_id, "fileId"),
             NominationPayload,
             ctx,
             cmid

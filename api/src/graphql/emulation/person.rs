@@ -7,12 +7,12 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
-use uuid::Uuid;
 
 use crate::domain::access::Viewer;
 use crate::domain::access::policy::{self, Action};
 use crate::domain::emulation::person::{self as people, NewEmployment, NewPerson, PersonFields};
 use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::ids::UnitId;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{connection, wants_total};
 use crate::graphql::common::context::{db, load, load_required};
@@ -413,8 +413,8 @@ impl PersonPayload {
 fn unit_of(
     id: &ID,
     field: &str,
-) -> std::result::Result<Uuid, crate::domain::kernel::mutation::Outcome> {
-    id_of(id, NodeType::Unit, field)
+) -> std::result::Result<UnitId, crate::domain::kernel::mutation::Outcome> {
+    id_of::<entity::unit::Entity>(id, field)
 }
 
 #[derive(Default)]
@@ -454,7 +454,7 @@ impl PersonMutation {
     ) -> Result<PersonPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::person::Entity>(&input.id, "id"),
+            id_of::<entity::person::Entity>(&input.id, "id"),
             PersonPayload,
             ctx,
             cmid
@@ -483,7 +483,7 @@ impl PersonMutation {
     ) -> Result<PersonPayload> {
         let cmid = input.client_mutation_id.clone();
         let person_id = try_input!(
-            typed_id_of::<entity::person::Entity>(&input.person_id, "personId"),
+            id_of::<entity::person::Entity>(&input.person_id, "personId"),
             PersonPayload,
             ctx,
             cmid

@@ -404,7 +404,7 @@ impl RecordMutation {
             cmid
         );
         let award_type_id = try_input!(
-            id_of(&input.award_type_id, NodeType::AwardType, "awardTypeId"),
+            id_of::<entity::award_type::Entity>(&input.award_type_id, "awardTypeId"),
             AwardRecordPayload,
             ctx,
             cmid
@@ -436,7 +436,7 @@ impl RecordMutation {
     ) -> Result<AwardRecordPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            id_of(&input.id, NodeType::AwardRecord, "id"),
+            id_of::<entity::award_record::Entity>(&input.id, "id"),
             AwardRecordPayload,
             ctx,
             cmid
@@ -497,7 +497,7 @@ impl RecordMutation {
         input: RecordDisciplineInput,
     ) -> Result<RecordPayload> {
         let cmid = input.client_mutation_id.clone();
-        let person_id = match id_of(&input.person_id, NodeType::Person, "personId") {
+        let person_id = match id_of::<entity::person::Entity>(&input.person_id, "personId") {
             Ok(id) => id,
             Err(outcome) => return RecordPayload::from(ctx, outcome, None, cmid).await,
         };
@@ -516,7 +516,7 @@ impl RecordMutation {
             async |txn, actor| records::record_discipline(txn, actor, discipline).await,
         )
         .await?;
-        RecordPayload::from(ctx, outcome, Some(person_id), cmid).await
+        RecordPayload::from(ctx, outcome, Some(person_id.uuid()), cmid).await
     }
 
     /// Records an initiative recognised by a competent level, with its authors.
@@ -526,13 +526,13 @@ impl RecordMutation {
         input: RecordInitiativeInput,
     ) -> Result<RecordPayload> {
         let cmid = input.client_mutation_id.clone();
-        let unit_id = match id_of(&input.unit_id, NodeType::Unit, "unitId") {
+        let unit_id = match id_of::<entity::unit::Entity>(&input.unit_id, "unitId") {
             Ok(id) => id,
             Err(outcome) => return RecordPayload::from(ctx, outcome, None, cmid).await,
         };
         let mut authors = Vec::with_capacity(input.authors.len());
         for author in &input.authors {
-            match id_of(&author.person_id, NodeType::Person, "authors") {
+            match id_of::<entity::person::Entity>(&author.person_id, "authors") {
                 Ok(id) => authors.push((id, author.share_percent)),
                 Err(outcome) => return RecordPayload::from(ctx, outcome, None, cmid).await,
             }
@@ -554,7 +554,7 @@ impl RecordMutation {
             async |txn, actor| records::record_initiative(txn, actor, initiative).await,
         )
         .await?;
-        RecordPayload::from(ctx, outcome, first_author, cmid).await
+        RecordPayload::from(ctx, outcome, first_author.map(|p| p.uuid()), cmid).await
     }
 }
 

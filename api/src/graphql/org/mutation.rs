@@ -89,7 +89,7 @@ impl UnitMutation {
         let cmid = input.client_mutation_id.clone();
         let parent = match &input.parent_id {
             Some(id) => Some(try_input!(
-                typed_id_of::<entity::unit::Entity>(id, "parentId"),
+                id_of::<entity::unit::Entity>(id, "parentId"),
                 UnitPayload,
                 ctx,
                 cmid
@@ -114,7 +114,7 @@ impl UnitMutation {
     async fn update_unit(&self, ctx: &Context<'_>, input: UpdateUnitInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.id, "id"),
+            id_of::<entity::unit::Entity>(&input.id, "id"),
             UnitPayload,
             ctx,
             cmid
@@ -138,14 +138,14 @@ impl UnitMutation {
     async fn move_unit(&self, ctx: &Context<'_>, input: MoveUnitInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.id, "id"),
+            id_of::<entity::unit::Entity>(&input.id, "id"),
             UnitPayload,
             ctx,
             cmid
         );
         let parent = match &input.parent_id {
             Some(parent) => Some(try_input!(
-                typed_id_of::<entity::unit::Entity>(parent, "parentId"),
+                id_of::<entity::unit::Entity>(parent, "parentId"),
                 UnitPayload,
                 ctx,
                 cmid
@@ -164,7 +164,7 @@ impl UnitMutation {
     async fn close_unit(&self, ctx: &Context<'_>, input: CloseUnitInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.id, "id"),
+            id_of::<entity::unit::Entity>(&input.id, "id"),
             UnitPayload,
             ctx,
             cmid
@@ -182,7 +182,7 @@ impl UnitMutation {
     async fn merge_units(&self, ctx: &Context<'_>, input: MergeUnitsInput) -> Result<UnitPayload> {
         let cmid = input.client_mutation_id.clone();
         let successor = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.successor_id, "successorId"),
+            id_of::<entity::unit::Entity>(&input.successor_id, "successorId"),
             UnitPayload,
             ctx,
             cmid
@@ -190,7 +190,7 @@ impl UnitMutation {
         let mut merged = Vec::new();
         for id in &input.unit_ids {
             merged.push(try_input!(
-                typed_id_of::<entity::unit::Entity>(id, "unitIds"),
+                id_of::<entity::unit::Entity>(id, "unitIds"),
                 UnitPayload,
                 ctx,
                 cmid

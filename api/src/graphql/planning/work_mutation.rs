@@ -175,7 +175,7 @@ impl WorkMutation {
     async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> Result<TaskPayload> {
         let cmid = input.client_mutation_id.clone();
         let plan = try_input!(
-            typed_id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
+            id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
             TaskPayload,
             ctx,
             cmid
@@ -205,7 +205,7 @@ impl WorkMutation {
     async fn update_task(&self, ctx: &Context<'_>, input: UpdateTaskInput) -> Result<TaskPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.id, "id"),
+            id_of::<entity::task::Entity>(&input.id, "id"),
             TaskPayload,
             ctx,
             cmid
@@ -234,7 +234,7 @@ impl WorkMutation {
     /// Deletes a task with its assignments and progress.
     async fn delete_task(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
         let cmid = input.client_mutation_id.clone();
-        let id = match typed_id_of::<entity::task::Entity>(&input.id, "id") {
+        let id = match id_of::<entity::task::Entity>(&input.id, "id") {
             Ok(id) => id,
             Err(outcome) => {
                 return Ok(DeletePayload {
@@ -271,11 +271,11 @@ impl WorkMutation {
             client_mutation_id: cmid.clone(),
         };
         let subject = match (&input.task_id, &input.target_id) {
-            (Some(id), None) => match typed_id_of::<entity::task::Entity>(id, "taskId") {
+            (Some(id), None) => match id_of::<entity::task::Entity>(id, "taskId") {
                 Ok(id) => Subject::Task(id.uuid()),
                 Err(outcome) => return Ok(reject(outcome)),
             },
-            (None, Some(id)) => match typed_id_of::<entity::target::Entity>(id, "targetId") {
+            (None, Some(id)) => match id_of::<entity::target::Entity>(id, "targetId") {
                 Ok(id) => Subject::Target(id.uuid()),
                 Err(outcome) => return Ok(reject(outcome)),
             },
@@ -330,7 +330,7 @@ impl WorkMutation {
     ) -> Result<TargetPayload> {
         let cmid = input.client_mutation_id.clone();
         let plan = try_input!(
-            typed_id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
+            id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
             TargetPayload,
             ctx,
             cmid
@@ -368,7 +368,7 @@ impl WorkMutation {
     ) -> Result<TargetPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::target::Entity>(&input.id, "id"),
+            id_of::<entity::target::Entity>(&input.id, "id"),
             TargetPayload,
             ctx,
             cmid
@@ -399,7 +399,7 @@ impl WorkMutation {
     /// Deletes a target with its assignments and breakdown.
     async fn delete_target(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
         let cmid = input.client_mutation_id.clone();
-        let id = match typed_id_of::<entity::target::Entity>(&input.id, "id") {
+        let id = match id_of::<entity::target::Entity>(&input.id, "id") {
             Ok(id) => id,
             Err(outcome) => {
                 return Ok(DeletePayload {

@@ -12,7 +12,6 @@ use crate::domain::reporting::attainment::{
     self as attainment, GroupAttainment, Reported, RowAttainment, TargetValueInput,
 };
 use crate::graphql::common::context::load;
-use crate::graphql::common::id::NodeType;
 use crate::graphql::common::payload::*;
 use crate::graphql::loading::loaders::{TargetById, UnitById};
 use crate::graphql::org::unit::Unit;
@@ -186,20 +185,20 @@ impl AttainmentMutation {
     ) -> Result<TargetValuePayload> {
         let cmid = input.client_mutation_id.clone();
         let target_id = try_input!(
-            id_of(&input.target_id, NodeType::Target, "targetId"),
+            id_of::<entity::target::Entity>(&input.target_id, "targetId"),
             TargetValuePayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            id_of(&input.unit_id, NodeType::Unit, "unitId"),
+            id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             TargetValuePayload,
             ctx,
             cmid
         );
         let breakdown_row_id = match &input.breakdown_row_id {
             Some(id) => Some(try_input!(
-                id_of(id, NodeType::BreakdownRow, "breakdownRowId"),
+                id_of::<entity::target_breakdown_row::Entity>(id, "breakdownRowId"),
                 TargetValuePayload,
                 ctx,
                 cmid

@@ -120,13 +120,13 @@ impl ExtensionMutation {
     ) -> Result<ExtensionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
+            id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             ExtensionPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
+            id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             ExtensionPayload,
             ctx,
             cmid
@@ -157,7 +157,7 @@ impl ExtensionMutation {
     ) -> Result<ExtensionPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::deadline_extension::Entity>(
+            id_of::<entity::deadline_extension::Entity>(
                 &input.extension_request_id,
                 "extensionRequestId"
             ),

@@ -354,13 +354,13 @@ impl ProgressMutation {
     ) -> Result<SubmitProgressPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
+            id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             SubmitProgressPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
+            id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             SubmitProgressPayload,
             ctx,
             cmid
@@ -373,7 +373,7 @@ impl ProgressMutation {
         );
         let submission_id = match &input.submission_id {
             Some(id) => Some(try_input!(
-                id_of(id, NodeType::ReportSubmission, "submissionId"),
+                id_of::<entity::report_submission::Entity>(id, "submissionId"),
                 SubmitProgressPayload,
                 ctx,
                 cmid
@@ -451,13 +451,13 @@ impl CompletionMutation {
     ) -> Result<TaskCompletionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
+            id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             TaskCompletionPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
+            id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             TaskCompletionPayload,
             ctx,
             cmid
@@ -484,7 +484,7 @@ impl CompletionMutation {
     ) -> Result<TaskCompletionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
+            id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             TaskCompletionPayload,
             ctx,
             cmid
@@ -517,7 +517,7 @@ impl CompletionMutation {
     ) -> Result<TaskCompletionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
+            id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             TaskCompletionPayload,
             ctx,
             cmid
@@ -597,13 +597,13 @@ impl ContributionMutation {
     ) -> Result<ContributionPayload> {
         let cmid = input.client_mutation_id.clone();
         let task_id = try_input!(
-            typed_id_of::<entity::task::Entity>(&input.task_id, "taskId"),
+            id_of::<entity::task::Entity>(&input.task_id, "taskId"),
             ContributionPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
+            id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             ContributionPayload,
             ctx,
             cmid

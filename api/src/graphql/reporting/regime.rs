@@ -378,14 +378,11 @@ impl RegimeMutation {
     ) -> Result<ReportingRegimePayload> {
         let cmid = input.client_mutation_id.clone();
         let plan_id = try_input!(
-            typed_id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
+            id_of::<entity::plan::Entity>(&input.plan_id, "planId"),
             ReportingRegimePayload,
             ctx,
             cmid
         );
-        let optional = |id: &Option<ID>, kind: NodeType, field: &str| {
-            id.as_ref().map(|id| id_of(id, kind, field)).transpose()
-        };
         let mut deadlines = Vec::new();
         for d in input.deadlines {
             deadlines.push(NewDeadline {
@@ -393,25 +390,31 @@ impl RegimeMutation {
                 periods: d.periods,
                 text: d.text,
                 reporter_unit_id: try_input!(
-                    optional(&d.reporter_unit_id, NodeType::Unit, "reporterUnitId"),
+                    optional_id_of::<entity::unit::Entity>(
+                        d.reporter_unit_id.as_ref(),
+                        "reporterUnitId"
+                    ),
                     ReportingRegimePayload,
                     ctx,
                     cmid
                 ),
                 reporter_group_id: try_input!(
-                    optional(&d.reporter_group_id, NodeType::UnitGroup, "reporterGroupId"),
+                    optional_id_of::<entity::unit_group::Entity>(
+                        d.reporter_group_id.as_ref(),
+                        "reporterGroupId"
+                    ),
                     ReportingRegimePayload,
                     ctx,
                     cmid
                 ),
                 recipient_unit_id: try_input!(
-                    optional(&d.recipient_id, NodeType::Unit, "recipientId"),
+                    optional_id_of::<entity::unit::Entity>(d.recipient_id.as_ref(), "recipientId"),
                     ReportingRegimePayload,
                     ctx,
                     cmid
                 ),
                 via_unit_id: try_input!(
-                    optional(&d.via_id, NodeType::Unit, "viaId"),
+                    optional_id_of::<entity::unit::Entity>(d.via_id.as_ref(), "viaId"),
                     ReportingRegimePayload,
                     ctx,
                     cmid

@@ -128,7 +128,7 @@ impl RequestMutation {
     ) -> Result<ReportRequestPayload> {
         let cmid = input.client_mutation_id.clone();
         let regime_id = try_input!(
-            id_of(&input.regime_id, NodeType::ReportingRegime, "regimeId"),
+            id_of::<entity::reporting_regime::Entity>(&input.regime_id, "regimeId"),
             ReportRequestPayload,
             ctx,
             cmid
@@ -138,7 +138,7 @@ impl RequestMutation {
                 let mut units = Vec::with_capacity(ids.len());
                 for id in ids {
                     units.push(try_input!(
-                        id_of(id, NodeType::Unit, "unitIds"),
+                        id_of::<entity::unit::Entity>(id, "unitIds"),
                         ReportRequestPayload,
                         ctx,
                         cmid

@@ -233,13 +233,13 @@ impl SubmissionMutation {
     ) -> Result<ReportPayload> {
         let cmid = input.client_mutation_id.clone();
         let regime_id = try_input!(
-            typed_id_of::<entity::reporting_regime::Entity>(&input.regime_id, "regimeId"),
+            id_of::<entity::reporting_regime::Entity>(&input.regime_id, "regimeId"),
             ReportPayload,
             ctx,
             cmid
         );
         let unit_id = try_input!(
-            typed_id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
+            id_of::<entity::unit::Entity>(&input.unit_id, "unitId"),
             ReportPayload,
             ctx,
             cmid
@@ -269,7 +269,7 @@ impl SubmissionMutation {
     ) -> Result<ReportPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::report_submission::Entity>(&input.id, "id"),
+            id_of::<entity::report_submission::Entity>(&input.id, "id"),
             ReportPayload,
             ctx,
             cmid
@@ -291,7 +291,7 @@ impl SubmissionMutation {
     ) -> Result<ReportPayload> {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(
-            typed_id_of::<entity::report_submission::Entity>(&input.id, "id"),
+            id_of::<entity::report_submission::Entity>(&input.id, "id"),
             ReportPayload,
             ctx,
             cmid

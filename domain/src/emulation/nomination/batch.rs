@@ -19,7 +19,7 @@ use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use crate::kernel::ids::NominationId;
+use crate::kernel::ids::{NominationId, UnitId};
 use crate::kernel::mutation::{self, Change};
 use crate::kernel::values::DocumentNumber;
 
@@ -35,7 +35,7 @@ pub struct BatchForwarding {
     pub number: String,
     pub signed_on: NaiveDate,
     /// The unit of the next level; none when it is outside the province.
-    pub to_unit_id: Option<Uuid>,
+    pub to_unit_id: Option<UnitId>,
     pub note: Option<String>,
     /// Each nomination with the version read, in the letter's order.
     pub nominations: Vec<(NominationId, i32)>,
@@ -194,7 +194,7 @@ pub async fn forward(
     let batch = nomination_batch::Model {
         id: batch_id,
         from_unit_id: first.holder_unit_id,
-        to_unit_id: input.to_unit_id,
+        to_unit_id: input.to_unit_id.map(UnitId::uuid),
         to_authority: to_authority.ok_or_else(|| DomainError::invalid("an empty letter"))?,
         number,
         signed_on: input.signed_on,

@@ -20,7 +20,7 @@ use crate::emulation::record::{self, AwardContext, NewAward, Subject};
 use crate::kernel::audit_action::ObjectType;
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
-use crate::kernel::ids::NominationId;
+use crate::kernel::ids::{AwardTypeId, NominationId};
 use crate::kernel::mutation::Change;
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
@@ -35,7 +35,7 @@ pub struct NewDecision {
     /// Who signed, as named then.
     pub signer: String,
     /// A lower award type than proposed (downgrade); none: as proposed.
-    pub awarded_type_id: Option<Uuid>,
+    pub awarded_type_id: Option<AwardTypeId>,
 }
 
 /// Decides a nomination and creates its award record.
@@ -108,7 +108,9 @@ pub async fn decide(
     let awarded: award_type::Model = match input.awarded_type_id {
         None => proposed.clone(),
         Some(id) => {
-            let given = catalogue::by_ids(db, &[id]).await?.remove(&id);
+            let given = catalogue::by_ids(db, &[id.uuid()])
+                .await?
+                .remove(&id.uuid());
             let in_force = match &given {
                 Some(g) => catalogue::versions_of(db, std::slice::from_ref(&g.model.code))
                     .await?
@@ -175,7 +177,7 @@ pub async fn decide(
     let subject = Subject::of(before.nominee_kind, before.nominee_id);
     let award = NewAward {
         recipient: subject,
-        award_type_id: awarded.id,
+        award_type_id: crate::kernel::ids::Id::new(awarded.id),
         achievement_from: before.achievement_from,
         achievement_to: before.achievement_to,
         kind: before.achievement_kind,

@@ -21,7 +21,7 @@ use crate::access::policy::{self, Action, Reach, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
-use crate::kernel::ids::NominationId;
+use crate::kernel::ids::{NominationId, StoredFileId};
 use crate::kernel::mutation::Change;
 
 /// The most documents one nomination's dossier holds.
@@ -180,7 +180,7 @@ pub struct Attachment {
     pub nomination_id: NominationId,
     pub version: i32,
     pub kind: DossierKind,
-    pub file_id: Uuid,
+    pub file_id: StoredFileId,
     pub note: Option<String>,
 }
 
@@ -244,7 +244,7 @@ pub async fn attach(
         id: Uuid::now_v7(),
         nomination_id: before.id,
         kind: input.kind,
-        file_id: input.file_id,
+        file_id: input.file_id.uuid(),
         note,
         attached_by: actor.principal.subject.clone(),
         attached_unit_id: actor.principal.unit_id,

@@ -18,7 +18,7 @@ use crate::emulation::record::{self, Subject};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
-use crate::kernel::ids::NominationId;
+use crate::kernel::ids::{AwardTypeId, InitiativeId, NominationId, RoundId, UnitId, uuids};
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
 
@@ -30,18 +30,18 @@ pub const MAX_INITIATIVES: usize = 20;
 /// A nomination as `createNomination` drafts it.
 #[derive(Debug, Clone)]
 pub struct NewNomination {
-    pub round_id: Uuid,
+    pub round_id: RoundId,
     pub nominee: Subject,
     /// Any version of the award type: the nomination takes the one in force at
     /// `achievement_to`.
-    pub award_type_id: Uuid,
+    pub award_type_id: AwardTypeId,
     pub achievement_from: NaiveDate,
     pub achievement_to: NaiveDate,
     pub kind: AchievementKind,
     pub summary: String,
-    pub initiative_ids: Vec<Uuid>,
+    pub initiative_ids: Vec<InitiativeId>,
     /// The unit proposing it: the nominee's unit (the default) or a unit above it.
-    pub nominating_unit_id: Option<Uuid>,
+    pub nominating_unit_id: Option<UnitId>,
 }
 
 /// Drafts a nomination (the nominating unit's emulation officers and administrators).
@@ -57,7 +57,10 @@ pub async fn create(
             "no such person or unit",
         ));
     };
-    let nominating = input.nominating_unit_id.unwrap_or(nominee_unit);
+    let nominating = input
+        .nominating_unit_id
+        .map(UnitId::uuid)
+        .unwrap_or(nominee_unit);
     actor
         .authorize(db, Action::HandleNominations, Resource::Unit(nominating))
         .await?;
@@ -93,10 +96,10 @@ pub async fn create(
         input.achievement_to,
         round.as_ref(),
     );
-    check_initiatives(db, &mut checks, &input.initiative_ids).await?;
-    let given = catalogue::by_ids(db, &[input.award_type_id])
+    check_initiatives(db, &mut checks, &uuids(&input.initiative_ids)).await?;
+    let given = catalogue::by_ids(db, &[input.award_type_id.uuid()])
         .await?
-        .remove(&input.award_type_id);
+        .remove(&input.award_type_id.uuid());
     let version = match &given {
         None => {
             checks.fail("awardTypeId", Code::NotFound, "no such award type");
@@ -207,7 +210,7 @@ pub async fn create(
             Some(names.1.as_str()),
         ]),
         summary,
-        initiative_ids: join_ids(&input.initiative_ids),
+        initiative_ids: join_ids(&uuids(&input.initiative_ids)),
         supplement_request: None,
         consultation_posted_on: None,
         consultation_closes_on: None,
@@ -379,7 +382,7 @@ pub struct NominationChanges {
     pub achievement_from: Option<NaiveDate>,
     pub achievement_to: Option<NaiveDate>,
     pub kind: Option<AchievementKind>,
-    pub initiative_ids: Option<Vec<Uuid>>,
+    pub initiative_ids: Option<Vec<InitiativeId>>,
 }
 
 /// Changes a draft, a returned nomination or one waiting for supplements (the nominating
@@ -406,8 +409,9 @@ pub async fn update(
         Some(&round),
     );
     if let Some(ids) = &input.initiative_ids {
-        check_initiatives(db, &mut checks, ids).await?;
-        next.initiative_ids = join_ids(ids);
+        let ids = uuids(ids);
+        check_initiatives(db, &mut checks, &ids).await?;
+        next.initiative_ids = join_ids(&ids);
     }
     checks.finish()?;
     // The version in force at the new end of the window.

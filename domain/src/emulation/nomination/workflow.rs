@@ -19,7 +19,7 @@ use crate::emulation::catalogue;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
-use crate::kernel::ids::NominationId;
+use crate::kernel::ids::{NominationId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::versioned;
 
@@ -414,7 +414,7 @@ pub struct Forwarding {
     pub version: i32,
     /// The unit of the next level; none when the next level is outside the province (the
     /// Prime Minister, the President, a ministry).
-    pub to_unit_id: Option<Uuid>,
+    pub to_unit_id: Option<UnitId>,
     /// The tờ trình (number and date), when given.
     pub note: Option<String>,
 }
@@ -492,7 +492,7 @@ pub async fn forward_read(
                 .await?
                 .remove(&before.holder_unit_id)
                 .unwrap_or_default();
-            match ancestors.iter().find(|u| u.id == to) {
+            match ancestors.iter().find(|u| u.id == to.uuid()) {
                 None => checks.fail(
                     "toUnitId",
                     Code::Invalid,
@@ -509,7 +509,7 @@ pub async fn forward_read(
                 ),
                 Some(_) => {}
             }
-            to
+            to.uuid()
         }
     };
     checks.finish()?;
