@@ -12,7 +12,7 @@ use std::hash::Hash;
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputType, Lookahead, Name, Result, Value};
 use entity::{assignment, plan, progress_update, target, task, unit};
-use futures_util::future::try_join4;
+use futures_util::future::{try_join, try_join3};
 use uuid::Uuid;
 
 use std::collections::HashMap;
@@ -210,7 +210,7 @@ pub async fn tasks(
         .copied()
         .filter(|&id| !partial.contains_key(&LatestProgress(id)))
         .collect();
-    let (assignments, progress, _, _) = try_join4(
+    let (assignments, progress, _) = try_join3(
         async {
             let assignment_selections: Vec<Lookahead<'_>> =
                 selections.iter().map(|s| s.field("assignments")).collect();
@@ -253,31 +253,7 @@ pub async fn tasks(
                 Ok(Default::default())
             }
         },
-        async {
-            if wants(selections, "plan") {
-                load_all(
-                    ctx,
-                    rows.iter()
-                        .map(|t| PlanById(t.plan_id))
-                        .collect::<BTreeSet<_>>(),
-                )
-                .await?;
-            }
-            Ok(())
-        },
-        async {
-            if wants(selections, "area") {
-                load_all(
-                    ctx,
-                    rows.iter()
-                        .filter_map(|t| t.area_id)
-                        .map(AreaById)
-                        .collect::<BTreeSet<_>>(),
-                )
-                .await?;
-            }
-            Ok(())
-        },
+        plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
     )
     .await?;
     let progress_units: BTreeSet<Uuid> = if wants(&progress_selections, "unit") {
@@ -299,6 +275,34 @@ pub async fn tasks(
     .await
 }
 
+/// The plans and areas of a page of tasks or targets, when the selection reads them (each
+/// `(plan, area)` of a row).
+async fn plans_and_areas(
+    ctx: &Context<'_>,
+    selections: &[Lookahead<'_>],
+    rows: impl Iterator<Item = (Uuid, Option<Uuid>)>,
+) -> Result<()> {
+    let (plans, areas): (BTreeSet<_>, BTreeSet<_>) = rows
+        .map(|(plan, area)| (PlanById(plan), area.map(AreaById)))
+        .unzip();
+    try_join(
+        async {
+            if wants(selections, "plan") {
+                load_all(ctx, plans).await?;
+            }
+            Ok::<(), async_graphql::Error>(())
+        },
+        async {
+            if wants(selections, "area") {
+                load_all(ctx, areas.into_iter().flatten()).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Prefetches what a page of targets' selection reads.
 pub async fn targets(
     ctx: &Context<'_>,
@@ -311,7 +315,7 @@ pub async fn targets(
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let loaders = loaders(ctx)?;
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
-    let (assignments, _, _, _) = try_join4(
+    let (assignments, _, _) = try_join3(
         async {
             if want_assignments {
                 loaders
@@ -328,31 +332,7 @@ pub async fn targets(
             }
             Ok(())
         },
-        async {
-            if wants(selections, "plan") {
-                load_all(
-                    ctx,
-                    rows.iter()
-                        .map(|t| PlanById(t.plan_id))
-                        .collect::<BTreeSet<_>>(),
-                )
-                .await?;
-            }
-            Ok(())
-        },
-        async {
-            if wants(selections, "area") {
-                load_all(
-                    ctx,
-                    rows.iter()
-                        .filter_map(|t| t.area_id)
-                        .map(AreaById)
-                        .collect::<BTreeSet<_>>(),
-                )
-                .await?;
-            }
-            Ok(())
-        },
+        plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
     )
     .await?;
     assignees(
