@@ -20,6 +20,7 @@ fn imports(src: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
             let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
             let targets = crate_paths(&text)
                 .into_iter()
+                .chain(relative_paths(&text, module))
                 .filter_map(|p| file_of(&modules, &p))
                 // A file's own ancestors (its `mod.rs`) hold it; naming them is not a dependency.
                 .filter(|t| t != module && !module.starts_with(t))
@@ -78,6 +79,36 @@ fn crate_paths(text: &str) -> Vec<Vec<String>> {
         }
         let end = tree_end(rest);
         expand(&[], &rest[..end], &mut paths);
+        rest = &rest[end..];
+    }
+    paths
+}
+
+/// Every `super::…` and `self::…` path in `text`, resolved against `module`, the file's own
+/// module (`super::super::org::unit` from `planning/task` is `org/unit`).
+fn relative_paths(text: &str, module: &Module) -> Vec<Vec<String>> {
+    let mut paths = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('s') {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at..];
+        let starts = rest.starts_with("super::") || rest.starts_with("self::");
+        if !starts || before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            rest = &rest[1..];
+            continue;
+        }
+        let mut up = 0;
+        while let Some(after) = rest.strip_prefix("super::") {
+            up += 1;
+            rest = after;
+        }
+        if up == 0 {
+            rest = &rest["self::".len()..];
+        }
+        let end = tree_end(rest);
+        if up <= module.len() {
+            expand(&module[..module.len() - up], &rest[..end], &mut paths);
+        }
         rest = &rest[end..];
     }
     paths
@@ -316,7 +347,7 @@ fn the_reader_finds_a_planted_cycle() {
     std::fs::write(dir.join("org/mod.rs"), "pub mod unit;\n").expect("write");
     std::fs::write(
         dir.join("org/unit/mod.rs"),
-        "use crate::{kernel::X, planning::task::{self, Task as T}};\n",
+        "use crate::{kernel::X, planning::task::{self, Task as T}};\nuse crate::planning::plan::Plan;\n",
     )
     .expect("write");
     std::fs::write(
@@ -324,14 +355,22 @@ fn the_reader_finds_a_planted_cycle() {
         "fn f() { crate::org::unit::g(); other_crate::planning::h(); }\n",
     )
     .expect("write");
+    // A relative path closes a cycle too: `super::super` from `planning/plan` is the root.
+    std::fs::write(
+        dir.join("planning/plan.rs"),
+        "use super::super::org::unit::{self as units};\nuse self::inner::X;\n",
+    )
+    .expect("write");
     let graph = imports(&dir);
     std::fs::remove_dir_all(&dir).expect("clean up");
     let found = crossings(&graph, domain_area, |_| false);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(
-        found[0].contains("org/unit -> planning/task")
-            && found[0].contains("planning/task -> org/unit"),
-        "{}",
-        found[0]
-    );
+    for edge in [
+        "org/unit -> planning/task",
+        "planning/task -> org/unit",
+        "org/unit -> planning/plan",
+        "planning/plan -> org/unit",
+    ] {
+        assert!(found[0].contains(edge), "{edge}: {}", found[0]);
+    }
 }
