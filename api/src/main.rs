@@ -12,7 +12,7 @@ async fn main() -> ExitCode {
     let cli = match Cli::load() {
         Ok(cli) => cli,
         Err(error) => {
-            eprintln!("error: {}", api::ops::message(&error));
+            eprintln!("error: {}", api::diagnostic::message(&error));
             return ExitCode::FAILURE;
         }
     };
@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             // One sentence with its causes, each once; no backtrace (an operator's message).
-            eprintln!("error: {}", api::ops::message(&error));
+            eprintln!("error: {}", api::diagnostic::message(&error));
             ExitCode::FAILURE
         }
     }

@@ -9,7 +9,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseBackend;
 
 use crate::config::Settings;
-pub use crate::diagnostic::message;
+use crate::diagnostic::message;
 
 /// `api migrate`: applies pending migrations (and the reference data an empty database needs)
 /// and says what it did. On PostgreSQL several instances may run it at once: they take turns

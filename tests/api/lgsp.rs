@@ -660,7 +660,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     let error = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect_err("refused");
-    let text = api::ops::message(&error);
+    let text = api::diagnostic::message(&error);
     assert!(
         text.contains("H19.20.x1") && text.contains("H19.77"),
         "{text}"
@@ -677,7 +677,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
         .await
         .expect_err("malformed");
     assert!(
-        api::ops::message(&error).contains("row 1 has no name"),
+        api::diagnostic::message(&error).contains("row 1 has no name"),
         "{error}"
     );
     assert_eq!(counts(&app).await, before);
@@ -691,7 +691,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     let error = api::lgsp::run_sync(&app.db, &client, &settings, APPLY)
         .await
         .expect_err("refused by LGSP");
-    assert!(api::ops::message(&error).contains("108"), "{error}");
+    assert!(api::diagnostic::message(&error).contains("108"), "{error}");
     assert_eq!(counts(&app).await, before);
     *lgsp.error_body.lock().expect("lock") = None;
 
@@ -712,7 +712,7 @@ async fn the_sync_brings_units_and_codes_in_line(backend: Backend) {
     let error = api::lgsp::run_sync(&app.db, &client, &kon_tum, APPLY)
         .await
         .expect_err("refused");
-    let text = api::ops::message(&error);
+    let text = api::diagnostic::message(&error);
     assert!(
         text.contains("would close 15 of the 16 open units"),
         "{text}"

@@ -149,12 +149,12 @@ async fn healthcheck_asks_the_server_whether_it_is_ready() {
     let missing = api::ops::healthcheck(&format!("http://127.0.0.1:{port}/no-such-page"))
         .await
         .expect_err("404 is not ready");
-    assert!(api::ops::message(&missing).contains("404"));
+    assert!(api::diagnostic::message(&missing).contains("404"));
     app.stop().await;
     let gone = api::ops::healthcheck(&url)
         .await
         .expect_err("a stopped server is not ready");
-    assert!(api::ops::message(&gone).contains("no answer"));
+    assert!(api::diagnostic::message(&gone).contains("no answer"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -164,7 +164,7 @@ async fn token_signs_with_the_servers_secret_and_says_which() {
     settings.auth.jwt_secret = None;
     // No server has run with this folder: nothing is made, and the path is named.
     let missing = api::ops::token_secret(&settings).expect_err("no secret yet");
-    let text = api::ops::message(&missing);
+    let text = api::diagnostic::message(&missing);
     assert!(
         text.contains("dev-jwt-secret") && text.contains(&dir.display().to_string()),
         "{text}"
