@@ -34,6 +34,7 @@ use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::ids::Id;
 use crate::kernel::mutation::Change;
 use crate::kernel::text::fold;
 
@@ -444,7 +445,7 @@ pub async fn import(
         }
         let award = NewAward {
             recipient,
-            award_type_id: crate::kernel::ids::Id::new(award_type),
+            award_type_id: Id::new(award_type),
             achievement_from: from,
             achievement_to: to,
             kind,

@@ -136,13 +136,13 @@ pub async fn create(
     let now = Utc::now();
     let stored = emulation_movement::Model {
         id: Uuid::now_v7(),
-        plan_id: input.plan_id.map(crate::kernel::ids::Id::uuid),
+        plan_id: input.plan_id.map(Uuid::from),
         launcher_unit_id: input.launcher_unit_id.uuid(),
         level: input.level,
         search_text: search_text([Some(name.as_str())]),
         name,
         kind: input.kind,
-        parent_movement_id: input.parent_movement_id.map(crate::kernel::ids::Id::uuid),
+        parent_movement_id: input.parent_movement_id.map(Uuid::from),
         starts_on: input.starts_on,
         ends_on: input.ends_on,
         subjects: catalogue::format_list(&subjects),

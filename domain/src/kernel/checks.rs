@@ -100,7 +100,7 @@ impl Checks {
         value: Option<&str>,
     ) -> Option<DocumentNumber> {
         value
-            .filter(|v| !clean(v).is_empty())
+            .filter(|v| !v.trim().is_empty())
             .and_then(|v| self.document_number(field, v))
     }
 

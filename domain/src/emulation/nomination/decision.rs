@@ -20,7 +20,7 @@ use crate::emulation::record::{self, AwardContext, NewAward, Subject};
 use crate::kernel::audit_action::ObjectType;
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
-use crate::kernel::ids::{AwardTypeId, NominationId};
+use crate::kernel::ids::{AwardTypeId, Id, NominationId};
 use crate::kernel::mutation::Change;
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
@@ -177,7 +177,7 @@ pub async fn decide(
     let subject = Subject::of(before.nominee_kind, before.nominee_id);
     let award = NewAward {
         recipient: subject,
-        award_type_id: crate::kernel::ids::Id::new(awarded.id),
+        award_type_id: Id::new(awarded.id),
         achievement_from: before.achievement_from,
         achievement_to: before.achievement_to,
         kind: before.achievement_kind,
