@@ -313,6 +313,7 @@ async fn bad_requests_are_refused_and_store_nothing(app: &TestApp) {
             "DATE_ORDER",
         ),
     ];
+    let stored = app.count("report_request").await;
     for (input, field, code) in cases {
         let refused = request(app, &authority, input.clone()).await;
         assert_eq!(
@@ -322,6 +323,11 @@ async fn bad_requests_are_refused_and_store_nothing(app: &TestApp) {
         );
         assert_eq!(refused["request"], Value::Null);
     }
+    assert_eq!(
+        app.count("report_request").await,
+        stored,
+        "a refused request stores nothing"
+    );
     // More than 200 units is refused before anything runs.
     let many = app
         .graphql_as(
