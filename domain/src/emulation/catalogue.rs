@@ -189,10 +189,11 @@ pub async fn by_ids(
         .from(award_type::Entity)
         .and_where(award_type::Column::Id.is_in(ids.iter().copied()))
         .to_owned();
-    let rows = award_type::Entity::find()
-        .filter(award_type::Column::Code.in_subquery(codes))
-        .all(db)
-        .await?;
+    let rows = crate::kernel::query::fetch_all(
+        db,
+        award_type::Entity::find().filter(award_type::Column::Code.in_subquery(codes)),
+    )
+    .await?;
     Ok(windows(rows)
         .into_iter()
         .filter(|v| ids.contains(&v.model.id))

@@ -25,7 +25,7 @@ pub async fn by_ids<E>(
 ) -> DomainResult<HashMap<Uuid, E::Model>>
 where
     E: EntityTrait,
-    E::Model: sea_orm::ModelTrait<Entity = E>,
+    E::Model: sea_orm::ModelTrait<Entity = E> + DecodeRow,
 {
     use sea_orm::{Iterable, PrimaryKeyToColumn};
     let Some(key) = E::PrimaryKey::iter()
@@ -34,19 +34,19 @@ where
     else {
         return Ok(HashMap::new());
     };
-    Ok(E::find()
-        .filter(key.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|model| {
-            let id = <Uuid as sea_orm::sea_query::ValueType>::try_from(sea_orm::ModelTrait::get(
-                &model, key,
-            ))
-            .ok()?;
-            Some((id, model))
-        })
-        .collect())
+    Ok(
+        fetch_all(db, E::find().filter(key.is_in(ids.iter().copied())))
+            .await?
+            .into_iter()
+            .filter_map(|model| {
+                let id = <Uuid as sea_orm::sea_query::ValueType>::try_from(
+                    sea_orm::ModelTrait::get(&model, key),
+                )
+                .ok()?;
+                Some((id, model))
+            })
+            .collect(),
+    )
 }
 
 /// Fetches one page of an already filtered and ordered query.

@@ -7,7 +7,7 @@
 //! order is the entity's column order (what `Entity::find()` selects); a test checks each decoder
 //! against SeaORM's own decoding on both databases.
 
-use entity::{assignment, plan, progress_update, task, unit};
+use entity::{assignment, award_type, nomination, person, plan, progress_update, task, unit};
 use sea_orm::sqlx::{self, Row as _};
 use sea_orm::{ActiveEnum, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
 
@@ -199,6 +199,29 @@ impl<'a> Columns<'a> {
         E::try_from_value(&self.required_column::<String>()?)
     }
 
+    /// The next field, a stored enum that may be NULL.
+    pub fn optional_enumeration<E: ActiveEnum<Value = String>>(
+        &mut self,
+    ) -> Result<Option<E>, DbErr> {
+        if !self.present() {
+            return Ok(None);
+        }
+        self.read_column::<String>()?
+            .map(|value| E::try_from_value(&value))
+            .transpose()
+    }
+
+    /// The next model, all of whose columns the row has, joined to the row (NULL when there
+    /// is none: its first column, the id, tells).
+    pub fn joined<M: DecodeRow>(&mut self) -> Result<Option<M>, DbErr> {
+        self.start_model(ColumnSet::ALL);
+        if self.next_is_null()? {
+            self.skip(M::WIDTH);
+            return Ok(None);
+        }
+        M::decode(self).map(Some)
+    }
+
     /// Passes over `count` columns.
     pub fn skip(&mut self, count: usize) {
         self.next += count;
@@ -378,6 +401,96 @@ impl DecodeRow for plan::Model {
     }
 }
 
+impl DecodeRow for nomination::Model {
+    const WIDTH: usize = 29;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            round_id: c.required()?,
+            movement_id: c.required()?,
+            nominee_kind: c.enumeration()?,
+            nominee_id: c.required()?,
+            award_type_id: c.required()?,
+            award_code: c.required()?,
+            achievement_from: c.required()?,
+            achievement_to: c.required()?,
+            achievement_kind: c.enumeration()?,
+            nominating_unit_id: c.required()?,
+            holder_unit_id: c.required()?,
+            route_step: c.required()?,
+            state: c.enumeration()?,
+            summary: c.required()?,
+            initiative_ids: c.required()?,
+            supplement_request: c.nullable()?,
+            consultation_posted_on: c.nullable()?,
+            consultation_closes_on: c.nullable()?,
+            consultation_channel: c.nullable()?,
+            decision_id: c.nullable()?,
+            awarded_type_id: c.nullable()?,
+            warnings: c.required()?,
+            open_marker: c.nullable()?,
+            search_text: c.required()?,
+            version: c.required()?,
+            created_by: c.nullable()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for person::Model {
+    const WIDTH: usize = 11;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            full_name: c.required()?,
+            search_text: c.required()?,
+            birth_date: c.nullable()?,
+            gender: c.optional_enumeration()?,
+            staff_category: c.optional_enumeration()?,
+            position: c.nullable()?,
+            unit_id: c.required()?,
+            version: c.required()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for award_type::Model {
+    const WIDTH: usize = 23;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            code: c.required()?,
+            version: c.required()?,
+            national_code: c.nullable()?,
+            name: c.required()?,
+            category: c.enumeration()?,
+            subjects: c.required()?,
+            rank: c.required()?,
+            deciding_authority: c.enumeration()?,
+            proposing_route: c.required()?,
+            reward_hundredths: c.nullable()?,
+            eligibility_rule: c.enumeration()?,
+            rule_parameters: c.required()?,
+            law_version: c.required()?,
+            legal_basis: c.required()?,
+            valid_from: c.required()?,
+            valid_to: c.nullable()?,
+            note: c.nullable()?,
+            council_percent: c.required()?,
+            secret_ballot: c.required()?,
+            consultation_working_days: c.nullable()?,
+            created_by: c.nullable()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
 /// Models read rarely enough that SeaORM's decoding by name is fine.
 macro_rules! decode_by_name {
     ($($model:ty),* $(,)?) => {$(
@@ -396,9 +509,13 @@ decode_by_name!(
     entity::target::Model,
     entity::audit_event::Model,
     entity::report_submission::Model,
-    entity::person::Model,
     entity::award_record::Model,
-    entity::nomination::Model,
+    entity::reporting_regime::Model,
+    entity::report_request::Model,
+    entity::deadline_extension::Model,
+    entity::initiative::Model,
+    entity::award_decision::Model,
+    entity::nomination_batch::Model,
     entity::emulation_movement::Model,
     entity::emulation_round::Model,
     entity::emulation_registration::Model,

@@ -68,9 +68,25 @@ impl<K, V> Default for Slot<K, V> {
 }
 
 /// What a lookup found: every key cached, or a batch to wait for (and whether to start it).
-enum Lookup<K, V> {
-    Cached(HashMap<K, V>),
+enum Lookup<F> {
+    Cached(F),
     Wait(oneshot::Receiver<Result<(), Shared>>, bool),
+}
+
+impl<K: Hash + Eq + Clone, V> Slot<K, V> {
+    /// Queues `missing` keys for the next batch (each once) and a waiter for it.
+    fn enqueue<F>(&mut self, missing: impl IntoIterator<Item = K>) -> Lookup<F> {
+        for key in missing {
+            if self.pending_set.insert(key.clone()) {
+                self.pending.push(key);
+            }
+        }
+        let (tx, rx) = oneshot::channel();
+        self.waiters.push(tx);
+        let spawn = !self.scheduled;
+        self.scheduled = true;
+        Lookup::Wait(rx, spawn)
+    }
 }
 
 fn unexpected(what: &str) -> Shared {
@@ -150,6 +166,13 @@ impl<T: Send + Sync + 'static> Inner<T> {
     }
 }
 
+/// The cached values of `keys` (absent keys have no entry).
+fn found_in<K: Hash + Eq + Clone, V: Clone>(slot: &Slot<K, V>, keys: &[K]) -> HashMap<K, V> {
+    keys.iter()
+        .filter_map(|k| slot.cache.get(k).map(|v| (k.clone(), v.clone())))
+        .collect()
+}
+
 impl<T: Send + Sync + 'static> BatchLoader<T> {
     pub fn new(loader: T) -> Self {
         Self::until(loader, None)
@@ -175,32 +198,49 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
     {
         let keys: Vec<K> = keys.into_iter().collect();
         let waiting = self.inner.with_slot::<K, _>(|slot| {
-            let mut found = HashMap::with_capacity(keys.len());
-            let mut missing = false;
-            for key in &keys {
-                match slot.cache.get(key) {
-                    Some(value) => {
-                        found.insert(key.clone(), value.clone());
-                    }
-                    None => {
-                        missing = true;
-                        if slot.pending_set.insert(key.clone()) {
-                            slot.pending.push(key.clone());
-                        }
-                    }
-                }
+            let missing: Vec<K> = keys
+                .iter()
+                .filter(|key| !slot.cache.contains_key(key))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                return Lookup::Cached(found_in(slot, &keys));
             }
-            if !missing {
-                return Lookup::Cached(found);
-            }
-            let (tx, rx) = oneshot::channel();
-            slot.waiters.push(tx);
-            let spawn = !slot.scheduled;
-            slot.scheduled = true;
-            Lookup::Wait(rx, spawn)
+            slot.enqueue(missing)
         })?;
-        let (rx, spawn) = match waiting {
-            Lookup::Cached(found) => return Ok(found),
+        self.wait::<K, _>(waiting).await?;
+        self.inner.with_slot::<K, _>(|slot| found_in(slot, &keys))
+    }
+
+    /// The value of `key`, if it exists.
+    pub async fn load_one<K>(&self, key: K) -> Result<Option<T::Value>, Shared>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        T: Loader<K, Error = Shared>,
+    {
+        // One key needs no map of what was found: it is looked up again after the batch.
+        let waiting = self
+            .inner
+            .with_slot::<K, _>(|slot| match slot.cache.get(&key) {
+                Some(value) => Lookup::Cached(value.clone()),
+                None => slot.enqueue(std::iter::once(key.clone())),
+            })?;
+        if let Some(value) = self.wait::<K, _>(waiting).await? {
+            return Ok(Some(value));
+        }
+        self.inner
+            .with_slot::<K, _>(|slot| slot.cache.get(&key).cloned())
+    }
+
+    /// What was cached, or after the batch it waits for (started here when it is the first
+    /// waiter) has run, `None`.
+    async fn wait<K, F>(&self, lookup: Lookup<F>) -> Result<Option<F>, Shared>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        T: Loader<K, Error = Shared>,
+    {
+        let (rx, spawn) = match lookup {
+            Lookup::Cached(found) => return Ok(Some(found)),
             Lookup::Wait(rx, spawn) => (rx, spawn),
         };
         if spawn {
@@ -211,28 +251,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
         }
         rx.await
             .map_err(|_| unexpected("a batch load stopped before it finished"))??;
-        self.inner.with_slot::<K, _>(|slot| {
-            keys.iter()
-                .filter_map(|k| slot.cache.get(k).map(|v| (k.clone(), v.clone())))
-                .collect()
-        })
-    }
-
-    /// The value of `key`, if it exists.
-    pub async fn load_one<K>(&self, key: K) -> Result<Option<T::Value>, Shared>
-    where
-        K: Send + Sync + Hash + Eq + Clone + 'static,
-        T: Loader<K, Error = Shared>,
-    {
-        // Most per-row loads find what the list resolver prefetched: no batch bookkeeping then.
-        if let Some(value) = self
-            .inner
-            .with_slot::<K, _>(|slot| slot.cache.get(&key).cloned())?
-        {
-            return Ok(Some(value));
-        }
-        let mut found = self.load_many(std::iter::once(key.clone())).await?;
-        Ok(found.remove(&key))
+        Ok(None)
     }
 
     /// Puts values fetched some other way (a join, a list) into the cache.

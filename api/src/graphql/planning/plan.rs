@@ -1,5 +1,6 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
+use crate::graphql::common::connection;
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::FieldColumns;
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -166,7 +167,7 @@ impl Plan {
         .await?;
         prefetch::plans(
             ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
+            &connection::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;
@@ -190,7 +191,7 @@ impl Plan {
         .await?;
         prefetch::targets(
             ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
+            &connection::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;
@@ -218,7 +219,7 @@ impl Plan {
         .await?;
         prefetch::tasks(
             ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
+            &connection::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;

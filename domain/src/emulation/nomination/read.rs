@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use entity::enums::NominationState;
-use entity::{council_ballot, nomination, nomination_event};
+use entity::{council_ballot, nomination, nomination_event, person, unit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -17,7 +17,11 @@ use crate::access::Principal;
 use crate::access::policy::{self, Action, Reach};
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{SortKeys, fetch_keyed_page};
+use crate::kernel::query::{
+    JoinedPage, Keyset, SortKeys, fetch_keyed_page, fetch_keyed_page_wrapped, joined_page,
+    qualified_columns,
+};
+use crate::kernel::rows::{ColumnSet, Columns, DecodeRow};
 use crate::kernel::text::SearchQuery;
 
 /// What `nominations` selects.
@@ -92,6 +96,87 @@ fn filtered(
         ));
     }
     select
+}
+
+/// A listed nomination with the parties a list shows: the nominee (a person, or a unit for a
+/// collective), the nominating unit and the unit holding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub nomination: nomination::Model,
+    pub nominee_person: Option<person::Model>,
+    pub nominee_unit: Option<unit::Model>,
+    pub nominating_unit: Option<unit::Model>,
+    pub holder_unit: Option<unit::Model>,
+}
+
+impl DecodeRow for Listed {
+    const WIDTH: usize = nomination::Model::WIDTH + person::Model::WIDTH + 3 * unit::Model::WIDTH;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            nomination: nomination::Model::decode(c)?,
+            nominee_person: c.joined()?,
+            nominee_unit: c.joined()?,
+            nominating_unit: c.joined()?,
+            holder_unit: c.joined()?,
+        })
+    }
+}
+
+/// `nominations(filter:)`, newest first, each with its parties joined once the page is cut:
+/// one statement where the page and three lookups by key were four.
+pub async fn list_with_parties(
+    db: &impl ConnectionTrait,
+    principal: Option<&Principal>,
+    filter: &NominationFilter,
+    args: &PageArgs,
+    want_total: bool,
+) -> DomainResult<Page<Listed>> {
+    let scope = readable(db, principal).await?;
+    let keys = SortKeys::then_id(nomination::Column::CreatedAt, nomination::Column::Id, true);
+    let select = keys.order(filtered(filter, scope, true));
+    let backend = db.get_database_backend();
+    let columns = ColumnSet::ALL.names::<nomination::Entity>();
+    let all = ColumnSet::ALL;
+    let joined_columns = [
+        qualified_columns::<person::Entity>("nominee_person", all),
+        qualified_columns::<unit::Entity>("nominee_unit", all),
+        qualified_columns::<unit::Entity>("nominating", all),
+        qualified_columns::<unit::Entity>("holder", all),
+    ]
+    .join(", ");
+    let collective = "'COLLECTIVE'";
+    let join = format!(
+        r#"LEFT JOIN "person" AS "nominee_person" ON "nominee_person"."id" = "page"."nominee_id" AND "page"."nominee_kind" <> {collective} LEFT JOIN "unit" AS "nominee_unit" ON "nominee_unit"."id" = "page"."nominee_id" AND "page"."nominee_kind" = {collective} LEFT JOIN "unit" AS "nominating" ON "nominating"."id" = "page"."nominating_unit_id" LEFT JOIN "unit" AS "holder" ON "holder"."id" = "page"."holder_unit_id""#
+    );
+    let name = |c: nomination::Column| sea_orm::IdenStatic::as_str(&c);
+    let order = [
+        (name(nomination::Column::CreatedAt), false),
+        (name(nomination::Column::Id), false),
+    ];
+    let shape = JoinedPage {
+        columns: &columns,
+        joined_columns: &joined_columns,
+        join: &join,
+        order: &order,
+        descending: true,
+    };
+    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
+    let keyset = Keyset {
+        keys: &keys,
+        model: |row: &Listed| &row.nomination,
+    };
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        "nomination:newest",
+        want_total,
+        ColumnSet::ALL.into(),
+        wrap,
+        Some(keyset),
+    )
+    .await
 }
 
 /// `nominations(filter:)`, newest first.
