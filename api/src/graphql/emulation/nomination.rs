@@ -669,18 +669,26 @@ impl NominationQuery {
         let args = cursor::forward(first, after.as_deref()).into_gql()?;
         let want_total = wants_total(ctx) && summed.is_none();
         let nodes = node_selections(&ctx.look_ahead());
-        // A list showing who is nominated, by whom or where it stands reads those parties
-        // with the page (one statement, not three more) and hands them to the loaders.
-        let page = if ["nomineeName", "nominatingUnit", "holder"]
-            .iter()
-            .any(|field| wants(&nodes, field))
+        // A list showing who is nominated, for what, by whom or where it stands reads those
+        // with the page (one statement, not four more) and hands them to the loaders.
+        let page = if [
+            "nomineeName",
+            "awardType",
+            "nominatingUnit",
+            "holder",
+            "level",
+        ]
+        .iter()
+        .any(|field| wants(&nodes, field))
         {
             let page = read::list_with_parties(db(ctx)?, principal, &filter, &args, want_total)
                 .await
                 .into_gql()?;
             let mut people = Vec::new();
             let mut units = Vec::new();
+            let mut awards = Vec::new();
             for row in page.rows() {
+                awards.extend(row.award_type.clone());
                 people.extend(row.nominee_person.clone());
                 units.extend(
                     [&row.nominee_unit, &row.nominating_unit, &row.holder_unit]
@@ -695,6 +703,9 @@ impl NominationQuery {
                 .await;
             loaders
                 .feed_many(units.into_iter().map(|u| (UnitById(u.id), u)))
+                .await;
+            loaders
+                .feed_many(awards.into_iter().map(|a| (AwardTypeById(a.model.id), a)))
                 .await;
             page.map(|row| row.nomination)
         } else {

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use entity::enums::NominationState;
-use entity::{council_ballot, nomination, nomination_event, person, unit};
+use entity::{award_type, council_ballot, nomination, nomination_event, person, unit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 use crate::access::Principal;
 use crate::access::policy::{self, Action, Reach};
+use crate::emulation::catalogue::AwardTypeVersion;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::{
@@ -107,24 +109,38 @@ pub struct Listed {
     pub nominee_unit: Option<unit::Model>,
     pub nominating_unit: Option<unit::Model>,
     pub holder_unit: Option<unit::Model>,
+    /// The award proposed, with its end in force.
+    pub award_type: Option<AwardTypeVersion>,
 }
 
 impl DecodeRow for Listed {
-    const WIDTH: usize = nomination::Model::WIDTH + person::Model::WIDTH + 3 * unit::Model::WIDTH;
+    const WIDTH: usize = nomination::Model::WIDTH
+        + person::Model::WIDTH
+        + 3 * unit::Model::WIDTH
+        + award_type::Model::WIDTH
+        + 1;
 
     fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        let nomination = nomination::Model::decode(c)?;
+        let nominee_person = c.joined()?;
+        let nominee_unit = c.joined()?;
+        let nominating_unit = c.joined()?;
+        let holder_unit = c.joined()?;
+        let award: Option<award_type::Model> = c.joined()?;
+        let next_from: Option<NaiveDate> = c.nullable()?;
         Ok(Self {
-            nomination: nomination::Model::decode(c)?,
-            nominee_person: c.joined()?,
-            nominee_unit: c.joined()?,
-            nominating_unit: c.joined()?,
-            holder_unit: c.joined()?,
+            nomination,
+            nominee_person,
+            nominee_unit,
+            nominating_unit,
+            holder_unit,
+            award_type: award.map(|model| AwardTypeVersion::with_next(model, next_from)),
         })
     }
 }
 
-/// `nominations(filter:)`, newest first, each with its parties joined once the page is cut:
-/// one statement where the page and three lookups by key were four.
+/// `nominations(filter:)`, newest first, each with its parties and award joined once the page
+/// is cut: one statement where the page and four lookups by key were five.
 pub async fn list_with_parties(
     db: &impl ConnectionTrait,
     principal: Option<&Principal>,
@@ -143,11 +159,14 @@ pub async fn list_with_parties(
         qualified_columns::<unit::Entity>("nominee_unit", all),
         qualified_columns::<unit::Entity>("nominating", all),
         qualified_columns::<unit::Entity>("holder", all),
+        qualified_columns::<award_type::Entity>("award", all),
+        // The day the award's next version starts: where this one's force ends.
+        r#"(SELECT MIN("n"."valid_from") FROM "award_type" AS "n" WHERE "n"."code" = "award"."code" AND "n"."valid_from" > "award"."valid_from") AS "award_next_from""#.to_owned(),
     ]
     .join(", ");
     let collective = "'COLLECTIVE'";
     let join = format!(
-        r#"LEFT JOIN "person" AS "nominee_person" ON "nominee_person"."id" = "page"."nominee_id" AND "page"."nominee_kind" <> {collective} LEFT JOIN "unit" AS "nominee_unit" ON "nominee_unit"."id" = "page"."nominee_id" AND "page"."nominee_kind" = {collective} LEFT JOIN "unit" AS "nominating" ON "nominating"."id" = "page"."nominating_unit_id" LEFT JOIN "unit" AS "holder" ON "holder"."id" = "page"."holder_unit_id""#
+        r#"LEFT JOIN "person" AS "nominee_person" ON "nominee_person"."id" = "page"."nominee_id" AND "page"."nominee_kind" <> {collective} LEFT JOIN "unit" AS "nominee_unit" ON "nominee_unit"."id" = "page"."nominee_id" AND "page"."nominee_kind" = {collective} LEFT JOIN "unit" AS "nominating" ON "nominating"."id" = "page"."nominating_unit_id" LEFT JOIN "unit" AS "holder" ON "holder"."id" = "page"."holder_unit_id" LEFT JOIN "award_type" AS "award" ON "award"."id" = "page"."award_type_id""#
     );
     let name = |c: nomination::Column| sea_orm::IdenStatic::as_str(&c);
     let order = [
