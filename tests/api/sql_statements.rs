@@ -175,66 +175,6 @@ async fn the_plan_list_costs_one_statement(app: &TestApp) {
     }
 }
 
-/// A page of nominations showing who is nominated, by whom and where each stands reads those
-/// parties and award with the page: the counts by state and the page, two statements for any
-/// page size; and what the page shows is what each nomination read alone shows.
-async fn a_nomination_page_reads_its_parties_with_it(app: &TestApp) {
-    let admin = crate::helpers::token(api::auth::Role::ProvinceAdmin, None);
-    let query = r#"query($first: Int!) { nominations(first: $first) { totalCount
-        countsByState { state count }
-        nodes { id nomineeName state awardType { name code validTo } nominatingUnit { name }
-            holder { name } level } } }"#;
-    let mut counts = Vec::new();
-    let mut pages = Vec::new();
-    for first in [2, 20] {
-        // The fewest of three runs: on a loaded machine a key that reaches its loader after the
-        // batch left goes into a batch of its own, by timing alone.
-        let mut fewest = u64::MAX;
-        for _ in 0..3 {
-            let before = app.statements.get();
-            let data = app
-                .graphql_as(&admin, query, json!({ "first": first }))
-                .await
-                .ok();
-            fewest = fewest.min(app.statements.get() - before);
-            pages.push(data["nominations"]["nodes"].clone());
-        }
-        counts.push(fewest);
-    }
-    assert_eq!(
-        counts,
-        [2, 2],
-        "counts, the page with its parties and awards"
-    );
-    let nodes = pages.last().and_then(|p| p.as_array()).expect("nodes");
-    assert!(nodes.len() > 2, "the demo has nominations: {nodes:?}");
-    let kinds: std::collections::BTreeSet<bool> = nodes
-        .iter()
-        .map(|n| {
-            n["nomineeName"]
-                .as_str()
-                .is_some_and(|name| name.starts_with("Bệnh viện"))
-        })
-        .collect();
-    assert_eq!(
-        kinds.len(),
-        2,
-        "people and units among the nominees: {nodes:?}"
-    );
-    for listed in nodes {
-        let alone = app
-            .graphql_as(
-                &admin,
-                "query($id: ID!) { nomination(id: $id) { id nomineeName state
-                    awardType { name code validTo } nominatingUnit { name } holder { name } level } }",
-                json!({ "id": listed["id"] }),
-            )
-            .await
-            .ok();
-        assert_eq!(&alone["nomination"], listed);
-    }
-}
-
 /// The newest update read along with a task page is the first of the task's own updates
 /// (newest first), in every ordering, and asking for it leaves the order unchanged.
 async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
@@ -649,6 +589,5 @@ db_tests!(
     a_units_progress_page_costs_two_statements,
     the_plan_list_costs_one_statement,
     latest_progress_read_with_the_page_is_the_newest,
-    positional_decoding_matches_sea_orm,
-    a_nomination_page_reads_its_parties_with_it
+    positional_decoding_matches_sea_orm
 );

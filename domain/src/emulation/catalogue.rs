@@ -71,20 +71,6 @@ pub struct AwardTypeVersion {
 }
 
 impl AwardTypeVersion {
-    /// The version `model`, whose code's next version starts on `next_from` (none: it is the
-    /// last).
-    pub fn with_next(model: award_type::Model, next_from: Option<NaiveDate>) -> Self {
-        let next = next_from.map(|from| from - Duration::days(1));
-        let effective_to = match (model.valid_to, next) {
-            (Some(own), Some(next)) => Some(own.min(next)),
-            (own, next) => own.or(next),
-        };
-        Self {
-            model,
-            effective_to,
-        }
-    }
-
     /// Whether the version is in force on `day`.
     pub fn in_force_on(&self, day: NaiveDate) -> bool {
         self.model.valid_from <= day && self.effective_to.is_none_or(|to| day <= to)
@@ -141,11 +127,18 @@ fn windows(mut rows: Vec<award_type::Model>) -> Vec<AwardTypeVersion> {
     rows.sort_by(|a, b| a.code.cmp(&b.code).then(a.valid_from.cmp(&b.valid_from)));
     let mut versions: Vec<AwardTypeVersion> = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
-        let next_from = rows
+        let next = rows
             .get(i + 1)
             .filter(|n| n.code == row.code)
-            .map(|n| n.valid_from);
-        versions.push(AwardTypeVersion::with_next(row.clone(), next_from));
+            .map(|n| n.valid_from - Duration::days(1));
+        let effective_to = match (row.valid_to, next) {
+            (Some(own), Some(next)) => Some(own.min(next)),
+            (own, next) => own.or(next),
+        };
+        versions.push(AwardTypeVersion {
+            model: row.clone(),
+            effective_to,
+        });
     }
     versions
 }

@@ -211,17 +211,6 @@ impl<'a> Columns<'a> {
             .transpose()
     }
 
-    /// The next model, all of whose columns the row has, joined to the row (NULL when there
-    /// is none: its first column, the id, tells).
-    pub fn joined<M: DecodeRow>(&mut self) -> Result<Option<M>, DbErr> {
-        self.start_model(ColumnSet::ALL);
-        if self.next_is_null()? {
-            self.skip(M::WIDTH);
-            return Ok(None);
-        }
-        M::decode(self).map(Some)
-    }
-
     /// Passes over `count` columns.
     pub fn skip(&mut self, count: usize) {
         self.next += count;

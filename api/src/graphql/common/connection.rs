@@ -1,23 +1,7 @@
 //! Relay connections with `edges`, `nodes`, `pageInfo` and `totalCount`: each node type's
 //! module declares its own with [`connection!`], so no module here knows the types.
 
-use async_graphql::{Lookahead, SimpleObject};
-
-/// The node selections of a connection field: `nodes { … }` and `edges { node { … } }`.
-pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
-    [
-        connection.field("nodes"),
-        connection.field("edges").field("node"),
-    ]
-    .into_iter()
-    .filter(Lookahead::exists)
-    .collect()
-}
-
-/// Whether any of the selections reads `field`.
-pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
-    selections.iter().any(|s| s.field(field).exists())
-}
+use async_graphql::SimpleObject;
 
 /// Where a page sits in its list.
 #[derive(Debug, Clone, SimpleObject)]

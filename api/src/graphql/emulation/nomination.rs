@@ -16,10 +16,8 @@ use crate::domain::emulation::nomination::workflow::{self, Forwarding, Step};
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::ids::{InitiativeId, NominationId};
 use crate::domain::kernel::time::local_time;
-use crate::graphql::common::connection::{
-    PageInfo, connection, node_selections, wants, wants_total,
-};
-use crate::graphql::common::context::{db, load, loaders};
+use crate::graphql::common::connection::{PageInfo, connection, wants_total};
+use crate::graphql::common::context::{db, load};
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AchievementKind, AwardAuthority, BallotStage, NominationState,
@@ -666,53 +664,15 @@ impl NominationQuery {
             .as_ref()
             .filter(|_| filter.states.is_none())
             .map(|counts| counts.iter().map(|c| c.count).sum::<i64>());
-        let args = cursor::forward(first, after.as_deref()).into_gql()?;
-        let want_total = wants_total(ctx) && summed.is_none();
-        let nodes = node_selections(&ctx.look_ahead());
-        // A list showing who is nominated, for what, by whom or where it stands reads those
-        // with the page (one statement, not four more) and hands them to the loaders.
-        let page = if [
-            "nomineeName",
-            "awardType",
-            "nominatingUnit",
-            "holder",
-            "level",
-        ]
-        .iter()
-        .any(|field| wants(&nodes, field))
-        {
-            let page = read::list_with_parties(db(ctx)?, principal, &filter, &args, want_total)
-                .await
-                .into_gql()?;
-            let mut people = Vec::new();
-            let mut units = Vec::new();
-            let mut awards = Vec::new();
-            for row in page.rows() {
-                awards.extend(row.award_type.clone());
-                people.extend(row.nominee_person.clone());
-                units.extend(
-                    [&row.nominee_unit, &row.nominating_unit, &row.holder_unit]
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-            }
-            let loaders = loaders(ctx)?;
-            loaders
-                .feed_many(people.into_iter().map(|p| (PersonById(p.id), p)))
-                .await;
-            loaders
-                .feed_many(units.into_iter().map(|u| (UnitById(u.id), u)))
-                .await;
-            loaders
-                .feed_many(awards.into_iter().map(|a| (AwardTypeById(a.model.id), a)))
-                .await;
-            page.map(|row| row.nomination)
-        } else {
-            read::list(db(ctx)?, principal, &filter, &args, want_total)
-                .await
-                .into_gql()?
-        };
+        let page = read::list(
+            db(ctx)?,
+            principal,
+            &filter,
+            &cursor::forward(first, after.as_deref()).into_gql()?,
+            wants_total(ctx) && summed.is_none(),
+        )
+        .await
+        .into_gql()?;
         let mut page = NominationQueueConnection::from_page(page, Nomination::listed);
         if let Some(total) = summed {
             page.total_count = total;

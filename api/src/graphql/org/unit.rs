@@ -9,7 +9,7 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::TargetFilter;
 use crate::domain::planning::task::{TaskFilter, TaskOrder};
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::{self, wants_total};
+use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{
     db, load, load_required, loaders, nested_window, under_list, visibility,
 };
@@ -178,7 +178,7 @@ impl Unit {
             .await?;
             prefetch::plans(
                 ctx,
-                &connection::node_selections(&ctx.look_ahead()),
+                &prefetch::node_selections(&ctx.look_ahead()),
                 &page.rows().collect::<Vec<_>>(),
             )
             .await?;
@@ -205,7 +205,7 @@ impl Unit {
                 ..TaskFilter::default()
             };
             let args = cursor::forward(first, after.as_deref()).into_gql()?;
-            let selections = connection::node_selections(&ctx.look_ahead());
+            let selections = prefetch::node_selections(&ctx.look_ahead());
             if under_list(ctx) {
                 // One statement for the pages of every unit of the list.
                 let window = args.window(&tasks::unit_tasks_ordering()).into_gql()?;
@@ -285,7 +285,7 @@ impl Unit {
             };
             prefetch::targets(
                 ctx,
-                &connection::node_selections(&ctx.look_ahead()),
+                &prefetch::node_selections(&ctx.look_ahead()),
                 &page.rows().collect::<Vec<_>>(),
             )
             .await?;

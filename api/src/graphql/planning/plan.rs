@@ -1,6 +1,5 @@
 //! `Plan` and what hangs off it: areas, the documents it implements, reporting deadlines.
 
-use crate::graphql::common::connection;
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::FieldColumns;
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -167,7 +166,7 @@ impl Plan {
         .await?;
         prefetch::plans(
             ctx,
-            &connection::node_selections(&ctx.look_ahead()),
+            &prefetch::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;
@@ -191,7 +190,7 @@ impl Plan {
         .await?;
         prefetch::targets(
             ctx,
-            &connection::node_selections(&ctx.look_ahead()),
+            &prefetch::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;
@@ -219,7 +218,7 @@ impl Plan {
         .await?;
         prefetch::tasks(
             ctx,
-            &connection::node_selections(&ctx.look_ahead()),
+            &prefetch::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;

@@ -21,7 +21,6 @@ use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::page::{Page, PageArgs};
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{target as targets, task as tasks};
-use crate::graphql::common::connection::{node_selections, wants};
 use crate::graphql::common::context::{db, loaders};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
@@ -76,6 +75,22 @@ fn progress_selections<'a>(selections: &[Lookahead<'a>]) -> Vec<Lookahead<'a>> {
         .iter()
         .map(|s| s.field("latestProgress"))
         .collect()
+}
+
+/// The node selections of a connection field: `nodes { … }` and `edges { node { … } }`.
+pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
+    [
+        connection.field("nodes"),
+        connection.field("edges").field("node"),
+    ]
+    .into_iter()
+    .filter(Lookahead::exists)
+    .collect()
+}
+
+/// Whether any of the selections reads `field`.
+pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
+    selections.iter().any(|s| s.field(field).exists())
 }
 
 async fn load_all<K>(ctx: &Context<'_>, keys: impl IntoIterator<Item = K>) -> Result<()>

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object, Result};
 use crate::domain::kernel::values::DocumentNumber;
 use crate::domain::org::unit as units;
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::{self, wants_total};
+use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, if_plan_visible, load, visibility, visible_plan};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
@@ -38,7 +38,7 @@ impl PlanQuery {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
-        let selections = connection::node_selections(&ctx.look_ahead());
+        let selections = prefetch::node_selections(&ctx.look_ahead());
         let page = plans::list(
             db(ctx)?,
             visibility(ctx)?,
@@ -47,7 +47,7 @@ impl PlanQuery {
                 order: PlanOrder::to_domain(order_by),
                 args: &args,
                 want_total: wants_total(ctx),
-                with_issuer: connection::wants(&selections, "issuer"),
+                with_issuer: prefetch::wants(&selections, "issuer"),
                 columns: crate::graphql::planning::plan::COLUMNS.read(&selections),
             },
         )
@@ -109,7 +109,7 @@ impl TaskQuery {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
-        let selections = connection::node_selections(&ctx.look_ahead());
+        let selections = prefetch::node_selections(&ctx.look_ahead());
         let latest = prefetch::latest_columns(ctx, &selections);
         let page = tasks::list(
             db(ctx)?,
@@ -168,7 +168,7 @@ impl TargetQuery {
         .into_gql()?;
         prefetch::targets(
             ctx,
-            &connection::node_selections(&ctx.look_ahead()),
+            &prefetch::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
         )
         .await?;

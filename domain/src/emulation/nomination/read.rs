@@ -4,26 +4,20 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use entity::enums::NominationState;
-use entity::{award_type, council_ballot, nomination, nomination_event, person, unit};
+use entity::{council_ballot, nomination, nomination_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::access::Principal;
 use crate::access::policy::{self, Action, Reach};
-use crate::emulation::catalogue::AwardTypeVersion;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{
-    JoinedPage, Keyset, SortKeys, fetch_keyed_page, fetch_keyed_page_wrapped, joined_page,
-    qualified_columns,
-};
-use crate::kernel::rows::{ColumnSet, Columns, DecodeRow};
+use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::text::SearchQuery;
 
 /// What `nominations` selects.
@@ -98,104 +92,6 @@ fn filtered(
         ));
     }
     select
-}
-
-/// A listed nomination with the parties a list shows: the nominee (a person, or a unit for a
-/// collective), the nominating unit and the unit holding it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Listed {
-    pub nomination: nomination::Model,
-    pub nominee_person: Option<person::Model>,
-    pub nominee_unit: Option<unit::Model>,
-    pub nominating_unit: Option<unit::Model>,
-    pub holder_unit: Option<unit::Model>,
-    /// The award proposed, with its end in force.
-    pub award_type: Option<AwardTypeVersion>,
-}
-
-impl DecodeRow for Listed {
-    const WIDTH: usize = nomination::Model::WIDTH
-        + person::Model::WIDTH
-        + 3 * unit::Model::WIDTH
-        + award_type::Model::WIDTH
-        + 1;
-
-    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
-        let nomination = nomination::Model::decode(c)?;
-        let nominee_person = c.joined()?;
-        let nominee_unit = c.joined()?;
-        let nominating_unit = c.joined()?;
-        let holder_unit = c.joined()?;
-        let award: Option<award_type::Model> = c.joined()?;
-        let next_from: Option<NaiveDate> = c.nullable()?;
-        Ok(Self {
-            nomination,
-            nominee_person,
-            nominee_unit,
-            nominating_unit,
-            holder_unit,
-            award_type: award.map(|model| AwardTypeVersion::with_next(model, next_from)),
-        })
-    }
-}
-
-/// `nominations(filter:)`, newest first, each with its parties and award joined once the page
-/// is cut: one statement where the page and four lookups by key were five.
-pub async fn list_with_parties(
-    db: &impl ConnectionTrait,
-    principal: Option<&Principal>,
-    filter: &NominationFilter,
-    args: &PageArgs,
-    want_total: bool,
-) -> DomainResult<Page<Listed>> {
-    let scope = readable(db, principal).await?;
-    let keys = SortKeys::then_id(nomination::Column::CreatedAt, nomination::Column::Id, true);
-    let select = keys.order(filtered(filter, scope, true));
-    let backend = db.get_database_backend();
-    let columns = ColumnSet::ALL.names::<nomination::Entity>();
-    let all = ColumnSet::ALL;
-    let joined_columns = [
-        qualified_columns::<person::Entity>("nominee_person", all),
-        qualified_columns::<unit::Entity>("nominee_unit", all),
-        qualified_columns::<unit::Entity>("nominating", all),
-        qualified_columns::<unit::Entity>("holder", all),
-        qualified_columns::<award_type::Entity>("award", all),
-        // The day the award's next version starts: where this one's force ends.
-        r#"(SELECT MIN("n"."valid_from") FROM "award_type" AS "n" WHERE "n"."code" = "award"."code" AND "n"."valid_from" > "award"."valid_from") AS "award_next_from""#.to_owned(),
-    ]
-    .join(", ");
-    let collective = "'COLLECTIVE'";
-    let join = format!(
-        r#"LEFT JOIN "person" AS "nominee_person" ON "nominee_person"."id" = "page"."nominee_id" AND "page"."nominee_kind" <> {collective} LEFT JOIN "unit" AS "nominee_unit" ON "nominee_unit"."id" = "page"."nominee_id" AND "page"."nominee_kind" = {collective} LEFT JOIN "unit" AS "nominating" ON "nominating"."id" = "page"."nominating_unit_id" LEFT JOIN "unit" AS "holder" ON "holder"."id" = "page"."holder_unit_id" LEFT JOIN "award_type" AS "award" ON "award"."id" = "page"."award_type_id""#
-    );
-    let name = |c: nomination::Column| sea_orm::IdenStatic::as_str(&c);
-    let order = [
-        (name(nomination::Column::CreatedAt), false),
-        (name(nomination::Column::Id), false),
-    ];
-    let shape = JoinedPage {
-        columns: &columns,
-        joined_columns: &joined_columns,
-        join: &join,
-        order: &order,
-        descending: true,
-    };
-    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
-    let keyset = Keyset {
-        keys: &keys,
-        model: |row: &Listed| &row.nomination,
-    };
-    fetch_keyed_page_wrapped(
-        db,
-        select,
-        args,
-        "nomination:newest",
-        want_total,
-        ColumnSet::ALL.into(),
-        wrap,
-        Some(keyset),
-    )
-    .await
 }
 
 /// `nominations(filter:)`, newest first.
