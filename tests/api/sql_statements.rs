@@ -227,7 +227,10 @@ async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
 /// hand-written "latest update per task" statement picks what the rule says.
 async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     use api::domain::kernel::query::fetch_all;
-    use entity::{assignment, award_type, nomination, person, plan, progress_update, task, unit};
+    use entity::{
+        assignment, award_type, nomination, person, plan, progress_update, report_submission,
+        target, task, unit,
+    };
     use sea_orm::EntityTrait;
 
     async fn same<E>(app: &TestApp, key: impl Fn(&E::Model) -> uuid::Uuid)
@@ -257,6 +260,8 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     same::<nomination::Entity>(app, |m| m.id).await;
     same::<person::Entity>(app, |m| m.id).await;
     same::<award_type::Entity>(app, |m| m.id).await;
+    same::<target::Entity>(app, |m| m.id).await;
+    same::<report_submission::Entity>(app, |m| m.id).await;
 
     // Assignments joined with their units, against the two tables read separately.
     let tasks = task::Entity::find().all(&app.db).await.expect("tasks");

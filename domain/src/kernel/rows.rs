@@ -7,7 +7,10 @@
 //! order is the entity's column order (what `Entity::find()` selects); a test checks each decoder
 //! against SeaORM's own decoding on both databases.
 
-use entity::{assignment, award_type, nomination, person, plan, progress_update, task, unit};
+use entity::{
+    assignment, award_type, nomination, person, plan, progress_update, report_submission, target,
+    task, unit,
+};
 use sea_orm::sqlx::{self, Row as _};
 use sea_orm::{ActiveEnum, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
 
@@ -480,6 +483,71 @@ impl DecodeRow for award_type::Model {
     }
 }
 
+impl DecodeRow for target::Model {
+    const WIDTH: usize = 26;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            plan_id: c.required()?,
+            area_id: c.nullable()?,
+            code: c.required()?,
+            statement: c.required()?,
+            measure: c.enumeration()?,
+            unit_text: c.nullable()?,
+            comparator: c.optional_enumeration()?,
+            target_value: c.nullable()?,
+            target_year: c.nullable()?,
+            baseline_value: c.nullable()?,
+            baseline_year: c.nullable()?,
+            change_direction: c.optional_enumeration()?,
+            aspirational: c.required()?,
+            condition_text: c.nullable()?,
+            total_label: c.nullable()?,
+            ratio_label: c.nullable()?,
+            ratio_per: c.nullable()?,
+            ratio_decimals: c.nullable()?,
+            population_baseline: c.nullable()?,
+            population_target: c.nullable()?,
+            position: c.required()?,
+            search_text: c.required()?,
+            version: c.required()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for report_submission::Model {
+    const WIDTH: usize = 21;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            regime_id: c.required()?,
+            period_code: c.required()?,
+            level: c.required()?,
+            reporting_unit_id: c.required()?,
+            receiving_unit_id: c.nullable()?,
+            status: c.enumeration()?,
+            is_nil: c.required()?,
+            content: c.nullable()?,
+            due_on: c.nullable()?,
+            first_submitted_at: c.nullable()?,
+            submitted_at: c.nullable()?,
+            is_late: c.nullable()?,
+            days_late: c.nullable()?,
+            return_reason: c.nullable()?,
+            decided_at: c.nullable()?,
+            decided_by: c.nullable()?,
+            submitted_by: c.nullable()?,
+            version: c.required()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
 /// Models read rarely enough that SeaORM's decoding by name is fine.
 macro_rules! decode_by_name {
     ($($model:ty),* $(,)?) => {$(
@@ -495,9 +563,7 @@ macro_rules! decode_by_name {
 }
 
 decode_by_name!(
-    entity::target::Model,
     entity::audit_event::Model,
-    entity::report_submission::Model,
     entity::award_record::Model,
     entity::reporting_regime::Model,
     entity::report_request::Model,
