@@ -88,16 +88,27 @@ pub async fn connect(
     let counter = StatementCounter::default();
     let shared = counter.0.clone();
     db.set_metric_callback(move |info| {
-        shared.fetch_add(1, Ordering::Relaxed);
-        // A statement span of the request's trace when traces are on (`otlp`); nothing otherwise.
-        tracing::trace!(
-            target: "plans_api::sql",
-            elapsed_us = u64::try_from(info.elapsed.as_micros()).unwrap_or(u64::MAX),
-            failed = info.failed,
-            statement = info.statement.sql.as_str(),
+        record_statement(
+            &StatementCounter(shared.clone()),
+            &info.statement.sql,
+            info.elapsed,
+            info.failed,
         );
     });
     Ok((db, counter))
+}
+
+/// Counts a statement, and traces it: a statement span of the request's trace when traces are
+/// on (`otlp`), nothing otherwise. The pool's callback and a query's held connection
+/// (`reads.rs`) both report here.
+pub fn record_statement(counter: &StatementCounter, sql: &str, elapsed: Duration, failed: bool) {
+    counter.0.fetch_add(1, Ordering::Relaxed);
+    tracing::trace!(
+        target: "plans_api::sql",
+        elapsed_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+        failed,
+        statement = sql,
+    );
 }
 
 fn url_is_postgres(options: &ConnectOptions) -> bool {

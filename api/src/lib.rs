@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod nomination_annex;
 pub mod ops;
 pub mod otlp;
+pub mod reads;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

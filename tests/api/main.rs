@@ -40,6 +40,7 @@ mod plans;
 mod policy;
 mod progress;
 mod provenance;
+mod reads;
 mod records;
 mod regimes;
 mod reminders;

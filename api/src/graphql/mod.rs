@@ -19,7 +19,8 @@ use sea_orm::DatabaseConnection;
 
 /// What a request brings to its resolvers from the HTTP layer.
 pub struct RequestContext {
-    pub db: DatabaseConnection,
+    /// Where its reads go (a query's: one connection for all of them, on PostgreSQL).
+    pub reads: crate::reads::Reads,
     pub viewer: crate::domain::access::Viewer,
     pub visibility: crate::domain::access::PlanVisibility,
     /// The request id (`X-Request-Id`), for the audit log and error extensions.
@@ -36,10 +37,12 @@ pub fn with_request_context(
 ) -> async_graphql::Request {
     let mut request = request
         .data(loading::loaders::for_request(
-            context.db,
+            context.reads.clone(),
             context.visibility.clone(),
+            context.viewer.clone(),
             Some(context.deadline),
         ))
+        .data(context.reads)
         .data(common::context::Deadline(context.deadline))
         .data(planning::prefetch::PartialLatest::default())
         .data(context.visibility)
@@ -72,6 +75,8 @@ pub fn build_schema(
         mutation::Mutation::default(),
         Subscription::default(),
     )
+    // Requests that bring no reads of their own (mutations, subscriptions) read from the pool.
+    .data(crate::reads::Reads::pooled(db.clone()))
     .data(db)
     .data(bus)
     .limit_depth(MAX_DEPTH);

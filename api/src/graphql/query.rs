@@ -197,13 +197,9 @@ async fn node_by_id(ctx: &Context<'_>, kind: NodeType, id: Uuid) -> Result<Optio
         NodeType::AwardRecord => load(ctx, crate::graphql::loading::loaders::AwardRecordById(id))
             .await?
             .map(|r| Node::AwardRecord(crate::graphql::emulation::record::AwardRecord(r))),
-        NodeType::Initiative => {
-            crate::domain::emulation::record::initiatives_by_ids(db(ctx)?, &[id])
-                .await
-                .into_gql()?
-                .remove(&id)
-                .map(|i| Node::Initiative(crate::graphql::emulation::record::Initiative(i)))
-        }
+        NodeType::Initiative => load(ctx, crate::graphql::loading::loaders::InitiativeById(id))
+            .await?
+            .map(|i| Node::Initiative(crate::graphql::emulation::record::Initiative(i))),
         NodeType::BreakdownRow => {
             let row = crate::domain::planning::target::breakdown_row(db(ctx)?, id)
                 .await

@@ -27,6 +27,7 @@ use crate::graphql::{
     limits::{self, Analysis, LimitError},
 };
 use crate::metrics::{self, Limited};
+use crate::reads::Reads;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -331,6 +332,13 @@ async fn prepare_and_run(
         (Some(_), cost) => charge(state, req, &viewer, cost - 1)?,
         (None, cost) => charge(state, req, &viewer, cost)?,
     };
+    // A query reads on one connection (PostgreSQL), taken at its first statement: not before
+    // the heavy lane below lets it run, so one waiting there holds no connection (the
+    // caller's visibility is read from the pool).
+    let reads = match analysis.operation {
+        Some(OperationType::Query) => Reads::for_query(state.db.clone(), state.statements.clone()),
+        _ => Reads::pooled(state.db.clone()),
+    };
     let visibility = PlanVisibility::of(&state.db, &viewer)
         .await
         .map_err(|error| match error {
@@ -348,7 +356,7 @@ async fn prepare_and_run(
     let mut request = graphql::with_request_context(
         request,
         graphql::RequestContext {
-            db: state.db.clone(),
+            reads,
             viewer,
             visibility,
             request_id: request_id.clone(),

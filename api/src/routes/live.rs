@@ -138,8 +138,9 @@ async fn init(
     // The connection's loader has no deadline (it lives as long as the socket); it is renewed
     // at every notice (see `graphql::reporting::live`).
     data.insert(loading::loaders::LiveLoaders::new(
-        state.db.clone(),
+        crate::reads::Reads::pooled(state.db.clone()),
         visibility.clone(),
+        viewer.clone(),
     ));
     data.insert(visibility);
     data.insert(viewer);

@@ -12,6 +12,7 @@ use crate::domain::kernel::page::Window;
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::loading::loaders::{DbLoader, Loaders};
+use crate::reads::Reads;
 
 fn missing(what: &str) -> async_graphql::Error {
     DomainError::Unexpected(anyhow::anyhow!("{what} missing from the request context")).extend()
@@ -35,8 +36,16 @@ fn check_deadline(ctx: &Context<'_>) -> async_graphql::Result<()> {
     }
 }
 
-/// The database connection (refused once the request's deadline has passed).
-pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
+/// Where the request reads (a query's pinned connection on PostgreSQL, else the pool; refused
+/// once the request's deadline has passed).
+pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Reads> {
+    check_deadline(ctx)?;
+    ctx.data::<Reads>().map_err(|_| missing("database"))
+}
+
+/// The pool, for what opens its own transaction (a mutation's work; refused once the
+/// request's deadline has passed).
+pub fn pool<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
     check_deadline(ctx)?;
     ctx.data::<DatabaseConnection>()
         .map_err(|_| missing("database"))

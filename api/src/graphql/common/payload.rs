@@ -13,7 +13,7 @@ use crate::domain::kernel::error::{DomainResult, FieldError};
 use crate::domain::kernel::ids::Id;
 use crate::domain::kernel::mutation::{self, Change, Outcome};
 use crate::graphql::common::context::RequestId;
-use crate::graphql::common::context::db;
+use crate::graphql::common::context::{db, pool};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{Node, expect_id};
 
@@ -174,7 +174,7 @@ pub async fn run(
     let actor = actor(ctx)?;
     let bus = ctx.data_opt::<crate::events::EventBus>();
     let mut after_commit = Vec::new();
-    let outcome = mutation::run(db(ctx)?, &actor, name, client_mutation_id, async |txn| {
+    let outcome = mutation::run(pool(ctx)?, &actor, name, client_mutation_id, async |txn| {
         let change = work(txn, &actor).await?;
         // Live subscribers hear of the change when it commits: its notices are read and queued
         // in its own transaction (no round trip for a connection of their own after it).

@@ -17,7 +17,7 @@ use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::ids::{InitiativeId, NominationId};
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{PageInfo, connection, wants_total};
-use crate::graphql::common::context::{db, load};
+use crate::graphql::common::context::{db, load, loaders};
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AchievementKind, AwardAuthority, BallotStage, NominationState,
@@ -32,8 +32,9 @@ use crate::graphql::emulation::movement::{Movement, Round};
 use crate::graphql::emulation::person::{Person, readable_one, signed_in};
 use crate::graphql::emulation::record::{Initiative, recipient};
 use crate::graphql::loading::loaders::{
-    AwardDecisionById, AwardTypeById, MovementById, NominationBallots, NominationById,
-    NominationDossier, NominationEvents, PersonById, RoundById, UnitById,
+    AwardDecisionById, AwardTypeById, InitiativeById, MovementById, NominationBallots,
+    NominationById, NominationDossier, NominationEvents, PersonById, RoundById, RoundCounts,
+    UnitById,
 };
 use crate::graphql::org::unit::Unit;
 
@@ -172,12 +173,14 @@ impl Nomination {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let found = crate::domain::emulation::record::initiatives_by_ids(db(ctx)?, &ids)
+        // Through the loader: a page of nominations reads its initiatives in one statement.
+        let found = loaders(ctx)?
+            .load_many(ids.iter().copied().map(InitiativeById))
             .await
             .into_gql()?;
         Ok(ids
             .into_iter()
-            .filter_map(|id| found.get(&id).cloned().map(Initiative))
+            .filter_map(|id| found.get(&InitiativeById(id)).cloned().map(Initiative))
             .collect())
     }
     /// Set while it waits for supplements.
@@ -1279,11 +1282,9 @@ pub struct RoundDashboard {
 impl RoundDashboard {
     pub async fn of(ctx: &Context<'_>, round: Uuid) -> Result<Self> {
         signed_in(ctx)?;
-        let principal = ctx.data_opt::<Viewer>().and_then(Viewer::principal);
+        // Through the loader: a page of rounds counts its nominations in one statement.
         Ok(Self {
-            counts: read::round_counts(db(ctx)?, principal, round)
-                .await
-                .into_gql()?,
+            counts: load(ctx, RoundCounts(round)).await?.unwrap_or_default(),
         })
     }
 

@@ -13,7 +13,7 @@ use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::mutation::Outcome;
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{connection, wants_total};
-use crate::graphql::common::context::{db, load};
+use crate::graphql::common::context::{db, load, pool};
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AchievementKind, AwardRecordStatus, DisciplineForm, DutyRatingLevel, InitiativeKind,
@@ -668,7 +668,7 @@ impl ImportMutation {
         let decode = |text: &str| recipient(&ID(text.trim().to_owned())).ok();
         if dry_run {
             let actor = actor(ctx)?;
-            return match import::import(db(ctx)?, &actor, format, &bytes, &decode, true).await {
+            return match import::import(pool(ctx)?, &actor, format, &bytes, &decode, true).await {
                 Ok((counts, _)) => Ok(ImportAwardRecordsPayload {
                     rows: Some(counts.rows as i32),
                     imported: Some(counts.imported as i32),

@@ -6,7 +6,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use crate::domain::integration::operation::{self, NewOperation};
 use crate::domain::kernel::error::{FieldError, FieldErrorCode};
 use crate::domain::kernel::mutation::{self, Outcome};
-use crate::graphql::common::context::db;
+use crate::graphql::common::context::pool;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::payload::*;
 
@@ -59,7 +59,7 @@ impl OperationMutation {
                 document: input.document,
             };
             mutation::run(
-                db(ctx)?,
+                pool(ctx)?,
                 &actor,
                 "registerOperation",
                 input.client_mutation_id.as_deref(),

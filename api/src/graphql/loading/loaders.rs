@@ -6,15 +6,15 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
+use crate::reads::Reads;
 use async_graphql::dataloader::Loader;
 use entity::{
     assignment, calendar_day, deadline_extension, plan, plan_area, plan_reference, progress_update,
     reporting_deadline, reporting_regime, target, task, unit, unit_group, unit_succession,
 };
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::domain::access::PlanVisibility;
+use crate::domain::access::{PlanVisibility, Viewer};
 use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::page::{Page, Window};
 use crate::domain::kernel::query::{ParentPage, parent_page};
@@ -33,11 +33,19 @@ pub type Loaders = BatchLoader<DbLoader>;
 /// Builds the loader for one request; lists it loads show only what `visibility` allows, and
 /// no batch starts after `deadline`.
 pub fn for_request(
-    db: DatabaseConnection,
+    db: Reads,
     visibility: PlanVisibility,
+    viewer: Viewer,
     deadline: Option<std::time::Instant>,
 ) -> Loaders {
-    BatchLoader::until(DbLoader { db, visibility }, deadline)
+    BatchLoader::until(
+        DbLoader {
+            db,
+            visibility,
+            viewer,
+        },
+        deadline,
+    )
 }
 
 /// The loader of a live (WebSocket) connection: renewed at every notice, so each notice's
@@ -47,17 +55,19 @@ pub fn for_request(
 pub struct LiveLoaders(Arc<LiveInner>);
 
 struct LiveInner {
-    db: DatabaseConnection,
+    db: Reads,
     visibility: PlanVisibility,
+    viewer: Viewer,
     current: std::sync::Mutex<Loaders>,
 }
 
 impl LiveLoaders {
-    pub fn new(db: DatabaseConnection, visibility: PlanVisibility) -> Self {
-        let current = for_request(db.clone(), visibility.clone(), None);
+    pub fn new(db: Reads, visibility: PlanVisibility, viewer: Viewer) -> Self {
+        let current = for_request(db.clone(), visibility.clone(), viewer.clone(), None);
         Self(Arc::new(LiveInner {
             db,
             visibility,
+            viewer,
             current: std::sync::Mutex::new(current),
         }))
     }
@@ -67,23 +77,34 @@ impl LiveLoaders {
         match self.0.current.lock() {
             Ok(current) => current.clone(),
             // A poisoned lock only means a panic elsewhere: start afresh.
-            Err(_) => for_request(self.0.db.clone(), self.0.visibility.clone(), None),
+            Err(_) => self.fresh(),
         }
     }
 
     /// A fresh loader for what comes next.
     pub fn renew(&self) {
-        let fresh = for_request(self.0.db.clone(), self.0.visibility.clone(), None);
+        let fresh = self.fresh();
         if let Ok(mut current) = self.0.current.lock() {
             *current = fresh;
         }
+    }
+
+    fn fresh(&self) -> Loaders {
+        for_request(
+            self.0.db.clone(),
+            self.0.visibility.clone(),
+            self.0.viewer.clone(),
+            None,
+        )
     }
 }
 
 /// Loads rows in batches; one `Loader` impl per relation (key type).
 pub struct DbLoader {
-    db: DatabaseConnection,
+    db: Reads,
     visibility: PlanVisibility,
+    /// The caller, for lists scoped by unit (a round's dashboard counts what it may read).
+    viewer: Viewer,
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
@@ -495,6 +516,33 @@ batch_with_default!(/// A unit and every unit below it (the caller's, for the po
     SubtreeOf => Vec<Uuid>, units::subtrees);
 batch_by_id!(/// A person by id.
     PersonById => entity::person::Model, crate::domain::emulation::person::by_ids);
+batch_by_id!(/// An initiative (sáng kiến) by id.
+    InitiativeById => entity::initiative::Model, crate::domain::emulation::record::initiatives_by_ids);
+
+/// A round's nominations counted for its dashboard (those the caller may read): every round of
+/// a page in one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoundCounts(pub Uuid);
+
+impl Loader<RoundCounts> for DbLoader {
+    type Value = Vec<crate::domain::emulation::nomination::read::RoundCount>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[RoundCounts]) -> LoadResult<RoundCounts, Self::Value> {
+        let rounds: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let mut found = crate::domain::emulation::nomination::read::round_counts(
+            &self.db,
+            self.viewer.principal(),
+            &rounds,
+        )
+        .await
+        .map_err(Arc::new)?;
+        Ok(rounds
+            .into_iter()
+            .map(|r| (RoundCounts(r), found.remove(&r).unwrap_or_default()))
+            .collect())
+    }
+}
 batch_with_default!(/// A person's employments, oldest first.
     PersonEmployments => Vec<entity::employment::Model>, crate::domain::emulation::person::employments_of);
 batch_with_default!(/// A person's or a unit's emulation records.

@@ -9,7 +9,7 @@ use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::ids::PlanId;
 use crate::domain::kernel::mutation::{self, Outcome};
 use crate::domain::planning::plan::edit::{self as plan_edit, NewPlan, PlanChanges};
-use crate::graphql::common::context::db;
+use crate::graphql::common::context::pool;
 use crate::graphql::common::enums::PlanKind;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::expect_id;
@@ -137,7 +137,7 @@ where
 {
     let actor = actor(ctx)?;
     let outcome = mutation::run(
-        db(ctx)?,
+        pool(ctx)?,
         &actor,
         name,
         client_mutation_id.as_deref(),
@@ -351,7 +351,7 @@ impl PlanMutation {
         let actor = actor(ctx)?;
         let version = input.version;
         let outcome = mutation::run(
-            db(ctx)?,
+            pool(ctx)?,
             &actor,
             "deletePlan",
             input.client_mutation_id.as_deref(),

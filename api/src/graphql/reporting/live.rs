@@ -19,7 +19,7 @@ use crate::domain::reporting::events::{
     self as events, Event, ProgressEvent, ProgressFacts, SubmissionEvent,
 };
 use crate::events::EventBus;
-use crate::graphql::common::context::{db, loaders, visibility};
+use crate::graphql::common::context::{loaders, pool, visibility};
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::LiveLoaders;
@@ -238,7 +238,7 @@ fn watch<L: Listen>(ctx: &Context<'_>, listen: L) -> Result<impl Stream<Item = L
         .ok_or_else(|| DomainError::Unavailable.extend())?;
     let state = Watch {
         notices: bus.subscribe(),
-        db: db(ctx)?.clone(),
+        db: pool(ctx)?.clone(),
         visibility: visibility(ctx)?.clone(),
         loaders: ctx
             .data_opt::<LiveLoaders>()

@@ -255,32 +255,61 @@ pub struct RoundCount {
     pub count: i64,
 }
 
-/// The counts behind a round's dashboard, within what the caller may read.
+/// The counts behind rounds' dashboards, within what the caller may read, by round (rounds
+/// without nominations left out): one statement for any number of rounds.
 pub async fn round_counts(
     db: &impl ConnectionTrait,
     principal: Option<&Principal>,
-    round: Uuid,
-) -> DomainResult<Vec<RoundCount>> {
+    rounds: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<RoundCount>>> {
+    if rounds.is_empty() {
+        return Ok(HashMap::new());
+    }
     let moved =
         "CASE WHEN holder_unit_id <> nominating_unit_id OR state = 'FORWARDED' THEN 1 ELSE 0 END";
-    let mut select = nomination::Entity::find().filter(nomination::Column::RoundId.eq(round));
+    let mut select = nomination::Entity::find()
+        .filter(nomination::Column::RoundId.is_in(rounds.iter().copied()));
     if let Some(scope) = readable(db, principal).await? {
         select = select.filter(scope);
     }
-    Ok(select
+    let rows: Vec<RoundCountRow> = select
         .select_only()
+        .column(nomination::Column::RoundId)
         .column(nomination::Column::NominatingUnitId)
         .column(nomination::Column::AwardCode)
         .column(nomination::Column::State)
         .column_as(Expr::cust(moved), "moved")
         .column_as(Expr::cust("COUNT(*)"), "count")
+        .group_by(nomination::Column::RoundId)
         .group_by(nomination::Column::NominatingUnitId)
         .group_by(nomination::Column::AwardCode)
         .group_by(nomination::Column::State)
         .group_by(Expr::cust(moved))
-        .into_model::<RoundCount>()
+        .into_model::<RoundCountRow>()
         .all(db)
-        .await?)
+        .await?;
+    let mut by_round: HashMap<Uuid, Vec<RoundCount>> = HashMap::new();
+    for row in rows {
+        by_round.entry(row.round_id).or_default().push(RoundCount {
+            nominating_unit_id: row.nominating_unit_id,
+            award_code: row.award_code,
+            state: row.state,
+            moved: row.moved,
+            count: row.count,
+        });
+    }
+    Ok(by_round)
+}
+
+/// A [`RoundCount`] with its round, as the batched statement returns it.
+#[derive(Debug, FromQueryResult)]
+struct RoundCountRow {
+    round_id: Uuid,
+    nominating_unit_id: Uuid,
+    award_code: String,
+    state: NominationState,
+    moved: i32,
+    count: i64,
 }
 
 /// What a round's dashboard sums for a group of nominations.

@@ -1,0 +1,88 @@
+//! A query's reads on one connection: on PostgreSQL a query request's statements run on one
+//! backend, taken at its first read and given back when the request is done (one release ping
+//! instead of one per statement); each is still its own autocommit statement, so a failed read
+//! leaves the next one working, and writes go to the pool and commit as before. On SQLite the
+//! reads stay on the pool. Every query of the suite goes through these reads; this checks the
+//! connection itself.
+
+use api::reads::Reads;
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+use crate::db_tests;
+use crate::helpers::{Backend, TestApp};
+
+async fn backend_pid(reads: &Reads) -> i32 {
+    reads
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT pg_backend_pid() AS pid",
+        ))
+        .await
+        .expect("a read")
+        .expect("a row")
+        .try_get::<i32>("", "pid")
+        .expect("pid")
+}
+
+async fn count(db: &impl ConnectionTrait, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("a count")
+        .expect("a row")
+        .try_get::<i64>("", "n")
+        .expect("n")
+}
+
+async fn a_querys_reads_share_one_connection(app: &TestApp) {
+    let backend = app.db.get_database_backend();
+    let reads = Reads::for_query(app.db.clone(), app.statements.clone());
+    // Writes through the reads go to the pool and commit at once.
+    reads
+        .execute_unprepared("CREATE TABLE reads_probe (n INTEGER)")
+        .await
+        .expect("created");
+    reads
+        .execute_raw(Statement::from_string(
+            backend,
+            "INSERT INTO reads_probe (n) VALUES (1)",
+        ))
+        .await
+        .expect("inserted");
+    let before = app.statements.get();
+    assert_eq!(
+        count(&reads, "SELECT count(*) AS n FROM reads_probe").await,
+        1
+    );
+    assert_eq!(app.statements.get() - before, 1, "each read is counted");
+    if matches!(app.backend, Backend::Postgres) {
+        // Five reads, one backend, held between them: the pool never hands it to another
+        // statement meanwhile.
+        let first = backend_pid(&reads).await;
+        let others = Reads::pooled(app.db.clone());
+        let mut pooled = std::collections::HashSet::new();
+        for _ in 0..4 {
+            assert_eq!(backend_pid(&reads).await, first, "the same connection");
+            pooled.insert(backend_pid(&others).await);
+        }
+        assert!(
+            !pooled.contains(&first),
+            "held, not in the pool: {pooled:?}"
+        );
+        // A failed read leaves the connection usable: the next read answers, on it.
+        let failed = reads
+            .query_one_raw(Statement::from_string(backend, "SELECT 1 / 0 AS n"))
+            .await;
+        assert!(failed.is_err(), "division by zero");
+        assert_eq!(
+            backend_pid(&reads).await,
+            first,
+            "still the same connection"
+        );
+        assert_eq!(
+            count(&reads, "SELECT count(*) AS n FROM reads_probe").await,
+            1
+        );
+    }
+}
+
+db_tests!(a_querys_reads_share_one_connection);
