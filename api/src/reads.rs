@@ -73,7 +73,7 @@ impl Reads {
 
 impl Pinned {
     /// Runs one read on the held connection (taking it first if this is the request's first).
-    async fn fetch(&self, stmt: &Statement) -> Result<Vec<QueryResult>, DbErr> {
+    async fn fetch(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         let mut held = self.connection.lock().await;
         let connection = match held.as_mut() {
             Some(connection) => connection,
@@ -85,17 +85,13 @@ impl Pinned {
                     .map_err(acquire_error)?,
             ),
         };
-        let values = stmt.values.clone().unwrap_or(Values(Vec::new()));
+        let Statement { sql, values, .. } = stmt;
+        let values = values.unwrap_or(Values(Vec::new()));
         let started = Instant::now();
-        let rows = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.as_str()), SqlxValues(values))
+        let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.as_str()), SqlxValues(values))
             .fetch_all(&mut **connection)
             .await;
-        crate::db::record_statement(
-            &self.statements,
-            &stmt.sql,
-            started.elapsed(),
-            rows.is_err(),
-        );
+        crate::db::record_statement(&self.statements, &sql, started.elapsed(), rows.is_err());
         rows.map(|rows| rows.into_iter().map(QueryResult::from).collect())
             .map_err(|error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(error))))
     }
@@ -127,14 +123,14 @@ impl ConnectionTrait for Reads {
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match &self.0 {
             Route::Pool(pool) => pool.query_one_raw(stmt).await,
-            Route::Pinned(pinned) => Ok(pinned.fetch(&stmt).await?.into_iter().next()),
+            Route::Pinned(pinned) => Ok(pinned.fetch(stmt).await?.into_iter().next()),
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match &self.0 {
             Route::Pool(pool) => pool.query_all_raw(stmt).await,
-            Route::Pinned(pinned) => pinned.fetch(&stmt).await,
+            Route::Pinned(pinned) => pinned.fetch(stmt).await,
         }
     }
 

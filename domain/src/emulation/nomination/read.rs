@@ -247,6 +247,7 @@ pub fn may_read(scope: Option<&[Uuid]>, nomination: &nomination::Model) -> bool 
 /// left the nominating unit (one statement).
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct RoundCount {
+    pub round_id: Uuid,
     pub nominating_unit_id: Uuid,
     pub award_code: String,
     pub state: NominationState,
@@ -272,7 +273,7 @@ pub async fn round_counts(
     if let Some(scope) = readable(db, principal).await? {
         select = select.filter(scope);
     }
-    let rows: Vec<RoundCountRow> = select
+    let rows: Vec<RoundCount> = select
         .select_only()
         .column(nomination::Column::RoundId)
         .column(nomination::Column::NominatingUnitId)
@@ -285,31 +286,14 @@ pub async fn round_counts(
         .group_by(nomination::Column::AwardCode)
         .group_by(nomination::Column::State)
         .group_by(Expr::cust(moved))
-        .into_model::<RoundCountRow>()
+        .into_model::<RoundCount>()
         .all(db)
         .await?;
     let mut by_round: HashMap<Uuid, Vec<RoundCount>> = HashMap::new();
     for row in rows {
-        by_round.entry(row.round_id).or_default().push(RoundCount {
-            nominating_unit_id: row.nominating_unit_id,
-            award_code: row.award_code,
-            state: row.state,
-            moved: row.moved,
-            count: row.count,
-        });
+        by_round.entry(row.round_id).or_default().push(row);
     }
     Ok(by_round)
-}
-
-/// A [`RoundCount`] with its round, as the batched statement returns it.
-#[derive(Debug, FromQueryResult)]
-struct RoundCountRow {
-    round_id: Uuid,
-    nominating_unit_id: Uuid,
-    award_code: String,
-    state: NominationState,
-    moved: i32,
-    count: i64,
 }
 
 /// What a round's dashboard sums for a group of nominations.
