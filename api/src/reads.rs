@@ -9,9 +9,13 @@
 //! concurrent loaders take turns on the connection. Writes, mutations, subscriptions and SQLite
 //! keep the pool: a mutation opens its own transaction, and a request holding two connections
 //! could starve the pool.
+//!
+//! Queries hold at most [`QueryLane`]'s share of the pool at once: the rest stays free for
+//! mutations, subscriptions and sign-in lookups, which would otherwise queue for a connection
+//! behind every query in flight.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::Values;
 use sea_orm::sqlx::pool::PoolConnection;
@@ -21,9 +25,31 @@ use sea_orm::{
     ExecResult, QueryResult, RuntimeErr, Statement,
 };
 use sea_query_sqlx::SqlxValues;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
 use crate::db::StatementCounter;
+
+/// The pool connections queries may hold at once, and how long one waits for its turn before
+/// it is answered `SERVICE_UNAVAILABLE` (as for a connection from the pool).
+#[derive(Clone, Debug)]
+pub struct QueryLane {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl QueryLane {
+    pub fn new(connections: u32, wait: Duration) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(connections.max(1) as usize)),
+            wait,
+        }
+    }
+
+    /// Connections queries may still take now (for `/metrics` and tests).
+    pub fn available(&self) -> usize {
+        self.permits.available_permits()
+    }
+}
 
 /// Where a request's reads go: the pool, or one connection of it held for the request.
 #[derive(Clone, Debug)]
@@ -40,8 +66,10 @@ struct Pinned {
     pool: DatabaseConnection,
     /// Counts the statements as the pool's own callback does (`/metrics`, tests, benchmark).
     statements: StatementCounter,
-    /// Taken at the first read, given back to the pool when the request's last clone drops.
-    connection: Mutex<Option<PoolConnection<Postgres>>>,
+    lane: QueryLane,
+    /// Taken at the first read with a place in the lane, both given back when the request's
+    /// last clone drops.
+    connection: Mutex<Option<(OwnedSemaphorePermit, PoolConnection<Postgres>)>>,
 }
 
 impl Reads {
@@ -51,11 +79,16 @@ impl Reads {
     }
 
     /// The reads of one query request: on PostgreSQL, one connection for all of them.
-    pub fn for_query(pool: DatabaseConnection, statements: StatementCounter) -> Self {
+    pub fn for_query(
+        pool: DatabaseConnection,
+        statements: StatementCounter,
+        lane: &QueryLane,
+    ) -> Self {
         match pool.get_database_backend() {
             DatabaseBackend::Postgres => Self(Route::Pinned(Arc::new(Pinned {
                 pool,
                 statements,
+                lane: lane.clone(),
                 connection: Mutex::new(None),
             }))),
             _ => Self::pooled(pool),
@@ -75,15 +108,22 @@ impl Pinned {
     /// Runs one read on the held connection (taking it first if this is the request's first).
     async fn fetch(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         let mut held = self.connection.lock().await;
-        let connection = match held.as_mut() {
-            Some(connection) => connection,
-            None => held.insert(
-                self.pool
+        let (_, connection) = match held.as_mut() {
+            Some(held) => held,
+            None => {
+                let permit =
+                    tokio::time::timeout(self.lane.wait, self.lane.permits.clone().acquire_owned())
+                        .await
+                        .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?
+                        .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
+                let connection = self
+                    .pool
                     .get_postgres_connection_pool()
                     .acquire()
                     .await
-                    .map_err(acquire_error)?,
-            ),
+                    .map_err(acquire_error)?;
+                held.insert((permit, connection))
+            }
         };
         let Statement { sql, values, .. } = stmt;
         let values = values.unwrap_or(Values(Vec::new()));

@@ -89,6 +89,10 @@ impl Application {
             heavy_lane: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.heavy_concurrency.max(1),
             )),
+            query_lane: crate::reads::QueryLane::new(
+                settings.query_connections(),
+                settings.limits.db_acquire_timeout(),
+            ),
             live_connections: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.max_live_connections,
             )),

@@ -5,8 +5,10 @@
 //! reads stay on the pool. Every query of the suite goes through these reads; this checks the
 //! connection itself.
 
-use api::reads::Reads;
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use std::time::Duration;
+
+use api::reads::{QueryLane, Reads};
+use sea_orm::{ConnAcquireErr, ConnectionTrait, DatabaseBackend, DbErr, Statement};
 
 use crate::db_tests;
 use crate::helpers::{Backend, TestApp};
@@ -35,7 +37,8 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> i64 {
 
 async fn a_querys_reads_share_one_connection(app: &TestApp) {
     let backend = app.db.get_database_backend();
-    let reads = Reads::for_query(app.db.clone(), app.statements.clone());
+    let lane = QueryLane::new(4, Duration::from_secs(2));
+    let reads = Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
     // Writes through the reads go to the pool and commit at once.
     reads
         .execute_unprepared("CREATE TABLE reads_probe (n INTEGER)")
@@ -85,4 +88,51 @@ async fn a_querys_reads_share_one_connection(app: &TestApp) {
     }
 }
 
-db_tests!(a_querys_reads_share_one_connection);
+/// Queries hold at most their lane's connections: one more waits for its turn (and gives up,
+/// `SERVICE_UNAVAILABLE` upstream, after the pool's own wait), while the rest of the pool still
+/// serves writes; a finished query hands its place on.
+async fn queries_hold_at_most_their_lane_of_the_pool(app: &TestApp) {
+    let lane = QueryLane::new(1, Duration::from_millis(300));
+    let first = Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
+    let one = "SELECT count(*) AS n FROM (SELECT 1) AS x";
+    assert_eq!(count(&first, one).await, 1);
+    if !matches!(app.backend, Backend::Postgres) {
+        // SQLite: a query's reads go to the pool, a connection per statement; no lane.
+        assert_eq!(lane.available(), 1);
+        return;
+    }
+    assert_eq!(
+        lane.available(),
+        0,
+        "the first query holds the lane's one place"
+    );
+    let second = Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
+    let waited = second
+        .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, one))
+        .await;
+    assert!(
+        matches!(
+            waited,
+            Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+        ),
+        "{waited:?}"
+    );
+    // Outside the lane the pool still answers (mutations, sign-in lookups).
+    assert_eq!(count(&app.db, one).await, 1);
+    second
+        .execute_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT 1",
+        ))
+        .await
+        .expect("a write through the queue's reads goes to the pool");
+    drop(first);
+    assert_eq!(lane.available(), 1, "a finished query gives its place back");
+    assert_eq!(count(&second, one).await, 1);
+    assert_eq!(lane.available(), 0);
+}
+
+db_tests!(
+    a_querys_reads_share_one_connection,
+    queries_hold_at_most_their_lane_of_the_pool
+);

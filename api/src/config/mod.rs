@@ -146,6 +146,12 @@ pub struct Settings {
     /// Database connection pool size.
     #[arg(long, env = "APP_POOL_SIZE", default_value_t = 10)]
     pub pool_size: u32,
+    /// PostgreSQL: the most pool connections queries hold at once (a query keeps one for its
+    /// reads until it is answered). The rest stay free for mutations, subscriptions and
+    /// sign-in lookups, so that writes never queue behind reads. Default: three quarters of
+    /// the pool, rounded down, and at least one.
+    #[arg(long, env = "APP_QUERY_CONNECTIONS")]
+    pub query_connections: Option<u32>,
     /// Log format.
     #[arg(long, env = "APP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto)]
     pub log_format: LogFormat,
@@ -431,6 +437,14 @@ impl Default for AuthSettings {
 }
 
 impl Settings {
+    /// The most pool connections queries hold at once (see `--query-connections`).
+    pub fn query_connections(&self) -> u32 {
+        let pool = self.pool_size.max(1);
+        self.query_connections
+            .unwrap_or(pool * 3 / 4)
+            .clamp(1, pool)
+    }
+
     /// The verifiers' configuration; in development without a secret, the development secret.
     pub fn auth_config(&self) -> anyhow::Result<crate::auth::token::AuthConfig> {
         let auth = &self.auth;
@@ -479,6 +493,7 @@ impl Settings {
             max_file_bytes: 10 * 1024 * 1024,
             demo: false,
             pool_size: 10,
+            query_connections: None,
             log_format: LogFormat::Auto,
             otlp_endpoint: None,
             service_name: "plans-api".into(),

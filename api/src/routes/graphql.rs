@@ -336,7 +336,11 @@ async fn prepare_and_run(
     // the heavy lane below lets it run, so one waiting there holds no connection (the
     // caller's visibility is read from the pool).
     let reads = match analysis.operation {
-        Some(OperationType::Query) => Reads::for_query(state.db.clone(), state.statements.clone()),
+        Some(OperationType::Query) => Reads::for_query(
+            state.db.clone(),
+            state.statements.clone(),
+            &state.query_lane,
+        ),
         _ => Reads::pooled(state.db.clone()),
     };
     let visibility = PlanVisibility::of(&state.db, &viewer)

@@ -94,6 +94,8 @@ pub struct AppState {
     /// Requests costing at least this take turns in [`AppState::heavy_lane`].
     pub heavy_cost: u64,
     pub heavy_lane: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The pool connections queries may hold at once (PostgreSQL).
+    pub query_lane: crate::reads::QueryLane,
     /// Places for live (WebSocket) connections.
     pub live_connections: std::sync::Arc<tokio::sync::Semaphore>,
     /// Origins whose pages may open live connections (empty: the API's own host only).

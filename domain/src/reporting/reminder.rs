@@ -112,12 +112,28 @@ async fn report_reminders(
     }
     let ids: Vec<Uuid> = regimes.iter().map(|r| r.id).collect();
     let rows = deadlines_of_regimes(db, &ids).await?;
-    let plans: HashMap<Uuid, plan::Model> = plan::Entity::find()
+    // Only the dates the deadlines need, not the plans' texts.
+    let plans: HashMap<Uuid, PlanDates> = plan::Entity::find()
+        .select_only()
+        .column(plan::Column::Id)
+        .column(plan::Column::IssuedOn)
+        .column(plan::Column::PeriodStart)
+        .column(plan::Column::PeriodEnd)
         .filter(plan::Column::Id.is_in(regimes.iter().filter_map(|r| r.plan_id)))
+        .into_tuple::<(Uuid, Option<NaiveDate>, Option<i32>, Option<i32>)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|p| (p.id, p))
+        .map(|(id, issued_on, period_start, period_end)| {
+            (
+                id,
+                PlanDates {
+                    issued_on,
+                    period_start,
+                    period_end,
+                },
+            )
+        })
         .collect();
     let calendar = WorkCalendar::load(
         db,
@@ -288,8 +304,15 @@ async fn sent_reports(
         .collect())
 }
 
+/// What reminders read of a regime's plan.
+struct PlanDates {
+    issued_on: Option<NaiveDate>,
+    period_start: Option<i32>,
+    period_end: Option<i32>,
+}
+
 /// Whether a plan's period includes `year` (a plan without one covers every year).
-fn plan_covers(plan: &plan::Model, year: i32) -> bool {
+fn plan_covers(plan: &PlanDates, year: i32) -> bool {
     plan.period_start.is_none_or(|start| start <= year)
         && plan.period_end.is_none_or(|end| year <= end)
 }

@@ -79,6 +79,19 @@ where
     loaders(ctx)?.load_one(key).await.into_gql()
 }
 
+/// Loads the values of `keys` into the request's cache in one batch (a list resolver's
+/// prefetch: its rows' resolvers then find them there without waiting each on its own).
+pub async fn load_all<K>(
+    ctx: &Context<'_>,
+    keys: impl IntoIterator<Item = K>,
+) -> async_graphql::Result<()>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
+{
+    loaders(ctx)?.prefetch(keys).await.into_gql()
+}
+
 /// Loads one value that must exist (a foreign key the database guarantees).
 pub async fn load_required<K>(
     ctx: &Context<'_>,

@@ -8,4 +8,5 @@ pub mod eligibility;
 pub mod movement;
 pub mod nomination;
 pub mod person;
+pub mod prefetch;
 pub mod record;

@@ -30,6 +30,7 @@ use crate::graphql::emulation::catalogue::AwardType;
 use crate::graphql::emulation::eligibility::Eligibility;
 use crate::graphql::emulation::movement::{Movement, Round};
 use crate::graphql::emulation::person::{Person, readable_one, signed_in};
+use crate::graphql::emulation::prefetch;
 use crate::graphql::emulation::record::{Initiative, recipient};
 use crate::graphql::loading::loaders::{
     AwardDecisionById, AwardTypeById, InitiativeById, MovementById, NominationBallots,
@@ -37,6 +38,7 @@ use crate::graphql::loading::loaders::{
     UnitById,
 };
 use crate::graphql::org::unit::Unit;
+use crate::graphql::planning::prefetch::node_selections;
 
 /// An award nomination on its way to a decision.
 #[derive(Clone)]
@@ -677,6 +679,7 @@ impl NominationQuery {
         .await
         .into_gql()?;
         let mut page = NominationQueueConnection::from_page(page, Nomination::listed);
+        prefetch_page(ctx, &page).await?;
         if let Some(total) = summed {
             page.total_count = total;
         }
@@ -715,11 +718,17 @@ impl NominationQuery {
         )
         .await
         .into_gql()?;
-        Ok(NominationQueueConnection::from_page(
-            page,
-            Nomination::listed,
-        ))
+        let page = NominationQueueConnection::from_page(page, Nomination::listed);
+        prefetch_page(ctx, &page).await?;
+        Ok(page)
     }
+}
+
+/// Loads what the selection of a page of nominations names, for the whole page at once.
+async fn prefetch_page(ctx: &Context<'_>, page: &NominationQueueConnection) -> Result<()> {
+    let rows: Vec<&entity::nomination::Model> = page.edges.iter().map(|e| &e.node.model).collect();
+    let selections = node_selections(&ctx.look_ahead());
+    prefetch::nominations(ctx, &selections, &rows).await
 }
 
 /// The result of every nomination step: the nomination as it is now.

@@ -212,6 +212,29 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
         self.inner.with_slot::<K, _>(|slot| found_in(slot, &keys))
     }
 
+    /// Makes sure the values of `keys` are cached, fetching the missing ones in one batch,
+    /// without copying any out: a list resolver's prefetch, after which its rows' resolvers
+    /// find them cached instead of each waiting on the batch.
+    pub async fn prefetch<K, I>(&self, keys: I) -> Result<(), Shared>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        I: IntoIterator<Item = K>,
+        T: Loader<K, Error = Shared>,
+    {
+        let waiting = self.inner.with_slot::<K, _>(|slot| {
+            let missing: Vec<K> = keys
+                .into_iter()
+                .filter(|key| !slot.cache.contains_key(key))
+                .collect();
+            if missing.is_empty() {
+                return Lookup::Cached(());
+            }
+            slot.enqueue(missing)
+        })?;
+        self.wait::<K, ()>(waiting).await?;
+        Ok(())
+    }
+
     /// The value of `key`, if it exists.
     pub async fn load_one<K>(&self, key: K) -> Result<Option<T::Value>, Shared>
     where

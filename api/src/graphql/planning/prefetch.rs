@@ -7,9 +7,7 @@
 //! whatever the page size, and a dashboard page costs a handful of statements.
 
 use std::collections::BTreeSet;
-use std::hash::Hash;
 
-use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputType, Lookahead, Name, Result, Value};
 use entity::{assignment, plan, progress_update, target, task, unit};
 use futures_util::future::{try_join, try_join3};
@@ -17,16 +15,16 @@ use uuid::Uuid;
 
 use std::collections::HashMap;
 
-use crate::domain::kernel::error::{DomainError, DomainResult};
+use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::page::{Page, PageArgs};
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{target as targets, task as tasks};
-use crate::graphql::common::context::{db, loaders};
+use crate::graphql::common::context::{db, load_all, loaders};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::loading::loaders::{
-    AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
-    PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
+    AreaById, AreasOf, BreakdownOf, DeadlinesOf, GroupById, LatestProgress, PlanById, PlanTargets,
+    PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
 };
 use crate::graphql::planning::task::{PROGRESS_COLUMNS, TaskFilter};
 
@@ -91,18 +89,6 @@ pub fn node_selections<'a>(connection: &Lookahead<'a>) -> Vec<Lookahead<'a>> {
 /// Whether any of the selections reads `field`.
 pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
     selections.iter().any(|s| s.field(field).exists())
-}
-
-async fn load_all<K>(ctx: &Context<'_>, keys: impl IntoIterator<Item = K>) -> Result<()>
-where
-    K: Send + Sync + Clone + Eq + Hash + 'static,
-    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
-{
-    let keys: Vec<K> = keys.into_iter().collect();
-    if !keys.is_empty() {
-        loaders(ctx)?.load_many(keys).await.into_gql()?;
-    }
-    Ok(())
 }
 
 /// Units and groups named by assignments, as far as the selection reads them.

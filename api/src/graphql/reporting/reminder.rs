@@ -5,7 +5,7 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::time::today;
 use crate::domain::reporting::reminder::{self as reminders, MAX_REMINDERS, Subject};
-use crate::graphql::common::context::{db, load, visibility};
+use crate::graphql::common::context::{db, load, load_all, visibility};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::common::scalars::Date;
@@ -108,6 +108,31 @@ impl ReminderQuery {
         let found = reminders::reminders(db(ctx)?, visibility(ctx)?, as_of, unit, limit)
             .await
             .into_gql()?;
+        // The units, tasks and regimes the selection names, for the whole list at once: each
+        // reminder's resolvers then find them cached.
+        let selection = ctx.look_ahead();
+        let wanted = |field: &str| selection.field(field).exists();
+        let (want_unit, want_task, want_regime) =
+            (wanted("unit"), wanted("task"), wanted("regime"));
+        let (mut units, mut tasks, mut regimes) = (Vec::new(), Vec::new(), Vec::new());
+        for reminder in &found {
+            if want_unit {
+                units.push(UnitById(reminder.unit_id));
+            }
+            match reminder.subject {
+                Subject::Report { regime_id, .. } if want_regime => {
+                    regimes.push(RegimeById(regime_id));
+                }
+                Subject::Task { task_id } if want_task => tasks.push(TaskById(task_id)),
+                _ => {}
+            }
+        }
+        futures_util::future::try_join3(
+            load_all(ctx, units),
+            load_all(ctx, tasks),
+            load_all(ctx, regimes),
+        )
+        .await?;
         Ok(found.into_iter().map(Reminder).collect())
     }
 }
