@@ -1,5 +1,6 @@
 //! GraphQL of the organisation: units, groups, successions.
 
 pub mod mutation;
+pub mod prefetch;
 pub mod query;
 pub mod unit;

@@ -13,8 +13,10 @@ use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{GroupById, UnitById};
+use crate::graphql::org::prefetch;
 use crate::graphql::org::unit::UnitConnection;
 use crate::graphql::org::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
+use crate::graphql::planning::prefetch::node_selections;
 
 #[derive(Default)]
 pub struct UnitQuery;
@@ -54,7 +56,10 @@ impl UnitQuery {
         )
         .await
         .into_gql()?;
-        Ok(UnitConnection::from_page(page, Unit))
+        let page = UnitConnection::from_page(page, Unit);
+        let rows: Vec<&entity::unit::Model> = page.edges.iter().map(|e| &e.node.0).collect();
+        prefetch::units(ctx, &node_selections(&ctx.look_ahead()), &rows).await?;
+        Ok(page)
     }
     /// A unit by global id or by electronic agency code (give exactly one). Closed units are
     /// found too.

@@ -273,10 +273,19 @@ async fn plans_and_areas(
         .unzip();
     try_join(
         async {
-            if wants(selections, "plan") {
-                load_all(ctx, plans).await?;
+            if !wants(selections, "plan") {
+                return Ok::<(), async_graphql::Error>(());
             }
-            Ok::<(), async_graphql::Error>(())
+            let plan_selections: Vec<Lookahead<'_>> =
+                selections.iter().map(|s| s.field("plan")).collect();
+            if !wants(&plan_selections, "issuer") {
+                return load_all(ctx, plans).await;
+            }
+            // The plans' issuers too, when the selection names them.
+            let found = loaders(ctx)?.load_many(plans).await.into_gql()?;
+            let issuers: BTreeSet<UnitById> =
+                found.values().map(|p| UnitById(p.issuer_id)).collect();
+            load_all(ctx, issuers).await
         },
         async {
             if wants(selections, "area") {
@@ -313,8 +322,28 @@ pub async fn targets(
             }
         },
         async {
-            if wants(selections, "breakdown") {
-                load_all(ctx, ids.iter().copied().map(BreakdownOf)).await?;
+            let breakdowns: Vec<Lookahead<'_>> =
+                selections.iter().map(|s| s.field("breakdown")).collect();
+            if !breakdowns.iter().any(Lookahead::exists) {
+                return Ok(());
+            }
+            let stored = loaders
+                .load_many(ids.iter().copied().map(BreakdownOf))
+                .await
+                .into_gql()?;
+            // The rows' facilities, when the selection names them.
+            let rows: Vec<Lookahead<'_>> = breakdowns
+                .iter()
+                .map(|b| b.field("groups").field("rows"))
+                .collect();
+            if wants(&rows, "unit") {
+                let units: BTreeSet<UnitById> = stored
+                    .values()
+                    .flat_map(|b| &b.groups)
+                    .flat_map(|(_, rows)| rows)
+                    .filter_map(|row| row.unit_id.map(UnitById))
+                    .collect();
+                load_all(ctx, units).await?;
             }
             Ok(())
         },
@@ -340,7 +369,7 @@ fn argument<'v>(arguments: &'v [(Name, Value)], name: &str) -> Option<&'v Value>
 
 /// A nested connection's arguments as written in the document (a bad cursor leaves the page
 /// to its resolver, which reports it).
-fn page_arguments(arguments: &[(Name, Value)]) -> DomainResult<PageArgs> {
+pub fn page_arguments(arguments: &[(Name, Value)]) -> DomainResult<PageArgs> {
     let first = match argument(arguments, "first") {
         Some(Value::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
         _ => None,

@@ -1,0 +1,54 @@
+//! Batching at the list resolver, for units: once a page of units is known, their parents and
+//! one page of children each (with the nested field's own arguments) are loaded for the whole
+//! page, so that each unit's resolvers find them cached instead of each waiting on a batch.
+//! See `planning::prefetch` for the planning lists.
+
+use std::collections::BTreeSet;
+
+use async_graphql::{Context, Lookahead, Result};
+use entity::unit;
+
+use crate::domain::org::unit as units;
+use crate::graphql::common::context::load_all;
+use crate::graphql::loading::loaders::{ChildrenOf, UnitById};
+use crate::graphql::planning::prefetch::{page_arguments, wants};
+
+/// Prefetches what the node `selections` of a page of units read.
+pub async fn units(
+    ctx: &Context<'_>,
+    selections: &[Lookahead<'_>],
+    rows: &[&unit::Model],
+) -> Result<()> {
+    if selections.is_empty() || rows.is_empty() {
+        return Ok(());
+    }
+    if wants(selections, "parent") {
+        let parents: BTreeSet<UnitById> = rows
+            .iter()
+            .filter_map(|u| u.parent_id.map(UnitById))
+            .collect();
+        load_all(ctx, parents).await?;
+    }
+    for selection in selections {
+        for field in selection.field("children").selection_fields() {
+            let Ok(arguments) = field.arguments() else {
+                continue;
+            };
+            // Arguments the resolver will reject are left for it to report.
+            let Ok(window) =
+                page_arguments(&arguments).and_then(|a| a.window(units::CHILDREN_ORDERING))
+            else {
+                continue;
+            };
+            load_all(
+                ctx,
+                rows.iter().map(|u| ChildrenOf {
+                    parent: u.id,
+                    window,
+                }),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
