@@ -11,7 +11,7 @@ use entity::unit;
 use crate::domain::org::unit as units;
 use crate::graphql::common::context::load_all;
 use crate::graphql::loading::loaders::{ChildrenOf, UnitById};
-use crate::graphql::planning::prefetch::{page_arguments, wants};
+use crate::graphql::planning::prefetch::{nested_pages, wants};
 
 /// Prefetches what the node `selections` of a page of units read.
 pub async fn units(
@@ -30,16 +30,7 @@ pub async fn units(
         load_all(ctx, parents).await?;
     }
     for selection in selections {
-        for field in selection.field("children").selection_fields() {
-            let Ok(arguments) = field.arguments() else {
-                continue;
-            };
-            // Arguments the resolver will reject are left for it to report.
-            let Ok(window) =
-                page_arguments(&arguments).and_then(|a| a.window(units::CHILDREN_ORDERING))
-            else {
-                continue;
-            };
+        for (_, _, window) in nested_pages(selection, "children", units::CHILDREN_ORDERING) {
             load_all(
                 ctx,
                 rows.iter().map(|u| ChildrenOf {

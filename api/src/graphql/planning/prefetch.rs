@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use async_graphql::{Context, InputType, Lookahead, Name, Result, Value};
+use async_graphql::{Context, InputType, Lookahead, Name, Result, SelectionField, Value};
 use entity::{assignment, plan, progress_update, target, task, unit};
 use futures_util::future::{try_join, try_join3};
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use std::collections::HashMap;
 
 use crate::domain::kernel::error::DomainResult;
-use crate::domain::kernel::page::{Page, PageArgs};
+use crate::domain::kernel::page::{Page, PageArgs, Window};
 use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::planning::{target as targets, task as tasks};
 use crate::graphql::common::context::{db, load_all, loaders};
@@ -367,9 +367,34 @@ fn argument<'v>(arguments: &'v [(Name, Value)], name: &str) -> Option<&'v Value>
         .filter(|v| **v != Value::Null)
 }
 
+/// A nested connection field, its arguments as written, and its page's window.
+pub type NestedPage<'a> = (SelectionField<'a>, Vec<(Name, Value)>, Window);
+
+/// The nested connection fields named `field` under `selection`, each with its arguments as
+/// written in the document and its page's window in `ordering`. A field whose arguments its
+/// resolver will reject is left out, for the resolver to report.
+pub fn nested_pages<'a>(
+    selection: &Lookahead<'a>,
+    field: &str,
+    ordering: &str,
+) -> Vec<NestedPage<'a>> {
+    selection
+        .field(field)
+        .selection_fields()
+        .into_iter()
+        .filter_map(|nested| {
+            let arguments = nested.arguments().ok()?;
+            let window = page_arguments(&arguments)
+                .and_then(|a| a.window(ordering))
+                .ok()?;
+            Some((nested, arguments, window))
+        })
+        .collect()
+}
+
 /// A nested connection's arguments as written in the document (a bad cursor leaves the page
 /// to its resolver, which reports it).
-pub fn page_arguments(arguments: &[(Name, Value)]) -> DomainResult<PageArgs> {
+fn page_arguments(arguments: &[(Name, Value)]) -> DomainResult<PageArgs> {
     let first = match argument(arguments, "first") {
         Some(Value::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
         _ => None,
@@ -412,16 +437,9 @@ pub async fn plans(
     }
     let loaders = loaders(ctx)?;
     for selection in selections {
-        for field in selection.field("tasks").selection_fields() {
-            let Ok(arguments) = field.arguments() else {
-                continue;
-            };
-            // Arguments the resolver will reject are left for it to report.
-            let Ok(window) =
-                page_arguments(&arguments).and_then(|a| a.window(tasks::PLAN_TASKS_ORDERING))
-            else {
-                continue;
-            };
+        for (field, arguments, window) in
+            nested_pages(selection, "tasks", tasks::PLAN_TASKS_ORDERING)
+        {
             let filter = match argument(&arguments, "filter") {
                 Some(value) => match TaskFilter::parse(Some(value.clone())) {
                     Ok(filter) => filter,
@@ -442,15 +460,8 @@ pub async fn plans(
             let rows: Vec<&task::Model> = pages.values().flat_map(|p| p.rows()).collect();
             tasks(ctx, &node_selections(&Lookahead::from(field)), &rows).await?;
         }
-        for field in selection.field("targets").selection_fields() {
-            let Ok(arguments) = field.arguments() else {
-                continue;
-            };
-            let Ok(window) =
-                page_arguments(&arguments).and_then(|a| a.window(targets::PLAN_TARGETS_ORDERING))
-            else {
-                continue;
-            };
+        for (field, _, window) in nested_pages(selection, "targets", targets::PLAN_TARGETS_ORDERING)
+        {
             let keys = ids.iter().map(|&parent| PlanTargets { parent, window });
             let pages = loaders.load_many(keys).await.into_gql()?;
             let rows: Vec<&target::Model> = pages.values().flat_map(|p| p.rows()).collect();
