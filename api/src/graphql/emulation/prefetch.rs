@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use async_graphql::{Context, Lookahead, Result};
 use entity::enums::AwardSubject;
 use futures_util::future::try_join3;
-use uuid::Uuid;
 
 use crate::graphql::common::context::load_all;
 use crate::graphql::loading::loaders::{AwardTypeById, PersonById, UnitById};
@@ -57,11 +56,10 @@ pub async fn nominations(
             units.insert(row.holder_unit_id);
         }
     }
-    let ids = |set: BTreeSet<Uuid>| set.into_iter();
     try_join3(
-        load_all(ctx, ids(people).map(PersonById)),
-        load_all(ctx, ids(units).map(UnitById)),
-        load_all(ctx, ids(awards).map(AwardTypeById)),
+        load_all(ctx, people.into_iter().map(PersonById)),
+        load_all(ctx, units.into_iter().map(UnitById)),
+        load_all(ctx, awards.into_iter().map(AwardTypeById)),
     )
     .await?;
     Ok(())
