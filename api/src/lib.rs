@@ -20,5 +20,6 @@ pub mod ops;
 pub mod otlp;
 pub mod reads;
 pub mod routes;
+pub mod snapshot_cache;
 pub mod startup;
 pub mod telemetry;

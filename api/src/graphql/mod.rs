@@ -79,6 +79,7 @@ pub fn build_schema(
     .data(crate::reads::Reads::pooled(db.clone()))
     .data(db)
     .data(bus)
+    .data(reporting::reminder::ReminderCache::default())
     .limit_depth(MAX_DEPTH);
     if quiet {
         builder.disable_suggestions().finish()

@@ -22,7 +22,7 @@ impl Viewer {
 }
 
 /// Which plans (and so which targets, tasks and progress) a caller may read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum PlanVisibility {
     /// Issued plans that are not confidential: anonymous callers and integration clients.
     #[default]

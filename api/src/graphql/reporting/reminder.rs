@@ -1,11 +1,20 @@
 //! `reminders` (đôn đốc): units that owe a report or have an overdue task, most overdue first.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Enum, ID, Object, Result};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::domain::access::PlanVisibility;
+use crate::domain::kernel::error::DomainResult;
+use crate::domain::{org, planning};
+use crate::reads::Reads;
 
 use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::time::today;
 use crate::domain::reporting::reminder::{self as reminders, MAX_REMINDERS, Subject};
-use crate::graphql::common::context::{db, load, load_all, visibility};
+use crate::graphql::common::context::{db, load, load_all, loaders, visibility};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::common::scalars::Date;
@@ -13,6 +22,71 @@ use crate::graphql::loading::loaders::{RegimeById, TaskById, UnitById};
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::task::Task;
 use crate::graphql::reporting::regime::ReportingRegime;
+use crate::snapshot_cache::SnapshotCache;
+
+/// Province-wide reminders are what every monitoring desk asks for, and computing them reads
+/// regimes, deadlines, the calendar, groups, submissions and tasks (about ten statements): they
+/// are kept per database snapshot (`snapshot_cache`), by what was asked and who may read what,
+/// with the units and tasks they name.
+pub type ReminderCache = SnapshotCache<ReminderKey, KeptReminders>;
+
+/// What a kept list of reminders depends on besides the data: the caller's plan visibility,
+/// what was asked (the day, the unit, the length) and whether the selection names the units
+/// and the tasks (read with the list only then).
+pub type ReminderKey = (PlanVisibility, Asked, Named);
+
+/// The day, the unit and the length of a list of reminders.
+type Asked = (NaiveDate, Option<Uuid>, usize);
+/// Whether a selection names the reminders' units, and their tasks.
+type Named = (bool, bool);
+
+/// A list of reminders with the units and tasks it names, all read under one snapshot.
+pub struct KeptReminders {
+    list: Vec<reminders::Reminder>,
+    units: HashMap<Uuid, entity::unit::Model>,
+    tasks: HashMap<Uuid, entity::task::Model>,
+}
+
+impl KeptReminders {
+    async fn compute(
+        db: &Reads,
+        visibility: &PlanVisibility,
+        (as_of, unit, limit): Asked,
+        (with_units, with_tasks): Named,
+    ) -> DomainResult<Self> {
+        let list = reminders::reminders(db, visibility, as_of, unit, limit).await?;
+        let mut unit_ids: Vec<Uuid> = Vec::new();
+        let mut task_ids: Vec<Uuid> = Vec::new();
+        for reminder in &list {
+            if with_units {
+                unit_ids.push(reminder.unit_id);
+            }
+            if let (true, Subject::Task { task_id }) = (with_tasks, &reminder.subject) {
+                task_ids.push(*task_id);
+            }
+        }
+        for ids in [&mut unit_ids, &mut task_ids] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        let (units, tasks) = futures_util::future::try_join(
+            async {
+                if unit_ids.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                org::unit::by_ids(db, &unit_ids).await
+            },
+            async {
+                if task_ids.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                planning::task::by_ids(db, &task_ids).await
+            },
+        )
+        .await?;
+        Ok(Self { list, units, tasks })
+    }
+}
 
 /// What a reminder is about.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,34 +179,34 @@ impl ReminderQuery {
             .transpose()
             .into_gql()?;
         let as_of = as_of.map_or_else(today, |d| d.0);
-        let found = reminders::reminders(db(ctx)?, visibility(ctx)?, as_of, unit, limit)
-            .await
-            .into_gql()?;
-        // The units, tasks and regimes the selection names, for the whole list at once: each
-        // reminder's resolvers then find them cached.
+        let (db, visibility) = (db(ctx)?, visibility(ctx)?);
         let selection = ctx.look_ahead();
         let wanted = |field: &str| selection.field(field).exists();
-        let (want_unit, want_task, want_regime) =
-            (wanted("unit"), wanted("task"), wanted("regime"));
-        let (mut units, mut tasks, mut regimes) = (Vec::new(), Vec::new(), Vec::new());
-        for reminder in &found {
-            if want_unit {
-                units.push(UnitById(reminder.unit_id));
+        let (asked, named) = ((as_of, unit, limit), (wanted("unit"), wanted("task")));
+        let compute = || KeptReminders::compute(db, visibility, asked, named);
+        let kept = match ctx.data_opt::<ReminderCache>() {
+            Some(cache) => {
+                let key = (visibility.clone(), asked, named);
+                cache.get_or_compute(db, key, compute).await
             }
-            match reminder.subject {
-                Subject::Report { regime_id, .. } if want_regime => {
-                    regimes.push(RegimeById(regime_id));
-                }
-                Subject::Task { task_id } if want_task => tasks.push(TaskById(task_id)),
-                _ => {}
-            }
+            None => compute().await.map(std::sync::Arc::new),
         }
-        futures_util::future::try_join3(
-            load_all(ctx, units),
-            load_all(ctx, tasks),
-            load_all(ctx, regimes),
-        )
-        .await?;
-        Ok(found.into_iter().map(Reminder).collect())
+        .into_gql()?;
+        // The units and tasks the selection names go into the request's cache, read with the
+        // list; the regimes are loaded for the whole list at once. Each reminder's resolvers
+        // then find them there.
+        let loaders = loaders(ctx)?;
+        let units = kept.units.iter().map(|(id, u)| (UnitById(*id), u.clone()));
+        loaders.feed_many(units).await;
+        let tasks = kept.tasks.iter().map(|(id, t)| (TaskById(*id), t.clone()));
+        loaders.feed_many(tasks).await;
+        if wanted("regime") {
+            let regimes = kept.list.iter().filter_map(|r| match r.subject {
+                Subject::Report { regime_id, .. } => Some(RegimeById(regime_id)),
+                Subject::Task { .. } => None,
+            });
+            load_all(ctx, regimes).await?;
+        }
+        Ok(kept.list.iter().cloned().map(Reminder).collect())
     }
 }
