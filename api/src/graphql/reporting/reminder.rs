@@ -7,13 +7,11 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::domain::access::PlanVisibility;
-use crate::domain::kernel::error::DomainResult;
-use crate::domain::{org, planning};
-use crate::reads::Reads;
-
 use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::time::today;
 use crate::domain::reporting::reminder::{self as reminders, MAX_REMINDERS, Subject};
+use crate::domain::{org, planning};
 use crate::graphql::common::context::{db, load, load_all, loaders, visibility};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
@@ -22,6 +20,7 @@ use crate::graphql::loading::loaders::{RegimeById, TaskById, UnitById};
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::task::Task;
 use crate::graphql::reporting::regime::ReportingRegime;
+use crate::reads::Reads;
 use crate::snapshot_cache::SnapshotCache;
 
 /// Province-wide reminders are what every monitoring desk asks for, and computing them reads
