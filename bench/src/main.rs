@@ -1047,6 +1047,47 @@ struct Measured {
     ceiling: Option<Ceiling>,
 }
 
+/// Failed requests shown so far (the first few of a run are printed, so that an error count
+/// comes with what the errors were).
+static FAILURES_SHOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const FAILURES_TO_SHOW: usize = 5;
+
+/// Whether `response` answered without errors (a write: also without user errors); the first
+/// few failures are printed to stderr with their status and body, or the transport's error.
+async fn succeeded(what: &str, response: reqwest::Result<reqwest::Response>, write: bool) -> bool {
+    let show = |detail: String| {
+        let shown = FAILURES_SHOWN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if shown < FAILURES_TO_SHOW {
+            eprintln!("{what}: a request failed: {detail}");
+        }
+    };
+    let holds = |b: &[u8], text: &[u8]| b.windows(text.len()).any(|w| w == text);
+    let response = match response {
+        Ok(response) => response,
+        Err(error) => {
+            show(format!("{error:?}"));
+            return false;
+        }
+    };
+    let status = response.status();
+    match response.bytes().await {
+        Ok(body) => {
+            let ok = status.is_success()
+                && !holds(&body, b"\"errors\":")
+                && (!write || holds(&body, b"\"userErrors\":[]"));
+            if !ok {
+                let shown = String::from_utf8_lossy(&body[..body.len().min(600)]).into_owned();
+                show(format!("{status}: {shown}"));
+            }
+            ok
+        }
+        Err(error) => {
+            show(format!("{status}, reading the body: {error:?}"));
+            false
+        }
+    }
+}
+
 /// Drives `body` at the configured concurrency: a warm-up, then `rounds` rounds, each followed
 /// by a round of the SQL ceiling (`ceiling_sql` through pgbench) when there is one.
 async fn drive(
@@ -1078,14 +1119,7 @@ async fn drive(
                         request = request.bearer_auth(token);
                     }
                     let response = request.body(body.as_ref().clone()).send().await;
-                    let ok = match response {
-                        Ok(r) if r.status().is_success() => r
-                            .bytes()
-                            .await
-                            .map(|b| !b.windows(9).any(|w| w == b"\"errors\":"))
-                            .unwrap_or(false),
-                        _ => false,
-                    };
+                    let ok = succeeded(name, response, false).await;
                     if ok {
                         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
                     } else {
@@ -1403,18 +1437,12 @@ async fn mixed(
                         .body(body)
                         .send()
                         .await;
-                    let holds = |b: &[u8], text: &[u8]| b.windows(text.len()).any(|w| w == text);
-                    let ok = match response {
-                        Ok(r) if r.status().is_success() => r
-                            .bytes()
-                            .await
-                            .map(|b| {
-                                !holds(&b, b"\"errors\":")
-                                    && (!write || holds(&b, b"\"userErrors\":[]"))
-                            })
-                            .unwrap_or(false),
-                        _ => false,
+                    let what = if write {
+                        "Mixed: writes"
+                    } else {
+                        "Mixed: reads"
                     };
+                    let ok = succeeded(what, response, write).await;
                     let ms = started.elapsed().as_secs_f64() * 1000.0;
                     match (write, ok) {
                         (true, true) => write_latencies.push(ms),

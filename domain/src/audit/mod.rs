@@ -2,7 +2,7 @@
 //! of its unit's subtree; nobody else.
 
 use chrono::{DateTime, Utc};
-use entity::audit_event;
+use entity::{audit_event, unit};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
@@ -10,7 +10,14 @@ use crate::access::Actor;
 use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{FilterIf, SortKeys, fetch_keyed_page};
+use crate::kernel::query::{
+    FilterIf, JoinedPage, Keyset, SortKeys, fetch_keyed_page, fetch_keyed_page_wrapped,
+    joined_page, qualified_columns,
+};
+use crate::kernel::rows::{ColumnSet, RowColumns};
+
+/// An event with its actor's unit, when that was asked for and the unit exists.
+pub type EventWithUnit = (audit_event::Model, Option<unit::Model>);
 
 /// Filters of `auditEvents`.
 #[derive(Debug, Clone, Default)]
@@ -24,14 +31,16 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// `auditEvents`, newest first.
+/// `auditEvents`, newest first; with `with_actor_units`, each event's actor's unit is read in the
+/// same statement (joined by its key once the page is cut), not by a second one.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &AuditFilter,
     args: &PageArgs,
     want_total: bool,
-) -> DomainResult<Page<audit_event::Model>> {
+    with_actor_units: bool,
+) -> DomainResult<Page<EventWithUnit>> {
     let scope = match policy::scope(db, &actor.principal, Action::ReadAuditLog).await? {
         Some(units) if units.is_empty() => {
             return Err(DomainError::Forbidden(
@@ -64,5 +73,45 @@ pub async fn list(
         audit_event::Column::Id,
         true,
     );
-    fetch_keyed_page(db, select, &keys, args, "auditEvents", want_total).await
+    if !with_actor_units {
+        let page = fetch_keyed_page(db, select, &keys, args, "auditEvents", want_total).await?;
+        return Ok(page.map(|event| (event, None)));
+    }
+    let backend = db.get_database_backend();
+    let columns = ColumnSet::ALL.names::<audit_event::Entity>();
+    let name = |c: audit_event::Column| sea_orm::IdenStatic::as_str(&c);
+    let order: Vec<(&str, bool)> = keys
+        .keys
+        .iter()
+        .map(|(key, nulls_last)| (name(*key), *nulls_last))
+        .collect();
+    // Whole units: they go into the request's cache, where any resolver may read any field.
+    let shape = JoinedPage {
+        columns: &columns,
+        joined_columns: &qualified_columns::<unit::Entity>("u", ColumnSet::ALL),
+        join: "LEFT JOIN \"unit\" AS \"u\" ON \"u\".\"id\" = \"page\".\"unit_id\"",
+        order: &order,
+        descending: keys.descending,
+    };
+    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
+    let keyset = Keyset {
+        keys: &keys,
+        model: |row: &EventWithUnit| &row.0,
+    };
+    let read = RowColumns {
+        model: ColumnSet::ALL,
+        joined: ColumnSet::ALL,
+    };
+    let select = keys.order(select);
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        "auditEvents",
+        want_total,
+        read,
+        wrap,
+        Some(keyset),
+    )
+    .await
 }

@@ -8,8 +8,8 @@
 //! against SeaORM's own decoding on both databases.
 
 use entity::{
-    assignment, award_type, nomination, person, plan, progress_update, report_submission, target,
-    task, unit,
+    assignment, audit_event, award_type, nomination, person, plan, progress_update,
+    report_submission, target, task, unit,
 };
 use sea_orm::sqlx::{self, Row as _};
 use sea_orm::{ActiveEnum, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
@@ -548,6 +548,27 @@ impl DecodeRow for report_submission::Model {
     }
 }
 
+impl DecodeRow for audit_event::Model {
+    const WIDTH: usize = 12;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            occurred_at: c.required()?,
+            subject: c.required()?,
+            unit_id: c.nullable()?,
+            client_id: c.nullable()?,
+            action: c.required()?,
+            object_type: c.required()?,
+            object_id: c.required()?,
+            scope_unit_id: c.nullable()?,
+            before: c.nullable()?,
+            after: c.nullable()?,
+            request_id: c.nullable()?,
+        })
+    }
+}
+
 /// Models read rarely enough that SeaORM's decoding by name is fine.
 macro_rules! decode_by_name {
     ($($model:ty),* $(,)?) => {$(
@@ -563,7 +584,6 @@ macro_rules! decode_by_name {
 }
 
 decode_by_name!(
-    entity::audit_event::Model,
     entity::award_record::Model,
     entity::reporting_regime::Model,
     entity::report_request::Model,

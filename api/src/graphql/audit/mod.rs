@@ -9,7 +9,7 @@ use crate::domain::audit::{self, AuditFilter};
 use crate::domain::kernel::time;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::RequestId;
-use crate::graphql::common::context::{db, load, load_all};
+use crate::graphql::common::context::{db, load, loaders};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode, global_id};
@@ -120,21 +120,28 @@ impl AuditQuery {
             to: filter.to.map(|t| t.to_utc()),
         };
         let args = cursor::forward(first, after.as_deref()).into_gql()?;
-        let page = audit::list(db(ctx)?, &actor, &domain, &args, wants_total(ctx))
-            .await
-            .into_gql()?;
-        let page = AuditEventConnection::from_page(page, AuditEvent);
-        // The actors' units for the whole page at once: each event then finds its own cached.
-        if wants(&node_selections(&ctx.look_ahead()), "actorUnit") {
-            load_all(
-                ctx,
-                page.edges
-                    .iter()
-                    .filter_map(|e| e.node.0.unit_id)
-                    .map(UnitById),
-            )
-            .await?;
+        // The actors' units come with the page (one statement), and go into the request's
+        // cache: each event's `actorUnit` then finds its own there.
+        let with_units = wants(&node_selections(&ctx.look_ahead()), "actorUnit");
+        let page = audit::list(
+            db(ctx)?,
+            &actor,
+            &domain,
+            &args,
+            wants_total(ctx),
+            with_units,
+        )
+        .await
+        .into_gql()?;
+        let units: Vec<_> = page
+            .rows()
+            .filter_map(|(_, unit)| unit.clone())
+            .map(|unit| (UnitById(unit.id), unit))
+            .collect();
+        if !units.is_empty() {
+            loaders(ctx)?.feed_many(units).await;
         }
+        let page = AuditEventConnection::from_page(page.map(|(event, _)| event), AuditEvent);
         Ok(page)
     }
 }
