@@ -81,11 +81,12 @@ impl PlanVisibility {
     /// A condition on a `plan_id` column: the row belongs to a plan the caller may read.
     pub fn plan_id_condition(&self, column: impl ColumnTrait) -> Option<Condition> {
         let visible = self.plan_condition()?;
+        // `take`, not `to_owned`: the built statement is moved out, not copied (once per list).
         let plans = Query::select()
             .column(plan::Column::Id)
             .from(plan::Entity)
             .cond_where(visible)
-            .to_owned();
+            .take();
         Some(Condition::all().add(column.in_subquery(plans)))
     }
 
@@ -105,7 +106,7 @@ impl PlanVisibility {
             .column(plan::Column::Id)
             .from(plan::Entity)
             .cond_where(visible.not())
-            .to_owned();
+            .take();
         Some(Condition::all().add(match backend {
             // One custom expression: as the right operand of `<>`, `ALL (…)` would be
             // parenthesised, which PostgreSQL rejects.

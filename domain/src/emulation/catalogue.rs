@@ -188,7 +188,7 @@ pub async fn by_ids(
         .column(award_type::Column::Code)
         .from(award_type::Entity)
         .and_where(award_type::Column::Id.is_in(ids.iter().copied()))
-        .to_owned();
+        .take();
     let rows = crate::kernel::query::fetch_all(
         db,
         award_type::Entity::find().filter(award_type::Column::Code.in_subquery(codes)),

@@ -246,7 +246,7 @@ fn page_statement<E: EntityTrait>(
         let count = Query::select()
             .expr(Expr::cust("COUNT(*)"))
             .from_subquery(listed, Alias::new("listed"))
-            .to_owned();
+            .take();
         page.expr_as(
             SimpleExpr::SubQuery(None, Box::new(count.into_sub_query_statement())),
             Alias::new(TOTAL_COLUMN),
@@ -488,20 +488,35 @@ impl<E: EntityTrait> SortKeys<E> {
     }
 }
 
-/// A sort value as cursor text, tagged with its kind (`None` for NULL).
+/// A sort value as cursor text, tagged with its kind (`None` for NULL). Written into one sized
+/// string: every row of a page gets a cursor, and `format!` (its size guess, then growing the
+/// buffer; a UUID through the formatter) showed in the profile of a page of tasks.
 fn key_text(value: &sea_orm::Value) -> Option<String> {
     use sea_orm::Value as V;
-    Some(match value {
-        V::Uuid(Some(v)) => format!("u{v}"),
-        V::Int(Some(v)) => format!("i{v}"),
-        V::BigInt(Some(v)) => format!("i{v}"),
-        V::SmallInt(Some(v)) => format!("i{v}"),
-        V::String(Some(v)) => format!("s{v}"),
-        V::ChronoDate(Some(v)) => format!("d{v}"),
-        V::ChronoDateTimeUtc(Some(v)) => format!("t{}", v.to_rfc3339()),
-        V::ChronoDateTimeWithTimeZone(Some(v)) => format!("z{}", v.to_rfc3339()),
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(40);
+    let tagged = |text: &mut String, tag: char, rest: &str| {
+        text.push(tag);
+        text.push_str(rest);
+        Ok(())
+    };
+    let written = match value {
+        V::Uuid(Some(v)) => tagged(
+            &mut text,
+            'u',
+            v.hyphenated()
+                .encode_lower(&mut uuid::Uuid::encode_buffer()),
+        ),
+        V::Int(Some(v)) => write!(text, "i{v}"),
+        V::BigInt(Some(v)) => write!(text, "i{v}"),
+        V::SmallInt(Some(v)) => write!(text, "i{v}"),
+        V::String(Some(v)) => tagged(&mut text, 's', v),
+        V::ChronoDate(Some(v)) => write!(text, "d{v}"),
+        V::ChronoDateTimeUtc(Some(v)) => tagged(&mut text, 't', &v.to_rfc3339()),
+        V::ChronoDateTimeWithTimeZone(Some(v)) => tagged(&mut text, 'z', &v.to_rfc3339()),
         _ => return None,
-    })
+    };
+    written.ok().map(|()| text)
 }
 
 /// A cursor's sort value back as the value `column` holds, if it is of that column's kind.
@@ -636,3 +651,49 @@ pub trait FilterIf: QueryFilter + Sized {
 }
 
 impl<E: EntityTrait> FilterIf for Select<E> {}
+
+#[cfg(test)]
+mod tests {
+    use super::key_text;
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use sea_orm::Value as V;
+
+    /// Cursor texts are what clients hold: they must stay exactly what `format!` wrote before,
+    /// so that cursors handed out earlier still decode.
+    #[test]
+    fn key_texts_are_the_tagged_values() {
+        let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+        let day = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap_or_default();
+        let instant = Utc
+            .with_ymd_and_hms(2025, 3, 14, 17, 0, 5)
+            .single()
+            .unwrap_or_default();
+        let cases = [
+            (V::Uuid(Some(id)), Some(format!("u{id}"))),
+            (V::Int(Some(-42)), Some("i-42".to_owned())),
+            (
+                V::BigInt(Some(9_000_000_000)),
+                Some("i9000000000".to_owned()),
+            ),
+            (V::SmallInt(Some(7)), Some("i7".to_owned())),
+            (
+                V::String(Some("Kế hoạch 2025".into())),
+                Some("sKế hoạch 2025".to_owned()),
+            ),
+            (V::ChronoDate(Some(day)), Some("d2025-03-14".to_owned())),
+            (
+                V::ChronoDateTimeUtc(Some(instant)),
+                Some(format!("t{}", instant.to_rfc3339())),
+            ),
+            (V::Uuid(None), None),
+            (V::Bool(Some(true)), None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(key_text(&value), expected, "{value:?}");
+        }
+        assert_eq!(
+            key_text(&V::Uuid(Some(id))).as_deref(),
+            Some("u01234567-89ab-cdef-0123-456789abcdef")
+        );
+    }
+}

@@ -182,6 +182,6 @@ pub fn containing(unit: &unit::Model, date: NaiveDate) -> Option<SelectStatement
                     .add(Expr::exists(explicit(Some(true))))
                     .add(by_rule),
             )
-            .to_owned(),
+            .take(),
     )
 }

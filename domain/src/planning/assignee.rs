@@ -35,7 +35,7 @@ pub async fn assigned(
             .column(subject)
             .from(assignment::Entity)
             .cond_where(on)
-            .to_owned()
+            .take()
     };
     let Some(unit_id) = unit_id else {
         return Ok(select(Condition::all()));

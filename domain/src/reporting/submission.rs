@@ -478,7 +478,7 @@ pub async fn list(
                         .add(readable)
                         .add(reporting_regime::Column::PlanId.is_null()),
                 )
-                .to_owned();
+                .take();
             Condition::all().add(report_submission::Column::RegimeId.in_subquery(regimes))
         });
     let select = report_submission::Entity::find()

@@ -249,7 +249,7 @@ async fn passed_here(
         .and_where(nomination::Column::AwardCode.eq(nomination.award_code.as_str()))
         .and_where(nomination::Column::Id.ne(nomination.id))
         .and_where(nomination::Column::State.is_in(HOLDS_QUOTA))
-        .to_owned();
+        .take();
     if let Some(unit) = from_unit {
         others.and_where(nomination::Column::NominatingUnitId.eq(unit));
     }

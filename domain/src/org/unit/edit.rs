@@ -441,7 +441,7 @@ async fn hand_over(db: &impl ConnectionTrait, from: Uuid, to: Uuid) -> DomainRes
         .column(task::Column::Id)
         .from(task::Entity)
         .and_where(task::Column::Status.is_not_in([TaskStatus::Completed, TaskStatus::Cancelled]))
-        .to_owned();
+        .take();
     let handed = Condition::all()
         .add(assignment::Column::UnitId.eq(from))
         .add(assignment::Column::TaskId.in_subquery(open_tasks));
