@@ -133,15 +133,18 @@ impl AuditQuery {
         )
         .await
         .into_gql()?;
-        let units: Vec<_> = page
-            .rows()
-            .filter_map(|(_, unit)| unit.clone())
-            .map(|unit| (UnitById(unit.id), unit))
-            .collect();
+        // Each actor's unit once (an actor's events repeat it), moved out of the rows.
+        let mut units = std::collections::HashMap::new();
+        let page = page.map(|(event, unit)| {
+            if let Some(unit) = unit {
+                units.insert(UnitById(unit.id), unit);
+            }
+            event
+        });
         if !units.is_empty() {
             loaders(ctx)?.feed_many(units).await;
         }
-        let page = AuditEventConnection::from_page(page.map(|(event, _)| event), AuditEvent);
+        let page = AuditEventConnection::from_page(page, AuditEvent);
         Ok(page)
     }
 }
