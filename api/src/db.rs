@@ -76,7 +76,7 @@ pub async fn connect(
         );
     }
     let mut db = if url_is_postgres(&options) {
-        connect_postgres(settings, options.get_url()).await?
+        connect_postgres(settings, options.get_url(), settings.pool_size.max(1), 1).await?
     } else {
         Database::connect(options).await.map_err(|error| {
             anyhow::anyhow!(
@@ -86,6 +86,33 @@ pub async fn connect(
         })?
     };
     let counter = StatementCounter::default();
+    count_statements(&mut db, &counter);
+    Ok((db, counter))
+}
+
+/// The mutations' own PostgreSQL pool (`--write-connections`), counting into `counter`; none
+/// on SQLite or when set to 0. Connections open as mutations need them, on the runtime this
+/// runs on (their sockets' readiness is then seen by that runtime's thread).
+pub async fn connect_writes(
+    settings: &Settings,
+    counter: &StatementCounter,
+) -> anyhow::Result<Option<DatabaseConnection>> {
+    let Some(url) = settings
+        .database_url
+        .as_deref()
+        .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    else {
+        return Ok(None);
+    };
+    if settings.write_connections == 0 {
+        return Ok(None);
+    }
+    let mut db = connect_postgres(settings, url, settings.write_connections, 0).await?;
+    count_statements(&mut db, counter);
+    Ok(Some(db))
+}
+
+fn count_statements(db: &mut DatabaseConnection, counter: &StatementCounter) {
     let shared = counter.0.clone();
     db.set_metric_callback(move |info| {
         record_statement(
@@ -95,7 +122,6 @@ pub async fn connect(
             info.failed,
         );
     });
-    Ok((db, counter))
 }
 
 /// Counts a statement, and traces it: a statement span of the request's trace when traces are
@@ -127,7 +153,12 @@ fn url_is_postgres(options: &ConnectOptions) -> bool {
 ///   returns, and the slot is free again. (A release hook pinging twice fixed it at once but
 ///   cost a tenth of the dashboard query's throughput, a round trip per statement.) The pool
 ///   retires idle connections itself a little earlier, so healthy ones are not cut.
-async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<DatabaseConnection> {
+async fn connect_postgres(
+    settings: &Settings,
+    url: &str,
+    size: u32,
+    min: u32,
+) -> anyhow::Result<DatabaseConnection> {
     use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
     use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 
@@ -171,8 +202,8 @@ async fn connect_postgres(settings: &Settings, url: &str) -> anyhow::Result<Data
         ),
     }
     let pool = PgPoolOptions::new()
-        .max_connections(settings.pool_size.max(1))
-        .min_connections(1)
+        .max_connections(size)
+        .min_connections(min)
         // A request that cannot get a connection soon answers SERVICE_UNAVAILABLE (retryable)
         // instead of queueing behind an outage.
         .acquire_timeout(settings.limits.db_acquire_timeout())

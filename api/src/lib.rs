@@ -23,3 +23,4 @@ pub mod routes;
 pub mod snapshot_cache;
 pub mod startup;
 pub mod telemetry;
+pub mod writes;

@@ -66,6 +66,9 @@ impl Application {
             )?;
             tracing::info!(every = %every, "catalogue sync scheduled");
         }
+        let writes = crate::writes::Writes::start(&settings, &statements)
+            .await
+            .context("cannot open the mutations' pool")?;
         let bus = crate::events::EventBus::start(&db, settings.database_url.as_deref())
             .await
             .context("cannot listen for live updates")?;
@@ -93,6 +96,7 @@ impl Application {
                 settings.query_connections(),
                 settings.limits.db_acquire_timeout(),
             ),
+            writes,
             live_connections: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.max_live_connections,
             )),

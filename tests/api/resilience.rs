@@ -438,6 +438,56 @@ db_tests!(
     closed_units_read_but_do_not_write
 );
 
+/// On PostgreSQL mutations have a pool (and a thread) of their own: with every connection of
+/// the main pool held (by queries, say), a mutation still commits at once. With
+/// `--write-connections 0`, and on SQLite, it shares the pool: it waits for a connection and is
+/// answered SERVICE_UNAVAILABLE, having written nothing.
+async fn mutations_have_their_own_pool(backend: Backend) {
+    for own_pool in [true, false] {
+        let app = spawn_app_with(backend, |s| {
+            s.pool_size = 2;
+            s.limits.db_acquire_timeout = 0.3;
+            if !own_pool {
+                s.write_connections = 0;
+            }
+        })
+        .await;
+        let admin = token(Role::ProvinceAdmin, None);
+        let input = create_input(&app, "Kế hoạch ghi khi các kết nối đều bận", None).await;
+        let before = app.count("plan").await;
+        let held = [
+            app.db.begin().await.expect("hold a connection"),
+            app.db.begin().await.expect("hold the other"),
+        ];
+        let (status, _, body) = app
+            .post_json(
+                Some(&admin),
+                &json!({ "query": CREATE, "variables": input }),
+            )
+            .await;
+        for txn in held {
+            txn.rollback().await.expect("release");
+        }
+        if own_pool && matches!(backend, Backend::Postgres) {
+            assert_eq!(status, 200, "{body}");
+            assert!(body.get("errors").is_none(), "{body}");
+            assert!(
+                body["data"]["createPlan"]["plan"]["id"].is_string(),
+                "{body}"
+            );
+            assert_eq!(app.count("plan").await, before + 1);
+        } else {
+            assert_eq!(status, 503, "{own_pool}: {body}");
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE",
+                "{body}"
+            );
+            assert_eq!(app.count("plan").await, before, "nothing written");
+        }
+        app.stop().await;
+    }
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         $(
@@ -459,6 +509,7 @@ macro_rules! both {
 
 both!(
     outages_fail_fast,
+    mutations_have_their_own_pool,
     time_and_size_limits,
     persisted_queries,
     heavy_requests_take_turns

@@ -152,6 +152,12 @@ pub struct Settings {
     /// the pool, rounded down, and at least one.
     #[arg(long, env = "APP_QUERY_CONNECTIONS")]
     pub query_connections: Option<u32>,
+    /// PostgreSQL: connections of the mutations' own pool, beside `--pool-size`. Mutations run
+    /// on a thread of their own with these connections, so that a write's statements never
+    /// wait for the HTTP workers to get through the reads in hand. 0: mutations share the
+    /// workers and the pool.
+    #[arg(long, env = "APP_WRITE_CONNECTIONS", default_value_t = 4)]
+    pub write_connections: u32,
     /// Log format.
     #[arg(long, env = "APP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto)]
     pub log_format: LogFormat,
@@ -494,6 +500,7 @@ impl Settings {
             demo: false,
             pool_size: 10,
             query_connections: None,
+            write_connections: 4,
             log_format: LogFormat::Auto,
             otlp_endpoint: None,
             service_name: "plans-api".into(),

@@ -335,13 +335,18 @@ async fn prepare_and_run(
     // A query reads on one connection (PostgreSQL), taken at its first statement: not before
     // the heavy lane below lets it run, so one waiting there holds no connection (the
     // caller's visibility is read from the pool).
+    // A mutation runs on the mutations' thread with their pool, when there is one.
+    let writes = match analysis.operation {
+        Some(OperationType::Mutation) => state.writes.as_ref(),
+        _ => None,
+    };
     let reads = match analysis.operation {
         Some(OperationType::Query) => Reads::for_query(
             state.db.clone(),
             state.statements.clone(),
             &state.query_lane,
         ),
-        _ => Reads::pooled(state.db.clone()),
+        _ => Reads::pooled(writes.map_or(&state.db, |w| w.db()).clone()),
     };
     let visibility = PlanVisibility::of(&state.db, &viewer)
         .await
@@ -367,6 +372,10 @@ async fn prepare_and_run(
             deadline: deadline.into_std(),
         },
     );
+    if let Some(writes) = writes {
+        // Over the schema's own pool: the mutation's transaction opens on the writes' pool.
+        request = request.data(writes.db().clone());
+    }
     if state.production && anonymous {
         request = request.disable_introspection();
     }
@@ -406,7 +415,7 @@ async fn prepare_and_run(
         graphql.operation.name = operation.name.as_deref().unwrap_or("anonymous"),
         graphql.operation.type = operation.kind,
     );
-    let mut execution = Box::pin({
+    let execution = {
         let schema = schema.clone();
         tracing::Instrument::instrument(
             async move {
@@ -416,7 +425,24 @@ async fn prepare_and_run(
             },
             span,
         )
-    });
+    };
+    let mut execution: std::pin::Pin<Box<dyn Future<Output = async_graphql::Response> + Send>> =
+        match writes {
+            Some(writes) => {
+                let running = writes.run(execution);
+                Box::pin(async move {
+                    running.await.unwrap_or_else(|| {
+                        let mut error = ServerError::new("Internal server error", None);
+                        error
+                            .extensions
+                            .get_or_insert_with(Default::default)
+                            .set("code", "INTERNAL_SERVER_ERROR");
+                        async_graphql::Response::from_errors(vec![error])
+                    })
+                })
+            }
+            None => Box::pin(execution),
+        };
     let finished = tokio::select! {
         biased;
         response = &mut execution => Ok(response),

@@ -96,6 +96,8 @@ pub struct AppState {
     pub heavy_lane: std::sync::Arc<tokio::sync::Semaphore>,
     /// The pool connections queries may hold at once (PostgreSQL).
     pub query_lane: crate::reads::QueryLane,
+    /// The mutations' own thread and pool (PostgreSQL).
+    pub writes: Option<crate::writes::Writes>,
     /// Places for live (WebSocket) connections.
     pub live_connections: std::sync::Arc<tokio::sync::Semaphore>,
     /// Origins whose pages may open live connections (empty: the API's own host only).
