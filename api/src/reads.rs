@@ -3,18 +3,29 @@
 //! On PostgreSQL every statement taken from the pool costs two round trips: the statement, and
 //! the ping sqlx 0.9 sends whenever a connection goes back to its pool (`return_to_pool`; no
 //! setting turns it off). A query request instead takes one connection at its first read and
-//! keeps it until the request is answered: N statements cost N + 1 round trips instead of 2N,
-//! and one pool checkout instead of N. The statements still run one by one in autocommit, as
+//! keeps it until the request is answered: N statements cost N round trips instead of 2N
+//! (the connection then goes to the next query, below), and no pool checkout per statement. The statements still run one by one in autocommit, as
 //! they did on the pool, so what they see and what a failed one does are unchanged; a request's
 //! concurrent loaders take turns on the connection. Writes, mutations, subscriptions and SQLite
 //! keep the pool: a mutation opens its own transaction, and a request holding two connections
 //! could starve the pool.
 //!
 //! Queries hold at most [`QueryLane`]'s share of the pool at once: the rest stays free for
-//! mutations, subscriptions and sign-in lookups, which would otherwise queue for a connection
-//! behind every query in flight.
+//! subscriptions and sign-in lookups, which would otherwise queue for a connection behind every
+//! query in flight.
+//!
+//! A query done with its connection hands it to the lane, still checked out of the pool, and
+//! the next query takes it from there: going back to the pool would cost the release ping (a
+//! round trip, and a task spawned to send it) once per query, which for a one-statement query
+//! was as many round trips as its statement. A connection kept idle for a second goes back to
+//! the pool (a sweep twice a second; the pool's checkout tests one idle that long), so that when
+//! the queries stop the pool has its connections back; one whose statement failed other than
+//! with PostgreSQL's own error, or was abandoned midway, goes back at once, so that the release
+//! ping still decides whether it lives. A lane that is the whole pool keeps nothing: kept
+//! connections would leave none for sign-in lookups and subscriptions.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::Values;
@@ -35,19 +46,111 @@ use crate::db::StatementCounter;
 pub struct QueryLane {
     permits: Arc<Semaphore>,
     wait: Duration,
+    /// Connections finished queries handed on, newest last (none when the lane keeps none).
+    /// With the queries in flight they are never more than the lane's places: a query adds one
+    /// from the pool only when none is kept.
+    kept: Option<Arc<Kept>>,
+}
+
+/// How long a kept connection is handed on without a test: as the pool's checkout, which
+/// tests one idle for longer (the database may have restarted meanwhile).
+const KEEP_FOR: Duration = Duration::from_secs(1);
+
+#[derive(Default)]
+struct Kept(std::sync::Mutex<Vec<(PoolConnection<Postgres>, Instant)>>);
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Kept").field(&self.len()).finish()
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        // A connection goes back to its pool from a task: outside a runtime (the process
+        // ending) there is none to spawn, and the pool goes with the process.
+        if tokio::runtime::Handle::try_current().is_err()
+            && let Ok(kept) = self.0.get_mut()
+        {
+            kept.drain(..).for_each(std::mem::forget);
+        }
+    }
+}
+
+impl Kept {
+    fn len(&self) -> usize {
+        self.0.lock().map_or(0, |kept| kept.len())
+    }
+
+    /// Gives the connections kept for a second or more back to the pool.
+    fn sweep(&self) {
+        let stale: Vec<_> = match self.0.lock() {
+            Ok(mut kept) => {
+                let now = Instant::now();
+                // Oldest first: the stale ones are a prefix.
+                let count = kept
+                    .iter()
+                    .take_while(|(_, since)| now.duration_since(*since) >= KEEP_FOR)
+                    .count();
+                kept.drain(..count).collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        drop(stale);
+    }
+
+    /// The newest kept connection, once the stale ones have gone back to the pool.
+    fn take(&self) -> Option<PoolConnection<Postgres>> {
+        self.sweep();
+        self.0.lock().ok()?.pop().map(|(connection, _)| connection)
+    }
+
+    fn keep(&self, connection: PoolConnection<Postgres>) {
+        if let Ok(mut kept) = self.0.lock() {
+            kept.push((connection, Instant::now()));
+        }
+    }
 }
 
 impl QueryLane {
-    pub fn new(connections: u32, wait: Duration) -> Self {
+    /// A lane of `connections` places in a pool of `pool_size`; a query waits at most `wait`
+    /// for its place.
+    pub fn new(connections: u32, pool_size: u32, wait: Duration) -> Self {
+        let kept = (connections < pool_size).then(|| {
+            let kept = Arc::new(Kept::default());
+            // Outside a runtime (no server) nothing is swept; kept connections go back as they
+            // are found stale.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let swept = Arc::downgrade(&kept);
+                runtime.spawn(async move {
+                    let mut every = tokio::time::interval(KEEP_FOR / 2);
+                    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        every.tick().await;
+                        match swept.upgrade() {
+                            Some(kept) => kept.sweep(),
+                            None => break,
+                        }
+                    }
+                });
+            }
+            kept
+        });
         Self {
             permits: Arc::new(Semaphore::new(connections.max(1) as usize)),
             wait,
+            kept,
         }
     }
 
     /// Connections queries may still take now (for `/metrics` and tests).
     pub fn available(&self) -> usize {
         self.permits.available_permits()
+    }
+
+    /// Connections kept for the next queries (idle, though checked out of the pool).
+    pub fn kept(&self) -> usize {
+        self.kept.as_ref().map_or(0, |kept| kept.len())
     }
 }
 
@@ -70,6 +173,22 @@ struct Pinned {
     /// Taken at the first read with a place in the lane, both given back when the request's
     /// last clone drops.
     connection: Mutex<Option<(OwnedSemaphorePermit, PoolConnection<Postgres>)>>,
+    /// Whether the connection may be handed to the next query (see the module's notes).
+    reusable: AtomicBool,
+}
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        if let Some((permit, connection)) = self.connection.get_mut().take() {
+            if *self.reusable.get_mut()
+                && let Some(kept) = &self.lane.kept
+            {
+                kept.keep(connection);
+            }
+            // The place is given back after the connection is kept, for the next query to find.
+            drop(permit);
+        }
+    }
 }
 
 impl Reads {
@@ -90,6 +209,7 @@ impl Reads {
                 statements,
                 lane: lane.clone(),
                 connection: Mutex::new(None),
+                reusable: AtomicBool::new(true),
             }))),
             _ => Self::pooled(pool),
         }
@@ -116,21 +236,32 @@ impl Pinned {
                         .await
                         .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?
                         .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
-                let connection = self
-                    .pool
-                    .get_postgres_connection_pool()
-                    .acquire()
-                    .await
-                    .map_err(acquire_error)?;
+                let connection = match self.lane.kept.as_ref().and_then(|kept| kept.take()) {
+                    Some(connection) => connection,
+                    None => self
+                        .pool
+                        .get_postgres_connection_pool()
+                        .acquire()
+                        .await
+                        .map_err(acquire_error)?,
+                };
                 held.insert((permit, connection))
             }
         };
         let Statement { sql, values, .. } = stmt;
         let values = values.unwrap_or(Values(Vec::new()));
         let started = Instant::now();
+        // Cleared until the statement is answered: abandoned midway, the connection goes back
+        // to the pool, whose release ping settles it.
+        self.reusable.store(false, Ordering::Relaxed);
         let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.as_str()), SqlxValues(values))
             .fetch_all(&mut **connection)
             .await;
+        // PostgreSQL's own error (a cancelled or failed statement) leaves the connection ready
+        // for the next; any other (the socket, the protocol) may not.
+        if matches!(&rows, Ok(_) | Err(sqlx::Error::Database(_))) {
+            self.reusable.store(true, Ordering::Relaxed);
+        }
         crate::db::record_statement(&self.statements, &sql, started.elapsed(), rows.is_err());
         rows.map(|rows| rows.into_iter().map(QueryResult::from).collect())
             .map_err(|error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(error))))

@@ -94,6 +94,7 @@ impl Application {
             )),
             query_lane: crate::reads::QueryLane::new(
                 settings.query_connections(),
+                settings.pool_size.max(1),
                 settings.limits.db_acquire_timeout(),
             ),
             writes,

@@ -1,9 +1,9 @@
 //! A query's reads on one connection: on PostgreSQL a query request's statements run on one
-//! backend, taken at its first read and given back when the request is done (one release ping
-//! instead of one per statement); each is still its own autocommit statement, so a failed read
-//! leaves the next one working, and writes go to the pool and commit as before. On SQLite the
-//! reads stay on the pool. Every query of the suite goes through these reads; this checks the
-//! connection itself.
+//! backend, taken at its first read and handed to the next query when the request is done (no
+//! release ping per statement, nor per query); each is still its own autocommit statement, so a
+//! failed read leaves the next one working, and writes go to the pool and commit as before. On
+//! SQLite the reads stay on the pool. Every query of the suite goes through these reads; this
+//! checks the connection itself.
 
 use std::time::Duration;
 
@@ -37,7 +37,7 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> i64 {
 
 async fn a_querys_reads_share_one_connection(app: &TestApp) {
     let backend = app.db.get_database_backend();
-    let lane = QueryLane::new(4, Duration::from_secs(2));
+    let lane = QueryLane::new(3, 4, Duration::from_secs(2));
     let reads = Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
     // Writes through the reads go to the pool and commit at once.
     reads
@@ -92,7 +92,7 @@ async fn a_querys_reads_share_one_connection(app: &TestApp) {
 /// `SERVICE_UNAVAILABLE` upstream, after the pool's own wait), while the rest of the pool still
 /// serves writes; a finished query hands its place on.
 async fn queries_hold_at_most_their_lane_of_the_pool(app: &TestApp) {
-    let lane = QueryLane::new(1, Duration::from_millis(300));
+    let lane = QueryLane::new(1, 4, Duration::from_millis(300));
     let first = Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
     let one = "SELECT count(*) AS n FROM (SELECT 1) AS x";
     assert_eq!(count(&first, one).await, 1);
@@ -132,7 +132,84 @@ async fn queries_hold_at_most_their_lane_of_the_pool(app: &TestApp) {
     assert_eq!(lane.available(), 0);
 }
 
+/// A query done with its connection hands it to the next query (no trip back to the pool and
+/// its release ping), unless it sat idle for a second, or its statement was abandoned midway:
+/// those go back to the pool, and the next query still reads. A lane that is the whole pool
+/// keeps nothing.
+async fn a_finished_querys_connection_goes_to_the_next(app: &TestApp) {
+    if !matches!(app.backend, Backend::Postgres) {
+        return;
+    }
+    // A lane that is the whole pool (4 in the tests) keeps nothing: kept connections would
+    // leave none for anything else.
+    let whole = QueryLane::new(4, 4, Duration::from_secs(2));
+    let reads = Reads::for_query(app.db.clone(), app.statements.clone(), &whole);
+    backend_pid(&reads).await;
+    drop(reads);
+    assert_eq!(
+        whole.kept(),
+        0,
+        "nothing kept by a lane that is the whole pool"
+    );
+    let lane = QueryLane::new(3, 4, Duration::from_secs(2));
+    let query = || Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
+    let first = query();
+    let pid = backend_pid(&first).await;
+    assert_eq!(lane.kept(), 0);
+    drop(first);
+    assert_eq!(lane.kept(), 1, "kept for the next query");
+    let second = query();
+    assert_eq!(backend_pid(&second).await, pid, "the same connection");
+    assert_eq!(lane.kept(), 0, "taken");
+    // PostgreSQL's own error leaves the connection ready: it is kept.
+    let failed = second
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT 1 / 0 AS n",
+        ))
+        .await;
+    assert!(failed.is_err(), "division by zero");
+    drop(second);
+    assert_eq!(lane.kept(), 1);
+    // Idle for a second: back to the pool (whose checkout tests it), not handed on.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let third = query();
+    assert_eq!(
+        count(&third, "SELECT count(*) AS n FROM (SELECT 1) AS x").await,
+        1
+    );
+    assert_eq!(lane.kept(), 0, "the stale one went back to the pool");
+    drop(third);
+    assert_eq!(lane.kept(), 1);
+    // A statement abandoned midway: the connection goes back to the pool, not to the next.
+    let fourth = query();
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(200),
+        fourth.query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT 1 AS n FROM pg_sleep(2)",
+        )),
+    )
+    .await;
+    assert!(abandoned.is_err(), "abandoned: {abandoned:?}");
+    drop(fourth);
+    assert_eq!(lane.kept(), 0, "not handed on");
+    let fifth = query();
+    assert_eq!(
+        count(&fifth, "SELECT count(*) AS n FROM (SELECT 1) AS x").await,
+        1,
+        "the next query reads"
+    );
+    drop(fifth);
+    assert_eq!(lane.kept(), 1);
+    // With no query to take it, a kept connection goes back to the pool within a second and a
+    // half (the sweep).
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    assert_eq!(lane.kept(), 0, "swept back to the pool");
+}
+
 db_tests!(
     a_querys_reads_share_one_connection,
-    queries_hold_at_most_their_lane_of_the_pool
+    queries_hold_at_most_their_lane_of_the_pool,
+    a_finished_querys_connection_goes_to_the_next
 );

@@ -26,7 +26,8 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let (pool_size, pool_idle) = match state.db.get_database_backend() {
         DatabaseBackend::Postgres => {
             let pool = state.db.get_postgres_connection_pool();
-            (pool.size(), pool.num_idle())
+            // Connections kept for the next queries are idle too, though checked out.
+            (pool.size(), pool.num_idle() + state.query_lane.kept())
         }
         DatabaseBackend::Sqlite => {
             let pool = state.db.get_sqlite_connection_pool();
