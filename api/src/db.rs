@@ -90,26 +90,17 @@ pub async fn connect(
     Ok((db, counter))
 }
 
-/// The mutations' own PostgreSQL pool (`--write-connections`), counting into `counter`; none
-/// on SQLite or when set to 0. Connections open as mutations need them, on the runtime this
-/// runs on (their sockets' readiness is then seen by that runtime's thread).
+/// The mutations' own PostgreSQL pool of `--write-connections` at `url`, counting into
+/// `counter`. Connections open as mutations need them, on the runtime this runs on (their
+/// sockets' readiness is then seen by that runtime's thread).
 pub async fn connect_writes(
     settings: &Settings,
+    url: &str,
     counter: &StatementCounter,
-) -> anyhow::Result<Option<DatabaseConnection>> {
-    let Some(url) = settings
-        .database_url
-        .as_deref()
-        .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
-    else {
-        return Ok(None);
-    };
-    if settings.write_connections == 0 {
-        return Ok(None);
-    }
-    let mut db = connect_postgres(settings, url, settings.write_connections, 0).await?;
+) -> anyhow::Result<DatabaseConnection> {
+    let mut db = connect_postgres(settings, url, settings.write_connections.max(1), 0).await?;
     count_statements(&mut db, counter);
-    Ok(Some(db))
+    Ok(db)
 }
 
 fn count_statements(db: &mut DatabaseConnection, counter: &StatementCounter) {

@@ -40,6 +40,16 @@ impl Writes {
         settings: &Settings,
         statements: &StatementCounter,
     ) -> anyhow::Result<Option<Self>> {
+        let Some(url) = settings
+            .database_url
+            .clone()
+            .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        else {
+            return Ok(None);
+        };
+        if settings.write_connections == 0 {
+            return Ok(None);
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("plans-writes")
@@ -48,15 +58,15 @@ impl Writes {
         let connect = {
             let settings = settings.clone();
             let statements = statements.clone();
-            async move { crate::db::connect_writes(&settings, &statements).await }
+            async move { crate::db::connect_writes(&settings, &url, &statements).await }
         };
         let runtime = Runtime(Some(runtime));
         // The pool is made on the writes' runtime so that its connections are too.
-        let pool = match &runtime.0 {
+        let db = match &runtime.0 {
             Some(runtime) => runtime.spawn(connect).await??,
-            None => None,
+            None => return Ok(None),
         };
-        Ok(pool.map(|db| Self { db, runtime }))
+        Ok(Some(Self { db, runtime }))
     }
 
     /// The mutations' pool.
