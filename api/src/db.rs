@@ -70,12 +70,12 @@ pub async fn connect(
         });
     let url = options.get_url();
     let url_for_message = url.to_owned();
-    if !(url_is_postgres(&options) || url.starts_with("sqlite:")) {
+    if !(is_postgres_url(url) || url.starts_with("sqlite:")) {
         anyhow::bail!(
             "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (e.g. postgres://user@host:5432/database)"
         );
     }
-    let mut db = if url_is_postgres(&options) {
+    let mut db = if is_postgres_url(url) {
         connect_postgres(settings, options.get_url(), settings.pool_size.max(1), 1).await?
     } else {
         Database::connect(options).await.map_err(|error| {
@@ -128,8 +128,8 @@ pub fn record_statement(counter: &StatementCounter, sql: &str, elapsed: Duration
     );
 }
 
-fn url_is_postgres(options: &ConnectOptions) -> bool {
-    let url = options.get_url();
+/// Whether a database URL names PostgreSQL.
+pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 

@@ -3,10 +3,11 @@
 //! On PostgreSQL every statement taken from the pool costs two round trips: the statement, and
 //! the ping sqlx 0.9 sends whenever a connection goes back to its pool (`return_to_pool`; no
 //! setting turns it off). A query request instead takes one connection at its first read and
-//! keeps it until the request is answered: N statements cost N round trips instead of 2N
-//! (the connection then goes to the next query, below), and no pool checkout per statement. The statements still run one by one in autocommit, as
-//! they did on the pool, so what they see and what a failed one does are unchanged; a request's
-//! concurrent loaders take turns on the connection. Writes, mutations, subscriptions and SQLite
+//! keeps it until the request is answered: N statements cost N round trips instead of 2N (the
+//! connection then goes to the next query, below), and no pool checkout per statement. The
+//! statements still run one by one in autocommit, as they did on the pool, so what they see and
+//! what a failed one does are unchanged; a request's concurrent loaders take turns on the
+//! connection. Writes, mutations, subscriptions and SQLite
 //! keep the pool: a mutation opens its own transaction, and a request holding two connections
 //! could starve the pool.
 //!
@@ -84,25 +85,34 @@ impl Kept {
 
     /// Gives the connections kept for a second or more back to the pool.
     fn sweep(&self) {
-        let stale: Vec<_> = match self.0.lock() {
-            Ok(mut kept) => {
-                let now = Instant::now();
-                // Oldest first: the stale ones are a prefix.
-                let count = kept
-                    .iter()
-                    .take_while(|(_, since)| now.duration_since(*since) >= KEEP_FOR)
-                    .count();
-                kept.drain(..count).collect()
-            }
-            Err(_) => Vec::new(),
-        };
-        drop(stale);
+        self.sweep_then(|_| ());
     }
 
     /// The newest kept connection, once the stale ones have gone back to the pool.
     fn take(&self) -> Option<PoolConnection<Postgres>> {
-        self.sweep();
-        self.0.lock().ok()?.pop().map(|(connection, _)| connection)
+        self.sweep_then(|kept| kept.pop())
+            .flatten()
+            .map(|(connection, _)| connection)
+    }
+
+    /// Takes the stale connections out (oldest first: they are a prefix), runs `then` on the
+    /// fresh ones under the same lock, and gives the stale ones back to the pool after it.
+    fn sweep_then<T>(
+        &self,
+        then: impl FnOnce(&mut Vec<(PoolConnection<Postgres>, Instant)>) -> T,
+    ) -> Option<T> {
+        let (stale, result): (Vec<_>, T) = {
+            let mut kept = self.0.lock().ok()?;
+            let now = Instant::now();
+            let count = kept
+                .iter()
+                .take_while(|(_, since)| now.duration_since(*since) >= KEEP_FOR)
+                .count();
+            let stale = kept.drain(..count).collect();
+            (stale, then(&mut kept))
+        };
+        drop(stale);
+        Some(result)
     }
 
     fn keep(&self, connection: PoolConnection<Postgres>) {

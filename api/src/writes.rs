@@ -43,7 +43,7 @@ impl Writes {
         let Some(url) = settings
             .database_url
             .clone()
-            .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+            .filter(|url| crate::db::is_postgres_url(url))
         else {
             return Ok(None);
         };

@@ -332,14 +332,14 @@ async fn prepare_and_run(
         (Some(_), cost) => charge(state, req, &viewer, cost - 1)?,
         (None, cost) => charge(state, req, &viewer, cost)?,
     };
-    // A query reads on one connection (PostgreSQL), taken at its first statement: not before
-    // the heavy lane below lets it run, so one waiting there holds no connection (the
-    // caller's visibility is read from the pool).
     // A mutation runs on the mutations' thread with their pool, when there is one.
     let writes = match analysis.operation {
         Some(OperationType::Mutation) => state.writes.as_ref(),
         _ => None,
     };
+    // A query reads on one connection (PostgreSQL), taken at its first statement: not before
+    // the heavy lane below lets it run, so one waiting there holds no connection (the
+    // caller's visibility is read from the pool).
     let reads = match analysis.operation {
         Some(OperationType::Query) => Reads::for_query(
             state.db.clone(),
@@ -432,12 +432,7 @@ async fn prepare_and_run(
                 let running = writes.run(execution);
                 Box::pin(async move {
                     running.await.unwrap_or_else(|| {
-                        let mut error = ServerError::new("Internal server error", None);
-                        error
-                            .extensions
-                            .get_or_insert_with(Default::default)
-                            .set("code", "INTERNAL_SERVER_ERROR");
-                        async_graphql::Response::from_errors(vec![error])
+                        coded_response("Internal server error", "INTERNAL_SERVER_ERROR")
                     })
                 })
             }
@@ -457,18 +452,13 @@ async fn prepare_and_run(
                 timeout_s = state.request_timeout.as_secs_f64(),
                 "request timed out"
             );
-            let mut error = ServerError::new(
+            coded_response(
                 format!(
                     "the request took longer than {} s and was stopped: ask for less (smaller pages, fewer nested lists)",
                     state.request_timeout.as_secs_f64()
                 ),
-                None,
-            );
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "TIMEOUT");
-            async_graphql::Response::from_errors(vec![error])
+                "TIMEOUT",
+            )
         }
     };
     let mut unavailable = false;
@@ -530,6 +520,16 @@ async fn prepare_and_run(
     }
     rate_limit_headers(&mut builder, &charged);
     Ok(builder.body(bytes))
+}
+
+/// A response that is one error, with its `extensions.code`.
+fn coded_response(message: impl Into<String>, code: &str) -> async_graphql::Response {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 /// The request's query (sent, or stood for by a persisted hash) parsed and checked against
