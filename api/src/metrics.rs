@@ -97,6 +97,8 @@ pub struct Gauges {
     pub pool_size: u32,
     pub pool_idle: usize,
     pub pool_max: u32,
+    /// The mutations' own pool, when there is one: open, idle and most connections.
+    pub write_pool: Option<(u32, usize, u32)>,
     pub live_connections: usize,
 }
 
@@ -323,6 +325,26 @@ impl Metrics {
         )?;
         writeln!(out, "# TYPE db_pool_max_connections gauge")?;
         writeln!(out, "db_pool_max_connections {}", gauges.pool_max)?;
+        if let Some((size, idle, max)) = gauges.write_pool {
+            writeln!(
+                out,
+                "# HELP db_write_pool_connections The mutations' own pool's connections, by state."
+            )?;
+            writeln!(out, "# TYPE db_write_pool_connections gauge")?;
+            let idle = idle.min(size as usize);
+            writeln!(out, "db_write_pool_connections{{state=\"idle\"}} {idle}")?;
+            writeln!(
+                out,
+                "db_write_pool_connections{{state=\"in_use\"}} {}",
+                size as usize - idle
+            )?;
+            writeln!(
+                out,
+                "# HELP db_write_pool_max_connections The mutations' own pool's size limit."
+            )?;
+            writeln!(out, "# TYPE db_write_pool_max_connections gauge")?;
+            writeln!(out, "db_write_pool_max_connections {max}")?;
+        }
         writeln!(
             out,
             "# HELP sql_statements_total SQL statements sent to the database."

@@ -18,6 +18,8 @@ use crate::db::StatementCounter;
 /// The mutations' thread and pool.
 pub struct Writes {
     db: DatabaseConnection,
+    /// The pool's size limit.
+    max: u32,
     runtime: Runtime,
 }
 
@@ -66,12 +68,30 @@ impl Writes {
             Some(runtime) => runtime.spawn(connect).await??,
             None => return Ok(None),
         };
-        Ok(Some(Self { db, runtime }))
+        Ok(Some(Self {
+            db,
+            max: settings.write_connections.max(1),
+            runtime,
+        }))
     }
 
     /// The mutations' pool.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The pool's open, idle and most connections (for `/metrics`).
+    pub fn pool_state(&self) -> (u32, usize, u32) {
+        let pool = self.db.get_postgres_connection_pool();
+        (pool.size(), pool.num_idle(), self.max)
+    }
+
+    /// Whether the pool reaches the database, asked on the mutations' thread (a connection it
+    /// opens belongs there), within `within`.
+    pub async fn is_ready(&self, within: std::time::Duration) -> bool {
+        let db = self.db.clone();
+        let ping = self.run(async move { db.ping().await.is_ok() });
+        matches!(tokio::time::timeout(within, ping).await, Ok(Some(true)))
     }
 
     /// Runs `work` on the mutations' thread; `None` when it panicked or the server is stopping.

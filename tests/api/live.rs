@@ -266,6 +266,41 @@ async fn progress_reaches_only_subscribers_who_may_read_the_plan(app: &TestApp) 
         json!({ "action": "target_value.submit", "task": null, "target": { "code": "1" },
             "targetValue": { "value": 92.5, "isEstimate": true } })
     );
+
+    // The lead reports the task done: heard by whoever follows a unit assigned to the task
+    // (the notice reads the task's assignments with it).
+    let version = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            "query($id: ID!) { node(id: $id) { ... on Task { version } } }",
+            json!({ "id": task }),
+        )
+        .await
+        .ok()["node"]["version"]
+        .clone();
+    let done = app
+        .graphql_as(
+            &token(Role::UnitOfficer, Some("H19.20.1")),
+            "mutation($input: ReportTaskDoneInput!) { reportTaskDone(input: $input) { userErrors { code } } }",
+            json!({ "input": { "taskId": task, "unitId": lead_unit, "version": version } }),
+        )
+        .await
+        .ok();
+    assert_eq!(done["reportTaskDone"]["userErrors"], json!([]));
+    let heard = loop {
+        let message = issuer
+            .next(Duration::from_secs(10))
+            .await
+            .expect("a notice");
+        let change = &message["payload"]["data"]["progressChanged"];
+        if message["id"] == "by-unit" && change["action"] == "task.report_done" {
+            break change.clone();
+        }
+    };
+    assert_eq!(heard["task"]["id"], task);
+    assert_eq!(heard["plan"]["id"], plan);
+    assert_eq!(heard["update"], Value::Null);
+    assert_eq!(heard["units"], json!([{ "code": "H19.20.1" }]));
 }
 
 /// Only a committed change is heard: an update refused for its input, and a retry replayed

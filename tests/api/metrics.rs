@@ -151,6 +151,19 @@ async fn metrics_show_the_listed_series(backend: Backend) {
     let in_use = value(&page, r#"db_pool_connections{state="in_use"}"#).expect("in use");
     assert!(idle + in_use >= 1.0, "{page}");
     assert!(value(&page, "sql_statements_total").is_some_and(|n| n > 0.0));
+    // The mutations' own pool (PostgreSQL: 4 connections unless configured).
+    let writes_max = value(&page, "db_write_pool_max_connections");
+    let writes_idle = value(&page, r#"db_write_pool_connections{state="idle"}"#);
+    let writes_in_use = value(&page, r#"db_write_pool_connections{state="in_use"}"#);
+    match backend {
+        Backend::Postgres => {
+            assert_eq!(writes_max, Some(4.0), "{page}");
+            assert!(writes_idle.is_some() && writes_in_use.is_some(), "{page}");
+        }
+        Backend::Sqlite => {
+            assert_eq!((writes_max, writes_idle), (None, None), "{page}");
+        }
+    }
     // The page itself was counted by the time of the next one.
     let again = self::page(&app).await;
     assert_eq!(

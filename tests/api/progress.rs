@@ -257,6 +257,35 @@ async fn only_the_lead_and_implementing_units_report_progress(app: &TestApp) {
     assert_eq!(hidden["planProgress"], Value::Null);
 }
 
+/// A progress update is a write that officers send all day, and every round trip of it waits
+/// for a busy database: its statements are bounded (the checks, the insert, the audit event,
+/// the live-update notice read with its task's assignments in one, `pg_notify`, and the
+/// payload read after the commit).
+async fn a_progress_update_takes_a_bounded_number_of_statements(app: &TestApp) {
+    let (_, task) = plan_with_a_task(app).await;
+    let lead = app.unit_id("H19.20.1").await;
+    let admin = token(Role::ProvinceAdmin, None);
+    let body = json!({ "input": { "taskId": task, "unitId": lead, "period": format!("{}", Utc::now().year()),
+        "percent": 30, "status": "ON_TRACK" } });
+    const SMALL: &str = "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) {
+        progressUpdate { id } userErrors { code } } }";
+    let before = app.statements.get();
+    let sent = app.graphql_as(&admin, SMALL, body).await.ok()["submitProgress"].clone();
+    let statements = app.statements.get() - before;
+    assert_eq!(sent["userErrors"], json!([]));
+    assert!(sent["progressUpdate"]["id"].is_string(), "{sent}");
+    // The task with its plan's issuer, the unit, the task's assignments, the insert, the audit
+    // event, the notice's facts, the payload; and `pg_notify` on PostgreSQL.
+    let most = match app.backend {
+        crate::helpers::Backend::Postgres => 8,
+        crate::helpers::Backend::Sqlite => 7,
+    };
+    assert!(
+        statements <= most,
+        "{statements} statements, at most {most} expected"
+    );
+}
+
 /// Reports expected by a plan's regime for a period: on time, late, missing.
 async fn plan_progress_counts_the_reports_of_its_regimes(app: &TestApp) {
     let (plan, _) = plan_with_a_task(app).await;
@@ -636,6 +665,7 @@ async fn cooperating_units_add_contributions(app: &TestApp) {
 }
 
 db_tests!(
+    a_progress_update_takes_a_bounded_number_of_statements,
     cooperating_units_add_contributions,
     a_task_is_reported_done_then_accepted_by_its_monitoring_unit,
     cascade_progress_walks_the_plans_implementing_a_plan,

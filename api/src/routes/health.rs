@@ -12,9 +12,17 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: the database answers and is fully migrated (503 otherwise).
+/// `GET /readyz`: the database answers, through the mutations' pool too when there is one, and
+/// is fully migrated (503 otherwise).
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    if db::is_ready(&state.db).await {
+    let writes_ready = async {
+        match &state.writes {
+            Some(writes) => writes.is_ready(db::READY_WITHIN).await,
+            None => true,
+        }
+    };
+    let (ready, writes_ready) = futures_util::join!(db::is_ready(&state.db), writes_ready);
+    if ready && writes_ready {
         HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
     } else {
         HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
@@ -40,6 +48,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         pool_size,
         pool_idle,
         pool_max: state.pool_max,
+        write_pool: state.writes.as_ref().map(crate::writes::Writes::pool_state),
         live_connections: state
             .max_live_connections
             .saturating_sub(state.live_connections.available_permits()),

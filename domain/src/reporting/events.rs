@@ -8,7 +8,7 @@ use entity::{
     assignment, deadline_extension, plan, progress_update, report_submission, reporting_regime,
     target, target_value, task,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait, JoinType, QuerySelect, RelationTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -67,16 +67,25 @@ pub async fn of_change(
     let at = Utc::now();
     let event = match object_type {
         ObjectType::ProgressUpdate => {
-            // The update with its task, in one statement (this runs inside the change's
-            // transaction, every round trip of which a writer waits for).
-            let Some((update, Some(task))) = progress_update::Entity::find_by_id(object_id)
-                .find_also_related(task::Entity)
-                .one(db)
-                .await?
-            else {
-                return Ok(Vec::new());
-            };
-            Some(progress(db, action, &task, Some(update.id), vec![update.unit_id], at).await?)
+            // The update, its task and the task's assignments in one statement (this runs
+            // inside the change's transaction, every round trip of which a writer waits for).
+            let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>)> =
+                progress_update::Entity::find_by_id(object_id)
+                    .select_only()
+                    .column(progress_update::Column::UnitId)
+                    .column(task::Column::Id)
+                    .column(task::Column::PlanId)
+                    .column(assignment::Column::UnitId)
+                    .join(JoinType::InnerJoin, progress_update::Relation::Task.def())
+                    .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev())
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+            let rows = rows
+                .into_iter()
+                .map(|(reporter, task, plan, assigned)| (Some(reporter), task, plan, assigned))
+                .collect();
+            progress_of_rows(action, rows, Subject::Update(object_id), at)
         }
         ObjectType::Task
             if matches!(
@@ -86,54 +95,44 @@ pub async fn of_change(
                     | AuditAction::TaskReturnCompletion
             ) =>
         {
-            match task::Entity::find_by_id(object_id).one(db).await? {
-                Some(task) => Some(progress(db, action, &task, None, Vec::new(), at).await?),
-                None => None,
-            }
+            progress_of_rows(action, task_rows(db, object_id).await?, Subject::Task, at)
         }
         ObjectType::ExtensionRequest if action == AuditAction::ExtensionApprove => {
             let request = deadline_extension::Entity::find_by_id(object_id)
                 .one(db)
                 .await?;
-            let task = match request {
-                Some(r) => task::Entity::find_by_id(r.task_id).one(db).await?,
-                None => None,
-            };
-            match task {
-                Some(task) => Some(progress(db, action, &task, None, Vec::new(), at).await?),
+            match request {
+                Some(r) => {
+                    progress_of_rows(action, task_rows(db, r.task_id).await?, Subject::Task, at)
+                }
                 None => None,
             }
         }
         ObjectType::TargetValue => {
-            match target_value::Entity::find_by_id(object_id).one(db).await? {
-                Some(value) => match target::Entity::find_by_id(value.target_id).one(db).await? {
-                    Some(target) => {
-                        let assigned = assignment::Entity::find()
-                            .filter(assignment::Column::TargetId.eq(target.id))
-                            .all(db)
-                            .await?;
-                        let mut unit_ids: Vec<Uuid> = assigned
-                            .into_iter()
-                            .filter_map(|a| a.unit_id)
-                            .chain([value.unit_id])
-                            .collect();
-                        unit_ids.sort_unstable();
-                        unit_ids.dedup();
-                        Some(Event::Progress(ProgressEvent {
-                            action: action.as_str().to_owned(),
-                            plan_id: target.plan_id,
-                            task_id: None,
-                            update_id: None,
-                            target_id: Some(target.id),
-                            value_id: Some(value.id),
-                            unit_ids,
-                            at,
-                        }))
-                    }
-                    None => None,
-                },
-                None => None,
-            }
+            // The value, its target and the target's assignments in one statement.
+            let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>)> =
+                target_value::Entity::find_by_id(object_id)
+                    .select_only()
+                    .column(target_value::Column::UnitId)
+                    .column(target::Column::Id)
+                    .column(target::Column::PlanId)
+                    .column(assignment::Column::UnitId)
+                    .join(
+                        JoinType::InnerJoin,
+                        target_value::Entity::belongs_to(target::Entity)
+                            .from(target_value::Column::TargetId)
+                            .to(target::Column::Id)
+                            .into(),
+                    )
+                    .join(JoinType::LeftJoin, assignment::Relation::Target.def().rev())
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+            let rows = rows
+                .into_iter()
+                .map(|(reporter, target, plan, assigned)| (Some(reporter), target, plan, assigned))
+                .collect();
+            progress_of_rows(action, rows, Subject::TargetValue(object_id), at)
         }
         ObjectType::ReportSubmission => report_submission::Entity::find_by_id(object_id)
             .one(db)
@@ -154,28 +153,67 @@ pub async fn of_change(
     Ok(event.into_iter().collect())
 }
 
-async fn progress(
+/// A task, its plan and a unit assigned to it directly (any role), per assignment, read in one
+/// statement (none when the task is gone).
+async fn task_rows(
     db: &impl ConnectionTrait,
-    action: AuditAction,
-    task: &task::Model,
-    update_id: Option<Uuid>,
-    mut unit_ids: Vec<Uuid>,
-    at: DateTime<Utc>,
-) -> DomainResult<Event> {
-    let assigned = assignment::Entity::find()
-        .filter(assignment::Column::TaskId.eq(task.id))
+    task_id: Uuid,
+) -> DomainResult<Vec<(Option<Uuid>, Uuid, Uuid, Option<Uuid>)>> {
+    let rows: Vec<(Uuid, Uuid, Option<Uuid>)> = task::Entity::find_by_id(task_id)
+        .select_only()
+        .column(task::Column::Id)
+        .column(task::Column::PlanId)
+        .column(assignment::Column::UnitId)
+        .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev())
+        .into_tuple()
         .all(db)
         .await?;
-    unit_ids.extend(assigned.into_iter().filter_map(|a| a.unit_id));
+    Ok(rows
+        .into_iter()
+        .map(|(task, plan, assigned)| (None, task, plan, assigned))
+        .collect())
+}
+
+/// What a progress notice's rows are about.
+enum Subject {
+    /// A task itself (its completion, its deadline).
+    Task,
+    /// A progress update of the task.
+    Update(Uuid),
+    /// A value reported for a target.
+    TargetValue(Uuid),
+}
+
+/// The notice of a change to progress, from rows of (the reporting unit, the task or target,
+/// its plan, a unit assigned to it directly), one per assignment (none when there are no rows:
+/// the object is gone).
+fn progress_of_rows(
+    action: AuditAction,
+    rows: Vec<(Option<Uuid>, Uuid, Uuid, Option<Uuid>)>,
+    subject: Subject,
+    at: DateTime<Utc>,
+) -> Option<Event> {
+    let mut facts = None;
+    let mut unit_ids = Vec::new();
+    for (reporter, object_id, plan_id, assigned) in rows {
+        facts = Some((object_id, plan_id));
+        unit_ids.extend(reporter.into_iter().chain(assigned));
+    }
+    let (object_id, plan_id) = facts?;
     unit_ids.sort_unstable();
     unit_ids.dedup();
-    Ok(Event::Progress(ProgressEvent {
+    let (task_id, update_id, target_id, value_id) = match subject {
+        Subject::Task => (Some(object_id), None, None, None),
+        Subject::Update(update) => (Some(object_id), Some(update), None, None),
+        Subject::TargetValue(value) => (None, None, Some(object_id), Some(value)),
+    };
+    Some(Event::Progress(ProgressEvent {
         action: action.as_str().to_owned(),
-        plan_id: task.plan_id,
-        task_id: Some(task.id),
+        plan_id,
+        task_id,
         update_id,
-        target_id: None,
-        value_id: None,
+        target_id,
+        value_id,
         unit_ids,
         at,
     }))
