@@ -30,6 +30,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 mod targets;
+mod wire;
 
 #[derive(Parser, Debug)]
 #[command(about = "Province-scale benchmark of the plans API")]
@@ -1054,9 +1055,9 @@ struct Measured {
 static FAILURES_SHOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 const FAILURES_TO_SHOW: usize = 5;
 
-/// Whether `response` answered without errors (a write: also without user errors); the first
+/// Whether `answer` answered without errors (a write: also without user errors); the first
 /// few failures are printed to stderr with their status and body, or the transport's error.
-async fn succeeded(what: &str, response: reqwest::Result<reqwest::Response>, write: bool) -> bool {
+fn succeeded(what: &str, answer: std::io::Result<wire::Answer<'_>>, write: bool) -> bool {
     let show = |detail: String| {
         let shown = FAILURES_SHOWN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if shown < FAILURES_TO_SHOW {
@@ -1064,27 +1065,20 @@ async fn succeeded(what: &str, response: reqwest::Result<reqwest::Response>, wri
         }
     };
     let holds = |b: &[u8], text: &[u8]| b.windows(text.len()).any(|w| w == text);
-    let response = match response {
-        Ok(response) => response,
-        Err(error) => {
-            show(format!("{error:?}"));
-            return false;
-        }
-    };
-    let status = response.status();
-    match response.bytes().await {
-        Ok(body) => {
-            let ok = status.is_success()
-                && !holds(&body, b"\"errors\":")
-                && (!write || holds(&body, b"\"userErrors\":[]"));
+    match answer {
+        Ok(answer) => {
+            let body = answer.body;
+            let ok = (200..300).contains(&answer.status)
+                && !holds(body, b"\"errors\":")
+                && (!write || holds(body, b"\"userErrors\":[]"));
             if !ok {
                 let shown = String::from_utf8_lossy(&body[..body.len().min(600)]).into_owned();
-                show(format!("{status}: {shown}"));
+                show(format!("{}: {shown}", answer.status));
             }
             ok
         }
         Err(error) => {
-            show(format!("{status}, reading the body: {error:?}"));
+            show(format!("{error:?}"));
             false
         }
     }
@@ -1101,27 +1095,22 @@ async fn drive(
     args: &Args,
     bearer: Option<&str>,
 ) -> anyhow::Result<Measured> {
-    let body = Arc::new(serde_json::to_vec(&body)?);
-    let bearer: Arc<Option<String>> = Arc::new(bearer.map(str::to_owned));
-    let url = Arc::new(format!("{}/graphql", server.address));
+    let request = Arc::new(wire::post_graphql(
+        &server.address,
+        bearer,
+        &serde_json::to_vec(&body)?,
+    ));
     let run = |duration: Duration| {
         let mut handles = Vec::new();
         for _ in 0..args.concurrency {
-            let (client, body, url) = (client.clone(), body.clone(), url.clone());
-            let bearer = bearer.clone();
+            let request = request.clone();
+            let mut wire = wire::Wire::new(&server.address);
             handles.push(tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::new(), 0u64);
                 let end = Instant::now() + duration;
                 while Instant::now() < end {
                     let started = Instant::now();
-                    let mut request = client
-                        .post(url.as_str())
-                        .header("content-type", "application/json");
-                    if let Some(token) = bearer.as_ref() {
-                        request = request.bearer_auth(token);
-                    }
-                    let response = request.body(body.as_ref().clone()).send().await;
-                    let ok = succeeded(name, response, false).await;
+                    let ok = succeeded(name, wire.send(&request).await, false);
                     if ok {
                         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
                     } else {
@@ -1383,38 +1372,27 @@ struct Mixed {
 /// lead unit, each on another task), for `args.seconds` each. A write counts as an error when
 /// it comes back with an error or a `userErrors` entry.
 async fn mixed(
-    client: &reqwest::Client,
     server: &Server,
     reads: Vec<Value>,
     writes: Vec<Value>,
     bearer: &str,
     args: &Args,
 ) -> anyhow::Result<Mixed> {
-    let reads: Arc<Vec<Vec<u8>>> = Arc::new(
-        reads
-            .iter()
-            .map(serde_json::to_vec)
-            .collect::<Result<_, _>>()?,
-    );
-    let writes: Arc<Vec<Vec<u8>>> = Arc::new(
-        writes
-            .iter()
-            .map(serde_json::to_vec)
-            .collect::<Result<_, _>>()?,
-    );
-    let url = Arc::new(format!("{}/graphql", server.address));
-    let bearer = Arc::new(bearer.to_owned());
+    let requests = |bodies: Vec<Value>| -> anyhow::Result<Arc<Vec<Vec<u8>>>> {
+        let mut requests = Vec::new();
+        for body in bodies {
+            let body = serde_json::to_vec(&body)?;
+            requests.push(wire::post_graphql(&server.address, Some(bearer), &body));
+        }
+        Ok(Arc::new(requests))
+    };
+    let (reads, writes) = (requests(reads)?, requests(writes)?);
     let next_write = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let run = |seconds: u64, with_writes: bool| {
         let mut handles = Vec::new();
         for client_number in 0..args.concurrency {
-            let (client, reads, writes, url, bearer) = (
-                client.clone(),
-                reads.clone(),
-                writes.clone(),
-                url.clone(),
-                bearer.clone(),
-            );
+            let (reads, writes) = (reads.clone(), writes.clone());
+            let mut wire = wire::Wire::new(&server.address);
             let next_write = next_write.clone();
             handles.push(tokio::spawn(async move {
                 let (mut read_latencies, mut write_latencies) = (Vec::new(), Vec::new());
@@ -1425,26 +1403,19 @@ async fn mixed(
                 while Instant::now() < end {
                     i += 1;
                     let write = with_writes && i % WRITE_EVERY == 0;
-                    let body = if write {
+                    let request = if write {
                         let n = next_write.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        writes[n % writes.len()].clone()
+                        &writes[n % writes.len()]
                     } else {
-                        reads[i % reads.len()].clone()
+                        &reads[i % reads.len()]
                     };
                     let started = Instant::now();
-                    let response = client
-                        .post(url.as_str())
-                        .header("content-type", "application/json")
-                        .bearer_auth(bearer.as_str())
-                        .body(body)
-                        .send()
-                        .await;
                     let what = if write {
                         "Mixed: writes"
                     } else {
                         "Mixed: reads"
                     };
-                    let ok = succeeded(what, response, write).await;
+                    let ok = succeeded(what, wire.send(request).await, write);
                     let ms = started.elapsed().as_secs_f64() * 1000.0;
                     match (write, ok) {
                         (true, true) => write_latencies.push(ms),
@@ -2205,7 +2176,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             })
             .collect();
         let reads = queries[..3].iter().map(|(_, body)| body.clone()).collect();
-        Some(mixed(&client, &server, reads, writes, &admin, args).await?)
+        Some(mixed(&server, reads, writes, &admin, args).await?)
     } else {
         None
     };
