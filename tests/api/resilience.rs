@@ -510,6 +510,33 @@ both!(
     heavy_requests_take_turns
 );
 
+/// A mutation that panics (a bug) is answered, not lost with its thread: its execution ends
+/// with nothing (the handler answers `INTERNAL_SERVER_ERROR`), and the mutations' thread goes
+/// on serving the next ones, its pool still reaching the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL skipped: set TEST_POSTGRES_URL (see README) to run"
+)]
+async fn a_panic_on_the_mutations_thread_is_answered_and_the_thread_serves_on() {
+    let url = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL");
+    let settings =
+        api::config::Settings::new(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), Some(url));
+    let writes = api::writes::Writes::start(&settings, &api::db::StatementCounter::default())
+        .await
+        .expect("start")
+        .expect("a pool of its own on PostgreSQL");
+    let bug = std::hint::black_box(true);
+    let panicked = writes
+        .run(async move {
+            assert!(!bug, "a bug in a mutation");
+        })
+        .await;
+    assert_eq!(panicked, None);
+    assert_eq!(writes.run(async { 2 + 2 }).await, Some(4));
+    assert!(writes.is_ready(std::time::Duration::from_secs(5)).await);
+}
+
 /// Production refuses an HS256 secret shorter than 32 bytes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_refuses_short_secrets() {
