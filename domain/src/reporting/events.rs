@@ -69,22 +69,15 @@ pub async fn of_change(
         ObjectType::ProgressUpdate => {
             // The update, its task and the task's assignments in one statement (this runs
             // inside the change's transaction, every round trip of which a writer waits for).
-            let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>)> =
-                progress_update::Entity::find_by_id(object_id)
-                    .select_only()
-                    .column(progress_update::Column::UnitId)
-                    .column(task::Column::Id)
-                    .column(task::Column::PlanId)
-                    .column(assignment::Column::UnitId)
-                    .join(JoinType::InnerJoin, progress_update::Relation::Task.def())
-                    .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev())
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-            let rows = rows
-                .into_iter()
-                .map(|(reporter, task, plan, assigned)| (Some(reporter), task, plan, assigned))
-                .collect();
+            let rows = progress_update::Entity::find_by_id(object_id)
+                .select_only()
+                .column(progress_update::Column::UnitId)
+                .column(task::Column::Id)
+                .column(task::Column::PlanId)
+                .column(assignment::Column::UnitId)
+                .join(JoinType::InnerJoin, progress_update::Relation::Task.def())
+                .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev());
+            let rows = reported_rows(db, rows).await?;
             progress_of_rows(action, rows, Subject::Update(object_id), at)
         }
         ObjectType::Task
@@ -110,28 +103,21 @@ pub async fn of_change(
         }
         ObjectType::TargetValue => {
             // The value, its target and the target's assignments in one statement.
-            let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>)> =
-                target_value::Entity::find_by_id(object_id)
-                    .select_only()
-                    .column(target_value::Column::UnitId)
-                    .column(target::Column::Id)
-                    .column(target::Column::PlanId)
-                    .column(assignment::Column::UnitId)
-                    .join(
-                        JoinType::InnerJoin,
-                        target_value::Entity::belongs_to(target::Entity)
-                            .from(target_value::Column::TargetId)
-                            .to(target::Column::Id)
-                            .into(),
-                    )
-                    .join(JoinType::LeftJoin, assignment::Relation::Target.def().rev())
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-            let rows = rows
-                .into_iter()
-                .map(|(reporter, target, plan, assigned)| (Some(reporter), target, plan, assigned))
-                .collect();
+            let rows = target_value::Entity::find_by_id(object_id)
+                .select_only()
+                .column(target_value::Column::UnitId)
+                .column(target::Column::Id)
+                .column(target::Column::PlanId)
+                .column(assignment::Column::UnitId)
+                .join(
+                    JoinType::InnerJoin,
+                    target_value::Entity::belongs_to(target::Entity)
+                        .from(target_value::Column::TargetId)
+                        .to(target::Column::Id)
+                        .into(),
+                )
+                .join(JoinType::LeftJoin, assignment::Relation::Target.def().rev());
+            let rows = reported_rows(db, rows).await?;
             progress_of_rows(action, rows, Subject::TargetValue(object_id), at)
         }
         ObjectType::ReportSubmission => report_submission::Entity::find_by_id(object_id)
@@ -171,6 +157,19 @@ async fn task_rows(
     Ok(rows
         .into_iter()
         .map(|(task, plan, assigned)| (None, task, plan, assigned))
+        .collect())
+}
+
+/// The rows of `select`, which reads (the reporting unit, the task or target, its plan, a unit
+/// assigned to it) for a reported object, in the shape [`progress_of_rows`] takes.
+async fn reported_rows<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<E>,
+) -> DomainResult<Vec<(Option<Uuid>, Uuid, Uuid, Option<Uuid>)>> {
+    let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>)> = select.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(reporter, object, plan, assigned)| (Some(reporter), object, plan, assigned))
         .collect())
 }
 
