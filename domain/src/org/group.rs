@@ -74,6 +74,39 @@ pub async fn members_of(
         .filter(unit_group_member::Column::GroupId.is_in(groups.iter().map(|g| g.id)))
         .all(db)
         .await?;
+    resolve(db, groups, &explicit, date).await
+}
+
+/// [`members_of`] the groups of `ids`, in two statements whatever their number: the groups
+/// with their explicit rows (one join), then every unit any rule or inclusion names.
+pub async fn members_of_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    date: NaiveDate,
+) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let (groups, explicit): (Vec<unit_group::Model>, Vec<Vec<unit_group_member::Model>>) =
+        unit_group::Entity::find()
+            .filter(unit_group::Column::Id.is_in(ids.iter().copied()))
+            .find_with_related(unit_group_member::Entity)
+            .all(db)
+            .await?
+            .into_iter()
+            .unzip();
+    let explicit: Vec<unit_group_member::Model> = explicit.into_iter().flatten().collect();
+    resolve(db, &groups, &explicit, date).await
+}
+
+/// The units each of `groups` means on `date`, given their explicit rows: one statement reads
+/// every unit any rule or inclusion names, and each group's own rule is applied to them here.
+async fn resolve(
+    db: &impl ConnectionTrait,
+    groups: &[unit_group::Model],
+    explicit: &[unit_group_member::Model],
+    date: NaiveDate,
+) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
     let mut named = Condition::any();
     for group in groups {
         if let Some(parent) = group.parent_unit_id {

@@ -113,15 +113,7 @@ pub async fn reporters_and_members(
     as_of: NaiveDate,
 ) -> DomainResult<(HashMap<Uuid, Vec<Uuid>>, Vec<entity::unit::Model>)> {
     let group_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.reporter_group_id).collect();
-    let groups = if group_ids.is_empty() {
-        Vec::new()
-    } else {
-        entity::unit_group::Entity::find()
-            .filter(entity::unit_group::Column::Id.is_in(group_ids))
-            .all(db)
-            .await?
-    };
-    let members = crate::org::group::members_of(db, &groups, as_of).await?;
+    let members = crate::org::group::members_of_ids(db, &group_ids, as_of).await?;
     let reporters = rows
         .iter()
         .map(|row| {
