@@ -393,9 +393,7 @@ impl Loader<GroupMembers> for DbLoader {
         }
         let mut result = HashMap::new();
         for (date, ids) in by_date {
-            let found = groups::by_ids(&self.db, &ids).await.map_err(Arc::new)?;
-            let groups: Vec<unit_group::Model> = found.into_values().collect();
-            let mut members = groups::members_of(&self.db, &groups, date)
+            let mut members = groups::members_of_ids(&self.db, &ids, date)
                 .await
                 .map_err(Arc::new)?;
             for group in ids {
