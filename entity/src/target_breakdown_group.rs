@@ -12,6 +12,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::target_breakdown_row::Entity")]
+    Rows,
+}
+
+impl Related<super::target_breakdown_row::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Rows.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

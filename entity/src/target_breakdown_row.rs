@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::target_breakdown_group::Entity",
+        from = "Column::GroupId",
+        to = "super::target_breakdown_group::Column::Id"
+    )]
+    Group,
+}
+
+impl Related<super::target_breakdown_group::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Group.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

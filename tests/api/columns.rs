@@ -1,5 +1,5 @@
-//! Task and plan lists read only the columns their selection shows; every field must still
-//! answer what the whole task or plan says.
+//! Task, plan and unit lists read only the columns their selection shows; every field must
+//! still answer what the whole task, plan or unit says.
 
 use serde_json::{Value, json};
 
@@ -235,6 +235,55 @@ async fn every_plan_field_read_from_a_list_matches_the_whole_plan(app: &TestApp)
     .await;
 }
 
+/// For every field of `Unit`, the units of `units` and of `children` (read alone, and under a
+/// list) selecting only that field answer what the same units read whole answer; `children`
+/// beside another `children` of the same unit that reads only names gets its own columns.
+async fn every_unit_field_read_from_a_list_matches_the_whole_unit(app: &TestApp) {
+    let units = app
+        .graphql(
+            "{ units(first: 100) { nodes { id children { totalCount } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let parent = units["units"]["nodes"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .max_by_key(|u| u["children"]["totalCount"].as_i64())
+        .map(|u| u["id"].clone())
+        .expect("a unit");
+    let lists = [
+        ("{ units(first: 50) { nodes { id FIELD } } }", "/units"),
+        (
+            "{ units(first: 50, orderBy: { field: CODE, direction: DESC }) { totalCount nodes { id FIELD } } }",
+            "/units",
+        ),
+        (
+            "{ units(first: 50, filter: { search: \"tram y te\" }) { nodes { id FIELD } } }",
+            "/units",
+        ),
+        (
+            "query($parent: ID!) { unit(id: $parent) { names: children(first: 50) { nodes { name } }
+                children(first: 50) { totalCount nodes { id FIELD } } } }",
+            "/unit/children",
+        ),
+        (
+            "query($parent: ID!) { nodes(ids: [$parent]) { ... on Unit { names: children(first: 50) { nodes { name } }
+                children(first: 50) { nodes { id FIELD } } } } }",
+            "/nodes/0/children",
+        ),
+    ];
+    compare_lists_with_whole(
+        app,
+        "Unit",
+        &lists,
+        json!({ "parent": parent }),
+        &["code", "name", "shortName", "kind", "parent", "version"],
+    )
+    .await;
+}
+
 /// Reads each field of `type_name` alone (with the id) from each list (a query with `FIELD` where
 /// the field goes, and the path of its connection), and compares every node with the same node
 /// read whole through `node(id:)`. `filled` are fields the demo data must have values of, for the
@@ -326,5 +375,6 @@ fn is_empty(value: &Value) -> bool {
 db_tests!(
     every_task_field_read_from_a_list_matches_the_whole_task,
     every_progress_field_read_with_a_task_list_matches_the_whole_update,
-    every_plan_field_read_from_a_list_matches_the_whole_plan
+    every_plan_field_read_from_a_list_matches_the_whole_plan,
+    every_unit_field_read_from_a_list_matches_the_whole_unit
 );

@@ -237,6 +237,45 @@ async fn nested_connections_page_forward(app: &TestApp) {
     assert_eq!(too_many.codes(), ["BAD_USER_INPUT"]);
 }
 
+/// A plan's tasks are read one way for one plan (its index walked in order, keyset cursors) and
+/// another under a list of plans (one statement for every plan's page): both give the same
+/// pages, and a cursor from either continues in the other.
+async fn a_plans_task_cursors_carry_over_between_one_plan_and_a_list(app: &TestApp) {
+    let plan = kontum_2022(app).await;
+    let one = r#"query($id: ID!, $after: String) { plan(id: $id) {
+        tasks(first: 10, after: $after) { totalCount nodes { code } pageInfo { endCursor } } } }"#;
+    let listed = r#"query($id: ID!, $after: String) { nodes(ids: [$id]) { ... on Plan {
+        tasks(first: 10, after: $after) { totalCount nodes { code } pageInfo { endCursor } } } } }"#;
+    let all = codes(
+        &app.graphql(TASKS, json!({ "plan": plan, "first": 100 }))
+            .await
+            .ok()["tasks"],
+    );
+    assert_eq!(all.len(), 46);
+    let read = |query: &'static str, after: Value| {
+        let plan = plan.clone();
+        async move {
+            let data = app
+                .graphql(query, json!({ "id": plan, "after": after }))
+                .await
+                .ok();
+            let tasks = data
+                .pointer("/plan/tasks")
+                .or_else(|| data.pointer("/nodes/0/tasks"))
+                .cloned()
+                .unwrap_or_else(|| panic!("tasks in {data}"));
+            assert_eq!(tasks["totalCount"], 46, "{data}");
+            tasks
+        }
+    };
+    for (first, then) in [(one, listed), (listed, one), (one, one), (listed, listed)] {
+        let page = read(first, Value::Null).await;
+        assert_eq!(codes(&page), all[..10]);
+        let next = read(then, page["pageInfo"]["endCursor"].clone()).await;
+        assert_eq!(codes(&next), all[10..20], "continued in the other form");
+    }
+}
+
 const PLANS_BY_CREATION: &str = r#"query($first: Int, $after: String) {
   plans(first: $first, after: $after, orderBy: { field: CREATED_AT }) {
     nodes { id } pageInfo { hasNextPage hasPreviousPage endCursor } } }"#;
@@ -535,4 +574,5 @@ db_tests!(
     backward_pages,
     bad_page_arguments_are_rejected,
     nested_connections_page_forward,
+    a_plans_task_cursors_carry_over_between_one_plan_and_a_list,
 );

@@ -568,6 +568,25 @@ where
     E::Model: DecodeRow + Sized + Send + Sync,
     C: ConnectionTrait,
 {
+    fetch_pages_per_parent_reading(db, select, parent, order, window, ColumnSet::ALL).await
+}
+
+/// [`fetch_pages_per_parent`] reading only the columns of `read` (the others come back empty,
+/// so the models are only for the resolvers of the selection that asked for them).
+pub async fn fetch_pages_per_parent_reading<E, C>(
+    db: &C,
+    select: Select<E>,
+    parent: impl IntoColumnRef,
+    order: &[(SimpleExpr, Order)],
+    window: Window,
+    read: ColumnSet,
+) -> DomainResult<HashMap<Uuid, ParentPage<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: DecodeRow + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let select = reading(select, read);
     let parent = parent.into_column_ref();
     let mut partition = WindowStatement::partition_by(parent.clone());
     for (expr, direction) in order {
@@ -601,7 +620,7 @@ where
     for row in rows {
         let key: Uuid = row.try_get("", "parent_key")?;
         let total: i64 = row.try_get("", "total_count")?;
-        let model = E::Model::from_row(&row, 0)?;
+        let model = E::Model::from_partial_row(&row, read.into())?;
         let page = pages.entry(key).or_insert_with(|| ParentPage {
             rows: Vec::new(),
             total: total as u64,

@@ -1,5 +1,5 @@
 //! The column registry: for each object type whose lists read only what their selection shows
-//! (`Task`, `Plan`, `ProgressUpdate`), every field of the type with the stored columns its
+//! (`Task`, `Plan`, `ProgressUpdate`, `Unit`), every field of the type with the stored columns its
 //! resolver reads, as the entity's typed columns. The id is always read; a field that reads
 //! nothing else (a relation loaded by id, a field computed elsewhere) is listed with no columns,
 //! so every field of the type is in its registry.

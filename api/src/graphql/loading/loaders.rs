@@ -18,6 +18,7 @@ use crate::domain::access::{PlanVisibility, Viewer};
 use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::page::{Page, Window};
 use crate::domain::kernel::query::{ParentPage, parent_page};
+use crate::domain::kernel::rows::ColumnSet;
 use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::{StoredBreakdown, TargetFilter};
 use crate::domain::planning::task::TaskFilter;
@@ -295,6 +296,33 @@ where
     Ok(result)
 }
 
+/// One page of a unit's children, with the unit columns its selection reads (the key keeps
+/// two selections' partial rows apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChildrenOf {
+    pub parent: Uuid,
+    pub window: Window,
+    pub columns: ColumnSet,
+}
+
+impl Loader<ChildrenOf> for DbLoader {
+    type Value = Page<unit::Model>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[ChildrenOf]) -> LoadResult<ChildrenOf, Self::Value> {
+        pages_by_parent(
+            keys,
+            |k| (k.parent, (k.window, k.columns)),
+            |(window, _)| *window,
+            units::CHILDREN_ORDERING,
+            |parents, (window, columns)| async move {
+                units::children_pages(&self.db, &parents, window, columns).await
+            },
+        )
+        .await
+    }
+}
+
 /// One page of a plan's tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PlanTasks {
@@ -438,8 +466,6 @@ pages_loader!(/// One page of the plans implementing a plan.
     ImplementedBy => plan::Model, plans::IMPLEMENTED_BY_ORDERING, implemented_by);
 pages_loader!(/// One page of the plans a unit issued.
     IssuedBy => plan::Model, plans::ISSUED_BY_ORDERING, issued_by);
-pages_loader!(/// One page of a unit's children.
-    ChildrenOf => unit::Model, units::CHILDREN_ORDERING, children);
 pages_loader!(/// One page of a task's progress updates.
     ProgressOf => progress_update::Model, tasks::PROGRESS_ORDERING, progress);
 
@@ -456,10 +482,6 @@ impl DbLoader {
 
     async fn issued_by(&self, parents: &[Uuid], window: Window) -> Pages<plan::Model> {
         plans::issued_by_pages(&self.db, &self.visibility, parents, window).await
-    }
-
-    async fn children(&self, parents: &[Uuid], window: Window) -> Pages<unit::Model> {
-        units::children_pages(&self.db, parents, window).await
     }
 
     async fn progress(&self, parents: &[Uuid], window: Window) -> Pages<progress_update::Model> {

@@ -11,7 +11,8 @@ use entity::unit;
 use crate::domain::org::unit as units;
 use crate::graphql::common::context::load_all;
 use crate::graphql::loading::loaders::{ChildrenOf, UnitById};
-use crate::graphql::planning::prefetch::{nested_pages, wants};
+use crate::graphql::org::unit::COLUMNS;
+use crate::graphql::planning::prefetch::{nested_pages, node_selections, wants};
 
 /// Prefetches what the node `selections` of a page of units read.
 pub async fn units(
@@ -30,12 +31,15 @@ pub async fn units(
         load_all(ctx, parents).await?;
     }
     for selection in selections {
-        for (_, _, window) in nested_pages(selection, "children", units::CHILDREN_ORDERING) {
+        for (children, _, window) in nested_pages(selection, "children", units::CHILDREN_ORDERING) {
+            // The columns the `children` resolver will ask for: the same key, found cached.
+            let columns = COLUMNS.read(&node_selections(&Lookahead::from(children)));
             load_all(
                 ctx,
                 rows.iter().map(|u| ChildrenOf {
                     parent: u.id,
                     window,
+                    columns,
                 }),
             )
             .await?;

@@ -15,7 +15,7 @@ use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{GroupById, UnitById};
 use crate::graphql::org::prefetch;
 use crate::graphql::org::unit::UnitConnection;
-use crate::graphql::org::unit::{Unit, UnitFilter, UnitGroup, UnitOrder};
+use crate::graphql::org::unit::{COLUMNS, Unit, UnitFilter, UnitGroup, UnitOrder};
 use crate::graphql::planning::prefetch::node_selections;
 
 #[derive(Default)]
@@ -47,18 +47,20 @@ impl UnitQuery {
         };
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
+        let selections = node_selections(&ctx.look_ahead());
         let page = units::list(
             db(ctx)?,
             &filter,
             UnitOrder::to_domain(order_by),
             &args,
             wants_total(ctx),
+            COLUMNS.read(&selections),
         )
         .await
         .into_gql()?;
         let page = UnitConnection::from_page(page, Unit);
         let rows: Vec<&entity::unit::Model> = page.edges.iter().map(|e| &e.node.0).collect();
-        prefetch::units(ctx, &node_selections(&ctx.look_ahead()), &rows).await?;
+        prefetch::units(ctx, &selections, &rows).await?;
         Ok(page)
     }
     /// A unit by global id or by electronic agency code (give exactly one). Closed units are

@@ -20,6 +20,7 @@ use crate::graphql::common::enums::{
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, global_id};
 use crate::graphql::common::scalars::Date;
+use crate::graphql::loading::columns::FieldColumns;
 use crate::graphql::loading::loaders::{
     AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
     UnitById, UnitTargets, UnitTasks,
@@ -35,8 +36,42 @@ use crate::graphql::planning::task::{self, Task};
 /// A unit (đơn vị): a people's committee, department, office, hospital, health centre, commune
 /// station… Closed units (merged, renamed, dissolved) keep answering under their own name and
 /// code; `successor` and `predecessors` follow the succession events.
+///
+/// A unit from `units` or `children` may hold only the columns its list's selection reads
+/// ([`COLUMNS`]); a unit loaded by id (a parent, an assignee…) is whole.
 #[derive(Clone)]
 pub struct Unit(pub unit::Model);
+
+/// The stored columns each field of `Unit` reads, besides the id (the column registry: see
+/// [`columns`](crate::graphql::loading::columns)). A field added to the resolvers needs its
+/// entry here, with the columns it reads or none.
+pub static COLUMNS: FieldColumns<unit::Entity> = FieldColumns::new("Unit", unit::Column::Id, {
+    use unit::Column as C;
+    // What a unit's own task and target lists would read of it outside a list (its groups are
+    // found from its parent and kind on a date); under a list they read only its id.
+    const MEMBERSHIP: &[C] = &[C::ParentId, C::Kind, C::ActiveFrom, C::ActiveTo];
+    &[
+        ("provenance", &[]),
+        ("id", &[]),
+        ("code", &[C::Code]),
+        ("name", &[C::Name]),
+        ("shortName", &[C::ShortName]),
+        ("kind", &[C::Kind]),
+        ("activeFrom", &[C::ActiveFrom]),
+        ("activeTo", &[C::ActiveTo]),
+        ("isActive", &[C::ActiveFrom, C::ActiveTo]),
+        ("version", &[C::Version]),
+        ("parent", &[C::ParentId]),
+        ("ancestors", &[]),
+        ("children", &[]),
+        ("successor", &[]),
+        ("predecessors", &[]),
+        ("successionEvents", &[]),
+        ("plans", &[]),
+        ("tasks", MEMBERSHIP),
+        ("targets", MEMBERSHIP),
+    ]
+});
 
 #[Object]
 impl Unit {
@@ -112,6 +147,7 @@ impl Unit {
             ChildrenOf {
                 parent: self.0.id,
                 window,
+                columns: COLUMNS.read(&prefetch::node_selections(&ctx.look_ahead())),
             },
         )
         .await?;
@@ -233,6 +269,7 @@ impl Unit {
                     want_total: wants_total(ctx),
                     latest,
                     columns: task::COLUMNS.read(&selections),
+                    cursor_name: None,
                 },
             )
             .await

@@ -10,9 +10,14 @@ pub mod work_mutation;
 
 use crate::graphql::loading::columns::Registry;
 
-/// Every column registry of planning's types.
-pub fn registries() -> [&'static dyn Registry; 3] {
-    [&task::COLUMNS, &task::PROGRESS_COLUMNS, &plan::COLUMNS]
+/// Every column registry: planning's types and units.
+pub fn registries() -> [&'static dyn Registry; 4] {
+    [
+        &task::COLUMNS,
+        &task::PROGRESS_COLUMNS,
+        &plan::COLUMNS,
+        &crate::graphql::org::unit::COLUMNS,
+    ]
 }
 
 #[cfg(test)]

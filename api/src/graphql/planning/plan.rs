@@ -6,7 +6,11 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{plan, plan_area, plan_reference};
 
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::context::{load, load_required, nested_window, visible_plan};
+use crate::graphql::common::connection::wants_total;
+use crate::graphql::common::context::{
+    db, load, load_required, nested_window, under_list, visibility, visible_plan,
+};
+use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
@@ -19,7 +23,7 @@ use crate::graphql::planning::prefetch;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::target::TargetConnection;
 use crate::graphql::planning::task::TaskConnection;
-use crate::graphql::planning::task::{Task, TaskFilter};
+use crate::graphql::planning::task::{self, Task, TaskFilter};
 use crate::graphql::reporting::regime::{
     DeadlineWarning, ReportingDeadline, ReportingRegime, regimes_of_plan, warnings_of_plan,
 };
@@ -204,25 +208,48 @@ impl Plan {
         after: Option<String>,
         filter: Option<TaskFilter>,
     ) -> Result<TaskConnection> {
-        let window = nested_window(first, after, tasks::PLAN_TASKS_ORDERING)?;
-        let mut filter = filter.unwrap_or_default().into_domain().into_gql()?;
-        filter.plan_id = None;
-        let page = load_required(
-            ctx,
-            PlanTasks {
-                plan: self.0.id,
-                window,
-                filter,
-            },
-        )
-        .await?;
-        prefetch::tasks(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
-        Ok(TaskConnection::from_page(page, Task))
+        Box::pin(async move {
+            let mut filter = filter.unwrap_or_default().into_domain().into_gql()?;
+            let selections = prefetch::node_selections(&ctx.look_ahead());
+            if under_list(ctx) {
+                // One statement for the pages of every plan of the list.
+                let window = nested_window(first, after, tasks::PLAN_TASKS_ORDERING)?;
+                filter.plan_id = None;
+                let key = PlanTasks {
+                    plan: self.0.id,
+                    window,
+                    filter,
+                };
+                let page = load_required(ctx, key).await?;
+                prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
+                return Ok(TaskConnection::from_page(page, Task));
+            }
+            // One plan: its page walks the plan's tasks in order down their index, with only
+            // the columns the selection reads and each task's newest update in one statement.
+            filter.plan_id = Some(self.0.id);
+            let args = cursor::forward(first, after.as_deref()).into_gql()?;
+            let latest = prefetch::latest_columns(ctx, &selections);
+            let page = tasks::list(
+                db(ctx)?,
+                visibility(ctx)?,
+                &filter,
+                tasks::TaskListing {
+                    known_unit: None,
+                    order: tasks::TaskOrder::default(),
+                    args: &args,
+                    want_total: wants_total(ctx),
+                    latest,
+                    columns: task::COLUMNS.read(&selections),
+                    cursor_name: Some(tasks::PLAN_TASKS_ORDERING),
+                },
+            )
+            .await
+            .into_gql()?;
+            let page = prefetch::feed_latest(ctx, page, latest).await?;
+            prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
+            Ok(TaskConnection::from_page(page, Task))
+        })
+        .await
     }
     /// Reporting deadlines the plan states, per period and level.
     async fn reporting_deadlines(&self, ctx: &Context<'_>) -> Result<Vec<ReportingDeadline>> {

@@ -122,6 +122,7 @@ impl TaskQuery {
                 want_total: wants_total(ctx),
                 latest,
                 columns: crate::graphql::planning::task::COLUMNS.read(&selections),
+                cursor_name: None,
             },
         )
         .await

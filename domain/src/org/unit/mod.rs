@@ -17,8 +17,8 @@ use uuid::Uuid;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page, fetch_pages_per_parent,
-    search_condition,
+    FilterIf, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
+    fetch_pages_per_parent_reading, reading, search_condition, windowed,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow};
 
@@ -85,13 +85,15 @@ pub fn is_active_at(unit: &unit::Model, date: NaiveDate) -> bool {
     unit.active_from.is_none_or(|from| from <= date) && unit.active_to.is_none_or(|to| to >= date)
 }
 
-/// `units(filter:, orderBy:)`.
+/// `units(filter:, orderBy:)`, reading the columns of `columns` ([`ColumnSet::ALL`]: the whole
+/// model; the list adds its sort keys). The other columns come back empty.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &UnitFilter,
     order: UnitOrder,
     args: &PageArgs,
     want_total: bool,
+    columns: ColumnSet,
 ) -> DomainResult<Page<unit::Model>> {
     let column = match order.field {
         UnitOrderField::Name => unit::Column::Name,
@@ -117,7 +119,24 @@ pub async fn list(
             |kinds| Condition::all().add(unit::Column::Kind.is_in(kinds.iter().copied())),
         )
         .filter_if(filter.active_at, active_at_condition);
-    fetch_keyed_page(db, select, &keys, args, &order.name(), want_total).await
+    let read = columns.with(ColumnSet::of::<unit::Entity>(&[column, unit::Column::Id]));
+    let select = reading(keys.order(select), read);
+    let backend = db.get_database_backend();
+    let keyset = Keyset {
+        keys: &keys,
+        model: |unit: &unit::Model| unit,
+    };
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        &order.name(),
+        want_total,
+        read.into(),
+        |page, rows| windowed(backend, page, rows),
+        Some(keyset),
+    )
+    .await
 }
 
 /// Units by id (missing ids are absent).
@@ -175,14 +194,16 @@ pub async fn caller_unit(
 /// The ordering name of `Unit.children` pages.
 pub const CHILDREN_ORDERING: &str = "unit.children";
 
-/// One page of children for each parent, in one statement.
+/// One page of children for each parent, in one statement, reading the columns of `columns`
+/// (the others come back empty).
 pub async fn children_pages(
     db: &impl ConnectionTrait,
     parents: &[Uuid],
     window: Window,
+    columns: ColumnSet,
 ) -> DomainResult<HashMap<Uuid, ParentPage<unit::Model>>> {
     let select = unit::Entity::find().filter(unit::Column::ParentId.is_in(parents.iter().copied()));
-    fetch_pages_per_parent(
+    fetch_pages_per_parent_reading(
         db,
         select,
         (unit::Entity, unit::Column::ParentId),
@@ -191,6 +212,7 @@ pub async fn children_pages(
             (Expr::col((unit::Entity, unit::Column::Id)), Order::Asc),
         ],
         window,
+        columns,
     )
     .await
 }

@@ -8,8 +8,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::AssignmentRole;
 use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
-use sea_orm::sea_query::{Expr, Order};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Order};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
+};
 use uuid::Uuid;
 
 use crate::access::PlanVisibility;
@@ -208,31 +211,33 @@ pub struct StoredBreakdown {
     )>,
 }
 
-/// Stored breakdowns of many targets (two statements).
+/// Stored breakdowns of many targets (one statement).
 pub async fn stored_breakdowns(
     db: &impl ConnectionTrait,
     target_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, StoredBreakdown>> {
+    // The groups with their rows in one join: groups by position, rows by position within each.
+    // The rows are also chosen by their targets, so that PostgreSQL reads them through the
+    // target index; joined on their group alone, it scanned every row of every table (1.1 ms
+    // against 0.17 at 6 000 rows).
+    let ids = target_ids.to_vec();
+    let rows = target_breakdown_group::Relation::Rows
+        .def()
+        .on_condition(move |_, row| {
+            Expr::col((row, target_breakdown_row::Column::TargetId))
+                .is_in(ids.clone())
+                .into_condition()
+        });
     let groups = target_breakdown_group::Entity::find()
         .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
         .order_by_asc(target_breakdown_group::Column::Position)
-        .all(db)
-        .await?;
-    if groups.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = target_breakdown_row::Entity::find()
-        .filter(target_breakdown_row::Column::TargetId.is_in(target_ids.iter().copied()))
+        .join(JoinType::LeftJoin, rows)
+        .select_with(target_breakdown_row::Entity)
         .order_by_asc(target_breakdown_row::Column::Position)
         .all(db)
         .await?;
-    let mut rows_by_group: HashMap<Uuid, Vec<target_breakdown_row::Model>> = HashMap::new();
-    for row in rows {
-        rows_by_group.entry(row.group_id).or_default().push(row);
-    }
     let mut map: HashMap<Uuid, StoredBreakdown> = HashMap::new();
-    for group in groups {
-        let rows = rows_by_group.remove(&group.id).unwrap_or_default();
+    for (group, rows) in groups {
         map.entry(group.target_id)
             .or_default()
             .groups

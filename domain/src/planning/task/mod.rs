@@ -231,6 +231,10 @@ pub struct TaskListing<'a> {
     /// The task columns the caller reads ([`ColumnSet::ALL`]: the whole model); the others
     /// come back empty. The list adds the ones it needs itself.
     pub columns: ColumnSet,
+    /// The list's name in its cursors when it is not the ordering's own: `Plan.tasks` of one
+    /// plan is read here but shares its cursors with `Plan.tasks` under a list of plans
+    /// ([`PLAN_TASKS_ORDERING`], whose document order within a plan is the default order's).
+    pub cursor_name: Option<&'static str>,
 }
 
 /// `tasks(filter:, orderBy:)` and `Unit.tasks`.
@@ -247,7 +251,9 @@ pub async fn list(
         want_total,
         latest,
         columns,
+        cursor_name,
     } = listing;
+    let ordering = cursor_name.map_or_else(|| order.name(), str::to_owned);
     // "Not in a hidden plan" (drafts and confidential plans: few), not "in a visible plan":
     // with the latter PostgreSQL joined every match of a search to the visible plans before
     // cutting the page (a broad search at 300 000 tasks: 119 ms, against 42 ms; the page
@@ -275,7 +281,7 @@ pub async fn list(
             db,
             select,
             args,
-            &order.name(),
+            &ordering,
             want_total,
             read.into(),
             wrap,
@@ -314,7 +320,7 @@ pub async fn list(
         db,
         select,
         args,
-        &order.name(),
+        &ordering,
         want_total,
         read,
         wrap,
