@@ -257,26 +257,15 @@ impl Unit {
                 prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
                 return Ok(TaskConnection::from_page(page, Task));
             }
-            let latest = prefetch::latest_columns(ctx, &selections);
-            let page = tasks::list(
-                db(ctx)?,
-                visibility(ctx)?,
+            task::task_page(
+                ctx,
                 &filter,
-                tasks::TaskListing {
-                    known_unit: Some(&self.0),
-                    order: TaskOrder::default(),
-                    args: &args,
-                    want_total: wants_total(ctx),
-                    latest,
-                    columns: task::COLUMNS.read(&selections),
-                    cursor_name: None,
-                },
+                Some(&self.0),
+                TaskOrder::default(),
+                &args,
+                None,
             )
             .await
-            .into_gql()?;
-            let page = prefetch::feed_latest(ctx, page, latest).await?;
-            prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
-            Ok(TaskConnection::from_page(page, Task))
         })
         .await
     }

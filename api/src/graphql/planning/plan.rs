@@ -6,9 +6,8 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{plan, plan_area, plan_reference};
 
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{
-    db, load, load_required, nested_window, under_list, visibility, visible_plan,
+    load, load_required, nested_window, under_list, visible_plan,
 };
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus};
@@ -228,26 +227,15 @@ impl Plan {
             // the columns the selection reads and each task's newest update in one statement.
             filter.plan_id = Some(self.0.id);
             let args = cursor::forward(first, after.as_deref()).into_gql()?;
-            let latest = prefetch::latest_columns(ctx, &selections);
-            let page = tasks::list(
-                db(ctx)?,
-                visibility(ctx)?,
+            task::task_page(
+                ctx,
                 &filter,
-                tasks::TaskListing {
-                    known_unit: None,
-                    order: tasks::TaskOrder::default(),
-                    args: &args,
-                    want_total: wants_total(ctx),
-                    latest,
-                    columns: task::COLUMNS.read(&selections),
-                    cursor_name: Some(tasks::PLAN_TASKS_ORDERING),
-                },
+                None,
+                tasks::TaskOrder::default(),
+                &args,
+                Some(tasks::PLAN_TASKS_ORDERING),
             )
             .await
-            .into_gql()?;
-            let page = prefetch::feed_latest(ctx, page, latest).await?;
-            prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
-            Ok(TaskConnection::from_page(page, Task))
         })
         .await
     }

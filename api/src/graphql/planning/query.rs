@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object, Result};
 
 use crate::domain::kernel::values::DocumentNumber;
 use crate::domain::org::unit as units;
-use crate::domain::planning::{plan as plans, target as targets, task as tasks};
+use crate::domain::planning::{plan as plans, target as targets};
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{db, if_plan_visible, load, visibility, visible_plan};
 use crate::graphql::common::cursor;
@@ -109,27 +109,15 @@ impl TaskQuery {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
-        let selections = prefetch::node_selections(&ctx.look_ahead());
-        let latest = prefetch::latest_columns(ctx, &selections);
-        let page = tasks::list(
-            db(ctx)?,
-            visibility(ctx)?,
+        crate::graphql::planning::task::task_page(
+            ctx,
             &filter,
-            tasks::TaskListing {
-                known_unit: None,
-                order: TaskOrder::to_domain(order_by),
-                args: &args,
-                want_total: wants_total(ctx),
-                latest,
-                columns: crate::graphql::planning::task::COLUMNS.read(&selections),
-                cursor_name: None,
-            },
+            None,
+            TaskOrder::to_domain(order_by),
+            &args,
+            None,
         )
         .await
-        .into_gql()?;
-        let page = prefetch::feed_latest(ctx, page, latest).await?;
-        prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
-        Ok(TaskConnection::from_page(page, Task))
     }
     /// A task by global id.
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {

@@ -8,12 +8,15 @@ use entity::enums::AssignmentRole as StoredRole;
 use entity::{assignment, progress_update, task};
 
 use crate::domain::kernel::error::DomainResult;
+use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
 use crate::domain::planning::task as tasks;
-use crate::graphql::common::context::{load, load_required, nested_window};
+use crate::graphql::common::connection::wants_total;
+use crate::graphql::common::context::{db, load, load_required, nested_window, visibility};
 use crate::graphql::common::enums::{
     AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
 };
+use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
@@ -22,6 +25,7 @@ use crate::graphql::loading::loaders::{
 };
 use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
 use crate::graphql::planning::plan::{Plan, PlanArea};
+use crate::graphql::planning::prefetch;
 use crate::graphql::planning::prefetch::PartialLatest;
 
 /// A task (nhiệm vụ, giải pháp) of a plan, assigned to units in roles.
@@ -81,6 +85,41 @@ pub static PROGRESS_COLUMNS: FieldColumns<progress_update::Entity> =
             ("reportedOn", &[C::ReportedAt]),
         ]
     });
+
+/// A page of tasks read by [`tasks::list`] for the connection field being resolved: only the
+/// columns its node selections read, each task's newest update in the same statement when
+/// they read it, and what the rows name prefetched. `tasks`, and `Unit.tasks` and `Plan.tasks`
+/// outside a list.
+pub async fn task_page(
+    ctx: &Context<'_>,
+    filter: &tasks::TaskFilter,
+    known_unit: Option<&entity::unit::Model>,
+    order: tasks::TaskOrder,
+    args: &PageArgs,
+    cursor_name: Option<&'static str>,
+) -> Result<TaskConnection> {
+    let selections = prefetch::node_selections(&ctx.look_ahead());
+    let latest = prefetch::latest_columns(ctx, &selections);
+    let page = tasks::list(
+        db(ctx)?,
+        visibility(ctx)?,
+        filter,
+        tasks::TaskListing {
+            known_unit,
+            order,
+            args,
+            want_total: wants_total(ctx),
+            latest,
+            columns: COLUMNS.read(&selections),
+            cursor_name,
+        },
+    )
+    .await
+    .into_gql()?;
+    let page = prefetch::feed_latest(ctx, page, latest).await?;
+    prefetch::tasks(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
+    Ok(TaskConnection::from_page(page, Task))
+}
 
 #[Object]
 impl Task {
