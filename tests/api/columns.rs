@@ -63,7 +63,7 @@ async fn selection(app: &TestApp, field: &str, kind: &str, type_name: &str) -> S
 /// same tasks read whole (by id) answer: both for `tasks` and for `Unit.tasks` (with and without
 /// the latest progress read in the page statement).
 async fn every_task_field_read_from_a_list_matches_the_whole_task(app: &TestApp) {
-    let unit = busiest_unit(app).await;
+    let unit = unit_with_most(app, "tasks").await;
     let lists = [
         ("{ tasks(first: 100) { nodes { id FIELD } } }", "/tasks"),
         (
@@ -98,7 +98,7 @@ async fn every_task_field_read_from_a_list_matches_the_whole_task(app: &TestApp)
 /// that field (the list reads only its columns) answers what the update read whole answers; and
 /// two lists in one request reading different fields of the same updates each get theirs.
 async fn every_progress_field_read_with_a_task_list_matches_the_whole_update(app: &TestApp) {
-    let unit = busiest_unit(app).await;
+    let unit = unit_with_most(app, "tasks").await;
     let lists = [
         (
             "query($unit: ID!) { unit(id: $unit) { tasks(first: 100) { nodes { id latestProgress { FIELD } } } } }",
@@ -179,11 +179,11 @@ async fn every_progress_field_read_with_a_task_list_matches_the_whole_update(app
     assert_eq!(data["b"]["tasks"], whole["unit"]["tasks"]);
 }
 
-/// The unit with the most tasks.
-async fn busiest_unit(app: &TestApp) -> Value {
+/// The unit with the most of `connection` (`tasks`, `children`).
+async fn unit_with_most(app: &TestApp, connection: &str) -> Value {
     let units = app
         .graphql(
-            "{ units(first: 100) { nodes { id tasks { totalCount } } } }",
+            &format!("{{ units(first: 100) {{ nodes {{ id {connection} {{ totalCount }} }} }} }}"),
             json!({}),
         )
         .await
@@ -192,7 +192,7 @@ async fn busiest_unit(app: &TestApp) -> Value {
         .as_array()
         .expect("units")
         .iter()
-        .max_by_key(|u| u["tasks"]["totalCount"].as_i64())
+        .max_by_key(|u| u[connection]["totalCount"].as_i64())
         .map(|u| u["id"].clone())
         .expect("a unit")
 }
@@ -239,20 +239,7 @@ async fn every_plan_field_read_from_a_list_matches_the_whole_plan(app: &TestApp)
 /// list) selecting only that field answer what the same units read whole answer; `children`
 /// beside another `children` of the same unit that reads only names gets its own columns.
 async fn every_unit_field_read_from_a_list_matches_the_whole_unit(app: &TestApp) {
-    let units = app
-        .graphql(
-            "{ units(first: 100) { nodes { id children { totalCount } } } }",
-            json!({}),
-        )
-        .await
-        .ok();
-    let parent = units["units"]["nodes"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .max_by_key(|u| u["children"]["totalCount"].as_i64())
-        .map(|u| u["id"].clone())
-        .expect("a unit");
+    let parent = unit_with_most(app, "children").await;
     let lists = [
         ("{ units(first: 50) { nodes { id FIELD } } }", "/units"),
         (
