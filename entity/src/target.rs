@@ -34,6 +34,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::target_value::Entity")]
+    Values,
+}
+
+impl Related<super::target_value::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Values.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -23,6 +23,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::target::Entity",
+        from = "Column::TargetId",
+        to = "super::target::Column::Id"
+    )]
+    Target,
+}
+
+impl Related<super::target::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Target.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -532,6 +532,39 @@ async fn a_plans_progress_names_its_reporters_without_reading_them_again(app: &T
     );
 }
 
+/// `planProgress`'s targets (benchmark Q4) cost two statements on top of the rest, whatever their
+/// number: the targets with their values for the period (one join), and their breakdowns with
+/// their rows (one join).
+async fn a_plans_progress_reads_its_targets_in_two_statements(app: &TestApp) {
+    // The plan of the demo's breakdown table (Bắc Giang's hospital beds).
+    let (_, plan) = app.bed_target().await;
+    let without = r#"query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) {
+        percent } }"#;
+    let with = r#"query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) {
+        percent targets { target { code } actual met groups { code rows { row { code } goal } } } } }"#;
+    let variables = json!({ "id": plan, "period": "2025" });
+    let (plain, _) = counted(app, None, without, variables.clone()).await;
+    let (targets, data) = counted(app, None, with, variables).await;
+    let listed = data["planProgress"]["targets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(listed.len() > 1, "the plan has targets: {data}");
+    assert!(
+        listed
+            .iter()
+            .any(|t| t["groups"].as_array().is_some_and(|g| g
+                .iter()
+                .any(|g| !g["rows"].as_array().is_none_or(Vec::is_empty)))),
+        "one of them has a breakdown table with rows: {data}"
+    );
+    assert_eq!(
+        targets - plain,
+        2,
+        "targets with their values, breakdown groups with their rows"
+    );
+}
+
 /// A plan's audit log page with the actors' units (benchmark Q14): the caller's unit, then the
 /// page with its total and the actors' units in one statement, whatever the page size; the
 /// units read with the page are the units, and the events decoded by position are SeaORM's.
@@ -630,5 +663,6 @@ db_tests!(
     a_units_progress_page_costs_two_statements,
     the_plan_list_costs_one_statement,
     latest_progress_read_with_the_page_is_the_newest,
-    positional_decoding_matches_sea_orm
+    positional_decoding_matches_sea_orm,
+    a_plans_progress_reads_its_targets_in_two_statements,
 );

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
 use entity::{target, target_breakdown_group, target_breakdown_row, target_value, unit};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -254,16 +255,36 @@ pub async fn of_plan(
     period: PeriodCode,
     as_of: Option<NaiveDate>,
 ) -> DomainResult<Vec<TargetAttainment>> {
-    let targets = target::Entity::find()
+    // The targets with their values for the period in one join (a target has a few values per
+    // period), then their breakdowns.
+    let code = period.to_string();
+    let before = end_of_day(as_of.unwrap_or_else(today));
+    let values = target::Relation::Values
+        .def()
+        .on_condition(move |_, value| {
+            // Here only: its `max` would shadow `Ord::max` in this file.
+            use sea_orm::sea_query::ExprTrait as _;
+            Condition::all()
+                .add(Expr::col((value.clone(), target_value::Column::PeriodCode)).eq(code.clone()))
+                .add(Expr::col((value, target_value::Column::ReportedAt)).lt(before))
+        });
+    let rows = target::Entity::find()
         .filter(target::Column::PlanId.eq(plan_id))
         .order_by_asc(target::Column::Position)
+        .join(JoinType::LeftJoin, values)
+        .select_with(target_value::Entity)
+        .order_by_asc(target_value::Column::ReportedAt)
+        .order_by_asc(target_value::Column::Id)
         .all(db)
         .await?;
-    attainments(db, &targets, period, as_of.unwrap_or_else(today)).await
+    let (targets, values): (Vec<target::Model>, Vec<Vec<target_value::Model>>) =
+        rows.into_iter().unzip();
+    let values: Vec<target_value::Model> = values.into_iter().flatten().collect();
+    attainments_of(db, &targets, &values).await
 }
 
 /// The attainment of `targets` for `period`, from the values reported for that period by the
-/// end of `as_of` (two or three statements, whatever the number of targets).
+/// end of `as_of` (two statements, whatever the number of targets).
 pub async fn attainments(
     db: &impl ConnectionTrait,
     targets: &[target::Model],
@@ -282,11 +303,25 @@ pub async fn attainments(
         .order_by_asc(target_value::Column::Id)
         .all(db)
         .await?;
+    attainments_of(db, targets, &values).await
+}
+
+/// The attainment of `targets` given their values for the period, oldest first (one statement
+/// for their breakdowns).
+async fn attainments_of(
+    db: &impl ConnectionTrait,
+    targets: &[target::Model],
+    values: &[target_value::Model],
+) -> DomainResult<Vec<TargetAttainment>> {
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
     // The newest value per (target, row); later rows of the ordered list win.
     let mut newest: HashMap<(Uuid, Option<Uuid>), Reported> = HashMap::new();
-    for value in &values {
+    for value in values {
         newest.insert((value.target_id, value.breakdown_row_id), value.into());
     }
+    let ids: Vec<Uuid> = targets.iter().map(|t| t.id).collect();
     let mut breakdowns = stored_breakdowns(db, &ids).await?;
     Ok(targets
         .iter()
