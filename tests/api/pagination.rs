@@ -274,6 +274,22 @@ async fn a_plans_task_cursors_carry_over_between_one_plan_and_a_list(app: &TestA
         let next = read(then, page["pageInfo"]["endCursor"].clone()).await;
         assert_eq!(codes(&next), all[10..20], "continued in the other form");
     }
+    // A cursor of another list (the top-level `tasks`), or no cursor at all, is refused by
+    // either form as bad input.
+    let other = app
+        .graphql(TASKS, json!({ "plan": plan, "first": 10 }))
+        .await
+        .ok()["tasks"]["edges"][9]["cursor"]
+        .clone();
+    assert!(other.is_string());
+    for query in [one, listed] {
+        for after in [other.clone(), json!("garbage")] {
+            let refused = app
+                .graphql(query, json!({ "id": plan, "after": after }))
+                .await;
+            assert_eq!(refused.codes(), ["BAD_USER_INPUT"], "{after} in {query}");
+        }
+    }
 }
 
 const PLANS_BY_CREATION: &str = r#"query($first: Int, $after: String) {
