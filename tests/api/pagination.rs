@@ -384,7 +384,8 @@ async fn pages_continue_after_their_row_when_the_list_changes(app: &TestApp) {
 
 /// Paging through every ordering, in both directions, by pages of 7 gives exactly the list read
 /// in one page: the keyset conditions agree with the `ORDER BY`, NULLs (tasks without a
-/// deadline, units without a code) and ties (same title, same deadline) included.
+/// deadline, units without a code) and ties (same title, same deadline) included, with units'
+/// parents joined to the page or not.
 async fn keyset_pages_cover_every_ordering_once(app: &TestApp) {
     let plan = kontum_2022(app).await;
     let tasks = r#"query($plan: ID!, $first: Int, $after: String, $order: TaskOrder) {
@@ -393,6 +394,10 @@ async fn keyset_pages_cover_every_ordering_once(app: &TestApp) {
     let units = r#"query($first: Int, $after: String, $order: UnitOrder) {
         units(first: $first, after: $after, orderBy: $order) {
           nodes { id } pageInfo { hasNextPage endCursor } } }"#;
+    // With the parents read in the page's statement (a join after the page is cut).
+    let units_with_parents = r#"query($first: Int, $after: String, $order: UnitOrder) {
+        units(first: $first, after: $after, orderBy: $order) {
+          nodes { id parent { id name } } pageInfo { hasNextPage endCursor } } }"#;
     let plans = r#"query($first: Int, $after: String, $order: PlanOrder) {
         plans(first: $first, after: $after, orderBy: $order) {
           nodes { id } pageInfo { hasNextPage endCursor } } }"#;
@@ -406,11 +411,13 @@ async fn keyset_pages_cover_every_ordering_once(app: &TestApp) {
             ));
         }
         for field in ["NAME", "CODE"] {
-            cases.push((
-                units,
-                "units",
-                json!({ "order": { "field": field, "direction": direction } }),
-            ));
+            for query in [units, units_with_parents] {
+                cases.push((
+                    query,
+                    "units",
+                    json!({ "order": { "field": field, "direction": direction } }),
+                ));
+            }
         }
         for field in ["ISSUED_ON", "DOCUMENT_NUMBER", "TITLE", "CREATED_AT"] {
             cases.push((

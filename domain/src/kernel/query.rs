@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs, Window, anchor};
-use crate::kernel::rows::{ColumnSet, DecodeRow, RowColumns};
+use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 use crate::kernel::text::SearchQuery;
 
 /// Rows of `E` by their (single, UUID) primary key, in one statement.
@@ -367,11 +367,72 @@ where
     E::Model: DecodeRow,
     C: ConnectionTrait,
 {
-    let rows = db.query_all(&select.into_query()).await?;
+    fetch_decoded(db, &select.into_query()).await
+}
+
+/// All rows of `query`, each decoded by position into `R` from its first column on.
+pub async fn fetch_decoded<R, C>(db: &C, query: &SelectStatement) -> DomainResult<Vec<R>>
+where
+    R: DecodeRow,
+    C: ConnectionTrait,
+{
+    let rows = db.query_all(query).await?;
     Ok(rows
         .iter()
-        .map(|row| E::Model::from_row(row, 0))
+        .map(|row| R::from_row(row, 0))
         .collect::<Result<_, _>>()?)
+}
+
+/// The rows of a two-model join (`select_also`, `find_also_related`: the first model's columns,
+/// then the second's), decoded by position; the second is `None` where its key is NULL (a left
+/// join that found nothing).
+pub async fn fetch_pairs<A, B, C>(
+    db: &C,
+    query: &SelectStatement,
+) -> DomainResult<Vec<(A, Option<B>)>>
+where
+    A: DecodeRow,
+    B: DecodeRow,
+    C: ConnectionTrait,
+{
+    let rows = db.query_all(query).await?;
+    let mut pairs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut columns = Columns::at(row, 0);
+        let first = A::decode(&mut columns)?;
+        let second = if columns.next_is_null()? {
+            None
+        } else {
+            Some(B::decode(&mut columns)?)
+        };
+        pairs.push((first, second));
+    }
+    Ok(pairs)
+}
+
+/// The rows of a one-to-many join (`select_with`, `find_with_related`), decoded by position:
+/// each first model once, in the order it first appears (`key` tells them apart), with its
+/// second models in row order. What SeaORM's `all()` gives, without its decoding by name.
+pub async fn fetch_with_related<A, B, C>(
+    db: &C,
+    query: &SelectStatement,
+    key: impl Fn(&A) -> Uuid,
+) -> DomainResult<Vec<(A, Vec<B>)>>
+where
+    A: DecodeRow,
+    B: DecodeRow,
+    C: ConnectionTrait,
+{
+    let mut out: Vec<(A, Vec<B>)> = Vec::new();
+    let mut slots: HashMap<Uuid, usize> = HashMap::new();
+    for (first, second) in fetch_pairs::<A, B, C>(db, query).await? {
+        let slot = *slots.entry(key(&first)).or_insert_with(|| {
+            out.push((first, Vec::new()));
+            out.len() - 1
+        });
+        out[slot].1.extend(second);
+    }
+    Ok(out)
 }
 
 /// The sort keys of a list, a unique one (`id`) last, each with whether its NULLs sort last (on

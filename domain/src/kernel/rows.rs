@@ -1,5 +1,6 @@
-//! Decoding rows by position, for the rows the dashboards read most (tasks, their assignments,
-//! units, progress updates, plans).
+//! Decoding rows by position, for the rows the dashboards and reports read most (tasks, their
+//! assignments, units, progress updates, plans; targets with their values and breakdowns,
+//! reporting regimes with their deadlines, unit groups, the work calendar).
 //!
 //! SeaORM's derived decoding looks every column up by name and, for each NULL, formats an error
 //! message that `Option` then throws away: under the benchmark's dashboard load that was a fifth
@@ -8,8 +9,9 @@
 //! against SeaORM's own decoding on both databases.
 
 use entity::{
-    assignment, audit_event, award_type, nomination, person, plan, progress_update,
-    report_submission, target, task, unit,
+    assignment, audit_event, award_type, calendar_day, nomination, person, plan, progress_update,
+    report_submission, reporting_deadline, reporting_regime, target, target_breakdown_group,
+    target_breakdown_row, target_value, task, unit, unit_group, unit_group_member,
 };
 use sea_orm::sqlx::{self, Row as _};
 use sea_orm::{ActiveEnum, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
@@ -569,6 +571,142 @@ impl DecodeRow for audit_event::Model {
     }
 }
 
+impl DecodeRow for target_value::Model {
+    const WIDTH: usize = 11;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            target_id: c.required()?,
+            breakdown_row_id: c.nullable()?,
+            unit_id: c.required()?,
+            period_code: c.required()?,
+            value: c.required()?,
+            is_estimate: c.required()?,
+            narrative: c.nullable()?,
+            reported_by: c.nullable()?,
+            reported_at: c.required()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for target_breakdown_group::Model {
+    const WIDTH: usize = 5;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            target_id: c.required()?,
+            code: c.required()?,
+            label: c.required()?,
+            position: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for target_breakdown_row::Model {
+    const WIDTH: usize = 9;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            target_id: c.required()?,
+            group_id: c.required()?,
+            code: c.required()?,
+            label: c.required()?,
+            unit_id: c.nullable()?,
+            baseline_value: c.required()?,
+            target_value: c.required()?,
+            position: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for calendar_day::Model {
+    const WIDTH: usize = 5;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            day: c.required()?,
+            kind: c.enumeration()?,
+            name: c.required()?,
+            note: c.nullable()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for reporting_regime::Model {
+    const WIDTH: usize = 13;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            plan_id: c.nullable()?,
+            name: c.required()?,
+            frequency: c.enumeration()?,
+            period_keys: c.nullable()?,
+            cut_off: c.enumeration()?,
+            allows_nil: c.required()?,
+            content_outline: c.nullable()?,
+            note: c.nullable()?,
+            position: c.required()?,
+            version: c.required()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for reporting_deadline::Model {
+    const WIDTH: usize = 13;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            plan_id: c.required()?,
+            period: c.enumeration()?,
+            text: c.required()?,
+            reporter_unit_id: c.nullable()?,
+            reporter_group_id: c.nullable()?,
+            recipient_unit_id: c.nullable()?,
+            via_unit_id: c.nullable()?,
+            rule: c.required()?,
+            position: c.required()?,
+            regime_id: c.nullable()?,
+            level: c.required()?,
+            period_keys: c.nullable()?,
+        })
+    }
+}
+
+impl DecodeRow for unit_group::Model {
+    const WIDTH: usize = 5;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            label: c.required()?,
+            parent_unit_id: c.nullable()?,
+            unit_kinds: c.required()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for unit_group_member::Model {
+    const WIDTH: usize = 3;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            group_id: c.required()?,
+            unit_id: c.required()?,
+            included: c.required()?,
+        })
+    }
+}
+
 /// Models read rarely enough that SeaORM's decoding by name is fine.
 macro_rules! decode_by_name {
     ($($model:ty),* $(,)?) => {$(
@@ -585,7 +723,6 @@ macro_rules! decode_by_name {
 
 decode_by_name!(
     entity::award_record::Model,
-    entity::reporting_regime::Model,
     entity::report_request::Model,
     entity::deadline_extension::Model,
     entity::initiative::Model,

@@ -9,10 +9,13 @@ use chrono::NaiveDate;
 use entity::enums::UnitKind;
 use entity::{unit, unit_group, unit_group_member};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
+};
 use uuid::Uuid;
 
 use crate::kernel::error::DomainResult;
+use crate::kernel::query::{fetch_all, fetch_with_related};
 use crate::org::unit::{active_at_condition, is_active_at};
 
 /// The unit kinds a group's rule admits (empty: any kind).
@@ -87,11 +90,12 @@ pub async fn members_of_ids(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    let query = unit_group::Entity::find()
+        .filter(unit_group::Column::Id.is_in(ids.iter().copied()))
+        .find_with_related(unit_group_member::Entity)
+        .into_query();
     let (groups, explicit): (Vec<unit_group::Model>, Vec<Vec<unit_group_member::Model>>) =
-        unit_group::Entity::find()
-            .filter(unit_group::Column::Id.is_in(ids.iter().copied()))
-            .find_with_related(unit_group_member::Entity)
-            .all(db)
+        fetch_with_related(db, &query, |g: &unit_group::Model| g.id)
             .await?
             .into_iter()
             .unzip();
@@ -129,13 +133,12 @@ async fn resolve(
     let candidates = if named.is_empty() {
         Vec::new()
     } else {
-        unit::Entity::find()
+        let select = unit::Entity::find()
             .filter(named)
             .filter(active_at_condition(date))
             .order_by_asc(unit::Column::Name)
-            .order_by_asc(unit::Column::Id)
-            .all(db)
-            .await?
+            .order_by_asc(unit::Column::Id);
+        fetch_all(db, select).await?
     };
     let mut result = HashMap::new();
     for group in groups {

@@ -12,7 +12,7 @@ use entity::{target, target_breakdown_group, target_breakdown_row, target_value,
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{BreakdownRowId, TargetId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
+use crate::kernel::query::fetch_with_related;
 use crate::kernel::time::today;
 use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns};
 
@@ -268,15 +269,16 @@ pub async fn of_plan(
                 .add(Expr::col((value.clone(), target_value::Column::PeriodCode)).eq(code.clone()))
                 .add(Expr::col((value, target_value::Column::ReportedAt)).lt(before))
         });
-    let rows = target::Entity::find()
+    let query = target::Entity::find()
         .filter(target::Column::PlanId.eq(plan_id))
         .order_by_asc(target::Column::Position)
         .join(JoinType::LeftJoin, values)
         .select_with(target_value::Entity)
         .order_by_asc(target_value::Column::ReportedAt)
         .order_by_asc(target_value::Column::Id)
-        .all(db)
-        .await?;
+        .into_query();
+    let rows =
+        fetch_with_related::<target::Model, target_value::Model, _>(db, &query, |t| t.id).await?;
     let (targets, values): (Vec<target::Model>, Vec<Vec<target_value::Model>>) =
         rows.into_iter().unzip();
     let values: Vec<target_value::Model> = values.into_iter().flatten().collect();

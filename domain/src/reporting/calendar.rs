@@ -19,6 +19,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
+use crate::kernel::query::fetch_all;
 use crate::kernel::time::{MAX_YEAR, MIN_YEAR};
 
 /// The longest run of days off the calendar accepts (Tết with its weekends is 9 or 10): a
@@ -49,10 +50,9 @@ impl WorkCalendar {
         to: NaiveDate,
     ) -> DomainResult<Self> {
         let until = to + Duration::days(MAX_DAYS_OFF_IN_A_ROW * 4);
-        let days = calendar_day::Entity::find()
-            .filter(calendar_day::Column::Day.between(from, until))
-            .all(db)
-            .await?;
+        let select =
+            calendar_day::Entity::find().filter(calendar_day::Column::Day.between(from, until));
+        let days = fetch_all(db, select).await?;
         Ok(Self::new(days))
     }
 
@@ -135,11 +135,10 @@ pub async fn days_of_years(
     ) else {
         return Ok(by_year);
     };
-    let days = calendar_day::Entity::find()
+    let select = calendar_day::Entity::find()
         .filter(calendar_day::Column::Day.between(from, to))
-        .order_by_asc(calendar_day::Column::Day)
-        .all(db)
-        .await?;
+        .order_by_asc(calendar_day::Column::Day);
+    let days = fetch_all(db, select).await?;
     for day in days {
         if years.contains(&day.day.year()) {
             by_year.entry(day.day.year()).or_default().push(day);

@@ -11,7 +11,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -24,6 +24,8 @@ use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{SubmissionId, TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
+use crate::kernel::query::{fetch_decoded, fetch_with_related};
+use crate::kernel::rows::{Columns, DecodeRow};
 use crate::kernel::time::today;
 use crate::kernel::values::Percent;
 use crate::planning::task::{TaskTiming, Timeliness};
@@ -323,7 +325,7 @@ pub async fn task_figures_of(
         .order_by(progress_update::Column::Id, Order::Desc)
         .limit(1)
         .to_owned();
-    let tasks: Vec<FigureTask> = task::Entity::find()
+    let query = task::Entity::find()
         .select_only()
         .column(task::Column::PlanId)
         .column(task::Column::AreaId)
@@ -335,9 +337,8 @@ pub async fn task_figures_of(
             "newest_percent",
         )
         .filter(task::Column::PlanId.is_in(plans.iter().copied()))
-        .into_model()
-        .all(db)
-        .await?;
+        .into_query();
+    let tasks: Vec<FigureTask> = fetch_decoded(db, &query).await?;
     let mut by_plan: HashMap<Uuid, Vec<FigureTask>> = HashMap::new();
     for task in tasks {
         by_plan.entry(task.plan_id).or_default().push(task);
@@ -351,8 +352,8 @@ pub async fn task_figures_of(
         .collect())
 }
 
-/// A task as a plan's figures read it.
-#[derive(Debug, sea_orm::FromQueryResult)]
+/// A task as a plan's figures read it (the columns of [`task_figures_of`]'s statement, in order).
+#[derive(Debug)]
 struct FigureTask {
     plan_id: Uuid,
     area_id: Option<Uuid>,
@@ -360,6 +361,21 @@ struct FigureTask {
     due_on: Option<NaiveDate>,
     completed_on: Option<NaiveDate>,
     newest_percent: Option<i32>,
+}
+
+impl DecodeRow for FigureTask {
+    const WIDTH: usize = 6;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            plan_id: c.required()?,
+            area_id: c.nullable()?,
+            status: c.enumeration()?,
+            due_on: c.nullable()?,
+            completed_on: c.nullable()?,
+            newest_percent: c.nullable()?,
+        })
+    }
 }
 
 /// The tasks of `plans` (in their order) and each one's newest update reported by the end of
@@ -499,17 +515,21 @@ async fn regime_reports(
     as_of: NaiveDate,
 ) -> DomainResult<(Vec<RegimeReports>, Vec<unit::Model>)> {
     // The regimes with their deadline rows, in one statement.
-    let joined: Vec<(reporting_regime::Model, Vec<reporting_deadline::Model>)> =
-        reporting_regime::Entity::find()
-            .find_with_related(reporting_deadline::Entity)
-            .filter(reporting_regime::Column::PlanId.eq(plan.id))
-            .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
-            .order_by_asc(reporting_regime::Column::Position)
-            .order_by_asc(reporting_regime::Column::Id)
-            .order_by_asc(reporting_deadline::Column::Level)
-            .order_by_asc(reporting_deadline::Column::Position)
-            .all(db)
-            .await?;
+    let query = reporting_regime::Entity::find()
+        .find_with_related(reporting_deadline::Entity)
+        .filter(reporting_regime::Column::PlanId.eq(plan.id))
+        .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
+        .order_by_asc(reporting_regime::Column::Position)
+        .order_by_asc(reporting_regime::Column::Id)
+        .order_by_asc(reporting_deadline::Column::Level)
+        .order_by_asc(reporting_deadline::Column::Position)
+        .into_query();
+    let joined = fetch_with_related::<reporting_regime::Model, reporting_deadline::Model, _>(
+        db,
+        &query,
+        |r| r.id,
+    )
+    .await?;
     if joined.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }

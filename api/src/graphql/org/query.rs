@@ -16,7 +16,7 @@ use crate::graphql::loading::loaders::{GroupById, UnitById};
 use crate::graphql::org::prefetch;
 use crate::graphql::org::unit::UnitConnection;
 use crate::graphql::org::unit::{COLUMNS, Unit, UnitFilter, UnitGroup, UnitOrder};
-use crate::graphql::planning::prefetch::node_selections;
+use crate::graphql::planning::prefetch::{feed_units, node_selections, wants};
 
 #[derive(Default)]
 pub struct UnitQuery;
@@ -55,10 +55,11 @@ impl UnitQuery {
             &args,
             wants_total(ctx),
             COLUMNS.read(&selections),
+            wants(&selections, "parent"),
         )
         .await
         .into_gql()?;
-        let page = UnitConnection::from_page(page, Unit);
+        let page = UnitConnection::from_page(feed_units(ctx, page).await?, Unit);
         let rows: Vec<&entity::unit::Model> = page.edges.iter().map(|e| &e.node.0).collect();
         prefetch::units(ctx, &selections, &rows).await?;
         Ok(page)

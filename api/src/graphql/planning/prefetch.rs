@@ -150,20 +150,20 @@ pub async fn feed_latest(
     Ok(page)
 }
 
-/// Puts the issuers a plan list read with its page into the request's cache (they are whole
-/// rows), and returns the plans.
-pub async fn feed_issuers(
+/// Puts the units a list read with its page (a plan's issuer, a unit's parent: whole rows)
+/// into the request's cache, and returns the page's own rows.
+pub async fn feed_units<M>(
     ctx: &Context<'_>,
-    page: Page<(plan::Model, Option<unit::Model>)>,
-) -> Result<Page<plan::Model>> {
-    let mut issuers = Vec::new();
-    let page = page.map(|(plan, issuer)| {
-        if let Some(issuer) = issuer {
-            issuers.push((UnitById(issuer.id), issuer));
+    page: Page<(M, Option<unit::Model>)>,
+) -> Result<Page<M>> {
+    let mut units = Vec::new();
+    let page = page.map(|(row, unit)| {
+        if let Some(unit) = unit {
+            units.push((UnitById(unit.id), unit));
         }
-        plan
+        row
     });
-    loaders(ctx)?.feed_many(issuers).await;
+    loaders(ctx)?.feed_many(units).await;
     Ok(page)
 }
 
@@ -310,7 +310,8 @@ pub async fn targets(
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let loaders = loaders(ctx)?;
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
-    let (assignments, _, _) = try_join3(
+    // The rows' facilities are read with the leads, in one statement.
+    let (assignments, row_units, _) = try_join3(
         async {
             if want_assignments {
                 loaders
@@ -325,7 +326,7 @@ pub async fn targets(
             let breakdowns: Vec<Lookahead<'_>> =
                 selections.iter().map(|s| s.field("breakdown")).collect();
             if !breakdowns.iter().any(Lookahead::exists) {
-                return Ok(());
+                return Ok(BTreeSet::new());
             }
             let stored = loaders
                 .load_many(ids.iter().copied().map(BreakdownOf))
@@ -336,16 +337,15 @@ pub async fn targets(
                 .iter()
                 .map(|b| b.field("groups").field("rows"))
                 .collect();
-            if wants(&rows, "unit") {
-                let units: BTreeSet<UnitById> = stored
-                    .values()
-                    .flat_map(|b| &b.groups)
-                    .flat_map(|(_, rows)| rows)
-                    .filter_map(|row| row.unit_id.map(UnitById))
-                    .collect();
-                load_all(ctx, units).await?;
+            if !wants(&rows, "unit") {
+                return Ok(BTreeSet::new());
             }
-            Ok(())
+            Ok(stored
+                .values()
+                .flat_map(|b| &b.groups)
+                .flat_map(|(_, rows)| rows)
+                .filter_map(|row| row.unit_id)
+                .collect())
         },
         plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
     )
@@ -354,7 +354,7 @@ pub async fn targets(
         ctx,
         selections,
         assignments.into_values().flatten(),
-        BTreeSet::new(),
+        row_units,
     )
     .await
 }

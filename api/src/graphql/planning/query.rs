@@ -53,7 +53,7 @@ impl PlanQuery {
         )
         .await
         .into_gql()?;
-        let page = prefetch::feed_issuers(ctx, page).await?;
+        let page = prefetch::feed_units(ctx, page).await?;
         prefetch::plans(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
         Ok(PlanConnection::from_page(page, Plan))
     }

@@ -17,8 +17,9 @@ use uuid::Uuid;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
-    fetch_pages_per_parent_reading, reading, search_condition, windowed,
+    FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
+    fetch_pages_per_parent_reading, joined_page, qualified_columns, reading, search_condition,
+    windowed,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow};
 
@@ -94,17 +95,16 @@ pub async fn list(
     args: &PageArgs,
     want_total: bool,
     columns: ColumnSet,
-) -> DomainResult<Page<unit::Model>> {
+    with_parent: bool,
+) -> DomainResult<Page<(unit::Model, Option<unit::Model>)>> {
     let column = match order.field {
         UnitOrderField::Name => unit::Column::Name,
         UnitOrderField::Code => unit::Column::Code,
     };
     // Units without a code sort last on both databases (their defaults differ).
+    let nulls_last = order.field == UnitOrderField::Code;
     let keys = SortKeys::new(
-        vec![
-            (column, order.field == UnitOrderField::Code),
-            (unit::Column::Id, false),
-        ],
+        vec![(column, nulls_last), (unit::Column::Id, false)],
         order.descending,
     );
     let select = unit::Entity::find()
@@ -119,12 +119,45 @@ pub async fn list(
             |kinds| Condition::all().add(unit::Column::Kind.is_in(kinds.iter().copied())),
         )
         .filter_if(filter.active_at, active_at_condition);
-    let read = columns.with(ColumnSet::of::<unit::Entity>(&[column, unit::Column::Id]));
+    let mut needed = vec![column, unit::Column::Id];
+    if with_parent {
+        needed.push(unit::Column::ParentId);
+    }
+    let read = columns.with(ColumnSet::of::<unit::Entity>(&needed));
     let select = reading(keys.order(select), read);
     let backend = db.get_database_backend();
+    if !with_parent {
+        let keyset = Keyset {
+            keys: &keys,
+            model: |unit: &unit::Model| unit,
+        };
+        let page: Page<unit::Model> = fetch_keyed_page_wrapped(
+            db,
+            select,
+            args,
+            &order.name(),
+            want_total,
+            read.into(),
+            |page, rows| windowed(backend, page, rows),
+            Some(keyset),
+        )
+        .await?;
+        return Ok(page.map(|unit| (unit, None)));
+    }
+    // Each unit's parent, whole, joined on its primary key once the page is cut: the parents
+    // cost no statement of their own.
+    let name = |c: unit::Column| sea_orm::IdenStatic::as_str(&c);
+    let names = read.names::<unit::Entity>();
+    let shape = JoinedPage {
+        columns: &names,
+        joined_columns: &qualified_columns::<unit::Entity>("parent", ColumnSet::ALL),
+        join: r#"LEFT JOIN "unit" AS "parent" ON "parent"."id" = "page"."parent_id""#,
+        order: &[(name(column), nulls_last), (name(unit::Column::Id), false)],
+        descending: order.descending,
+    };
     let keyset = Keyset {
         keys: &keys,
-        model: |unit: &unit::Model| unit,
+        model: |row: &(unit::Model, Option<unit::Model>)| &row.0,
     };
     fetch_keyed_page_wrapped(
         db,
@@ -133,7 +166,7 @@ pub async fn list(
         &order.name(),
         want_total,
         read.into(),
-        |page, rows| windowed(backend, page, rows),
+        |page, rows| joined_page(backend, page, rows, &shape),
         Some(keyset),
     )
     .await

@@ -11,7 +11,7 @@ use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    QuerySelect, QueryTrait, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
-use crate::kernel::query::{SortKeys, fetch_keyed_page};
+use crate::kernel::query::{SortKeys, fetch_keyed_page, fetch_with_related};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -228,13 +228,19 @@ pub async fn stored_breakdowns(
                 .is_in(ids.clone())
                 .into_condition()
         });
-    let groups = target_breakdown_group::Entity::find()
+    let query = target_breakdown_group::Entity::find()
         .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
         .order_by_asc(target_breakdown_group::Column::Position)
         .join(JoinType::LeftJoin, rows)
         .select_with(target_breakdown_row::Entity)
         .order_by_asc(target_breakdown_row::Column::Position)
-        .all(db)
+        .into_query();
+    let groups =
+        fetch_with_related::<target_breakdown_group::Model, target_breakdown_row::Model, _>(
+            db,
+            &query,
+            |g| g.id,
+        )
         .await?;
     let mut map: HashMap<Uuid, StoredBreakdown> = HashMap::new();
     for (group, rows) in groups {
