@@ -160,24 +160,12 @@ impl<'a> Columns<'a> {
 
     /// The next column of the row.
     fn read_column<T: Column>(&mut self) -> Result<Option<T>, DbErr> {
-        let index = self.next;
-        self.next += 1;
         // Unchecked: the column types are the migrations' (and the test against SeaORM's
         // decoding covers every decoder on both databases); a value that does not decode is
         // still an error.
-        if let Some(row) = self.row.try_as_pg_row() {
-            return row
-                .try_get_unchecked::<Option<T>, usize>(index)
-                .map_err(|e| self.type_error(index, e));
-        }
-        if let Some(row) = self.row.try_as_sqlite_row() {
-            return row
-                .try_get_unchecked::<Option<T>, usize>(index)
-                .map_err(|e| self.type_error(index, e));
-        }
-        Err(DbErr::Type(
-            "rows of this database are not supported".into(),
-        ))
+        let value = self.peek();
+        self.next += 1;
+        value
     }
 
     /// The next field, which must not be NULL.
@@ -219,6 +207,25 @@ impl<'a> Columns<'a> {
     /// Passes over `count` columns.
     pub fn skip(&mut self, count: usize) {
         self.next += count;
+    }
+
+    /// The next column, without consuming it (a joined row's key, to tell whether it was read
+    /// already).
+    pub fn peek<T: Column>(&self) -> Result<Option<T>, DbErr> {
+        let index = self.next;
+        if let Some(row) = self.row.try_as_pg_row() {
+            return row
+                .try_get_unchecked::<Option<T>, usize>(index)
+                .map_err(|e| self.type_error(index, e));
+        }
+        if let Some(row) = self.row.try_as_sqlite_row() {
+            return row
+                .try_get_unchecked::<Option<T>, usize>(index)
+                .map_err(|e| self.type_error(index, e));
+        }
+        Err(DbErr::Type(
+            "rows of this database are not supported".into(),
+        ))
     }
 
     /// Whether the next column is NULL (it is not consumed).

@@ -304,6 +304,7 @@ pub async fn list(
         columns: &columns,
         joined_columns: &qualified_columns::<progress_update::Entity>("p", latest),
         join: &join,
+        once_per: None,
         order: &keys,
         descending: order.descending,
     };
@@ -475,8 +476,8 @@ pub async fn progress_by_ids(
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
 }
 
-/// The assignments of each task with their units, in one statement (a join): what a task list
-/// showing "who does what" needs.
+/// The assignments of each task with their units (each unit once), in one statement (a join):
+/// what a task list showing "who does what" needs.
 pub async fn assignments_with_units(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
@@ -490,14 +491,15 @@ pub async fn assignments_with_units(
         .order_by_asc(assignment::Column::Position);
     let mut map: HashMap<Uuid, Vec<assignment::Model>> = HashMap::new();
     let mut units = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for row in db.query_all(&select.into_query()).await? {
-        // The assignment's columns, then its unit's (all NULL for a group assignment).
+        // The assignment's columns, then its unit's (all NULL for a group assignment). A unit
+        // assigned several tasks of the page comes on each of their rows: it is decoded once.
         let mut columns = Columns::at(&row, 0);
         let assignment = assignment::Model::decode(&mut columns)?;
-        let unit = if columns.next_is_null()? {
-            None
-        } else {
-            Some(entity::unit::Model::decode(&mut columns)?)
+        let unit = match columns.peek::<Uuid>()? {
+            Some(id) if seen.insert(id) => Some(entity::unit::Model::decode(&mut columns)?),
+            _ => None,
         };
         if let Some(task_id) = assignment.task_id {
             map.entry(task_id).or_default().push(assignment);
