@@ -90,7 +90,6 @@ pub async fn list(
         columns: &columns,
         joined_columns: &qualified_columns::<unit::Entity>("u", ColumnSet::ALL),
         join: "LEFT JOIN \"unit\" AS \"u\" ON \"u\".\"id\" = \"page\".\"unit_id\"",
-        once_per: Some(name(audit_event::Column::UnitId)),
         order: &order,
         descending: keys.descending,
     };

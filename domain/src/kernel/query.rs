@@ -285,9 +285,6 @@ async fn page_rows<R: DecodeRow, C: ConnectionTrait>(
     Ok((rows, count))
 }
 
-/// The column numbering a joined page's rows within each value of its join key.
-const FIRST_OF_KEY: &str = "first_of_key";
-
 /// A page whose rows each get one joined row (or none), joined once the window is cut: joined
 /// before the `LIMIT`, PostgreSQL would join the whole filtered list to keep 21 rows.
 pub struct JoinedPage<'a> {
@@ -295,14 +292,8 @@ pub struct JoinedPage<'a> {
     pub columns: &'a [&'a str],
     /// The joined row's columns (`"alias"."column", …`), after the page's.
     pub joined_columns: &'a str,
-    /// The join, on `"page"`'s columns, ending with its `ON` condition.
+    /// The join, on `"page"`'s columns.
     pub join: &'a str,
-    /// The page's column the join matches on, when the joined rows go to a cache (a plan's
-    /// issuer, a unit's parent, an actor's unit): only the first row with each value, in the
-    /// page's order, gets its joined row, the others NULLs, so that a unit repeated down the page
-    /// is sent and decoded once. (In the page's order: the row read past the page to tell
-    /// whether there is a next one is dropped, and must not be the one carrying it.)
-    pub once_per: Option<&'a str>,
     /// The page's order again: its sort keys, each with whether it sorts NULLs last.
     pub order: &'a [(&'a str, bool)],
     pub descending: bool,
@@ -339,24 +330,13 @@ pub fn joined_page(
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let page = format!(
-        "({sql} LIMIT {} OFFSET {}) AS \"page\"",
-        rows.limit, rows.offset
-    );
-    let (page, join) = match shape.once_per {
-        None => (page, shape.join.to_owned()),
-        Some(key) => (
-            format!(
-                "(SELECT \"page\".*, ROW_NUMBER() OVER (PARTITION BY \"page\".\"{key}\" ORDER BY {order}) \
-                 AS \"{FIRST_OF_KEY}\" FROM {page}) AS \"page\""
-            ),
-            format!("{} AND \"page\".\"{FIRST_OF_KEY}\" = 1", shape.join),
-        ),
-    };
     Statement {
         sql: format!(
-            "SELECT {} FROM {page} {join} ORDER BY {order}",
-            selected.join(", ")
+            "SELECT {} FROM ({sql} LIMIT {} OFFSET {}) AS \"page\" {} ORDER BY {order}",
+            selected.join(", "),
+            rows.limit,
+            rows.offset,
+            shape.join,
         ),
         values,
         db_backend: backend,

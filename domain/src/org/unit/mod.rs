@@ -152,7 +152,6 @@ pub async fn list(
         columns: &names,
         joined_columns: &qualified_columns::<unit::Entity>("parent", ColumnSet::ALL),
         join: r#"LEFT JOIN "unit" AS "parent" ON "parent"."id" = "page"."parent_id""#,
-        once_per: Some(name(unit::Column::ParentId)),
         order: &[(name(column), nulls_last), (name(unit::Column::Id), false)],
         descending: order.descending,
     };

@@ -166,7 +166,6 @@ pub async fn list(
         columns: &columns,
         joined_columns: &qualified_columns::<entity::unit::Entity>("issuer", ColumnSet::ALL),
         join: r#"LEFT JOIN "unit" AS "issuer" ON "issuer"."id" = "page"."issuer_id""#,
-        once_per: Some(name(plan::Column::IssuerId)),
         order: &[(name(column), true), (name(plan::Column::Id), false)],
         descending: order.descending,
     };

@@ -304,7 +304,6 @@ pub async fn list(
         columns: &columns,
         joined_columns: &qualified_columns::<progress_update::Entity>("p", latest),
         join: &join,
-        once_per: None,
         order: &keys,
         descending: order.descending,
     };
