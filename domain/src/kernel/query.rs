@@ -222,6 +222,75 @@ where
     Ok(page)
 }
 
+/// A keyed page of `select` (ordered by `keys`, reading the columns of `read`) with, when
+/// `unit_join` names it (`(alias, "LEFT JOIN \"unit\" AS alias ON …")`), the whole unit each row
+/// names joined once the page is cut: a plan's issuer, a unit's parent, for the request's unit
+/// cache. Without it, every row's unit is `None`.
+#[allow(clippy::too_many_arguments)]
+pub async fn fetch_keyed_page_with_unit<E, C>(
+    db: &C,
+    select: Select<E>,
+    keys: &SortKeys<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+    read: ColumnSet,
+    unit_join: Option<(&str, &str)>,
+) -> DomainResult<Page<(E::Model, Option<entity::unit::Model>)>>
+where
+    E: EntityTrait,
+    E::Model: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    C: ConnectionTrait,
+{
+    let backend = db.get_database_backend();
+    let Some((alias, join)) = unit_join else {
+        let keyset = Keyset {
+            keys,
+            model: |row: &E::Model| row,
+        };
+        let page: Page<E::Model> = fetch_keyed_page_wrapped(
+            db,
+            select,
+            args,
+            ordering,
+            want_total,
+            read.into(),
+            |page, rows| windowed(backend, page, rows),
+            Some(keyset),
+        )
+        .await?;
+        return Ok(page.map(|row| (row, None)));
+    };
+    let columns = read.names::<E>();
+    let order: Vec<(&str, bool)> = keys
+        .keys
+        .iter()
+        .map(|(key, nulls_last)| (sea_orm::IdenStatic::as_str(key), *nulls_last))
+        .collect();
+    let shape = JoinedPage {
+        columns: &columns,
+        joined_columns: &qualified_columns::<entity::unit::Entity>(alias, ColumnSet::ALL),
+        join,
+        order: &order,
+        descending: keys.descending,
+    };
+    let keyset = Keyset {
+        keys,
+        model: |row: &(E::Model, Option<entity::unit::Model>)| &row.0,
+    };
+    fetch_keyed_page_wrapped(
+        db,
+        select,
+        args,
+        ordering,
+        want_total,
+        read.into(),
+        |page, rows| joined_page(backend, page, rows, &shape),
+        Some(keyset),
+    )
+    .await
+}
+
 /// The statement reading `window`'s rows (and one more, to tell whether there is a next
 /// page), with the whole list's count as its last column when `with_total`. With `after` (a
 /// keyed cursor's condition) the rows start after the cursor's row, not at the window's offset.

@@ -17,9 +17,8 @@ use uuid::Uuid;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
-    fetch_pages_per_parent_reading, joined_page, qualified_columns, reading, search_condition,
-    windowed,
+    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit,
+    fetch_pages_per_parent_reading, reading, search_condition,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow};
 
@@ -125,49 +124,21 @@ pub async fn list(
     }
     let read = columns.with(ColumnSet::of::<unit::Entity>(&needed));
     let select = reading(keys.order(select), read);
-    let backend = db.get_database_backend();
-    if !with_parent {
-        let keyset = Keyset {
-            keys: &keys,
-            model: |unit: &unit::Model| unit,
-        };
-        let page: Page<unit::Model> = fetch_keyed_page_wrapped(
-            db,
-            select,
-            args,
-            &order.name(),
-            want_total,
-            read.into(),
-            |page, rows| windowed(backend, page, rows),
-            Some(keyset),
-        )
-        .await?;
-        return Ok(page.map(|unit| (unit, None)));
-    }
     // Each unit's parent, whole, joined on its primary key once the page is cut: the parents
     // cost no statement of their own.
-    let name = |c: unit::Column| sea_orm::IdenStatic::as_str(&c);
-    let names = read.names::<unit::Entity>();
-    let shape = JoinedPage {
-        columns: &names,
-        joined_columns: &qualified_columns::<unit::Entity>("parent", ColumnSet::ALL),
-        join: r#"LEFT JOIN "unit" AS "parent" ON "parent"."id" = "page"."parent_id""#,
-        order: &[(name(column), nulls_last), (name(unit::Column::Id), false)],
-        descending: order.descending,
-    };
-    let keyset = Keyset {
-        keys: &keys,
-        model: |row: &(unit::Model, Option<unit::Model>)| &row.0,
-    };
-    fetch_keyed_page_wrapped(
+    let parent = with_parent.then_some((
+        "parent",
+        r#"LEFT JOIN "unit" AS "parent" ON "parent"."id" = "page"."parent_id""#,
+    ));
+    fetch_keyed_page_with_unit(
         db,
         select,
+        &keys,
         args,
         &order.name(),
         want_total,
-        read.into(),
-        |page, rows| joined_page(backend, page, rows, &shape),
-        Some(keyset),
+        read,
+        parent,
     )
     .await
 }

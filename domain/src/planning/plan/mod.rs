@@ -17,8 +17,8 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
-    fetch_pages_per_parent, joined_page, qualified_columns, reading, search_condition, windowed,
+    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit, fetch_pages_per_parent,
+    reading, search_condition,
 };
 use crate::kernel::rows::ColumnSet;
 use crate::org::unit;
@@ -139,50 +139,19 @@ pub async fn list(
     }
     let read = columns.with(ColumnSet::of::<plan::Entity>(&keys));
     let select = reading(select, read);
-    let backend = db.get_database_backend();
-    let ordering = order.name();
-    if !with_issuer {
-        let wrap = |page, rows| windowed(backend, page, rows);
-        let keyset = Keyset {
-            keys: &sort,
-            model: |plan: &plan::Model| plan,
-        };
-        let page: Page<plan::Model> = fetch_keyed_page_wrapped(
-            db,
-            select,
-            args,
-            &ordering,
-            want_total,
-            read.into(),
-            wrap,
-            Some(keyset),
-        )
-        .await?;
-        return Ok(page.map(|plan| (plan, None)));
-    }
-    let name = |c: plan::Column| sea_orm::IdenStatic::as_str(&c);
-    let columns = read.names::<plan::Entity>();
-    let shape = JoinedPage {
-        columns: &columns,
-        joined_columns: &qualified_columns::<entity::unit::Entity>("issuer", ColumnSet::ALL),
-        join: r#"LEFT JOIN "unit" AS "issuer" ON "issuer"."id" = "page"."issuer_id""#,
-        order: &[(name(column), true), (name(plan::Column::Id), false)],
-        descending: order.descending,
-    };
-    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
-    let keyset = Keyset {
-        keys: &sort,
-        model: |row: &(plan::Model, Option<entity::unit::Model>)| &row.0,
-    };
-    fetch_keyed_page_wrapped(
+    let issuer = with_issuer.then_some((
+        "issuer",
+        r#"LEFT JOIN "unit" AS "issuer" ON "issuer"."id" = "page"."issuer_id""#,
+    ));
+    fetch_keyed_page_with_unit(
         db,
         select,
+        &sort,
         args,
-        &ordering,
+        &order.name(),
         want_total,
-        read.into(),
-        wrap,
-        Some(keyset),
+        read,
+        issuer,
     )
     .await
 }
