@@ -222,10 +222,10 @@ where
     Ok(page)
 }
 
-/// A keyed page of `select` (ordered by `keys`, reading the columns of `read`) with, when
-/// `unit_join` names it (`(alias, "LEFT JOIN \"unit\" AS alias ON …")`), the whole unit each row
-/// names joined once the page is cut: a plan's issuer, a unit's parent, for the request's unit
-/// cache. Without it, every row's unit is `None`.
+/// A keyed page of `select` (ordered by `keys`; it reads the columns of `read`) with, when
+/// `unit_column` names it, the whole unit that column of each row names joined on its primary
+/// key once the page is cut: a plan's issuer, a unit's parent, for the request's unit cache.
+/// Without it, every row's unit is `None`.
 #[allow(clippy::too_many_arguments)]
 pub async fn fetch_keyed_page_with_unit<E, C>(
     db: &C,
@@ -235,7 +235,7 @@ pub async fn fetch_keyed_page_with_unit<E, C>(
     ordering: &str,
     want_total: bool,
     read: ColumnSet,
-    unit_join: Option<(&str, &str)>,
+    unit_column: Option<E::Column>,
 ) -> DomainResult<Page<(E::Model, Option<entity::unit::Model>)>>
 where
     E: EntityTrait,
@@ -243,7 +243,13 @@ where
     C: ConnectionTrait,
 {
     let backend = db.get_database_backend();
-    let Some((alias, join)) = unit_join else {
+    // The joining column is read with the page, whatever the caller's selection.
+    let read = match unit_column {
+        Some(column) => read.with(ColumnSet::of::<E>(&[column])),
+        None => read,
+    };
+    let select = reading(select, read);
+    let Some(unit_column) = unit_column else {
         let keyset = Keyset {
             keys,
             model: |row: &E::Model| row,
@@ -261,6 +267,10 @@ where
         .await?;
         return Ok(page.map(|row| (row, None)));
     };
+    let join = format!(
+        r#"LEFT JOIN "unit" AS "joined_unit" ON "joined_unit"."id" = "page"."{}""#,
+        sea_orm::IdenStatic::as_str(&unit_column)
+    );
     let columns = read.names::<E>();
     let order: Vec<(&str, bool)> = keys
         .keys
@@ -269,8 +279,8 @@ where
         .collect();
     let shape = JoinedPage {
         columns: &columns,
-        joined_columns: &qualified_columns::<entity::unit::Entity>(alias, ColumnSet::ALL),
-        join,
+        joined_columns: &qualified_columns::<entity::unit::Entity>("joined_unit", ColumnSet::ALL),
+        join: &join,
         order: &order,
         descending: keys.descending,
     };

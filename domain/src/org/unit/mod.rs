@@ -18,7 +18,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
     FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit,
-    fetch_pages_per_parent_reading, reading, search_condition,
+    fetch_pages_per_parent_reading, search_condition,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow};
 
@@ -118,18 +118,11 @@ pub async fn list(
             |kinds| Condition::all().add(unit::Column::Kind.is_in(kinds.iter().copied())),
         )
         .filter_if(filter.active_at, active_at_condition);
-    let mut needed = vec![column, unit::Column::Id];
-    if with_parent {
-        needed.push(unit::Column::ParentId);
-    }
-    let read = columns.with(ColumnSet::of::<unit::Entity>(&needed));
-    let select = reading(keys.order(select), read);
-    // Each unit's parent, whole, joined on its primary key once the page is cut: the parents
-    // cost no statement of their own.
-    let parent = with_parent.then_some((
-        "parent",
-        r#"LEFT JOIN "unit" AS "parent" ON "parent"."id" = "page"."parent_id""#,
-    ));
+    let read = columns.with(ColumnSet::of::<unit::Entity>(&[column, unit::Column::Id]));
+    let select = keys.order(select);
+    // Each unit's parent, whole, joined once the page is cut: the parents cost no statement of
+    // their own.
+    let parent = with_parent.then_some(unit::Column::ParentId);
     fetch_keyed_page_with_unit(
         db,
         select,

@@ -18,7 +18,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
     FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit, fetch_pages_per_parent,
-    reading, search_condition,
+    search_condition,
 };
 use crate::kernel::rows::ColumnSet;
 use crate::org::unit;
@@ -133,16 +133,8 @@ pub async fn list(
         order.descending,
     );
     let select = sort.order(select);
-    let mut keys = vec![column, plan::Column::Id];
-    if with_issuer {
-        keys.push(plan::Column::IssuerId);
-    }
-    let read = columns.with(ColumnSet::of::<plan::Entity>(&keys));
-    let select = reading(select, read);
-    let issuer = with_issuer.then_some((
-        "issuer",
-        r#"LEFT JOIN "unit" AS "issuer" ON "issuer"."id" = "page"."issuer_id""#,
-    ));
+    let read = columns.with(ColumnSet::of::<plan::Entity>(&[column, plan::Column::Id]));
+    let issuer = with_issuer.then_some(plan::Column::IssuerId);
     fetch_keyed_page_with_unit(
         db,
         select,
