@@ -9,7 +9,7 @@ use crate::domain::audit::{self, AuditFilter};
 use crate::domain::kernel::time;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::RequestId;
-use crate::graphql::common::context::{db, load, loaders};
+use crate::graphql::common::context::{db, load};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode, global_id};
@@ -133,17 +133,7 @@ impl AuditQuery {
         )
         .await
         .into_gql()?;
-        // Each actor's unit once (an actor's events repeat it), moved out of the rows.
-        let mut units = std::collections::HashMap::new();
-        let page = page.map(|(event, unit)| {
-            if let Some(unit) = unit {
-                units.insert(UnitById(unit.id), unit);
-            }
-            event
-        });
-        if !units.is_empty() {
-            loaders(ctx)?.feed_many(units).await;
-        }
+        let page = crate::graphql::planning::prefetch::feed_units(ctx, page).await?;
         let page = AuditEventConnection::from_page(page, AuditEvent);
         Ok(page)
     }

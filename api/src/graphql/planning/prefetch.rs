@@ -150,20 +150,22 @@ pub async fn feed_latest(
     Ok(page)
 }
 
-/// Puts the units a list read with its page (a plan's issuer, a unit's parent: whole rows)
-/// into the request's cache, and returns the page's own rows.
+/// Puts the units a list read with its page (a plan's issuer, a unit's parent, an actor's
+/// unit: whole rows) into the request's cache, each once, and returns the page's own rows.
 pub async fn feed_units<M>(
     ctx: &Context<'_>,
     page: Page<(M, Option<unit::Model>)>,
 ) -> Result<Page<M>> {
-    let mut units = Vec::new();
+    let mut units = HashMap::new();
     let page = page.map(|(row, unit)| {
         if let Some(unit) = unit {
-            units.push((UnitById(unit.id), unit));
+            units.insert(UnitById(unit.id), unit);
         }
         row
     });
-    loaders(ctx)?.feed_many(units).await;
+    if !units.is_empty() {
+        loaders(ctx)?.feed_many(units).await;
+    }
     Ok(page)
 }
 
