@@ -366,6 +366,48 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
             && !units.is_empty()
     );
 
+    // Units with their parents joined for the cache: each parent whole, on the first row of
+    // the page that names it only (the rows after it find it in the request's cache).
+    let page = api::domain::org::unit::list(
+        &app.db,
+        &Default::default(),
+        Default::default(),
+        &api::domain::kernel::page::PageArgs::forward(Some(100), None),
+        false,
+        api::domain::kernel::rows::ColumnSet::ALL,
+        true,
+    )
+    .await
+    .expect("units with their parents");
+    let mut carried = std::collections::HashSet::new();
+    let mut with_parent = 0;
+    for (unit, parent) in page.rows() {
+        let Some(parent_id) = unit.parent_id else {
+            assert_eq!(parent.0, None, "{}: no parent, none joined", unit.name);
+            continue;
+        };
+        with_parent += 1;
+        match &parent.0 {
+            Some(parent) => {
+                assert!(
+                    carried.insert(parent_id),
+                    "{}: parent carried twice",
+                    unit.name
+                );
+                assert_eq!(Some(parent), all_units.iter().find(|x| x.id == parent_id));
+            }
+            None => assert!(
+                carried.contains(&parent_id),
+                "{}: parent missing on the first row naming it",
+                unit.name
+            ),
+        }
+    }
+    assert!(
+        !carried.is_empty() && carried.len() < with_parent,
+        "the page has parents shared by several units"
+    );
+
     // The newest update per task: latest `reported_at`, then the greatest id.
     let updates = progress_update::Entity::find()
         .all(&app.db)

@@ -14,10 +14,11 @@ use crate::kernel::query::{
     FilterIf, JoinedPage, Keyset, SortKeys, fetch_keyed_page, fetch_keyed_page_wrapped,
     joined_page, qualified_columns,
 };
-use crate::kernel::rows::{ColumnSet, RowColumns};
+use crate::kernel::rows::{ColumnSet, JoinedOnce, RowColumns};
 
-/// An event with its actor's unit, when that was asked for and the unit exists.
-pub type EventWithUnit = (audit_event::Model, Option<unit::Model>);
+/// An event with its actor's unit, when that was asked for and the unit exists (each unit on
+/// the first of its events in the page only: see [`JoinedOnce`]).
+pub type EventWithUnit = (audit_event::Model, JoinedOnce<unit::Model>);
 
 /// Filters of `auditEvents`.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +76,7 @@ pub async fn list(
     );
     if !with_actor_units {
         let page = fetch_keyed_page(db, select, &keys, args, "auditEvents", want_total).await?;
-        return Ok(page.map(|event| (event, None)));
+        return Ok(page.map(|event| (event, JoinedOnce(None))));
     }
     let backend = db.get_database_backend();
     let columns = ColumnSet::ALL.names::<audit_event::Entity>();

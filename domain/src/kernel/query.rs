@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs, Window, anchor};
-use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
+use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, JoinedOnce, RowColumns};
 use crate::kernel::text::SearchQuery;
 
 /// Rows of `E` by their (single, UUID) primary key, in one statement.
@@ -225,7 +225,8 @@ where
 /// A keyed page of `select` (ordered by `keys`; it reads the columns of `read`) with, when
 /// `unit_column` names it, the whole unit that column of each row names joined on its primary
 /// key once the page is cut: a plan's issuer, a unit's parent, for the request's unit cache.
-/// Without it, every row's unit is `None`.
+/// Each unit comes once, on the first row that names it (see [`JoinedOnce`]); without
+/// `unit_column`, every row's unit is `None`.
 #[allow(clippy::too_many_arguments)]
 pub async fn fetch_keyed_page_with_unit<E, C>(
     db: &C,
@@ -236,7 +237,7 @@ pub async fn fetch_keyed_page_with_unit<E, C>(
     want_total: bool,
     read: ColumnSet,
     unit_column: Option<E::Column>,
-) -> DomainResult<Page<(E::Model, Option<entity::unit::Model>)>>
+) -> DomainResult<Page<(E::Model, JoinedOnce<entity::unit::Model>)>>
 where
     E: EntityTrait,
     E::Model: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
@@ -265,7 +266,7 @@ where
             Some(keyset),
         )
         .await?;
-        return Ok(page.map(|row| (row, None)));
+        return Ok(page.map(|row| (row, JoinedOnce(None))));
     };
     let join = format!(
         r#"LEFT JOIN "unit" AS "joined_unit" ON "joined_unit"."id" = "page"."{}""#,
@@ -286,7 +287,7 @@ where
     };
     let keyset = Keyset {
         keys,
-        model: |row: &(E::Model, Option<entity::unit::Model>)| &row.0,
+        model: |row: &(E::Model, JoinedOnce<entity::unit::Model>)| &row.0,
     };
     fetch_keyed_page_wrapped(
         db,
@@ -357,11 +358,7 @@ async fn page_rows<R: DecodeRow, C: ConnectionTrait>(
         }
         _ => None,
     };
-    let rows = rows
-        .iter()
-        .map(|row| R::from_partial_row(row, read))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((rows, count))
+    Ok((R::from_partial_rows(&rows, read)?, count))
 }
 
 /// A page whose rows each get one joined row (or none), joined once the window is cut: joined

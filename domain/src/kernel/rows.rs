@@ -132,6 +132,15 @@ impl<'a> Columns<'a> {
         }
     }
 
+    /// Reads a row that has the columns of `read.model` from column 0 on, then those of
+    /// `read.joined` (see [`DecodeRow::from_partial_row`]).
+    fn partial(row: &'a QueryResult, read: RowColumns) -> Self {
+        let mut columns = Self::at(row, 0);
+        columns.joined = read.joined;
+        columns.start_model(read.model);
+        columns
+    }
+
     /// The next model's fields come from the columns of `read` only (the others are absent
     /// from the row and decode to empty values).
     pub fn start_model(&mut self, read: ColumnSet) {
@@ -259,10 +268,14 @@ pub trait DecodeRow: Sized {
     /// The model from a row that has only the columns of `read.model` (in entity order) from
     /// column 0 on; for a pair, those of its first model, and `read.joined` those of the second.
     fn from_partial_row(row: &QueryResult, read: RowColumns) -> Result<Self, DbErr> {
-        let mut columns = Columns::at(row, 0);
-        columns.joined = read.joined;
-        columns.start_model(read.model);
-        Self::decode(&mut columns)
+        Self::decode(&mut Columns::partial(row, read))
+    }
+
+    /// Every row of a statement, each as [`DecodeRow::from_partial_row`] decodes it.
+    fn from_partial_rows(rows: &[QueryResult], read: RowColumns) -> Result<Vec<Self>, DbErr> {
+        rows.iter()
+            .map(|row| Self::from_partial_row(row, read))
+            .collect()
     }
 }
 
@@ -314,8 +327,6 @@ impl DecodeRow for progress_update::Model {
     }
 }
 
-/// A task and its newest progress update: the task's columns, then the update's (all NULL
-/// when the task has none).
 /// A model and the row joined to it (the columns of `RowColumns::joined`, its id among them; NULL
 /// when there is none): a task and its newest progress update, a plan and its issuer. Only for
 /// models decoded by position.
@@ -335,6 +346,46 @@ impl<A: DecodeRow, B: DecodeRow> DecodeRow for (A, Option<B>) {
             return Ok((first, None));
         }
         Ok((first, Some(B::decode(c)?)))
+    }
+}
+
+/// A model joined to each row of a page for the request's cache: a plan's issuer, a unit's
+/// parent, an audit event's actor's unit. The rows of a page often name the same one (a page of
+/// 50 units has about a dozen parents): it is decoded from the first row that names it, and is
+/// `None` on the others, which find it in the cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinedOnce<B>(pub Option<B>);
+
+/// A model and the row joined to it for the cache (its id first among `RowColumns::joined`).
+impl<A: DecodeRow, B: DecodeRow> DecodeRow for (A, JoinedOnce<B>) {
+    const WIDTH: usize = A::WIDTH + B::WIDTH;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        let (first, joined) = <(A, Option<B>)>::decode(c)?;
+        Ok((first, JoinedOnce(joined)))
+    }
+
+    fn from_partial_rows(rows: &[QueryResult], read: RowColumns) -> Result<Vec<Self>, DbErr> {
+        // Told apart by the joined model's id, its first column (every entity's is).
+        if !read.joined.contains(0) {
+            return rows
+                .iter()
+                .map(|row| Self::from_partial_row(row, read))
+                .collect();
+        }
+        let mut seen = std::collections::HashSet::new();
+        rows.iter()
+            .map(|row| {
+                let mut c = Columns::partial(row, read);
+                let first = A::decode(&mut c)?;
+                c.start_model(read.joined);
+                let joined = match c.peek::<uuid::Uuid>()? {
+                    Some(id) if seen.insert(id) => Some(B::decode(&mut c)?),
+                    _ => None,
+                };
+                Ok((first, JoinedOnce(joined)))
+            })
+            .collect()
     }
 }
 

@@ -64,12 +64,13 @@ impl AuditEvent {
         object_type(&self.0.object_type).map(|t| global_id(t, self.0.object_id))
     }
     /// The object before the change (null for a creation).
-    async fn before(&self) -> Option<Json<serde_json::Value>> {
-        self.0.before.clone().map(Json)
+    async fn before(&self) -> Option<Json<&serde_json::Value>> {
+        // Borrowed: the snapshot is converted once, not copied first.
+        self.0.before.as_ref().map(Json)
     }
     /// The object after the change (null for a deletion).
-    async fn after(&self) -> Option<Json<serde_json::Value>> {
-        self.0.after.clone().map(Json)
+    async fn after(&self) -> Option<Json<&serde_json::Value>> {
+        self.0.after.as_ref().map(Json)
     }
     /// The request id of the mutation (`X-Request-Id`).
     async fn request_id(&self) -> Option<&str> {

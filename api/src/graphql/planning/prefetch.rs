@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::page::{Page, PageArgs, Window};
-use crate::domain::kernel::rows::ColumnSet;
+use crate::domain::kernel::rows::{ColumnSet, JoinedOnce};
 use crate::domain::planning::{target as targets, task as tasks};
 use crate::graphql::common::context::{db, load_all, loaders};
 use crate::graphql::common::cursor;
@@ -151,15 +151,16 @@ pub async fn feed_latest(
 }
 
 /// Puts the units a list read with its page (a plan's issuer, a unit's parent, an actor's
-/// unit: whole rows) into the request's cache, each once, and returns the page's own rows.
+/// unit: whole rows, each on the first row naming it) into the request's cache, and returns the
+/// page's own rows.
 pub async fn feed_units<M>(
     ctx: &Context<'_>,
-    page: Page<(M, Option<unit::Model>)>,
+    page: Page<(M, JoinedOnce<unit::Model>)>,
 ) -> Result<Page<M>> {
-    let mut units = HashMap::new();
+    let mut units = Vec::new();
     let page = page.map(|(row, unit)| {
-        if let Some(unit) = unit {
-            units.insert(UnitById(unit.id), unit);
+        if let JoinedOnce(Some(unit)) = unit {
+            units.push((UnitById(unit.id), unit));
         }
         row
     });

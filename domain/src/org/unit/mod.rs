@@ -20,7 +20,7 @@ use crate::kernel::query::{
     FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit,
     fetch_pages_per_parent_reading, search_condition,
 };
-use crate::kernel::rows::{ColumnSet, DecodeRow};
+use crate::kernel::rows::{ColumnSet, DecodeRow, JoinedOnce};
 
 /// Filters of `units(filter:)`.
 #[derive(Debug, Clone, Default)]
@@ -95,7 +95,7 @@ pub async fn list(
     want_total: bool,
     columns: ColumnSet,
     with_parent: bool,
-) -> DomainResult<Page<(unit::Model, Option<unit::Model>)>> {
+) -> DomainResult<Page<(unit::Model, JoinedOnce<unit::Model>)>> {
     let column = match order.field {
         UnitOrderField::Name => unit::Column::Name,
         UnitOrderField::Code => unit::Column::Code,

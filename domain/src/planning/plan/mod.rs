@@ -20,7 +20,7 @@ use crate::kernel::query::{
     FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit, fetch_pages_per_parent,
     search_condition,
 };
-use crate::kernel::rows::ColumnSet;
+use crate::kernel::rows::{ColumnSet, JoinedOnce};
 use crate::org::unit;
 
 /// Filters of `plans(filter:)`.
@@ -92,7 +92,7 @@ pub async fn list(
     visibility: &PlanVisibility,
     filter: &PlanFilter,
     listing: PlanListing<'_>,
-) -> DomainResult<Page<(plan::Model, Option<entity::unit::Model>)>> {
+) -> DomainResult<Page<(plan::Model, JoinedOnce<entity::unit::Model>)>> {
     let PlanListing {
         order,
         args,
