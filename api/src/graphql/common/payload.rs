@@ -88,7 +88,7 @@ macro_rules! object_payload {
             ) -> Result<Self> {
                 let $field = fresh::<$entity>(ctx, outcome.object_id).await?;
                 Ok(Self {
-                    $field: $field.map($object),
+                    $field: $field.map(|model| $object(model.into())),
                     user_errors: errors(&outcome),
                     client_mutation_id,
                 })

@@ -99,7 +99,7 @@ impl Nomination {
         Ok(match self.model.nominee_kind {
             entity::enums::AwardSubject::Collective => load(ctx, UnitById(self.model.nominee_id))
                 .await?
-                .map(|u| u.name),
+                .map(|u| u.name.clone()),
             _ => load(ctx, PersonById(self.model.nominee_id))
                 .await?
                 .map(|p| p.full_name),

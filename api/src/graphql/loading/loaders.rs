@@ -123,14 +123,15 @@ macro_rules! batch_by_id {
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
                 let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
                 let found = $fetch(&self.db, &ids).await.map_err(Arc::new)?;
-                Ok(found.into_iter().map(|(id, value)| ($key(id), value)).collect())
+                Ok(found.into_iter().map(|(id, value)| ($key(id), value.into())).collect())
             }
         }
     };
 }
 
-batch_by_id!(/// A unit by id.
-    UnitById => unit::Model, units::by_ids);
+batch_by_id!(/// A unit by id (shared: a page names the same units again and again, and a lookup
+    /// copies only the pointer).
+    UnitById => Arc<unit::Model>, units::by_ids);
 batch_by_id!(/// A unit group by id.
     GroupById => unit_group::Model, groups::by_ids);
 batch_by_id!(/// A plan by id.

@@ -59,8 +59,8 @@ impl UnitQuery {
         )
         .await
         .into_gql()?;
-        let page = UnitConnection::from_page(feed_units(ctx, page).await?, Unit);
-        let rows: Vec<&entity::unit::Model> = page.edges.iter().map(|e| &e.node.0).collect();
+        let page = UnitConnection::from_page(feed_units(ctx, page).await?, Unit::from);
+        let rows: Vec<&entity::unit::Model> = page.edges.iter().map(|e| &*e.node.0).collect();
         prefetch::units(ctx, &selections, &rows).await?;
         Ok(page)
     }
@@ -77,7 +77,10 @@ impl UnitQuery {
                 let uuid = expect(&id, NodeType::Unit).into_gql()?;
                 Ok(load(ctx, UnitById(uuid)).await?.map(Unit))
             }
-            (None, Some(code)) => Ok(units::by_code(db(ctx)?, &code).await.into_gql()?.map(Unit)),
+            (None, Some(code)) => Ok(units::by_code(db(ctx)?, &code)
+                .await
+                .into_gql()?
+                .map(Unit::from)),
             _ => Err(DomainError::invalid("give exactly one of `id` and `code`").extend()),
         }
     }

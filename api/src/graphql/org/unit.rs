@@ -40,7 +40,13 @@ use crate::graphql::planning::task::{self, Task};
 /// A unit from `units` or `children` may hold only the columns its list's selection reads
 /// ([`COLUMNS`]); a unit loaded by id (a parent, an assignee…) is whole.
 #[derive(Clone)]
-pub struct Unit(pub unit::Model);
+pub struct Unit(pub std::sync::Arc<unit::Model>);
+
+impl From<unit::Model> for Unit {
+    fn from(model: unit::Model) -> Self {
+        Self(model.into())
+    }
+}
 
 /// The stored columns each field of `Unit` reads, besides the id (the column registry: see
 /// [`columns`](crate::graphql::loading::columns)). A field added to the resolvers needs its
@@ -131,7 +137,7 @@ impl Unit {
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(Unit)
+            .map(Unit::from)
             .collect())
     }
     /// The units directly below this one, by name.
@@ -151,7 +157,7 @@ impl Unit {
             },
         )
         .await?;
-        Ok(UnitConnection::from_page(page, Unit))
+        Ok(UnitConnection::from_page(page, Unit::from))
     }
     /// The unit that took this one over (merge, absorption, rename…), if any.
     async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
@@ -387,7 +393,7 @@ impl UnitGroup {
             },
         )
         .await?;
-        Ok(members.into_iter().map(Unit).collect())
+        Ok(members.into_iter().map(Unit::from).collect())
     }
 }
 

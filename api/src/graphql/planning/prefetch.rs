@@ -160,7 +160,7 @@ pub async fn feed_units<M>(
     let mut units = Vec::new();
     let page = page.map(|(row, unit)| {
         if let JoinedOnce(Some(unit)) = unit {
-            units.push((UnitById(unit.id), unit));
+            units.push((UnitById(unit.id), unit.into()));
         }
         row
     });
@@ -220,7 +220,7 @@ pub async fn tasks(
                     .collect();
                 loaders.feed_many(all.clone()).await;
                 loaders
-                    .feed_many(units.into_iter().map(|u| (UnitById(u.id), u)))
+                    .feed_many(units.into_iter().map(|u| (UnitById(u.id), u.into())))
                     .await;
                 Ok(all)
             } else if want_assignments {

@@ -300,7 +300,7 @@ impl ProgressQuery {
         // The missing and pending units are named from the rows read to find them.
         let units = std::mem::take(&mut figures.reporting_units);
         loaders(ctx)?
-            .feed_many(units.into_iter().map(|u| (UnitById(u.id), u)))
+            .feed_many(units.into_iter().map(|u| (UnitById(u.id), u.into())))
             .await;
         Ok(Some(PlanProgress {
             plan,

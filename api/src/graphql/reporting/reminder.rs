@@ -195,7 +195,10 @@ impl ReminderQuery {
         // list; the regimes are loaded for the whole list at once. Each reminder's resolvers
         // then find them there.
         let loaders = loaders(ctx)?;
-        let units = kept.units.iter().map(|(id, u)| (UnitById(*id), u.clone()));
+        let units = kept
+            .units
+            .iter()
+            .map(|(id, u)| (UnitById(*id), u.clone().into()));
         loaders.feed_many(units).await;
         let tasks = kept.tasks.iter().map(|(id, t)| (TaskById(*id), t.clone()));
         loaders.feed_many(tasks).await;

@@ -37,13 +37,17 @@ pub struct PeriodReportCount {
 
 /// A unit's scorecard for a year.
 pub struct UnitScorecard {
-    unit: entity::unit::Model,
+    unit: std::sync::Arc<entity::unit::Model>,
     year: i32,
     card: scorecards::Scorecard,
 }
 
 impl UnitScorecard {
-    pub fn new(unit: entity::unit::Model, year: i32, card: scorecards::Scorecard) -> Self {
+    pub fn new(
+        unit: std::sync::Arc<entity::unit::Model>,
+        year: i32,
+        card: scorecards::Scorecard,
+    ) -> Self {
         Self { unit, year, card }
     }
 
