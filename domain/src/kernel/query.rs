@@ -83,22 +83,47 @@ where
     E::Model: DecodeRow + Sized + Send + Sync + sea_orm::ModelTrait<Entity = E>,
     C: ConnectionTrait,
 {
+    keyed_rows(
+        db,
+        keys.order(select),
+        keys,
+        args,
+        ordering,
+        want_total,
+        ColumnSet::ALL,
+    )
+    .await
+}
+
+/// A keyed page of `select` (already ordered by `keys`) reading the columns of `read`, each row
+/// its own model.
+async fn keyed_rows<E, C>(
+    db: &C,
+    select: Select<E>,
+    keys: &SortKeys<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+    read: ColumnSet,
+) -> DomainResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    C: ConnectionTrait,
+{
     let backend = db.get_database_backend();
-    let wrap = |page, rows| windowed(backend, page, rows);
     let keyset = Keyset {
         keys,
         model: |model: &E::Model| model,
     };
-    let select = keys.order(select);
-    let read = ColumnSet::ALL.into();
     fetch_keyed_page_wrapped(
         db,
-        select,
+        reading(select, read),
         args,
         ordering,
         want_total,
-        read,
-        wrap,
+        read.into(),
+        |page, rows| windowed(backend, page, rows),
         Some(keyset),
     )
     .await
@@ -249,25 +274,11 @@ where
         Some(column) => read.with(ColumnSet::of::<E>(&[column])),
         None => read,
     };
-    let select = reading(select, read);
     let Some(unit_column) = unit_column else {
-        let keyset = Keyset {
-            keys,
-            model: |row: &E::Model| row,
-        };
-        let page: Page<E::Model> = fetch_keyed_page_wrapped(
-            db,
-            select,
-            args,
-            ordering,
-            want_total,
-            read.into(),
-            |page, rows| windowed(backend, page, rows),
-            Some(keyset),
-        )
-        .await?;
+        let page = keyed_rows(db, select, keys, args, ordering, want_total, read).await?;
         return Ok(page.map(|row| (row, JoinedOnce(None))));
     };
+    let select = reading(select, read);
     let join = format!(
         r#"LEFT JOIN "unit" AS "joined_unit" ON "joined_unit"."id" = "page"."{}""#,
         sea_orm::IdenStatic::as_str(&unit_column)
