@@ -248,12 +248,12 @@ where
 }
 
 /// A keyed page of `select` (ordered by `keys`; it reads the columns of `read`) with, when
-/// `unit_column` names it, the whole unit that column of each row names joined on its primary
-/// key once the page is cut: a plan's issuer, a unit's parent, for the request's unit cache.
-/// Each unit comes once, on the first row that names it (see [`JoinedOnce`]); without
-/// `unit_column`, every row's unit is `None`.
+/// `joined_column` names it, the whole row of `J` that column of each row names joined on its
+/// primary key (`id`) once the page is cut: a plan's issuer, a unit's parent, a target's plan,
+/// for the request's cache. Each joined row comes once, on the first row that names it (see
+/// [`JoinedOnce`]); without `joined_column`, every row's is `None`.
 #[allow(clippy::too_many_arguments)]
-pub async fn fetch_keyed_page_with_unit<E, C>(
+pub async fn fetch_keyed_page_with_joined<E, J, C>(
     db: &C,
     select: Select<E>,
     keys: &SortKeys<E>,
@@ -261,27 +261,30 @@ pub async fn fetch_keyed_page_with_unit<E, C>(
     ordering: &str,
     want_total: bool,
     read: ColumnSet,
-    unit_column: Option<E::Column>,
-) -> DomainResult<Page<(E::Model, JoinedOnce<entity::unit::Model>)>>
+    joined_column: Option<E::Column>,
+) -> DomainResult<Page<(E::Model, JoinedOnce<J::Model>)>>
 where
     E: EntityTrait,
     E::Model: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    J: EntityTrait,
+    J::Model: DecodeRow + Send + Sync,
     C: ConnectionTrait,
 {
     let backend = db.get_database_backend();
     // The joining column is read with the page, whatever the caller's selection.
-    let read = match unit_column {
+    let read = match joined_column {
         Some(column) => read.with(ColumnSet::of::<E>(&[column])),
         None => read,
     };
-    let Some(unit_column) = unit_column else {
+    let Some(joined_column) = joined_column else {
         let page = keyed_rows(db, select, keys, args, ordering, want_total, read).await?;
         return Ok(page.map(|row| (row, JoinedOnce(None))));
     };
     let select = reading(select, read);
     let join = format!(
-        r#"LEFT JOIN "unit" AS "joined_unit" ON "joined_unit"."id" = "page"."{}""#,
-        sea_orm::IdenStatic::as_str(&unit_column)
+        r#"LEFT JOIN "{}" AS "joined" ON "joined"."id" = "page"."{}""#,
+        sea_orm::IdenStatic::as_str(&J::default()),
+        sea_orm::IdenStatic::as_str(&joined_column)
     );
     let columns = read.names::<E>();
     let order: Vec<(&str, bool)> = keys
@@ -291,14 +294,14 @@ where
         .collect();
     let shape = JoinedPage {
         columns: &columns,
-        joined_columns: &qualified_columns::<entity::unit::Entity>("joined_unit", ColumnSet::ALL),
+        joined_columns: &qualified_columns::<J>("joined", ColumnSet::ALL),
         join: &join,
         order: &order,
         descending: keys.descending,
     };
     let keyset = Keyset {
         keys,
-        model: |row: &(E::Model, JoinedOnce<entity::unit::Model>)| &row.0,
+        model: |row: &(E::Model, JoinedOnce<J::Model>)| &row.0,
     };
     fetch_keyed_page_wrapped(
         db,

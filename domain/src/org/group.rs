@@ -8,15 +8,15 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::UnitKind;
 use entity::{unit, unit_group, unit_group_member};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, JoinType, LikeExpr, Order, Query, SelectStatement, UnionType,
 };
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, QueryFilter};
 use uuid::Uuid;
 
 use crate::kernel::error::DomainResult;
-use crate::kernel::query::{fetch_all, fetch_with_related};
-use crate::org::unit::{active_at_condition, is_active_at};
+use crate::kernel::rows::{Columns, DecodeRow};
+use crate::org::unit::{active_at_condition_in, is_active_at};
 
 /// The unit kinds a group's rule admits (empty: any kind).
 pub fn kinds(group: &unit_group::Model) -> Vec<UnitKind> {
@@ -56,32 +56,19 @@ pub async fn members(
     group: &unit_group::Model,
     date: NaiveDate,
 ) -> DomainResult<Vec<unit::Model>> {
-    Ok(members_of(db, std::slice::from_ref(group), date)
+    Ok(members_of_ids(db, &[group.id], date)
         .await?
         .remove(&group.id)
         .unwrap_or_default())
 }
 
-/// The units each group means on `date`, by name, in two statements whatever the number of
-/// groups: their explicit rows, then every unit any rule or inclusion names (each group's own
-/// rule is applied to them here).
-pub async fn members_of(
-    db: &impl ConnectionTrait,
-    groups: &[unit_group::Model],
-    date: NaiveDate,
-) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
-    if groups.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let explicit = unit_group_member::Entity::find()
-        .filter(unit_group_member::Column::GroupId.is_in(groups.iter().map(|g| g.id)))
-        .all(db)
-        .await?;
-    resolve(db, groups, &explicit, date).await
-}
+/// Whether unit `"u"` is of a kind group `"g"` admits: `unit_kinds` is a comma-separated list
+/// (empty: any kind), and `_` in kind names is escaped for `LIKE`.
+pub(crate) const KIND_ADMITTED: &str = r#"("g"."unit_kinds" = '' OR (',' || "g"."unit_kinds" || ',') LIKE ('%,' || REPLACE("u"."kind", '_', '\_') || ',%') ESCAPE '\')"#;
 
-/// [`members_of`] the groups of `ids`, in two statements whatever their number: the groups
-/// with their explicit rows (one join), then every unit any rule or inclusion names.
+/// The units each group of `ids` means on `date`, by name, in one statement whatever their
+/// number: the children of the group's parent of a kind it admits that its explicit rows do not
+/// name, with the units its explicit rows include (each half read through an index).
 pub async fn members_of_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -90,77 +77,76 @@ pub async fn members_of_ids(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let query = unit_group::Entity::find()
-        .filter(unit_group::Column::Id.is_in(ids.iter().copied()))
-        .find_with_related(unit_group_member::Entity)
-        .into_query();
-    let (groups, explicit): (Vec<unit_group::Model>, Vec<Vec<unit_group_member::Model>>) =
-        fetch_with_related(db, &query, |g: &unit_group::Model| g.id)
-            .await?
-            .into_iter()
-            .unzip();
-    let explicit: Vec<unit_group_member::Model> = explicit.into_iter().flatten().collect();
-    resolve(db, &groups, &explicit, date).await
-}
-
-/// The units each of `groups` means on `date`, given their explicit rows: one statement reads
-/// every unit any rule or inclusion names, and each group's own rule is applied to them here.
-async fn resolve(
-    db: &impl ConnectionTrait,
-    groups: &[unit_group::Model],
-    explicit: &[unit_group_member::Model],
-    date: NaiveDate,
-) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
-    let mut named = Condition::any();
-    for group in groups {
-        if let Some(parent) = group.parent_unit_id {
-            let mut rule = Condition::all().add(unit::Column::ParentId.eq(parent));
-            let kinds = kinds(group);
-            if !kinds.is_empty() {
-                rule = rule.add(unit::Column::Kind.is_in(kinds));
-            }
-            named = named.add(rule);
-        }
-    }
-    let included: Vec<Uuid> = explicit
-        .iter()
-        .filter(|m| m.included)
-        .map(|m| m.unit_id)
-        .collect();
-    if !included.is_empty() {
-        named = named.add(unit::Column::Id.is_in(included));
-    }
-    let candidates = if named.is_empty() {
-        Vec::new()
-    } else {
-        let select = unit::Entity::find()
-            .filter(named)
-            .filter(active_at_condition(date))
-            .order_by_asc(unit::Column::Name)
-            .order_by_asc(unit::Column::Id);
-        fetch_all(db, select).await?
-    };
-    let mut result = HashMap::new();
-    for group in groups {
-        let rows: HashMap<Uuid, bool> = explicit
-            .iter()
-            .filter(|m| m.group_id == group.id)
-            .map(|m| (m.unit_id, m.included))
-            .collect();
-        let kinds = kinds(group);
-        let members: Vec<unit::Model> = candidates
-            .iter()
-            .filter(|u| match rows.get(&u.id) {
-                Some(included) => *included,
-                None => {
-                    group.parent_unit_id.is_some()
-                        && u.parent_id == group.parent_unit_id
-                        && (kinds.is_empty() || kinds.contains(&u.kind))
-                }
-            })
-            .cloned()
-            .collect();
-        result.insert(group.id, members);
+    let (g, u, m) = (Alias::new("g"), Alias::new("u"), Alias::new("m"));
+    let group_id = Alias::new("group_id");
+    let active = active_at_condition_in(u.clone(), date);
+    let unit_columns = || unit::Column::iter().map(|c| (u.clone(), c));
+    let named_in_rows = Query::select()
+        .expr(Expr::val(1))
+        .from_as(unit_group_member::Entity, m.clone())
+        .and_where(
+            Expr::col((m.clone(), unit_group_member::Column::GroupId))
+                .equals((g.clone(), unit_group::Column::Id)),
+        )
+        .and_where(
+            Expr::col((m.clone(), unit_group_member::Column::UnitId))
+                .equals((u.clone(), unit::Column::Id)),
+        )
+        .take();
+    let mut by_rule = Query::select()
+        .expr_as(
+            Expr::col((g.clone(), unit_group::Column::Id)),
+            group_id.clone(),
+        )
+        .columns(unit_columns())
+        .from_as(unit_group::Entity, g.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            unit::Entity,
+            u.clone(),
+            Expr::col((u.clone(), unit::Column::ParentId))
+                .equals((g.clone(), unit_group::Column::ParentUnitId)),
+        )
+        .and_where(Expr::col((g.clone(), unit_group::Column::Id)).is_in(ids.iter().copied()))
+        .and_where(Expr::cust(KIND_ADMITTED))
+        .and_where(Expr::exists(named_in_rows).not())
+        .cond_where(active.clone())
+        .take();
+    let included = Query::select()
+        .expr_as(
+            Expr::col((m.clone(), unit_group_member::Column::GroupId)),
+            group_id,
+        )
+        .columns(unit_columns())
+        .from_as(unit_group_member::Entity, m.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            unit::Entity,
+            u.clone(),
+            Expr::col((u.clone(), unit::Column::Id))
+                .equals((m.clone(), unit_group_member::Column::UnitId)),
+        )
+        .and_where(
+            Expr::col((m.clone(), unit_group_member::Column::GroupId)).is_in(ids.iter().copied()),
+        )
+        .and_where(Expr::col((m, unit_group_member::Column::Included)).eq(true))
+        .cond_where(active)
+        .take();
+    by_rule.union(UnionType::All, included);
+    let x = Alias::new("x");
+    let query = Query::select()
+        .column(Asterisk)
+        .from_subquery(by_rule, x.clone())
+        .order_by((x.clone(), unit::Column::Name), Order::Asc)
+        .order_by((x, unit::Column::Id), Order::Asc)
+        .take();
+    let mut result: HashMap<Uuid, Vec<unit::Model>> =
+        ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in db.query_all(&query).await? {
+        let mut columns = Columns::at(&row, 0);
+        let group: Uuid = columns.required()?;
+        let unit = unit::Model::decode(&mut columns)?;
+        result.entry(group).or_default().push(unit);
     }
     Ok(result)
 }

@@ -63,10 +63,15 @@ pub async fn assigned(
 /// named in the group's explicit rows as included, or — when not named there — a child of the
 /// group's parent of a kind the group admits (`unit_kinds` is a comma-separated list, empty for
 /// any kind). The set-based form of [`unit_group::containing`].
-const MEMBERSHIP: &str = r#"(EXISTS (SELECT 1 FROM "unit_group_member" AS "m" WHERE "m"."group_id" = "g"."id" AND "m"."unit_id" = "u"."id" AND "m"."included")
+fn membership() -> String {
+    format!(
+        r#"(EXISTS (SELECT 1 FROM "unit_group_member" AS "m" WHERE "m"."group_id" = "g"."id" AND "m"."unit_id" = "u"."id" AND "m"."included")
  OR (NOT EXISTS (SELECT 1 FROM "unit_group_member" AS "m" WHERE "m"."group_id" = "g"."id" AND "m"."unit_id" = "u"."id")
      AND "g"."parent_unit_id" = "u"."parent_id"
-     AND ("g"."unit_kinds" = '' OR (',' || "g"."unit_kinds" || ',') LIKE ('%,' || REPLACE("u"."kind", '_', '\_') || ',%') ESCAPE '\')))"#;
+     AND {}))"#,
+        unit_group::KIND_ADMITTED
+    )
+}
 
 /// The column that names each row's unit once [`join_units`] has joined it.
 pub fn owner_column() -> (Alias, Alias) {
@@ -150,7 +155,7 @@ fn assigned_to_units(
                 JoinType::InnerJoin,
                 entity::unit_group::Entity,
                 g.clone(),
-                Expr::cust(MEMBERSHIP),
+                Expr::cust(membership()),
             )
             .join_as(
                 JoinType::InnerJoin,

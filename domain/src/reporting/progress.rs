@@ -304,7 +304,7 @@ pub async fn task_figures(
         .unwrap_or_else(|| figures(as_of, &[])))
 }
 
-/// The task figures of several plans as of a day, in two statements whatever their number.
+/// The task figures of several plans as of a day, in one statement whatever their number.
 pub async fn task_figures_of(
     db: &impl ConnectionTrait,
     plans: &[Uuid],

@@ -185,7 +185,7 @@ async fn report_reminders(
         as_of,
     )
     .await?;
-    // Who reports under each row, as of `as_of`: every group's members in two statements.
+    // Who reports under each row, as of `as_of`: every group's members in one statement.
     let all_rows: Vec<&entity::reporting_deadline::Model> =
         due_rows.iter().map(|(_, _, row, _)| *row).collect();
     let reporters = reporters_of(db, &all_rows, as_of).await?;

@@ -292,6 +292,7 @@ impl Unit {
                 ..TargetFilter::default()
             };
             let args = cursor::forward(first, after.as_deref()).into_gql()?;
+            let selections = prefetch::node_selections(&ctx.look_ahead());
             let page = if under_list(ctx) {
                 let window = args.window(targets::TARGETS_ORDERING).into_gql()?;
                 let key = UnitTargets {
@@ -304,23 +305,20 @@ impl Unit {
                 };
                 load_required(ctx, key).await?
             } else {
-                targets::list(
+                let page = targets::list(
                     db(ctx)?,
                     visibility(ctx)?,
                     &filter,
                     Some(&self.0),
                     &args,
                     wants_total(ctx),
+                    prefetch::wants(&selections, "plan"),
                 )
                 .await
-                .into_gql()?
+                .into_gql()?;
+                prefetch::feed_plans(ctx, page).await?
             };
-            prefetch::targets(
-                ctx,
-                &prefetch::node_selections(&ctx.look_ahead()),
-                &page.rows().collect::<Vec<_>>(),
-            )
-            .await?;
+            prefetch::targets(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
             Ok(TargetConnection::from_page(page, Target))
         })
         .await

@@ -14,8 +14,11 @@ use futures_util::future::{try_join, try_join3};
 use uuid::Uuid;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::domain::kernel::error::DomainResult;
+use async_graphql::dataloader::Loader;
+
+use crate::domain::kernel::error::{DomainError, DomainResult};
 use crate::domain::kernel::page::{Page, PageArgs, Window};
 use crate::domain::kernel::rows::{ColumnSet, JoinedOnce};
 use crate::domain::planning::{target as targets, task as tasks};
@@ -23,8 +26,8 @@ use crate::graphql::common::context::{db, load_all, loaders};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::loading::loaders::{
-    AreaById, AreasOf, BreakdownOf, DeadlinesOf, GroupById, LatestProgress, PlanById, PlanTargets,
-    PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
+    AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
+    PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
 };
 use crate::graphql::planning::task::{PROGRESS_COLUMNS, TaskFilter};
 
@@ -157,15 +160,39 @@ pub async fn feed_units<M>(
     ctx: &Context<'_>,
     page: Page<(M, JoinedOnce<unit::Model>)>,
 ) -> Result<Page<M>> {
-    let mut units = Vec::new();
-    let page = page.map(|(row, unit)| {
-        if let JoinedOnce(Some(unit)) = unit {
-            units.push((UnitById(unit.id), unit.into()));
+    feed_joined(ctx, page, |unit| UnitById(unit.id)).await
+}
+
+/// Puts the plans a list read with its page (a target's plan) into the request's cache, and
+/// returns the page's own rows.
+pub async fn feed_plans<M>(
+    ctx: &Context<'_>,
+    page: Page<(M, JoinedOnce<plan::Model>)>,
+) -> Result<Page<M>> {
+    feed_joined(ctx, page, |plan| PlanById(plan.id)).await
+}
+
+/// Puts the rows a list joined to its page (each on the first row naming it) into the request's
+/// cache under `key`, and returns the page's own rows.
+pub async fn feed_joined<M, J, K>(
+    ctx: &Context<'_>,
+    page: Page<(M, JoinedOnce<J>)>,
+    key: impl Fn(&J) -> K,
+) -> Result<Page<M>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    DbLoader: Loader<K, Error = Arc<DomainError>>,
+    <DbLoader as Loader<K>>::Value: From<J>,
+{
+    let mut joined = Vec::new();
+    let page = page.map(|(row, other)| {
+        if let JoinedOnce(Some(other)) = other {
+            joined.push((key(&other), other.into()));
         }
         row
     });
-    if !units.is_empty() {
-        loaders(ctx)?.feed_many(units).await;
+    if !joined.is_empty() {
+        loaders(ctx)?.feed_many(joined).await;
     }
     Ok(page)
 }

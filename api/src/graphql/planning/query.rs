@@ -145,6 +145,7 @@ impl TargetQuery {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
+        let selections = prefetch::node_selections(&ctx.look_ahead());
         let page = targets::list(
             db(ctx)?,
             visibility(ctx)?,
@@ -152,15 +153,12 @@ impl TargetQuery {
             None,
             &args,
             wants_total(ctx),
+            prefetch::wants(&selections, "plan"),
         )
         .await
         .into_gql()?;
-        prefetch::targets(
-            ctx,
-            &prefetch::node_selections(&ctx.look_ahead()),
-            &page.rows().collect::<Vec<_>>(),
-        )
-        .await?;
+        let page = prefetch::feed_plans(ctx, page).await?;
+        prefetch::targets(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
         Ok(TargetConnection::from_page(page, Target))
     }
     /// A target by global id.

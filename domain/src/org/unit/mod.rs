@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::UnitKind;
 use entity::{unit, unit_succession};
-use sea_orm::sea_query::{Expr, Order};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement,
 };
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit,
+    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_joined,
     fetch_pages_per_parent_reading, search_condition,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow, JoinedOnce};
@@ -67,16 +67,25 @@ impl UnitOrder {
 
 /// Condition "the unit existed on `date`" (active_from ≤ date ≤ active_to, open ends allowed).
 pub fn active_at_condition(date: NaiveDate) -> Condition {
+    active_at_condition_in(unit::Entity, date)
+}
+
+/// [`active_at_condition`] of the unit table under another name (`"u"`).
+pub fn active_at_condition_in(
+    table: impl sea_orm::sea_query::IntoIden + Clone,
+    date: NaiveDate,
+) -> Condition {
+    let column = |c: unit::Column| Expr::col((table.clone(), c));
     Condition::all()
         .add(
             Condition::any()
-                .add(unit::Column::ActiveFrom.is_null())
-                .add(unit::Column::ActiveFrom.lte(date)),
+                .add(column(unit::Column::ActiveFrom).is_null())
+                .add(column(unit::Column::ActiveFrom).lte(date)),
         )
         .add(
             Condition::any()
-                .add(unit::Column::ActiveTo.is_null())
-                .add(unit::Column::ActiveTo.gte(date)),
+                .add(column(unit::Column::ActiveTo).is_null())
+                .add(column(unit::Column::ActiveTo).gte(date)),
         )
 }
 
@@ -123,7 +132,7 @@ pub async fn list(
     // Each unit's parent, whole, joined once the page is cut: the parents cost no statement of
     // their own.
     let parent = with_parent.then_some(unit::Column::ParentId);
-    fetch_keyed_page_with_unit(
+    fetch_keyed_page_with_joined::<_, unit::Entity, _>(
         db,
         select,
         &keys,

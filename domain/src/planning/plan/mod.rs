@@ -17,8 +17,8 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
-    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_unit, fetch_pages_per_parent,
-    search_condition,
+    FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_joined,
+    fetch_pages_per_parent, search_condition,
 };
 use crate::kernel::rows::{ColumnSet, JoinedOnce};
 use crate::org::unit;
@@ -135,7 +135,7 @@ pub async fn list(
     let select = sort.order(select);
     let read = columns.with(ColumnSet::of::<plan::Entity>(&[column, plan::Column::Id]));
     let issuer = with_issuer.then_some(plan::Column::IssuerId);
-    fetch_keyed_page_with_unit(
+    fetch_keyed_page_with_joined::<_, entity::unit::Entity, _>(
         db,
         select,
         &sort,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::enums::AssignmentRole;
-use entity::{assignment, target, target_breakdown_group, target_breakdown_row};
+use entity::{assignment, plan, target, target_breakdown_group, target_breakdown_row};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
@@ -19,7 +19,8 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
-use crate::kernel::query::{SortKeys, fetch_keyed_page, fetch_with_related};
+use crate::kernel::query::{SortKeys, fetch_keyed_page_with_joined, fetch_with_related};
+use crate::kernel::rows::{ColumnSet, JoinedOnce};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -32,7 +33,8 @@ pub struct TargetFilter {
     pub as_of: Option<NaiveDate>,
 }
 
-/// `targets(filter:)`, in document order.
+/// `targets(filter:)`, in document order; `with_plan`: each target's plan read with the page (in
+/// the same statement, on the first row naming it).
 pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
@@ -40,7 +42,8 @@ pub async fn list(
     known_unit: Option<&entity::unit::Model>,
     args: &PageArgs,
     want_total: bool,
-) -> DomainResult<Page<target::Model>> {
+    with_plan: bool,
+) -> DomainResult<Page<(target::Model, JoinedOnce<plan::Model>)>> {
     let mut by_assignment = None;
     if filter.unit_id.is_some() || !filter.roles.is_empty() {
         let assigned = crate::planning::assignee::assigned(
@@ -74,7 +77,17 @@ pub async fn list(
         ],
         false,
     );
-    fetch_keyed_page(db, select, &keys, args, TARGETS_ORDERING, want_total).await
+    fetch_keyed_page_with_joined::<_, plan::Entity, _>(
+        db,
+        keys.order(select),
+        &keys,
+        args,
+        TARGETS_ORDERING,
+        want_total,
+        ColumnSet::ALL,
+        with_plan.then_some(target::Column::PlanId),
+    )
+    .await
 }
 
 /// Ordering name of target lists in document order (`targets`, `Unit.targets`).
