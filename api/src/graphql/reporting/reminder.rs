@@ -42,7 +42,8 @@ type Named = (bool, bool);
 /// A list of reminders with the units and tasks it names, all read under one snapshot.
 pub struct KeptReminders {
     list: Vec<reminders::Reminder>,
-    units: HashMap<Uuid, entity::unit::Model>,
+    /// Shared with every request that finds the list kept: feeding them costs a pointer each.
+    units: HashMap<Uuid, std::sync::Arc<entity::unit::Model>>,
     tasks: HashMap<Uuid, entity::task::Model>,
 }
 
@@ -73,7 +74,11 @@ impl KeptReminders {
                 if unit_ids.is_empty() {
                     return Ok(HashMap::new());
                 }
-                org::unit::by_ids(db, &unit_ids).await
+                let units = org::unit::by_ids(db, &unit_ids).await?;
+                Ok(units
+                    .into_iter()
+                    .map(|(id, unit)| (id, std::sync::Arc::new(unit)))
+                    .collect())
             },
             async {
                 if task_ids.is_empty() {
@@ -198,7 +203,7 @@ impl ReminderQuery {
         let units = kept
             .units
             .iter()
-            .map(|(id, u)| (UnitById(*id), u.clone().into()));
+            .map(|(id, u)| (UnitById(*id), std::sync::Arc::clone(u)));
         loaders.feed_many(units).await;
         let tasks = kept.tasks.iter().map(|(id, t)| (TaskById(*id), t.clone()));
         loaders.feed_many(tasks).await;
