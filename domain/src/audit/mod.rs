@@ -10,11 +10,8 @@ use crate::access::Actor;
 use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{
-    FilterIf, JoinedPage, Keyset, SortKeys, fetch_keyed_page, fetch_keyed_page_wrapped,
-    joined_page, qualified_columns,
-};
-use crate::kernel::rows::{ColumnSet, JoinedOnce, RowColumns};
+use crate::kernel::query::{FilterIf, SortKeys, fetch_keyed_page_with_joined};
+use crate::kernel::rows::{ColumnSet, JoinedOnce};
 
 /// An event with its actor's unit, when that was asked for and the unit exists (each unit on
 /// the first of its events in the page only: see [`JoinedOnce`]).
@@ -74,45 +71,16 @@ pub async fn list(
         audit_event::Column::Id,
         true,
     );
-    if !with_actor_units {
-        let page = fetch_keyed_page(db, select, &keys, args, "auditEvents", want_total).await?;
-        return Ok(page.map(|event| (event, JoinedOnce(None))));
-    }
-    let backend = db.get_database_backend();
-    let columns = ColumnSet::ALL.names::<audit_event::Entity>();
-    let name = |c: audit_event::Column| sea_orm::IdenStatic::as_str(&c);
-    let order: Vec<(&str, bool)> = keys
-        .keys
-        .iter()
-        .map(|(key, nulls_last)| (name(*key), *nulls_last))
-        .collect();
     // Whole units: they go into the request's cache, where any resolver may read any field.
-    let shape = JoinedPage {
-        columns: &columns,
-        joined_columns: &qualified_columns::<unit::Entity>("u", ColumnSet::ALL),
-        join: "LEFT JOIN \"unit\" AS \"u\" ON \"u\".\"id\" = \"page\".\"unit_id\"",
-        order: &order,
-        descending: keys.descending,
-    };
-    let wrap = |page, rows| joined_page(backend, page, rows, &shape);
-    let keyset = Keyset {
-        keys: &keys,
-        model: |row: &EventWithUnit| &row.0,
-    };
-    let read = RowColumns {
-        model: ColumnSet::ALL,
-        joined: ColumnSet::ALL,
-    };
-    let select = keys.order(select);
-    fetch_keyed_page_wrapped(
+    fetch_keyed_page_with_joined::<_, unit::Entity, _>(
         db,
-        select,
+        keys.order(select),
+        &keys,
         args,
         "auditEvents",
         want_total,
-        read,
-        wrap,
-        Some(keyset),
+        ColumnSet::ALL,
+        with_actor_units.then_some(audit_event::Column::UnitId),
     )
     .await
 }
