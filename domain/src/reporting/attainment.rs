@@ -119,7 +119,7 @@ pub async fn submit_value(
         .unwrap_or_default();
     let writers = super::completion::units_of(
         db,
-        rows,
+        &rows,
         &[AssignmentRole::Lead, AssignmentRole::Implementing],
     )
     .await?;

@@ -4,10 +4,11 @@
 
 use chrono::Utc;
 use entity::enums::{AssignmentRole, ProgressStatus, TaskStatus};
-use entity::{progress_update, task, unit, unit_group};
+use entity::{assignment, plan, progress_update, task, unit};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -18,6 +19,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{TaskId, UnitId};
 use crate::kernel::mutation::Change;
+use crate::kernel::rows::{ColumnSet, Columns, DecodeRow};
 use crate::kernel::time::{local_date, today};
 use crate::kernel::versioned;
 use crate::org::group;
@@ -32,43 +34,55 @@ pub(crate) async fn units_in_roles(
         .await?
         .remove(&task_id)
         .unwrap_or_default();
-    units_of(db, rows, roles).await
+    units_of(db, &rows, roles).await
 }
 
-/// The units of assignment `rows` in any of `roles`, directly or through a group (today).
+/// The units of assignment `rows` in any of `roles`, directly or through a group (today): the
+/// groups' members in one statement, whatever their number.
 pub(crate) async fn units_of(
     db: &impl ConnectionTrait,
-    rows: Vec<entity::assignment::Model>,
+    rows: &[assignment::Model],
     roles: &[AssignmentRole],
 ) -> DomainResult<Vec<Uuid>> {
     let mut units = Vec::new();
-    for row in rows.into_iter().filter(|r| roles.contains(&r.role)) {
-        if let Some(unit) = row.unit_id {
-            units.push(unit);
-        }
-        if let Some(group_id) = row.group_id
-            && let Some(g) = unit_group::Entity::find_by_id(group_id).one(db).await?
-        {
-            units.extend(
-                group::members(db, &g, today())
-                    .await?
-                    .into_iter()
-                    .map(|u| u.id),
-            );
-        }
+    let mut groups = Vec::new();
+    for row in rows.iter().filter(|r| roles.contains(&r.role)) {
+        units.extend(row.unit_id);
+        groups.extend(row.group_id);
+    }
+    if !groups.is_empty() {
+        let members = group::members_of_ids(db, &groups, today()).await?;
+        units.extend(members.into_values().flatten().map(|u| u.id));
     }
     Ok(units)
 }
 
-/// A task, the unit reporting on it, and the unit that issued the task's plan (the scope of
-/// the audit event).
+/// A task, the unit reporting on it, the unit that issued the task's plan (the scope of the
+/// audit event), and the task's assignments in every role.
 pub(crate) struct Reporter {
     pub task: task::Model,
     pub unit: unit::Model,
     pub issuer: Option<Uuid>,
+    pub assignments: Vec<assignment::Model>,
 }
 
-/// The task and the unit reporting on it, once the caller may report for that unit.
+impl Reporter {
+    /// Whether the reporting unit is assigned to the task in any of `roles`, directly or
+    /// through a group (today).
+    pub(crate) async fn is_in(
+        &self,
+        db: &impl ConnectionTrait,
+        roles: &[AssignmentRole],
+    ) -> DomainResult<bool> {
+        Ok(units_of(db, &self.assignments, roles)
+            .await?
+            .contains(&self.unit.id))
+    }
+}
+
+/// The task and the unit reporting on it, once the caller may report for that unit: the task,
+/// its plan's issuer, its assignments and the unit in one statement (a reporting mutation's
+/// every round trip is a writer's wait).
 pub(crate) async fn task_and_reporter(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -79,33 +93,81 @@ pub(crate) async fn task_and_reporter(
     actor
         .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
         .await?;
-    let Some((task, issuer)) = super::task_with_issuer(db, task_id).await? else {
+    // One row per assignment (one with NULL assignment columns when there is none); the task,
+    // the issuer and the unit repeat on each. The unit is joined on its id alone: it is there or
+    // not whatever the task.
+    let reporting = Alias::new("reporting_unit");
+    let mut query = task::Entity::find_by_id(task_id)
+        .select_also(assignment::Entity)
+        .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev())
+        .join(
+            JoinType::LeftJoin,
+            task::Entity::belongs_to(plan::Entity)
+                .from(task::Column::PlanId)
+                .to(plan::Column::Id)
+                .into(),
+        )
+        .column(plan::Column::IssuerId)
+        .order_by_asc(assignment::Column::Position)
+        .into_query();
+    query
+        .join_as(
+            JoinType::LeftJoin,
+            unit::Entity,
+            reporting.clone(),
+            Expr::col((reporting.clone(), unit::Column::Id)).eq(unit_id),
+        )
+        .columns(unit::Column::iter().map(|c| (reporting.clone(), c)));
+    let rows = db.query_all(&query).await?;
+    let mut found = None;
+    let mut assignments = Vec::new();
+    for row in &rows {
+        let mut columns = Columns::at(row, 0);
+        let (task, assignment) = <(task::Model, Option<assignment::Model>)>::decode(&mut columns)?;
+        assignments.extend(assignment);
+        if found.is_none() {
+            columns.start_model(ColumnSet::ALL);
+            let issuer: Option<Uuid> = columns.nullable()?;
+            let unit = match columns.next_is_null()? {
+                true => None,
+                false => Some(unit::Model::decode(&mut columns)?),
+            };
+            found = Some((task, issuer, unit));
+        }
+    }
+    let Some((task, issuer, unit)) = found else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
-    let Some(unit) = unit::Entity::find_by_id(unit_id).one(db).await? else {
+    let Some(unit) = unit else {
         return Err(rejected("unitId", Code::NotFound, "no such unit"));
     };
-    Ok(Reporter { task, unit, issuer })
+    // As `planning::task::assignments` lists them: lead first.
+    assignments.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+    Ok(Reporter {
+        task,
+        unit,
+        issuer,
+        assignments,
+    })
 }
 
-/// Refuses `unit` unless it leads `task` (directly or through a group); `what` is what only the
-/// lead does ("reports it done").
+/// Refuses the reporting unit unless it leads the task (directly or through a group); `what` is
+/// what only the lead does ("reports it done").
 pub(crate) async fn require_lead(
     db: &impl ConnectionTrait,
-    task: &task::Model,
-    unit: &unit::Model,
+    reporter: &Reporter,
     what: &str,
 ) -> DomainResult<()> {
-    if units_in_roles(db, task.id, &[AssignmentRole::Lead])
-        .await?
-        .contains(&unit.id)
-    {
+    if reporter.is_in(db, &[AssignmentRole::Lead]).await? {
         Ok(())
     } else {
         Err(rejected(
             "unitId",
             Code::Invalid,
-            format!("{} does not lead this task: its lead {what}", unit.name),
+            format!(
+                "{} does not lead this task: its lead {what}",
+                reporter.unit.name
+            ),
         ))
     }
 }
@@ -123,12 +185,15 @@ pub async fn report_done(
     version: i32,
     narrative: Option<String>,
 ) -> DomainResult<Change> {
-    let Reporter { task, unit, issuer } = task_and_reporter(db, actor, task_id, unit_id).await?;
-    versioned::check_version(&task, version)?;
+    let reporter = task_and_reporter(db, actor, task_id, unit_id).await?;
+    versioned::check_version(&reporter.task, version)?;
     let mut checks = Checks(Vec::new());
     let narrative = checks.optional_text("narrative", narrative.as_deref(), 20_000);
     checks.finish()?;
-    require_lead(db, &task, &unit, "reports it done").await?;
+    require_lead(db, &reporter, "reports it done").await?;
+    let Reporter {
+        task, unit, issuer, ..
+    } = reporter;
     if !matches!(task.status, TaskStatus::Assigned | TaskStatus::InProgress) {
         return Err(rejected(
             "taskId",

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::completion::{Reporter, task_and_reporter, units_in_roles};
+use super::completion::{Reporter, task_and_reporter};
 use crate::access::Actor;
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
@@ -40,16 +40,16 @@ pub async fn add(
     actor: &Actor,
     input: ContributionInput,
 ) -> DomainResult<Change> {
-    let Reporter { task, unit, issuer } =
-        task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
+    let reporter = task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     let mut checks = Checks(Vec::new());
     let narrative = checks.text("narrative", &input.narrative, MAX_NARRATIVE, true);
     super::check_period_begun(&mut checks, input.period);
     checks.finish()?;
-    if !units_in_roles(db, task.id, &[AssignmentRole::Cooperating])
-        .await?
-        .contains(&unit.id)
-    {
+    let cooperates = reporter.is_in(db, &[AssignmentRole::Cooperating]).await?;
+    let Reporter {
+        task, unit, issuer, ..
+    } = reporter;
+    if !cooperates {
         return Err(rejected(
             "unitId",
             Code::Invalid,

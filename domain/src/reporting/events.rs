@@ -139,6 +139,25 @@ pub async fn of_change(
     Ok(event.into_iter().collect())
 }
 
+/// The notice of progress update `update` of a task of plan `plan_id` with `assignments`, from
+/// the facts the mutation that wrote it read: what [`of_change`] would read again, without the
+/// statement.
+pub fn of_update(
+    action: AuditAction,
+    update: &progress_update::Model,
+    plan_id: Uuid,
+    assignments: &[assignment::Model],
+) -> Vec<Event> {
+    // The rows `of_change` reads: one per assignment, a unit or NULL (a group) on each.
+    let rows = std::iter::once(None)
+        .chain(assignments.iter().map(|a| a.unit_id))
+        .map(|assigned| (Some(update.unit_id), update.task_id, plan_id, assigned))
+        .collect();
+    progress_of_rows(action, rows, Subject::Update(update.id), Utc::now())
+        .into_iter()
+        .collect()
+}
+
 /// A task, its plan and a unit assigned to it directly (any role), per assignment, read in one
 /// statement (none when the task is gone).
 async fn task_rows(

@@ -76,13 +76,14 @@ pub async fn request(
     actor: &Actor,
     input: ExtensionInput,
 ) -> DomainResult<Change> {
-    let super::completion::Reporter { task, unit, .. } =
+    let reporter =
         super::completion::task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
-    versioned::check_version(&task, input.version)?;
+    versioned::check_version(&reporter.task, input.version)?;
     let mut checks = Checks(Vec::new());
     let reason = checks.text("reason", &input.reason, MAX_REASON, true);
     checks.finish()?;
-    super::completion::require_lead(db, &task, &unit, "asks for an extension").await?;
+    super::completion::require_lead(db, &reporter, "asks for an extension").await?;
+    let super::completion::Reporter { task, unit, .. } = reporter;
     if !matches!(task.status, TaskStatus::Assigned | TaskStatus::InProgress) {
         return Err(rejected(
             "taskId",

@@ -48,13 +48,23 @@ pub struct ProgressInput {
     pub submission_id: Option<SubmissionId>,
 }
 
+/// A progress update recorded: the change for the audit log, the update as stored, and the
+/// notices for live subscribers (built from what the mutation read, so that nothing is read
+/// again for them or for the payload).
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub change: Change,
+    pub update: progress_update::Model,
+    pub notices: Vec<super::events::Event>,
+}
+
 /// Records a unit's progress on a task for a period (the task's lead and implementing units).
 pub async fn submit_progress(
     db: &impl ConnectionTrait,
     actor: &Actor,
     input: ProgressInput,
-) -> DomainResult<Change> {
-    let super::completion::Reporter { task, unit, issuer } =
+) -> DomainResult<Submitted> {
+    let reporter =
         super::completion::task_and_reporter(db, actor, input.task_id, input.unit_id).await?;
     let mut checks = Checks(Vec::new());
     if let Err(message) = Percent::new(f64::from(input.percent)) {
@@ -73,13 +83,16 @@ pub async fn submit_progress(
     let proposals = checks.optional_text("proposals", input.proposals.as_deref(), MAX_TEXT);
     super::check_period_begun(&mut checks, input.period);
     checks.finish()?;
-    let writers = super::completion::units_in_roles(
-        db,
-        task.id,
-        &[AssignmentRole::Lead, AssignmentRole::Implementing],
-    )
-    .await?;
-    if !writers.contains(&unit.id) {
+    let writes = reporter
+        .is_in(db, &[AssignmentRole::Lead, AssignmentRole::Implementing])
+        .await?;
+    let super::completion::Reporter {
+        task,
+        unit,
+        issuer,
+        assignments,
+    } = reporter;
+    if !writes {
         return Err(rejected(
             "unitId",
             Code::Invalid,
@@ -108,12 +121,8 @@ pub async fn submit_progress(
         proposals,
         reported_by: Some(actor.principal.subject.clone()),
     };
-    model
-        .clone()
-        .into_active_model()
-        .reset_all()
-        .insert(db)
-        .await?;
+    // As stored (RETURNING): the payload shows it without reading it again.
+    let model = model.into_active_model().reset_all().insert(db).await?;
     if let Some(report) = &carrier {
         entity::submission_progress::Model {
             progress_update_id: model.id,
@@ -124,17 +133,22 @@ pub async fn submit_progress(
         .insert(db)
         .await?;
     }
-    Ok(Change {
-        action: AuditAction::ProgressSubmit,
-        object_type: ObjectType::ProgressUpdate,
-        object_id: model.id,
-        scope_unit_id: issuer,
-        before: None,
-        after: Some(serde_json::json!({
-            "task_id": model.task_id, "unit_id": model.unit_id, "period_code": model.period_code,
-            "percent": model.percent, "status": model.status, "narrative": model.narrative,
-            "difficulties": model.difficulties, "proposals": model.proposals,
-        })),
+    let action = AuditAction::ProgressSubmit;
+    Ok(Submitted {
+        change: Change {
+            action,
+            object_type: ObjectType::ProgressUpdate,
+            object_id: model.id,
+            scope_unit_id: issuer,
+            before: None,
+            after: Some(serde_json::json!({
+                "task_id": model.task_id, "unit_id": model.unit_id, "period_code": model.period_code,
+                "percent": model.percent, "status": model.status, "narrative": model.narrative,
+                "difficulties": model.difficulties, "proposals": model.proposals,
+            })),
+        },
+        notices: super::events::of_update(action, &model, task.plan_id, &assignments),
+        update: model,
     })
 }
 

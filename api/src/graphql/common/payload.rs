@@ -12,6 +12,7 @@ use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainResult, FieldError};
 use crate::domain::kernel::ids::Id;
 use crate::domain::kernel::mutation::{self, Change, Outcome};
+use crate::domain::reporting::events::Event;
 use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::{db, pool};
 use crate::graphql::common::error::IntoGql;
@@ -93,6 +94,28 @@ macro_rules! object_payload {
                     client_mutation_id,
                 })
             }
+
+            /// The payload of a mutation that wrote `written` as stored: shown as it is, not
+            /// read again, unless the outcome is another's (a replay, or a concurrent retry
+            /// that committed first).
+            #[allow(dead_code)]
+            pub(super) async fn from_written(
+                ctx: &Context<'_>,
+                outcome: Outcome,
+                written: Option<<$entity as sea_orm::EntityTrait>::Model>,
+                client_mutation_id: Option<String>,
+            ) -> Result<Self> {
+                match written {
+                    Some(model) if !outcome.replayed && outcome.object_id == Some(model.id) => {
+                        Ok(Self {
+                            $field: Some($object(model.into())),
+                            user_errors: errors(&outcome),
+                            client_mutation_id,
+                        })
+                    }
+                    _ => Self::from(ctx, outcome, client_mutation_id).await,
+                }
+            }
         }
     };
 }
@@ -171,24 +194,43 @@ pub async fn run(
     client_mutation_id: Option<&str>,
     work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Change>,
 ) -> Result<Outcome> {
+    run_noticed(ctx, name, client_mutation_id, async |txn, actor| {
+        Ok((work(txn, actor).await?, None))
+    })
+    .await
+}
+
+/// [`run`] for work that knows its change's live notices (`None`: read them from the change).
+pub async fn run_noticed(
+    ctx: &Context<'_>,
+    name: &'static str,
+    client_mutation_id: Option<&str>,
+    work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<(Change, Option<Vec<Event>>)>,
+) -> Result<Outcome> {
     let actor = actor(ctx)?;
     let bus = ctx.data_opt::<crate::events::EventBus>();
     let mut after_commit = Vec::new();
     let outcome = mutation::run(pool(ctx)?, &actor, name, client_mutation_id, async |txn| {
-        let change = work(txn, &actor).await?;
-        // Live subscribers hear of the change when it commits: its notices are read and queued
-        // in its own transaction (no round trip for a connection of their own after it).
+        let (change, notices) = work(txn, &actor).await?;
+        // Live subscribers hear of the change when it commits: its notices are queued in its
+        // own transaction (no round trip for a connection of their own after it), read there
+        // when the work did not know them.
         if let Some(bus) = bus
             && (change.before.is_some() || change.after.is_some())
         {
-            let read = crate::domain::reporting::events::of_change(
-                txn,
-                change.action,
-                change.object_type,
-                change.object_id,
-            )
-            .await;
-            match read {
+            let notices = match notices {
+                Some(notices) => Ok(notices),
+                None => {
+                    crate::domain::reporting::events::of_change(
+                        txn,
+                        change.action,
+                        change.object_type,
+                        change.object_id,
+                    )
+                    .await
+                }
+            };
+            match notices {
                 Ok(events) => after_commit = bus.notify_in(txn, events).await,
                 // Failing to tell subscribers fails nothing.
                 Err(error) => tracing::warn!(%error, "cannot read a change for live updates"),

@@ -391,14 +391,19 @@ impl ProgressMutation {
             proposals: input.proposals,
             submission_id,
         };
-        let outcome = run(
+        let mut written = None;
+        let outcome = run_noticed(
             ctx,
             "submitProgress",
             cmid.as_deref(),
-            async |txn, actor| progress::submit_progress(txn, actor, update).await,
+            async |txn, actor| {
+                let submitted = progress::submit_progress(txn, actor, update).await?;
+                written = Some(submitted.update);
+                Ok((submitted.change, Some(submitted.notices)))
+            },
         )
         .await?;
-        SubmitProgressPayload::from(ctx, outcome, cmid).await
+        SubmitProgressPayload::from_written(ctx, outcome, written, cmid).await
     }
 }
 
