@@ -300,7 +300,9 @@ async fn a_progress_update_takes_a_bounded_number_of_statements(app: &TestApp) {
     let read = app
         .graphql_as(
             &admin,
-            &format!("query($id: ID!) {{ node(id: $id) {{ ... on ProgressUpdate {{ {FIELDS} }} }} }}"),
+            &format!(
+                "query($id: ID!) {{ node(id: $id) {{ ... on ProgressUpdate {{ {FIELDS} }} }} }}"
+            ),
             json!({ "id": update["id"] }),
         )
         .await
