@@ -31,6 +31,7 @@ use uuid::Uuid;
 
 mod targets;
 mod wire;
+mod writes;
 
 #[derive(Parser, Debug)]
 #[command(about = "Province-scale benchmark of the plans API")]
@@ -1035,6 +1036,7 @@ async fn statements(client: &reqwest::Client, address: &str) -> u64 {
         .unwrap_or(0)
 }
 
+#[derive(Clone)]
 struct Figures {
     name: &'static str,
     rps: f64,
@@ -1354,46 +1356,54 @@ async fn grow_tasks(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One mixed-run client's read latencies and errors, then its write latencies and errors.
-type ClientTally = (Vec<f64>, u64, Vec<f64>, u64);
+/// One mixed-run client's read latencies and errors, then its write latencies (by kind) and
+/// errors.
+type ClientTally = (Vec<f64>, u64, Vec<(writes::Kind, f64)>, u64);
 
 /// One request in this many of the mixed run is a write.
 const WRITE_EVERY: usize = 20;
 
-/// What the mixed run measured: the reads alone, the reads under writes, and the writes.
+/// What the mixed run measured: the reads alone, the reads under writes, the writes, and the
+/// writes of each kind.
 struct Mixed {
     read_only: Figures,
     reads: Figures,
     writes: Figures,
+    by_kind: Vec<Figures>,
+    /// The tasks and nominations the run could edit in turn.
+    versioned: (usize, usize),
 }
 
 /// Reads under writes: the dashboard mix (Q1, Q2, Q3 in turn) at full concurrency, first alone,
-/// then with one request in [`WRITE_EVERY`] a progress update (`submitProgress` of a task's
-/// lead unit, each on another task), for `args.seconds` each. A write counts as an error when
-/// it comes back with an error or a `userErrors` entry.
+/// then with one request in [`WRITE_EVERY`] a write, for `args.seconds` each. The writes cycle
+/// through a progress update (`submitProgress` of a task's lead unit, each on another task), a
+/// task edit, another progress update and a nomination transition (see [`writes`]). A write
+/// counts as an error when it comes back with an error or a `userErrors` entry.
 async fn mixed(
     server: &Server,
+    url: &str,
     reads: Vec<Value>,
-    writes: Vec<Value>,
+    progress: Vec<Value>,
     bearer: &str,
     args: &Args,
 ) -> anyhow::Result<Mixed> {
-    let requests = |bodies: Vec<Value>| -> anyhow::Result<Arc<Vec<Vec<u8>>>> {
+    let requests = |bodies: Vec<Value>| -> anyhow::Result<Vec<Vec<u8>>> {
         let mut requests = Vec::new();
         for body in bodies {
             let body = serde_json::to_vec(&body)?;
             requests.push(wire::post_graphql(&server.address, Some(bearer), &body));
         }
-        Ok(Arc::new(requests))
+        Ok(requests)
     };
-    let (reads, writes) = (requests(reads)?, requests(writes)?);
-    let next_write = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let reads = Arc::new(requests(reads)?);
+    let writes =
+        Arc::new(writes::Writes::new(url, &server.address, bearer, requests(progress)?).await?);
+    let versioned = writes.keep_writable().await;
     let run = |seconds: u64, with_writes: bool| {
         let mut handles = Vec::new();
         for client_number in 0..args.concurrency {
             let (reads, writes) = (reads.clone(), writes.clone());
             let mut wire = wire::Wire::new(&server.address);
-            let next_write = next_write.clone();
             handles.push(tokio::spawn(async move {
                 let (mut read_latencies, mut write_latencies) = (Vec::new(), Vec::new());
                 let (mut read_errors, mut write_errors) = (0u64, 0u64);
@@ -1402,26 +1412,32 @@ async fn mixed(
                 let mut i = client_number;
                 while Instant::now() < end {
                     i += 1;
-                    let write = with_writes && i % WRITE_EVERY == 0;
-                    let request = if write {
-                        let n = next_write.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        &writes[n % writes.len()]
-                    } else {
-                        &reads[i % reads.len()]
-                    };
+                    if with_writes && i % WRITE_EVERY == 0 {
+                        let mut taken = writes.take();
+                        let kind = taken.kind;
+                        let request = std::mem::take(&mut taken.request);
+                        let started = Instant::now();
+                        let answer = wire.send(&request).await;
+                        let ms = started.elapsed().as_secs_f64() * 1000.0;
+                        let body = answer.as_ref().ok().map(|a| a.body);
+                        let kept = writes.finish(taken, body);
+                        if succeeded("Mixed: writes", answer, true) && kept {
+                            write_latencies.push((kind, ms));
+                        } else {
+                            write_errors += 1;
+                        }
+                        continue;
+                    }
                     let started = Instant::now();
-                    let what = if write {
-                        "Mixed: writes"
-                    } else {
-                        "Mixed: reads"
-                    };
-                    let ok = succeeded(what, wire.send(request).await, write);
+                    let ok = succeeded(
+                        "Mixed: reads",
+                        wire.send(&reads[i % reads.len()]).await,
+                        false,
+                    );
                     let ms = started.elapsed().as_secs_f64() * 1000.0;
-                    match (write, ok) {
-                        (true, true) => write_latencies.push(ms),
-                        (true, false) => write_errors += 1,
-                        (false, true) => read_latencies.push(ms),
-                        (false, false) => read_errors += 1,
+                    match ok {
+                        true => read_latencies.push(ms),
+                        false => read_errors += 1,
                     }
                 }
                 (read_latencies, read_errors, write_latencies, write_errors)
@@ -1460,6 +1476,21 @@ async fn mixed(
     let (reads_mixed, errors_mixed, write_latencies, write_errors) =
         collect(run(seconds, true)).await?;
     let elapsed_mixed = started.elapsed().as_secs_f64();
+    let by_kind = [
+        writes::Kind::Progress,
+        writes::Kind::TaskEdit,
+        writes::Kind::NominationStep,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let latencies = write_latencies
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, ms)| *ms)
+            .collect();
+        figures(kind.label(), latencies, 0, elapsed_mixed)
+    })
+    .collect();
     Ok(Mixed {
         read_only: figures("reads alone", reads_alone, errors_alone, elapsed_alone),
         reads: figures(
@@ -1468,7 +1499,14 @@ async fn mixed(
             errors_mixed,
             elapsed_mixed,
         ),
-        writes: figures("writes", write_latencies, write_errors, elapsed_mixed),
+        writes: figures(
+            "writes",
+            write_latencies.into_iter().map(|(_, ms)| ms).collect(),
+            write_errors,
+            elapsed_mixed,
+        ),
+        by_kind,
+        versioned,
     })
 }
 
@@ -2176,7 +2214,7 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             })
             .collect();
         let reads = queries[..3].iter().map(|(_, body)| body.clone()).collect();
-        Some(mixed(&server, reads, writes, &admin, args).await?)
+        Some(mixed(&server, url, reads, writes, &admin, args).await?)
     } else {
         None
     };
@@ -2295,12 +2333,19 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
     }
     if let Some(m) = &mixed_run {
         println!(
-            "\nMixed run (Q1, Q2, Q3 in turn as a province administrator; one request in {WRITE_EVERY} a submitProgress), {} s each:",
-            args.seconds
+            "\nMixed run (Q1, Q2, Q3 in turn as a province administrator; one request in {WRITE_EVERY} a write: submitProgress, updateTask, submitProgress, then a nomination returned or submitted again, in turn; {} tasks and {} nominations edited in turn), {} s each:",
+            m.versioned.0, m.versioned.1, args.seconds
         );
         println!("| run | req/s | p50 ms | p99 ms | errors |");
         println!("|---|---|---|---|---|");
-        for f in [&m.read_only, &m.reads, &m.writes] {
+        let kinds = m.by_kind.iter().map(|f| Figures {
+            name: Box::leak(format!("writes: {}", f.name).into_boxed_str()),
+            ..f.clone()
+        });
+        for f in [m.read_only.clone(), m.reads.clone(), m.writes.clone()]
+            .into_iter()
+            .chain(kinds)
+        {
             let line = format!(
                 "| Mixed: {} | {:.0} | {:.1} | {:.1} | {} |",
                 f.name, f.rps, f.p50, f.p99, f.errors
