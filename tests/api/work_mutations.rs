@@ -553,7 +553,92 @@ async fn merging_does_not_double_a_role_the_successor_holds(app: &TestApp) {
     );
 }
 
+/// A task edit is a write that plan officers send all day: its statements are bounded (the task
+/// with its plan and its assignments in one, the update and the audit event), and its payload
+/// shows the task as saved, without reading it again: exactly what a later read finds.
+async fn a_task_edit_takes_a_bounded_number_of_statements(app: &TestApp) {
+    let admin = token(Role::UnitAdmin, Some("H19.20"));
+    let plan = draft_plan(app, &admin).await;
+    let office = app.unit_id("H19.20.1").await;
+    let inspectorate = app.unit_id("H19.20.2").await;
+    let created = app
+        .graphql_as(
+            &admin,
+            CREATE_TASK,
+            json!({ "input": { "planId": plan, "title": "Rà soát thủ tục hành chính", "kind": "ONE_OFF",
+                "dueOn": "2026-12-31", "assignments": [
+                    { "role": "MONITORING", "unitId": inspectorate },
+                    { "role": "LEAD", "unitId": office }] } }),
+        )
+        .await
+        .ok();
+    let id = created["createTask"]["task"]["id"].clone();
+    const SMALL: &str = "mutation($input: UpdateTaskInput!) { updateTask(input: $input) {
+        task { version } userErrors { code } } }";
+    // As a province administrator: a unit's caller costs the statements of its identity on top
+    // (its unit, and its subtree for the drafts it sees and the plans it manages).
+    let before = app.statements.get();
+    let edited = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            SMALL,
+            json!({ "input": { "id": id, "version": 1, "description": "Cải cách thủ tục" } }),
+        )
+        .await
+        .ok();
+    let statements = app.statements.get() - before;
+    assert_eq!(edited["updateTask"]["task"]["version"], 2, "{edited}");
+    assert!(
+        statements <= 3,
+        "{statements} statements, at most 3 expected"
+    );
+
+    const FIELDS: &str = "id version code title description kind status dueOn completedOn timeliness lead { code } assignments { role unit { code } }";
+    let update = format!(
+        "mutation($input: UpdateTaskInput!) {{ updateTask(input: $input) {{ task {{ {FIELDS} }} userErrors {{ code }} }} }}"
+    );
+    let edited = app
+        .graphql_as(
+            &admin,
+            &update,
+            json!({ "input": { "id": id, "version": 2, "title": "Rà soát, cắt giảm thủ tục", "code": "NV-07" } }),
+        )
+        .await
+        .ok();
+    let task = &edited["updateTask"]["task"];
+    assert_eq!(task["version"], 3);
+    assert_eq!(task["title"], "Rà soát, cắt giảm thủ tục");
+    let read = app
+        .graphql_as(
+            &admin,
+            &format!("query($id: ID!) {{ node(id: $id) {{ ... on Task {{ {FIELDS} }} }} }}"),
+            json!({ "id": id }),
+        )
+        .await
+        .ok();
+    assert_eq!(&read["node"], task);
+    // The audit event lists the assignments read with the task, lead first.
+    let audit = app
+        .graphql_as(
+            &token(Role::ProvinceAdmin, None),
+            "query($id: ID!) { auditEvents(first: 1, filter: { objectId: $id }) { nodes { action after } } }",
+            json!({ "id": id }),
+        )
+        .await
+        .ok();
+    let event = &audit["auditEvents"]["nodes"][0];
+    assert_eq!(event["action"], "task.update");
+    assert_eq!(event["after"]["version"], 3);
+    let roles: Vec<&str> = event["after"]["assignments"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["role"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(roles.len(), 2, "{event}");
+    assert_eq!(roles[0].to_lowercase(), "lead", "{event}");
+}
+
 db_tests!(
+    a_task_edit_takes_a_bounded_number_of_statements,
     merging_does_not_double_a_role_the_successor_holds,
     issuing_dates_deadlines_relative_to_the_issue_date,
     tasks_have_one_lead_and_no_closed_units,

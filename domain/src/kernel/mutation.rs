@@ -28,6 +28,13 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
+/// A change and the row it wrote, as stored: the payload shows it without reading it again.
+#[derive(Debug, Clone)]
+pub struct Written<M> {
+    pub change: Change,
+    pub model: M,
+}
+
 /// The result a mutation reports (and a retry replays).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {

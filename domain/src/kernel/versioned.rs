@@ -1,7 +1,7 @@
 //! Optimistic locking, written once: a versioned object (plan, task, target, unit) is saved only
 //! while its stored version is still the one the change was based on, and becomes the next.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
 use uuid::Uuid;
 
@@ -60,7 +60,9 @@ pub async fn save<M: Versioned>(
 where
     <M::Entity as EntityTrait>::ActiveModel: ActiveModelTrait<Entity = M::Entity> + Send,
 {
-    next.stamp(expected + 1, Utc::now());
+    // At the precision PostgreSQL stores (microseconds): the model returned is the row stored,
+    // which a payload shows without reading it again.
+    next.stamp(expected + 1, Utc::now().trunc_subsecs(6));
     let mut active = next.clone().into_active_model().reset_all();
     // The key selects the row; the creation time never changes.
     active.not_set(M::ID);

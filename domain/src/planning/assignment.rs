@@ -22,6 +22,7 @@ use crate::kernel::versioned;
 use crate::org::unit::is_active_at;
 use crate::planning::target::edit::managed_target;
 use crate::planning::task::edit::managed_task;
+use crate::planning::task::facts::TaskFacts;
 
 /// One row of an assignment list, as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +218,7 @@ pub async fn set_assignments(
     check_assignments(db, &mut checks, &specs, &existing).await?;
     let (object_type, id, scope, before, after) = match subject {
         Subject::Task(id) => {
-            let (task, plan) = managed_task(db, actor, TaskId::new(id)).await?;
+            let TaskFacts { task, plan, .. } = managed_task(db, actor, TaskId::new(id)).await?;
             versioned::check_version(&task, version)?;
             checks.finish()?;
             let before = serde_json::to_value(&task).unwrap_or_default();

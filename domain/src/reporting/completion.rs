@@ -4,11 +4,10 @@
 
 use chrono::Utc;
 use entity::enums::{AssignmentRole, ProgressStatus, TaskStatus};
-use entity::{assignment, plan, progress_update, task, unit};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
+use entity::{assignment, progress_update, task, unit};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -19,7 +18,6 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{TaskId, UnitId};
 use crate::kernel::mutation::Change;
-use crate::kernel::rows::{ColumnSet, Columns, DecodeRow};
 use crate::kernel::time::{local_date, today};
 use crate::kernel::versioned;
 use crate::org::group;
@@ -81,8 +79,7 @@ impl Reporter {
 }
 
 /// The task and the unit reporting on it, once the caller may report for that unit: the task,
-/// its plan's issuer, its assignments and the unit in one statement (a reporting mutation's
-/// every round trip is a writer's wait).
+/// its plan, its assignments and the unit in one statement.
 pub(crate) async fn task_and_reporter(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -93,61 +90,17 @@ pub(crate) async fn task_and_reporter(
     actor
         .authorize(db, Action::SubmitReports, Resource::Unit(unit_id))
         .await?;
-    // One row per assignment (one with NULL assignment columns when there is none); the task,
-    // the issuer and the unit repeat on each. The unit is joined on its id alone: it is there or
-    // not whatever the task.
-    let reporting = Alias::new("reporting_unit");
-    let mut query = task::Entity::find_by_id(task_id)
-        .select_also(assignment::Entity)
-        .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev())
-        .join(
-            JoinType::LeftJoin,
-            task::Entity::belongs_to(plan::Entity)
-                .from(task::Column::PlanId)
-                .to(plan::Column::Id)
-                .into(),
-        )
-        .column(plan::Column::IssuerId)
-        .order_by_asc(assignment::Column::Position)
-        .into_query();
-    query
-        .join_as(
-            JoinType::LeftJoin,
-            unit::Entity,
-            reporting.clone(),
-            Expr::col((reporting.clone(), unit::Column::Id)).eq(unit_id),
-        )
-        .columns(unit::Column::iter().map(|c| (reporting.clone(), c)));
-    let rows = db.query_all(&query).await?;
-    let mut found = None;
-    let mut assignments = Vec::new();
-    for row in &rows {
-        let mut columns = Columns::at(row, 0);
-        let (task, assignment) = <(task::Model, Option<assignment::Model>)>::decode(&mut columns)?;
-        assignments.extend(assignment);
-        if found.is_none() {
-            columns.start_model(ColumnSet::ALL);
-            let issuer: Option<Uuid> = columns.nullable()?;
-            let unit = match columns.next_is_null()? {
-                true => None,
-                false => Some(unit::Model::decode(&mut columns)?),
-            };
-            found = Some((task, issuer, unit));
-        }
-    }
-    let Some((task, issuer, unit)) = found else {
+    let Some(facts) = crate::planning::task::facts::read(db, task_id, Some(unit_id)).await? else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
-    let Some(unit) = unit else {
+    let Some(unit) = facts.unit else {
         return Err(rejected("unitId", Code::NotFound, "no such unit"));
     };
-    // As `planning::task::assignments` lists them: lead first.
-    assignments.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
     Ok(Reporter {
-        task,
+        task: facts.task,
         unit,
-        issuer,
-        assignments,
+        issuer: Some(facts.plan.issuer_id),
+        assignments: facts.assignments,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::domain::access::{Actor, Viewer};
 use crate::domain::kernel::checks::Edit;
 use crate::domain::kernel::error::{DomainResult, FieldError};
 use crate::domain::kernel::ids::Id;
-use crate::domain::kernel::mutation::{self, Change, Outcome};
+use crate::domain::kernel::mutation::{self, Change, Outcome, Written};
 use crate::domain::reporting::events::Event;
 use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::{db, pool};
@@ -98,7 +98,7 @@ macro_rules! object_payload {
             /// The payload of a mutation that wrote `written` as stored: shown as it is, not
             /// read again, unless the outcome is another's (a replay, or a concurrent retry
             /// that committed first).
-            #[allow(dead_code)]
+            #[allow(dead_code, reason = "generated for every payload; used where the mutation returns its row")]
             pub(super) async fn from_written(
                 ctx: &Context<'_>,
                 outcome: Outcome,
@@ -198,6 +198,24 @@ pub async fn run(
         Ok((work(txn, actor).await?, None))
     })
     .await
+}
+
+/// [`run`] for work that returns the row it wrote, as stored: the row comes back with the
+/// outcome (for the payload's `from_written`).
+pub async fn run_written<M: Send>(
+    ctx: &Context<'_>,
+    name: &'static str,
+    client_mutation_id: Option<&str>,
+    work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> DomainResult<Written<M>>,
+) -> Result<(Outcome, Option<M>)> {
+    let mut written = None;
+    let outcome = run(ctx, name, client_mutation_id, async |txn, actor| {
+        let Written { change, model } = work(txn, actor).await?;
+        written = Some(model);
+        Ok(change)
+    })
+    .await?;
+    Ok((outcome, written))
 }
 
 /// [`run`] for work that knows its change's live notices (`None`: read them from the change).

@@ -224,11 +224,12 @@ impl WorkMutation {
             completed_on: edit(input.completed_on, |d| d.0),
         };
         let version = input.version;
-        let outcome = run(ctx, "updateTask", cmid.as_deref(), async |txn, actor| {
-            task_edit::update_task(txn, actor, id, version, fields).await
-        })
-        .await?;
-        TaskPayload::from(ctx, outcome, cmid).await
+        let (outcome, written) =
+            run_written(ctx, "updateTask", cmid.as_deref(), async |txn, actor| {
+                task_edit::update_task(txn, actor, id, version, fields).await
+            })
+            .await?;
+        TaskPayload::from_written(ctx, outcome, written, cmid).await
     }
 
     /// Deletes a task with its assignments and progress.

@@ -11,18 +11,19 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
+use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
 use crate::kernel::ids::{PlanId, TaskId};
-use crate::kernel::mutation::Change;
+use crate::kernel::mutation::{Change, Written};
 use crate::kernel::text::search_text;
 use crate::kernel::versioned;
 use crate::planning::assignment::{
-    AssignmentSpec, Subject, check_assignments, existing_assignments, with_assignments,
-    write_assignments,
+    AssignmentSpec, Subject, check_assignments, with_assignments, write_assignments,
 };
 use crate::planning::plan::edit::{check_area, managed, not_found_or_forbidden};
+use crate::planning::task::facts::TaskFacts;
 use crate::planning::{MAX_CODE, MAX_TEXT, MAX_TITLE};
 
 /// A task's fields, as received (`createTask`) or as edits (`updateTask`).
@@ -233,29 +234,43 @@ pub async fn create_task(
     })
 }
 
+/// The task `id` with its plan and its assignments (one statement), once the caller may manage
+/// the plan's issuer's plans.
 pub(crate) async fn managed_task(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: TaskId,
-) -> DomainResult<(task::Model, plan::Model)> {
-    let Some(task) = task::Entity::find_by_id(id).one(db).await? else {
+) -> DomainResult<TaskFacts> {
+    let Some(facts) = super::facts::read(db, id.uuid(), None).await? else {
         return Err(not_found_or_forbidden(actor, "no such task"));
     };
-    let plan = managed(db, actor, PlanId::new(task.plan_id)).await?;
-    Ok((task, plan))
+    actor
+        .authorize(
+            db,
+            Action::ManagePlans,
+            Resource::Unit(facts.plan.issuer_id),
+        )
+        .await?;
+    Ok(facts)
 }
 
 crate::versioned!(task, "task");
 
-/// Changes a task's fields.
+/// Changes a task's fields; the task as saved comes with the change (the payload shows it
+/// without reading it again).
 pub async fn update_task(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: TaskId,
     version: i32,
     fields: TaskFields,
-) -> DomainResult<Change> {
-    let (before, plan) = managed_task(db, actor, id).await?;
+) -> DomainResult<Written<task::Model>> {
+    let TaskFacts {
+        task: before,
+        plan,
+        assignments: rows,
+        ..
+    } = managed_task(db, actor, id).await?;
     versioned::check_version(&before, version)?;
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
@@ -264,14 +279,16 @@ pub async fn update_task(
     check_area(db, &mut checks, plan.id, next.area_id).await?;
     checks.finish()?;
     let saved = versioned::save(db, next, version).await?;
-    let rows = existing_assignments(db, Subject::Task(id.uuid())).await?;
-    Ok(Change {
-        action: AuditAction::TaskUpdate,
-        object_type: ObjectType::Task,
-        object_id: id.uuid(),
-        scope_unit_id: Some(plan.issuer_id),
-        before: Some(with_assignments(&before, &rows)),
-        after: Some(with_assignments(&saved, &rows)),
+    Ok(Written {
+        change: Change {
+            action: AuditAction::TaskUpdate,
+            object_type: ObjectType::Task,
+            object_id: id.uuid(),
+            scope_unit_id: Some(plan.issuer_id),
+            before: Some(with_assignments(&before, &rows)),
+            after: Some(with_assignments(&saved, &rows)),
+        },
+        model: saved,
     })
 }
 
@@ -282,9 +299,13 @@ pub async fn delete_task(
     id: TaskId,
     version: i32,
 ) -> DomainResult<Change> {
-    let (before, plan) = managed_task(db, actor, id).await?;
+    let TaskFacts {
+        task: before,
+        plan,
+        assignments: rows,
+        ..
+    } = managed_task(db, actor, id).await?;
     versioned::check_version(&before, version)?;
-    let rows = existing_assignments(db, Subject::Task(id.uuid())).await?;
     task::Entity::delete_by_id(id).exec(db).await?;
     Ok(Change {
         action: AuditAction::TaskDelete,

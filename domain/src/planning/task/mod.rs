@@ -1,6 +1,7 @@
 //! Tasks (nhiệm vụ, giải pháp): lists, assignments, progress and derived timeliness.
 
 pub mod edit;
+pub mod facts;
 
 use std::collections::HashMap;
 
