@@ -98,7 +98,8 @@ pub fn step_document(mutation: &str) -> String {
     )
 }
 
-/// A step that must succeed; returns the nomination after it.
+/// A step that must succeed; returns the nomination after it, which is what a read of it
+/// afterwards finds (the steps that return the nomination as saved show it without reading it).
 async fn ok_step(app: &TestApp, token: &str, mutation: &str, input: Value) -> Value {
     let response = step(app, token, mutation, input).await.ok();
     assert_eq!(
@@ -106,7 +107,22 @@ async fn ok_step(app: &TestApp, token: &str, mutation: &str, input: Value) -> Va
         json!([]),
         "{mutation}: {response}"
     );
-    response[mutation]["nomination"].clone()
+    let nomination = response[mutation]["nomination"].clone();
+    let read = app
+        .graphql_as(
+            token,
+            &format!(
+                "query($id: ID!) {{ node(id: $id) {{ ... on Nomination {{ {NOMINATION} }} }} }}"
+            ),
+            json!({ "id": nomination["id"] }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        read["node"], nomination,
+        "{mutation}: the payload is the stored nomination"
+    );
+    nomination
 }
 
 /// A step refused with `FORBIDDEN`.

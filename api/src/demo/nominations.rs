@@ -215,7 +215,9 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
                 break;
             }
             let change: Change = match step {
-                StepFx::Submit => workflow::submit(db, &actor, id, version).await,
+                StepFx::Submit => workflow::submit(db, &actor, id, version)
+                    .await
+                    .map(|written| written.change),
                 StepFx::Receive => workflow::receive(db, &actor, id, version).await,
                 StepFx::Ballot(yes, total) => {
                     ballot::record(
@@ -280,10 +282,14 @@ pub async fn load(db: &DatabaseTransaction) -> anyhow::Result<usize> {
                     .await
                 }
                 StepFx::Reject(reason) => {
-                    workflow::close(db, &actor, id, version, Step::Reject, reason.clone()).await
+                    workflow::close(db, &actor, id, version, Step::Reject, reason.clone())
+                        .await
+                        .map(|written| written.change)
                 }
                 StepFx::Withdraw(reason) => {
-                    workflow::close(db, &actor, id, version, Step::Withdraw, reason.clone()).await
+                    workflow::close(db, &actor, id, version, Step::Withdraw, reason.clone())
+                        .await
+                        .map(|written| written.change)
                 }
                 StepFx::Consult(on, channel) => {
                     workflow::open_consultation(db, &actor, id, version, *on, channel.clone()).await

@@ -105,21 +105,25 @@ macro_rules! object_payload {
                 written: Option<<$entity as sea_orm::EntityTrait>::Model>,
                 client_mutation_id: Option<String>,
             ) -> Result<Self> {
-                match written {
-                    Some(model) if !outcome.replayed && outcome.object_id == Some(model.id) => {
-                        Ok(Self {
-                            $field: Some($object(model.into())),
-                            user_errors: errors(&outcome),
-                            client_mutation_id,
-                        })
-                    }
-                    _ => Self::from(ctx, outcome, client_mutation_id).await,
+                match own_row(&outcome, written, |model| model.id) {
+                    Some(model) => Ok(Self {
+                        $field: Some($object(model.into())),
+                        user_errors: errors(&outcome),
+                        client_mutation_id,
+                    }),
+                    None => Self::from(ctx, outcome, client_mutation_id).await,
                 }
             }
         }
     };
 }
 pub(crate) use object_payload;
+
+/// The row a mutation wrote, when the outcome is its own: not a replay, nor the outcome of a
+/// concurrent retry that committed first (its object is another row).
+pub fn own_row<M>(outcome: &Outcome, written: Option<M>, id: impl FnOnce(&M) -> Uuid) -> Option<M> {
+    written.filter(|model| !outcome.replayed && outcome.object_id == Some(id(model)))
+}
 
 /// Reads an object fresh from the database: the request's loader may hold it as it was before
 /// the change.

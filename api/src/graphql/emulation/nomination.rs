@@ -753,6 +753,27 @@ impl NominationPayload {
             client_mutation_id: cmid,
         })
     }
+
+    /// The payload of a step that returned the nomination as saved: shown as it is, unless the
+    /// outcome is another's (a replay, or a concurrent retry that committed first).
+    async fn from_written(
+        ctx: &Context<'_>,
+        outcome: Outcome,
+        written: Option<entity::nomination::Model>,
+        cmid: Option<String>,
+    ) -> Result<Self> {
+        match own_row(&outcome, written, |model| model.id) {
+            Some(model) => Ok(Self {
+                nomination: Some(Nomination {
+                    model,
+                    single: true,
+                }),
+                user_errors: errors(&outcome),
+                client_mutation_id: cmid,
+            }),
+            None => Self::from(ctx, outcome, cmid).await,
+        }
+    }
 }
 
 use crate::domain::kernel::mutation::Outcome;
@@ -1006,14 +1027,14 @@ impl NominationMutation {
         let cmid = input.client_mutation_id.clone();
         let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
         let version = input.version;
-        let outcome = run(
+        let (outcome, written) = run_written(
             ctx,
             "submitNomination",
             cmid.as_deref(),
             async |txn, actor| workflow::submit(txn, actor, id, version).await,
         )
         .await?;
-        NominationPayload::from(ctx, outcome, cmid).await
+        NominationPayload::from_written(ctx, outcome, written, cmid).await
     }
 
     /// Records the vote of the council of the unit holding the nomination: passed, it waits
@@ -1223,11 +1244,11 @@ async fn close(
     let cmid = input.client_mutation_id.clone();
     let id = try_input!(nomination_id(&input.id), NominationPayload, ctx, cmid);
     let (version, reason) = (input.version, input.reason);
-    let outcome = run(ctx, name, cmid.as_deref(), async |txn, actor| {
+    let (outcome, written) = run_written(ctx, name, cmid.as_deref(), async |txn, actor| {
         workflow::close(txn, actor, id, version, step, reason).await
     })
     .await?;
-    NominationPayload::from(ctx, outcome, cmid).await
+    NominationPayload::from_written(ctx, outcome, written, cmid).await
 }
 
 /// What a round's dashboard sums for a group of nominations.

@@ -20,7 +20,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::ids::{NominationId, UnitId};
-use crate::kernel::mutation::Change;
+use crate::kernel::mutation::{Change, Written};
 use crate::kernel::versioned;
 
 crate::versioned!(nomination, "nomination");
@@ -270,11 +270,28 @@ pub async fn commit(
     db: &impl ConnectionTrait,
     actor: &Actor,
     before: &nomination::Model,
-    mut next: nomination::Model,
+    next: nomination::Model,
     step: Step,
     note: Option<String>,
     warnings: Vec<String>,
 ) -> DomainResult<Change> {
+    Ok(
+        commit_written(db, actor, before, next, step, note, warnings)
+            .await?
+            .change,
+    )
+}
+
+/// [`commit`], with the nomination as saved (the payload shows it without reading it again).
+pub async fn commit_written(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    before: &nomination::Model,
+    mut next: nomination::Model,
+    step: Step,
+    note: Option<String>,
+    warnings: Vec<String>,
+) -> DomainResult<Written<nomination::Model>> {
     if !OPEN.contains(&next.state) {
         next.open_marker = None;
     }
@@ -299,13 +316,16 @@ pub async fn commit(
     .reset_all()
     .insert(db)
     .await?;
-    Ok(Change {
-        action: step.audit(),
-        object_type: ObjectType::Nomination,
-        object_id: saved.id,
-        scope_unit_id: Some(saved.nominating_unit_id),
-        before: Some(serde_json::to_value(before).unwrap_or_default()),
-        after: Some(serde_json::to_value(&saved).unwrap_or_default()),
+    Ok(Written {
+        change: Change {
+            action: step.audit(),
+            object_type: ObjectType::Nomination,
+            object_id: saved.id,
+            scope_unit_id: Some(saved.nominating_unit_id),
+            before: Some(serde_json::to_value(before).unwrap_or_default()),
+            after: Some(serde_json::to_value(&saved).unwrap_or_default()),
+        },
+        model: saved,
     })
 }
 
@@ -381,7 +401,7 @@ pub async fn submit(
     actor: &Actor,
     id: NominationId,
     version: i32,
-) -> DomainResult<Change> {
+) -> DomainResult<Written<nomination::Model>> {
     let before = begin(db, actor, id, version, Step::Submit).await?;
     let (round, movement) = round_of(db, &before).await?;
     let checked = check::run(db, actor, &before, &round, &movement, true).await?;
@@ -395,7 +415,7 @@ pub async fn submit(
         next.holder_unit_id = before.nominating_unit_id;
         next.route_step = start_step(db, &award, before.nominating_unit_id).await?;
     }
-    commit(
+    commit_written(
         db,
         actor,
         &before,
@@ -691,7 +711,7 @@ pub async fn close(
     version: i32,
     step: Step,
     reason: String,
-) -> DomainResult<Change> {
+) -> DomainResult<Written<nomination::Model>> {
     let before = begin(db, actor, id, version, step).await?;
     let mut checks = Checks(Vec::new());
     let reason = checks.text("reason", &reason, MAX_REASON, true);
@@ -708,5 +728,5 @@ pub async fn close(
         }
         _ => return Err(DomainError::invalid("not a closing step")),
     }
-    commit(db, actor, &before, next, step, Some(reason), Vec::new()).await
+    commit_written(db, actor, &before, next, step, Some(reason), Vec::new()).await
 }
