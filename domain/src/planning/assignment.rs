@@ -24,6 +24,11 @@ use crate::planning::target::edit::managed_target;
 use crate::planning::task::edit::managed_task;
 use crate::planning::task::facts::TaskFacts;
 
+/// Orders a task's or target's assignments as lists show them: the lead first, then by position.
+pub fn sort_lead_first(rows: &mut [assignment::Model]) {
+    rows.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+}
+
 /// One row of an assignment list, as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssignmentSpec {

@@ -22,19 +22,6 @@ use crate::kernel::time::{local_date, today};
 use crate::kernel::versioned;
 use crate::org::group;
 
-/// The units assigned to `task` in any of `roles`, directly or through a group (today).
-pub(crate) async fn units_in_roles(
-    db: &impl ConnectionTrait,
-    task_id: Uuid,
-    roles: &[AssignmentRole],
-) -> DomainResult<Vec<Uuid>> {
-    let rows = crate::planning::task::assignments(db, &[task_id])
-        .await?
-        .remove(&task_id)
-        .unwrap_or_default();
-    units_of(db, &rows, roles).await
-}
-
 /// The units of assignment `rows` in any of `roles`, directly or through a group (today): the
 /// groups' members in one statement, whatever their number.
 pub(crate) async fn units_of(
@@ -205,10 +192,11 @@ pub async fn decide_completion(
     version: i32,
     decision: CompletionDecision,
 ) -> DomainResult<Change> {
-    let Some((task, issuer)) = super::task_with_issuer(db, task_id.uuid()).await? else {
+    let Some(facts) = crate::planning::task::facts::read(db, task_id.uuid(), None).await? else {
         return Err(rejected("taskId", Code::NotFound, "no such task"));
     };
-    let monitors = units_in_roles(db, task.id, &[AssignmentRole::Monitoring]).await?;
+    let (task, issuer) = (facts.task, Some(facts.plan.issuer_id));
+    let monitors = units_of(db, &facts.assignments, &[AssignmentRole::Monitoring]).await?;
     // Any one of the monitoring units (or the issuer) may decide.
     let mut allowed = false;
     for unit in monitors

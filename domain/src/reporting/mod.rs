@@ -23,27 +23,6 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode};
 use crate::kernel::period::{CutOffRule, PeriodCode};
 
-/// A task with the unit that issued its plan (whose admins read the audit events of its
-/// reporting), in one statement: a writer waits for every round trip of its transaction.
-pub(crate) async fn task_with_issuer(
-    db: &impl ConnectionTrait,
-    task_id: Uuid,
-) -> DomainResult<Option<(entity::task::Model, Option<Uuid>)>> {
-    use sea_orm::{QuerySelect, sea_query::JoinType};
-    let found = entity::task::Entity::find_by_id(task_id)
-        .select_also(entity::plan::Entity)
-        .join(
-            JoinType::LeftJoin,
-            entity::task::Entity::belongs_to(entity::plan::Entity)
-                .from(entity::task::Column::PlanId)
-                .to(entity::plan::Column::Id)
-                .into(),
-        )
-        .one(db)
-        .await?;
-    Ok(found.map(|(task, plan)| (task, plan.map(|p| p.issuer_id))))
-}
-
 /// The unit that issued a plan (whose admins read the audit events of its reporting).
 pub(crate) async fn plan_issuer(
     db: &impl ConnectionTrait,

@@ -198,6 +198,18 @@ pub async fn create(
     })
 }
 
+/// Refuses unless the caller may manage the plans of `plan`'s issuer (and so the plan, its
+/// tasks and its targets).
+pub(crate) async fn may_manage(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    plan: &plan::Model,
+) -> DomainResult<()> {
+    actor
+        .authorize(db, Action::ManagePlans, Resource::Unit(plan.issuer_id))
+        .await
+}
+
 /// Loads a plan the actor may manage; `FORBIDDEN` both when it may not and when the plan does
 /// not exist (unless the actor is a province administrator, who may know).
 pub async fn managed(
@@ -207,9 +219,7 @@ pub async fn managed(
 ) -> DomainResult<plan::Model> {
     match plan::Entity::find_by_id(id).one(db).await? {
         Some(plan) => {
-            actor
-                .authorize(db, Action::ManagePlans, Resource::Unit(plan.issuer_id))
-                .await?;
+            may_manage(db, actor, &plan).await?;
             Ok(plan)
         }
         None if actor.sees_missing_objects() => Err(DomainError::Rejected(vec![FieldError::new(

@@ -210,7 +210,7 @@ pub async fn assignments(
         }
     }
     for list in map.values_mut() {
-        list.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+        crate::planning::assignment::sort_lead_first(list);
     }
     Ok(map)
 }

@@ -11,7 +11,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::Actor;
-use crate::access::policy::{Action, Resource};
 use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::{Checks, Edit, apply};
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
@@ -22,7 +21,7 @@ use crate::kernel::versioned;
 use crate::planning::assignment::{
     AssignmentSpec, Subject, check_assignments, with_assignments, write_assignments,
 };
-use crate::planning::plan::edit::{check_area, managed, not_found_or_forbidden};
+use crate::planning::plan::edit::{check_area, managed, may_manage, not_found_or_forbidden};
 use crate::planning::task::facts::TaskFacts;
 use crate::planning::{MAX_CODE, MAX_TEXT, MAX_TITLE};
 
@@ -244,13 +243,7 @@ pub(crate) async fn managed_task(
     let Some(facts) = super::facts::read(db, id.uuid(), None).await? else {
         return Err(not_found_or_forbidden(actor, "no such task"));
     };
-    actor
-        .authorize(
-            db,
-            Action::ManagePlans,
-            Resource::Unit(facts.plan.issuer_id),
-        )
-        .await?;
+    may_manage(db, actor, &facts.plan).await?;
     Ok(facts)
 }
 

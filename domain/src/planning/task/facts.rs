@@ -2,7 +2,6 @@
 //! reporting on it, read in one statement (each round trip of a mutation is a wait for a writer
 //! holding its transaction open).
 
-use entity::enums::AssignmentRole;
 use entity::{assignment, plan, task, unit};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
 use sea_orm::{
@@ -81,9 +80,7 @@ pub async fn read(
         }
     }
     if let Some(facts) = &mut found {
-        facts
-            .assignments
-            .sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+        crate::planning::assignment::sort_lead_first(&mut facts.assignments);
     }
     Ok(found)
 }

@@ -459,7 +459,7 @@ pub async fn assignments(
         }
     }
     for list in map.values_mut() {
-        list.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+        crate::planning::assignment::sort_lead_first(list);
     }
     Ok(map)
 }
@@ -507,7 +507,7 @@ pub async fn assignments_with_units(
         units.extend(unit);
     }
     for list in map.values_mut() {
-        list.sort_by_key(|a| (a.role != AssignmentRole::Lead, a.position));
+        crate::planning::assignment::sort_lead_first(list);
     }
     Ok((map, units))
 }
