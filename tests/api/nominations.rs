@@ -1015,7 +1015,51 @@ async fn dashboards_and_initiatives_batch_across_a_page(app: &TestApp) {
     }
 }
 
+/// A step reads its nomination with the award type, the nominating unit, the round and the
+/// movement in one statement. Returning a nomination under its unit's review: the caller's
+/// unit, that read, the update, the history event and the audit event.
+async fn a_nomination_step_takes_a_bounded_number_of_statements(app: &TestApp) {
+    let round = round(app, &["GIAY_KHEN_GIAM_DOC_SO"], json!([])).await;
+    let nominee = person(app, "Lê Văn Minh", OFFICE).await;
+    let office = token(Role::EmulationOfficer, Some(OFFICE));
+    let created = create(
+        app,
+        &office,
+        &round,
+        &nominee,
+        "GIAY_KHEN_GIAM_DOC_SO",
+        "REGULAR",
+    )
+    .await
+    .ok();
+    let n = created["createNomination"]["nomination"].clone();
+    let n = ok_step(app, &office, "submitNomination", at(&n)).await;
+    assert_eq!(n["state"], "UNIT_REVIEW");
+    let before = app.statements.get();
+    let returned = app
+        .graphql_as(
+            &office,
+            "mutation($input: NominationReasonInput!) { returnNomination(input: $input) {
+                nomination { id state version } userErrors { code } } }",
+            json!({ "input": with(&n, json!({ "reason": "Bổ sung minh chứng" })) }),
+        )
+        .await
+        .ok();
+    let statements = app.statements.get() - before;
+    assert_eq!(returned["returnNomination"]["userErrors"], json!([]));
+    assert_eq!(
+        returned["returnNomination"]["nomination"]["state"],
+        "RETURNED"
+    );
+    let most = 5;
+    assert!(
+        statements <= most,
+        "{statements} statements, at most {most} expected"
+    );
+}
+
 db_tests!(
+    a_nomination_step_takes_a_bounded_number_of_statements,
     a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once,
     ballots_need_their_threshold_secrecy_and_a_closed_consultation,
     the_demo_round_and_its_decision_export_as_workbooks,

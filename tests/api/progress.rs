@@ -325,6 +325,69 @@ async fn a_progress_update_takes_a_bounded_number_of_statements(app: &TestApp) {
     assert_eq!(count, 2, "two updates: the retry wrote none");
 }
 
+/// A unit's officer pays one statement for who it is (its unit, with the subtree its grants
+/// reach), however many times the policy then asks: the visibility of drafts, the right to
+/// report for its unit.
+async fn a_unit_officer_is_resolved_once_per_request(app: &TestApp) {
+    let (_, task) = plan_with_a_task(app).await;
+    let lead = app.unit_id("H19.20.1").await;
+    let officer = token(Role::UnitOfficer, Some("H19.20.1"));
+    let before = app.statements.get();
+    let sent = app
+        .graphql_as(
+            &officer,
+            "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) {
+                progressUpdate { id percent } userErrors { code } } }",
+            json!({ "input": { "taskId": task, "unitId": lead, "period": format!("{}", Utc::now().year()),
+                "percent": 45, "status": "ON_TRACK", "narrative": "Đã triển khai" } }),
+        )
+        .await
+        .ok()["submitProgress"]
+        .clone();
+    let statements = app.statements.get() - before;
+    assert_eq!(sent["userErrors"], json!([]));
+    assert_eq!(sent["progressUpdate"]["percent"], 45);
+    // The caller's unit with its subtree, then the province administrator's four (see
+    // `a_progress_update_takes_a_bounded_number_of_statements`).
+    let most = 5;
+    assert!(
+        statements <= most,
+        "{statements} statements, at most {most} expected"
+    );
+
+    // A read: the caller's unit with its subtree, then the page.
+    let before = app.statements.get();
+    let plans = app
+        .graphql_as(&officer, "{ plans(first: 5) { nodes { id } } }", json!({}))
+        .await
+        .ok();
+    let statements = app.statements.get() - before;
+    assert!(
+        plans["plans"]["nodes"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty()),
+        "{plans}"
+    );
+    assert!(
+        statements <= 2,
+        "{statements} statements, at most 2 expected"
+    );
+
+    // The subtree read up front allows; it does not refuse on its own: a unit outside it is
+    // refused after the policy looked at the tree again.
+    let stranger = app.unit_id("H48.20").await;
+    let refused = app
+        .graphql_as(
+            &officer,
+            "mutation($input: SubmitProgressInput!) { submitProgress(input: $input) {
+                progressUpdate { id } userErrors { code } } }",
+            json!({ "input": { "taskId": task, "unitId": stranger, "period": format!("{}", Utc::now().year()),
+                "percent": 45, "status": "ON_TRACK" } }),
+        )
+        .await;
+    assert_eq!(refused.codes(), ["FORBIDDEN"], "{refused:?}");
+}
+
 /// Reports expected by a plan's regime for a period: on time, late, missing.
 async fn plan_progress_counts_the_reports_of_its_regimes(app: &TestApp) {
     let (plan, _) = plan_with_a_task(app).await;
@@ -705,6 +768,7 @@ async fn cooperating_units_add_contributions(app: &TestApp) {
 
 db_tests!(
     a_progress_update_takes_a_bounded_number_of_statements,
+    a_unit_officer_is_resolved_once_per_request,
     cooperating_units_add_contributions,
     a_task_is_reported_done_then_accepted_by_its_monitoring_unit,
     cascade_progress_walks_the_plans_implementing_a_plan,

@@ -228,9 +228,10 @@ async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
 async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     use api::domain::kernel::query::{fetch_all, fetch_with_related};
     use entity::{
-        assignment, award_type, calendar_day, nomination, person, plan, progress_update,
-        report_submission, reporting_deadline, reporting_regime, target, target_breakdown_group,
-        target_breakdown_row, target_value, task, unit, unit_group, unit_group_member,
+        assignment, award_type, calendar_day, emulation_movement, emulation_round, nomination,
+        person, plan, progress_update, report_submission, reporting_deadline, reporting_regime,
+        target, target_breakdown_group, target_breakdown_row, target_value, task, unit, unit_group,
+        unit_group_member,
     };
     use sea_orm::{EntityTrait, QueryOrder};
 
@@ -261,6 +262,8 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     same::<nomination::Entity>(app, |m| m.id.to_string()).await;
     same::<person::Entity>(app, |m| m.id.to_string()).await;
     same::<award_type::Entity>(app, |m| m.id.to_string()).await;
+    same::<emulation_round::Entity>(app, |m| m.id.to_string()).await;
+    same::<emulation_movement::Entity>(app, |m| m.id.to_string()).await;
     same::<target::Entity>(app, |m| m.id.to_string()).await;
     same::<report_submission::Entity>(app, |m| m.id.to_string()).await;
     same::<target_breakdown_group::Entity>(app, |m| m.id.to_string()).await;

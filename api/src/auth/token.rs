@@ -306,6 +306,7 @@ fn principal_from(claims: &Map<String, Value>, names: &ClaimNames) -> Result<Pri
         scopes,
         client_id: text(&names.client),
         closed_unit: None,
+        subtree: None,
     })
 }
 

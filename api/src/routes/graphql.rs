@@ -776,10 +776,12 @@ async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(),
     let Some(code) = principal.unit_code.clone() else {
         return Ok(());
     };
-    match crate::domain::org::unit::caller_unit(&state.db, &code).await {
-        Ok(Some((unit, closed))) => {
-            principal.unit_id = Some(unit);
-            principal.closed_unit = closed;
+    let with_subtree = crate::domain::access::policy::needs_subtree(principal);
+    match crate::domain::org::unit::caller_unit(&state.db, &code, with_subtree).await {
+        Ok(Some(unit)) => {
+            principal.unit_id = Some(unit.id);
+            principal.closed_unit = unit.closed;
+            principal.subtree = unit.subtree.map(Into::into);
             Ok(())
         }
         Ok(None) => Ok(()),

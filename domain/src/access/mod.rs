@@ -168,6 +168,7 @@ impl Actor {
                 scopes: Vec::new(),
                 client_id: None,
                 closed_unit: None,
+                subtree: None,
             },
             request_id: None,
         }

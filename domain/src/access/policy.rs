@@ -182,12 +182,7 @@ pub async fn authorize(
 ) -> DomainResult<()> {
     let allowed = match (reach(principal, action), resource) {
         (Province, _) => true,
-        (Subtree, Resource::Unit(unit)) => match principal.unit_id {
-            Some(own) => crate::org::unit::subtree_ids(db, own)
-                .await?
-                .contains(&unit),
-            None => false,
-        },
+        (Subtree, Resource::Unit(unit)) => in_own_subtree(db, principal, unit).await?,
         (OwnUnit, Resource::Unit(unit)) => principal.unit_id == Some(unit),
         _ => false,
     };
@@ -196,6 +191,37 @@ pub async fn authorize(
     } else {
         Err(DomainError::Forbidden(refusal(action).into()))
     }
+}
+
+/// Whether `unit` is the caller's unit or below it, at the time of the request. The subtree
+/// read when the request began allows at no cost; a unit not in it is looked for again in the
+/// tree as it is now, since an earlier mutation of the same request may have created it.
+async fn in_own_subtree(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    unit: Uuid,
+) -> DomainResult<bool> {
+    let Some(own) = principal.unit_id else {
+        return Ok(false);
+    };
+    if principal
+        .subtree
+        .as_deref()
+        .is_some_and(|units| units.contains(&unit))
+    {
+        return Ok(true);
+    }
+    Ok(crate::org::unit::subtree_ids(db, own)
+        .await?
+        .contains(&unit))
+}
+
+/// Whether some grant of the principal reaches a subtree: then a request reads its caller's
+/// subtree once, with its unit, and the policy and the read scopes take it from there.
+pub fn needs_subtree(principal: &Principal) -> bool {
+    Action::ALL
+        .iter()
+        .any(|action| reach(principal, *action) == Subtree)
 }
 
 /// What a refused caller is told.
@@ -229,22 +255,6 @@ fn refusal(action: Action) -> &'static str {
     }
 }
 
-/// Whether the principal may `action` on `unit`, given the subtree of its own unit (read once
-/// per request by the caller, so a list of people asks no statement per row).
-pub fn allows_on_unit(
-    principal: &Principal,
-    action: Action,
-    unit: Uuid,
-    own_subtree: Option<&[Uuid]>,
-) -> bool {
-    match reach(principal, action) {
-        Province => true,
-        Subtree => own_subtree.is_some_and(|units| units.contains(&unit)),
-        OwnUnit => principal.unit_id == Some(unit),
-        _ => false,
-    }
-}
-
 /// The units whose objects the principal may `action` (a read scope): `None` for all of them,
 /// `Some(units)` for these only (empty: none).
 pub async fn scope(
@@ -254,7 +264,10 @@ pub async fn scope(
 ) -> DomainResult<Option<Vec<Uuid>>> {
     match (reach(principal, action), principal.unit_id) {
         (Province, _) => Ok(None),
-        (Subtree, Some(own)) => Ok(Some(crate::org::unit::subtree_ids(db, own).await?)),
+        (Subtree, Some(own)) => Ok(Some(match &principal.subtree {
+            Some(units) => units.to_vec(),
+            None => crate::org::unit::subtree_ids(db, own).await?,
+        })),
         (OwnUnit, Some(own)) => Ok(Some(vec![own])),
         _ => Ok(Some(Vec::new())),
     }
@@ -288,6 +301,7 @@ mod tests {
             scopes: vec![],
             client_id: None,
             closed_unit: None,
+            subtree: None,
         };
         assert_eq!(reach(&principal, Action::ManagePlans), Nothing);
         principal.scopes.push("plans:write".into());

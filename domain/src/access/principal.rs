@@ -1,5 +1,7 @@
 //! The authenticated caller.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -59,6 +61,10 @@ pub struct Principal {
     /// Set when the caller's unit was closed (merged, dissolved) before the request: such a
     /// caller still reads, but writes nothing.
     pub closed_unit: Option<ClosedUnit>,
+    /// The caller's unit and every unit below it, read with the unit when the request began
+    /// (`None`: not read; the policy reads it when it needs it). It allows at no cost; the
+    /// policy reads the tree again before it refuses (see `policy::authorize`).
+    pub subtree: Option<Arc<[Uuid]>>,
 }
 
 /// The caller's unit, closed.

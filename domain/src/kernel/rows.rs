@@ -9,9 +9,10 @@
 //! against SeaORM's own decoding on both databases.
 
 use entity::{
-    assignment, audit_event, award_type, calendar_day, nomination, person, plan, progress_update,
-    report_submission, reporting_deadline, reporting_regime, target, target_breakdown_group,
-    target_breakdown_row, target_value, task, unit, unit_group, unit_group_member,
+    assignment, audit_event, award_type, calendar_day, emulation_movement, emulation_round,
+    nomination, person, plan, progress_update, report_submission, reporting_deadline,
+    reporting_regime, target, target_breakdown_group, target_breakdown_row, target_value, task,
+    unit, unit_group, unit_group_member,
 };
 use sea_orm::sqlx::{self, Row as _};
 use sea_orm::{ActiveEnum, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
@@ -491,6 +492,56 @@ impl DecodeRow for nomination::Model {
     }
 }
 
+impl DecodeRow for emulation_round::Model {
+    const WIDTH: usize = 14;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            movement_id: c.required()?,
+            kind: c.enumeration()?,
+            name: c.required()?,
+            achievement_from: c.required()?,
+            achievement_to: c.required()?,
+            opens_on: c.required()?,
+            closes_on: c.required()?,
+            award_codes: c.required()?,
+            quotas: c.required()?,
+            version: c.required()?,
+            created_by: c.nullable()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for emulation_movement::Model {
+    const WIDTH: usize = 18;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            plan_id: c.nullable()?,
+            launcher_unit_id: c.required()?,
+            level: c.enumeration()?,
+            name: c.required()?,
+            kind: c.enumeration()?,
+            parent_movement_id: c.nullable()?,
+            starts_on: c.required()?,
+            ends_on: c.required()?,
+            subjects: c.required()?,
+            collective_criteria: c.nullable()?,
+            individual_criteria: c.nullable()?,
+            registration_rule: c.enumeration()?,
+            search_text: c.required()?,
+            version: c.required()?,
+            created_by: c.nullable()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
 impl DecodeRow for person::Model {
     const WIDTH: usize = 11;
 
@@ -786,7 +837,5 @@ decode_by_name!(
     entity::initiative::Model,
     entity::award_decision::Model,
     entity::nomination_batch::Model,
-    entity::emulation_movement::Model,
-    entity::emulation_round::Model,
     entity::emulation_registration::Model,
 );

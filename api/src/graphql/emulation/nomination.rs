@@ -572,16 +572,10 @@ pub struct NominationListFilter {
 /// The units whose nominations the caller reads (`None`: all), once per request.
 pub(crate) async fn scope(ctx: &Context<'_>) -> Result<Option<Vec<Uuid>>> {
     match ctx.data_opt::<Viewer>().and_then(Viewer::principal) {
-        Some(p) => match (policy::reach(p, Action::ReadNominations), p.unit_id) {
-            (policy::Reach::Subtree, Some(own)) => Ok(Some(
-                load(ctx, crate::graphql::loading::loaders::SubtreeOf(own))
-                    .await?
-                    .unwrap_or_default(),
-            )),
-            _ => policy::scope(db(ctx)?, p, Action::ReadNominations)
-                .await
-                .into_gql(),
-        },
+        // The caller's subtree came with its unit: no statement here.
+        Some(p) => policy::scope(db(ctx)?, p, Action::ReadNominations)
+            .await
+            .into_gql(),
         None => Ok(Some(Vec::new())),
     }
 }

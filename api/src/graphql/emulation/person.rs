@@ -22,7 +22,7 @@ use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
 use crate::graphql::common::scalars::Date;
-use crate::graphql::loading::loaders::{PersonEmployments, SubtreeOf, UnitById};
+use crate::graphql::loading::loaders::{PersonEmployments, UnitById};
 use crate::graphql::org::unit::Unit;
 
 /// A person whose emulation records are kept. Name, position and unit are read by every
@@ -71,22 +71,16 @@ pub async fn readable(
             })
             .collect());
     };
-    let subtree = match (
-        policy::reach(&principal, Action::ReadPersonalData),
-        principal.unit_id,
-    ) {
-        (policy::Reach::Subtree, Some(own)) => load(ctx, SubtreeOf(own)).await?,
-        _ => None,
-    };
+    // The caller's subtree came with its unit: no statement here.
+    let scope = policy::scope(db(ctx)?, &principal, Action::ReadPersonalData)
+        .await
+        .into_gql()?;
     Ok(models
         .into_iter()
         .map(|model| Person {
-            personal: policy::allows_on_unit(
-                &principal,
-                Action::ReadPersonalData,
-                model.unit_id,
-                subtree.as_deref(),
-            ),
+            personal: scope
+                .as_ref()
+                .is_none_or(|units| units.contains(&model.unit_id)),
             model,
         })
         .collect())

@@ -533,8 +533,6 @@ impl Loader<BaseSalaryHistory> for DbLoader {
     }
 }
 
-batch_with_default!(/// A unit and every unit below it (the caller's, for the policy's subtree reach).
-    SubtreeOf => Vec<Uuid>, units::subtrees);
 batch_by_id!(/// A person by id.
     PersonById => entity::person::Model, crate::domain::emulation::person::by_ids);
 batch_by_id!(/// An initiative (sáng kiến) by id.

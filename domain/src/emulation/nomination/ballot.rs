@@ -5,14 +5,14 @@
 
 use chrono::Utc;
 use entity::enums::{BallotStage, NominationState};
-use entity::{council_ballot, employment, nomination};
+use entity::{council_ballot, employment, emulation_round, nomination};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::workflow::{Step, award_type_of, begin, commit, round_of};
+use super::workflow::{Step, begin, commit};
 use crate::access::Actor;
 use crate::emulation::movement::{self, Quota};
 use crate::kernel::checks::Checks;
@@ -57,8 +57,8 @@ pub async fn record(
     actor: &Actor,
     input: NewBallot,
 ) -> DomainResult<Change> {
-    let before = begin(db, actor, input.id, input.version, Step::Ballot).await?;
-    let award = award_type_of(db, &before).await?;
+    let facts = begin(db, actor, input.id, input.version, Step::Ballot).await?;
+    let (before, award) = (&facts.nomination, &facts.award);
     let stage = if before.holder_unit_id == before.nominating_unit_id {
         BallotStage::UnitReview
     } else {
@@ -130,7 +130,7 @@ pub async fn record(
     let passed = i64::from(input.yes) * 100
         >= i64::from(award.council_percent) * i64::from(input.members_total);
     if passed {
-        check_quotas(db, &before).await?;
+        check_quotas(db, before, &facts.round).await?;
     }
     council_ballot::Model {
         id: Uuid::now_v7(),
@@ -172,7 +172,7 @@ pub async fn record(
     commit(
         db,
         actor,
-        &before,
+        before,
         next,
         Step::Ballot,
         Some(note),
@@ -185,9 +185,9 @@ pub async fn record(
 async fn check_quotas(
     db: &impl ConnectionTrait,
     nomination: &nomination::Model,
+    round: &emulation_round::Model,
 ) -> DomainResult<()> {
-    let (round, _) = round_of(db, nomination).await?;
-    let Some(quota) = movement::quotas(&round)
+    let Some(quota) = movement::quotas(round)
         .into_iter()
         .find(|q| q.award_code == nomination.award_code)
     else {

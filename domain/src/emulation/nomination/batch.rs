@@ -89,6 +89,7 @@ pub async fn forward(
     // (a retry: it has moved on since), is answered from the record.
     let first_id = input.nominations[0].0.uuid();
     let first = workflow::find(db, actor, input.nominations[0].0).await?;
+    let sender = first.nomination.holder_unit_id;
     let same_letters = nomination_batch::Entity::find()
         .filter(nomination_batch::Column::Number.eq(number.as_str()))
         .filter(nomination_batch::Column::SignedOn.eq(input.signed_on))
@@ -98,8 +99,7 @@ pub async fn forward(
         let ids: Vec<Uuid> = same_letters.iter().map(|b| b.id).collect();
         let carried = items_of(db, &ids).await?;
         if let Some(existing) = same_letters.into_iter().find(|b| {
-            b.from_unit_id == first.holder_unit_id
-                || carried.get(&b.id).is_some_and(|n| n.contains(&first_id))
+            b.from_unit_id == sender || carried.get(&b.id).is_some_and(|n| n.contains(&first_id))
         }) {
             let carried = carried.get(&existing.id).cloned().unwrap_or_default();
             return replayed(existing, carried.into_iter().collect(), &seen);
@@ -128,7 +128,7 @@ pub async fn forward(
         } else {
             workflow::find(db, actor, *id).await?
         };
-        if current.holder_unit_id != first.holder_unit_id {
+        if current.nomination.holder_unit_id != sender {
             errors.push(FieldError {
                 field: at("id"),
                 code: Code::Invalid,
@@ -193,7 +193,7 @@ pub async fn forward(
     }
     let batch = nomination_batch::Model {
         id: batch_id,
-        from_unit_id: first.holder_unit_id,
+        from_unit_id: sender,
         to_unit_id: input.to_unit_id.map(UnitId::uuid),
         to_authority: to_authority.ok_or_else(|| DomainError::invalid("an empty letter"))?,
         number,

@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::route::{is_external, label};
-use super::workflow::{Step, award_type_of, begin, commit, find, route_of};
+use super::workflow::{Step, begin_read, commit, find, route_of};
 use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::emulation::catalogue;
@@ -45,17 +45,18 @@ pub async fn decide(
     input: NewDecision,
 ) -> DomainResult<Change> {
     let current = find(db, actor, input.id).await?;
+    let nomination = &current.nomination;
     // A retry of the decision already taken: nothing changes, nothing is created twice.
     if matches!(
-        current.state,
+        nomination.state,
         NominationState::Awarded | NominationState::Downgraded
-    ) && let Some(decision) = current.decision_id
+    ) && let Some(decision) = nomination.decision_id
     {
         actor
             .authorize(
                 db,
                 Action::HandleNominations,
-                Resource::Unit(current.holder_unit_id),
+                Resource::Unit(nomination.holder_unit_id),
             )
             .await?;
         let taken = award_decision::Entity::find_by_id(decision).one(db).await?;
@@ -66,16 +67,17 @@ pub async fn decide(
             return Ok(Change {
                 action: crate::kernel::audit_action::AuditAction::NominationDecide,
                 object_type: ObjectType::Nomination,
-                object_id: current.id,
-                scope_unit_id: Some(current.nominating_unit_id),
+                object_id: nomination.id,
+                scope_unit_id: Some(nomination.nominating_unit_id),
                 before: None,
                 after: None,
             });
         }
     }
-    let before = begin(db, actor, input.id, input.version, Step::Decide).await?;
-    let proposed = award_type_of(db, &before).await?;
-    let route = route_of(&proposed);
+    // Read once: a retry's check above read it too.
+    let facts = begin_read(db, actor, current, input.version, Step::Decide).await?;
+    let (before, proposed) = (&facts.nomination, &facts.award);
+    let route = route_of(proposed);
     let here = route.get(before.route_step as usize).copied();
     if before.state == NominationState::Forwarded && !here.is_some_and(is_external) {
         return Err(rejected(
@@ -213,7 +215,7 @@ pub async fn decide(
     commit(
         db,
         actor,
-        &before,
+        before,
         next,
         Step::Decide,
         Some(note),

@@ -191,7 +191,9 @@ pub async fn attach(
     actor: &Actor,
     input: Attachment,
 ) -> DomainResult<Change> {
-    let before = workflow::find(db, actor, input.nomination_id).await?;
+    let before = workflow::find(db, actor, input.nomination_id)
+        .await?
+        .nomination;
     let nominating = actor
         .authorize(
             db,

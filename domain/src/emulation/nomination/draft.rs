@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::workflow::{self, Step, begin, commit, start_step};
+use super::workflow::{Step, begin, commit, start_step};
 use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
 use crate::emulation::catalogue;
@@ -392,8 +392,8 @@ pub async fn update(
     actor: &Actor,
     input: NominationChanges,
 ) -> DomainResult<Change> {
-    let before = begin(db, actor, input.id, input.version, Step::Update).await?;
-    let (round, _) = workflow::round_of(db, &before).await?;
+    let facts = begin(db, actor, input.id, input.version, Step::Update).await?;
+    let (before, round) = (&facts.nomination, &facts.round);
     let mut checks = Checks(Vec::new());
     let mut next = before.clone();
     if let Some(summary) = &input.summary {
@@ -406,7 +406,7 @@ pub async fn update(
         &mut checks,
         next.achievement_from,
         next.achievement_to,
-        Some(&round),
+        Some(round),
     );
     if let Some(ids) = &input.initiative_ids {
         let ids = uuids(ids);
@@ -431,7 +431,7 @@ pub async fn update(
             })?;
         next.award_type_id = version.model.id;
     }
-    commit(db, actor, &before, next, Step::Update, None, Vec::new())
+    commit(db, actor, before, next, Step::Update, None, Vec::new())
         .await
         .map_err(|e| match e {
             DomainError::Conflict(_) => duplicate(),

@@ -6,12 +6,13 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::enums::NominationState::{self, *};
-use entity::{award_type, emulation_movement, emulation_round, nomination, nomination_event, unit};
+use entity::{award_type, nomination, nomination_event, unit};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::check;
+use super::facts::{self, NominationFacts};
 use super::route::{self, authority_of, is_external, label};
 use crate::access::Actor;
 use crate::access::policy::{Action, Resource};
@@ -188,15 +189,16 @@ pub fn state_label(state: NominationState) -> &'static str {
     }
 }
 
-/// Reads a nomination for `step`: the caller must act for the unit that owns the step, the
-/// version must be the one read, and the state one the step starts from.
+/// Reads a nomination for `step`, with what the steps check: the caller must act for the unit
+/// that owns the step, the version must be the one read, and the state one the step starts
+/// from.
 pub async fn begin(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: NominationId,
     version: i32,
     step: Step,
-) -> DomainResult<nomination::Model> {
+) -> DomainResult<NominationFacts> {
     let current = find(db, actor, id).await?;
     begin_read(db, actor, current, version, step).await
 }
@@ -205,18 +207,19 @@ pub async fn begin(
 pub async fn begin_read(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    current: nomination::Model,
+    facts: NominationFacts,
     version: i32,
     step: Step,
-) -> DomainResult<nomination::Model> {
+) -> DomainResult<NominationFacts> {
+    let current = &facts.nomination;
     actor
         .authorize(
             db,
             Action::HandleNominations,
-            Resource::Unit(step.owner_unit(&current)),
+            Resource::Unit(step.owner_unit(current)),
         )
         .await?;
-    versioned::check_version(&current, version)?;
+    versioned::check_version(current, version)?;
     if !step.from().contains(&current.state) {
         return Err(crate::kernel::error::rejected(
             "id",
@@ -241,17 +244,17 @@ pub async fn begin_read(
             ),
         ));
     }
-    Ok(current)
+    Ok(facts)
 }
 
-/// The nomination, or the refusal to name it: `NOT_FOUND` to those who may know, else
-/// `FORBIDDEN`.
+/// The nomination with what its steps check (one statement), or the refusal to name it:
+/// `NOT_FOUND` to those who may know, else `FORBIDDEN`.
 pub async fn find(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: NominationId,
-) -> DomainResult<nomination::Model> {
-    match nomination::Entity::find_by_id(id).one(db).await? {
+) -> DomainResult<NominationFacts> {
+    match facts::read(db, id.uuid()).await? {
         Some(n) => Ok(n),
         None if actor.sees_missing_objects() => Err(crate::kernel::error::rejected(
             "id",
@@ -329,35 +332,6 @@ pub async fn commit_written(
     })
 }
 
-/// The round and movement of a nomination.
-pub async fn round_of(
-    db: &impl ConnectionTrait,
-    nomination: &nomination::Model,
-) -> DomainResult<(emulation_round::Model, emulation_movement::Model)> {
-    let round = emulation_round::Entity::find_by_id(nomination.round_id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound { entity: "round" })?;
-    let movement = emulation_movement::Entity::find_by_id(round.movement_id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound { entity: "movement" })?;
-    Ok((round, movement))
-}
-
-/// The award type version a nomination proposes.
-pub async fn award_type_of(
-    db: &impl ConnectionTrait,
-    nomination: &nomination::Model,
-) -> DomainResult<award_type::Model> {
-    award_type::Entity::find_by_id(nomination.award_type_id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound {
-            entity: "award type",
-        })
-}
-
 /// The route of an award type version, first level to last.
 pub fn route_of(version: &award_type::Model) -> Vec<entity::enums::AwardAuthority> {
     catalogue::parse_list(&version.proposing_route)
@@ -373,8 +347,13 @@ pub async fn start_step(
         .one(db)
         .await?
         .ok_or(DomainError::NotFound { entity: "unit" })?;
+    start_step_of(version, &unit)
+}
+
+/// [`start_step`] for a nominating unit already read.
+pub fn start_step_of(version: &award_type::Model, unit: &unit::Model) -> DomainResult<i32> {
     let route = route_of(version);
-    let authority = authority_of(&unit);
+    let authority = authority_of(unit);
     match route::position(&route, authority) {
         Some(step) => Ok(step as i32),
         None => Err(crate::kernel::error::rejected(
@@ -402,23 +381,22 @@ pub async fn submit(
     id: NominationId,
     version: i32,
 ) -> DomainResult<Written<nomination::Model>> {
-    let before = begin(db, actor, id, version, Step::Submit).await?;
-    let (round, movement) = round_of(db, &before).await?;
-    let checked = check::run(db, actor, &before, &round, &movement, true).await?;
+    let facts = begin(db, actor, id, version, Step::Submit).await?;
+    let before = &facts.nomination;
+    let checked = check::run(db, actor, before, &facts.round, &facts.movement, true).await?;
     let mut next = before.clone();
     if before.state == SupplementRequested {
         next.state = Appraisal;
         next.supplement_request = None;
     } else {
-        let award = award_type_of(db, &before).await?;
         next.state = UnitReview;
         next.holder_unit_id = before.nominating_unit_id;
-        next.route_step = start_step(db, &award, before.nominating_unit_id).await?;
+        next.route_step = start_step_of(&facts.award, &facts.nominating_unit)?;
     }
     commit_written(
         db,
         actor,
-        &before,
+        before,
         next,
         Step::Submit,
         None,
@@ -463,12 +441,12 @@ pub async fn forward(
 pub async fn forward_read(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    current: nomination::Model,
+    current: NominationFacts,
     input: Forwarding,
 ) -> DomainResult<Forwarded> {
-    let before = begin_read(db, actor, current, input.version, Step::Forward).await?;
-    let award = award_type_of(db, &before).await?;
-    let route = route_of(&award);
+    let facts = begin_read(db, actor, current, input.version, Step::Forward).await?;
+    let (before, award) = (&facts.nomination, &facts.award);
+    let route = route_of(award);
     let step = before.route_step as usize;
     let Some(next_authority) = route.get(step + 1).copied() else {
         return Err(crate::kernel::error::rejected(
@@ -533,8 +511,7 @@ pub async fn forward_read(
         }
     };
     checks.finish()?;
-    let (round, movement) = round_of(db, &before).await?;
-    let checked = check::run(db, actor, &before, &round, &movement, false).await?;
+    let checked = check::run(db, actor, before, &facts.round, &facts.movement, false).await?;
     let mut next = before.clone();
     next.state = Forwarded;
     next.holder_unit_id = holder;
@@ -542,7 +519,7 @@ pub async fn forward_read(
     let change = commit(
         db,
         actor,
-        &before,
+        before,
         next,
         Step::Forward,
         note,
@@ -564,9 +541,9 @@ pub async fn receive(
     id: NominationId,
     version: i32,
 ) -> DomainResult<Change> {
-    let before = begin(db, actor, id, version, Step::Receive).await?;
-    let award = award_type_of(db, &before).await?;
-    if route_of(&award)
+    let facts = begin(db, actor, id, version, Step::Receive).await?;
+    let before = &facts.nomination;
+    if route_of(&facts.award)
         .get(before.route_step as usize)
         .is_some_and(|a| is_external(*a))
     {
@@ -578,7 +555,7 @@ pub async fn receive(
     }
     let mut next = before.clone();
     next.state = Appraisal;
-    commit(db, actor, &before, next, Step::Receive, None, Vec::new()).await
+    commit(db, actor, before, next, Step::Receive, None, Vec::new()).await
 }
 
 /// `requestSupplement`: the appraisers list what is missing; the nomination waits for the
@@ -591,7 +568,8 @@ pub async fn request_supplement(
     missing: Vec<String>,
     note: Option<String>,
 ) -> DomainResult<Change> {
-    let before = begin(db, actor, id, version, Step::RequestSupplement).await?;
+    let facts = begin(db, actor, id, version, Step::RequestSupplement).await?;
+    let before = &facts.nomination;
     let mut checks = Checks(Vec::new());
     if missing.is_empty() {
         checks.fail("missing", Code::Required, "list what is missing");
@@ -632,7 +610,7 @@ pub async fn request_supplement(
     commit(
         db,
         actor,
-        &before,
+        before,
         next,
         Step::RequestSupplement,
         Some(items.join("; ")),
@@ -652,8 +630,8 @@ pub async fn open_consultation(
     posted_on: NaiveDate,
     channel: String,
 ) -> DomainResult<Change> {
-    let before = begin(db, actor, id, version, Step::OpenConsultation).await?;
-    let award = award_type_of(db, &before).await?;
+    let facts = begin(db, actor, id, version, Step::OpenConsultation).await?;
+    let (before, award) = (&facts.nomination, &facts.award);
     let Some(days) = award.consultation_working_days else {
         return Err(crate::kernel::error::rejected(
             "id",
@@ -689,7 +667,7 @@ pub async fn open_consultation(
     commit(
         db,
         actor,
-        &before,
+        before,
         next,
         Step::OpenConsultation,
         Some(format!(
@@ -712,7 +690,8 @@ pub async fn close(
     step: Step,
     reason: String,
 ) -> DomainResult<Written<nomination::Model>> {
-    let before = begin(db, actor, id, version, step).await?;
+    let facts = begin(db, actor, id, version, step).await?;
+    let before = &facts.nomination;
     let mut checks = Checks(Vec::new());
     let reason = checks.text("reason", &reason, MAX_REASON, true);
     checks.finish()?;
@@ -721,12 +700,11 @@ pub async fn close(
         Step::Reject => next.state = Rejected,
         Step::Withdraw => next.state = Withdrawn,
         Step::Return => {
-            let award = award_type_of(db, &before).await?;
             next.state = Returned;
             next.holder_unit_id = before.nominating_unit_id;
-            next.route_step = start_step(db, &award, before.nominating_unit_id).await?;
+            next.route_step = start_step_of(&facts.award, &facts.nominating_unit)?;
         }
         _ => return Err(DomainError::invalid("not a closing step")),
     }
-    commit_written(db, actor, &before, next, step, Some(reason), Vec::new()).await
+    commit_written(db, actor, before, next, step, Some(reason), Vec::new()).await
 }

@@ -10,7 +10,8 @@ use entity::enums::UnitKind;
 use entity::{unit, unit_succession};
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    Statement,
 };
 use uuid::Uuid;
 
@@ -166,14 +167,34 @@ pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> DomainResult<Opti
         .await?)
 }
 
-/// The unit a caller's token names, by agency code, with — when it was closed before today —
-/// what the caller is told about it. Two statements for a closed unit, one otherwise.
+/// The unit a caller's token names, as [`caller_unit`] reads it.
+#[derive(Debug, Clone)]
+pub struct CallerUnit {
+    pub id: Uuid,
+    /// Set when the unit was closed before today: what the caller is told about it.
+    pub closed: Option<crate::access::principal::ClosedUnit>,
+    /// The unit and every unit below it, when asked for.
+    pub subtree: Option<Vec<Uuid>>,
+}
+
+/// The unit a caller's token names, by agency code, with — when asked — its subtree (for a
+/// caller whose grants reach a subtree), in one statement; a closed unit costs two more, for
+/// what the caller is told about it.
 pub async fn caller_unit(
     db: &impl ConnectionTrait,
     code: &str,
-) -> DomainResult<Option<(Uuid, Option<crate::access::principal::ClosedUnit>)>> {
-    let Some(unit) = by_code(db, code).await? else {
-        return Ok(None);
+    with_subtree: bool,
+) -> DomainResult<Option<CallerUnit>> {
+    let (unit, subtree) = if with_subtree {
+        match by_code_with_subtree(db, code).await? {
+            Some((unit, subtree)) => (unit, Some(subtree)),
+            None => return Ok(None),
+        }
+    } else {
+        match by_code(db, code).await? {
+            Some(unit) => (unit, None),
+            None => return Ok(None),
+        }
     };
     let today = crate::kernel::time::today();
     let closed = match unit.active_to {
@@ -194,7 +215,43 @@ pub async fn caller_unit(
         }
         _ => None,
     };
-    Ok(Some((unit.id, closed)))
+    Ok(Some(CallerUnit {
+        id: unit.id,
+        closed,
+        subtree,
+    }))
+}
+
+/// The unit with agency code `code` and its subtree (as [`subtree_ids`] reads it), in one
+/// statement: one row per unit of the subtree, the root's with its columns.
+async fn by_code_with_subtree(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> DomainResult<Option<(unit::Model, Vec<Uuid>)>> {
+    let backend = db.get_database_backend();
+    let code = code.trim();
+    let (placeholder, values) = match backend {
+        sea_orm::DatabaseBackend::Postgres => ("$1", vec![code.into()]),
+        _ => ("?", vec![code.into(), code.into()]),
+    };
+    let sql = format!(
+        "WITH RECURSIVE subtree(id) AS (SELECT id FROM unit WHERE code = {placeholder} \
+         UNION SELECT u.id FROM unit u JOIN subtree s ON u.parent_id = s.id) \
+         SELECT s.id AS subtree_id, root.* FROM subtree s \
+         LEFT JOIN unit root ON root.id = s.id AND root.code = {placeholder}"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let mut root = None;
+    let mut subtree = Vec::with_capacity(rows.len());
+    for row in &rows {
+        subtree.push(row.try_get::<Uuid>("", "subtree_id")?);
+        if root.is_none() && row.try_get::<Option<Uuid>>("", "id")?.is_some() {
+            root = Some(unit::Model::from_query_result(row, "")?);
+        }
+    }
+    Ok(root.map(|root| (root, subtree)))
 }
 
 /// The ordering name of `Unit.children` pages.
@@ -292,19 +349,6 @@ pub async fn subtree_ids(db: &impl ConnectionTrait, root: Uuid) -> DomainResult<
     rows.iter()
         .map(|r| r.try_get::<Uuid>("", "id").map_err(Into::into))
         .collect()
-}
-
-/// The subtrees of a few roots (each root with every unit below it): one statement per root
-/// (a request asks for its caller's unit only).
-pub async fn subtrees(
-    db: &impl ConnectionTrait,
-    roots: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<Uuid>>> {
-    let mut result = HashMap::new();
-    for root in roots {
-        result.insert(*root, subtree_ids(db, *root).await?);
-    }
-    Ok(result)
 }
 
 /// Succession events in which the units are the predecessor (what became of them).
