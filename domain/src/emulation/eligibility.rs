@@ -927,18 +927,29 @@ pub async fn evaluate(
         .ok_or(DomainError::NotFound {
             entity: "award type",
         })?;
+    evaluate_for(db, subject, &given.model, as_of).await
+}
+
+/// [`evaluate`] for an award type version already read (a nomination's step reads it with the
+/// nomination).
+pub async fn evaluate_for(
+    db: &impl ConnectionTrait,
+    subject: Subject,
+    given: &entity::award_type::Model,
+    as_of: NaiveDate,
+) -> DomainResult<Eligibility> {
     let year = as_of.year() - 1;
     let window_end = year_bounds(year).1;
-    let version = catalogue::versions_of(db, std::slice::from_ref(&given.model.code))
+    let version = catalogue::versions_of(db, std::slice::from_ref(&given.code))
         .await?
-        .remove(&given.model.code)
+        .remove(&given.code)
         .unwrap_or_default()
         .into_iter()
         .find(|v| v.in_force_on(window_end))
         .ok_or_else(|| {
             DomainError::invalid(format!(
                 "no version of {} was in force on {}, the end of the achievement window",
-                given.model.name,
+                given.name,
                 window_end.format("%d/%m/%Y")
             ))
         })?;

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, Duration};
 use entity::enums::{AchievementKind, AwardCategory, RegistrationRule};
-use entity::{emulation_movement, emulation_round, nomination};
+use entity::{award_type, emulation_movement, emulation_round, nomination};
 use sea_orm::ConnectionTrait;
 
 use super::super::eligibility;
@@ -30,6 +30,7 @@ pub async fn run(
     db: &impl ConnectionTrait,
     actor: &Actor,
     nomination: &nomination::Model,
+    award: &award_type::Model,
     round: &emulation_round::Model,
     movement: &emulation_movement::Model,
     submitting: bool,
@@ -39,7 +40,7 @@ pub async fn run(
     let mut warnings: Vec<String> = Vec::new();
     // Judged as proposed the day after the window ends (the proposal year follows it).
     let as_of = nomination.achievement_to + Duration::days(1);
-    let judged = eligibility::evaluate(db, subject, nomination.award_type_id, as_of).await?;
+    let judged = eligibility::evaluate_for(db, subject, award, as_of).await?;
     let regular = nomination.achievement_kind == AchievementKind::Regular;
     for condition in judged.conditions.iter().filter(|c| !c.met) {
         let text = format!("{}: {}", condition.code, condition.description);
