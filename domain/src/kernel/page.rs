@@ -166,7 +166,20 @@ pub struct Page<T> {
     pub ordering: String,
     /// Each row's sort-key values, in the order of `items`, when the list pages by keyset
     /// (empty otherwise).
-    pub keys: Vec<String>,
+    pub keys: Vec<RowKey>,
+}
+
+/// A row's sort-key values in a list that pages by keyset. They become a cursor's text only
+/// when a client asks for the cursor: most pages are read without one, and writing every
+/// row's keys out was a twentieth of a short list's server time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowKey(pub(crate) Vec<sea_orm::Value>);
+
+impl RowKey {
+    /// The values as a cursor carries them: a JSON list of tagged strings.
+    pub fn text(&self) -> String {
+        crate::kernel::query::key_list_text(&self.0)
+    }
 }
 
 impl<T> Page<T> {
@@ -187,11 +200,6 @@ impl<T> Page<T> {
             ordering: ordering.to_owned(),
             keys: Vec::new(),
         }
-    }
-
-    /// The sort-key values of the row at `index` of `items`, if the list pages by keyset.
-    pub fn key(&self, index: usize) -> Option<&str> {
-        self.keys.get(index).map(String::as_str)
     }
 
     /// The rows, in order.

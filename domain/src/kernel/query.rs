@@ -14,7 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::kernel::error::{DomainError, DomainResult};
-use crate::kernel::page::{Page, PageArgs, Window, anchor};
+use crate::kernel::page::{Page, PageArgs, RowKey, Window, anchor};
 use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, JoinedOnce, RowColumns};
 use crate::kernel::text::SearchQuery;
 
@@ -567,17 +567,17 @@ impl<E: EntityTrait> SortKeys<E> {
         select
     }
 
-    /// The cursor key of `model`: its sort values as a JSON list of tagged strings.
-    pub fn key_of(&self, model: &E::Model) -> String
+    /// The sort values of `model`, for its cursor (see [`RowKey::text`]).
+    pub fn key_of(&self, model: &E::Model) -> RowKey
     where
         E::Model: sea_orm::ModelTrait<Entity = E>,
     {
-        let values: Vec<Option<String>> = self
-            .keys
-            .iter()
-            .map(|(key, _)| key_text(&sea_orm::ModelTrait::get(model, *key)))
-            .collect();
-        serde_json::to_string(&values).unwrap_or_default()
+        RowKey(
+            self.keys
+                .iter()
+                .map(|(key, _)| sea_orm::ModelTrait::get(model, *key))
+                .collect(),
+        )
     }
 
     /// The condition "sorts after the row whose cursor key is `key`": a row comparison when no
@@ -642,6 +642,12 @@ impl<E: EntityTrait> SortKeys<E> {
 /// A sort value as cursor text, tagged with its kind (`None` for NULL). Written into one sized
 /// string: every row of a page gets a cursor, and `format!` (its size guess, then growing the
 /// buffer; a UUID through the formatter) showed in the profile of a page of tasks.
+/// Sort values as a cursor's key: a JSON list of tagged strings.
+pub(crate) fn key_list_text(values: &[sea_orm::Value]) -> String {
+    let texts: Vec<Option<String>> = values.iter().map(key_text).collect();
+    serde_json::to_string(&texts).unwrap_or_default()
+}
+
 fn key_text(value: &sea_orm::Value) -> Option<String> {
     use sea_orm::Value as V;
     use std::fmt::Write as _;

@@ -1,19 +1,55 @@
 //! Relay connections with `edges`, `nodes`, `pageInfo` and `totalCount`: each node type's
 //! module declares its own with [`connection!`], so no module here knows the types.
 
-use async_graphql::SimpleObject;
+use std::sync::Arc;
+
+use crate::domain::kernel::page::RowKey;
+
+/// An item's place in its list, written out as a cursor only when a client asks for one.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub ordering: Arc<str>,
+    pub position: u64,
+    /// The row's sort keys, in a list that pages by keyset.
+    pub key: Option<RowKey>,
+}
+
+impl Place {
+    /// The opaque cursor of this place.
+    pub fn cursor(&self) -> String {
+        let key = self.key.as_ref().map(RowKey::text);
+        super::cursor::encode(&self.ordering, self.position, key.as_deref())
+    }
+}
+
+/// Where a page sits in its list; its cursors are written out only when asked for.
+#[derive(Debug, Clone)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start: Option<Place>,
+    pub end: Option<Place>,
+}
 
 /// Where a page sits in its list.
-#[derive(Debug, Clone, SimpleObject)]
-pub struct PageInfo {
+#[async_graphql::Object]
+impl PageInfo {
     /// More items follow the last one of this page.
-    pub has_next_page: bool,
+    async fn has_next_page(&self) -> bool {
+        self.has_next_page
+    }
     /// Items precede the first one of this page.
-    pub has_previous_page: bool,
+    async fn has_previous_page(&self) -> bool {
+        self.has_previous_page
+    }
     /// Cursor of the first item (null on an empty page).
-    pub start_cursor: Option<String>,
+    async fn start_cursor(&self) -> Option<String> {
+        self.start.as_ref().map(Place::cursor)
+    }
     /// Cursor of the last item (null on an empty page); pass it as `after` for the next page.
-    pub end_cursor: Option<String>,
+    async fn end_cursor(&self) -> Option<String> {
+        self.end.as_ref().map(Place::cursor)
+    }
 }
 
 /// Generates a connection type and its edge type for one node type.
@@ -21,10 +57,7 @@ macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
         /// An item with its position; the cursor is encoded only when a client asks for it.
         pub struct $edge {
-            pub ordering: std::sync::Arc<str>,
-            pub position: u64,
-            /// The row's sort keys, in a list that pages by keyset.
-            pub key: Option<String>,
+            pub place: $crate::graphql::common::connection::Place,
             pub node: $node,
         }
 
@@ -33,11 +66,7 @@ macro_rules! connection {
         impl $edge {
             /// Opaque position of the item in its list.
             async fn cursor(&self) -> String {
-                $crate::graphql::common::cursor::encode(
-                    &self.ordering,
-                    self.position,
-                    self.key.as_deref(),
-                )
+                self.place.cursor()
             }
 
             async fn node(&self) -> &$node {
@@ -89,20 +118,19 @@ macro_rules! connection {
                     .items
                     .into_iter()
                     .map(|(position, row)| $edge {
-                        ordering: ordering.clone(),
-                        position,
-                        key: keys.next(),
+                        place: $crate::graphql::common::connection::Place {
+                            ordering: ordering.clone(),
+                            position,
+                            key: keys.next(),
+                        },
                         node: wrap(row),
                     })
                     .collect();
-                let cursor = |e: &$edge| {
-                    $crate::graphql::common::cursor::encode(&ordering, e.position, e.key.as_deref())
-                };
                 let page_info = $crate::graphql::common::connection::PageInfo {
                     has_next_page: page.has_next,
                     has_previous_page: page.has_previous,
-                    start_cursor: edges.first().map(cursor),
-                    end_cursor: edges.last().map(cursor),
+                    start: edges.first().map(|e| e.place.clone()),
+                    end: edges.last().map(|e| e.place.clone()),
                 };
                 Self {
                     edges,
