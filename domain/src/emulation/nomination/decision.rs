@@ -74,7 +74,7 @@ pub async fn decide(
             });
         }
     }
-    // Read once: a retry's check above read it too.
+    // The nomination as the retry check above read it: not read again.
     let facts = begin_read(db, actor, current, input.version, Step::Decide).await?;
     let (before, proposed) = (&facts.nomination, &facts.award);
     let route = route_of(proposed);
