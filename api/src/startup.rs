@@ -72,16 +72,15 @@ impl Application {
         let bus = crate::events::EventBus::start(&db, settings.database_url.as_deref())
             .await
             .context("cannot listen for live updates")?;
-        let schema = graphql::build_schema(db.clone(), bus.clone(), false);
-        let schema_info = graphql::limits::SchemaInfo::from_sdl(&schema.sdl())?;
+        let schemas = graphql::Schemas::build(&db, &bus);
+        let schema_info = graphql::limits::SchemaInfo::from_sdl(&schemas.checked().sdl())?;
         let state = web::Data::new(AppState {
             db: db.clone(),
             statements: statements.clone(),
             authenticator,
             production: settings.auth.production,
             documents: Default::default(),
-            quiet_schema: graphql::build_schema(db.clone(), bus, true),
-            schema,
+            schemas,
             schema_info,
             limits: settings.limits.document(),
             rate_limits,

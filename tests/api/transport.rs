@@ -237,7 +237,78 @@ async fn repeated_queries_reuse_parsed_documents(app: &TestApp) {
     }
 }
 
+/// A document that validated once skips async-graphql's validation rules when its variables
+/// are plainly valid; any other value still gets exactly the errors it got before the document
+/// was known (the rules run as before), and new valid values answer as they should.
+async fn known_documents_refuse_bad_variables_as_before(app: &TestApp) {
+    let query = "query($first: Int!, $status: [PlanStatus!], $filter: TaskFilter, $after: String) { plans(first: $first, after: $after, filter: { status: $status }) { nodes { title status } } tasks(first: 1, filter: $filter) { nodes { code } } }";
+    let bad = [
+        json!({ "first": "twenty" }),
+        json!({ "first": 1.5 }),
+        json!({ "first": 2, "status": ["BOGUS"] }),
+        json!({ "first": 2, "status": [null] }),
+        json!({ "first": 2, "filter": { "nope": 1 } }),
+        json!({ "first": 2, "filter": "everything" }),
+        json!({ "first": 2, "after": 7 }),
+        json!({ "first": 3_000_000_000_i64 }),
+        // Last: it answers with data, which makes the document known.
+        json!({ "first": null }),
+    ];
+    // Errors as the caller sees them, but for the request id.
+    let errors = |response: crate::helpers::Gql| -> Vec<Value> {
+        response
+            .errors
+            .into_iter()
+            .map(|mut error| {
+                if let Some(extensions) = error["extensions"].as_object_mut() {
+                    extensions.remove("requestId");
+                }
+                error
+            })
+            .collect()
+    };
+    let mut before = Vec::new();
+    for variables in &bad {
+        let response = errors(app.graphql(query, variables.clone()).await);
+        // async-graphql lets a null through for a non-null variable of a nullable argument.
+        if !variables["first"].is_null() {
+            assert!(!response.is_empty(), "{variables} is refused");
+        }
+        before.push(response);
+    }
+    let issued = app
+        .graphql(query, json!({ "first": 2, "status": ["ISSUED"] }))
+        .await
+        .ok();
+    let statuses = |data: &Value| -> Vec<String> {
+        data["plans"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|p| p["status"].as_str().expect("status").to_owned())
+            .collect()
+    };
+    assert_eq!(statuses(&issued), ["ISSUED", "ISSUED"]);
+    // Known now: new valid values answer by them.
+    let one = app
+        .graphql(
+            query,
+            json!({ "first": 1, "status": "ISSUED", "filter": { "search": "y tế" } }),
+        )
+        .await
+        .ok();
+    assert_eq!(statuses(&one), ["ISSUED"]);
+    for (variables, expected) in bad.iter().zip(&before) {
+        let after = errors(app.graphql(query, variables.clone()).await);
+        assert_eq!(
+            &after, expected,
+            "{variables}: the same errors once the document is known"
+        );
+    }
+}
+
 db_tests!(
+    known_documents_refuse_bad_variables_as_before,
     repeated_queries_reuse_parsed_documents,
     health_and_readiness,
     request_ids_are_echoed_or_generated,

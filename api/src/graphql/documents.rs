@@ -16,30 +16,56 @@ const MAX_QUERY_BYTES: usize = 16 * 1024;
 
 /// Shared by every worker of one server.
 #[derive(Default)]
-pub struct DocumentCache(Mutex<HashMap<String, ExecutableDocument>>);
+pub struct DocumentCache(Mutex<HashMap<String, Kept>>);
+
+/// A parsed document, and whether it has passed async-graphql's validation.
+struct Kept {
+    document: ExecutableDocument,
+    validated: bool,
+}
 
 impl DocumentCache {
-    /// Gives `request` its parsed document, from the cache or parsed now (and kept).
-    pub fn prepare(&self, request: &mut Request) {
+    /// Gives `request` its parsed document, from the cache or parsed now (and kept); tells
+    /// whether the document has validated before (see [`DocumentCache::validated`]).
+    pub fn prepare(&self, request: &mut Request) -> bool {
         if request.query.len() > MAX_QUERY_BYTES {
-            return;
+            return false;
         }
         let cached = match self.0.lock() {
-            Ok(documents) => documents.get(&request.query).cloned(),
-            Err(_) => return,
+            Ok(documents) => documents
+                .get(&request.query)
+                .map(|kept| (kept.document.clone(), kept.validated)),
+            Err(_) => return false,
         };
-        if let Some(document) = cached {
+        if let Some((document, validated)) = cached {
             request.set_parsed_query(document);
-            return;
+            return validated;
         }
         let Ok(document) = request.parsed_query().cloned() else {
-            return;
+            return false;
         };
         if let Ok(mut documents) = self.0.lock() {
             if documents.len() >= CAPACITY {
                 documents.clear();
             }
-            documents.insert(request.query.clone(), document);
+            let validated = false;
+            documents.insert(
+                request.query.clone(),
+                Kept {
+                    document,
+                    validated,
+                },
+            );
+        }
+        false
+    }
+
+    /// Notes that `query` passed async-graphql's full validation (a response with data).
+    pub fn validated(&self, query: &str) {
+        if let Ok(mut documents) = self.0.lock()
+            && let Some(kept) = documents.get_mut(query)
+        {
+            kept.validated = true;
         }
     }
 }

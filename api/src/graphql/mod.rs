@@ -13,6 +13,7 @@ pub mod org;
 pub mod planning;
 pub mod query;
 pub mod reporting;
+pub mod variables;
 
 use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
@@ -64,11 +65,14 @@ pub const MAX_DEPTH: usize = 16;
 
 /// Builds the schema serving `db`, telling `bus` of committed changes; `quiet` drops "did you
 /// mean …" hints from validation errors (for anonymous callers in production, to whom
-/// introspection is closed).
+/// introspection is closed); `validation` is how much of async-graphql's validation it runs
+/// (see [`Schemas`]); `reminders` is shared by every variant.
 pub fn build_schema(
     db: DatabaseConnection,
     bus: crate::events::EventBus,
     quiet: bool,
+    validation: async_graphql::ValidationMode,
+    reminders: std::sync::Arc<reporting::reminder::ReminderCache>,
 ) -> AppSchema {
     let builder = Schema::build(
         query::Query::default(),
@@ -79,12 +83,63 @@ pub fn build_schema(
     .data(crate::reads::Reads::pooled(db.clone()))
     .data(db)
     .data(bus)
-    .data(reporting::reminder::ReminderCache::default())
+    .data(reminders)
+    .validation_mode(validation)
     .limit_depth(MAX_DEPTH);
     if quiet {
         builder.disable_suggestions().finish()
     } else {
         builder.finish()
+    }
+}
+
+/// The schema in the variants a request runs on.
+///
+/// async-graphql validates every request in full, every time (a twentieth of a small query's
+/// server time). A document that validated once stays valid: only the variables' values can
+/// make it fail again (its arguments are checked with them substituted). So a known document
+/// whose variables [`variables::VariableCheck`] vouches for runs on a variant that skips the
+/// rules ([`ValidationMode::Fast`](async_graphql::ValidationMode::Fast): depth and the
+/// document-wide checks stay); any other runs on the checked variant and gets the same errors
+/// as always.
+pub struct Schemas {
+    checked: AppSchema,
+    known: AppSchema,
+    quiet_checked: AppSchema,
+    quiet_known: AppSchema,
+    /// What vouches for a known document's variables.
+    pub variables: variables::VariableCheck,
+}
+
+impl Schemas {
+    pub fn build(db: &DatabaseConnection, bus: &crate::events::EventBus) -> Self {
+        use async_graphql::ValidationMode::{Fast, Strict};
+        let reminders = std::sync::Arc::new(reporting::reminder::ReminderCache::default());
+        let build =
+            |quiet, mode| build_schema(db.clone(), bus.clone(), quiet, mode, reminders.clone());
+        Self {
+            checked: build(false, Strict),
+            known: build(false, Fast),
+            quiet_checked: build(true, Strict),
+            quiet_known: build(true, Fast),
+            variables: variables::VariableCheck::new(),
+        }
+    }
+
+    /// The schema with every check (subscriptions, the SDL).
+    pub fn checked(&self) -> &AppSchema {
+        &self.checked
+    }
+
+    /// The variant for a request: `quiet` without hints; `known` when its document validated
+    /// before and its variables are vouched for.
+    pub fn pick(&self, quiet: bool, known: bool) -> &AppSchema {
+        match (quiet, known) {
+            (false, false) => &self.checked,
+            (false, true) => &self.known,
+            (true, false) => &self.quiet_checked,
+            (true, true) => &self.quiet_known,
+        }
     }
 }
 

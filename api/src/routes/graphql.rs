@@ -318,7 +318,7 @@ async fn prepare_and_run(
         None => Some(charge(state, req, &viewer, 1)?),
         Some(_) => None,
     };
-    let (mut request, analysis) = match checked(state, &viewer, body, method).await {
+    let (mut request, analysis, known) = match checked(state, &viewer, body, method).await {
         Ok(checked) => checked,
         Err(refusal) if prepaid.is_some() => return Err(refusal),
         Err(refusal) => {
@@ -381,11 +381,9 @@ async fn prepare_and_run(
     }
     // Anonymous callers in production get no "did you mean …" hints (they rebuild a schema
     // that introspection hides).
-    let schema = if state.production && anonymous {
-        &state.quiet_schema
-    } else {
-        &state.schema
-    };
+    let schema = state.schemas.pick(state.production && anonymous, known);
+    // A document's first clean run marks it validated (the checked variant ran it).
+    let unvalidated = (!known).then(|| request.query.clone());
     // Heavy requests take turns, so that they never hold every core while cheap ones wait.
     let lane = if analysis.cost >= state.heavy_cost {
         match tokio::time::timeout_at(deadline, state.heavy_lane.clone().acquire_owned()).await {
@@ -461,6 +459,12 @@ async fn prepare_and_run(
             )
         }
     };
+    if let Some(query) = unvalidated
+        && !matches!(response.data, Value::Null)
+    {
+        // Data means the validation passed (a refused document has none).
+        state.documents.validated(&query);
+    }
     let mut unavailable = false;
     for error in &mut response.errors {
         label(error, request_id.as_deref());
@@ -539,7 +543,7 @@ async fn checked(
     viewer: &Viewer,
     body: Body,
     method: Method,
-) -> Result<(async_graphql::Request, Analysis), Refusal> {
+) -> Result<(async_graphql::Request, Analysis, bool), Refusal> {
     let query = state
         .persisted
         .resolve(
@@ -566,7 +570,7 @@ async fn checked(
     if let Some(name) = body.operation_name {
         request = request.operation_name(name);
     }
-    let analysis = analysed(state, &mut request).map_err(Refusal::limit)?;
+    let (analysis, known) = analysed_and_known(state, &mut request).map_err(Refusal::limit)?;
     // A GET must not change anything (links, prefetching and caches replay GETs).
     if method == Method::Get
         && analysis
@@ -579,7 +583,7 @@ async fn checked(
             "only queries may be sent with GET; use POST",
         ));
     }
-    Ok((request, analysis))
+    Ok((request, analysis, known))
 }
 
 /// Charges the caller's rate limit; refuses with `RATE_LIMITED` when the bucket is short.
@@ -756,20 +760,32 @@ fn analysed(
     state: &AppState,
     request: &mut async_graphql::Request,
 ) -> Result<Analysis, limits::LimitError> {
-    state.documents.prepare(request);
+    Ok(analysed_and_known(state, request)?.0)
+}
+
+/// [`analysed`], and whether the document validated before with the request's variables
+/// vouched for (so that it may skip async-graphql's validation rules: see
+/// [`graphql::Schemas`]).
+fn analysed_and_known(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+) -> Result<(Analysis, bool), limits::LimitError> {
+    let validated = state.documents.prepare(request);
     let operation_name = request.operation_name.clone();
     let variables = std::mem::take(&mut request.variables);
     let parsed = request.parsed_query().map(|document| {
-        limits::analyse(
+        let known = validated && state.schemas.variables.vouches(document, &variables);
+        let analysis = limits::analyse(
             document,
             &variables,
             operation_name.as_deref(),
             &state.schema_info,
             &state.limits,
-        )
+        );
+        analysis.map(|analysis| (analysis, known))
     });
     request.variables = variables;
-    parsed.unwrap_or_else(|_| Ok(Analysis::default()))
+    parsed.unwrap_or_else(|_| Ok((Analysis::default(), false)))
 }
 
 async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(), Refusal> {

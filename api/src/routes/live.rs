@@ -197,7 +197,8 @@ impl Executor for LiveExecutor {
         let state = self.state.clone();
         let stream = self
             .state
-            .schema
+            .schemas
+            .checked()
             .execute_stream_with_session_data(request, session_data.unwrap_or_default());
         counted(state, stream)
     }

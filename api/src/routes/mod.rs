@@ -80,10 +80,9 @@ pub struct AppState {
     pub production: bool,
     /// Parsed query documents.
     pub documents: crate::graphql::documents::DocumentCache,
-    /// The executable schema.
-    pub schema: crate::graphql::AppSchema,
-    /// The same schema without "did you mean …" hints (anonymous callers in production).
-    pub quiet_schema: crate::graphql::AppSchema,
+    /// The executable schema, in its variants (without "did you mean …" hints for anonymous
+    /// callers in production; skipping the validation rules for known documents).
+    pub schemas: crate::graphql::Schemas,
     /// The schema's shape, for the cost analysis.
     pub schema_info: crate::graphql::limits::SchemaInfo,
     pub limits: crate::graphql::limits::Limits,

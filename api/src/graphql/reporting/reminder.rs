@@ -188,7 +188,7 @@ impl ReminderQuery {
         let wanted = |field: &str| selection.field(field).exists();
         let (asked, named) = ((as_of, unit, limit), (wanted("unit"), wanted("task")));
         let compute = || KeptReminders::compute(db, visibility, asked, named);
-        let kept = match ctx.data_opt::<ReminderCache>() {
+        let kept = match ctx.data_opt::<std::sync::Arc<ReminderCache>>() {
             Some(cache) => {
                 let key = (visibility.clone(), asked, named);
                 cache.get_or_compute(db, key, compute).await

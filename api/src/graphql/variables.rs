@@ -1,0 +1,201 @@
+//! Whether a request's variables are plainly valid for a document that validated before (see
+//! [`super::Schemas`]).
+//!
+//! async-graphql checks each argument with the request's variables put in it (its rule
+//! `ArgumentsOfCorrectType`); that is the only part of its validation a document's variables
+//! change. This check answers `true` only when every variable's value is valid for the type the
+//! document declares for it, judged as that rule judges (the registry's scalar checks, enum
+//! values, input objects' fields). Where it is unsure (a null, an unknown type, a value of the
+//! wrong shape for an input object) it answers `false`, and the request runs through the full
+//! validation as before: it may be stricter than async-graphql, never laxer.
+
+use async_graphql::Variables;
+use async_graphql::parser::types::{BaseType, DocumentOperations, ExecutableDocument, Type};
+use async_graphql::registry::{MetaType, MetaTypeName, Registry};
+use async_graphql::{OutputType, SubscriptionType, Value as ConstValue};
+
+/// The schema's types, for checking variables.
+pub struct VariableCheck {
+    registry: Registry,
+}
+
+/// The deepest value checked (lists in input objects in lists …); deeper ones go to the full
+/// validation.
+const MAX_NESTING: usize = 32;
+
+impl VariableCheck {
+    pub fn new() -> Self {
+        let mut registry = Registry::default();
+        <super::query::Query as OutputType>::create_type_info(&mut registry);
+        <super::mutation::Mutation as OutputType>::create_type_info(&mut registry);
+        <super::Subscription as SubscriptionType>::create_type_info(&mut registry);
+        Self { registry }
+    }
+
+    /// Whether every variable that `document` declares and `variables` gives is valid for its
+    /// declared type (in every operation that declares it).
+    pub fn vouches(&self, document: &ExecutableDocument, variables: &Variables) -> bool {
+        let operations: Vec<_> = match &document.operations {
+            DocumentOperations::Single(operation) => vec![&operation.node],
+            DocumentOperations::Multiple(operations) => {
+                operations.values().map(|op| &op.node).collect()
+            }
+        };
+        operations.iter().all(|operation| {
+            operation.variable_definitions.iter().all(|definition| {
+                match variables.get(&definition.node.name.node) {
+                    // Not given: the rule does not check it either (its default, a constant of
+                    // the document, was checked when the document validated).
+                    None => true,
+                    // A null may meet a non-null argument the variable's default allowed.
+                    Some(ConstValue::Null) => false,
+                    Some(value) => self.valid(&definition.node.var_type.node, value, 0),
+                }
+            })
+        })
+    }
+
+    fn valid(&self, ty: &Type, value: &ConstValue, depth: usize) -> bool {
+        if depth > MAX_NESTING {
+            return false;
+        }
+        match value {
+            ConstValue::Null => ty.nullable,
+            value => match &ty.base {
+                BaseType::List(item) => match value {
+                    ConstValue::List(items) => items
+                        .iter()
+                        .all(|item_value| self.valid(item, item_value, depth + 1)),
+                    // A single value stands for a list of one (input coercion).
+                    single => self.valid(item, single, depth + 1),
+                },
+                BaseType::Named(name) => self.valid_named(name, value, depth),
+            },
+        }
+    }
+
+    /// `value` (not null) against the named type `name`.
+    fn valid_named(&self, name: &str, value: &ConstValue, depth: usize) -> bool {
+        match self.registry.types.get(name) {
+            Some(MetaType::Scalar { is_valid, .. }) => is_valid.as_ref().is_none_or(|f| f(value)),
+            Some(MetaType::Enum { enum_values, .. }) => match value {
+                ConstValue::Enum(v) => enum_values.contains_key(v.as_str()),
+                ConstValue::String(v) => enum_values.contains_key(v.as_str()),
+                _ => false,
+            },
+            Some(MetaType::InputObject {
+                input_fields,
+                oneof,
+                ..
+            }) => {
+                let ConstValue::Object(fields) = value else {
+                    return false;
+                };
+                if *oneof {
+                    return false;
+                }
+                fields
+                    .keys()
+                    .all(|key| input_fields.contains_key(key.as_str()))
+                    && input_fields
+                        .values()
+                        .all(|field| match fields.get(field.name.as_str()) {
+                            Some(v) => self.valid_type_name(&field.ty, v, depth + 1),
+                            None => {
+                                !MetaTypeName::create(&field.ty).is_non_null()
+                                    || field.default_value.is_some()
+                            }
+                        })
+            }
+            _ => false,
+        }
+    }
+
+    /// `value` against a type written as the registry writes it (`[ID!]!`).
+    fn valid_type_name(&self, ty: &str, value: &ConstValue, depth: usize) -> bool {
+        if depth > MAX_NESTING {
+            return false;
+        }
+        match MetaTypeName::create(ty) {
+            MetaTypeName::NonNull(inner) => {
+                !matches!(value, ConstValue::Null) && self.valid_type_name(inner, value, depth)
+            }
+            MetaTypeName::List(inner) => match value {
+                ConstValue::Null => true,
+                ConstValue::List(items) => items
+                    .iter()
+                    .all(|item| self.valid_type_name(inner, item, depth + 1)),
+                single => self.valid_type_name(inner, single, depth + 1),
+            },
+            MetaTypeName::Named(name) => {
+                matches!(value, ConstValue::Null) || self.valid_named(name, value, depth)
+            }
+        }
+    }
+}
+
+impl Default for VariableCheck {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+    use serde_json::json;
+
+    fn vouches(query: &str, variables: serde_json::Value) -> bool {
+        let check = VariableCheck::new();
+        let document = parse_query(query).expect("parses");
+        check.vouches(&document, &Variables::from_json(variables))
+    }
+
+    #[test]
+    fn plain_values_of_the_declared_types_are_vouched_for() {
+        let q = "query($a: String, $f: Int!, $o: ID) { tasks(first: $f, after: $a) { totalCount } auditEvents(filter: { objectId: $o }) { totalCount } }";
+        assert!(vouches(q, json!({ "a": "x", "f": 20, "o": "UGxhbjox" })));
+        assert!(
+            vouches(q, json!({ "f": 20 })),
+            "absent variables are not checked"
+        );
+    }
+
+    #[test]
+    fn doubtful_or_wrong_values_go_to_the_full_validation() {
+        let q = "query($a: String, $f: Int!) { tasks(first: $f, after: $a) { totalCount } }";
+        assert!(!vouches(q, json!({ "f": "twenty" })), "a string for an Int");
+        assert!(!vouches(q, json!({ "f": 1.5 })), "a float for an Int");
+        assert!(
+            !vouches(q, json!({ "f": 20, "a": 3 })),
+            "a number for a String"
+        );
+        assert!(!vouches(q, json!({ "f": null })), "a null");
+        let filter = "query($s: [PlanStatus!]) { plans(filter: { status: $s }) { totalCount } }";
+        assert!(vouches(filter, json!({ "s": ["ISSUED", "DRAFT"] })));
+        assert!(
+            vouches(filter, json!({ "s": "ISSUED" })),
+            "one value for a list"
+        );
+        assert!(
+            !vouches(filter, json!({ "s": ["BOGUS"] })),
+            "an unknown enum value"
+        );
+        assert!(
+            !vouches(filter, json!({ "s": [null] })),
+            "a null item of a non-null list"
+        );
+        let object = "query($f: PlanFilter) { plans(filter: $f) { totalCount } }";
+        assert!(vouches(object, json!({ "f": { "status": "ISSUED" } })));
+        assert!(
+            !vouches(object, json!({ "f": { "nope": 1 } })),
+            "an unknown field"
+        );
+        assert!(!vouches(object, json!({ "f": "ISSUED" })), "not an object");
+        assert!(
+            !vouches("query($x: Nope) { __typename }", json!({ "x": 1 })),
+            "an unknown type"
+        );
+    }
+}
