@@ -298,6 +298,14 @@ async fn known_documents_refuse_bad_variables_as_before(app: &TestApp) {
         .await
         .ok();
     assert_eq!(statuses(&one), ["ISSUED"]);
+    let nulls = app
+        .graphql(
+            query,
+            json!({ "first": 1, "status": null, "filter": null, "after": null }),
+        )
+        .await
+        .ok();
+    assert_eq!(nulls["plans"]["nodes"].as_array().map(Vec::len), Some(1));
     for (variables, expected) in bad.iter().zip(&before) {
         let after = errors(app.graphql(query, variables.clone()).await);
         assert_eq!(

@@ -47,8 +47,13 @@ impl VariableCheck {
                     // Not given: the rule does not check it either (its default, a constant of
                     // the document, was checked when the document validated).
                     None => true,
-                    // A null may meet a non-null argument the variable's default allowed.
-                    Some(ConstValue::Null) => false,
+                    // A nullable variable without a default stands only where a null may
+                    // (async-graphql's `VariableInAllowedPosition`); with a default it may stand
+                    // for a non-null argument, where a null is invalid.
+                    Some(ConstValue::Null) => {
+                        definition.node.var_type.node.nullable
+                            && definition.node.default_value.is_none()
+                    }
                     Some(value) => self.valid(&definition.node.var_type.node, value, 0),
                 }
             })
@@ -171,7 +176,15 @@ mod tests {
             !vouches(q, json!({ "f": 20, "a": 3 })),
             "a number for a String"
         );
-        assert!(!vouches(q, json!({ "f": null })), "a null");
+        assert!(
+            !vouches(q, json!({ "f": null })),
+            "a null for a non-null one"
+        );
+        let with_default = "query($f: Int = 5) { tasks(first: $f) { totalCount } }";
+        assert!(
+            !vouches(with_default, json!({ "f": null })),
+            "a null where a default was"
+        );
         let filter = "query($s: [PlanStatus!]) { plans(filter: { status: $s }) { totalCount } }";
         assert!(vouches(filter, json!({ "s": ["ISSUED", "DRAFT"] })));
         assert!(
