@@ -26,38 +26,33 @@ struct Kept {
 
 impl DocumentCache {
     /// Gives `request` its parsed document, from the cache or parsed now (and kept); tells
-    /// whether the document has validated before (see [`DocumentCache::validated`]).
-    pub fn prepare(&self, request: &mut Request) -> bool {
+    /// whether the kept document has validated before (see [`DocumentCache::validated`]), or
+    /// `None` when it is not kept (too long, or not parsed).
+    pub fn prepare(&self, request: &mut Request) -> Option<bool> {
         if request.query.len() > MAX_QUERY_BYTES {
-            return false;
+            return None;
         }
-        let cached = match self.0.lock() {
-            Ok(documents) => documents
-                .get(&request.query)
-                .map(|kept| (kept.document.clone(), kept.validated)),
-            Err(_) => return false,
-        };
+        let cached = self
+            .0
+            .lock()
+            .ok()?
+            .get(&request.query)
+            .map(|kept| (kept.document.clone(), kept.validated));
         if let Some((document, validated)) = cached {
             request.set_parsed_query(document);
-            return validated;
+            return Some(validated);
         }
-        let Ok(document) = request.parsed_query().cloned() else {
-            return false;
+        let document = request.parsed_query().ok()?.clone();
+        let mut documents = self.0.lock().ok()?;
+        if documents.len() >= CAPACITY {
+            documents.clear();
+        }
+        let kept = Kept {
+            document,
+            validated: false,
         };
-        if let Ok(mut documents) = self.0.lock() {
-            if documents.len() >= CAPACITY {
-                documents.clear();
-            }
-            let validated = false;
-            documents.insert(
-                request.query.clone(),
-                Kept {
-                    document,
-                    validated,
-                },
-            );
-        }
-        false
+        documents.insert(request.query.clone(), kept);
+        Some(false)
     }
 
     /// Notes that `query` passed async-graphql's full validation (a response with data).

@@ -10,7 +10,7 @@
 //! validation as before: it may be stricter than async-graphql, never laxer.
 
 use async_graphql::Variables;
-use async_graphql::parser::types::{BaseType, DocumentOperations, ExecutableDocument, Type};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{OutputType, SubscriptionType, Value as ConstValue};
 
@@ -35,48 +35,30 @@ impl VariableCheck {
     /// Whether every variable that `document` declares and `variables` gives is valid for its
     /// declared type (in every operation that declares it).
     pub fn vouches(&self, document: &ExecutableDocument, variables: &Variables) -> bool {
-        let operations: Vec<_> = match &document.operations {
-            DocumentOperations::Single(operation) => vec![&operation.node],
-            DocumentOperations::Multiple(operations) => {
-                operations.values().map(|op| &op.node).collect()
-            }
-        };
-        operations.iter().all(|operation| {
-            operation.variable_definitions.iter().all(|definition| {
-                match variables.get(&definition.node.name.node) {
-                    // Not given: the rule does not check it either (its default, a constant of
-                    // the document, was checked when the document validated).
-                    None => true,
-                    // A nullable variable without a default stands only where a null may
-                    // (async-graphql's `VariableInAllowedPosition`); with a default it may stand
-                    // for a non-null argument, where a null is invalid.
-                    Some(ConstValue::Null) => {
-                        definition.node.var_type.node.nullable
-                            && definition.node.default_value.is_none()
+        document.operations.iter().all(|(_, operation)| {
+            operation
+                .node
+                .variable_definitions
+                .iter()
+                .all(|definition| {
+                    let definition = &definition.node;
+                    match variables.get(&definition.name.node) {
+                        // Not given: the rule does not check it either (its default, a constant of
+                        // the document, was checked when the document validated).
+                        None => true,
+                        // A nullable variable without a default stands only where a null may
+                        // (async-graphql's `VariableInAllowedPosition`); with a default it may stand
+                        // for a non-null argument, where a null is invalid.
+                        Some(ConstValue::Null) => {
+                            definition.var_type.node.nullable && definition.default_value.is_none()
+                        }
+                        // The declared type written as the registry writes types (`[ID!]!`).
+                        Some(value) => {
+                            self.valid_type_name(&definition.var_type.node.to_string(), value, 0)
+                        }
                     }
-                    Some(value) => self.valid(&definition.node.var_type.node, value, 0),
-                }
-            })
+                })
         })
-    }
-
-    fn valid(&self, ty: &Type, value: &ConstValue, depth: usize) -> bool {
-        if depth > MAX_NESTING {
-            return false;
-        }
-        match value {
-            ConstValue::Null => ty.nullable,
-            value => match &ty.base {
-                BaseType::List(item) => match value {
-                    ConstValue::List(items) => items
-                        .iter()
-                        .all(|item_value| self.valid(item, item_value, depth + 1)),
-                    // A single value stands for a list of one (input coercion).
-                    single => self.valid(item, single, depth + 1),
-                },
-                BaseType::Named(name) => self.valid_named(name, value, depth),
-            },
-        }
     }
 
     /// `value` (not null) against the named type `name`.

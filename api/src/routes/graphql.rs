@@ -318,7 +318,7 @@ async fn prepare_and_run(
         None => Some(charge(state, req, &viewer, 1)?),
         Some(_) => None,
     };
-    let (mut request, analysis, known) = match checked(state, &viewer, body, method).await {
+    let (mut request, analysis, seen) = match checked(state, &viewer, body, method).await {
         Ok(checked) => checked,
         Err(refusal) if prepaid.is_some() => return Err(refusal),
         Err(refusal) => {
@@ -381,9 +381,11 @@ async fn prepare_and_run(
     }
     // Anonymous callers in production get no "did you mean …" hints (they rebuild a schema
     // that introspection hides).
-    let schema = state.schemas.pick(state.production && anonymous, known);
-    // A document's first clean run marks it validated (the checked variant ran it).
-    let unvalidated = (!known).then(|| request.query.clone());
+    let schema = state
+        .schemas
+        .pick(state.production && anonymous, seen == Seen::Known);
+    // A kept document's first run with data marks it validated (the checked variant ran it).
+    let unvalidated = (seen == Seen::New).then(|| request.query.clone());
     // Heavy requests take turns, so that they never hold every core while cheap ones wait.
     let lane = if analysis.cost >= state.heavy_cost {
         match tokio::time::timeout_at(deadline, state.heavy_lane.clone().acquire_owned()).await {
@@ -543,7 +545,7 @@ async fn checked(
     viewer: &Viewer,
     body: Body,
     method: Method,
-) -> Result<(async_graphql::Request, Analysis, bool), Refusal> {
+) -> Result<(async_graphql::Request, Analysis, Seen), Refusal> {
     let query = state
         .persisted
         .resolve(
@@ -570,7 +572,7 @@ async fn checked(
     if let Some(name) = body.operation_name {
         request = request.operation_name(name);
     }
-    let (analysis, known) = analysed_and_known(state, &mut request).map_err(Refusal::limit)?;
+    let (analysis, seen) = analysed(state, &mut request).map_err(Refusal::limit)?;
     // A GET must not change anything (links, prefetching and caches replay GETs).
     if method == Method::Get
         && analysis
@@ -583,7 +585,7 @@ async fn checked(
             "only queries may be sent with GET; use POST",
         ));
     }
-    Ok((request, analysis, known))
+    Ok((request, analysis, seen))
 }
 
 /// Charges the caller's rate limit; refuses with `RATE_LIMITED` when the bucket is short.
@@ -751,30 +753,27 @@ pub(crate) fn live_checks(
     request: &mut async_graphql::Request,
 ) -> Result<Analysis, (&'static str, String)> {
     limits::check_text(&request.query, &state.limits).map_err(|e| (e.code, e.message))?;
-    analysed(state, request).map_err(|e| (e.code, e.message))
+    analysed(state, request)
+        .map(|(analysis, _)| analysis)
+        .map_err(|e| (e.code, e.message))
 }
 
 /// Parses the request's document (through the cache) and runs the limits over it; a document
-/// that does not parse passes here and is reported by the executor, with its position.
+/// that does not parse passes here and is reported by the executor, with its position. Tells
+/// what async-graphql's validation has seen of the document.
 fn analysed(
     state: &AppState,
     request: &mut async_graphql::Request,
-) -> Result<Analysis, limits::LimitError> {
-    Ok(analysed_and_known(state, request)?.0)
-}
-
-/// [`analysed`], and whether the document validated before with the request's variables
-/// vouched for (so that it may skip async-graphql's validation rules: see
-/// [`graphql::Schemas`]).
-fn analysed_and_known(
-    state: &AppState,
-    request: &mut async_graphql::Request,
-) -> Result<(Analysis, bool), limits::LimitError> {
-    let validated = state.documents.prepare(request);
+) -> Result<(Analysis, Seen), limits::LimitError> {
+    let kept = state.documents.prepare(request);
     let operation_name = request.operation_name.clone();
     let variables = std::mem::take(&mut request.variables);
     let parsed = request.parsed_query().map(|document| {
-        let known = validated && state.schemas.variables.vouches(document, &variables);
+        let seen = match kept {
+            Some(false) => Seen::New,
+            Some(true) if state.schemas.variables.vouches(document, &variables) => Seen::Known,
+            _ => Seen::Unsure,
+        };
         let analysis = limits::analyse(
             document,
             &variables,
@@ -782,10 +781,22 @@ fn analysed_and_known(
             &state.schema_info,
             &state.limits,
         );
-        analysis.map(|analysis| (analysis, known))
+        analysis.map(|analysis| (analysis, seen))
     });
     request.variables = variables;
-    parsed.unwrap_or_else(|_| Ok((Analysis::default(), false)))
+    parsed.unwrap_or_else(|_| Ok((Analysis::default(), Seen::Unsure)))
+}
+
+/// What async-graphql's validation has seen of a request's document (see [`graphql::Schemas`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Kept, not validated yet: validated in full, and marked once it answers with data.
+    New,
+    /// Not kept, or validated but with variables the check does not vouch for: validated in
+    /// full.
+    Unsure,
+    /// Validated before, its variables vouched for: skips the validation rules.
+    Known,
 }
 
 async fn resolve_unit(state: &AppState, principal: &mut Principal) -> Result<(), Refusal> {
