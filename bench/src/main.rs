@@ -29,6 +29,7 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+mod cpu;
 mod targets;
 mod wire;
 mod writes;
@@ -1044,6 +1045,8 @@ struct Figures {
     p99: f64,
     statements: f64,
     errors: u64,
+    /// CPU time per answered request, in milliseconds.
+    cpu: Option<cpu::Spent>,
 }
 
 /// What one query's rounds measured: the API's figures and, on PostgreSQL, its SQL ceiling.
@@ -1131,8 +1134,10 @@ async fn drive(
     let slice = (args.seconds / rounds).max(1);
     let (mut latencies, mut errors, mut elapsed, mut statements_sent) = (Vec::new(), 0, 0.0, 0);
     let mut ceilings = Vec::new();
+    let mut spent = cpu::Spent::default();
     for _ in 0..rounds {
         let before = statements(client, &server.address).await;
+        let cpu_before = cpu::Spent::now(Some(server.child.id()));
         let started = Instant::now();
         for handle in run(Duration::from_secs(slice)) {
             let (l, e) = handle.await?;
@@ -1140,6 +1145,7 @@ async fn drive(
             errors += e;
         }
         elapsed += started.elapsed().as_secs_f64();
+        spent = spent.add(cpu::Spent::now(Some(server.child.id())).since(cpu_before));
         statements_sent += statements(client, &server.address).await - before;
         if let Some((url, sql)) = ceiling {
             ceilings.push(pgbench(url, sql, slice, args)?);
@@ -1156,6 +1162,7 @@ async fn drive(
             p99: at(0.99),
             statements: statements_sent as f64 / count,
             errors,
+            cpu: Some(spent.per(latencies.len() + errors as usize)),
         },
         ceiling: Ceiling::merge(ceilings),
     })
@@ -1454,6 +1461,7 @@ async fn mixed(
             p99: percentile(&latencies, 0.99),
             statements: 0.0,
             errors,
+            cpu: None,
         }
     };
     let collect = |handles: Vec<tokio::task::JoinHandle<ClientTally>>| async move {
@@ -1833,6 +1841,8 @@ fn reminders_ceiling_sql(as_of: NaiveDate) -> String {
 struct Ceiling {
     rps: f64,
     latencies: Vec<f64>,
+    /// CPU time spent while pgbench ran (PostgreSQL's and pgbench's).
+    spent: cpu::Spent,
 }
 
 impl Ceiling {
@@ -1842,9 +1852,21 @@ impl Ceiling {
             return None;
         }
         let rps = rounds.iter().map(|c| c.rps).sum::<f64>() / rounds.len() as f64;
+        let spent = rounds
+            .iter()
+            .fold(cpu::Spent::default(), |sum, c| sum.add(c.spent));
         let mut latencies: Vec<f64> = rounds.into_iter().flat_map(|c| c.latencies).collect();
         latencies.sort_by(f64::total_cmp);
-        Some(Ceiling { rps, latencies })
+        Some(Ceiling {
+            rps,
+            latencies,
+            spent,
+        })
+    }
+
+    /// CPU time per statement, in milliseconds (pgbench logs every statement it ran).
+    fn cpu(&self) -> cpu::Spent {
+        self.spent.per(self.latencies.len())
     }
 
     fn percentile(&self, q: f64) -> f64 {
@@ -1857,6 +1879,7 @@ fn pgbench(url: &str, sql: &str, seconds: u64, args: &Args) -> anyhow::Result<Ce
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("ceiling.sql");
     std::fs::write(&script, sql)?;
+    let cpu_before = cpu::Spent::now(None);
     let output = Command::new("pgbench")
         .args([
             "-n",
@@ -1878,6 +1901,7 @@ fn pgbench(url: &str, sql: &str, seconds: u64, args: &Args) -> anyhow::Result<Ce
         .arg(url)
         .output()
         .context("pgbench is needed for the SQL ceiling (Debian: postgresql-client)")?;
+    let spent = cpu::Spent::now(None).since(cpu_before);
     let mut latencies: Vec<f64> = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();
@@ -1907,7 +1931,11 @@ fn pgbench(url: &str, sql: &str, seconds: u64, args: &Args) -> anyhow::Result<Ce
                 String::from_utf8_lossy(&output.stderr)
             )
         })?;
-    Ok(Ceiling { rps, latencies })
+    Ok(Ceiling {
+        rps,
+        latencies,
+        spent,
+    })
 }
 
 /// Checks that the ceiling statement answers what the API answers (instants compared as
@@ -2331,6 +2359,15 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
             line.trim_start_matches("| ").trim_end_matches(" |")
         ));
     }
+    print_cpu(
+        figures
+            .iter()
+            .zip(&ceilings)
+            .filter_map(|(f, c)| Some((f.as_ref()?, c.as_ref())))
+            .chain(scaled.iter().map(|m| (&m.figures, m.ceiling.as_ref()))),
+        &format!("| {date} | {label} "),
+        history,
+    );
     if let Some(m) = &mixed_run {
         println!(
             "\nMixed run (Q1, Q2, Q3 in turn as a province administrator; one request in {WRITE_EVERY} a write: submitProgress, updateTask, submitProgress, then a nomination returned or submitted again, in turn; {} tasks and {} nominations edited in turn), {} s each:",
@@ -2367,6 +2404,45 @@ async fn bench(label: &str, url: &str, args: &Args, history: &mut String) -> any
         peak as f64 / 1024.0
     ));
     Ok(())
+}
+
+/// Prints where each request's CPU time went (and appends it to the history, each row after
+/// `prefix`): the API server, PostgreSQL and the driver, against the ceiling's PostgreSQL and
+/// pgbench. The last column compares what the server side spends: the ceiling's database time
+/// over the API's and its database's.
+fn print_cpu<'a>(
+    runs: impl Iterator<Item = (&'a Figures, Option<&'a Ceiling>)>,
+    prefix: &str,
+    history: &mut String,
+) {
+    println!(
+        "\nCPU time per request, ms (the server's process, PostgreSQL's and the driver's; the ceiling's PostgreSQL and pgbench):"
+    );
+    println!(
+        "| query | API server | database | driver | ceiling: database | ceiling: pgbench | server side's share |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (f, c) in runs {
+        let Some(cpu) = f.cpu else { continue };
+        let ceiling = c.map(Ceiling::cpu);
+        let share = ceiling
+            .map(|c| c.database / (cpu.api + cpu.database).max(1e-9))
+            .map_or("—".into(), |s| format!("{:.0} %", s * 100.0));
+        let ms = |v: f64| format!("{v:.3}");
+        let cells = [
+            ms(cpu.api),
+            ms(cpu.database),
+            ms(cpu.driver),
+            ceiling.map_or("—".into(), |c| ms(c.database)),
+            ceiling.map_or("—".into(), |c| ms(c.driver)),
+            share,
+        ];
+        println!("| {} | {} |", f.name, cells.join(" | "));
+        history.push_str(&format!(
+            "{prefix}| {}: CPU ms per request: API server {}, database {}, driver {}; ceiling: database {}, pgbench {}; server side's share {} | | | | | | | |\n",
+            f.name, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
+        ));
+    }
 }
 
 /// Waits until the server answers `/readyz`.
