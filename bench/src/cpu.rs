@@ -88,7 +88,11 @@ struct Times {
 
 /// A process's times from `/proc/<pid>/stat`.
 fn times(pid: &str) -> Option<Times> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    parse(&fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// The times in one `/proc/<pid>/stat` line.
+fn parse(stat: &str) -> Option<Times> {
     // "pid (command) state ppid …": the command may hold spaces and parentheses.
     let (head, tail) = stat.rsplit_once(')')?;
     let command = head.split_once('(')?.1.to_owned();
@@ -107,4 +111,39 @@ fn times(pid: &str) -> Option<Times> {
         own: (utime + stime) / TICKS_PER_SECOND,
         children: (cutime + cstime) / TICKS_PER_SECOND,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_times_after_a_command_with_parentheses_and_spaces() {
+        // pid (command) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+        // utime stime cutime cstime …
+        let stat = "4242 (a) (b c) S 1 4242 4242 0 -1 4194560 10 20 0 0 250 50 7 3 20 0 4 0";
+        let times = parse(stat).expect("a stat line");
+        assert_eq!(times.command, "a) (b c");
+        assert!((times.own - 3.0).abs() < 1e-9, "{}", times.own);
+        assert!((times.children - 0.1).abs() < 1e-9, "{}", times.children);
+        assert!(parse("4242 (short) S 1 2 3").is_none());
+    }
+
+    #[test]
+    fn spends_per_request_in_milliseconds() {
+        let before = Spent {
+            api: 1.0,
+            database: 2.0,
+            driver: 0.5,
+        };
+        let after = Spent {
+            api: 1.5,
+            database: 2.25,
+            driver: 0.75,
+        };
+        let per = after.since(before).per(1000);
+        assert!((per.api - 0.5).abs() < 1e-9);
+        assert!((per.database - 0.25).abs() < 1e-9);
+        assert!((per.driver - 0.25).abs() < 1e-9);
+    }
 }
