@@ -36,6 +36,7 @@ mod m20261206_000024_create_reference_codes;
 mod m20261206_000025_plan_confidential;
 mod m20261207_000026_search_trigram_indexes;
 mod m20261208_000027_plan_number_length;
+mod m20261209_000028_audit_object_order_index;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_plan_confidential::Migration),
             Box::new(m20261207_000026_search_trigram_indexes::Migration),
             Box::new(m20261208_000027_plan_number_length::Migration),
+            Box::new(m20261209_000028_audit_object_order_index::Migration),
         ]
     }
 }

@@ -495,16 +495,31 @@ async fn keyset_pages_cover_the_other_lists_once(app: &TestApp) {
             "query($first: Int, $after: String) { auditEvents(first: $first, after: $after) { nodes { occurredAt action objectId after } pageInfo { hasNextPage endCursor } } }",
         ),
     ];
-    // Audit events of the test's own: five plans created.
+    // Audit events of the test's own: five plans created, the last one edited four times.
+    let mut plan = Value::Null;
     for n in 0..5 {
-        app.graphql_as(
-            &admin,
-            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }",
-            json!({ "input": { "title": format!("Kế hoạch thứ {n}"), "kind": "PLAN",
-                "issuerId": app.unit_id("H19.20").await } }),
-        )
-        .await
-        .ok();
+        plan = app
+            .graphql_as(
+                &admin,
+                "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id version } } }",
+                json!({ "input": { "title": format!("Kế hoạch thứ {n}"), "kind": "PLAN",
+                    "issuerId": app.unit_id("H19.20").await } }),
+            )
+            .await
+            .ok()["createPlan"]["plan"]
+            .clone();
+    }
+    for n in 0..4 {
+        plan = app
+            .graphql_as(
+                &admin,
+                "mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { plan { id version } } }",
+                json!({ "input": { "id": plan["id"], "version": plan["version"],
+                    "summary": format!("Bản dự thảo lần {n}") } }),
+            )
+            .await
+            .ok()["updatePlan"]["plan"]
+            .clone();
     }
     let nodes = |connection: &Value| connection["nodes"].as_array().cloned().unwrap_or_default();
     for (list, query) in lists {
@@ -525,6 +540,34 @@ async fn keyset_pages_cover_the_other_lists_once(app: &TestApp) {
         seen.truncate(all.len());
         assert_eq!(seen, all, "{list}");
     }
+    // One object's log (read through its own index on PostgreSQL): its five events, newest
+    // first, by pages of 2.
+    let query = "query($o: ID, $first: Int, $after: String) { auditEvents(first: $first, after: $after, filter: { objectId: $o }) { nodes { objectId occurredAt action } pageInfo { hasNextPage endCursor } } }";
+    let object = json!({ "o": plan["id"] });
+    let pages = page_through(app, Some(&admin), query, "auditEvents", object, 2, 10).await;
+    let seen: Vec<Value> = pages.iter().flat_map(nodes).collect();
+    let actions: Vec<&str> = seen.iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "plan.update",
+            "plan.update",
+            "plan.update",
+            "plan.update",
+            "plan.create"
+        ],
+        "{seen:?}"
+    );
+    let instants: Vec<&str> = seen
+        .iter()
+        .filter_map(|e| e["occurredAt"].as_str())
+        .collect();
+    assert!(
+        instants.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {instants:?}"
+    );
+    assert_eq!(pages.len(), 3, "five events by pages of 2");
+    assert!(seen.iter().all(|e| e["objectId"] == plan["id"]), "{seen:?}");
 }
 
 /// A cursor whose keys were forged (of the wrong kind, too few, not a list, too long) is
