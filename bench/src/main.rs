@@ -2415,6 +2415,10 @@ fn print_cpu<'a>(
     prefix: &str,
     history: &mut String,
 ) {
+    let runs: Vec<_> = runs.filter(|(f, _)| f.cpu.is_some()).collect();
+    if runs.is_empty() {
+        return;
+    }
     println!(
         "\nCPU time per request, ms (the server's process, PostgreSQL's and the driver's; the ceiling's PostgreSQL and pgbench):"
     );
