@@ -2415,7 +2415,7 @@ fn print_cpu<'a>(
     prefix: &str,
     history: &mut String,
 ) {
-    let runs: Vec<_> = runs.filter(|(f, _)| f.cpu.is_some()).collect();
+    let runs: Vec<_> = runs.filter_map(|(f, c)| Some((f, f.cpu?, c))).collect();
     if runs.is_empty() {
         return;
     }
@@ -2426,8 +2426,7 @@ fn print_cpu<'a>(
         "| query | API server | database | driver | ceiling: database | ceiling: pgbench | server side's share |"
     );
     println!("|---|---|---|---|---|---|---|");
-    for (f, c) in runs {
-        let Some(cpu) = f.cpu else { continue };
+    for (f, cpu, c) in runs {
         let ceiling = c.map(Ceiling::cpu);
         let share = ceiling
             .map(|c| c.database / (cpu.api + cpu.database).max(1e-9))

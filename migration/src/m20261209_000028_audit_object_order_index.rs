@@ -18,49 +18,44 @@ enum AuditEvent {
     Id,
 }
 
-fn drop(name: &str) -> IndexDropStatement {
-    Index::drop()
-        .name(name)
-        .table(AuditEvent::Table)
-        .if_exists()
-        .to_owned()
-}
-
-/// Created unless it is there (a database whose index was made by hand ahead of the release).
-fn create(suffix: &str, columns: Vec<DynIden>) -> IndexCreateStatement {
-    crate::index(AuditEvent::Table, suffix, columns)
-        .if_not_exists()
-        .to_owned()
+/// Creates `idx_audit_event_<suffix>` on `columns` unless it is there (a database whose index
+/// was made by hand ahead of the release), then drops `old` if it is there.
+async fn swap(
+    manager: &SchemaManager<'_>,
+    suffix: &str,
+    columns: Vec<AuditEvent>,
+    old: &str,
+) -> Result<(), DbErr> {
+    let columns = columns.into_iter().map(IntoIden::into_iden).collect();
+    manager
+        .create_index(
+            crate::index(AuditEvent::Table, suffix, columns)
+                .if_not_exists()
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .drop_index(
+            Index::drop()
+                .name(old)
+                .table(AuditEvent::Table)
+                .if_exists()
+                .to_owned(),
+        )
+        .await
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(create(
-                "object_order",
-                vec![
-                    AuditEvent::ObjectId.into_iden(),
-                    AuditEvent::OccurredAt.into_iden(),
-                    AuditEvent::Id.into_iden(),
-                ],
-            ))
-            .await?;
-        manager.drop_index(drop("idx_audit_event_object")).await
+        use AuditEvent::*;
+        let columns = vec![ObjectId, OccurredAt, Id];
+        swap(manager, "object_order", columns, "idx_audit_event_object").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(create(
-                "object",
-                vec![
-                    AuditEvent::ObjectId.into_iden(),
-                    AuditEvent::OccurredAt.into_iden(),
-                ],
-            ))
-            .await?;
-        manager
-            .drop_index(drop("idx_audit_event_object_order"))
-            .await
+        use AuditEvent::*;
+        let columns = vec![ObjectId, OccurredAt];
+        swap(manager, "object", columns, "idx_audit_event_object_order").await
     }
 }
