@@ -36,6 +36,7 @@ mod operations;
 mod pagination;
 mod people;
 mod periods;
+mod plain_fields;
 mod plans;
 mod policy;
 mod progress;

@@ -2,6 +2,7 @@
 //! single windowed statement, and the accent-insensitive search condition.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, LikeExpr, Order, Query, QueryStatementBuilder,
@@ -142,9 +143,11 @@ const TOTAL_COLUMN: &str = "total_count";
 /// 0.005 ms). They are numbers the server computed, never a caller's text.
 pub fn windowed(backend: DbBackend, page: SelectStatement, rows: RowWindow) -> Statement {
     let mut statement = backend.build(&page);
-    statement.sql = format!(
-        "{} LIMIT {} OFFSET {}",
-        statement.sql, rows.limit, rows.offset
+    // Appended in place: the statement's text is not copied again.
+    let _ = write!(
+        statement.sql,
+        " LIMIT {} OFFSET {}",
+        rows.limit, rows.offset
     );
     statement
 }
@@ -217,7 +220,7 @@ where
         // `last:` pages are anchored at the end: the count comes first.
         let count = select.clone().count(db).await?;
         let window = anchor(window, count);
-        let statement = page_statement(&select, window, false, None, &wrap);
+        let statement = page_statement(select, window, false, None, &wrap);
         let (rows, _) = page_rows(db, statement, read, false).await?;
         (rows, window, want_total.then_some(count))
     } else {
@@ -225,15 +228,17 @@ where
             (Some(keyset), Some(key)) => Some(keyset.keys.after(&key)?),
             _ => None,
         };
-        let statement = page_statement(&select, window, want_total, after, &wrap);
+        // The list again, only where its count may have to be read on its own (below).
+        let listed = want_total.then(|| select.clone());
+        let statement = page_statement(select, window, want_total, after, &wrap);
         let (rows, counted) = page_rows(db, statement, read, want_total).await?;
-        let total = match counted {
-            _ if !want_total => None,
-            Some(count) => Some(count),
+        let total = match (counted, listed) {
+            (Some(count), _) => Some(count),
+            (None, None) => None,
             // No row to carry the count: none at all, or an empty window (`first: 0`, or past
             // the end).
-            None if window.offset == 0 && window.limit > 0 => Some(0),
-            None => Some(select.count(db).await?),
+            (None, Some(_)) if window.offset == 0 && window.limit > 0 => Some(0),
+            (None, Some(listed)) => Some(listed.count(db).await?),
         };
         (rows, window, total)
     };
@@ -320,7 +325,7 @@ where
 /// page), with the whole list's count as its last column when `with_total`. With `after` (a
 /// keyed cursor's condition) the rows start after the cursor's row, not at the window's offset.
 fn page_statement<E: EntityTrait>(
-    select: &Select<E>,
+    select: Select<E>,
     window: Window,
     with_total: bool,
     after: Option<SimpleExpr>,
@@ -329,13 +334,13 @@ fn page_statement<E: EntityTrait>(
     if window.limit == 0 {
         return None;
     }
-    let mut page = select.clone().into_query();
+    let listed = with_total.then(|| select.clone().into_query());
+    let mut page = select.into_query();
     let keyed = after.is_some();
     if let Some(after) = after {
         page.and_where(after);
     }
-    if with_total {
-        let mut listed = select.clone().into_query();
+    if let Some(mut listed) = listed {
         listed.clear_order_by();
         let count = Query::select()
             .expr(Expr::cust("COUNT(*)"))

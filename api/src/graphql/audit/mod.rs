@@ -1,6 +1,6 @@
 //! `auditEvents`: the append-only log of successful mutations.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use async_graphql::{Context, ID, InputObject, Json, Object, Result, Value};
 use chrono::{DateTime, FixedOffset};
 use entity::audit_event;
 
@@ -13,6 +13,7 @@ use crate::graphql::common::context::{db, load};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode, global_id};
+use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::loading::loaders::UnitById;
 use crate::graphql::org::unit::Unit;
 use crate::graphql::planning::prefetch::{node_selections, wants};
@@ -42,9 +43,9 @@ impl AuditEvent {
         &self.0.subject
     }
     /// The actor's unit.
-    async fn actor_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn actor_unit(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         match self.0.unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(|row| Plain(Unit(row)))),
             None => Ok(None),
         }
     }
@@ -75,6 +76,25 @@ impl AuditEvent {
     /// The request id of the mutation (`X-Request-Id`).
     async fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
+    }
+}
+
+impl PlainFields for AuditEvent {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "occurredAt" => plain::value(time::local_time(self.0.occurred_at)),
+            "actor" => plain::text(&self.0.subject),
+            "clientId" => plain::maybe_text(self.0.client_id.as_deref()),
+            "action" => plain::text(&self.0.action),
+            "objectType" => plain::text(&self.0.object_type),
+            "objectId" => plain::value(
+                object_type(&self.0.object_type).map(|t| global_id(t, self.0.object_id)),
+            ),
+            "before" => plain::json(self.0.before.as_ref()),
+            "after" => plain::json(self.0.after.as_ref()),
+            "requestId" => plain::maybe_text(self.0.request_id.as_deref()),
+            _ => return None,
+        })
     }
 }
 

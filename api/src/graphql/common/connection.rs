@@ -69,8 +69,8 @@ macro_rules! connection {
                 self.place.cursor()
             }
 
-            async fn node(&self) -> &$node {
-                &self.node
+            async fn node(&self) -> $crate::graphql::common::plain::Plain<&$node> {
+                $crate::graphql::common::plain::Plain(&self.node)
             }
         }
 
@@ -89,8 +89,11 @@ macro_rules! connection {
                 &self.edges
             }
             /// The items of `edges`, without cursors.
-            async fn nodes(&self) -> Vec<&$node> {
-                self.node_refs()
+            async fn nodes(&self) -> Vec<$crate::graphql::common::plain::Plain<&$node>> {
+                self.edges
+                    .iter()
+                    .map(|e| $crate::graphql::common::plain::Plain(&e.node))
+                    .collect()
             }
             async fn page_info(&self) -> &$crate::graphql::common::connection::PageInfo {
                 &self.page_info

@@ -7,5 +7,6 @@ pub mod enums;
 pub mod error;
 pub mod id;
 pub mod payload;
+pub mod plain;
 pub mod provenance;
 pub mod scalars;

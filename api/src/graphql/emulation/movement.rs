@@ -111,6 +111,7 @@ impl Movement {
 }
 
 connection!(MovementConnection, MovementEdge, Movement, "movement");
+impl crate::graphql::common::plain::PlainFields for Movement {}
 
 /// A quota of a round on one award type.
 #[derive(SimpleObject, InputObject, Clone)]
@@ -206,6 +207,7 @@ impl Round {
 }
 
 connection!(RoundConnection, RoundEdge, Round, "round");
+impl crate::graphql::common::plain::PlainFields for Round {}
 
 /// A registration for a title (đăng ký thi đua).
 #[derive(Clone)]
@@ -253,6 +255,7 @@ connection!(
     Registration,
     "registration"
 );
+impl crate::graphql::common::plain::PlainFields for Registration {}
 
 /// What `movements` lists.
 #[derive(InputObject, Default)]

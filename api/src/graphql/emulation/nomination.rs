@@ -373,6 +373,7 @@ connection!(
     Nomination,
     "nomination"
 );
+impl crate::graphql::common::plain::PlainFields for Nomination {}
 
 /// How many nominations are in a state.
 #[derive(SimpleObject)]

@@ -267,6 +267,7 @@ impl Employment {
 }
 
 connection!(PersonConnection, PersonEdge, Person, "person");
+impl crate::graphql::common::plain::PlainFields for Person {}
 
 /// What `people` lists.
 #[derive(InputObject, Default)]

@@ -110,6 +110,7 @@ connection!(
     AwardRecord,
     "award record"
 );
+impl crate::graphql::common::plain::PlainFields for AwardRecord {}
 
 /// A year's duty rating.
 #[derive(SimpleObject)]

@@ -59,6 +59,7 @@ crate::graphql::common::connection::connection!(
     IndicatorValue,
     "indicator value"
 );
+impl crate::graphql::common::plain::PlainFields for IndicatorValue {}
 
 #[derive(Default)]
 pub struct IndicatorQuery;

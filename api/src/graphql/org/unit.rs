@@ -1,7 +1,7 @@
 //! `Unit`, `UnitGroup` and succession events.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result, Value};
 use entity::{unit, unit_group, unit_succession};
 
 use crate::domain::kernel::time;
@@ -19,6 +19,7 @@ use crate::graphql::common::enums::{
 };
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, global_id};
+use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::columns::FieldColumns;
 use crate::graphql::loading::loaders::{
@@ -125,9 +126,11 @@ impl Unit {
         self.0.version
     }
     /// The unit above this one.
-    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         match self.0.parent_id {
-            Some(parent) => Ok(load(ctx, UnitById(parent)).await?.map(Unit)),
+            Some(parent) => Ok(load(ctx, UnitById(parent))
+                .await?
+                .map(|row| Plain(Unit(row)))),
             None => Ok(None),
         }
     }
@@ -443,3 +446,19 @@ impl UnitOrder {
 }
 
 crate::graphql::common::connection::connection!(UnitConnection, UnitEdge, Unit, "unit");
+
+impl PlainFields for Unit {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::Unit, self.0.id)),
+            "code" => plain::maybe_text(self.0.code.as_deref()),
+            "name" => plain::text(&self.0.name),
+            "shortName" => plain::maybe_text(self.0.short_name.as_deref()),
+            "kind" => plain::value(UnitKind::from(self.0.kind)),
+            "activeFrom" => plain::value(self.0.active_from.map(Date)),
+            "activeTo" => plain::value(self.0.active_to.map(Date)),
+            "version" => plain::value(self.0.version),
+            _ => return None,
+        })
+    }
+}

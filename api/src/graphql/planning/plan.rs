@@ -2,7 +2,7 @@
 
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::FieldColumns;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result, Value};
 use entity::{plan, plan_area, plan_reference};
 
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
@@ -13,6 +13,7 @@ use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus};
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
+use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
@@ -104,8 +105,10 @@ impl Plan {
         self.0.summary.as_deref()
     }
     /// The unit that issued the plan.
-    async fn issuer(&self, ctx: &Context<'_>) -> Result<Unit> {
-        Ok(Unit(load_required(ctx, UnitById(self.0.issuer_id)).await?))
+    async fn issuer(&self, ctx: &Context<'_>) -> Result<Plain<Unit>> {
+        Ok(Plain(Unit(
+            load_required(ctx, UnitById(self.0.issuer_id)).await?,
+        )))
     }
     /// Date of issue (null when unknown).
     async fn issued_on(&self) -> Option<Date> {
@@ -413,3 +416,24 @@ impl PlanOrder {
 }
 
 crate::graphql::common::connection::connection!(PlanConnection, PlanEdge, Plan, "plan");
+
+impl PlainFields for Plan {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::Plan, self.0.id)),
+            "confidential" => plain::value(self.0.confidential),
+            "documentNumber" => plain::maybe_text(self.0.document_number.as_deref()),
+            "kind" => plain::value(PlanKind::from(self.0.kind)),
+            "title" => plain::text(&self.0.title),
+            "summary" => plain::maybe_text(self.0.summary.as_deref()),
+            "issuedOn" => plain::value(self.0.issued_on.map(Date)),
+            "status" => plain::value(PlanStatus::from(self.0.status)),
+            "periodStart" => plain::value(self.0.period_start),
+            "periodEnd" => plain::value(self.0.period_end),
+            "signerName" => plain::maybe_text(self.0.signer_name.as_deref()),
+            "signerTitle" => plain::maybe_text(self.0.signer_title.as_deref()),
+            "version" => plain::value(self.0.version),
+            _ => return None,
+        })
+    }
+}

@@ -294,3 +294,4 @@ impl TargetFilter {
 }
 
 crate::graphql::common::connection::connection!(TargetConnection, TargetEdge, Target, "target");
+impl crate::graphql::common::plain::PlainFields for Target {}

@@ -2,7 +2,7 @@
 
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::FieldColumns;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result, Value};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
 use entity::{assignment, progress_update, task};
@@ -18,6 +18,7 @@ use crate::graphql::common::enums::{
 };
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
+use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskContributions,
@@ -188,11 +189,11 @@ impl Task {
     }
     /// Who does what: exactly one lead (chủ trì), then cooperating, implementing, monitoring and
     /// guiding units or groups.
-    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Plain<Assignment>>> {
         let rows = load(ctx, TaskAssignments(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Assignment).collect())
+        Ok(rows.into_iter().map(|row| Plain(Assignment(row))).collect())
     }
     /// The lead unit (chủ trì); null when the lead is a group.
     async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
@@ -207,17 +208,18 @@ impl Task {
         tasks::timeliness(&self.0, as_of.map_or_else(time::today, |d| d.0)).into()
     }
     /// The newest progress update.
-    async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<ProgressUpdate>> {
+    async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<Plain<ProgressUpdate>>> {
+        let wrap = |update| Plain(ProgressUpdate(update));
         if let Some(partial) = ctx.data_opt::<PartialLatest>() {
             let needed = PROGRESS_COLUMNS.read(&[ctx.look_ahead()]);
             if let Some(update) = partial.get(self.0.id, needed) {
-                return Ok(update.map(ProgressUpdate));
+                return Ok(update.map(wrap));
             }
         }
         Ok(load(ctx, LatestProgress(self.0.id))
             .await?
             .flatten()
-            .map(ProgressUpdate))
+            .map(wrap))
     }
     /// What its cooperating units (phối hợp) said they did, newest first.
     async fn contributions(
@@ -263,6 +265,26 @@ impl Task {
     }
 }
 
+impl PlainFields for Task {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::Task, self.0.id)),
+            "code" => plain::maybe_text(self.0.code.as_deref()),
+            "title" => plain::text(&self.0.title),
+            "description" => plain::maybe_text(self.0.description.as_deref()),
+            "kind" => plain::value(TaskKind::from(self.0.kind)),
+            "conditionText" => plain::maybe_text(self.0.condition_text.as_deref()),
+            "status" => plain::value(TaskStatus::from(self.0.status)),
+            "dueOn" => plain::value(self.0.due_on.map(Date)),
+            "dueText" => plain::maybe_text(self.0.due_text.as_deref()),
+            "dueWithinDaysOfIssue" => plain::value(self.0.due_within_days),
+            "completedOn" => plain::value(self.0.completed_on.map(Date)),
+            "version" => plain::value(self.0.version),
+            _ => return None,
+        })
+    }
+}
+
 /// The lead unit among assignments (none when the lead is a group).
 pub async fn lead_unit(ctx: &Context<'_>, rows: &[assignment::Model]) -> Result<Option<Unit>> {
     match rows
@@ -293,9 +315,9 @@ impl Assignment {
         self.0.role.into()
     }
     /// The assigned unit.
-    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         match self.0.unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(Unit)),
+            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(|row| Plain(Unit(row)))),
             None => Ok(None),
         }
     }
@@ -304,6 +326,15 @@ impl Assignment {
         match self.0.group_id {
             Some(id) => Ok(Some(group_by_id(ctx, id).await?)),
             None => Ok(None),
+        }
+    }
+}
+
+impl PlainFields for Assignment {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        match name {
+            "role" => Some(plain::value(AssignmentRole::from(self.0.role))),
+            _ => None,
         }
     }
 }
@@ -362,6 +393,23 @@ impl ProgressUpdate {
     /// The Vietnamese calendar day it was reported.
     async fn reported_on(&self) -> Date {
         Date(time::local_date(self.0.reported_at))
+    }
+}
+
+impl PlainFields for ProgressUpdate {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::ProgressUpdate, self.0.id)),
+            "periodCode" => plain::text(&self.0.period_code),
+            "percent" => plain::value(self.0.percent),
+            "status" => plain::value(ProgressStatus::from(self.0.status)),
+            "narrative" => plain::maybe_text(self.0.narrative.as_deref()),
+            "difficulties" => plain::maybe_text(self.0.difficulties.as_deref()),
+            "proposals" => plain::maybe_text(self.0.proposals.as_deref()),
+            "reportedAt" => plain::value(time::local_time(self.0.reported_at)),
+            "reportedOn" => plain::value(Date(time::local_date(self.0.reported_at))),
+            _ => return None,
+        })
     }
 }
 

@@ -131,6 +131,7 @@ crate::graphql::common::connection::connection!(
     ReportSubmission,
     "report submission"
 );
+impl crate::graphql::common::plain::PlainFields for ReportSubmission {}
 
 #[derive(Default)]
 pub struct SubmissionQuery;

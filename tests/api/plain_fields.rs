@@ -1,0 +1,173 @@
+//! Plain fields (a listed row's own values, answered in place of async-graphql's per-field
+//! futures: `graphql::common::plain`) answer exactly what async-graphql answers. Each query is
+//! sent twice: as written (the plain fields answered in place), and with every selection set
+//! inside an inline fragment (which `Plain` leaves whole to async-graphql).
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::{TestApp, token};
+use api::auth::Role;
+
+/// Every plain field of `Task`, `ProgressUpdate`, `Assignment` and `Unit`, with aliases and
+/// `__typename`, through `nodes` and `edges`.
+const TASKS: &str = "{ tasks(first: 8) { nodes { __typename id code title description kind conditionText status dueOn dueText dueWithinDaysOfIssue completedOn version heading: title latestProgress { __typename id periodCode percent status narrative difficulties proposals reportedAt reportedOn } assignments { role unit { __typename id code name shortName kind activeFrom activeTo version } } } edges { node { code title status } } } }";
+
+const TASKS_WHOLE: &str = "{ tasks(first: 8) { nodes { ... on Task { __typename id code title description kind conditionText status dueOn dueText dueWithinDaysOfIssue completedOn version heading: title latestProgress { ... on ProgressUpdate { __typename id periodCode percent status narrative difficulties proposals reportedAt reportedOn } } assignments { ... on Assignment { role unit { ... on Unit { __typename id code name shortName kind activeFrom activeTo version } } } } } } edges { node { ... on Task { code title status } } } } }";
+
+/// Every plain field of `Plan`, and its issuer's.
+const PLANS: &str = "{ plans(first: 8) { nodes { id confidential documentNumber kind title summary issuedOn status periodStart periodEnd signerName signerTitle version issuer { id code name shortName kind activeFrom activeTo version } } } }";
+
+const PLANS_WHOLE: &str = "{ plans(first: 8) { nodes { ... on Plan { id confidential documentNumber kind title summary issuedOn status periodStart periodEnd signerName signerTitle version issuer { ... on Unit { id code name shortName kind activeFrom activeTo version } } } } } }";
+
+/// Units with their parents (a unit's field of its own type).
+const UNITS: &str =
+    "{ units(first: 30) { nodes { code name kind parent { code name shortName } } } }";
+
+const UNITS_WHOLE: &str = "{ units(first: 30) { nodes { ... on Unit { code name kind parent { ... on Unit { code name shortName } } } } } }";
+
+/// Every plain field of `AuditEvent` (its snapshots are JSON).
+const AUDIT: &str = "{ auditEvents(first: 10) { nodes { occurredAt actor clientId action objectType objectId before after requestId actorUnit { name } } } }";
+
+const AUDIT_WHOLE: &str = "{ auditEvents(first: 10) { nodes { ... on AuditEvent { occurredAt actor clientId action objectType objectId before after requestId actorUnit { ... on Unit { name } } } } } }";
+
+async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
+    let admin = token(Role::ProvinceAdmin, None);
+    // Audit events with snapshots: a plan created, then edited.
+    let plan = app
+        .graphql_as(
+            &admin,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id version } } }",
+            json!({ "input": { "title": "Kế hoạch cải cách hành chính", "kind": "PLAN",
+                "issuerId": app.unit_id("H19.20").await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]
+        .clone();
+    app.graphql_as(
+        &admin,
+        "mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { plan { id } } }",
+        json!({ "input": { "id": plan["id"], "version": plan["version"],
+            "summary": "Bản dự thảo \"lần 2\" — đã sửa" } }),
+    )
+    .await
+    .ok();
+
+    for (in_place, whole) in [
+        (TASKS, TASKS_WHOLE),
+        (PLANS, PLANS_WHOLE),
+        (UNITS, UNITS_WHOLE),
+        (AUDIT, AUDIT_WHOLE),
+    ] {
+        // The texts: the same values, and the same keys in the same order.
+        let fast = data_text(app, &admin, in_place, json!({})).await;
+        let slow = data_text(app, &admin, whole, json!({})).await;
+        assert_eq!(fast, slow, "{in_place}");
+        let nodes: Value = serde_json::from_str(&fast).expect("JSON");
+        let list = nodes.as_object().and_then(|o| o.values().next()).cloned();
+        assert!(
+            list.as_ref()
+                .and_then(|l| l["nodes"].as_array())
+                .is_some_and(|n| n.len() >= 2),
+            "{in_place}: {fast}"
+        );
+    }
+
+    // What the comparison covered: values of every kind, not only nulls.
+    let tasks = app.graphql(TASKS, json!({})).await.ok();
+    let nodes = tasks["tasks"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let task = &nodes[0];
+    assert_eq!(task["__typename"], "Task");
+    assert_eq!(task["heading"], task["title"]);
+    assert!(task["status"].is_string() && task["version"].is_number());
+    assert!(
+        nodes
+            .iter()
+            .any(|t| t["latestProgress"]["percent"].is_number()),
+        "a task with progress: {tasks}"
+    );
+    assert!(
+        nodes
+            .iter()
+            .any(|t| t["assignments"][0]["unit"]["name"].is_string()),
+        "a task with a lead unit: {tasks}"
+    );
+    let audit = app.graphql_as(&admin, AUDIT, json!({})).await.ok();
+    let edited = &audit["auditEvents"]["nodes"][0];
+    assert_eq!(edited["action"], "plan.update", "{audit}");
+    assert_eq!(edited["after"]["summary"], "Bản dự thảo \"lần 2\" — đã sửa");
+    assert!(edited["before"].is_object() && edited["occurredAt"].is_string());
+}
+
+/// A response key given twice (whose objects async-graphql merges), a directive and a field
+/// with arguments answer as before.
+async fn plain_objects_keep_graphql_merging_and_directives(app: &TestApp) {
+    let query = "query($with: Boolean!) { tasks(first: 3) { nodes { code assignments { unit { name } } assignments { role unit { code } } title @include(if: $with) status @skip(if: $with) timeliness(asOf: \"2022-06-30\") } } }";
+    let admin = token(Role::ProvinceAdmin, None);
+    let text = data_text(app, &admin, query, json!({ "with": true })).await;
+    let answer: Value = serde_json::from_str(&text).expect("JSON");
+    let nodes = answer["tasks"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(nodes.len(), 3, "{answer}");
+    let mut units = 0;
+    for node in &nodes {
+        let keys: Vec<&String> = node.as_object().expect("object").keys().collect();
+        assert_eq!(keys.len(), 4, "{node}");
+        // Both selections of `assignments`, merged into one object per item.
+        for assignment in node["assignments"].as_array().into_iter().flatten() {
+            assert!(assignment["role"].is_string(), "{assignment}");
+            let unit = &assignment["unit"];
+            if unit.is_object() {
+                assert!(
+                    unit["name"].is_string() && unit.get("code").is_some(),
+                    "{unit}"
+                );
+                units += 1;
+            }
+        }
+    }
+    assert!(units > 0, "{answer}");
+    // In the query's order (the first node's keys come first in the text).
+    let in_order = |text: &str, keys: [&str; 4]| {
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|key| text.find(&format!("\"{key}\"")).expect("key"))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{keys:?} in {text}");
+    };
+    in_order(&text, ["code", "assignments", "title", "timeliness"]);
+    assert!(!text.contains("\"status\""), "{text}");
+    let without = data_text(app, &admin, query, json!({ "with": false })).await;
+    in_order(&without, ["code", "assignments", "status", "timeliness"]);
+    assert!(!without.contains("\"title\""), "{without}");
+}
+
+/// The text of a response's `data`, as the server wrote it (keys in its order).
+async fn data_text(app: &TestApp, token: &str, query: &str, variables: Value) -> String {
+    let body = app
+        .request(Method::POST, "/graphql")
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    let response: Value = serde_json::from_str(&body).expect("JSON");
+    assert!(response.get("errors").is_none(), "{body}");
+    let data = body.strip_prefix("{\"data\":").expect("data first");
+    let end = data.rfind(",\"extensions\":").unwrap_or(data.len() - 1);
+    data[..end].to_owned()
+}
+
+db_tests!(
+    plain_fields_answer_as_async_graphql_does,
+    plain_objects_keep_graphql_merging_and_directives,
+);
