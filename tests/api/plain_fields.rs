@@ -27,6 +27,12 @@ const UNITS: &str =
 
 const UNITS_WHOLE: &str = "{ units(first: 30) { nodes { ... on Unit { code name kind parent { ... on Unit { code name shortName } } } } } }";
 
+/// Every plain field of `Target` (numbers with fractions among them), with its plan, lead and
+/// assignments.
+const TARGETS: &str = "{ targets(first: 12) { nodes { id code statement measure measureUnit comparator targetValue targetYear baselineValue baselineYear changeDirection aspirational conditionText version plan { documentNumber title } lead { name } assignments { role unit { name } } } } }";
+
+const TARGETS_WHOLE: &str = "{ targets(first: 12) { nodes { ... on Target { id code statement measure measureUnit comparator targetValue targetYear baselineValue baselineYear changeDirection aspirational conditionText version plan { ... on Plan { documentNumber title } } lead { ... on Unit { name } } assignments { ... on Assignment { role unit { ... on Unit { name } } } } } } } }";
+
 /// Every plain field of `AuditEvent` (its snapshots are JSON).
 const AUDIT: &str = "{ auditEvents(first: 10) { nodes { occurredAt actor clientId action objectType objectId before after requestId actorUnit { name } } } }";
 
@@ -58,6 +64,7 @@ async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
         (TASKS, TASKS_WHOLE),
         (PLANS, PLANS_WHOLE),
         (UNITS, UNITS_WHOLE),
+        (TARGETS, TARGETS_WHOLE),
         (AUDIT, AUDIT_WHOLE),
     ] {
         // The texts: the same values, and the same keys in the same order.

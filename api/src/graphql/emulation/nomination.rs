@@ -25,6 +25,7 @@ use crate::graphql::common::enums::{
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
+use crate::graphql::common::plain::{Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::emulation::catalogue::AwardType;
 use crate::graphql::emulation::eligibility::Eligibility;
@@ -136,16 +137,16 @@ impl Nomination {
         Ok(load(ctx, RoundById(self.model.round_id)).await?.map(Round))
     }
     /// The unit that proposed it.
-    async fn nominating_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn nominating_unit(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         Ok(load(ctx, UnitById(self.model.nominating_unit_id))
             .await?
-            .map(Unit))
+            .map(|row| Plain(Unit(row))))
     }
     /// The unit whose turn it is.
-    async fn holder(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn holder(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         Ok(load(ctx, UnitById(self.model.holder_unit_id))
             .await?
-            .map(Unit))
+            .map(|row| Plain(Unit(row))))
     }
     /// The authority of the level it stands at on its route (outside the province once
     /// forwarded to the Prime Minister or the President).
@@ -373,7 +374,7 @@ connection!(
     Nomination,
     "nomination"
 );
-impl crate::graphql::common::plain::PlainFields for Nomination {}
+impl PlainFields for Nomination {}
 
 /// How many nominations are in a state.
 #[derive(SimpleObject)]

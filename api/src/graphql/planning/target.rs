@@ -1,7 +1,7 @@
 //! `Target` (chỉ tiêu) and its computed breakdown.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Value};
 use entity::{target, target_breakdown_group, target_breakdown_row};
 
 use crate::domain::kernel::error::DomainResult;
@@ -9,6 +9,7 @@ use crate::domain::planning::target::{self as targets, Values};
 use crate::graphql::common::context::{load, load_required};
 use crate::graphql::common::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
 use crate::graphql::common::id::{NodeType, expect, global_id};
+use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreaById, AttainmentOf, BreakdownOf, PlanById, TargetAssignments, UnitById,
@@ -83,8 +84,10 @@ impl Target {
     async fn version(&self) -> i32 {
         self.0.version
     }
-    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
-        Ok(Plan(load_required(ctx, PlanById(self.0.plan_id)).await?))
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Plain<Plan>> {
+        Ok(Plain(Plan(
+            load_required(ctx, PlanById(self.0.plan_id)).await?,
+        )))
     }
     /// The section of the plan the target belongs to.
     async fn area(&self, ctx: &Context<'_>) -> Result<Option<PlanArea>> {
@@ -94,14 +97,14 @@ impl Target {
         }
     }
     /// Lead, cooperating, implementing, monitoring and guiding units or groups.
-    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Plain<Assignment>>> {
         let rows = load(ctx, TargetAssignments(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Assignment).collect())
+        Ok(rows.into_iter().map(|row| Plain(Assignment(row))).collect())
     }
     /// The lead unit (chủ trì); null when the lead is a group.
-    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         let rows = load(ctx, TargetAssignments(self.0.id))
             .await?
             .unwrap_or_default();
@@ -294,4 +297,24 @@ impl TargetFilter {
 }
 
 crate::graphql::common::connection::connection!(TargetConnection, TargetEdge, Target, "target");
-impl crate::graphql::common::plain::PlainFields for Target {}
+impl PlainFields for Target {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::Target, self.0.id)),
+            "code" => plain::text(&self.0.code),
+            "statement" => plain::text(&self.0.statement),
+            "measure" => plain::value(TargetMeasure::from(self.0.measure)),
+            "measureUnit" => plain::maybe_text(self.0.unit_text.as_deref()),
+            "comparator" => plain::value(self.0.comparator.map(Comparator::from)),
+            "targetValue" => plain::value(self.0.target_value),
+            "targetYear" => plain::value(self.0.target_year),
+            "baselineValue" => plain::value(self.0.baseline_value),
+            "baselineYear" => plain::value(self.0.baseline_year),
+            "changeDirection" => plain::value(self.0.change_direction.map(ChangeDirection::from)),
+            "aspirational" => plain::value(self.0.aspirational),
+            "conditionText" => plain::maybe_text(self.0.condition_text.as_deref()),
+            "version" => plain::value(self.0.version),
+            _ => return None,
+        })
+    }
+}

@@ -177,8 +177,10 @@ impl Task {
     async fn version(&self) -> i32 {
         self.0.version
     }
-    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
-        Ok(Plan(load_required(ctx, PlanById(self.0.plan_id)).await?))
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Plain<Plan>> {
+        Ok(Plain(Plan(
+            load_required(ctx, PlanById(self.0.plan_id)).await?,
+        )))
     }
     /// The section of the plan the task belongs to.
     async fn area(&self, ctx: &Context<'_>) -> Result<Option<PlanArea>> {
@@ -196,7 +198,7 @@ impl Task {
         Ok(rows.into_iter().map(|row| Plain(Assignment(row))).collect())
     }
     /// The lead unit (chủ trì); null when the lead is a group.
-    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         let rows = load(ctx, TaskAssignments(self.0.id))
             .await?
             .unwrap_or_default();
@@ -286,13 +288,16 @@ impl PlainFields for Task {
 }
 
 /// The lead unit among assignments (none when the lead is a group).
-pub async fn lead_unit(ctx: &Context<'_>, rows: &[assignment::Model]) -> Result<Option<Unit>> {
+pub async fn lead_unit(
+    ctx: &Context<'_>,
+    rows: &[assignment::Model],
+) -> Result<Option<Plain<Unit>>> {
     match rows
         .iter()
         .find(|a| a.role == StoredRole::Lead)
         .and_then(|a| a.unit_id)
     {
-        Some(unit) => Ok(load(ctx, UnitById(unit)).await?.map(Unit)),
+        Some(unit) => Ok(load(ctx, UnitById(unit)).await?.map(|row| Plain(Unit(row)))),
         None => Ok(None),
     }
 }
