@@ -560,6 +560,19 @@ impl TestApp {
             .to_owned()
     }
 
+    /// A new draft plan titled `title`, issued by the unit with agency code `issuer`, created
+    /// as the holder of `token`: its `id` and `version`.
+    pub async fn create_plan(&self, token: &str, title: &str, issuer: &str) -> Value {
+        self.graphql_as(
+            token,
+            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id version } } }",
+            json!({ "input": { "title": title, "kind": "PLAN", "issuerId": self.unit_id(issuer).await } }),
+        )
+        .await
+        .ok()["createPlan"]["plan"]
+            .clone()
+    }
+
     /// The global id of the unit with this agency code.
     pub async fn unit_id(&self, code: &str) -> String {
         let data = self

@@ -499,15 +499,8 @@ async fn keyset_pages_cover_the_other_lists_once(app: &TestApp) {
     let mut plan = Value::Null;
     for n in 0..5 {
         plan = app
-            .graphql_as(
-                &admin,
-                "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id version } } }",
-                json!({ "input": { "title": format!("Kế hoạch thứ {n}"), "kind": "PLAN",
-                    "issuerId": app.unit_id("H19.20").await } }),
-            )
-            .await
-            .ok()["createPlan"]["plan"]
-            .clone();
+            .create_plan(&admin, &format!("Kế hoạch thứ {n}"), "H19.20")
+            .await;
     }
     for n in 0..4 {
         plan = app

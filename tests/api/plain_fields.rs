@@ -42,15 +42,8 @@ async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
     let admin = token(Role::ProvinceAdmin, None);
     // Audit events with snapshots: a plan created, then edited.
     let plan = app
-        .graphql_as(
-            &admin,
-            "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id version } } }",
-            json!({ "input": { "title": "Kế hoạch cải cách hành chính", "kind": "PLAN",
-                "issuerId": app.unit_id("H19.20").await } }),
-        )
-        .await
-        .ok()["createPlan"]["plan"]
-        .clone();
+        .create_plan(&admin, "Kế hoạch cải cách hành chính", "H19.20")
+        .await;
     app.graphql_as(
         &admin,
         "mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { plan { id } } }",

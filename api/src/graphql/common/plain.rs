@@ -1,8 +1,8 @@
 //! Plain fields answered in place.
 //!
 //! async-graphql resolves every selected field of an object through a boxed future of its own,
-//! with a context, a path node and a hashed map insertion: about 1 800 instructions for a task's
-//! `title` (callgrind of Q11, twentieth session), more than the field's row took to decode. Most
+//! with a context, a path node and a hashed map insertion: about 2 000 instructions for a task's
+//! `title` (callgrind of Q11, twentieth session), more than its column took to decode. Most
 //! fields of a listed row are *plain*: a function of the row alone, with no argument, no context
 //! and no error (`code`, `title`, `status`). [`Plain`] answers those in place and leaves every
 //! other field to async-graphql, joined as it joins them; the response is the same value in the
