@@ -121,6 +121,49 @@ async fn bad_tokens_are_unauthenticated(app: &TestApp) {
     assert!(app.graphql_as(&leeway, ME, json!({})).await.ok()["me"].is_object());
 }
 
+/// The server keeps the tokens it verified (`auth::verified`): a kept token is still held to its
+/// `exp` on every request, and a token it never verified is still verified in full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verified_token_is_still_held_to_its_expiry() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // Expired 28 s ago: within the 30 s leeway for about two seconds more.
+    let expires = now() - 28;
+    let expiring = sign(claims(json!({ "exp": expires })), TEST_SECRET);
+    let first = app.graphql_as(&expiring, ME, json!({})).await.ok();
+    assert_eq!(first["me"]["subject"], "tran.thi.b");
+    // Again at once: the kept token answers the same caller.
+    let again = app.graphql_as(&expiring, ME, json!({})).await.ok();
+    assert_eq!(again["me"], first["me"]);
+    while now() <= expires + 30 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let late = app.graphql_as(&expiring, ME, json!({})).await;
+    assert_eq!(late.codes(), ["UNAUTHENTICATED"]);
+    assert_eq!(late.data, Value::Null, "nothing is served");
+    assert!(
+        late.errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("expired")),
+        "{:?}",
+        late.errors
+    );
+    // The same claims signed with another secret were never verified: refused, though their
+    // caller is the kept token's.
+    let forged = sign(claims(json!({})), "another-secret-another-secret-xx");
+    let fresh = sign(claims(json!({})), TEST_SECRET);
+    assert_eq!(
+        app.graphql_as(&forged, ME, json!({})).await.codes(),
+        ["UNAUTHENTICATED"]
+    );
+    assert!(app.graphql_as(&fresh, ME, json!({})).await.ok()["me"].is_object());
+    assert_eq!(
+        app.graphql_as(&forged, ME, json!({})).await.codes(),
+        ["UNAUTHENTICATED"],
+        "a bad signature after a good token with the same claims"
+    );
+    app.stop().await;
+}
+
 fn draft_plan_model(issuer: uuid::Uuid) -> entity::plan::Model {
     let now = chrono::Utc::now();
     entity::plan::Model {

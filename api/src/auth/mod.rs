@@ -3,6 +3,7 @@
 //! No token means anonymous. The roles' rules are enforced in `domain::access`.
 
 pub mod token;
+pub mod verified;
 
 pub use domain::access::principal::{self, ClosedUnit, Principal, Role};
 pub use token::{AuthError, Authenticator};

@@ -15,6 +15,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Map, Value};
 
 use super::principal::{Principal, Role};
+use super::verified::{Verified, VerifiedTokens};
 
 /// Why a token was refused. Every variant is reported as `UNAUTHENTICATED`.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -226,13 +227,47 @@ struct Verifier {
     issuer: String,
     audience: Option<String>,
     claims: ClaimNames,
+    /// Tokens this verifier accepted, by their text.
+    verified: VerifiedTokens,
 }
 
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
 const LEEWAY_SECONDS: u64 = 30;
 
 impl Verifier {
+    fn new(
+        secret: Option<DecodingKey>,
+        jwks: Option<JwksKeys>,
+        issuer: String,
+        audience: Option<String>,
+        claims: ClaimNames,
+    ) -> Self {
+        Self {
+            secret,
+            jwks,
+            issuer,
+            audience,
+            claims,
+            verified: VerifiedTokens::default(),
+        }
+    }
+
+    /// The token's caller: from the tokens already verified when it is one (held to its `exp`
+    /// and `nbf` again), else verified in full and kept.
     async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let now = jsonwebtoken::get_current_timestamp() as i64;
+        let leeway = LEEWAY_SECONDS as i64;
+        if let Some(known) = self.verified.get(token) {
+            known.check(now, leeway)?;
+            return Ok(known.principal);
+        }
+        let verified = self.verify_in_full(token).await?;
+        let principal = verified.principal.clone();
+        self.verified.insert(token, verified, now, leeway);
+        Ok(principal)
+    }
+
+    async fn verify_in_full(&self, token: &str) -> Result<Verified, AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|e| classify(&e))?;
         let key = match header.alg {
             Algorithm::HS256 => self.secret.clone().ok_or(AuthError::WrongAlgorithm)?,
@@ -263,7 +298,18 @@ impl Verifier {
         }
         let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation)
             .map_err(|e| classify(&e))?;
-        principal_from(&data.claims, &self.claims)
+        // Whole seconds here: `decode` refuses a token whose `exp` or `nbf` is not.
+        let seconds = |name: &str| {
+            data.claims
+                .get(name)
+                .and_then(Value::as_u64)
+                .and_then(|s| i64::try_from(s).ok())
+        };
+        Ok(Verified {
+            principal: principal_from(&data.claims, &self.claims)?,
+            expires: seconds("exp").ok_or_else(|| AuthError::Malformed("missing `exp`".into()))?,
+            not_before: seconds("nbf"),
+        })
     }
 }
 
@@ -341,28 +387,28 @@ impl Authenticator {
             None => None,
         };
         let bearer = if config.secret.is_some() || jwks.is_some() {
-            Some(Verifier {
-                secret: config
+            Some(Verifier::new(
+                config
                     .secret
                     .as_ref()
                     .map(|s| DecodingKey::from_secret(s.as_bytes())),
                 jwks,
-                issuer: config.issuer.clone(),
-                audience: Some(config.audience.clone()),
-                claims: ClaimNames::bearer(),
-            })
+                config.issuer.clone(),
+                Some(config.audience.clone()),
+                ClaimNames::bearer(),
+            ))
         } else {
             None
         };
         let gateway = match &config.gateway_jwks {
-            Some(source) => Some(Verifier {
-                secret: None,
-                jwks: Some(JwksKeys::load(source.clone()).await?),
-                issuer: config.gateway_issuer.clone(),
+            Some(source) => Some(Verifier::new(
+                None,
+                Some(JwksKeys::load(source.clone()).await?),
+                config.gateway_issuer.clone(),
                 // WSO2 backend JWTs carry no audience by default; checked when configured.
-                audience: config.gateway_audience.clone(),
-                claims: ClaimNames::wso2(),
-            }),
+                config.gateway_audience.clone(),
+                ClaimNames::wso2(),
+            )),
             None => None,
         };
         Ok(Self {

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, unit};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{FilterIf, SortKeys, fetch_keyed_page_with_joined};
+use crate::kernel::query::{FilterIf, SortKeys, fetch_keyed_page_with_joined, find};
 use crate::kernel::rows::{ColumnSet, JoinedOnce};
 
 /// An event with its actor's unit, when that was asked for and the unit exists (each unit on
@@ -47,7 +47,7 @@ pub async fn list(
         }
         scope => scope,
     };
-    let select = audit_event::Entity::find()
+    let select = find::<audit_event::Entity>()
         .filter_if(scope, |units| {
             Condition::all().add(audit_event::Column::ScopeUnitId.is_in(units))
         })

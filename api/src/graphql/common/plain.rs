@@ -115,15 +115,20 @@ fn plan<'a, T: OutputType + PlainFields>(
     object: &T,
 ) -> Option<Vec<Slot<'a>>> {
     let items = &ctx.item.node.items;
+    // Checked before any value is computed: a fragment or a directive anywhere sends the
+    // object to async-graphql whole.
+    let walkable = items.iter().all(|selection| {
+        matches!(&selection.node, Selection::Field(field) if field.node.directives.is_empty())
+    });
+    if !walkable {
+        return None;
+    }
     let mut slots: Vec<Slot<'a>> = Vec::with_capacity(items.len());
     for selection in items {
         let Selection::Field(field) = &selection.node else {
             return None;
         };
         let node = &field.node;
-        if !node.directives.is_empty() {
-            return None;
-        }
         let key = &node.response_key().node;
         let repeated = slots.iter().any(|slot| match slot {
             Slot::Ready(other, _) => other == key,

@@ -10,8 +10,7 @@ use entity::enums::UnitKind;
 use entity::{unit, unit_succession};
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    Statement,
+    ColumnTrait, Condition, ConnectionTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
 };
 use uuid::Uuid;
 
@@ -19,7 +18,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
     FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_joined,
-    fetch_pages_per_parent_reading, search_condition,
+    fetch_pages_per_parent_reading, find, search_condition,
 };
 use crate::kernel::rows::{ColumnSet, DecodeRow, JoinedOnce};
 
@@ -116,7 +115,7 @@ pub async fn list(
         vec![(column, nulls_last), (unit::Column::Id, false)],
         order.descending,
     );
-    let select = unit::Entity::find()
+    let select = find::<unit::Entity>()
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(unit::Column::SearchText, q)
         })
@@ -153,7 +152,7 @@ pub async fn by_ids(
 ) -> DomainResult<HashMap<Uuid, unit::Model>> {
     let rows = fetch_all(
         db,
-        unit::Entity::find().filter(unit::Column::Id.is_in(ids.iter().copied())),
+        find::<unit::Entity>().filter(unit::Column::Id.is_in(ids.iter().copied())),
     )
     .await?;
     Ok(rows.into_iter().map(|u| (u.id, u)).collect())
@@ -161,7 +160,7 @@ pub async fn by_ids(
 
 /// A unit by its electronic agency code (also closed units: history stays resolvable).
 pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> DomainResult<Option<unit::Model>> {
-    Ok(unit::Entity::find()
+    Ok(find::<unit::Entity>()
         .filter(unit::Column::Code.eq(code.trim()))
         .one(db)
         .await?)
@@ -265,7 +264,8 @@ pub async fn children_pages(
     window: Window,
     columns: ColumnSet,
 ) -> DomainResult<HashMap<Uuid, ParentPage<unit::Model>>> {
-    let select = unit::Entity::find().filter(unit::Column::ParentId.is_in(parents.iter().copied()));
+    let select =
+        find::<unit::Entity>().filter(unit::Column::ParentId.is_in(parents.iter().copied()));
     fetch_pages_per_parent_reading(
         db,
         select,
@@ -356,7 +356,7 @@ pub async fn successions_from(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<unit_succession::Model>>> {
-    let rows = unit_succession::Entity::find()
+    let rows = find::<unit_succession::Entity>()
         .filter(unit_succession::Column::PredecessorId.is_in(ids.iter().copied()))
         .order_by_asc(unit_succession::Column::EffectiveOn)
         .all(db)
@@ -373,7 +373,7 @@ pub async fn successions_into(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<unit_succession::Model>>> {
-    let rows = unit_succession::Entity::find()
+    let rows = find::<unit_succession::Entity>()
         .filter(unit_succession::Column::SuccessorId.is_in(ids.iter().copied()))
         .order_by_asc(unit_succession::Column::EffectiveOn)
         .all(db)

@@ -8,8 +8,8 @@ use entity::enums::{PlanKind, PlanStatus};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, Condition, ConnectionTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
 };
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
     FilterIf, ParentPage, SortKeys, fetch_all, fetch_keyed_page_with_joined,
-    fetch_pages_per_parent, search_condition,
+    fetch_pages_per_parent, find, search_condition,
 };
 use crate::kernel::rows::{ColumnSet, JoinedOnce};
 use crate::org::unit;
@@ -105,7 +105,7 @@ pub async fn list(
         Some(root) => Some(vec![root]),
         None => None,
     };
-    let select = plan::Entity::find()
+    let select = find::<plan::Entity>()
         .filter_if(visibility.plan_condition(), |c| c)
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(plan::Column::SearchText, q)
@@ -169,7 +169,7 @@ pub async fn by_ids(
 ) -> DomainResult<HashMap<Uuid, plan::Model>> {
     let rows = fetch_all(
         db,
-        plan::Entity::find().filter(plan::Column::Id.is_in(ids.iter().copied())),
+        find::<plan::Entity>().filter(plan::Column::Id.is_in(ids.iter().copied())),
     )
     .await?;
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
@@ -182,7 +182,7 @@ pub async fn by_document_number(
     number: &crate::kernel::values::DocumentNumber,
     issuer_id: Option<Uuid>,
 ) -> DomainResult<Option<plan::Model>> {
-    Ok(plan::Entity::find()
+    Ok(find::<plan::Entity>()
         .filter(plan::Column::DocumentNumber.eq(number.as_str()))
         .filter_if(issuer_id, |id| {
             Condition::all().add(plan::Column::IssuerId.eq(id))
@@ -197,7 +197,7 @@ pub async fn references(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<plan_reference::Model>>> {
-    let rows = plan_reference::Entity::find()
+    let rows = find::<plan_reference::Entity>()
         .filter(plan_reference::Column::PlanId.is_in(plan_ids.iter().copied()))
         .order_by_asc(plan_reference::Column::Position)
         .all(db)
@@ -221,7 +221,7 @@ pub async fn implemented_by_pages(
     parents: &[Uuid],
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
-    let select = plan::Entity::find()
+    let select = find::<plan::Entity>()
         .join(
             JoinType::InnerJoin,
             plan_reference::Relation::Plan.def().rev(),
@@ -245,7 +245,7 @@ pub async fn issued_by_pages(
     issuers: &[Uuid],
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
-    let select = plan::Entity::find()
+    let select = find::<plan::Entity>()
         .filter(plan::Column::IssuerId.is_in(issuers.iter().copied()))
         .filter_if(visibility.plan_condition(), |c| c);
     fetch_pages_per_parent(
@@ -277,7 +277,7 @@ pub async fn areas(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<plan_area::Model>>> {
-    let rows = plan_area::Entity::find()
+    let rows = find::<plan_area::Entity>()
         .filter(plan_area::Column::PlanId.is_in(plan_ids.iter().copied()))
         .order_by_asc(plan_area::Column::Position)
         .all(db)
@@ -294,7 +294,7 @@ pub async fn areas_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, plan_area::Model>> {
-    let rows = plan_area::Entity::find()
+    let rows = find::<plan_area::Entity>()
         .filter(plan_area::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
@@ -306,7 +306,7 @@ pub async fn reporting_deadlines(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<reporting_deadline::Model>>> {
-    let rows = reporting_deadline::Entity::find()
+    let rows = find::<reporting_deadline::Entity>()
         .filter(reporting_deadline::Column::PlanId.is_in(plan_ids.iter().copied()))
         .order_by_asc(reporting_deadline::Column::Position)
         .all(db)

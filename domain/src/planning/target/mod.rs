@@ -19,7 +19,7 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
-use crate::kernel::query::{SortKeys, fetch_keyed_page_with_joined, fetch_with_related};
+use crate::kernel::query::{SortKeys, fetch_keyed_page_with_joined, fetch_with_related, find};
 use crate::kernel::rows::{ColumnSet, JoinedOnce};
 
 /// Filters of `targets(filter:)`.
@@ -60,7 +60,7 @@ pub async fn list(
     // "Not in a hidden plan", as task lists read it (`planning::task::list`).
     let visible =
         visibility.hidden_plans_condition(db.get_database_backend(), target::Column::PlanId);
-    let select = target::Entity::find()
+    let select = find::<target::Entity>()
         .filter_if(visible, |c| c)
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(target::Column::SearchText, q)
@@ -105,7 +105,7 @@ pub async fn unit_pages(
 ) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
     let visible =
         visibility.hidden_plans_condition(db.get_database_backend(), target::Column::PlanId);
-    let select = target::Entity::find()
+    let select = find::<target::Entity>()
         .filter_if(visible, |c| c)
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(target::Column::SearchText, q)
@@ -156,7 +156,7 @@ pub async fn plan_pages(
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
     let select =
-        target::Entity::find().filter(target::Column::PlanId.is_in(plan_ids.iter().copied()));
+        find::<target::Entity>().filter(target::Column::PlanId.is_in(plan_ids.iter().copied()));
     fetch_pages_per_parent(
         db,
         select,
@@ -178,7 +178,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, target::Model>> {
-    let rows = target::Entity::find()
+    let rows = find::<target::Entity>()
         .filter(target::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
@@ -198,7 +198,7 @@ pub async fn assignments(
     db: &impl ConnectionTrait,
     target_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
-    let rows = assignment::Entity::find()
+    let rows = find::<assignment::Entity>()
         .filter(assignment::Column::TargetId.is_in(target_ids.iter().copied()))
         .order_by_asc(assignment::Column::Position)
         .all(db)
@@ -241,7 +241,7 @@ pub async fn stored_breakdowns(
                 .is_in(ids.clone())
                 .into_condition()
         });
-    let query = target_breakdown_group::Entity::find()
+    let query = find::<target_breakdown_group::Entity>()
         .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
         .order_by_asc(target_breakdown_group::Column::Position)
         .join(JoinType::LeftJoin, rows)

@@ -10,8 +10,8 @@ use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
 use sea_orm::sea_query::{Expr, IntoIden, NullOrdering, Order, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter,
-    QueryOrder, QueryTrait, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, Iterable, QueryFilter, QueryOrder,
+    QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -20,7 +20,8 @@ use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
     FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
-    fetch_pages_per_parent, joined_page, qualified_columns, reading, search_condition, windowed,
+    fetch_pages_per_parent, find, joined_page, qualified_columns, reading, search_condition,
+    windowed,
 };
 use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 
@@ -167,7 +168,7 @@ async fn filtered(
         )));
     }
     let by_assignment = assignment_condition(db, filter, known_unit).await?;
-    Ok(task::Entity::find()
+    Ok(find::<task::Entity>()
         .filter_if(filter.search.as_ref(), |q| {
             search_condition(task::Column::SearchText, q)
         })
@@ -434,7 +435,7 @@ pub async fn by_ids(
 ) -> DomainResult<HashMap<Uuid, task::Model>> {
     let rows = fetch_all(
         db,
-        task::Entity::find().filter(task::Column::Id.is_in(ids.iter().copied())),
+        find::<task::Entity>().filter(task::Column::Id.is_in(ids.iter().copied())),
     )
     .await?;
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
@@ -447,7 +448,7 @@ pub async fn assignments(
 ) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
     let rows = fetch_all(
         db,
-        assignment::Entity::find()
+        find::<assignment::Entity>()
             .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
             .order_by_asc(assignment::Column::Position),
     )
@@ -469,7 +470,7 @@ pub async fn progress_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, progress_update::Model>> {
-    let rows = progress_update::Entity::find()
+    let rows = find::<progress_update::Entity>()
         .filter(progress_update::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
@@ -485,7 +486,7 @@ pub async fn assignments_with_units(
     HashMap<Uuid, Vec<assignment::Model>>,
     Vec<entity::unit::Model>,
 )> {
-    let select = assignment::Entity::find()
+    let select = find::<assignment::Entity>()
         .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
         .find_also_related(entity::unit::Entity)
         .order_by_asc(assignment::Column::Position);
@@ -564,7 +565,7 @@ pub async fn latest_progress(
         }
         return Ok(latest);
     }
-    let select = progress_update::Entity::find()
+    let select = find::<progress_update::Entity>()
         .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));
     let pages = fetch_pages_per_parent(
         db,
@@ -593,7 +594,7 @@ pub async fn progress_pages(
     task_ids: &[Uuid],
     window: Window,
 ) -> DomainResult<HashMap<Uuid, ParentPage<progress_update::Model>>> {
-    let select = progress_update::Entity::find()
+    let select = find::<progress_update::Entity>()
         .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));
     fetch_pages_per_parent(
         db,
