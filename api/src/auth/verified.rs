@@ -5,8 +5,8 @@
 //! an audit log page (callgrind, twenty-first session); looking it up here costs a hash of its
 //! text. Only tokens that verified are kept, so a flood of bad tokens is verified every time as
 //! before and cannot fill the cache. A kept token is held to its `exp` and `nbf` with the same
-//! leeway on every request, and is verified again at least every [`MAX_AGE`] (a signing key taken
-//! out of the JWKS stops working within that time, as a key not yet reloaded would).
+//! leeway on every request, and is verified in full again at least every [`MAX_AGE`]: what a
+//! full verification would now refuse (a key gone from a reloaded JWKS) is refused within it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
