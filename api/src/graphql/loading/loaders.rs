@@ -285,7 +285,7 @@ where
         let (parent, group) = split(key);
         groups.entry(group).or_default().push((parent, key.clone()));
     }
-    let mut result = HashMap::new();
+    let mut result = HashMap::with_capacity(keys.len());
     for (group, members) in groups {
         let parents: Vec<Uuid> = members.iter().map(|(p, _)| *p).collect();
         let window = window_of(&group);
