@@ -10,9 +10,10 @@
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 use tokio::sync::{broadcast, oneshot};
 
+use crate::domain::kernel::mutation::Notices;
 use crate::domain::reporting::events::Event;
 
 /// The PostgreSQL channel.
@@ -108,37 +109,30 @@ impl EventBus {
         self.inner.sender.subscribe()
     }
 
-    /// Queues the notices of a change in its own transaction `txn`: on PostgreSQL a `NOTIFY`
-    /// goes out when (and only if) the transaction commits, and costs no connection of its own.
-    /// Returns the notices to [`deliver_locally`](Self::deliver_locally) once it has committed
-    /// (all of them on SQLite; on PostgreSQL those too large for a `NOTIFY`). A failure is
-    /// logged, never the caller's error.
-    pub async fn notify_in(&self, txn: &impl ConnectionTrait, events: Vec<Event>) -> Vec<Event> {
+    /// The notices of a change, as its transaction sends them: on PostgreSQL the `NOTIFY`
+    /// payloads (sent with the change's audit event, delivered when it commits: see
+    /// `kernel::mutation::Notices`), and the events to
+    /// [`deliver_locally`](Self::deliver_locally) once it has committed (all of them on SQLite;
+    /// on PostgreSQL those too large for a `NOTIFY`).
+    pub fn notices(&self, events: Vec<Event>) -> (Notices, Vec<Event>) {
+        let mut notices = Notices {
+            channel: CHANNEL,
+            payloads: Vec::new(),
+        };
         if self.inner.postgres.is_none() {
-            return events;
+            return (notices, events);
         }
         let mut local = Vec::new();
         for event in events {
-            let payload = match serde_json::to_string(&event) {
-                Ok(payload) if payload.len() < MAX_PAYLOAD => payload,
+            match serde_json::to_string(&event) {
+                Ok(payload) if payload.len() < MAX_PAYLOAD => notices.payloads.push(payload),
                 Ok(_) | Err(_) => {
                     tracing::warn!("live-update notice too large for NOTIFY; delivered locally");
                     local.push(event);
-                    continue;
                 }
-            };
-            let sent = txn
-                .execute_raw(Statement::from_sql_and_values(
-                    DatabaseBackend::Postgres,
-                    "SELECT pg_notify($1, $2)",
-                    [CHANNEL.into(), payload.into()],
-                ))
-                .await;
-            if let Err(error) = sent {
-                tracing::warn!(%error, "cannot send a live-update notice");
             }
         }
-        local
+        (notices, local)
     }
 
     /// Hands notices of a committed change to this instance's subscribers.

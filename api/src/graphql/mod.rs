@@ -46,6 +46,7 @@ pub fn with_request_context(
         .data(context.reads)
         .data(common::context::Deadline(context.deadline))
         .data(planning::prefetch::PartialLatest::default())
+        .data(loading::columns::ColumnsByField::default())
         .data(context.visibility)
         .data(context.viewer);
     if let Some(id) = context.request_id {

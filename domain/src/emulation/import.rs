@@ -16,6 +16,7 @@
 //! | `Số quyết định`, `Ngày quyết định` | the decision |
 //! | `Người ký` | the issuer, as named then |
 
+use crate::kernel::maps::FastMap;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -273,8 +274,8 @@ pub async fn import(
         .flatten()
         .filter_map(|s| matches!(s, Subject::Unit(_)).then_some(s.id()))
         .collect();
-    let people: HashMap<Uuid, person::Model> = super::person::by_ids(db, &person_ids).await?;
-    let units: HashMap<Uuid, unit::Model> = crate::org::unit::by_ids(db, &unit_ids).await?;
+    let people: FastMap<Uuid, person::Model> = super::person::by_ids(db, &person_ids).await?;
+    let units: FastMap<Uuid, unit::Model> = crate::org::unit::by_ids(db, &unit_ids).await?;
     let codes: Vec<String> = data
         .iter()
         .map(|row| cell(row, "Mã khen thưởng").text().to_uppercase())

@@ -562,7 +562,7 @@ pub async fn list(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, emulation_movement::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, emulation_movement::Model>> {
     crate::kernel::query::by_ids::<emulation_movement::Entity>(db, ids).await
 }
 
@@ -570,7 +570,7 @@ pub async fn by_ids(
 pub async fn rounds_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, emulation_round::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, emulation_round::Model>> {
     crate::kernel::query::by_ids::<emulation_round::Entity>(db, ids).await
 }
 

@@ -80,7 +80,7 @@ pub async fn list(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, person::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, person::Model>> {
     crate::kernel::query::by_ids::<person::Entity>(db, ids).await
 }
 

@@ -914,7 +914,7 @@ pub async fn list_awards(
 pub async fn awards_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, award_record::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, award_record::Model>> {
     crate::kernel::query::by_ids::<award_record::Entity>(db, ids).await
 }
 
@@ -953,6 +953,6 @@ pub async fn records_of(
 pub async fn initiatives_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, initiative::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, initiative::Model>> {
     crate::kernel::query::by_ids::<initiative::Entity>(db, ids).await
 }

@@ -7,6 +7,7 @@ pub mod audit_action;
 pub mod checks;
 pub mod error;
 pub mod ids;
+pub mod maps;
 pub mod mutation;
 pub mod page;
 pub mod period;

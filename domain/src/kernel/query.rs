@@ -1,7 +1,7 @@
 //! Query helpers shared by the domain modules: one page of a list, one page per parent in a
 //! single windowed statement, and the accent-insensitive search condition.
 
-use std::collections::HashMap;
+use crate::kernel::maps::FastMap;
 use std::fmt::Write as _;
 
 use sea_orm::sea_query::{
@@ -23,7 +23,7 @@ use crate::kernel::text::SearchQuery;
 pub async fn by_ids<E>(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, E::Model>>
+) -> DomainResult<FastMap<Uuid, E::Model>>
 where
     E: EntityTrait,
     E::Model: sea_orm::ModelTrait<Entity = E> + DecodeRow,
@@ -33,7 +33,7 @@ where
         .next()
         .map(PrimaryKeyToColumn::into_column)
     else {
-        return Ok(HashMap::new());
+        return Ok(FastMap::default());
     };
     Ok(
         fetch_all(db, find::<E>().filter(key.is_in(ids.iter().copied())))
@@ -450,7 +450,7 @@ where
 {
     use std::any::{Any, TypeId};
     use std::sync::{LazyLock, RwLock};
-    type Prototypes = RwLock<HashMap<TypeId, Box<dyn Any + Send + Sync>>>;
+    type Prototypes = RwLock<std::collections::HashMap<TypeId, Box<dyn Any + Send + Sync>>>;
     static PROTOTYPES: LazyLock<Prototypes> = LazyLock::new(Default::default);
     let key = TypeId::of::<E>();
     let known = PROTOTYPES.read().ok().and_then(|prototypes| {
@@ -559,7 +559,7 @@ where
     C: ConnectionTrait,
 {
     let mut out: Vec<(A, Vec<B>)> = Vec::new();
-    let mut slots: HashMap<Uuid, usize> = HashMap::new();
+    let mut slots: FastMap<Uuid, usize> = FastMap::default();
     for (first, second) in fetch_pairs::<A, B, C>(db, query).await? {
         let slot = *slots.entry(key(&first)).or_insert_with(|| {
             out.push((first, Vec::new()));
@@ -764,7 +764,7 @@ pub async fn fetch_pages_per_parent<E, C>(
     parent: impl IntoColumnRef,
     order: &[(SimpleExpr, Order)],
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<E::Model>>>
+) -> DomainResult<FastMap<Uuid, ParentPage<E::Model>>>
 where
     E: EntityTrait,
     E::Model: DecodeRow + Sized + Send + Sync,
@@ -782,7 +782,7 @@ pub async fn fetch_pages_per_parent_reading<E, C>(
     order: &[(SimpleExpr, Order)],
     window: Window,
     read: ColumnSet,
-) -> DomainResult<HashMap<Uuid, ParentPage<E::Model>>>
+) -> DomainResult<FastMap<Uuid, ParentPage<E::Model>>>
 where
     E: EntityTrait,
     E::Model: DecodeRow + Sized + Send + Sync,
@@ -818,7 +818,7 @@ where
         .order_by(Alias::new("row_number"), Order::Asc)
         .to_owned();
     let rows = db.query_all(&outer).await?;
-    let mut pages: HashMap<Uuid, ParentPage<E::Model>> = HashMap::new();
+    let mut pages: FastMap<Uuid, ParentPage<E::Model>> = FastMap::default();
     for row in rows {
         let key: Uuid = row.try_get("", "parent_key")?;
         let total: i64 = row.try_get("", "total_count")?;
@@ -834,7 +834,7 @@ where
 
 /// Turns one parent's rows into a page (rows were fetched with `limit + 1`).
 pub fn parent_page<M: Clone>(
-    pages: &HashMap<Uuid, ParentPage<M>>,
+    pages: &FastMap<Uuid, ParentPage<M>>,
     parent: Uuid,
     window: Window,
     ordering: &str,

@@ -374,7 +374,7 @@ impl<A: DecodeRow, B: DecodeRow> DecodeRow for (A, JoinedOnce<B>) {
                 .map(|row| Self::from_partial_row(row, read))
                 .collect();
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::kernel::maps::FastSet::default();
         rows.iter()
             .map(|row| {
                 let mut c = Columns::partial(row, read);

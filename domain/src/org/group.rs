@@ -3,7 +3,7 @@
 //! minus explicit excludes — resolved **at a date**, so restructuring changes who is meant
 //! without rewriting the plan.
 
-use std::collections::HashMap;
+use crate::kernel::maps::FastMap;
 
 use chrono::NaiveDate;
 use entity::enums::UnitKind;
@@ -42,7 +42,7 @@ pub fn kinds_column(kinds: &[UnitKind]) -> String {
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, unit_group::Model>> {
+) -> DomainResult<FastMap<Uuid, unit_group::Model>> {
     let rows = unit_group::Entity::find()
         .filter(unit_group::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -73,9 +73,9 @@ pub async fn members_of_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
     date: NaiveDate,
-) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<unit::Model>>> {
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(FastMap::default());
     }
     let (g, u, m) = (Alias::new("g"), Alias::new("u"), Alias::new("m"));
     let group_id = Alias::new("group_id");
@@ -140,7 +140,7 @@ pub async fn members_of_ids(
         .order_by((x.clone(), unit::Column::Name), Order::Asc)
         .order_by((x, unit::Column::Id), Order::Asc)
         .take();
-    let mut result: HashMap<Uuid, Vec<unit::Model>> =
+    let mut result: FastMap<Uuid, Vec<unit::Model>> =
         ids.iter().map(|id| (*id, Vec::new())).collect();
     for row in db.query_all(&query).await? {
         let mut columns = Columns::at(&row, 0);

@@ -264,9 +264,9 @@ pub async fn of_tasks(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, deadline_extension::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, deadline_extension::Model>> {
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Default::default());
     }
     crate::kernel::query::by_ids::<deadline_extension::Entity>(db, ids).await
 }

@@ -28,7 +28,7 @@ pub const MAX_PLAN_YEARS: i32 = 10;
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, reporting_regime::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, reporting_regime::Model>> {
     crate::kernel::query::by_ids::<reporting_regime::Entity>(db, ids).await
 }
 

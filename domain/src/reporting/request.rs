@@ -308,7 +308,7 @@ pub async fn of_period(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, report_request::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, report_request::Model>> {
     crate::kernel::query::by_ids::<report_request::Entity>(db, ids).await
 }
 

@@ -443,7 +443,7 @@ pub async fn decide(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<std::collections::HashMap<Uuid, report_submission::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, report_submission::Model>> {
     crate::kernel::query::by_ids::<report_submission::Entity>(db, ids).await
 }
 

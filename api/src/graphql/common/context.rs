@@ -1,7 +1,7 @@
 //! Typed access to what every request carries: the database and the request's loader.
 
+use crate::graphql::loading::batch::Load;
 use async_graphql::Context;
-use async_graphql::dataloader::Loader;
 
 use crate::graphql::common::error::DomainErrorExt as _;
 use sea_orm::DatabaseConnection;
@@ -71,10 +71,10 @@ pub fn loaders(ctx: &Context<'_>) -> async_graphql::Result<Loaders> {
 pub async fn load<K>(
     ctx: &Context<'_>,
     key: K,
-) -> async_graphql::Result<Option<<DbLoader as Loader<K>>::Value>>
+) -> async_graphql::Result<Option<<DbLoader as Load<K>>::Value>>
 where
     K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
-    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
+    DbLoader: Load<K>,
 {
     loaders(ctx)?.load_one(key).await.into_gql()
 }
@@ -87,7 +87,7 @@ pub async fn load_all<K>(
 ) -> async_graphql::Result<()>
 where
     K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
-    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
+    DbLoader: Load<K>,
 {
     loaders(ctx)?.prefetch(keys).await.into_gql()
 }
@@ -96,10 +96,10 @@ where
 pub async fn load_required<K>(
     ctx: &Context<'_>,
     key: K,
-) -> async_graphql::Result<<DbLoader as Loader<K>>::Value>
+) -> async_graphql::Result<<DbLoader as Load<K>>::Value>
 where
     K: Send + Sync + Clone + Eq + std::hash::Hash + std::fmt::Debug + 'static,
-    DbLoader: Loader<K, Error = std::sync::Arc<DomainError>>,
+    DbLoader: Load<K>,
 {
     // Only an error path formats the key (this runs for every row).
     let lookup = key.clone();

@@ -232,36 +232,38 @@ pub async fn run_noticed(
     let actor = actor(ctx)?;
     let bus = ctx.data_opt::<crate::events::EventBus>();
     let mut after_commit = Vec::new();
-    let outcome = mutation::run(pool(ctx)?, &actor, name, client_mutation_id, async |txn| {
-        let (change, notices) = work(txn, &actor).await?;
-        // Live subscribers hear of the change when it commits: its notices are queued in its
-        // own transaction (no round trip for a connection of their own after it), read there
-        // when the work did not know them.
-        if let Some(bus) = bus
-            && (change.before.is_some() || change.after.is_some())
-        {
-            let notices = match notices {
-                Some(notices) => Ok(notices),
-                None => {
-                    crate::domain::reporting::events::of_change(
-                        txn,
-                        change.action,
-                        change.object_type,
-                        change.object_id,
-                    )
-                    .await
+    let outcome =
+        mutation::run_noticed(pool(ctx)?, &actor, name, client_mutation_id, async |txn| {
+            let (change, notices) = work(txn, &actor).await?;
+            // Live subscribers hear of the change when it commits: its notices go out with its
+            // audit event (no round trip of their own), read in its transaction when the work did
+            // not know them.
+            let mut sent = mutation::Notices::default();
+            if let Some(bus) = bus
+                && (change.before.is_some() || change.after.is_some())
+            {
+                let notices = match notices {
+                    Some(notices) => Ok(notices),
+                    None => {
+                        crate::domain::reporting::events::of_change(
+                            txn,
+                            change.action,
+                            change.object_type,
+                            change.object_id,
+                        )
+                        .await
+                    }
+                };
+                match notices {
+                    Ok(events) => (sent, after_commit) = bus.notices(events),
+                    // Failing to tell subscribers fails nothing.
+                    Err(error) => tracing::warn!(%error, "cannot read a change for live updates"),
                 }
-            };
-            match notices {
-                Ok(events) => after_commit = bus.notify_in(txn, events).await,
-                // Failing to tell subscribers fails nothing.
-                Err(error) => tracing::warn!(%error, "cannot read a change for live updates"),
             }
-        }
-        Ok(change)
-    })
-    .await
-    .into_gql()?;
+            Ok((change, sent))
+        })
+        .await
+        .into_gql()?;
     // Not for a replay, nor a change a concurrent retry beat to its key (rolled back).
     if let (Some(bus), Some(_)) = (bus, outcome.changed) {
         bus.deliver_locally(after_commit);

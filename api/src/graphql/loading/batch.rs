@@ -10,24 +10,38 @@
 //! early and a late key simply goes into the next batch: still correct, one statement more.)
 
 use std::any::{Any, TypeId};
-use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use async_graphql::dataloader::Loader;
 use tokio::sync::oneshot;
 
 use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::maps::{FastMap, FastSet, map_with_capacity};
 
 /// Most keys in one statement (an `IN` list); larger batches are fetched in several.
 const MAX_BATCH: usize = 1000;
 
 type Shared = Arc<DomainError>;
 
-/// One [`Slot`] per key type.
-type Slots = HashMap<TypeId, Box<dyn Any + Send>>;
+/// How the values of one key type are fetched: those of a batch of keys, by key (a key with no
+/// value has no entry). async-graphql's `Loader`, but returning a map hashed with aHash: its
+/// standard map hashed every key of every batch with SipHash, once there and again into the
+/// cache.
+pub trait Load<K>: Send + Sync + 'static {
+    type Value: Send + Sync + Clone + 'static;
 
-/// Batches and caches the loads of one request through `T`'s [`Loader`] impls.
+    fn load(
+        &self,
+        keys: &[K],
+    ) -> impl Future<Output = Result<FastMap<K, Self::Value>, Shared>> + Send;
+}
+
+/// One [`Slot`] per key type (hashed with aHash: a request looks its slots up a few hundred
+/// times).
+type Slots = FastMap<TypeId, Box<dyn Any + Send>>;
+
+/// Batches and caches the loads of one request through `T`'s [`Load`] impls.
 pub struct BatchLoader<T> {
     inner: Arc<Inner<T>>,
 }
@@ -51,12 +65,10 @@ struct Inner<T> {
 /// children: 40 bytes), which SipHash took about 350 instructions each to hash, a tenth of a page
 /// of units with their children (callgrind, twenty-first session). The keys are the server's
 /// (ids read from rows, or ids a request's limits bound), and aHash's keys are random per map.
-type Fast = ahash::RandomState;
-
 struct Slot<K, V> {
-    cache: HashMap<K, V, Fast>,
+    cache: FastMap<K, V>,
     pending: Vec<K>,
-    pending_set: HashSet<K, Fast>,
+    pending_set: FastSet<K>,
     waiters: Vec<oneshot::Sender<Result<(), Shared>>>,
     scheduled: bool,
 }
@@ -64,9 +76,9 @@ struct Slot<K, V> {
 impl<K, V> Default for Slot<K, V> {
     fn default() -> Self {
         Self {
-            cache: HashMap::default(),
+            cache: FastMap::default(),
             pending: Vec::new(),
-            pending_set: HashSet::default(),
+            pending_set: FastSet::default(),
             waiters: Vec::new(),
             scheduled: false,
         }
@@ -109,17 +121,17 @@ impl<T: Send + Sync + 'static> Inner<T> {
     /// Runs `f` on the slot of key type `K`.
     fn with_slot<K, R>(
         &self,
-        f: impl FnOnce(&mut Slot<K, <T as Loader<K>>::Value>) -> R,
+        f: impl FnOnce(&mut Slot<K, <T as Load<K>>::Value>) -> R,
     ) -> Result<R, Shared>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         let mut slots = self.lock()?;
         let slot = slots
             .entry(TypeId::of::<K>())
-            .or_insert_with(|| Box::new(Slot::<K, <T as Loader<K>>::Value>::default()))
-            .downcast_mut::<Slot<K, <T as Loader<K>>::Value>>()
+            .or_insert_with(|| Box::new(Slot::<K, <T as Load<K>>::Value>::default()))
+            .downcast_mut::<Slot<K, <T as Load<K>>::Value>>()
             .ok_or_else(|| unexpected("loader slot of the wrong type"))?;
         Ok(f(slot))
     }
@@ -128,7 +140,7 @@ impl<T: Send + Sync + 'static> Inner<T> {
     async fn fetch<K>(self: Arc<Self>)
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         // Queued behind the request's task: one turn lets it finish its current pass over the
         // sibling resolvers; a second covers a pass cut short by the runtime's budget.
@@ -173,10 +185,13 @@ impl<T: Send + Sync + 'static> Inner<T> {
 }
 
 /// The cached values of `keys` (absent keys have no entry).
-fn found_in<K: Hash + Eq + Clone, V: Clone>(slot: &Slot<K, V>, keys: &[K]) -> HashMap<K, V> {
-    keys.iter()
-        .filter_map(|k| slot.cache.get(k).map(|v| (k.clone(), v.clone())))
-        .collect()
+fn found_in<K: Hash + Eq + Clone, V: Clone>(slot: &Slot<K, V>, keys: &[K]) -> FastMap<K, V> {
+    let mut found = map_with_capacity(keys.len());
+    found.extend(
+        keys.iter()
+            .filter_map(|k| slot.cache.get(k).map(|v| (k.clone(), v.clone()))),
+    );
+    found
 }
 
 impl<T: Send + Sync + 'static> BatchLoader<T> {
@@ -189,18 +204,18 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
         Self {
             inner: Arc::new(Inner {
                 loader,
-                slots: Mutex::new(Slots::new()),
+                slots: Mutex::new(Slots::default()),
                 deadline,
             }),
         }
     }
 
     /// The values of `keys` that exist (absent keys have no entry).
-    pub async fn load_many<K, I>(&self, keys: I) -> Result<HashMap<K, T::Value>, Shared>
+    pub async fn load_many<K, I>(&self, keys: I) -> Result<FastMap<K, T::Value>, Shared>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         I: IntoIterator<Item = K>,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         let keys: Vec<K> = keys.into_iter().collect();
         let waiting = self.inner.with_slot::<K, _>(|slot| {
@@ -225,7 +240,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         I: IntoIterator<Item = K>,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         let waiting = self.inner.with_slot::<K, _>(|slot| {
             let missing: Vec<K> = keys
@@ -245,7 +260,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
     pub async fn load_one<K>(&self, key: K) -> Result<Option<T::Value>, Shared>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         // One key needs no map of what was found: it is looked up again after the batch.
         let waiting = self
@@ -266,7 +281,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
     async fn wait<K, F>(&self, lookup: Lookup<F>) -> Result<Option<F>, Shared>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         let (rx, spawn) = match lookup {
             Lookup::Cached(found) => return Ok(Some(found)),
@@ -288,7 +303,7 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         I: IntoIterator<Item = (K, T::Value)>,
-        T: Loader<K, Error = Shared>,
+        T: Load<K>,
     {
         let _ = self
             .inner
@@ -312,11 +327,10 @@ mod tests {
         calls: AtomicUsize,
     }
 
-    impl Loader<u32> for Evens {
+    impl Load<u32> for Evens {
         type Value = u32;
-        type Error = Shared;
 
-        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Shared> {
+        async fn load(&self, keys: &[u32]) -> Result<FastMap<u32, u32>, Shared> {
             self.calls.fetch_add(1, Ordering::SeqCst);
             if let Ok(mut batches) = self.batches.lock() {
                 let mut sorted = keys.to_vec();
@@ -359,7 +373,7 @@ mod tests {
         // Fed values are served without a fetch.
         loader.feed_many([(100u32, 7)]).await;
         let many = loader.load_many([100u32, 2]).await.expect("cached");
-        assert_eq!(many, HashMap::from([(100, 7), (2, 20)]));
+        assert_eq!(many, FastMap::from_iter([(100, 7), (2, 20)]));
         assert_eq!(calls(&loader), 2);
     }
 

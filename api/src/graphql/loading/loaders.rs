@@ -2,12 +2,12 @@
 //! nested query costs a fixed number of statements whatever the page size. One loader per
 //! request (results are cached for that request only).
 
-use std::collections::HashMap;
+use crate::domain::kernel::maps::{FastMap, map_with_capacity};
 use std::hash::Hash;
 use std::sync::Arc;
 
+use crate::graphql::loading::batch::Load;
 use crate::reads::Reads;
-use async_graphql::dataloader::Loader;
 use entity::{
     assignment, calendar_day, deadline_extension, plan, plan_area, plan_reference, progress_update,
     reporting_deadline, reporting_regime, target, task, unit, unit_group, unit_succession,
@@ -108,7 +108,7 @@ pub struct DbLoader {
     viewer: Viewer,
 }
 
-type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
+type LoadResult<K, V> = Result<FastMap<K, V>, Arc<DomainError>>;
 
 macro_rules! batch_by_id {
     ($(#[$meta:meta])* $key:ident => $value:ty, $fetch:path) => {
@@ -116,9 +116,8 @@ macro_rules! batch_by_id {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $key(pub Uuid);
 
-        impl Loader<$key> for DbLoader {
+        impl Load<$key> for DbLoader {
             type Value = $value;
-            type Error = Arc<DomainError>;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
                 let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
@@ -152,9 +151,8 @@ macro_rules! batch_with_default {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $key(pub Uuid);
 
-        impl Loader<$key> for DbLoader {
+        impl Load<$key> for DbLoader {
             type Value = $value;
-            type Error = Arc<DomainError>;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
                 let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
@@ -207,9 +205,8 @@ batch_with_default!(/// A target's stored breakdown rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CalendarYear(pub i32);
 
-impl Loader<CalendarYear> for DbLoader {
+impl Load<CalendarYear> for DbLoader {
     type Value = Vec<calendar_day::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[CalendarYear]) -> LoadResult<CalendarYear, Self::Value> {
         let years: Vec<i32> = keys.iter().map(|k| k.0).collect();
@@ -232,19 +229,18 @@ pub struct AttainmentOf {
     pub as_of: chrono::NaiveDate,
 }
 
-impl Loader<AttainmentOf> for DbLoader {
+impl Load<AttainmentOf> for DbLoader {
     type Value = crate::domain::reporting::attainment::TargetAttainment;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[AttainmentOf]) -> LoadResult<AttainmentOf, Self::Value> {
-        let mut groups: HashMap<_, Vec<Uuid>> = HashMap::new();
+        let mut groups: FastMap<_, Vec<Uuid>> = FastMap::default();
         for key in keys {
             groups
                 .entry((key.period, key.as_of))
                 .or_default()
                 .push(key.target);
         }
-        let mut result = HashMap::new();
+        let mut result = FastMap::default();
         for ((period, as_of), ids) in groups {
             let found = targets::by_ids(&self.db, &ids).await.map_err(Arc::new)?;
             let models: Vec<target::Model> = found.into_values().collect();
@@ -278,14 +274,14 @@ where
     K: Clone + Eq + Hash,
     G: Clone + Eq + Hash,
     M: Clone,
-    Fut: Future<Output = DomainResult<HashMap<Uuid, ParentPage<M>>>>,
+    Fut: Future<Output = DomainResult<FastMap<Uuid, ParentPage<M>>>>,
 {
-    let mut groups: HashMap<G, Vec<(Uuid, K)>> = HashMap::new();
+    let mut groups: FastMap<G, Vec<(Uuid, K)>> = FastMap::default();
     for key in keys {
         let (parent, group) = split(key);
         groups.entry(group).or_default().push((parent, key.clone()));
     }
-    let mut result = HashMap::with_capacity(keys.len());
+    let mut result = map_with_capacity(keys.len());
     for (group, members) in groups {
         let parents: Vec<Uuid> = members.iter().map(|(p, _)| *p).collect();
         let window = window_of(&group);
@@ -306,9 +302,8 @@ pub struct ChildrenOf {
     pub columns: ColumnSet,
 }
 
-impl Loader<ChildrenOf> for DbLoader {
+impl Load<ChildrenOf> for DbLoader {
     type Value = Page<unit::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[ChildrenOf]) -> LoadResult<ChildrenOf, Self::Value> {
         pages_by_parent(
@@ -332,9 +327,8 @@ pub struct PlanTasks {
     pub filter: TaskFilter,
 }
 
-impl Loader<PlanTasks> for DbLoader {
+impl Load<PlanTasks> for DbLoader {
     type Value = Page<task::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[PlanTasks]) -> LoadResult<PlanTasks, Self::Value> {
         pages_by_parent(
@@ -359,9 +353,8 @@ pub struct UnitTasks {
     pub filter: TaskFilter,
 }
 
-impl Loader<UnitTasks> for DbLoader {
+impl Load<UnitTasks> for DbLoader {
     type Value = Page<task::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[UnitTasks]) -> LoadResult<UnitTasks, Self::Value> {
         pages_by_parent(
@@ -386,9 +379,8 @@ pub struct UnitTargets {
     pub filter: TargetFilter,
 }
 
-impl Loader<UnitTargets> for DbLoader {
+impl Load<UnitTargets> for DbLoader {
     type Value = Page<target::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[UnitTargets]) -> LoadResult<UnitTargets, Self::Value> {
         pages_by_parent(
@@ -411,16 +403,15 @@ pub struct GroupMembers {
     pub date: chrono::NaiveDate,
 }
 
-impl Loader<GroupMembers> for DbLoader {
+impl Load<GroupMembers> for DbLoader {
     type Value = Vec<unit::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[GroupMembers]) -> LoadResult<GroupMembers, Self::Value> {
-        let mut by_date: HashMap<chrono::NaiveDate, Vec<Uuid>> = HashMap::new();
+        let mut by_date: FastMap<chrono::NaiveDate, Vec<Uuid>> = FastMap::default();
         for key in keys {
             by_date.entry(key.date).or_default().push(key.group);
         }
-        let mut result = HashMap::new();
+        let mut result = FastMap::default();
         for (date, ids) in by_date {
             let mut members = groups::members_of_ids(&self.db, &ids, date)
                 .await
@@ -443,9 +434,8 @@ macro_rules! pages_loader {
             pub window: Window,
         }
 
-        impl Loader<$key> for DbLoader {
+        impl Load<$key> for DbLoader {
             type Value = Page<$model>;
-            type Error = Arc<DomainError>;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
                 pages_by_parent(
@@ -470,7 +460,7 @@ pages_loader!(/// One page of the plans a unit issued.
 pages_loader!(/// One page of a task's progress updates.
     ProgressOf => progress_update::Model, tasks::PROGRESS_ORDERING, progress);
 
-type Pages<M> = DomainResult<HashMap<Uuid, ParentPage<M>>>;
+type Pages<M> = DomainResult<FastMap<Uuid, ParentPage<M>>>;
 
 impl DbLoader {
     async fn plan_targets(&self, parents: &[Uuid], window: Window) -> Pages<target::Model> {
@@ -498,9 +488,8 @@ batch_by_id!(/// An award type version by id, with its last day in force.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AwardTypeVersions(pub String);
 
-impl Loader<AwardTypeVersions> for DbLoader {
+impl Load<AwardTypeVersions> for DbLoader {
     type Value = Vec<crate::domain::emulation::catalogue::AwardTypeVersion>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[AwardTypeVersions]) -> LoadResult<AwardTypeVersions, Self::Value> {
         let codes: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
@@ -521,15 +510,14 @@ impl Loader<AwardTypeVersions> for DbLoader {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BaseSalaryHistory;
 
-impl Loader<BaseSalaryHistory> for DbLoader {
+impl Load<BaseSalaryHistory> for DbLoader {
     type Value = Vec<entity::base_salary::Model>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, _: &[BaseSalaryHistory]) -> LoadResult<BaseSalaryHistory, Self::Value> {
         let history = crate::domain::emulation::catalogue::base_salaries(&self.db)
             .await
             .map_err(Arc::new)?;
-        Ok(HashMap::from([(BaseSalaryHistory, history)]))
+        Ok(FastMap::from_iter([(BaseSalaryHistory, history)]))
     }
 }
 
@@ -543,9 +531,8 @@ batch_by_id!(/// An initiative (sáng kiến) by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RoundCounts(pub Uuid);
 
-impl Loader<RoundCounts> for DbLoader {
+impl Load<RoundCounts> for DbLoader {
     type Value = Vec<crate::domain::emulation::nomination::read::RoundCount>;
-    type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[RoundCounts]) -> LoadResult<RoundCounts, Self::Value> {
         let rounds: Vec<Uuid> = keys.iter().map(|k| k.0).collect();

@@ -21,7 +21,7 @@ use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, global_id};
 use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
-use crate::graphql::loading::columns::FieldColumns;
+use crate::graphql::loading::columns::{self, FieldColumns};
 use crate::graphql::loading::loaders::{
     AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
     UnitById, UnitTargets, UnitTasks,
@@ -156,7 +156,9 @@ impl Unit {
             ChildrenOf {
                 parent: self.0.id,
                 window,
-                columns: COLUMNS.read(&prefetch::node_selections(&ctx.look_ahead())),
+                columns: columns::once_per_field(ctx, "children", || {
+                    COLUMNS.read(&prefetch::node_selections(&ctx.look_ahead()))
+                }),
             },
         )
         .await?;

@@ -13,12 +13,10 @@ use entity::{assignment, plan, progress_update, target, task, unit};
 use futures_util::future::{try_join, try_join3};
 use uuid::Uuid;
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use crate::graphql::loading::batch::Load;
 
-use async_graphql::dataloader::Loader;
-
-use crate::domain::kernel::error::{DomainError, DomainResult};
+use crate::domain::kernel::error::DomainResult;
+use crate::domain::kernel::maps::FastMap;
 use crate::domain::kernel::page::{Page, PageArgs, Window};
 use crate::domain::kernel::rows::{ColumnSet, JoinedOnce};
 use crate::domain::planning::{target as targets, task as tasks};
@@ -37,7 +35,7 @@ use crate::graphql::planning::task::{PROGRESS_COLUMNS, TaskFilter};
 /// has every column the resolver's own selection reads.
 #[derive(Default)]
 pub struct PartialLatest(
-    std::sync::Mutex<HashMap<Uuid, (ColumnSet, Option<progress_update::Model>)>>,
+    std::sync::Mutex<FastMap<Uuid, (ColumnSet, Option<progress_update::Model>)>>,
 );
 
 impl PartialLatest {
@@ -98,7 +96,7 @@ pub fn wants(selections: &[Lookahead<'_>], field: &str) -> bool {
 async fn assignees(
     ctx: &Context<'_>,
     selections: &[Lookahead<'_>],
-    rows: impl Iterator<Item = assignment::Model>,
+    assigned: Assigned,
     extra_units: BTreeSet<Uuid>,
 ) -> Result<()> {
     let assignment_selections: Vec<Lookahead<'_>> =
@@ -107,11 +105,11 @@ async fn assignees(
     let want_groups = wants(&assignment_selections, "group");
     let mut units = extra_units;
     let mut groups = BTreeSet::new();
-    for row in rows {
-        if let (true, Some(unit)) = (want_units, row.unit_id) {
+    for (unit, group) in assigned.0 {
+        if let (true, Some(unit)) = (want_units, unit) {
             units.insert(unit);
         }
-        if let (true, Some(group)) = (want_groups, row.group_id) {
+        if let (true, Some(group)) = (want_groups, group) {
             groups.insert(group);
         }
     }
@@ -181,8 +179,8 @@ pub async fn feed_joined<M, J, K>(
 ) -> Result<Page<M>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    DbLoader: Loader<K, Error = Arc<DomainError>>,
-    <DbLoader as Loader<K>>::Value: From<J>,
+    DbLoader: Load<K>,
+    <DbLoader as Load<K>>::Value: From<J>,
 {
     let mut joined = Vec::new();
     let page = page.map(|(row, other)| {
@@ -212,83 +210,91 @@ pub async fn tasks(
     let want_progress = wants(selections, "latestProgress");
     let progress_selections = progress_selections(selections);
     // Updates the list read with the columns this selection needs are not read again.
-    let mut partial = HashMap::new();
-    if let (true, Some(store)) = (want_progress, ctx.data_opt::<PartialLatest>()) {
-        let needed = PROGRESS_COLUMNS.read(&progress_selections);
+    let mut partial = Vec::new();
+    let mut progress_ids = Vec::new();
+    if want_progress {
+        let store = ctx.data_opt::<PartialLatest>();
+        let needed = store.map(|_| PROGRESS_COLUMNS.read(&progress_selections));
         for &id in &ids {
-            if let Some(update) = store.get(id, needed) {
-                partial.insert(LatestProgress(id), update);
+            match store
+                .zip(needed)
+                .and_then(|(store, needed)| store.get(id, needed))
+            {
+                Some(update) => partial.push(update),
+                None => progress_ids.push(id),
             }
         }
     }
-    let progress_ids: Vec<Uuid> = ids
-        .iter()
-        .copied()
-        .filter(|&id| !partial.contains_key(&LatestProgress(id)))
-        .collect();
-    let (assignments, progress, _) = try_join3(
-        async {
-            let assignment_selections: Vec<Lookahead<'_>> =
-                selections.iter().map(|s| s.field("assignments")).collect();
-            let want_units = wants(&assignment_selections, "unit") || wants(selections, "lead");
-            // When progress also names units, one batch below fetches all units instead, so the
-            // statement count never depends on which units happen to be cached.
-            let progress_units = selections
-                .iter()
-                .any(|s| s.field("latestProgress").field("unit").exists());
-            if want_assignments && want_units && !progress_units {
-                // Assignments and their units in one joined statement, fed to the loader caches.
-                let (mut by_task, units) = tasks::assignments_with_units(db(ctx)?, &ids)
-                    .await
-                    .into_gql()?;
-                let all: HashMap<TaskAssignments, Vec<assignment::Model>> = ids
+    let (assigned, progress, _) =
+        try_join3(
+            async {
+                let assignment_selections: Vec<Lookahead<'_>> =
+                    selections.iter().map(|s| s.field("assignments")).collect();
+                let want_units = wants(&assignment_selections, "unit") || wants(selections, "lead");
+                // When progress also names units, one batch below fetches all units instead, so the
+                // statement count never depends on which units happen to be cached.
+                let progress_units = selections
                     .iter()
-                    .map(|&id| (TaskAssignments(id), by_task.remove(&id).unwrap_or_default()))
-                    .collect();
-                loaders.feed_many(all.clone()).await;
-                loaders
-                    .feed_many(units.into_iter().map(|u| (UnitById(u.id), u.into())))
-                    .await;
-                Ok(all)
-            } else if want_assignments {
-                loaders
-                    .load_many(ids.iter().copied().map(TaskAssignments))
-                    .await
-                    .into_gql()
-            } else {
-                Ok(Default::default())
-            }
-        },
-        async {
-            if want_progress && !progress_ids.is_empty() {
-                loaders
-                    .load_many(progress_ids.iter().copied().map(LatestProgress))
-                    .await
-                    .into_gql()
-            } else {
-                Ok(Default::default())
-            }
-        },
-        plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
-    )
-    .await?;
+                    .any(|s| s.field("latestProgress").field("unit").exists());
+                if want_assignments && want_units && !progress_units {
+                    // Assignments and their units in one joined statement, fed to the loader caches.
+                    let (mut by_task, units) = tasks::assignments_with_units(db(ctx)?, &ids)
+                        .await
+                        .into_gql()?;
+                    let assigned = Assigned::of(by_task.values().flatten());
+                    loaders
+                        .feed_many(ids.iter().map(|&id| {
+                            (TaskAssignments(id), by_task.remove(&id).unwrap_or_default())
+                        }))
+                        .await;
+                    loaders
+                        .feed_many(units.into_iter().map(|u| (UnitById(u.id), u.into())))
+                        .await;
+                    Ok(assigned)
+                } else if want_assignments {
+                    let found = loaders
+                        .load_many(ids.iter().copied().map(TaskAssignments))
+                        .await
+                        .into_gql()?;
+                    Ok(Assigned::of(found.values().flatten()))
+                } else {
+                    Ok(Assigned::default())
+                }
+            },
+            async {
+                if !progress_ids.is_empty() {
+                    loaders
+                        .load_many(progress_ids.iter().copied().map(LatestProgress))
+                        .await
+                        .into_gql()
+                } else {
+                    Ok(Default::default())
+                }
+            },
+            plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
+        )
+        .await?;
     let progress_units: BTreeSet<Uuid> = if wants(&progress_selections, "unit") {
         progress
             .values()
-            .chain(partial.values())
+            .chain(partial.iter())
             .flatten()
             .map(|p| p.unit_id)
             .collect()
     } else {
         BTreeSet::new()
     };
-    assignees(
-        ctx,
-        selections,
-        assignments.into_values().flatten(),
-        progress_units,
-    )
-    .await
+    assignees(ctx, selections, assigned, progress_units).await
+}
+
+/// The units and groups a page's assignments name (each `(unit, group)` of a row).
+#[derive(Default)]
+struct Assigned(Vec<(Option<Uuid>, Option<Uuid>)>);
+
+impl Assigned {
+    fn of<'a>(rows: impl Iterator<Item = &'a assignment::Model>) -> Self {
+        Self(rows.map(|a| (a.unit_id, a.group_id)).collect())
+    }
 }
 
 /// The plans and areas of a page of tasks or targets, when the selection reads them (each
@@ -383,7 +389,7 @@ pub async fn targets(
     assignees(
         ctx,
         selections,
-        assignments.into_values().flatten(),
+        Assigned::of(assignments.values().flatten()),
         row_units,
     )
     .await

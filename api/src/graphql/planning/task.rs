@@ -1,7 +1,7 @@
 //! `Task`, `Assignment` and `ProgressUpdate`.
 
 use crate::graphql::common::enums::stored;
-use crate::graphql::loading::columns::FieldColumns;
+use crate::graphql::loading::columns::{self, FieldColumns};
 use async_graphql::{Context, ID, InputObject, Object, Result, Value};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
@@ -213,7 +213,9 @@ impl Task {
     async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<Plain<ProgressUpdate>>> {
         let wrap = |update| Plain(ProgressUpdate(update));
         if let Some(partial) = ctx.data_opt::<PartialLatest>() {
-            let needed = PROGRESS_COLUMNS.read(&[ctx.look_ahead()]);
+            let needed = columns::once_per_field(ctx, "latestProgress", || {
+                PROGRESS_COLUMNS.read(&[ctx.look_ahead()])
+            });
             if let Some(update) = partial.get(self.0.id, needed) {
                 return Ok(update.map(wrap));
             }

@@ -1,6 +1,6 @@
 //! `reminders` (đôn đốc): units that owe a report or have an overdue task, most overdue first.
 
-use std::collections::HashMap;
+use crate::domain::kernel::maps::FastMap;
 
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::NaiveDate;
@@ -43,8 +43,8 @@ type Named = (bool, bool);
 pub struct KeptReminders {
     list: Vec<reminders::Reminder>,
     /// Shared with every request that finds the list kept: feeding them costs a pointer each.
-    units: HashMap<Uuid, std::sync::Arc<entity::unit::Model>>,
-    tasks: HashMap<Uuid, entity::task::Model>,
+    units: FastMap<Uuid, std::sync::Arc<entity::unit::Model>>,
+    tasks: FastMap<Uuid, entity::task::Model>,
 }
 
 impl KeptReminders {
@@ -72,7 +72,7 @@ impl KeptReminders {
         let (units, tasks) = futures_util::future::try_join(
             async {
                 if unit_ids.is_empty() {
-                    return Ok(HashMap::new());
+                    return Ok(Default::default());
                 }
                 let units = org::unit::by_ids(db, &unit_ids).await?;
                 Ok(units
@@ -82,7 +82,7 @@ impl KeptReminders {
             },
             async {
                 if task_ids.is_empty() {
-                    return Ok(HashMap::new());
+                    return Ok(Default::default());
                 }
                 planning::task::by_ids(db, &task_ids).await
             },

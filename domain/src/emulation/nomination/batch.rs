@@ -257,7 +257,7 @@ fn replayed(
 pub async fn by_ids(
     db: &impl sea_orm::ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, nomination_batch::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, nomination_batch::Model>> {
     crate::kernel::query::by_ids::<nomination_batch::Entity>(db, ids).await
 }
 

@@ -278,7 +278,7 @@ async fn decision_for(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<std::collections::HashMap<Uuid, award_decision::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, award_decision::Model>> {
     crate::kernel::query::by_ids::<award_decision::Entity>(db, ids).await
 }
 

@@ -3,8 +3,6 @@
 //! within what the caller may read, in a fixed number of statements. The HTTP layer lays them
 //! out as workbooks.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use entity::enums::{AwardSubject, NominationState};
 use entity::{award_decision, emulation_round, nomination};
@@ -88,11 +86,12 @@ async fn lines(
     type_ids.dedup();
     let types = catalogue::by_ids(db, &type_ids).await?;
     let decision_ids: Vec<Uuid> = nominations.iter().filter_map(|n| n.decision_id).collect();
-    let decisions: HashMap<Uuid, award_decision::Model> = if decision_ids.is_empty() {
-        HashMap::new()
-    } else {
-        super::decision::by_ids(db, &decision_ids).await?
-    };
+    let decisions: crate::kernel::maps::FastMap<Uuid, award_decision::Model> =
+        if decision_ids.is_empty() {
+            Default::default()
+        } else {
+            super::decision::by_ids(db, &decision_ids).await?
+        };
     let unit_name = |id: Uuid| units.get(&id).map(|u| u.name.clone()).unwrap_or_default();
     let type_name = |id: Uuid| {
         types

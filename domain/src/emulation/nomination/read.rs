@@ -194,7 +194,7 @@ pub async fn my_queue(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, nomination::Model>> {
+) -> DomainResult<crate::kernel::maps::FastMap<Uuid, nomination::Model>> {
     crate::kernel::query::by_ids::<nomination::Entity>(db, ids).await
 }
 

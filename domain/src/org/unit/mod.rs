@@ -3,7 +3,7 @@
 pub mod edit;
 pub mod identifier;
 
-use std::collections::HashMap;
+use crate::kernel::maps::FastMap;
 
 use chrono::NaiveDate;
 use entity::enums::UnitKind;
@@ -149,7 +149,7 @@ pub async fn list(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, unit::Model>> {
+) -> DomainResult<FastMap<Uuid, unit::Model>> {
     let rows = fetch_all(
         db,
         find::<unit::Entity>().filter(unit::Column::Id.is_in(ids.iter().copied())),
@@ -263,7 +263,7 @@ pub async fn children_pages(
     parents: &[Uuid],
     window: Window,
     columns: ColumnSet,
-) -> DomainResult<HashMap<Uuid, ParentPage<unit::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<unit::Model>>> {
     let select =
         find::<unit::Entity>().filter(unit::Column::ParentId.is_in(parents.iter().copied()));
     fetch_pages_per_parent_reading(
@@ -285,8 +285,8 @@ pub async fn children_pages(
 pub async fn ancestors(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<unit::Model>>> {
-    let mut chains: HashMap<Uuid, Vec<unit::Model>> =
+) -> DomainResult<FastMap<Uuid, Vec<unit::Model>>> {
+    let mut chains: FastMap<Uuid, Vec<unit::Model>> =
         ids.iter().map(|&id| (id, Vec::new())).collect();
     if ids.is_empty() {
         return Ok(chains);
@@ -355,13 +355,13 @@ pub async fn subtree_ids(db: &impl ConnectionTrait, root: Uuid) -> DomainResult<
 pub async fn successions_from(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<unit_succession::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<unit_succession::Model>>> {
     let rows = find::<unit_succession::Entity>()
         .filter(unit_succession::Column::PredecessorId.is_in(ids.iter().copied()))
         .order_by_asc(unit_succession::Column::EffectiveOn)
         .all(db)
         .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         map.entry(row.predecessor_id).or_default().push(row);
     }
@@ -372,13 +372,13 @@ pub async fn successions_from(
 pub async fn successions_into(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<unit_succession::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<unit_succession::Model>>> {
     let rows = find::<unit_succession::Entity>()
         .filter(unit_succession::Column::SuccessorId.is_in(ids.iter().copied()))
         .order_by_asc(unit_succession::Column::EffectiveOn)
         .all(db)
         .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         map.entry(row.successor_id).or_default().push(row);
     }

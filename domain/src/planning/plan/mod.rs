@@ -2,7 +2,7 @@
 
 pub mod edit;
 
-use std::collections::HashMap;
+use crate::kernel::maps::FastMap;
 
 use entity::enums::{PlanKind, PlanStatus};
 use entity::{plan, plan_area, plan_reference, reporting_deadline};
@@ -166,7 +166,7 @@ fn year_condition(year: i32) -> Condition {
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, plan::Model>> {
+) -> DomainResult<FastMap<Uuid, plan::Model>> {
     let rows = fetch_all(
         db,
         find::<plan::Entity>().filter(plan::Column::Id.is_in(ids.iter().copied())),
@@ -196,13 +196,13 @@ pub async fn by_document_number(
 pub async fn references(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<plan_reference::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<plan_reference::Model>>> {
     let rows = find::<plan_reference::Entity>()
         .filter(plan_reference::Column::PlanId.is_in(plan_ids.iter().copied()))
         .order_by_asc(plan_reference::Column::Position)
         .all(db)
         .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         map.entry(row.plan_id).or_default().push(row);
     }
@@ -220,7 +220,7 @@ pub async fn implemented_by_pages(
     visibility: &PlanVisibility,
     parents: &[Uuid],
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<plan::Model>>> {
     let select = find::<plan::Entity>()
         .join(
             JoinType::InnerJoin,
@@ -244,7 +244,7 @@ pub async fn issued_by_pages(
     visibility: &PlanVisibility,
     issuers: &[Uuid],
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<plan::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<plan::Model>>> {
     let select = find::<plan::Entity>()
         .filter(plan::Column::IssuerId.is_in(issuers.iter().copied()))
         .filter_if(visibility.plan_condition(), |c| c);
@@ -276,13 +276,13 @@ fn issued_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {
 pub async fn areas(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<plan_area::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<plan_area::Model>>> {
     let rows = find::<plan_area::Entity>()
         .filter(plan_area::Column::PlanId.is_in(plan_ids.iter().copied()))
         .order_by_asc(plan_area::Column::Position)
         .all(db)
         .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         map.entry(row.plan_id).or_default().push(row);
     }
@@ -293,7 +293,7 @@ pub async fn areas(
 pub async fn areas_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, plan_area::Model>> {
+) -> DomainResult<FastMap<Uuid, plan_area::Model>> {
     let rows = find::<plan_area::Entity>()
         .filter(plan_area::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -305,13 +305,13 @@ pub async fn areas_by_ids(
 pub async fn reporting_deadlines(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<reporting_deadline::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<reporting_deadline::Model>>> {
     let rows = find::<reporting_deadline::Entity>()
         .filter(reporting_deadline::Column::PlanId.is_in(plan_ids.iter().copied()))
         .order_by_asc(reporting_deadline::Column::Position)
         .all(db)
         .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         map.entry(row.plan_id).or_default().push(row);
     }

@@ -3,7 +3,7 @@
 
 pub mod edit;
 
-use std::collections::HashMap;
+use crate::kernel::maps::FastMap;
 
 use chrono::NaiveDate;
 use entity::enums::AssignmentRole;
@@ -102,7 +102,7 @@ pub async fn unit_pages(
     unit_ids: &[Uuid],
     filter: &TargetFilter,
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<target::Model>>> {
     let visible =
         visibility.hidden_plans_condition(db.get_database_backend(), target::Column::PlanId);
     let select = find::<target::Entity>()
@@ -124,7 +124,7 @@ pub async fn unit_pages(
     )
     .await?
     else {
-        return Ok(HashMap::new());
+        return Ok(FastMap::default());
     };
     fetch_pages_per_parent(
         db,
@@ -154,7 +154,7 @@ pub async fn plan_pages(
     db: &impl ConnectionTrait,
     plan_ids: &[Uuid],
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<target::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<target::Model>>> {
     let select =
         find::<target::Entity>().filter(target::Column::PlanId.is_in(plan_ids.iter().copied()));
     fetch_pages_per_parent(
@@ -177,7 +177,7 @@ pub async fn plan_pages(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, target::Model>> {
+) -> DomainResult<FastMap<Uuid, target::Model>> {
     let rows = find::<target::Entity>()
         .filter(target::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -197,13 +197,13 @@ pub async fn breakdown_row(
 pub async fn assignments(
     db: &impl ConnectionTrait,
     target_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<assignment::Model>>> {
     let rows = find::<assignment::Entity>()
         .filter(assignment::Column::TargetId.is_in(target_ids.iter().copied()))
         .order_by_asc(assignment::Column::Position)
         .all(db)
         .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         if let Some(target_id) = row.target_id {
             map.entry(target_id).or_default().push(row);
@@ -228,7 +228,7 @@ pub struct StoredBreakdown {
 pub async fn stored_breakdowns(
     db: &impl ConnectionTrait,
     target_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, StoredBreakdown>> {
+) -> DomainResult<FastMap<Uuid, StoredBreakdown>> {
     // The groups with their rows in one join: groups by position, rows by position within each.
     // The rows are also chosen by their targets, so that PostgreSQL reads them through the
     // target index; joined on their group alone, it scanned every row of every table (1.1 ms
@@ -255,7 +255,7 @@ pub async fn stored_breakdowns(
             |g| g.id,
         )
         .await?;
-    let mut map: HashMap<Uuid, StoredBreakdown> = HashMap::new();
+    let mut map: FastMap<Uuid, StoredBreakdown> = FastMap::default();
     for (group, rows) in groups {
         map.entry(group.target_id)
             .or_default()

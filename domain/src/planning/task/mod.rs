@@ -3,7 +3,7 @@
 pub mod edit;
 pub mod facts;
 
-use std::collections::HashMap;
+use crate::kernel::maps::{FastMap, FastSet, map_with_capacity};
 
 use chrono::NaiveDate;
 use entity::enums::{AssignmentRole, TaskStatus};
@@ -369,7 +369,7 @@ pub async fn unit_pages(
     unit_ids: &[Uuid],
     filter: &TaskFilter,
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<task::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<task::Model>>> {
     let rest = TaskFilter {
         unit_id: None,
         roles: Vec::new(),
@@ -389,7 +389,7 @@ pub async fn unit_pages(
     )
     .await?
     else {
-        return Ok(HashMap::new());
+        return Ok(FastMap::default());
     };
     let order: Vec<(SimpleExpr, Order)> = sort_keys(TaskOrder::default())
         .into_iter()
@@ -408,7 +408,7 @@ pub async fn plan_pages(
     plan_ids: &[Uuid],
     filter: &TaskFilter,
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<task::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<task::Model>>> {
     let select = filtered(db, filter, None)
         .await?
         .filter(task::Column::PlanId.is_in(plan_ids.iter().copied()));
@@ -432,7 +432,7 @@ pub async fn plan_pages(
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, task::Model>> {
+) -> DomainResult<FastMap<Uuid, task::Model>> {
     let rows = fetch_all(
         db,
         find::<task::Entity>().filter(task::Column::Id.is_in(ids.iter().copied())),
@@ -445,7 +445,7 @@ pub async fn by_ids(
 pub async fn assignments(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<assignment::Model>>> {
+) -> DomainResult<FastMap<Uuid, Vec<assignment::Model>>> {
     let rows = fetch_all(
         db,
         find::<assignment::Entity>()
@@ -453,7 +453,7 @@ pub async fn assignments(
             .order_by_asc(assignment::Column::Position),
     )
     .await?;
-    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         if let Some(task_id) = row.task_id {
             map.entry(task_id).or_default().push(row);
@@ -469,7 +469,7 @@ pub async fn assignments(
 pub async fn progress_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, progress_update::Model>> {
+) -> DomainResult<FastMap<Uuid, progress_update::Model>> {
     let rows = find::<progress_update::Entity>()
         .filter(progress_update::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -483,16 +483,16 @@ pub async fn assignments_with_units(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
 ) -> DomainResult<(
-    HashMap<Uuid, Vec<assignment::Model>>,
+    FastMap<Uuid, Vec<assignment::Model>>,
     Vec<entity::unit::Model>,
 )> {
     let select = find::<assignment::Entity>()
         .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
         .find_also_related(entity::unit::Entity)
         .order_by_asc(assignment::Column::Position);
-    let mut map: HashMap<Uuid, Vec<assignment::Model>> = HashMap::new();
+    let mut map: FastMap<Uuid, Vec<assignment::Model>> = FastMap::default();
     let mut units = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FastSet::default();
     for row in db.query_all(&select.into_query()).await? {
         // The assignment's columns, then its unit's (all NULL for a group assignment). A unit
         // assigned several tasks of the page comes on each of their rows: it is decoded once.
@@ -530,9 +530,9 @@ fn progress_order() -> Vec<(sea_orm::sea_query::SimpleExpr, Order)> {
 pub async fn latest_progress(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, progress_update::Model>> {
+) -> DomainResult<FastMap<Uuid, progress_update::Model>> {
     if task_ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(FastMap::default());
     }
     if db.get_database_backend() == DbBackend::Postgres {
         // One backward probe of `idx_progress_update_task_reported` per task (LIMIT 1 in a
@@ -558,7 +558,7 @@ pub async fn latest_progress(
             sql,
             task_ids.iter().map(|&id| sea_orm::Value::from(id)),
         );
-        let mut latest = HashMap::with_capacity(task_ids.len());
+        let mut latest = map_with_capacity(task_ids.len());
         for row in db.query_all_raw(statement).await? {
             let update = progress_update::Model::from_row(&row, 0)?;
             latest.insert(update.task_id, update);
@@ -593,7 +593,7 @@ pub async fn progress_pages(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
     window: Window,
-) -> DomainResult<HashMap<Uuid, ParentPage<progress_update::Model>>> {
+) -> DomainResult<FastMap<Uuid, ParentPage<progress_update::Model>>> {
     let select = find::<progress_update::Entity>()
         .filter(progress_update::Column::TaskId.is_in(task_ids.iter().copied()));
     fetch_pages_per_parent(
