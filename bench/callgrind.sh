@@ -31,7 +31,7 @@ for _ in $(seq 120); do
 done
 TOKEN=$("$BIN/api" token --role PROVINCE_ADMIN --data-dir "$OUT/data" 2>/dev/null | tail -1)
 global() { python3 -c 'import base64,sys; print(base64.urlsafe_b64encode(sys.argv[1].encode()).decode().rstrip("="))' "$1"; }
-AUDITED=$(global "Plan:$(psql -Atc "SELECT object_id FROM audit_event GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")")
+AUDITED=$(global "Plan:$(psql -Atc "SELECT object_id FROM audit_event WHERE object_type = 'plan' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")")
 LEAD=$(global "Unit:$(psql -Atc "SELECT unit_id FROM assignment WHERE target_id IS NOT NULL AND role = 'LEAD' AND unit_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1" "$DB")")
 BUSIEST=$(global "Plan:$(psql -Atc "SELECT plan_id FROM task GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")")
 
