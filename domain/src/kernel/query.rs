@@ -877,7 +877,81 @@ impl<E: EntityTrait> FilterIf for Select<E> {}
 mod tests {
     use super::key_text;
     use chrono::{NaiveDate, TimeZone, Utc};
-    use sea_orm::Value as V;
+    use sea_orm::{ColumnTrait, ColumnType, EntityTrait, IdenStatic, Iterable, Value as V};
+
+    /// The columns of `E` stored as a database enum type, as `table.column`.
+    fn database_enums<E: EntityTrait>() -> Vec<String> {
+        E::Column::iter()
+            .filter(|column| matches!(column.def().get_column_type(), ColumnType::Enum { .. }))
+            .map(|column| format!("{}.{}", E::default().table_name(), column.as_str()))
+            .collect()
+    }
+
+    /// `reading` names columns without SeaORM's cast of database enums (`CAST(… AS text)`), and
+    /// the positional decoders read every enum as text: both hold only while no entity stores a
+    /// column as a database enum type. An entity that does fails here, not in a list at run time.
+    #[test]
+    fn no_entity_column_is_a_database_enum() {
+        let mut found = Vec::new();
+        macro_rules! check {
+            ($($entity:ident),+ $(,)?) => {
+                $(found.extend(database_enums::<entity::$entity::Entity>());)+
+            };
+        }
+        check!(
+            assignment,
+            audit_event,
+            award_decision,
+            award_record,
+            award_type,
+            base_salary,
+            calendar_day,
+            council_ballot,
+            deadline_extension,
+            discipline,
+            dossier_item,
+            duty_rating,
+            employment,
+            emulation_movement,
+            emulation_registration,
+            emulation_round,
+            idempotency_key,
+            initiative,
+            initiative_author,
+            nomination,
+            nomination_batch,
+            nomination_batch_item,
+            nomination_event,
+            person,
+            plan,
+            plan_area,
+            plan_reference,
+            progress_update,
+            provenance,
+            reference_code,
+            registered_operation,
+            report_request,
+            report_submission,
+            reporting_deadline,
+            reporting_regime,
+            stored_file,
+            submission_progress,
+            target,
+            target_breakdown_group,
+            target_breakdown_row,
+            target_value,
+            task,
+            task_contribution,
+            unit,
+            unit_group,
+            unit_group_member,
+            unit_succession,
+        );
+        assert!(
+            found.is_empty(),
+            "columns stored as database enums: {found:?}"
+        );
+    }
 
     /// Cursor texts are what clients hold: they must stay exactly what `format!` wrote before,
     /// so that cursors handed out earlier still decode.
