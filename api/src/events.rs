@@ -32,8 +32,9 @@ pub struct EventBus {
 
 struct Inner {
     sender: broadcast::Sender<Arc<Event>>,
-    /// Where notices go out on PostgreSQL (none on SQLite).
-    postgres: Option<DatabaseConnection>,
+    /// Whether notices go out as PostgreSQL `NOTIFY`s (with each change's audit event) rather
+    /// than straight to the local subscribers (SQLite).
+    postgres: bool,
     stop: std::sync::Mutex<Option<oneshot::Sender<()>>>,
 }
 
@@ -53,7 +54,7 @@ impl EventBus {
         Self {
             inner: Arc::new(Inner {
                 sender: broadcast::channel(BUFFER).0,
-                postgres: None,
+                postgres: false,
                 stop: std::sync::Mutex::new(None),
             }),
         }
@@ -73,7 +74,7 @@ impl EventBus {
         let bus = Self {
             inner: Arc::new(Inner {
                 sender: broadcast::channel(BUFFER).0,
-                postgres: Some(db.clone()),
+                postgres: true,
                 stop: std::sync::Mutex::new(Some(stop_tx)),
             }),
         };
@@ -119,7 +120,7 @@ impl EventBus {
             channel: CHANNEL,
             payloads: Vec::new(),
         };
-        if self.inner.postgres.is_none() {
+        if !self.inner.postgres {
             return (notices, events);
         }
         let mut local = Vec::new();
