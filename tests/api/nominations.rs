@@ -1058,8 +1058,44 @@ async fn a_nomination_step_takes_a_bounded_number_of_statements(app: &TestApp) {
     );
 }
 
+/// Submitting runs the eligibility checks: the caller's unit, the nomination with what its steps
+/// check (one statement, with the day the award type's next version starts: the version in force
+/// is not read again), the nominee's five kinds of records (an initiative read with its author
+/// row), the update, the history event and the audit event; then what the payload selects (the
+/// nominating unit, ballots, history).
+async fn a_submission_takes_a_bounded_number_of_statements(app: &TestApp) {
+    let round = round(app, &["GIAY_KHEN_GIAM_DOC_SO"], json!([])).await;
+    let nominee = person(app, "Trần Thị Thu", OFFICE).await;
+    let office = token(Role::EmulationOfficer, Some(OFFICE));
+    let created = create(
+        app,
+        &office,
+        &round,
+        &nominee,
+        "GIAY_KHEN_GIAM_DOC_SO",
+        "REGULAR",
+    )
+    .await
+    .ok();
+    let n = created["createNomination"]["nomination"].clone();
+    let before = app.statements.get();
+    let submitted = step(app, &office, "submitNomination", at(&n)).await.ok();
+    let statements = app.statements.get() - before;
+    assert_eq!(submitted["submitNomination"]["userErrors"], json!([]));
+    assert_eq!(
+        submitted["submitNomination"]["nomination"]["state"],
+        "UNIT_REVIEW"
+    );
+    let most = 10 + 3;
+    assert!(
+        statements <= most,
+        "{statements} statements, at most {most} expected"
+    );
+}
+
 db_tests!(
     a_nomination_step_takes_a_bounded_number_of_statements,
+    a_submission_takes_a_bounded_number_of_statements,
     a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once,
     ballots_need_their_threshold_secrecy_and_a_closed_consultation,
     the_demo_round_and_its_decision_export_as_workbooks,

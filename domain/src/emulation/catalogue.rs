@@ -71,6 +71,20 @@ pub struct AwardTypeVersion {
 }
 
 impl AwardTypeVersion {
+    /// `model`, in force until its own end or the day before the code's next version starts
+    /// (`next_from`; none: no later version).
+    pub fn before_next(model: award_type::Model, next_from: Option<NaiveDate>) -> Self {
+        let next = next_from.map(|from| from - Duration::days(1));
+        let effective_to = match (model.valid_to, next) {
+            (Some(own), Some(next)) => Some(own.min(next)),
+            (own, next) => own.or(next),
+        };
+        Self {
+            model,
+            effective_to,
+        }
+    }
+
     /// Whether the version is in force on `day`.
     pub fn in_force_on(&self, day: NaiveDate) -> bool {
         self.model.valid_from <= day && self.effective_to.is_none_or(|to| day <= to)
@@ -130,15 +144,8 @@ fn windows(mut rows: Vec<award_type::Model>) -> Vec<AwardTypeVersion> {
         let next = rows
             .get(i + 1)
             .filter(|n| n.code == row.code)
-            .map(|n| n.valid_from - Duration::days(1));
-        let effective_to = match (row.valid_to, next) {
-            (Some(own), Some(next)) => Some(own.min(next)),
-            (own, next) => own.or(next),
-        };
-        versions.push(AwardTypeVersion {
-            model: row.clone(),
-            effective_to,
-        });
+            .map(|n| n.valid_from);
+        versions.push(AwardTypeVersion::before_next(row.clone(), next));
     }
     versions
 }

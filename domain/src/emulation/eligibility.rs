@@ -938,21 +938,57 @@ pub async fn evaluate_for(
     given: &entity::award_type::Model,
     as_of: NaiveDate,
 ) -> DomainResult<Eligibility> {
-    let year = as_of.year() - 1;
-    let window_end = year_bounds(year).1;
-    let version = catalogue::versions_of(db, std::slice::from_ref(&given.code))
+    let window_end = year_bounds(as_of.year() - 1).1;
+    let version = version_in_force(db, given, window_end).await?;
+    judge_with(db, subject, version, as_of).await
+}
+
+/// [`evaluate_for`] for a version whose days in force are known: when it is the one in force
+/// at the end of the achievement window (mostly so), the code's versions are not read again.
+pub async fn evaluate_known(
+    db: &impl ConnectionTrait,
+    subject: Subject,
+    known: &AwardTypeVersion,
+    as_of: NaiveDate,
+) -> DomainResult<Eligibility> {
+    let window_end = year_bounds(as_of.year() - 1).1;
+    let version = if known.in_force_on(window_end) {
+        known.clone()
+    } else {
+        version_in_force(db, &known.model, window_end).await?
+    };
+    judge_with(db, subject, version, as_of).await
+}
+
+/// The version of `given`'s code in force on `day` (one statement).
+async fn version_in_force(
+    db: &impl ConnectionTrait,
+    given: &entity::award_type::Model,
+    day: NaiveDate,
+) -> DomainResult<AwardTypeVersion> {
+    catalogue::versions_of(db, std::slice::from_ref(&given.code))
         .await?
         .remove(&given.code)
         .unwrap_or_default()
         .into_iter()
-        .find(|v| v.in_force_on(window_end))
+        .find(|v| v.in_force_on(day))
         .ok_or_else(|| {
             DomainError::invalid(format!(
                 "no version of {} was in force on {}, the end of the achievement window",
                 given.name,
-                window_end.format("%d/%m/%Y")
+                day.format("%d/%m/%Y")
             ))
-        })?;
+        })
+}
+
+/// Judges `subject` with `version`, the one in force at the end of the window.
+async fn judge_with(
+    db: &impl ConnectionTrait,
+    subject: Subject,
+    version: AwardTypeVersion,
+    as_of: NaiveDate,
+) -> DomainResult<Eligibility> {
+    let year = as_of.year() - 1;
     let parameters = version.parameters();
     // Read once, judged for this year and projected ones.
     let (window, conditions, earliest_eligible_year) = match subject {

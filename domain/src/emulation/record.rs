@@ -13,9 +13,10 @@ use entity::enums::{
     DutyRatingLevel, InitiativeKind, InitiativeScope,
 };
 use entity::{award_record, discipline, duty_rating, initiative, initiative_author, person, unit};
+use sea_orm::sea_query::JoinType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -779,7 +780,7 @@ pub async fn record_initiative(
 }
 
 /// Everything eligibility is judged from for some subjects, read in one statement per kind of
-/// record (six in all, whatever the number of subjects).
+/// record (five in all, whatever the number of subjects: an initiative comes with its author row).
 #[derive(Debug, Clone, Default)]
 pub struct Histories {
     /// Award records (valid and revoked), by recipient, by window's end.
@@ -837,27 +838,28 @@ pub async fn histories(db: &impl ConnectionTrait, subjects: &[Uuid]) -> DomainRe
             .or_default()
             .push(row);
     }
+    // Each author row with its initiative, in one statement (the foreign key guarantees one).
     let authored = initiative_author::Entity::find()
+        .select_also(initiative::Entity)
+        .join(
+            JoinType::InnerJoin,
+            initiative_author::Entity::belongs_to(initiative::Entity)
+                .from(initiative_author::Column::InitiativeId)
+                .to(initiative::Column::Id)
+                .into(),
+        )
         .filter(initiative_author::Column::PersonId.is_in(ids()))
+        .order_by_asc(initiative::Column::RecognisedOn)
+        .order_by_asc(initiative::Column::Id)
         .all(db)
         .await?;
-    if !authored.is_empty() {
-        let initiatives: HashMap<Uuid, initiative::Model> = initiative::Entity::find()
-            .filter(initiative::Column::Id.is_in(authored.iter().map(|a| a.initiative_id)))
-            .order_by_asc(initiative::Column::RecognisedOn)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
-        for author in authored {
-            if let Some(initiative) = initiatives.get(&author.initiative_id) {
-                result
-                    .initiatives
-                    .entry(author.person_id)
-                    .or_default()
-                    .push(initiative.clone());
-            }
+    for (author, initiative) in authored {
+        if let Some(initiative) = initiative {
+            result
+                .initiatives
+                .entry(author.person_id)
+                .or_default()
+                .push(initiative);
         }
     }
     result.employments = super::person::employments_of(db, subjects).await?;

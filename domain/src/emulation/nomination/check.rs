@@ -5,12 +5,12 @@
 
 use chrono::{Datelike, Duration};
 use entity::enums::{AchievementKind, AwardCategory, RegistrationRule};
-use entity::{award_type, emulation_movement, emulation_round, nomination};
 use sea_orm::ConnectionTrait;
 
 use super::super::eligibility;
 use super::super::movement;
 use super::super::record::Subject;
+use super::facts::NominationFacts;
 use crate::access::Actor;
 use crate::access::principal::Role;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
@@ -29,18 +29,16 @@ pub struct Checked {
 pub async fn run(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    nomination: &nomination::Model,
-    award: &award_type::Model,
-    round: &emulation_round::Model,
-    movement: &emulation_movement::Model,
+    facts: &NominationFacts,
     submitting: bool,
 ) -> DomainResult<Checked> {
+    let (nomination, round, movement) = (&facts.nomination, &facts.round, &facts.movement);
     let subject = Subject::of(nomination.nominee_kind, nomination.nominee_id);
     let mut failures: Vec<FieldError> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     // Judged as proposed the day after the window ends (the proposal year follows it).
     let as_of = nomination.achievement_to + Duration::days(1);
-    let judged = eligibility::evaluate_for(db, subject, award, as_of).await?;
+    let judged = eligibility::evaluate_known(db, subject, &facts.award_version(), as_of).await?;
     let regular = nomination.achievement_kind == AchievementKind::Regular;
     for condition in judged.conditions.iter().filter(|c| !c.met) {
         let text = format!("{}: {}", condition.code, condition.description);

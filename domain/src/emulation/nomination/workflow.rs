@@ -383,16 +383,7 @@ pub async fn submit(
 ) -> DomainResult<Written<nomination::Model>> {
     let facts = begin(db, actor, id, version, Step::Submit).await?;
     let before = &facts.nomination;
-    let checked = check::run(
-        db,
-        actor,
-        before,
-        &facts.award,
-        &facts.round,
-        &facts.movement,
-        true,
-    )
-    .await?;
+    let checked = check::run(db, actor, &facts, true).await?;
     let mut next = before.clone();
     if before.state == SupplementRequested {
         next.state = Appraisal;
@@ -520,16 +511,7 @@ pub async fn forward_read(
         }
     };
     checks.finish()?;
-    let checked = check::run(
-        db,
-        actor,
-        before,
-        award,
-        &facts.round,
-        &facts.movement,
-        false,
-    )
-    .await?;
+    let checked = check::run(db, actor, &facts, false).await?;
     let mut next = before.clone();
     next.state = Forwarded;
     next.holder_unit_id = holder;
