@@ -1093,8 +1093,80 @@ async fn a_submission_takes_a_bounded_number_of_statements(app: &TestApp) {
     );
 }
 
+/// The checks judge with the version in force at the end of the achievement window, not the
+/// one the nomination was drafted under: a version added afterwards from a day inside the
+/// window (here stricter) decides the submission.
+async fn a_submission_is_judged_by_the_version_in_force_at_the_window_end(app: &TestApp) {
+    const ADD: &str =
+        "mutation($input: AddAwardTypeVersionInput!) { addAwardTypeVersion(input: $input) {
+        awardType { id lawVersion } userErrors { field code message } } }";
+    let admin = token(Role::ProvinceAdmin, None);
+    let mut version = json!({ "code": "GIAY_KHEN_THU_NGHIEM", "name": "Giấy khen thử nghiệm",
+        "category": "AWARD_FORM", "subjects": ["INDIVIDUAL"], "rank": 14,
+        "decidingAuthority": "DEPARTMENT_HEAD", "proposingRoute": ["UNIT_HEAD", "DEPARTMENT_HEAD"],
+        "eligibilityRule": "COUNCIL_JUDGEMENT", "lawVersion": "2022-ND98", "legalBasis": "thử",
+        "validFrom": "2024-01-01" });
+    let first = app
+        .graphql_as(&admin, ADD, json!({ "input": version }))
+        .await
+        .ok();
+    assert_eq!(first["addAwardTypeVersion"]["userErrors"], json!([]));
+    let round = round(app, &["GIAY_KHEN_THU_NGHIEM"], json!([])).await;
+    let office = token(Role::EmulationOfficer, Some(OFFICE));
+    let drafted = |name: &'static str| {
+        let (round, office) = (round.clone(), office.clone());
+        async move {
+            let nominee = person(app, name, OFFICE).await;
+            let created = create(
+                app,
+                &office,
+                &round,
+                &nominee,
+                "GIAY_KHEN_THU_NGHIEM",
+                "REGULAR",
+            )
+            .await
+            .ok();
+            assert_eq!(created["createNomination"]["userErrors"], json!([]));
+            created["createNomination"]["nomination"].clone()
+        }
+    };
+    let judged_by_council = drafted("Đỗ Văn Khải").await;
+    let stricter_later = drafted("Đỗ Thị Hạnh").await;
+    // Under the first version the council judges: the submission passes.
+    let n = ok_step(app, &office, "submitNomination", at(&judged_by_council)).await;
+    assert_eq!(n["state"], "UNIT_REVIEW");
+    // A version from 01/7/2025, inside the 2025 window, asks for years rated excellent, which
+    // the nominee does not have: the draft, made under the first version, is judged by it.
+    version["eligibilityRule"] = json!("LABOUR_ORDER");
+    version["ruleParameters"] = json!({ "minExcellentYears": 2, "minTitles": 0 });
+    version["lawVersion"] = json!("2022-ND152");
+    version["validFrom"] = json!("2025-07-01");
+    let second = app
+        .graphql_as(&admin, ADD, json!({ "input": version }))
+        .await
+        .ok();
+    assert_eq!(second["addAwardTypeVersion"]["userErrors"], json!([]));
+    let refused = step(app, &office, "submitNomination", at(&stricter_later))
+        .await
+        .ok();
+    let errors = &refused["submitNomination"]["userErrors"];
+    assert!(
+        errors
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["code"] == "INVALID"
+                && e["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("EXCELLENT_YEARS"))),
+        "{refused}"
+    );
+    assert_eq!(refused["submitNomination"]["nomination"], Value::Null);
+}
+
 db_tests!(
     a_nomination_step_takes_a_bounded_number_of_statements,
+    a_submission_is_judged_by_the_version_in_force_at_the_window_end,
     a_submission_takes_a_bounded_number_of_statements,
     a_nomination_goes_from_the_unit_to_the_department_and_is_decided_once,
     ballots_need_their_threshold_secrecy_and_a_closed_consultation,
