@@ -171,6 +171,16 @@ pub async fn create(
     .await
 }
 
+/// A regular draft proposing `award` for a new person of the office, by its emulation officer.
+async fn draft(app: &TestApp, office: &str, round: &Value, name: &str, award: &str) -> Value {
+    let nominee = person(app, name, OFFICE).await;
+    let created = create(app, office, round, &nominee, award, "REGULAR")
+        .await
+        .ok();
+    assert_eq!(created["createNomination"]["userErrors"], json!([]));
+    created["createNomination"]["nomination"].clone()
+}
+
 pub fn at(n: &Value) -> Value {
     json!({ "id": n["id"], "version": n["version"] })
 }
@@ -1020,19 +1030,8 @@ async fn dashboards_and_initiatives_batch_across_a_page(app: &TestApp) {
 /// unit, that read, the update, the history event and the audit event.
 async fn a_nomination_step_takes_a_bounded_number_of_statements(app: &TestApp) {
     let round = round(app, &["GIAY_KHEN_GIAM_DOC_SO"], json!([])).await;
-    let nominee = person(app, "Lê Văn Minh", OFFICE).await;
     let office = token(Role::EmulationOfficer, Some(OFFICE));
-    let created = create(
-        app,
-        &office,
-        &round,
-        &nominee,
-        "GIAY_KHEN_GIAM_DOC_SO",
-        "REGULAR",
-    )
-    .await
-    .ok();
-    let n = created["createNomination"]["nomination"].clone();
+    let n = draft(app, &office, &round, "Lê Văn Minh", "GIAY_KHEN_GIAM_DOC_SO").await;
     let n = ok_step(app, &office, "submitNomination", at(&n)).await;
     assert_eq!(n["state"], "UNIT_REVIEW");
     let before = app.statements.get();
@@ -1065,19 +1064,15 @@ async fn a_nomination_step_takes_a_bounded_number_of_statements(app: &TestApp) {
 /// nominating unit, ballots, history).
 async fn a_submission_takes_a_bounded_number_of_statements(app: &TestApp) {
     let round = round(app, &["GIAY_KHEN_GIAM_DOC_SO"], json!([])).await;
-    let nominee = person(app, "Trần Thị Thu", OFFICE).await;
     let office = token(Role::EmulationOfficer, Some(OFFICE));
-    let created = create(
+    let n = draft(
         app,
         &office,
         &round,
-        &nominee,
+        "Trần Thị Thu",
         "GIAY_KHEN_GIAM_DOC_SO",
-        "REGULAR",
     )
-    .await
-    .ok();
-    let n = created["createNomination"]["nomination"].clone();
+    .await;
     let before = app.statements.get();
     let submitted = step(app, &office, "submitNomination", at(&n)).await.ok();
     let statements = app.statements.get() - before;
@@ -1097,11 +1092,12 @@ async fn a_submission_takes_a_bounded_number_of_statements(app: &TestApp) {
 /// one the nomination was drafted under: a version added afterwards from a day inside the
 /// window (here stricter) decides the submission.
 async fn a_submission_is_judged_by_the_version_in_force_at_the_window_end(app: &TestApp) {
+    const AWARD: &str = "GIAY_KHEN_THU_NGHIEM";
     const ADD: &str =
         "mutation($input: AddAwardTypeVersionInput!) { addAwardTypeVersion(input: $input) {
         awardType { id lawVersion } userErrors { field code message } } }";
     let admin = token(Role::ProvinceAdmin, None);
-    let mut version = json!({ "code": "GIAY_KHEN_THU_NGHIEM", "name": "Giấy khen thử nghiệm",
+    let mut version = json!({ "code": AWARD, "name": "Giấy khen thử nghiệm",
         "category": "AWARD_FORM", "subjects": ["INDIVIDUAL"], "rank": 14,
         "decidingAuthority": "DEPARTMENT_HEAD", "proposingRoute": ["UNIT_HEAD", "DEPARTMENT_HEAD"],
         "eligibilityRule": "COUNCIL_JUDGEMENT", "lawVersion": "2022-ND98", "legalBasis": "thử",
@@ -1111,28 +1107,10 @@ async fn a_submission_is_judged_by_the_version_in_force_at_the_window_end(app: &
         .await
         .ok();
     assert_eq!(first["addAwardTypeVersion"]["userErrors"], json!([]));
-    let round = round(app, &["GIAY_KHEN_THU_NGHIEM"], json!([])).await;
+    let round = round(app, &[AWARD], json!([])).await;
     let office = token(Role::EmulationOfficer, Some(OFFICE));
-    let drafted = |name: &'static str| {
-        let (round, office) = (round.clone(), office.clone());
-        async move {
-            let nominee = person(app, name, OFFICE).await;
-            let created = create(
-                app,
-                &office,
-                &round,
-                &nominee,
-                "GIAY_KHEN_THU_NGHIEM",
-                "REGULAR",
-            )
-            .await
-            .ok();
-            assert_eq!(created["createNomination"]["userErrors"], json!([]));
-            created["createNomination"]["nomination"].clone()
-        }
-    };
-    let judged_by_council = drafted("Đỗ Văn Khải").await;
-    let stricter_later = drafted("Đỗ Thị Hạnh").await;
+    let judged_by_council = draft(app, &office, &round, "Đỗ Văn Khải", AWARD).await;
+    let stricter_later = draft(app, &office, &round, "Đỗ Thị Hạnh", AWARD).await;
     // Under the first version the council judges: the submission passes.
     let n = ok_step(app, &office, "submitNomination", at(&judged_by_council)).await;
     assert_eq!(n["state"], "UNIT_REVIEW");
