@@ -1140,6 +1140,17 @@ async fn a_submission_is_judged_by_the_version_in_force_at_the_window_end(app: &
         "{refused}"
     );
     assert_eq!(refused["submitNomination"]["nomination"], Value::Null);
+    // Nothing changed: still the draft, at the version it had.
+    let read = app
+        .graphql_as(
+            &office,
+            "query($id: ID!) { node(id: $id) { ... on Nomination { state version } } }",
+            json!({ "id": stricter_later["id"] }),
+        )
+        .await
+        .ok();
+    assert_eq!(read["node"]["state"], "DRAFT");
+    assert_eq!(read["node"]["version"], stricter_later["version"]);
 }
 
 db_tests!(
