@@ -7,6 +7,7 @@ mod lgsp;
 mod limits;
 mod live;
 mod metrics;
+mod migrations;
 
 mod mutations;
 
