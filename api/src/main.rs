@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use api::config::{Cli, Command};
 use api::startup::Application;
 
-// The system allocator spent a fifth of the server's time under load (see README, Performance).
+// The system allocator spent a fifth of the server's time under load (docs/performance-log.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -52,9 +52,9 @@ struct Args {
     /// The server's database connections on PostgreSQL (its `APP_POOL_SIZE`; queries hold three
     /// quarters of them at most). Fewer than the clients, statements wait their turn in the pool
     /// instead of as PostgreSQL processes sharing two cores: 24 kept the throughput of 32 with a
-    /// p99 two or three milliseconds lower (README, Performance). Since mutations have a pool of
-    /// their own, 16 (12 for queries) keeps the reads' throughput of 24 with lower p99s, and
-    /// halves the writes' p99 under reads (README, "Mutations on a thread of their own").
+    /// p99 two or three milliseconds lower (docs/performance-log.md). Since mutations have a
+    /// pool of their own, 16 (12 for queries) keeps the reads' throughput of 24 with lower p99s,
+    /// and halves the writes' p99 under reads (the log's "Mutations on a thread of their own").
     #[arg(long, default_value_t = 16)]
     pool_size: usize,
     /// Append the results to this history file.
