@@ -33,7 +33,12 @@ TOKEN=$("$BIN/api" token --role PROVINCE_ADMIN --data-dir "$OUT/data" 2>/dev/nul
 global() { python3 -c 'import base64,sys; print(base64.urlsafe_b64encode(sys.argv[1].encode()).decode().rstrip("="))' "$1"; }
 AUDITED=$(global "Plan:$(psql -Atc "SELECT object_id FROM audit_event WHERE object_type = 'plan' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")")
 LEAD=$(global "Unit:$(psql -Atc "SELECT unit_id FROM assignment WHERE target_id IS NOT NULL AND role = 'LEAD' AND unit_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1" "$DB")")
-BUSIEST=$(global "Plan:$(psql -Atc "SELECT plan_id FROM task GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")")
+BUSIEST_ID=$(psql -Atc "SELECT plan_id FROM task GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")
+BUSIEST=$(global "Plan:$BUSIEST_ID")
+# The unit with the most tasks assigned directly, as the benchmark's Q5.
+DIRECT=$(global "Unit:$(psql -Atc "SELECT unit_id FROM assignment WHERE unit_id IS NOT NULL AND task_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1" "$DB")")
+# Q4 asks for the second quarter of the busiest plan's year of issue, as the benchmark's plan.
+YEAR=$(psql -Atc "SELECT extract(year FROM issued_on)::int FROM plan WHERE id = '$BUSIEST_ID'" "$DB")
 
 # Sends one request N times over one kept-alive connection; any error stops the script.
 drive() {
@@ -74,4 +79,6 @@ measure Q2 '{ plans(first: 20) { totalCount nodes { documentNumber title issuedO
 measure Q14 'query($o: ID) { auditEvents(first: 20, filter: { objectId: $o }) { totalCount nodes { occurredAt actor actorUnit { name } action objectType before after } pageInfo { hasNextPage } } }' "{\"o\": \"$AUDITED\"}" "$TOKEN"
 measure Q1 'query($id: ID!) { plan(id: $id) { tasks(first: 50) { nodes { code title status assignments { role unit { name } } latestProgress { percent reportedAt } } } } }' "{\"id\": \"$BUSIEST\"}" ""
 measure Q10 '{ units(first: 50) { totalCount nodes { code name parent { name } children(first: 10) { totalCount nodes { name } } } } }' '{}' ""
+measure Q4 'query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) { percent taskCount timeliness { timeliness count } areas { taskCount percent } reports { level dueOn expected onTime late missing { name } pending { name } } targets { actual met } } }' "{\"id\": \"$BUSIEST\", \"period\": \"${YEAR}Q2\"}" ""
+measure Q5 'query($id: ID!, $year: Int!) { unitScorecard(unitId: $id, year: $year) { asOf tasks { role timeliness count } reports { period { code } onTime late missing pending } targetsMet { met notMet unknown } } }' "{\"id\": \"$DIRECT\", \"year\": 2022}" ""
 measure Q13 'query($u: ID) { targets(first: 20, filter: { unitId: $u }) { totalCount nodes { code statement measureUnit targetValue targetYear plan { documentNumber } lead { name } breakdown { groups { code label rows { code label baseline target unit { name } } subtotal { baseline target } } total { baseline target } } } } }' "{\"u\": \"$LEAD\"}" ""

@@ -25,7 +25,7 @@ use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{BreakdownRowId, TargetId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
-use crate::kernel::query::fetch_with_related;
+use crate::kernel::query::{fetch_all, fetch_with_related};
 use crate::kernel::time::today;
 use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns};
 
@@ -297,14 +297,16 @@ pub async fn attainments(
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = targets.iter().map(|t| t.id).collect();
-    let values = target_value::Entity::find()
-        .filter(target_value::Column::TargetId.is_in(ids.iter().copied()))
-        .filter(target_value::Column::PeriodCode.eq(period.to_string()))
-        .filter(target_value::Column::ReportedAt.lt(end_of_day(as_of)))
-        .order_by_asc(target_value::Column::ReportedAt)
-        .order_by_asc(target_value::Column::Id)
-        .all(db)
-        .await?;
+    let values = fetch_all(
+        db,
+        target_value::Entity::find()
+            .filter(target_value::Column::TargetId.is_in(ids.iter().copied()))
+            .filter(target_value::Column::PeriodCode.eq(period.to_string()))
+            .filter(target_value::Column::ReportedAt.lt(end_of_day(as_of)))
+            .order_by_asc(target_value::Column::ReportedAt)
+            .order_by_asc(target_value::Column::Id),
+    )
+    .await?;
     attainments_of(db, targets, &values).await
 }
 

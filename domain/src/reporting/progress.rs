@@ -24,7 +24,7 @@ use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{SubmissionId, TaskId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
-use crate::kernel::query::{fetch_decoded, fetch_with_related};
+use crate::kernel::query::{fetch_all, fetch_decoded, fetch_with_related, find};
 use crate::kernel::rows::{Columns, DecodeRow};
 use crate::kernel::time::today;
 use crate::kernel::values::Percent;
@@ -206,13 +206,15 @@ pub async fn of_submissions(
     if links.is_empty() {
         return Ok(result);
     }
-    let mut updates: HashMap<Uuid, progress_update::Model> = progress_update::Entity::find()
-        .filter(progress_update::Column::Id.is_in(links.iter().map(|l| l.progress_update_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let mut updates: HashMap<Uuid, progress_update::Model> = fetch_all(
+        db,
+        progress_update::Entity::find()
+            .filter(progress_update::Column::Id.is_in(links.iter().map(|l| l.progress_update_id))),
+    )
+    .await?
+    .into_iter()
+    .map(|u| (u.id, u))
+    .collect();
     for link in links {
         if let Some(update) = updates.remove(&link.progress_update_id) {
             result.entry(link.submission_id).or_default().push(update);
@@ -400,21 +402,25 @@ pub async fn tasks_with_newest_updates(
     as_of: NaiveDate,
 ) -> DomainResult<(Vec<task::Model>, HashMap<Uuid, progress_update::Model>)> {
     let cut = end_of_day(as_of);
-    let tasks = task::Entity::find()
-        .filter(task::Column::PlanId.is_in(plans.iter().copied()))
-        .order_by_asc(task::Column::Position)
-        .all(db)
-        .await?;
+    let tasks = fetch_all(
+        db,
+        find::<task::Entity>()
+            .filter(task::Column::PlanId.is_in(plans.iter().copied()))
+            .order_by_asc(task::Column::Position),
+    )
+    .await?;
     let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
     let mut newest: HashMap<Uuid, progress_update::Model> = HashMap::new();
     if !ids.is_empty() {
-        let updates = progress_update::Entity::find()
-            .filter(progress_update::Column::TaskId.is_in(ids.iter().copied()))
-            .filter(progress_update::Column::ReportedAt.lt(cut))
-            .order_by_asc(progress_update::Column::ReportedAt)
-            .order_by_asc(progress_update::Column::Id)
-            .all(db)
-            .await?;
+        let updates = fetch_all(
+            db,
+            find::<progress_update::Entity>()
+                .filter(progress_update::Column::TaskId.is_in(ids.iter().copied()))
+                .filter(progress_update::Column::ReportedAt.lt(cut))
+                .order_by_asc(progress_update::Column::ReportedAt)
+                .order_by_asc(progress_update::Column::Id),
+        )
+        .await?;
         for update in updates {
             newest.insert(update.task_id, update);
         }
@@ -491,14 +497,15 @@ pub async fn cascade(
             .all(db)
             .await?;
         let children: Vec<Uuid> = links.iter().map(|l| l.plan_id).collect();
-        let plans: HashMap<Uuid, plan::Model> = plan::Entity::find()
-            .filter(plan::Column::Id.is_in(children.iter().copied()))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter(|p| visibility.allows(p))
-            .map(|p| (p.id, p))
-            .collect();
+        let plans: HashMap<Uuid, plan::Model> = fetch_all(
+            db,
+            plan::Entity::find().filter(plan::Column::Id.is_in(children.iter().copied())),
+        )
+        .await?
+        .into_iter()
+        .filter(|p| visibility.allows(p))
+        .map(|p| (p.id, p))
+        .collect();
         let mut next = Vec::new();
         for link in links {
             if out.len() >= MAX_CASCADE_PLANS {

@@ -20,6 +20,7 @@ use super::deadline::{Deadline, DeadlineError, DeadlineRule, period_key};
 use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{GroupId, PlanId, UnitId};
 use crate::kernel::period::PeriodCode;
+use crate::kernel::query::fetch_all;
 
 /// The most years a plan's schedule and warnings are computed for.
 pub const MAX_PLAN_YEARS: i32 = 10;
@@ -58,12 +59,14 @@ pub async fn regimes_of_plans(
     if plans.is_empty() {
         return Ok(by_plan);
     }
-    let regimes = reporting_regime::Entity::find()
-        .filter(reporting_regime::Column::PlanId.is_in(plans.iter().copied()))
-        .order_by_asc(reporting_regime::Column::Position)
-        .order_by_asc(reporting_regime::Column::Id)
-        .all(db)
-        .await?;
+    let regimes = fetch_all(
+        db,
+        reporting_regime::Entity::find()
+            .filter(reporting_regime::Column::PlanId.is_in(plans.iter().copied()))
+            .order_by_asc(reporting_regime::Column::Position)
+            .order_by_asc(reporting_regime::Column::Id),
+    )
+    .await?;
     for regime in regimes {
         if let Some(plan) = regime.plan_id {
             by_plan.entry(plan).or_default().push(regime);
@@ -81,12 +84,14 @@ pub async fn deadlines_of_regimes(
     if regimes.is_empty() {
         return Ok(by_regime);
     }
-    let rows = reporting_deadline::Entity::find()
-        .filter(reporting_deadline::Column::RegimeId.is_in(regimes.iter().copied()))
-        .order_by_asc(reporting_deadline::Column::Level)
-        .order_by_asc(reporting_deadline::Column::Position)
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        reporting_deadline::Entity::find()
+            .filter(reporting_deadline::Column::RegimeId.is_in(regimes.iter().copied()))
+            .order_by_asc(reporting_deadline::Column::Level)
+            .order_by_asc(reporting_deadline::Column::Position),
+    )
+    .await?;
     for row in rows {
         if let Some(regime) = row.regime_id {
             by_regime.entry(regime).or_default().push(row);

@@ -23,6 +23,7 @@ use super::regime::{period_keys, period_of, row_keys};
 use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::period::PeriodCode;
+use crate::kernel::query::fetch_all;
 use crate::kernel::time::today;
 use crate::org::group;
 use crate::planning::task::TaskTiming;
@@ -99,10 +100,11 @@ pub async fn scorecard_as_of(
     // The groups the unit belonged to on that day.
     let groups: Vec<Uuid> = match group::containing(unit, as_of) {
         Some(select) => {
-            let all = unit_group::Entity::find()
-                .filter(unit_group::Column::Id.in_subquery(select))
-                .all(db)
-                .await?;
+            let all = fetch_all(
+                db,
+                unit_group::Entity::find().filter(unit_group::Column::Id.in_subquery(select)),
+            )
+            .await?;
             all.into_iter().map(|g| g.id).collect()
         }
         None => Vec::new(),
@@ -207,18 +209,21 @@ async fn unit_targets(
     groups: &[Uuid],
     year: i32,
 ) -> DomainResult<Vec<super::attainment::TargetAttainment>> {
-    let rows = assignment::Entity::find()
-        .filter(
-            Condition::any()
-                .add(assignment::Column::UnitId.eq(unit))
-                .add(assignment::Column::GroupId.is_in(groups.iter().copied())),
-        )
-        .filter(assignment::Column::TargetId.is_not_null())
-        .filter(
-            assignment::Column::Role.is_in([AssignmentRole::Lead, AssignmentRole::Implementing]),
-        )
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        assignment::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(assignment::Column::UnitId.eq(unit))
+                    .add(assignment::Column::GroupId.is_in(groups.iter().copied())),
+            )
+            .filter(assignment::Column::TargetId.is_not_null())
+            .filter(
+                assignment::Column::Role
+                    .is_in([AssignmentRole::Lead, AssignmentRole::Implementing]),
+            ),
+    )
+    .await?;
     let ids: HashSet<Uuid> = rows.iter().filter_map(|a| a.target_id).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -231,7 +236,7 @@ async fn unit_targets(
     {
         select = select.filter(readable);
     }
-    let mut targets = select.all(db).await?;
+    let mut targets = fetch_all(db, select).await?;
     targets.sort_by_key(|t| (t.plan_id, t.position));
     super::attainment::attainments(db, &targets, PeriodCode::Year(year), today()).await
 }
@@ -247,17 +252,19 @@ async fn report_counts(
     // The deadlines under which the unit reports (itself or through a group), then their
     // regimes: a unit that reports under none costs one statement.
     let mut rows: HashMap<Uuid, Vec<reporting_deadline::Model>> = HashMap::new();
-    for row in reporting_deadline::Entity::find()
-        .filter(
-            Condition::any()
-                .add(reporting_deadline::Column::ReporterUnitId.eq(unit))
-                .add(reporting_deadline::Column::ReporterGroupId.is_in(groups.iter().copied())),
-        )
-        .filter(reporting_deadline::Column::RegimeId.is_not_null())
-        .order_by_asc(reporting_deadline::Column::Level)
-        .order_by_asc(reporting_deadline::Column::Position)
-        .all(db)
-        .await?
+    for row in fetch_all(
+        db,
+        reporting_deadline::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(reporting_deadline::Column::ReporterUnitId.eq(unit))
+                    .add(reporting_deadline::Column::ReporterGroupId.is_in(groups.iter().copied())),
+            )
+            .filter(reporting_deadline::Column::RegimeId.is_not_null())
+            .order_by_asc(reporting_deadline::Column::Level)
+            .order_by_asc(reporting_deadline::Column::Position),
+    )
+    .await?
     {
         if let Some(regime) = row.regime_id {
             rows.entry(regime).or_default().push(row);
@@ -272,14 +279,16 @@ async fn report_counts(
     if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
         regimes = regimes.filter(readable);
     }
-    let regimes = regimes.all(db).await?;
-    let plans: HashMap<Uuid, plan::Model> = plan::Entity::find()
-        .filter(plan::Column::Id.is_in(regimes.iter().filter_map(|r| r.plan_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let regimes = fetch_all(db, regimes).await?;
+    let plans: HashMap<Uuid, plan::Model> = fetch_all(
+        db,
+        plan::Entity::find()
+            .filter(plan::Column::Id.is_in(regimes.iter().filter_map(|r| r.plan_id))),
+    )
+    .await?
+    .into_iter()
+    .map(|p| (p.id, p))
+    .collect();
     // The unit's reports of the year's periods sent by the end of `as_of`: whether each was
     // late, by (regime, period, level).
     let sent: HashMap<(Uuid, String, i32), Option<bool>> = report_submission::Entity::find()

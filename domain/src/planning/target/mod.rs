@@ -19,7 +19,9 @@ use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
-use crate::kernel::query::{SortKeys, fetch_keyed_page_with_joined, fetch_with_related, find};
+use crate::kernel::query::{
+    SortKeys, fetch_all, fetch_keyed_page_with_joined, fetch_with_related, find,
+};
 use crate::kernel::rows::{ColumnSet, JoinedOnce};
 
 /// Filters of `targets(filter:)`.
@@ -178,10 +180,11 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<FastMap<Uuid, target::Model>> {
-    let rows = find::<target::Entity>()
-        .filter(target::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        find::<target::Entity>().filter(target::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await?;
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
 }
 
@@ -198,11 +201,13 @@ pub async fn assignments(
     db: &impl ConnectionTrait,
     target_ids: &[Uuid],
 ) -> DomainResult<FastMap<Uuid, Vec<assignment::Model>>> {
-    let rows = find::<assignment::Entity>()
-        .filter(assignment::Column::TargetId.is_in(target_ids.iter().copied()))
-        .order_by_asc(assignment::Column::Position)
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        find::<assignment::Entity>()
+            .filter(assignment::Column::TargetId.is_in(target_ids.iter().copied()))
+            .order_by_asc(assignment::Column::Position),
+    )
+    .await?;
     let mut map: FastMap<Uuid, Vec<_>> = FastMap::default();
     for row in rows {
         if let Some(target_id) = row.target_id {
