@@ -25,7 +25,7 @@ use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{BreakdownRowId, TargetId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
-use crate::kernel::query::{fetch_all, fetch_with_related};
+use crate::kernel::query::{fetch_all, fetch_with_related, find};
 use crate::kernel::time::today;
 use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns};
 
@@ -299,7 +299,7 @@ pub async fn attainments(
     let ids: Vec<Uuid> = targets.iter().map(|t| t.id).collect();
     let values = fetch_all(
         db,
-        target_value::Entity::find()
+        find::<target_value::Entity>()
             .filter(target_value::Column::TargetId.is_in(ids.iter().copied()))
             .filter(target_value::Column::PeriodCode.eq(period.to_string()))
             .filter(target_value::Column::ReportedAt.lt(end_of_day(as_of)))

@@ -208,7 +208,7 @@ pub async fn of_submissions(
     }
     let mut updates: HashMap<Uuid, progress_update::Model> = fetch_all(
         db,
-        progress_update::Entity::find()
+        find::<progress_update::Entity>()
             .filter(progress_update::Column::Id.is_in(links.iter().map(|l| l.progress_update_id))),
     )
     .await?
@@ -499,7 +499,7 @@ pub async fn cascade(
         let children: Vec<Uuid> = links.iter().map(|l| l.plan_id).collect();
         let plans: HashMap<Uuid, plan::Model> = fetch_all(
             db,
-            plan::Entity::find().filter(plan::Column::Id.is_in(children.iter().copied())),
+            find::<plan::Entity>().filter(plan::Column::Id.is_in(children.iter().copied())),
         )
         .await?
         .into_iter()

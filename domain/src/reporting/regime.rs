@@ -20,7 +20,7 @@ use super::deadline::{Deadline, DeadlineError, DeadlineRule, period_key};
 use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{GroupId, PlanId, UnitId};
 use crate::kernel::period::PeriodCode;
-use crate::kernel::query::fetch_all;
+use crate::kernel::query::{fetch_all, find};
 
 /// The most years a plan's schedule and warnings are computed for.
 pub const MAX_PLAN_YEARS: i32 = 10;
@@ -61,7 +61,7 @@ pub async fn regimes_of_plans(
     }
     let regimes = fetch_all(
         db,
-        reporting_regime::Entity::find()
+        find::<reporting_regime::Entity>()
             .filter(reporting_regime::Column::PlanId.is_in(plans.iter().copied()))
             .order_by_asc(reporting_regime::Column::Position)
             .order_by_asc(reporting_regime::Column::Id),
@@ -86,7 +86,7 @@ pub async fn deadlines_of_regimes(
     }
     let rows = fetch_all(
         db,
-        reporting_deadline::Entity::find()
+        find::<reporting_deadline::Entity>()
             .filter(reporting_deadline::Column::RegimeId.is_in(regimes.iter().copied()))
             .order_by_asc(reporting_deadline::Column::Level)
             .order_by_asc(reporting_deadline::Column::Position),

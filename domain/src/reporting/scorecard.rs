@@ -23,7 +23,7 @@ use super::regime::{period_keys, period_of, row_keys};
 use crate::access::PlanVisibility;
 use crate::kernel::error::DomainResult;
 use crate::kernel::period::PeriodCode;
-use crate::kernel::query::fetch_all;
+use crate::kernel::query::{fetch_all, find};
 use crate::kernel::time::today;
 use crate::org::group;
 use crate::planning::task::TaskTiming;
@@ -102,7 +102,7 @@ pub async fn scorecard_as_of(
         Some(select) => {
             let all = fetch_all(
                 db,
-                unit_group::Entity::find().filter(unit_group::Column::Id.in_subquery(select)),
+                find::<unit_group::Entity>().filter(unit_group::Column::Id.in_subquery(select)),
             )
             .await?;
             all.into_iter().map(|g| g.id).collect()
@@ -211,7 +211,7 @@ async fn unit_targets(
 ) -> DomainResult<Vec<super::attainment::TargetAttainment>> {
     let rows = fetch_all(
         db,
-        assignment::Entity::find()
+        find::<assignment::Entity>()
             .filter(
                 Condition::any()
                     .add(assignment::Column::UnitId.eq(unit))
@@ -228,7 +228,7 @@ async fn unit_targets(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut select = entity::target::Entity::find()
+    let mut select = find::<entity::target::Entity>()
         .filter(entity::target::Column::Id.is_in(ids))
         .filter(entity::target::Column::PlanId.in_subquery(plans_covering(year)));
     if let Some(readable) =
@@ -254,7 +254,7 @@ async fn report_counts(
     let mut rows: HashMap<Uuid, Vec<reporting_deadline::Model>> = HashMap::new();
     for row in fetch_all(
         db,
-        reporting_deadline::Entity::find()
+        find::<reporting_deadline::Entity>()
             .filter(
                 Condition::any()
                     .add(reporting_deadline::Column::ReporterUnitId.eq(unit))
@@ -273,7 +273,7 @@ async fn report_counts(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut regimes = reporting_regime::Entity::find()
+    let mut regimes = find::<reporting_regime::Entity>()
         .filter(reporting_regime::Column::Id.is_in(rows.keys().copied()))
         .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc));
     if let Some(readable) = visibility.plan_id_condition(reporting_regime::Column::PlanId) {
@@ -282,7 +282,7 @@ async fn report_counts(
     let regimes = fetch_all(db, regimes).await?;
     let plans: HashMap<Uuid, plan::Model> = fetch_all(
         db,
-        plan::Entity::find()
+        find::<plan::Entity>()
             .filter(plan::Column::Id.is_in(regimes.iter().filter_map(|r| r.plan_id))),
     )
     .await?
