@@ -35,7 +35,8 @@ AUDITED=$(global "Plan:$(psql -Atc "SELECT object_id FROM audit_event WHERE obje
 LEAD=$(global "Unit:$(psql -Atc "SELECT unit_id FROM assignment WHERE target_id IS NOT NULL AND role = 'LEAD' AND unit_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1" "$DB")")
 BUSIEST_ID=$(psql -Atc "SELECT plan_id FROM task GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" "$DB")
 BUSIEST=$(global "Plan:$BUSIEST_ID")
-# The unit with the most tasks assigned directly, as the benchmark's Q5.
+# The unit with the most tasks assigned directly, and the year 2022 (the benchmark's Q5 and
+# its SCORECARD_YEAR).
 DIRECT=$(global "Unit:$(psql -Atc "SELECT unit_id FROM assignment WHERE unit_id IS NOT NULL AND task_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1" "$DB")")
 # Q4 asks for the second quarter of the busiest plan's year of issue, as the benchmark's plan.
 YEAR=$(psql -Atc "SELECT extract(year FROM issued_on)::int FROM plan WHERE id = '$BUSIEST_ID'" "$DB")

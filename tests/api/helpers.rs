@@ -230,6 +230,22 @@ pub async fn drop_postgres_database(name: &str) {
     let _ = admin.close().await;
 }
 
+/// Settings as an operator's command gets them (`api migrate`, `--check-config`): the database
+/// at `database_url` (the embedded default when `None`), data under `data_dir`, the tests' secret.
+pub fn operator_settings(database_url: Option<String>, data_dir: &std::path::Path) -> Settings {
+    let mut settings = Settings::new(SocketAddr::from(([127, 0, 0, 1], 0)), database_url);
+    settings.data_dir = data_dir.to_owned();
+    settings.auth.jwt_secret = Some(TEST_SECRET.into());
+    settings
+}
+
+/// A new, empty folder for an operator's command's data.
+pub fn operator_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("plans-api-ops-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
 /// The HS256 secret test servers verify tokens with.
 pub const TEST_SECRET: &str = "integration-tests-secret-0123456789abcdef";
 

@@ -3,11 +3,10 @@
 //! the earlier release ran on, and can step forward again. Walked one migration at a time on
 //! SQLite (with the server's own connection settings: foreign keys enforced) and PostgreSQL.
 
-use api::config::Settings;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
-use crate::helpers::{Backend, TEST_SECRET};
+use crate::helpers::{Backend, operator_dir, operator_settings};
 
 /// What the schema holds besides the migrations' own bookkeeping table: every column with its
 /// type, nullability and default, every index with its columns, every foreign key and (on
@@ -118,18 +117,12 @@ async fn every_migration_rolls_back(db: &DatabaseConnection) {
 }
 
 async fn rolls_back_on(backend: Backend) {
-    let dir = std::env::temp_dir().join(format!("plans-api-down-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = operator_dir();
     let postgres = match backend {
         Backend::Postgres => Some(crate::helpers::empty_postgres_database().await),
         Backend::Sqlite => None,
     };
-    let mut settings = Settings::new(
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        postgres.as_ref().map(|(url, _)| url.clone()),
-    );
-    settings.data_dir = dir.clone();
-    settings.auth.jwt_secret = Some(TEST_SECRET.into());
+    let settings = operator_settings(postgres.as_ref().map(|(url, _)| url.clone()), &dir);
     let (db, _) = api::db::connect(&settings).await.expect("connect");
     every_migration_rolls_back(&db).await;
     db.close().await.expect("close");

@@ -4,22 +4,7 @@
 
 use std::net::SocketAddr;
 
-use api::config::Settings;
-
-use crate::helpers::{Backend, TEST_SECRET, spawn_app};
-
-fn settings(database_url: Option<String>, data_dir: &std::path::Path) -> Settings {
-    let mut settings = Settings::new(SocketAddr::from(([127, 0, 0, 1], 0)), database_url);
-    settings.data_dir = data_dir.to_owned();
-    settings.auth.jwt_secret = Some(TEST_SECRET.into());
-    settings
-}
-
-fn temp_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("plans-api-ops-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use crate::helpers::{Backend, TEST_SECRET, operator_dir, operator_settings, spawn_app};
 
 /// The number in "applied N migration(s)".
 fn applied(report: &str) -> usize {
@@ -33,8 +18,8 @@ fn applied(report: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrate_applies_what_is_pending_once_sqlite() {
-    let dir = temp_dir();
-    let settings = settings(None, &dir);
+    let dir = operator_dir();
+    let settings = operator_settings(None, &dir);
     let first = api::ops::migrate(&settings).await.expect("migrate");
     assert!(applied(&first) > 20, "{first}");
     assert!(first.starts_with("embedded SQLite at "), "{first}");
@@ -51,8 +36,8 @@ async fn migrate_applies_what_is_pending_once_sqlite() {
 )]
 async fn migrations_run_by_three_deployments_at_once_apply_once_postgres() {
     let (url, name) = crate::helpers::empty_postgres_database().await;
-    let dir = temp_dir();
-    let settings = settings(Some(url), &dir);
+    let dir = operator_dir();
+    let settings = operator_settings(Some(url), &dir);
     let (a, b, c) = tokio::join!(
         api::ops::migrate(&settings),
         api::ops::migrate(&settings),
@@ -82,11 +67,11 @@ async fn migrations_run_by_three_deployments_at_once_apply_once_postgres() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_config_names_every_problem_with_its_place() {
-    let dir = temp_dir();
+    let dir = operator_dir();
     // A file where the files folder should be: it cannot be made a folder.
     let blocked = dir.join("files-here");
     std::fs::write(&blocked, b"not a folder").expect("file");
-    let mut bad = settings(Some("postgres://root@127.0.0.1:1/nowhere".into()), &dir);
+    let mut bad = operator_settings(Some("postgres://root@127.0.0.1:1/nowhere".into()), &dir);
     bad.files_dir = Some(blocked.clone());
     bad.limits.request_timeout = -1.0;
     bad.limits.trusted_proxies = vec!["10.0.0.0/99".into()];
@@ -125,7 +110,7 @@ async fn check_config_names_every_problem_with_its_place() {
     assert!(find("listen").ok);
 
     // Sound settings: every finding is ok.
-    let good = settings(None, &dir);
+    let good = operator_settings(None, &dir);
     let findings = api::ops::check_config(&good).await;
     for finding in &findings {
         assert!(finding.ok, "{}: {}", finding.subject, finding.text);
@@ -159,8 +144,8 @@ async fn healthcheck_asks_the_server_whether_it_is_ready() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_signs_with_the_servers_secret_and_says_which() {
-    let dir = temp_dir();
-    let mut settings = settings(None, &dir.join("data"));
+    let dir = operator_dir();
+    let mut settings = operator_settings(None, &dir.join("data"));
     settings.auth.jwt_secret = None;
     // No server has run with this folder: nothing is made, and the path is named.
     let missing = api::ops::token_secret(&settings).expect_err("no secret yet");
