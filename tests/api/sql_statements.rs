@@ -228,9 +228,10 @@ async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
 async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     use api::domain::kernel::query::{fetch_all, fetch_with_related};
     use entity::{
-        assignment, award_type, calendar_day, emulation_movement, emulation_round, nomination,
-        person, plan, progress_update, report_submission, reporting_deadline, reporting_regime,
-        target, target_breakdown_group, target_breakdown_row, target_value, task, unit, unit_group,
+        assignment, award_record, award_type, calendar_day, discipline, duty_rating, employment,
+        emulation_movement, emulation_round, initiative, initiative_author, nomination, person,
+        plan, progress_update, report_submission, reporting_deadline, reporting_regime, target,
+        target_breakdown_group, target_breakdown_row, target_value, task, unit, unit_group,
         unit_group_member,
     };
     use sea_orm::{EntityTrait, QueryOrder};
@@ -273,6 +274,33 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     same::<reporting_deadline::Entity>(app, |m| m.id.to_string()).await;
     same::<unit_group::Entity>(app, |m| m.id.to_string()).await;
     same::<unit_group_member::Entity>(app, |m| format!("{}{}", m.group_id, m.unit_id)).await;
+    // The records eligibility is judged from (the demo data records no discipline: one here).
+    same::<award_record::Entity>(app, |m| m.id.to_string()).await;
+    same::<duty_rating::Entity>(app, |m| m.id.to_string()).await;
+    same::<initiative::Entity>(app, |m| m.id.to_string()).await;
+    same::<initiative_author::Entity>(app, |m| format!("{}{}", m.initiative_id, m.person_id)).await;
+    same::<employment::Entity>(app, |m| m.id.to_string()).await;
+    let someone = person::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("a person")
+        .expect("the demo data has people");
+    sea_orm::ActiveModelTrait::insert(
+        sea_orm::IntoActiveModel::into_active_model(discipline::Model {
+            id: uuid::Uuid::from_u128(0xd15c_0000_0000_7000_8000_0000_0000_0001),
+            person_id: someone.id,
+            form: entity::enums::DisciplineForm::Warning,
+            decision_ref: "12/QĐ-KL".into(),
+            decided_on: chrono::NaiveDate::from_ymd_opt(2023, 3, 1).expect("a day"),
+            effective_from: chrono::NaiveDate::from_ymd_opt(2023, 3, 1).expect("a day"),
+            effective_to: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).expect("a day"),
+            created_at: chrono::Utc::now(),
+        }),
+        &app.db,
+    )
+    .await
+    .expect("a discipline");
+    same::<discipline::Entity>(app, |m| m.id.to_string()).await;
     // The demo data reports no target values: two of one breakdown row's target, one with
     // every optional column empty and one with all of them set.
     let row = target_breakdown_row::Entity::find()

@@ -188,8 +188,22 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, AwardTypeVersion>> {
+    Ok(versions_sharing_code(db, ids)
+        .await?
+        .into_iter()
+        .filter(|v| ids.contains(&v.model.id))
+        .map(|v| (v.model.id, v))
+        .collect())
+}
+
+/// Every version of the codes of the versions `ids`, by code and oldest first, each with the
+/// day it gave way to the next (one statement).
+pub async fn versions_sharing_code(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<Vec<AwardTypeVersion>> {
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Vec::new());
     }
     let codes = Query::select()
         .column(award_type::Column::Code)
@@ -201,11 +215,7 @@ pub async fn by_ids(
         award_type::Entity::find().filter(award_type::Column::Code.in_subquery(codes)),
     )
     .await?;
-    Ok(windows(rows)
-        .into_iter()
-        .filter(|v| ids.contains(&v.model.id))
-        .map(|v| (v.model.id, v))
-        .collect())
+    Ok(windows(rows))
 }
 
 /// Every version of these codes, oldest first (one statement).
@@ -217,10 +227,11 @@ pub async fn versions_of(
     if codes.is_empty() {
         return Ok(result);
     }
-    let rows = award_type::Entity::find()
-        .filter(award_type::Column::Code.is_in(codes.iter().cloned()))
-        .all(db)
-        .await?;
+    let rows = crate::kernel::query::fetch_all(
+        db,
+        award_type::Entity::find().filter(award_type::Column::Code.is_in(codes.iter().cloned())),
+    )
+    .await?;
     for version in windows(rows) {
         result
             .entry(version.model.code.clone())

@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::catalogue::{self, AwardTypeVersion};
-use super::record::{Histories, Subject, histories, rating_label};
+use super::record::{Histories, Reads, Subject, histories, rating_label};
 use super::rule::{
     AwardThenYears, CollectiveTitle, ConsecutiveTitles, EmulationFighterBase, LabourAdvanced,
     ProvinceCertificate, RuleParameters,
@@ -921,13 +921,20 @@ pub async fn evaluate(
     award_type_id: Uuid,
     as_of: NaiveDate,
 ) -> DomainResult<Eligibility> {
-    let given = catalogue::by_ids(db, &[award_type_id])
-        .await?
-        .remove(&award_type_id)
+    // Every version of the given one's code, in one statement.
+    let versions = catalogue::versions_sharing_code(db, &[award_type_id]).await?;
+    let given = versions
+        .iter()
+        .find(|v| v.model.id == award_type_id)
         .ok_or(DomainError::NotFound {
             entity: "award type",
         })?;
-    evaluate_for(db, subject, &given.model, as_of).await
+    let window_end = year_bounds(as_of.year() - 1).1;
+    let version = match versions.iter().find(|v| v.in_force_on(window_end)) {
+        Some(version) => version.clone(),
+        None => return Err(not_in_force(&given.model, window_end)),
+    };
+    judge_with(db, subject, version, as_of).await
 }
 
 /// [`evaluate`] for an award type version already read (a nomination's step reads it with the
@@ -972,13 +979,16 @@ async fn version_in_force(
         .unwrap_or_default()
         .into_iter()
         .find(|v| v.in_force_on(day))
-        .ok_or_else(|| {
-            DomainError::invalid(format!(
-                "no version of {} was in force on {}, the end of the achievement window",
-                given.name,
-                day.format("%d/%m/%Y")
-            ))
-        })
+        .ok_or_else(|| not_in_force(given, day))
+}
+
+/// No version of `given`'s code in force at the end of the achievement window.
+fn not_in_force(given: &entity::award_type::Model, day: NaiveDate) -> DomainError {
+    DomainError::invalid(format!(
+        "no version of {} was in force on {}, the end of the achievement window",
+        given.name,
+        day.format("%d/%m/%Y")
+    ))
 }
 
 /// Judges `subject` with `version`, the one in force at the end of the window.
@@ -993,7 +1003,7 @@ async fn judge_with(
     // Read once, judged for this year and projected ones.
     let (window, conditions, earliest_eligible_year) = match subject {
         Subject::Person(id) => {
-            let histories = histories(db, &[id]).await?;
+            let histories = histories(db, &[id], reads_of(&parameters)).await?;
             let history = History::of(&histories, id);
             let rule = version.model.eligibility_rule;
             let judge = |h: &History, y: i32| {
@@ -1012,7 +1022,7 @@ async fn judge_with(
             let members = members_of(db, id, year).await?;
             let mut ids: Vec<Uuid> = members.iter().map(|(m, _)| *m).collect();
             ids.push(id);
-            let histories = histories(db, &ids).await?;
+            let histories = histories(db, &ids, Reads::ALL).await?;
             let unit = History::of(&histories, id);
             let members: Vec<(Uuid, String, History)> = members
                 .into_iter()
@@ -1057,6 +1067,29 @@ async fn judge_with(
         conditions,
         earliest_eligible_year,
     })
+}
+
+/// The records besides awards, ratings and disciplines that a rule reads of an individual:
+/// every rule is named, so a new one says what it reads.
+fn reads_of(parameters: &RuleParameters) -> Reads {
+    match parameters {
+        RuleParameters::LabourAdvanced(_) => Reads {
+            initiatives: false,
+            employments: true,
+        },
+        RuleParameters::EmulationFighterBase(_)
+        | RuleParameters::ConsecutiveTitles(_)
+        | RuleParameters::ProvinceCertificate(_) => Reads {
+            initiatives: true,
+            employments: false,
+        },
+        RuleParameters::CouncilJudgement
+        | RuleParameters::AwardThenYears(_)
+        | RuleParameters::CollectiveTitle(_) => Reads {
+            initiatives: false,
+            employments: false,
+        },
+    }
 }
 
 /// This year when every condition is met; otherwise the first later proposal year whose

@@ -26,7 +26,7 @@ use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::search_condition;
-use crate::kernel::query::{SortKeys, fetch_keyed_page};
+use crate::kernel::query::{SortKeys, fetch_all, fetch_keyed_page, find};
 use crate::kernel::text::{SearchQuery, search_text};
 use crate::kernel::time::today;
 use crate::kernel::versioned;
@@ -93,11 +93,13 @@ pub async fn employments_of(
     if people.is_empty() {
         return Ok(result);
     }
-    let rows = employment::Entity::find()
-        .filter(employment::Column::PersonId.is_in(people.iter().copied()))
-        .order_by_asc(employment::Column::StartedOn)
-        .all(db)
-        .await?;
+    let rows = fetch_all(
+        db,
+        find::<employment::Entity>()
+            .filter(employment::Column::PersonId.is_in(people.iter().copied()))
+            .order_by_asc(employment::Column::StartedOn),
+    )
+    .await?;
     for row in rows {
         result.entry(row.person_id).or_default().push(row);
     }

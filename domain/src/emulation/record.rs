@@ -16,7 +16,7 @@ use entity::{award_record, discipline, duty_rating, initiative, initiative_autho
 use sea_orm::sea_query::JoinType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::ids::{AwardRecordId, AwardTypeId, PersonId, UnitId};
 use crate::kernel::mutation::Change;
-use crate::kernel::query::{SortKeys, fetch_keyed_page};
+use crate::kernel::query::{SortKeys, fetch_all, fetch_keyed_page, fetch_pairs, find};
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
 use crate::kernel::versioned;
@@ -780,7 +780,8 @@ pub async fn record_initiative(
 }
 
 /// Everything eligibility is judged from for some subjects, read in one statement per kind of
-/// record (five in all, whatever the number of subjects: an initiative comes with its author row).
+/// record (five in all, whatever the number of subjects: an initiative comes with its author
+/// row; three when the rule reads neither initiatives nor employments: see [`Reads`]).
 #[derive(Debug, Clone, Default)]
 pub struct Histories {
     /// Award records (valid and revoked), by recipient, by window's end.
@@ -789,24 +790,44 @@ pub struct Histories {
     pub ratings: HashMap<Uuid, Vec<duty_rating::Model>>,
     /// Disciplines by person.
     pub disciplines: HashMap<Uuid, Vec<discipline::Model>>,
-    /// Initiatives by author.
+    /// Initiatives by author (empty when not read).
     pub initiatives: HashMap<Uuid, Vec<initiative::Model>>,
-    /// Employments by person.
+    /// Employments by person (empty when not read).
     pub employments: HashMap<Uuid, Vec<entity::employment::Model>>,
 }
 
-/// The histories of `subjects` (people and units by id).
-pub async fn histories(db: &impl ConnectionTrait, subjects: &[Uuid]) -> DomainResult<Histories> {
+/// Which records besides awards, ratings and disciplines (read always) a reader needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    pub initiatives: bool,
+    pub employments: bool,
+}
+
+impl Reads {
+    pub const ALL: Self = Self {
+        initiatives: true,
+        employments: true,
+    };
+}
+
+/// The histories of `subjects` (people and units by id), with what `reads` asks besides.
+pub async fn histories(
+    db: &impl ConnectionTrait,
+    subjects: &[Uuid],
+    reads: Reads,
+) -> DomainResult<Histories> {
     let mut result = Histories::default();
     if subjects.is_empty() {
         return Ok(result);
     }
     let ids = || subjects.iter().copied();
-    for award in award_record::Entity::find()
-        .filter(award_record::Column::RecipientId.is_in(ids()))
-        .order_by_asc(award_record::Column::AchievementTo)
-        .all(db)
-        .await?
+    for award in fetch_all(
+        db,
+        find::<award_record::Entity>()
+            .filter(award_record::Column::RecipientId.is_in(ids()))
+            .order_by_asc(award_record::Column::AchievementTo),
+    )
+    .await?
     {
         result
             .awards
@@ -814,11 +835,13 @@ pub async fn histories(db: &impl ConnectionTrait, subjects: &[Uuid]) -> DomainRe
             .or_default()
             .push(award);
     }
-    for rating in duty_rating::Entity::find()
-        .filter(duty_rating::Column::SubjectId.is_in(ids()))
-        .order_by_asc(duty_rating::Column::Year)
-        .all(db)
-        .await?
+    for rating in fetch_all(
+        db,
+        find::<duty_rating::Entity>()
+            .filter(duty_rating::Column::SubjectId.is_in(ids()))
+            .order_by_asc(duty_rating::Column::Year),
+    )
+    .await?
     {
         result
             .ratings
@@ -826,11 +849,13 @@ pub async fn histories(db: &impl ConnectionTrait, subjects: &[Uuid]) -> DomainRe
             .or_default()
             .push(rating);
     }
-    for row in discipline::Entity::find()
-        .filter(discipline::Column::PersonId.is_in(ids()))
-        .order_by_asc(discipline::Column::EffectiveFrom)
-        .all(db)
-        .await?
+    for row in fetch_all(
+        db,
+        find::<discipline::Entity>()
+            .filter(discipline::Column::PersonId.is_in(ids()))
+            .order_by_asc(discipline::Column::EffectiveFrom),
+    )
+    .await?
     {
         result
             .disciplines
@@ -838,31 +863,36 @@ pub async fn histories(db: &impl ConnectionTrait, subjects: &[Uuid]) -> DomainRe
             .or_default()
             .push(row);
     }
-    // Each author row with its initiative, in one statement (the foreign key guarantees one).
-    let authored = initiative_author::Entity::find()
-        .select_also(initiative::Entity)
-        .join(
-            JoinType::InnerJoin,
-            initiative_author::Entity::belongs_to(initiative::Entity)
-                .from(initiative_author::Column::InitiativeId)
-                .to(initiative::Column::Id)
-                .into(),
-        )
-        .filter(initiative_author::Column::PersonId.is_in(ids()))
-        .order_by_asc(initiative::Column::RecognisedOn)
-        .order_by_asc(initiative::Column::Id)
-        .all(db)
-        .await?;
-    for (author, initiative) in authored {
-        if let Some(initiative) = initiative {
-            result
-                .initiatives
-                .entry(author.person_id)
-                .or_default()
-                .push(initiative);
+    if reads.initiatives {
+        // Each author row with its initiative, in one statement (the foreign key guarantees one).
+        let authored = initiative_author::Entity::find()
+            .select_also(initiative::Entity)
+            .join(
+                JoinType::InnerJoin,
+                initiative_author::Entity::belongs_to(initiative::Entity)
+                    .from(initiative_author::Column::InitiativeId)
+                    .to(initiative::Column::Id)
+                    .into(),
+            )
+            .filter(initiative_author::Column::PersonId.is_in(ids()))
+            .order_by_asc(initiative::Column::RecognisedOn)
+            .order_by_asc(initiative::Column::Id)
+            .into_query();
+        for (author, initiative) in
+            fetch_pairs::<initiative_author::Model, initiative::Model, _>(db, &authored).await?
+        {
+            if let Some(initiative) = initiative {
+                result
+                    .initiatives
+                    .entry(author.person_id)
+                    .or_default()
+                    .push(initiative);
+            }
         }
     }
-    result.employments = super::person::employments_of(db, subjects).await?;
+    if reads.employments {
+        result.employments = super::person::employments_of(db, subjects).await?;
+    }
     Ok(result)
 }
 
@@ -934,7 +964,7 @@ pub async fn records_of(
     db: &impl ConnectionTrait,
     subjects: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Records>> {
-    let mut all = histories(db, subjects).await?;
+    let mut all = histories(db, subjects, Reads::ALL).await?;
     Ok(subjects
         .iter()
         .map(|id| {

@@ -816,6 +816,116 @@ impl DecodeRow for unit_group_member::Model {
     }
 }
 
+// The records eligibility is judged from: a person's history is read for every `eligibility`
+// question and every nomination step that checks it (Q7).
+impl DecodeRow for entity::award_record::Model {
+    const WIDTH: usize = 21;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            recipient_kind: c.enumeration()?,
+            recipient_id: c.required()?,
+            award_type_id: c.required()?,
+            award_code: c.required()?,
+            achievement_from: c.required()?,
+            achievement_to: c.required()?,
+            kind: c.enumeration()?,
+            decision_number: c.required()?,
+            decided_on: c.required()?,
+            issuer_name: c.required()?,
+            status: c.enumeration()?,
+            revoked_on: c.nullable()?,
+            revocation_reason: c.nullable()?,
+            revocation_decision: c.nullable()?,
+            review_note: c.nullable()?,
+            source: c.nullable()?,
+            version: c.required()?,
+            created_by: c.nullable()?,
+            created_at: c.required()?,
+            updated_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for entity::duty_rating::Model {
+    const WIDTH: usize = 7;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            subject_kind: c.enumeration()?,
+            subject_id: c.required()?,
+            year: c.required()?,
+            rating: c.enumeration()?,
+            decision_ref: c.nullable()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for entity::discipline::Model {
+    const WIDTH: usize = 8;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            person_id: c.required()?,
+            form: c.enumeration()?,
+            decision_ref: c.required()?,
+            decided_on: c.required()?,
+            effective_from: c.required()?,
+            effective_to: c.required()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for entity::initiative::Model {
+    const WIDTH: usize = 8;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            title: c.required()?,
+            kind: c.enumeration()?,
+            unit_id: c.required()?,
+            scope: c.enumeration()?,
+            recognition_decision: c.required()?,
+            recognised_on: c.required()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
+impl DecodeRow for entity::initiative_author::Model {
+    const WIDTH: usize = 3;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            initiative_id: c.required()?,
+            person_id: c.required()?,
+            share_percent: c.nullable()?,
+        })
+    }
+}
+
+impl DecodeRow for entity::employment::Model {
+    const WIDTH: usize = 7;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: c.required()?,
+            person_id: c.required()?,
+            unit_id: c.required()?,
+            position: c.nullable()?,
+            started_on: c.required()?,
+            ended_on: c.nullable()?,
+            created_at: c.required()?,
+        })
+    }
+}
+
 /// Models read rarely enough that SeaORM's decoding by name is fine.
 macro_rules! decode_by_name {
     ($($model:ty),* $(,)?) => {$(
@@ -831,10 +941,8 @@ macro_rules! decode_by_name {
 }
 
 decode_by_name!(
-    entity::award_record::Model,
     entity::report_request::Model,
     entity::deadline_extension::Model,
-    entity::initiative::Model,
     entity::award_decision::Model,
     entity::nomination_batch::Model,
     entity::emulation_registration::Model,
