@@ -38,6 +38,10 @@ BUSIEST=$(global "Plan:$BUSIEST_ID")
 # The unit with the most tasks assigned directly, and the year 2022 (the benchmark's Q5 and
 # its SCORECARD_YEAR).
 DIRECT=$(global "Unit:$(psql -Atc "SELECT unit_id FROM assignment WHERE unit_id IS NOT NULL AND task_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1" "$DB")")
+# Q7 asks, as the benchmark does, for the first generated person and the Huân chương Lao động
+# hạng Ba as of 2025-03-01.
+PERSON=$(global "Person:01910000-0000-7000-8000-000000000001")
+ORDER=$(global "AwardType:$(psql -Atc "SELECT id FROM award_type WHERE code = 'HUAN_CHUONG_LAO_DONG_HANG_BA' ORDER BY valid_from DESC LIMIT 1" "$DB")")
 # Q4 asks for the second quarter of the busiest plan's year of issue, as the benchmark's plan.
 YEAR=$(psql -Atc "SELECT extract(year FROM issued_on)::int FROM plan WHERE id = '$BUSIEST_ID'" "$DB")
 
@@ -82,4 +86,5 @@ measure Q1 'query($id: ID!) { plan(id: $id) { tasks(first: 50) { nodes { code ti
 measure Q10 '{ units(first: 50) { totalCount nodes { code name parent { name } children(first: 10) { totalCount nodes { name } } } } }' '{}' ""
 measure Q4 'query($id: ID!, $period: String!) { planProgress(planId: $id, period: $period) { percent taskCount timeliness { timeliness count } areas { taskCount percent } reports { level dueOn expected onTime late missing { name } pending { name } } targets { actual met } } }' "{\"id\": \"$BUSIEST\", \"period\": \"${YEAR}Q2\"}" ""
 measure Q5 'query($id: ID!, $year: Int!) { unitScorecard(unitId: $id, year: $year) { asOf tasks { role timeliness count } reports { period { code } onTime late missing pending } targetsMet { met notMet unknown } } }' "{\"id\": \"$DIRECT\", \"year\": 2022}" ""
+measure Q7 'query($n: ID!, $t: ID!, $asOf: Date) { eligibility(nomineeId: $n, awardTypeId: $t, asOf: $asOf) { eligible earliestEligibleYear conditions { code met description source evidence { kind id year description } } } }' "{\"n\": \"$PERSON\", \"t\": \"$ORDER\", \"asOf\": \"2025-03-01\"}" "$TOKEN"
 measure Q13 'query($u: ID) { targets(first: 20, filter: { unitId: $u }) { totalCount nodes { code statement measureUnit targetValue targetYear plan { documentNumber } lead { name } breakdown { groups { code label rows { code label baseline target unit { name } } subtotal { baseline target } } total { baseline target } } } } }' "{\"u\": \"$LEAD\"}" ""
