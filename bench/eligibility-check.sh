@@ -98,8 +98,10 @@ for code in ["HUAN_CHUONG_LAO_DONG_HANG_BA", "BANG_KHEN_THU_TUONG"]:
             api = json.load(urllib.request.urlopen(request))
             api.pop("extensions", None)
             sql = statement.replace("$PERSON", person).replace("$AWARD_TYPE", award_type).replace("$THIS_YEAR", as_of[:4])
-            mine = json.loads(subprocess.run(["psql", "-Atq", "-v", "ON_ERROR_STOP=1", db], input=sql,
-                                             capture_output=True, text=True, check=True).stdout)
+            ran = subprocess.run(["psql", "-Atq", "-v", "ON_ERROR_STOP=1", db], input=sql, capture_output=True, text=True)
+            if ran.returncode != 0:
+                sys.exit(f"{code} {as_of} person {n}: the statement failed: {ran.stderr}")
+            mine = json.loads(ran.stdout)
             compared += 1
             answer = api["data"]["eligibility"]
             key = (answer["eligible"], answer["earliestEligibleYear"])
