@@ -89,6 +89,8 @@ pub struct History {
     /// Revoked ones (named when they would have counted).
     pub revoked: Vec<award_record::Model>,
     pub disciplines: Vec<discipline::Model>,
+    /// Empty unless the rule reads them (`reads_of`): a rule that starts counting initiatives
+    /// or months worked says so there.
     pub initiatives: Vec<initiative::Model>,
     pub employments: Vec<employment::Model>,
 }
