@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-/// The statement, its opening comment left out.
+/// The statement with its opening comment (left out of what is sent).
 const STATEMENT: &str = include_str!("eligibility.sql");
 
 /// Q7's statement for `person` and the award type `award_type` (any version of its code: the

@@ -27,6 +27,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
+use crate::kernel::query::{fetch_all, find};
 
 /// The longest code.
 pub const MAX_CODE: usize = 40;
@@ -210,9 +211,9 @@ pub async fn versions_sharing_code(
         .from(award_type::Entity)
         .and_where(award_type::Column::Id.is_in(ids.iter().copied()))
         .take();
-    let rows = crate::kernel::query::fetch_all(
+    let rows = fetch_all(
         db,
-        award_type::Entity::find().filter(award_type::Column::Code.in_subquery(codes)),
+        find::<award_type::Entity>().filter(award_type::Column::Code.in_subquery(codes)),
     )
     .await?;
     Ok(windows(rows))
@@ -227,9 +228,9 @@ pub async fn versions_of(
     if codes.is_empty() {
         return Ok(result);
     }
-    let rows = crate::kernel::query::fetch_all(
+    let rows = fetch_all(
         db,
-        award_type::Entity::find().filter(award_type::Column::Code.is_in(codes.iter().cloned())),
+        find::<award_type::Entity>().filter(award_type::Column::Code.is_in(codes.iter().cloned())),
     )
     .await?;
     for version in windows(rows) {

@@ -932,10 +932,7 @@ pub async fn evaluate(
             entity: "award type",
         })?;
     let window_end = year_bounds(as_of.year() - 1).1;
-    let version = match versions.iter().find(|v| v.in_force_on(window_end)) {
-        Some(version) => version.clone(),
-        None => return Err(not_in_force(&given.model, window_end)),
-    };
+    let version = in_force(versions.iter().cloned(), &given.model, window_end)?;
     judge_with(db, subject, version, as_of).await
 }
 
@@ -975,22 +972,30 @@ async fn version_in_force(
     given: &entity::award_type::Model,
     day: NaiveDate,
 ) -> DomainResult<AwardTypeVersion> {
-    catalogue::versions_of(db, std::slice::from_ref(&given.code))
+    let versions = catalogue::versions_of(db, std::slice::from_ref(&given.code))
         .await?
         .remove(&given.code)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|v| v.in_force_on(day))
-        .ok_or_else(|| not_in_force(given, day))
+        .unwrap_or_default();
+    in_force(versions, given, day)
 }
 
-/// No version of `given`'s code in force at the end of the achievement window.
-fn not_in_force(given: &entity::award_type::Model, day: NaiveDate) -> DomainError {
-    DomainError::invalid(format!(
-        "no version of {} was in force on {}, the end of the achievement window",
-        given.name,
-        day.format("%d/%m/%Y")
-    ))
+/// The one of `versions` (of `given`'s code) in force on `day`, the end of the achievement
+/// window.
+fn in_force(
+    versions: impl IntoIterator<Item = AwardTypeVersion>,
+    given: &entity::award_type::Model,
+    day: NaiveDate,
+) -> DomainResult<AwardTypeVersion> {
+    versions
+        .into_iter()
+        .find(|v| v.in_force_on(day))
+        .ok_or_else(|| {
+            DomainError::invalid(format!(
+                "no version of {} was in force on {}, the end of the achievement window",
+                given.name,
+                day.format("%d/%m/%Y")
+            ))
+        })
 }
 
 /// Judges `subject` with `version`, the one in force at the end of the window.
