@@ -12,31 +12,36 @@ use api::auth::Role;
 
 /// Every plain field of `Task`, `ProgressUpdate`, `Assignment` and `Unit`, with aliases and
 /// `__typename`, through `nodes` and `edges`.
-const TASKS: &str = "{ tasks(first: 8) { nodes { __typename id code title description kind conditionText status dueOn dueText dueWithinDaysOfIssue completedOn version heading: title latestProgress { __typename id periodCode percent status narrative difficulties proposals reportedAt reportedOn } assignments { role unit { __typename id code name shortName kind activeFrom activeTo version } } } edges { node { code title status } } } }";
+const TASKS: &str = "{ tasks(first: 8) { nodes { __typename id code title description kind conditionText status dueOn dueText dueWithinDaysOfIssue completedOn version heading: title latestProgress { __typename id periodCode percent status narrative difficulties proposals reportedAt reportedOn } assignments { role unit { __typename id code name shortName kind activeFrom activeTo version } } plan { documentNumber title issuer { name } } lead { code name } } edges { node { code title status } } } }";
 
-const TASKS_WHOLE: &str = "{ tasks(first: 8) { nodes { ... on Task { __typename id code title description kind conditionText status dueOn dueText dueWithinDaysOfIssue completedOn version heading: title latestProgress { ... on ProgressUpdate { __typename id periodCode percent status narrative difficulties proposals reportedAt reportedOn } } assignments { ... on Assignment { role unit { ... on Unit { __typename id code name shortName kind activeFrom activeTo version } } } } } } edges { node { ... on Task { code title status } } } } }";
+const TASKS_WHOLE: &str = "{ tasks(first: 8) { nodes { ... on Task { __typename id code title description kind conditionText status dueOn dueText dueWithinDaysOfIssue completedOn version heading: title latestProgress { ... on ProgressUpdate { __typename id periodCode percent status narrative difficulties proposals reportedAt reportedOn } } assignments { ... on Assignment { role unit { ... on Unit { __typename id code name shortName kind activeFrom activeTo version } } } } plan { ... on Plan { documentNumber title issuer { ... on Unit { name } } } } lead { ... on Unit { code name } } } } edges { node { ... on Task { code title status } } } } }";
 
 /// Every plain field of `Plan`, and its issuer's.
 const PLANS: &str = "{ plans(first: 8) { nodes { id confidential documentNumber kind title summary issuedOn status periodStart periodEnd signerName signerTitle version issuer { id code name shortName kind activeFrom activeTo version } } } }";
 
 const PLANS_WHOLE: &str = "{ plans(first: 8) { nodes { ... on Plan { id confidential documentNumber kind title summary issuedOn status periodStart periodEnd signerName signerTitle version issuer { ... on Unit { id code name shortName kind activeFrom activeTo version } } } } } }";
 
-/// Units with their parents (a unit's field of its own type).
-const UNITS: &str =
-    "{ units(first: 30) { nodes { code name kind parent { code name shortName } } } }";
+/// Units with their parents (a unit's field of its own type) and a page of their children (a
+/// field with arguments, answered in place from the list's prefetch).
+const UNITS: &str = "{ units(first: 30) { nodes { code name kind parent { code name shortName } children(first: 3) { totalCount nodes { code name } } } } }";
 
-const UNITS_WHOLE: &str = "{ units(first: 30) { nodes { ... on Unit { code name kind parent { ... on Unit { code name shortName } } } } } }";
+const UNITS_WHOLE: &str = "{ units(first: 30) { nodes { ... on Unit { code name kind parent { ... on Unit { code name shortName } } children(first: 3) { ... on UnitConnection { totalCount nodes { ... on Unit { code name } } } } } } } }";
 
-/// Every plain field of `Target` (numbers with fractions among them), with its plan, lead and
-/// assignments.
-const TARGETS: &str = "{ targets(first: 12) { nodes { id code statement measure measureUnit comparator targetValue targetYear baselineValue baselineYear changeDirection aspirational conditionText version plan { documentNumber title } lead { name } assignments { role unit { name } } } } }";
+/// Every plain field of `Target` (numbers with fractions among them), with its plan, lead,
+/// assignments and breakdown table (every field of it).
+const TARGETS: &str = "{ targets(first: 40) { nodes { id code statement measure measureUnit comparator targetValue targetYear baselineValue baselineYear changeDirection aspirational conditionText version plan { documentNumber title } lead { name } assignments { role unit { name } } breakdown { baselineYear targetYear groups { code label rows { id code label baseline target unit { name } } subtotal { baseline target } } total { label baseline target } ratio { label per baseline target } } } } }";
 
-const TARGETS_WHOLE: &str = "{ targets(first: 12) { nodes { ... on Target { id code statement measure measureUnit comparator targetValue targetYear baselineValue baselineYear changeDirection aspirational conditionText version plan { ... on Plan { documentNumber title } } lead { ... on Unit { name } } assignments { ... on Assignment { role unit { ... on Unit { name } } } } } } } }";
+const TARGETS_WHOLE: &str = "{ targets(first: 40) { nodes { ... on Target { id code statement measure measureUnit comparator targetValue targetYear baselineValue baselineYear changeDirection aspirational conditionText version plan { ... on Plan { documentNumber title } } lead { ... on Unit { name } } assignments { ... on Assignment { role unit { ... on Unit { name } } } } breakdown { ... on TargetBreakdown { baselineYear targetYear groups { ... on BreakdownGroup { code label rows { ... on BreakdownRow { id code label baseline target unit { ... on Unit { name } } } } subtotal { ... on BreakdownValues { baseline target } } } } total { ... on BreakdownTotal { label baseline target } } ratio { ... on BreakdownRatio { label per baseline target } } } } } } } }";
 
 /// Every plain field of `AuditEvent` (its snapshots are JSON).
 const AUDIT: &str = "{ auditEvents(first: 10) { nodes { occurredAt actor clientId action objectType objectId before after requestId actorUnit { name } } } }";
 
 const AUDIT_WHOLE: &str = "{ auditEvents(first: 10) { nodes { ... on AuditEvent { occurredAt actor clientId action objectType objectId before after requestId actorUnit { ... on Unit { name } } } } } }";
+
+/// Nominations with their nominees' names, award types and units.
+const NOMINATIONS: &str = "{ nominations(first: 20) { nodes { id state summary nomineeName awardType { id code version nationalCode name category rank } nominatingUnit { name } holder { code name } } } }";
+
+const NOMINATIONS_WHOLE: &str = "{ nominations(first: 20) { nodes { ... on Nomination { id state summary nomineeName awardType { ... on AwardType { id code version nationalCode name category rank } } nominatingUnit { ... on Unit { name } } holder { ... on Unit { code name } } } } } }";
 
 async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
     let admin = token(Role::ProvinceAdmin, None);
@@ -59,6 +64,7 @@ async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
         (UNITS, UNITS_WHOLE),
         (TARGETS, TARGETS_WHOLE),
         (AUDIT, AUDIT_WHOLE),
+        (NOMINATIONS, NOMINATIONS_WHOLE),
     ] {
         // The texts: the same values, and the same keys in the same order.
         let fast = data_text(app, &admin, in_place, json!({})).await;
@@ -95,6 +101,35 @@ async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
             .iter()
             .any(|t| t["assignments"][0]["unit"]["name"].is_string()),
         "a task with a lead unit: {tasks}"
+    );
+    assert!(
+        nodes
+            .iter()
+            .any(|t| t["plan"]["issuer"]["name"].is_string())
+            && nodes.iter().any(|t| t["lead"]["name"].is_string()),
+        "{tasks}"
+    );
+    let units = app.graphql(UNITS, json!({})).await.ok();
+    assert!(
+        units["units"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|u| u["children"]["totalCount"].as_i64() > Some(3)
+                && u["children"]["nodes"][2]["name"].is_string()),
+        "a unit with more children than the page: {units}"
+    );
+    let targets = app.graphql(TARGETS, json!({})).await.ok();
+    assert!(
+        targets["targets"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(
+                |t| t["breakdown"]["groups"][0]["rows"][0]["unit"]["name"].is_string()
+                    && t["breakdown"]["total"]["target"].is_number()
+            ),
+        "a target with a breakdown table naming units: {targets}"
     );
     let audit = app.graphql_as(&admin, AUDIT, json!({})).await.ok();
     let edited = &audit["auditEvents"]["nodes"][0];

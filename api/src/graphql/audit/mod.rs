@@ -1,6 +1,9 @@
 //! `auditEvents`: the append-only log of successful mutations.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result, Value};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, Json, Object, Positioned, Result, Value,
+};
 use chrono::{DateTime, FixedOffset};
 use entity::audit_event;
 
@@ -15,7 +18,7 @@ use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, decode, global_id};
 use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::loading::loaders::UnitById;
-use crate::graphql::org::unit::Unit;
+use crate::graphql::org::unit::{Unit, cached_unit};
 use crate::graphql::planning::prefetch::{node_selections, wants};
 
 /// One successful mutation: who, when, what, before and after.
@@ -80,6 +83,17 @@ impl AuditEvent {
 }
 
 impl PlainFields for AuditEvent {
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "actorUnit" => cached_unit(ctx, field, self.0.unit_id),
+            _ => None,
+        }
+    }
+
     fn plain_field(&self, name: &str) -> Option<Value> {
         Some(match name {
             "occurredAt" => plain::value(time::local_time(self.0.occurred_at)),

@@ -89,11 +89,10 @@ macro_rules! connection {
                 &self.edges
             }
             /// The items of `edges`, without cursors.
-            async fn nodes(&self) -> Vec<$crate::graphql::common::plain::Plain<&$node>> {
-                self.edges
-                    .iter()
-                    .map(|e| $crate::graphql::common::plain::Plain(&e.node))
-                    .collect()
+            async fn nodes(&self) -> $crate::graphql::common::plain::PlainList<&$node> {
+                $crate::graphql::common::plain::PlainList(
+                    self.edges.iter().map(|e| &e.node).collect(),
+                )
             }
             async fn page_info(&self) -> &$crate::graphql::common::connection::PageInfo {
                 &self.page_info
@@ -101,6 +100,30 @@ macro_rules! connection {
             /// Number of items in the whole list (all pages).
             async fn total_count(&self) -> i64 {
                 self.total_count
+            }
+        }
+
+        /// A connection under a row answered in place (a unit's children): its `totalCount`
+        /// and `nodes`; `edges` and `pageInfo` are left to async-graphql.
+        impl $crate::graphql::common::plain::PlainFields for $connection {
+            fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+                match name {
+                    "totalCount" => Some(async_graphql::Value::from(self.total_count)),
+                    _ => None,
+                }
+            }
+
+            fn cached_field(
+                &self,
+                ctx: &async_graphql::ContextSelectionSet<'_>,
+                field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+            ) -> Option<async_graphql::Value> {
+                match field.node.name.node.as_str() {
+                    "nodes" => {
+                        $crate::graphql::common::plain::nested_list(ctx, field, &self.node_refs())
+                    }
+                    _ => None,
+                }
             }
         }
 

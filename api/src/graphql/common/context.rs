@@ -79,6 +79,22 @@ where
     loaders(ctx)?.load_one(key).await.into_gql()
 }
 
+/// The value of `key` when the request's loader already holds it (a load or a list's prefetch
+/// put it there), without waiting: a field answered in place
+/// ([`PlainFields::cached_field`](crate::graphql::common::plain::PlainFields::cached_field))
+/// reads only what is cached and leaves the rest to its resolver. `None` also on a live
+/// connection, whose loader changes with each notice.
+pub fn cached<K>(
+    ctx: &async_graphql::ContextSelectionSet<'_>,
+    key: &K,
+) -> Option<<DbLoader as Load<K>>::Value>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    DbLoader: Load<K>,
+{
+    ctx.data_opt::<Loaders>()?.cached(key)
+}
+
 /// Loads the values of `keys` into the request's cache in one batch (a list resolver's
 /// prefetch: its rows' resolvers then find them there without waiting each on its own).
 pub async fn load_all<K>(

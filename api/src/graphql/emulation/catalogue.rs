@@ -1,7 +1,7 @@
 //! The award catalogue: `awardTypes`, `awardType`, `baseSalaries`, and the province
 //! administrator's `addAwardTypeVersion` and `recordBaseSalary`.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject, Value};
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::emulation::catalogue::{
@@ -16,6 +16,7 @@ use crate::graphql::common::enums::{
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
+use crate::graphql::common::plain::{self, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{AwardTypeById, AwardTypeVersions, BaseSalaryHistory};
 
@@ -153,6 +154,22 @@ impl From<entity::base_salary::Model> for BaseSalary {
             valid_from: Date(m.valid_from),
             legal_basis: m.legal_basis,
         }
+    }
+}
+
+impl PlainFields for AwardType {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let model = &self.0.model;
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::AwardType, model.id)),
+            "code" => plain::text(&model.code),
+            "version" => plain::value(model.version),
+            "nationalCode" => plain::maybe_text(model.national_code.as_deref()),
+            "name" => plain::text(&model.name),
+            "category" => plain::value(AwardCategory::from(model.category)),
+            "rank" => plain::value(model.rank),
+            _ => return None,
+        })
     }
 }
 

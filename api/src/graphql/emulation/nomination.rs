@@ -1,7 +1,10 @@
 //! Nominations (đề nghị khen thưởng): `nominations` (with counts by state), `nomination`,
 //! `myQueue`, and the workflow's mutations, from `createNomination` to `decideNomination`.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, Object, Positioned, Result, SimpleObject, Value,
+};
 use chrono::{DateTime, FixedOffset};
 use uuid::Uuid;
 
@@ -17,7 +20,7 @@ use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::ids::{InitiativeId, NominationId};
 use crate::domain::kernel::time::local_time;
 use crate::graphql::common::connection::{PageInfo, connection, wants_total};
-use crate::graphql::common::context::{db, load, loaders};
+use crate::graphql::common::context::{cached, db, load, loaders};
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
     AchievementKind, AwardAuthority, BallotStage, NominationState,
@@ -25,7 +28,7 @@ use crate::graphql::common::enums::{
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
 use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::payload::*;
-use crate::graphql::common::plain::{Plain, PlainFields};
+use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::emulation::catalogue::AwardType;
 use crate::graphql::emulation::eligibility::Eligibility;
@@ -38,7 +41,7 @@ use crate::graphql::loading::loaders::{
     NominationById, NominationDossier, NominationEvents, PersonById, RoundById, RoundCounts,
     UnitById,
 };
-use crate::graphql::org::unit::Unit;
+use crate::graphql::org::unit::{Unit, cached_unit};
 use crate::graphql::planning::prefetch::node_selections;
 
 /// An award nomination on its way to a decision.
@@ -374,7 +377,40 @@ connection!(
     Nomination,
     "nomination"
 );
-impl PlainFields for Nomination {}
+impl PlainFields for Nomination {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::Nomination, self.model.id)),
+            "state" => plain::value(NominationState::from(self.model.state)),
+            "summary" => plain::text(&self.model.summary),
+            _ => return None,
+        })
+    }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        let model = &self.model;
+        match field.node.name.node.as_str() {
+            "nomineeName" => Some(match model.nominee_kind {
+                entity::enums::AwardSubject::Collective => {
+                    plain::text(&cached(ctx, &UnitById(model.nominee_id))?.name)
+                }
+                _ => plain::text(&cached(ctx, &PersonById(model.nominee_id))?.full_name),
+            }),
+            "awardType" => plain::nested(
+                ctx,
+                field,
+                &AwardType(cached(ctx, &AwardTypeById(model.award_type_id))?),
+            ),
+            "nominatingUnit" => cached_unit(ctx, field, Some(model.nominating_unit_id)),
+            "holder" => cached_unit(ctx, field, Some(model.holder_unit_id)),
+            _ => None,
+        }
+    }
+}
 
 /// How many nominations are in a state.
 #[derive(SimpleObject)]

@@ -298,6 +298,19 @@ impl<T: Send + Sync + 'static> BatchLoader<T> {
         Ok(None)
     }
 
+    /// The value of `key` if it is cached, without fetching it (`None` also when the key was
+    /// fetched and has no value: the cache keeps only what was found).
+    pub fn cached<K>(&self, key: &K) -> Option<T::Value>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        T: Load<K>,
+    {
+        self.inner
+            .with_slot::<K, _>(|slot| slot.cache.get(key).cloned())
+            .ok()
+            .flatten()
+    }
+
     /// Puts values fetched some other way (a join, a list) into the cache.
     pub async fn feed_many<K, I>(&self, values: I)
     where
@@ -369,6 +382,11 @@ mod tests {
         assert_eq!(calls(&loader), 1);
         assert_eq!(loader.load_one(9).await.expect("missing"), None);
         assert_eq!(calls(&loader), 2);
+
+        // Only what was found is cached: a missing key is not, even once fetched.
+        assert_eq!(loader.cached(&8), Some(80));
+        assert_eq!(loader.cached(&9), None);
+        assert_eq!(loader.cached(&52), None, "never asked for");
 
         // Fed values are served without a fetch.
         loader.feed_many([(100u32, 7)]).await;

@@ -1,7 +1,10 @@
 //! `Unit`, `UnitGroup` and succession events.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Object, Result, Value};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, Object, Positioned, Result, Value,
+};
 use entity::{unit, unit_group, unit_succession};
 
 use crate::domain::kernel::time;
@@ -11,7 +14,7 @@ use crate::domain::planning::task::{TaskFilter, TaskOrder};
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::{
-    db, load, load_required, loaders, nested_window, under_list, visibility,
+    cached, db, load, load_required, loaders, nested_window, under_list, visibility,
 };
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{
@@ -463,4 +466,50 @@ impl PlainFields for Unit {
             _ => return None,
         })
     }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "parent" => cached_unit(ctx, field, self.0.parent_id),
+            "children" => {
+                // As the resolver reads it, from the page the list's prefetch loaded.
+                let field_ctx = ctx.with_field(field);
+                let first = field_ctx.param_value::<Option<i32>>("first", None).ok()?.1;
+                let after = field_ctx
+                    .param_value::<Option<String>>("after", None)
+                    .ok()?
+                    .1;
+                let window = nested_window(first, after, units::CHILDREN_ORDERING).ok()?;
+                let columns = columns::once_per_field(&field_ctx, "children", || {
+                    COLUMNS.read(&prefetch::node_selections(&field_ctx.look_ahead()))
+                });
+                let key = ChildrenOf {
+                    parent: self.0.id,
+                    window,
+                    columns,
+                };
+                let page = UnitConnection::from_page(cached(ctx, &key)?, Unit::from);
+                plain::nested(ctx, field, &page)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The value of `field`, the unit `id` (null for none), answered in place from the request's
+/// cache ([`PlainFields::cached_field`]): `None` when the unit is not cached or its selection
+/// asks for more than plain fields.
+pub fn cached_unit(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+    id: Option<uuid::Uuid>,
+) -> Option<Value> {
+    let unit = match id {
+        Some(id) => Some(Unit(cached(ctx, &UnitById(id))?)),
+        None => None,
+    };
+    plain::nested_maybe(ctx, field, unit.as_ref())
 }

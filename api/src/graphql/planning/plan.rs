@@ -2,7 +2,10 @@
 
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::FieldColumns;
-use async_graphql::{Context, ID, InputObject, Object, Result, Value};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, Object, Positioned, Result, Value,
+};
 use entity::{plan, plan_area, plan_reference};
 
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
@@ -18,7 +21,7 @@ use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
 };
-use crate::graphql::org::unit::Unit;
+use crate::graphql::org::unit::{Unit, cached_unit};
 use crate::graphql::planning::prefetch;
 use crate::graphql::planning::target::Target;
 use crate::graphql::planning::target::TargetConnection;
@@ -418,6 +421,17 @@ impl PlanOrder {
 crate::graphql::common::connection::connection!(PlanConnection, PlanEdge, Plan, "plan");
 
 impl PlainFields for Plan {
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "issuer" => cached_unit(ctx, field, Some(self.0.issuer_id)),
+            _ => None,
+        }
+    }
+
     fn plain_field(&self, name: &str) -> Option<Value> {
         Some(match name {
             "id" => plain::value(global_id(NodeType::Plan, self.0.id)),

@@ -1,22 +1,25 @@
 //! `Target` (chỉ tiêu) and its computed breakdown.
 
 use crate::graphql::common::enums::stored;
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Value};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, Object, Positioned, Result, SimpleObject, Value,
+};
 use entity::{target, target_breakdown_group, target_breakdown_row};
 
 use crate::domain::kernel::error::DomainResult;
 use crate::domain::planning::target::{self as targets, Values};
-use crate::graphql::common::context::{load, load_required};
+use crate::graphql::common::context::{cached, load, load_required};
 use crate::graphql::common::enums::{AssignmentRole, ChangeDirection, Comparator, TargetMeasure};
 use crate::graphql::common::id::{NodeType, expect, global_id};
-use crate::graphql::common::plain::{self, Plain, PlainFields};
+use crate::graphql::common::plain::{self, Plain, PlainFields, PlainList};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreaById, AttainmentOf, BreakdownOf, PlanById, TargetAssignments, UnitById,
 };
-use crate::graphql::org::unit::Unit;
+use crate::graphql::org::unit::{Unit, cached_unit};
 use crate::graphql::planning::plan::{Plan, PlanArea};
-use crate::graphql::planning::task::{Assignment, lead_unit};
+use crate::graphql::planning::task::{Assignment, lead_unit, lead_unit_id};
 
 /// A target (chỉ tiêu) of a plan: "≥ 90 % citizen satisfaction", "1 200 beds by 2025".
 #[derive(Clone)]
@@ -97,11 +100,11 @@ impl Target {
         }
     }
     /// Lead, cooperating, implementing, monitoring and guiding units or groups.
-    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Plain<Assignment>>> {
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<PlainList<Assignment>> {
         let rows = load(ctx, TargetAssignments(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Plain(Assignment(row))).collect())
+        Ok(PlainList(rows.into_iter().map(Assignment).collect()))
     }
     /// The lead unit (chủ trì); null when the lead is a group.
     async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
@@ -133,13 +136,20 @@ impl Target {
     /// target has no breakdown).
     async fn breakdown(&self, ctx: &Context<'_>) -> Result<Option<TargetBreakdown>> {
         let stored = load(ctx, BreakdownOf(self.0.id)).await?.unwrap_or_default();
+        Ok(TargetBreakdown::of(&self.0, stored))
+    }
+}
+
+impl TargetBreakdown {
+    /// The table of `target` from its stored groups and rows (none without a group).
+    fn of(target: &target::Model, stored: targets::StoredBreakdown) -> Option<Self> {
         if stored.groups.is_empty() {
-            return Ok(None);
+            return None;
         }
-        let computed = targets::compute(&self.0, stored);
-        Ok(Some(TargetBreakdown {
-            baseline_year: self.0.baseline_year,
-            target_year: self.0.target_year,
+        let computed = targets::compute(target, stored);
+        Some(Self {
+            baseline_year: target.baseline_year,
+            target_year: target.target_year,
             groups: computed
                 .groups
                 .into_iter()
@@ -158,7 +168,7 @@ impl Target {
                 per: r.per,
                 values: r.values.into(),
             }),
-        }))
+        })
     }
 }
 
@@ -264,6 +274,104 @@ pub struct BreakdownRatio {
     pub values: BreakdownValues,
 }
 
+impl PlainFields for TargetBreakdown {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "baselineYear" => plain::value(self.baseline_year),
+            "targetYear" => plain::value(self.target_year),
+            _ => return None,
+        })
+    }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "groups" => plain::nested_list(ctx, field, &self.groups),
+            "total" => plain::nested(ctx, field, &self.total),
+            "ratio" => plain::nested_maybe(ctx, field, self.ratio.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl PlainFields for BreakdownGroup {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "code" => plain::text(&self.model.code),
+            "label" => plain::text(&self.model.label),
+            _ => return None,
+        })
+    }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "rows" => plain::nested_list(ctx, field, &self.rows),
+            "subtotal" => plain::nested(ctx, field, &self.subtotal),
+            _ => None,
+        }
+    }
+}
+
+impl PlainFields for BreakdownRow {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => plain::value(global_id(NodeType::BreakdownRow, self.0.id)),
+            "code" => plain::text(&self.0.code),
+            "label" => plain::text(&self.0.label),
+            "baseline" => plain::value(self.0.baseline_value),
+            "target" => plain::value(self.0.target_value),
+            _ => return None,
+        })
+    }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "unit" => cached_unit(ctx, field, self.0.unit_id),
+            _ => None,
+        }
+    }
+}
+
+impl PlainFields for BreakdownValues {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "baseline" => plain::value(self.baseline),
+            "target" => plain::value(self.target),
+            _ => return None,
+        })
+    }
+}
+
+impl PlainFields for BreakdownTotal {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        match name {
+            "label" => Some(plain::maybe_text(self.label.as_deref())),
+            _ => self.values.plain_field(name),
+        }
+    }
+}
+
+impl PlainFields for BreakdownRatio {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        match name {
+            "label" => Some(plain::maybe_text(self.label.as_deref())),
+            "per" => Some(plain::value(self.per)),
+            _ => self.values.plain_field(name),
+        }
+    }
+}
+
 /// Filters of `targets`.
 #[derive(Debug, Default, InputObject)]
 pub struct TargetFilter {
@@ -298,6 +406,30 @@ impl TargetFilter {
 
 crate::graphql::common::connection::connection!(TargetConnection, TargetEdge, Target, "target");
 impl PlainFields for Target {
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "plan" => plain::nested(ctx, field, &Plan(cached(ctx, &PlanById(self.0.plan_id))?)),
+            "assignments" => {
+                let rows = cached(ctx, &TargetAssignments(self.0.id))?;
+                let rows: Vec<Assignment> = rows.into_iter().map(Assignment).collect();
+                plain::nested_list(ctx, field, &rows)
+            }
+            "lead" => {
+                let rows = cached(ctx, &TargetAssignments(self.0.id))?;
+                cached_unit(ctx, field, lead_unit_id(&rows))
+            }
+            "breakdown" => {
+                let stored = cached(ctx, &BreakdownOf(self.0.id))?;
+                plain::nested_maybe(ctx, field, TargetBreakdown::of(&self.0, stored).as_ref())
+            }
+            _ => None,
+        }
+    }
+
     fn plain_field(&self, name: &str) -> Option<Value> {
         Some(match name {
             "id" => plain::value(global_id(NodeType::Target, self.0.id)),

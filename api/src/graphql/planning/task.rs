@@ -2,7 +2,10 @@
 
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::{self, FieldColumns};
-use async_graphql::{Context, ID, InputObject, Object, Result, Value};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, Object, Positioned, Result, Value,
+};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::AssignmentRole as StoredRole;
 use entity::{assignment, progress_update, task};
@@ -12,19 +15,19 @@ use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
 use crate::domain::planning::task as tasks;
 use crate::graphql::common::connection::wants_total;
-use crate::graphql::common::context::{db, load, load_required, nested_window, visibility};
+use crate::graphql::common::context::{cached, db, load, load_required, nested_window, visibility};
 use crate::graphql::common::enums::{
     AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
 };
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect, global_id};
-use crate::graphql::common::plain::{self, Plain, PlainFields};
+use crate::graphql::common::plain::{self, Plain, PlainFields, PlainList};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskContributions,
     TaskExtensions, UnitById,
 };
-use crate::graphql::org::unit::{Unit, UnitGroup, group_by_id};
+use crate::graphql::org::unit::{Unit, UnitGroup, cached_unit, group_by_id};
 use crate::graphql::planning::plan::{Plan, PlanArea};
 use crate::graphql::planning::prefetch;
 use crate::graphql::planning::prefetch::PartialLatest;
@@ -191,11 +194,11 @@ impl Task {
     }
     /// Who does what: exactly one lead (chủ trì), then cooperating, implementing, monitoring and
     /// guiding units or groups.
-    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Plain<Assignment>>> {
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<PlainList<Assignment>> {
         let rows = load(ctx, TaskAssignments(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Plain(Assignment(row))).collect())
+        Ok(PlainList(rows.into_iter().map(Assignment).collect()))
     }
     /// The lead unit (chủ trì); null when the lead is a group.
     async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
@@ -287,6 +290,49 @@ impl PlainFields for Task {
             _ => return None,
         })
     }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "assignments" => {
+                let rows = cached(ctx, &TaskAssignments(self.0.id))?;
+                let rows: Vec<Assignment> = rows.into_iter().map(Assignment).collect();
+                plain::nested_list(ctx, field, &rows)
+            }
+            "plan" => plain::nested(ctx, field, &Plan(cached(ctx, &PlanById(self.0.plan_id))?)),
+            "lead" => {
+                let rows = cached(ctx, &TaskAssignments(self.0.id))?;
+                cached_unit(ctx, field, lead_unit_id(&rows))
+            }
+            "latestProgress" => {
+                // As the resolver reads it: the update the list's prefetch kept with the columns
+                // this selection reads, else the loader's whole one.
+                let field_ctx = ctx.with_field(field);
+                let kept = ctx.data_opt::<PartialLatest>().and_then(|partial| {
+                    let needed = columns::once_per_field(&field_ctx, "latestProgress", || {
+                        PROGRESS_COLUMNS.read(&[field_ctx.look_ahead()])
+                    });
+                    partial.get(self.0.id, needed)
+                });
+                let update = match kept {
+                    Some(update) => update,
+                    None => cached(ctx, &LatestProgress(self.0.id))?,
+                };
+                plain::nested_maybe(ctx, field, update.map(ProgressUpdate).as_ref())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The lead unit's id among assignments (none when the lead is a group).
+pub fn lead_unit_id(rows: &[assignment::Model]) -> Option<uuid::Uuid> {
+    rows.iter()
+        .find(|a| a.role == StoredRole::Lead)
+        .and_then(|a| a.unit_id)
 }
 
 /// The lead unit among assignments (none when the lead is a group).
@@ -294,11 +340,7 @@ pub async fn lead_unit(
     ctx: &Context<'_>,
     rows: &[assignment::Model],
 ) -> Result<Option<Plain<Unit>>> {
-    match rows
-        .iter()
-        .find(|a| a.role == StoredRole::Lead)
-        .and_then(|a| a.unit_id)
-    {
+    match lead_unit_id(rows) {
         Some(unit) => Ok(load(ctx, UnitById(unit)).await?.map(|row| Plain(Unit(row)))),
         None => Ok(None),
     }
@@ -341,6 +383,17 @@ impl PlainFields for Assignment {
     fn plain_field(&self, name: &str) -> Option<Value> {
         match name {
             "role" => Some(plain::value(AssignmentRole::from(self.0.role))),
+            _ => None,
+        }
+    }
+
+    fn cached_field(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> Option<Value> {
+        match field.node.name.node.as_str() {
+            "unit" => cached_unit(ctx, field, self.0.unit_id),
             _ => None,
         }
     }
