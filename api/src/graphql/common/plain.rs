@@ -193,13 +193,24 @@ impl<T: OutputType + ContainerType + PlainFields> OutputType for PlainList<T> {
 /// `object`'s value under `ctx`'s selection when every field it selects is answered in place
 /// (what async-graphql's container would answer, without its futures); `None` otherwise.
 fn answer<T: OutputType + PlainFields>(ctx: &ContextSelectionSet<'_>, object: &T) -> Option<Value> {
-    let slots = plan(ctx, object)?;
-    let mut map = IndexMap::with_capacity(slots.len());
-    for slot in slots {
-        let Slot::Ready(key, value) = slot else {
+    // What `plan` checks, in one pass: the first field that is not answered in place, a
+    // fragment, a directive or a key given twice ends it.
+    let items = &ctx.item.node.items;
+    let mut map = IndexMap::with_capacity(items.len());
+    for selection in items {
+        let Selection::Field(field) = &selection.node else {
             return None;
         };
-        map.insert(key, value);
+        if !field.node.directives.is_empty() {
+            return None;
+        }
+        let value = in_place(ctx, object, field)?;
+        if map
+            .insert(field.node.response_key().node.clone(), value)
+            .is_some()
+        {
+            return None;
+        }
     }
     Some(Value::Object(map))
 }
@@ -280,22 +291,32 @@ fn plan<'a, T: OutputType + PlainFields>(
         if repeated {
             return None;
         }
-        let name = node.name.node.as_str();
-        let value = if !node.arguments.is_empty() {
-            object.cached_field(ctx, field)
-        } else if name == "__typename" {
-            Some(Value::String(object.introspection_type_name().into_owned()))
-        } else {
-            object
-                .plain_field(name)
-                .or_else(|| object.cached_field(ctx, field))
-        };
-        slots.push(match value {
+        slots.push(match in_place(ctx, object, field) {
             Some(value) => Slot::Ready(key.clone(), value),
             None => Slot::Other(field),
         });
     }
     Some(slots)
+}
+
+/// The value of `field` of `object` when it is answered in place: plain, `__typename`, or
+/// cached ([`PlainFields::cached_field`], the only way for a field with arguments).
+fn in_place<T: OutputType + PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    object: &T,
+    field: &Positioned<Field>,
+) -> Option<Value> {
+    let node = &field.node;
+    let name = node.name.node.as_str();
+    if !node.arguments.is_empty() {
+        object.cached_field(ctx, field)
+    } else if name == "__typename" {
+        Some(Value::String(object.introspection_type_name().into_owned()))
+    } else {
+        object
+            .plain_field(name)
+            .or_else(|| object.cached_field(ctx, field))
+    }
 }
 
 /// A plain field's value, as async-graphql writes a value of its type.
