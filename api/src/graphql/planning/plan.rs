@@ -10,7 +10,7 @@ use entity::{plan, plan_area, plan_reference};
 
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
 use crate::graphql::common::context::{
-    load, load_required, nested_window, under_list, visible_plan,
+    cached, load, load_required, nested_window, under_list, visible_plan,
 };
 use crate::graphql::common::cursor;
 use crate::graphql::common::enums::{OrderDirection, PlanKind, PlanStatus};
@@ -19,7 +19,7 @@ use crate::graphql::common::id::{NodeType, expect, global_id};
 use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::common::scalars::Date;
 use crate::graphql::loading::loaders::{
-    AreasOf, DeadlinesOf, ImplementedBy, PlanTargets, PlanTasks, ReferencesOf, UnitById,
+    AreasOf, DeadlinesOf, ImplementedBy, PlanById, PlanTargets, PlanTasks, ReferencesOf, UnitById,
 };
 use crate::graphql::org::unit::{Unit, cached_unit};
 use crate::graphql::planning::prefetch;
@@ -419,6 +419,16 @@ impl PlanOrder {
 }
 
 crate::graphql::common::connection::connection!(PlanConnection, PlanEdge, Plan, "plan");
+
+/// The value of `field`, the plan `id`, answered in place from the request's cache
+/// ([`PlainFields::cached_field`]).
+pub fn cached_plan(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+    id: uuid::Uuid,
+) -> Option<Value> {
+    plain::nested(ctx, field, &Plan(cached(ctx, &PlanById(id))?))
+}
 
 impl PlainFields for Plan {
     fn cached_field(

@@ -18,8 +18,8 @@ use crate::graphql::loading::loaders::{
     AreaById, AttainmentOf, BreakdownOf, PlanById, TargetAssignments, UnitById,
 };
 use crate::graphql::org::unit::{Unit, cached_unit};
-use crate::graphql::planning::plan::{Plan, PlanArea};
-use crate::graphql::planning::task::{Assignment, lead_unit, lead_unit_id};
+use crate::graphql::planning::plan::{Plan, PlanArea, cached_plan};
+use crate::graphql::planning::task::{Assignment, assignments_in_place, lead_unit};
 
 /// A target (chỉ tiêu) of a plan: "≥ 90 % citizen satisfaction", "1 200 beds by 2025".
 #[derive(Clone)]
@@ -412,15 +412,9 @@ impl PlainFields for Target {
         field: &Positioned<Field>,
     ) -> Option<Value> {
         match field.node.name.node.as_str() {
-            "plan" => plain::nested(ctx, field, &Plan(cached(ctx, &PlanById(self.0.plan_id))?)),
-            "assignments" => {
-                let rows = cached(ctx, &TargetAssignments(self.0.id))?;
-                let rows: Vec<Assignment> = rows.into_iter().map(Assignment).collect();
-                plain::nested_list(ctx, field, &rows)
-            }
-            "lead" => {
-                let rows = cached(ctx, &TargetAssignments(self.0.id))?;
-                cached_unit(ctx, field, lead_unit_id(&rows))
+            "plan" => cached_plan(ctx, field, self.0.plan_id),
+            "assignments" | "lead" => {
+                assignments_in_place(ctx, field, cached(ctx, &TargetAssignments(self.0.id))?)
             }
             "breakdown" => {
                 let stored = cached(ctx, &BreakdownOf(self.0.id))?;

@@ -28,7 +28,7 @@ use crate::graphql::loading::loaders::{
     TaskExtensions, UnitById,
 };
 use crate::graphql::org::unit::{Unit, UnitGroup, cached_unit, group_by_id};
-use crate::graphql::planning::plan::{Plan, PlanArea};
+use crate::graphql::planning::plan::{Plan, PlanArea, cached_plan};
 use crate::graphql::planning::prefetch;
 use crate::graphql::planning::prefetch::PartialLatest;
 
@@ -297,16 +297,10 @@ impl PlainFields for Task {
         field: &Positioned<Field>,
     ) -> Option<Value> {
         match field.node.name.node.as_str() {
-            "assignments" => {
-                let rows = cached(ctx, &TaskAssignments(self.0.id))?;
-                let rows: Vec<Assignment> = rows.into_iter().map(Assignment).collect();
-                plain::nested_list(ctx, field, &rows)
+            "assignments" | "lead" => {
+                assignments_in_place(ctx, field, cached(ctx, &TaskAssignments(self.0.id))?)
             }
-            "plan" => plain::nested(ctx, field, &Plan(cached(ctx, &PlanById(self.0.plan_id))?)),
-            "lead" => {
-                let rows = cached(ctx, &TaskAssignments(self.0.id))?;
-                cached_unit(ctx, field, lead_unit_id(&rows))
-            }
+            "plan" => cached_plan(ctx, field, self.0.plan_id),
             "latestProgress" => {
                 // As the resolver reads it: the update the list's prefetch kept with the columns
                 // this selection reads, else the loader's whole one.
@@ -326,6 +320,20 @@ impl PlainFields for Task {
             _ => None,
         }
     }
+}
+
+/// The value of `field`, a task's or target's `assignments` or `lead`, answered in place from
+/// its cached assignment `rows` ([`PlainFields::cached_field`]).
+pub fn assignments_in_place(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+    rows: Vec<assignment::Model>,
+) -> Option<Value> {
+    if field.node.name.node == "lead" {
+        return cached_unit(ctx, field, lead_unit_id(&rows));
+    }
+    let rows: Vec<Assignment> = rows.into_iter().map(Assignment).collect();
+    plain::nested_list(ctx, field, &rows)
 }
 
 /// The lead unit's id among assignments (none when the lead is a group).
