@@ -44,9 +44,10 @@ pub trait PlainFields {
     /// assignments, its newest update, a unit's page of children), when the request's loader
     /// already holds what it reads (the list's prefetch put it there) and every field it
     /// selects is answered in place: see [`nested`]. A field with arguments reads them itself,
-    /// as its resolver would (a bad one: `None`, and the resolver reports it). `None` leaves the
-    /// field to async-graphql, whose resolver loads it; by default every such field is left.
-    /// `ctx` is the selection `field` is in.
+    /// as its resolver would (a bad one: `None`, and the resolver reports it): a field that
+    /// gains an argument must read it here too, or no longer be answered here. `None` leaves
+    /// the field to async-graphql, whose resolver loads it; by default every such field is
+    /// left. `ctx` is the selection `field` is in.
     fn cached_field(
         &self,
         _ctx: &ContextSelectionSet<'_>,
