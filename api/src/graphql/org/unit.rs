@@ -153,18 +153,7 @@ impl Unit {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<UnitConnection> {
-        let window = nested_window(first, after, units::CHILDREN_ORDERING)?;
-        let page = load_required(
-            ctx,
-            ChildrenOf {
-                parent: self.0.id,
-                window,
-                columns: columns::once_per_field(ctx, "children", || {
-                    COLUMNS.read(&prefetch::node_selections(&ctx.look_ahead()))
-                }),
-            },
-        )
-        .await?;
+        let page = load_required(ctx, children_key(ctx, self.0.id, first, after)?).await?;
         Ok(UnitConnection::from_page(page, Unit::from))
     }
     /// The unit that took this one over (merge, absorption, rename…), if any.
@@ -482,21 +471,30 @@ impl PlainFields for Unit {
                     .param_value::<Option<String>>("after", None)
                     .ok()?
                     .1;
-                let window = nested_window(first, after, units::CHILDREN_ORDERING).ok()?;
-                let columns = columns::once_per_field(&field_ctx, "children", || {
-                    COLUMNS.read(&prefetch::node_selections(&field_ctx.look_ahead()))
-                });
-                let key = ChildrenOf {
-                    parent: self.0.id,
-                    window,
-                    columns,
-                };
+                let key = children_key(&field_ctx, self.0.id, first, after).ok()?;
                 let page = UnitConnection::from_page(cached(ctx, &key)?, Unit::from);
                 plain::nested(ctx, field, &page)
             }
             _ => None,
         }
     }
+}
+
+/// The loader key of `parent`'s page of children as the field in `ctx` (a unit's `children`)
+/// asks for it: the window from `first` and `after`, the columns from its selection.
+fn children_key(
+    ctx: &Context<'_>,
+    parent: uuid::Uuid,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<ChildrenOf> {
+    Ok(ChildrenOf {
+        parent,
+        window: nested_window(first, after, units::CHILDREN_ORDERING)?,
+        columns: columns::once_per_field(ctx, "children", || {
+            COLUMNS.read(&prefetch::node_selections(&ctx.look_ahead()))
+        }),
+    })
 }
 
 /// The value of `field`, the unit `id` (null for none), answered in place from the request's

@@ -215,13 +215,8 @@ impl Task {
     /// The newest progress update.
     async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<Plain<ProgressUpdate>>> {
         let wrap = |update| Plain(ProgressUpdate(update));
-        if let Some(partial) = ctx.data_opt::<PartialLatest>() {
-            let needed = columns::once_per_field(ctx, "latestProgress", || {
-                PROGRESS_COLUMNS.read(&[ctx.look_ahead()])
-            });
-            if let Some(update) = partial.get(self.0.id, needed) {
-                return Ok(update.map(wrap));
-            }
+        if let Some(update) = kept_latest(ctx, self.0.id) {
+            return Ok(update.map(wrap));
         }
         Ok(load(ctx, LatestProgress(self.0.id))
             .await?
@@ -302,16 +297,9 @@ impl PlainFields for Task {
             }
             "plan" => cached_plan(ctx, field, self.0.plan_id),
             "latestProgress" => {
-                // As the resolver reads it: the update the list's prefetch kept with the columns
-                // this selection reads, else the loader's whole one.
-                let field_ctx = ctx.with_field(field);
-                let kept = ctx.data_opt::<PartialLatest>().and_then(|partial| {
-                    let needed = columns::once_per_field(&field_ctx, "latestProgress", || {
-                        PROGRESS_COLUMNS.read(&[field_ctx.look_ahead()])
-                    });
-                    partial.get(self.0.id, needed)
-                });
-                let update = match kept {
+                // As the resolver reads it: the update the list's prefetch kept, else the
+                // loader's whole one.
+                let update = match kept_latest(&ctx.with_field(field), self.0.id) {
                     Some(update) => update,
                     None => cached(ctx, &LatestProgress(self.0.id))?,
                 };
@@ -320,6 +308,17 @@ impl PlainFields for Task {
             _ => None,
         }
     }
+}
+
+/// The newest update of `task` that the list's prefetch kept with the columns the field in
+/// `ctx` (a task's `latestProgress`) reads: `None` when none was kept for them, so the field
+/// reads the loader's whole one.
+fn kept_latest(ctx: &Context<'_>, task: uuid::Uuid) -> Option<Option<progress_update::Model>> {
+    let partial = ctx.data_opt::<PartialLatest>()?;
+    let needed = columns::once_per_field(ctx, "latestProgress", || {
+        PROGRESS_COLUMNS.read(&[ctx.look_ahead()])
+    });
+    partial.get(task, needed)
 }
 
 /// The value of `field`, a task's or target's `assignments` or `lead`, answered in place from
