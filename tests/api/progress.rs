@@ -40,7 +40,7 @@ async fn plan_progress_matches_figures_computed_from_the_tasks(app: &TestApp) {
         let tasks = app
             .graphql(
                 r#"query($id: ID!, $asOf: Date) { plan(id: $id) { tasks(first: 100) { totalCount nodes {
-                    area { code } timeliness(asOf: $asOf)
+                    area { code } dueOn timeliness(asOf: $asOf)
                     progressUpdates(first: 100) { nodes { percent reportedAt } } } } } }"#,
                 json!({ "id": id, "asOf": as_of }),
             )
@@ -61,6 +61,9 @@ async fn plan_progress_matches_figures_computed_from_the_tasks(app: &TestApp) {
         let (mut count, mut sum) = (0usize, 0f64);
         let mut classes: BTreeMap<String, i64> = BTreeMap::new();
         let mut areas: BTreeMap<String, (i64, f64)> = BTreeMap::new();
+        // The percents of tasks alike in area, class and deadline: the database sums such tasks
+        // together, so the data must hold some whose percents differ.
+        let mut alike: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
         for task in &nodes {
             let class = task["timeliness"].as_str().expect("class").to_owned();
             *classes.entry(class.clone()).or_default() += 1;
@@ -82,6 +85,14 @@ async fn plan_progress_matches_figures_computed_from_the_tasks(app: &TestApp) {
                     .max_by_key(|u| u["reportedAt"].as_str().map(str::to_owned))
                     .map_or(0.0, |u| u["percent"].as_f64().expect("percent"))
             };
+            alike
+                .entry((
+                    task["area"]["code"].to_string(),
+                    class.clone(),
+                    task["dueOn"].to_string(),
+                ))
+                .or_default()
+                .push(percent);
             count += 1;
             sum += percent;
             let area = areas
@@ -90,6 +101,12 @@ async fn plan_progress_matches_figures_computed_from_the_tasks(app: &TestApp) {
             area.0 += 1;
             area.1 += percent;
         }
+        assert!(
+            alike
+                .values()
+                .any(|percents| percents.iter().any(|p| *p != percents[0])),
+            "{as_of}: tasks alike with different percents"
+        );
         let round = |v: f64| (v * 10.0).round() / 10.0;
         let got = app
             .graphql(

@@ -269,7 +269,7 @@ pub async fn of_plan(
                 .add(Expr::col((value.clone(), target_value::Column::PeriodCode)).eq(code.clone()))
                 .add(Expr::col((value, target_value::Column::ReportedAt)).lt(before))
         });
-    let query = target::Entity::find()
+    let query = find::<target::Entity>()
         .filter(target::Column::PlanId.eq(plan_id))
         .order_by_asc(target::Column::Position)
         .join(JoinType::LeftJoin, values)

@@ -19,7 +19,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
-use crate::kernel::query::fetch_all;
+use crate::kernel::query::{fetch_all, find};
 use crate::kernel::time::{MAX_YEAR, MIN_YEAR};
 
 /// The longest run of days off the calendar accepts (Tết with its weekends is 9 or 10): a
@@ -51,7 +51,7 @@ impl WorkCalendar {
     ) -> DomainResult<Self> {
         let until = to + Duration::days(MAX_DAYS_OFF_IN_A_ROW * 4);
         let select =
-            calendar_day::Entity::find().filter(calendar_day::Column::Day.between(from, until));
+            find::<calendar_day::Entity>().filter(calendar_day::Column::Day.between(from, until));
         let days = fetch_all(db, select).await?;
         Ok(Self::new(days))
     }

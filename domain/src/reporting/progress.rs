@@ -11,7 +11,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    QueryOrder, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -326,9 +326,14 @@ pub async fn task_figures_of(
     plans: &[Uuid],
     as_of: NaiveDate,
 ) -> DomainResult<HashMap<Uuid, PlanProgress>> {
-    // What the figures need and no text, in one statement: each task's plan, area and timing,
-    // and the percent of its newest update by the end of `as_of`.
-    use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, QueryStatementBuilder, SimpleExpr};
+    // What the figures need and no text, in one statement: the tasks grouped by plan, area and
+    // timing (all a task's class depends on), with how many there are and the sum of their
+    // newest updates' percents by the end of `as_of`. A plan's tasks share a few deadlines, so
+    // the groups are a fraction of the tasks; the classes are still worked out here, by the
+    // one rule ([`TaskTiming::timeliness`]).
+    use sea_orm::sea_query::{
+        Expr, ExprTrait, Func, Order, Query, QueryStatementBuilder, SimpleExpr,
+    };
     let newest = Query::select()
         .column(progress_update::Column::Percent)
         .from(progress_update::Entity)
@@ -341,46 +346,55 @@ pub async fn task_figures_of(
         .order_by(progress_update::Column::Id, Order::Desc)
         .limit(1)
         .to_owned();
-    let query = task::Entity::find()
-        .select_only()
-        .column(task::Column::PlanId)
-        .column(task::Column::AreaId)
-        .column(task::Column::Status)
-        .column(task::Column::DueOn)
-        .column(task::Column::CompletedOn)
-        .expr_as(
-            SimpleExpr::SubQuery(None, Box::new(newest.into_sub_query_statement())),
-            "newest_percent",
-        )
-        .filter(task::Column::PlanId.is_in(plans.iter().copied()))
-        .into_query();
-    let tasks: Vec<FigureTask> = fetch_decoded(db, &query).await?;
-    let mut by_plan: HashMap<Uuid, Vec<FigureTask>> = HashMap::new();
-    for task in tasks {
-        by_plan.entry(task.plan_id).or_default().push(task);
+    let grouped = [
+        task::Column::PlanId,
+        task::Column::AreaId,
+        task::Column::Status,
+        task::Column::DueOn,
+        task::Column::CompletedOn,
+    ];
+    let query = Query::select()
+        .columns(grouped.map(|c| (task::Entity, c)))
+        .expr(Func::count(Expr::col((task::Entity, task::Column::Id))))
+        .expr(Func::sum(SimpleExpr::SubQuery(
+            None,
+            Box::new(newest.into_sub_query_statement()),
+        )))
+        .from(task::Entity)
+        .and_where(task::Column::PlanId.is_in(plans.iter().copied()))
+        .group_by_columns(grouped.map(|c| (task::Entity, c)))
+        .to_owned();
+    let groups: Vec<FigureGroup> = fetch_decoded(db, &query).await?;
+    let mut by_plan: HashMap<Uuid, Vec<FigureGroup>> = HashMap::new();
+    for group in groups {
+        by_plan.entry(group.plan_id).or_default().push(group);
     }
     Ok(plans
         .iter()
         .map(|id| {
-            let tasks = by_plan.remove(id).unwrap_or_default();
-            (*id, figures(as_of, &tasks))
+            let groups = by_plan.remove(id).unwrap_or_default();
+            (*id, figures(as_of, &groups))
         })
         .collect())
 }
 
-/// A task as a plan's figures read it (the columns of [`task_figures_of`]'s statement, in order).
+/// Tasks of a plan alike in what its figures read (the columns of [`task_figures_of`]'s
+/// statement, in order).
 #[derive(Debug)]
-struct FigureTask {
+struct FigureGroup {
     plan_id: Uuid,
     area_id: Option<Uuid>,
     status: entity::enums::TaskStatus,
     due_on: Option<NaiveDate>,
     completed_on: Option<NaiveDate>,
-    newest_percent: Option<i32>,
+    /// How many tasks.
+    tasks: i64,
+    /// The sum of their newest updates' percents (none when no task has one).
+    newest_percents: Option<i64>,
 }
 
-impl DecodeRow for FigureTask {
-    const WIDTH: usize = 6;
+impl DecodeRow for FigureGroup {
+    const WIDTH: usize = 7;
 
     fn decode(c: &mut Columns<'_>) -> Result<Self, sea_orm::DbErr> {
         Ok(Self {
@@ -389,7 +403,8 @@ impl DecodeRow for FigureTask {
             status: c.enumeration()?,
             due_on: c.nullable()?,
             completed_on: c.nullable()?,
-            newest_percent: c.nullable()?,
+            tasks: c.required()?,
+            newest_percents: c.nullable()?,
         })
     }
 }
@@ -431,33 +446,40 @@ pub async fn tasks_with_newest_updates(
 /// A task's percent in a plan's figures: 100 once completed, else its newest update's, else 0
 /// (none for a cancelled task, which does not count).
 pub fn task_percent(class: Timeliness, newest: Option<i32>) -> Option<f64> {
+    percents_of(class, 1, newest.map(i64::from))
+}
+
+/// [`task_percent`] summed over `tasks` tasks of one class whose newest updates' percents sum
+/// to `newest`.
+fn percents_of(class: Timeliness, tasks: i64, newest: Option<i64>) -> Option<f64> {
     match class {
         Timeliness::Cancelled => None,
-        Timeliness::CompletedOnTime | Timeliness::CompletedLate => Some(100.0),
-        _ => Some(newest.map_or(0.0, f64::from)),
+        Timeliness::CompletedOnTime | Timeliness::CompletedLate => Some(100.0 * tasks as f64),
+        _ => Some(newest.map_or(0.0, |sum| sum as f64)),
     }
 }
 
-fn figures(as_of: NaiveDate, tasks: &[FigureTask]) -> PlanProgress {
+fn figures(as_of: NaiveDate, groups: &[FigureGroup]) -> PlanProgress {
     let mut timeliness_counts = BTreeMap::new();
     let mut areas: BTreeMap<Option<Uuid>, (usize, f64)> = BTreeMap::new();
     let (mut count, mut sum) = (0usize, 0f64);
-    for task in tasks {
+    for group in groups {
         let timing = TaskTiming {
-            status: task.status,
-            due_on: task.due_on,
-            completed_on: task.completed_on,
+            status: group.status,
+            due_on: group.due_on,
+            completed_on: group.completed_on,
         };
         let class = timing.timeliness(as_of);
-        *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += 1;
-        let Some(percent) = task_percent(class, task.newest_percent) else {
+        let tasks = usize::try_from(group.tasks).unwrap_or(0);
+        *timeliness_counts.entry(timeliness_key(class)).or_insert(0) += tasks;
+        let Some(percents) = percents_of(class, group.tasks, group.newest_percents) else {
             continue;
         };
-        count += 1;
-        sum += percent;
-        let area = areas.entry(task.area_id).or_insert((0, 0.0));
-        area.0 += 1;
-        area.1 += percent;
+        count += tasks;
+        sum += percents;
+        let area = areas.entry(group.area_id).or_insert((0, 0.0));
+        area.0 += tasks;
+        area.1 += percents;
     }
     PlanProgress {
         as_of,
@@ -527,6 +549,28 @@ fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
+/// A report counted in a period's figures: whose, at which level, and whether it came late
+/// (the columns of [`regime_reports`]'s statement, in order).
+struct SubmittedReport {
+    regime_id: Uuid,
+    level: i32,
+    unit_id: Uuid,
+    late: Option<bool>,
+}
+
+impl DecodeRow for SubmittedReport {
+    const WIDTH: usize = 4;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            regime_id: c.required()?,
+            level: c.required()?,
+            unit_id: c.required()?,
+            late: c.nullable()?,
+        })
+    }
+}
+
 /// For every regime of the plan that reports `period`, at every level: who should report, who
 /// did (on time, late), who is missing, as of `as_of`.
 async fn regime_reports(
@@ -536,7 +580,7 @@ async fn regime_reports(
     as_of: NaiveDate,
 ) -> DomainResult<(Vec<RegimeReports>, Vec<unit::Model>)> {
     // The regimes with their deadline rows, in one statement.
-    let query = reporting_regime::Entity::find()
+    let query = find::<reporting_regime::Entity>()
         .find_with_related(reporting_deadline::Entity)
         .filter(reporting_regime::Column::PlanId.eq(plan.id))
         .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
@@ -564,22 +608,25 @@ async fn regime_reports(
     let cut = end_of_day(as_of);
     // Whether each report of the period sent by the end of `as_of` was late, by regime, level
     // and unit (four columns, no text).
-    let submitted: HashMap<(Uuid, i32, Uuid), Option<bool>> = report_submission::Entity::find()
-        .select_only()
-        .column(report_submission::Column::RegimeId)
-        .column(report_submission::Column::Level)
-        .column(report_submission::Column::ReportingUnitId)
-        .column(report_submission::Column::IsLate)
-        .filter(report_submission::Column::RegimeId.is_in(regime_ids.iter().copied()))
-        .filter(report_submission::Column::PeriodCode.eq(period.to_string()))
-        .filter(report_submission::Column::Status.ne(SubmissionStatus::Draft))
-        .filter(report_submission::Column::FirstSubmittedAt.lt(cut))
-        .into_tuple::<(Uuid, i32, Uuid, Option<bool>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(regime, level, unit, late)| ((regime, level, unit), late))
-        .collect();
+    let query = sea_orm::sea_query::Query::select()
+        .columns([
+            report_submission::Column::RegimeId,
+            report_submission::Column::Level,
+            report_submission::Column::ReportingUnitId,
+            report_submission::Column::IsLate,
+        ])
+        .from(report_submission::Entity)
+        .and_where(report_submission::Column::RegimeId.is_in(regime_ids.iter().copied()))
+        .and_where(report_submission::Column::PeriodCode.eq(period.to_string()))
+        .and_where(report_submission::Column::Status.ne(SubmissionStatus::Draft))
+        .and_where(report_submission::Column::FirstSubmittedAt.lt(cut))
+        .to_owned();
+    let submitted: HashMap<(Uuid, i32, Uuid), Option<bool>> =
+        fetch_decoded::<SubmittedReport, _>(db, &query)
+            .await?
+            .into_iter()
+            .map(|r| ((r.regime_id, r.level, r.unit_id), r.late))
+            .collect();
     let calendar = super::calendar::WorkCalendar::load(
         db,
         as_of - chrono::Duration::days(800),

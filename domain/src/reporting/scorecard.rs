@@ -11,8 +11,8 @@ use entity::{
     unit_group,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, Condition, ConnectionTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -111,7 +111,7 @@ pub async fn scorecard_as_of(
     };
     // The unit's tasks (directly or through its groups) under readable plans covering the year,
     // each with the roles the unit has and what its timeliness needs: one statement, no text.
-    let mut assigned = assignment::Entity::find()
+    let mut assigned = find::<assignment::Entity>()
         .select_only()
         .column(assignment::Column::TaskId)
         .column(assignment::Column::Role)
@@ -291,7 +291,7 @@ async fn report_counts(
     .collect();
     // The unit's reports of the year's periods sent by the end of `as_of`: whether each was
     // late, by (regime, period, level).
-    let sent: HashMap<(Uuid, String, i32), Option<bool>> = report_submission::Entity::find()
+    let sent: HashMap<(Uuid, String, i32), Option<bool>> = find::<report_submission::Entity>()
         .select_only()
         .column(report_submission::Column::RegimeId)
         .column(report_submission::Column::PeriodCode)
