@@ -10,12 +10,65 @@ use crate::access::Actor;
 use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{FilterIf, SortKeys, fetch_keyed_page_with_joined, find};
-use crate::kernel::rows::{ColumnSet, JoinedOnce};
+use crate::kernel::query::{FilterIf, KeyedRow, SortKeys, fetch_keyed_rows_with_joined, find};
+use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, JoinedOnce};
 
 /// An event with its actor's unit, when that was asked for and the unit exists (each unit on
 /// the first of its events in the page only: see [`JoinedOnce`]).
-pub type EventWithUnit = (audit_event::Model, JoinedOnce<unit::Model>);
+pub type EventWithUnit = (LoggedEvent, JoinedOnce<unit::Model>);
+
+/// An audit event as the log lists it, its two snapshots left as the JSON text they were
+/// stored as: the reader that answers with them parses each once, straight into what it
+/// answers, instead of into a JSON tree first and then again (a third of a page's cost).
+#[derive(Debug, Clone)]
+pub struct LoggedEvent {
+    /// The stored row; its `before` and `after` are not read (always `None`): the texts are
+    /// below.
+    pub event: audit_event::Model,
+    /// The object before the change (none for a creation), as JSON text.
+    pub before: Option<String>,
+    /// The object after the change (none for a deletion), as JSON text.
+    pub after: Option<String>,
+}
+
+impl DecodeRow for LoggedEvent {
+    const WIDTH: usize = 12;
+
+    fn decode(c: &mut Columns<'_>) -> Result<Self, sea_orm::DbErr> {
+        // In entity order; the snapshots' columns are `json` (PostgreSQL sends its text as is)
+        // or text (SQLite).
+        let (id, occurred_at, subject, unit_id) =
+            (c.required()?, c.required()?, c.required()?, c.nullable()?);
+        let (client_id, action, object_type, object_id) =
+            (c.nullable()?, c.required()?, c.required()?, c.required()?);
+        let (scope_unit_id, before, after, request_id) =
+            (c.nullable()?, c.nullable()?, c.nullable()?, c.nullable()?);
+        Ok(Self {
+            event: audit_event::Model {
+                id,
+                occurred_at,
+                subject,
+                unit_id,
+                client_id,
+                action,
+                object_type,
+                object_id,
+                scope_unit_id,
+                before: None,
+                after: None,
+                request_id,
+            },
+            before,
+            after,
+        })
+    }
+}
+
+impl KeyedRow<audit_event::Entity> for LoggedEvent {
+    fn model(&self) -> &audit_event::Model {
+        &self.event
+    }
+}
 
 /// Filters of `auditEvents`.
 #[derive(Debug, Clone, Default)]
@@ -72,7 +125,7 @@ pub async fn list(
         true,
     );
     // Whole units: they go into the request's cache, where any resolver may read any field.
-    fetch_keyed_page_with_joined::<_, unit::Entity, _>(
+    fetch_keyed_rows_with_joined::<_, LoggedEvent, unit::Entity, _>(
         db,
         keys.order(select),
         &keys,

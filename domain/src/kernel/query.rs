@@ -98,7 +98,7 @@ where
 
 /// A keyed page of `select` (already ordered by `keys`) reading the columns of `read`, each row
 /// its own model.
-async fn keyed_rows<E, C>(
+async fn keyed_rows<E, R, C>(
     db: &C,
     select: Select<E>,
     keys: &SortKeys<E>,
@@ -106,16 +106,17 @@ async fn keyed_rows<E, C>(
     ordering: &str,
     want_total: bool,
     read: ColumnSet,
-) -> DomainResult<Page<E::Model>>
+) -> DomainResult<Page<R>>
 where
     E: EntityTrait,
-    E::Model: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    E::Model: Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    R: KeyedRow<E>,
     C: ConnectionTrait,
 {
     let backend = db.get_database_backend();
     let keyset = Keyset {
         keys,
-        model: |model: &E::Model| model,
+        model: R::model,
     };
     fetch_keyed_page_wrapped(
         db,
@@ -270,7 +271,57 @@ pub async fn fetch_keyed_page_with_joined<E, J, C>(
 ) -> DomainResult<Page<(E::Model, JoinedOnce<J::Model>)>>
 where
     E: EntityTrait,
-    E::Model: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    E::Model: KeyedRow<E> + sea_orm::ModelTrait<Entity = E>,
+    J: EntityTrait,
+    J::Model: DecodeRow + Send + Sync,
+    C: ConnectionTrait,
+{
+    fetch_keyed_rows_with_joined::<E, E::Model, J, C>(
+        db,
+        select,
+        keys,
+        args,
+        ordering,
+        want_total,
+        read,
+        joined_column,
+    )
+    .await
+}
+
+/// A row of a keyed list: decoded from `E`'s columns in entity order, and holding the model
+/// whose sort keys its cursor carries. A model is its own; [`fetch_keyed_rows_with_joined`]
+/// takes others (an audit event whose snapshots stay text).
+pub trait KeyedRow<E: EntityTrait>: DecodeRow + Send + Sync {
+    fn model(&self) -> &E::Model;
+}
+
+impl<E, M> KeyedRow<E> for M
+where
+    E: EntityTrait<Model = M>,
+    M: DecodeRow + Send + Sync + sea_orm::ModelTrait<Entity = E>,
+{
+    fn model(&self) -> &M {
+        self
+    }
+}
+
+/// [`fetch_keyed_page_with_joined`] with rows of type `R` (see [`KeyedRow`]).
+#[allow(clippy::too_many_arguments)]
+pub async fn fetch_keyed_rows_with_joined<E, R, J, C>(
+    db: &C,
+    select: Select<E>,
+    keys: &SortKeys<E>,
+    args: &PageArgs,
+    ordering: &str,
+    want_total: bool,
+    read: ColumnSet,
+    joined_column: Option<E::Column>,
+) -> DomainResult<Page<(R, JoinedOnce<J::Model>)>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync + sea_orm::ModelTrait<Entity = E>,
+    R: KeyedRow<E>,
     J: EntityTrait,
     J::Model: DecodeRow + Send + Sync,
     C: ConnectionTrait,
@@ -306,7 +357,7 @@ where
     };
     let keyset = Keyset {
         keys,
-        model: |row: &(E::Model, JoinedOnce<J::Model>)| &row.0,
+        model: |row: &(R, JoinedOnce<J::Model>)| row.0.model(),
     };
     fetch_keyed_page_wrapped(
         db,

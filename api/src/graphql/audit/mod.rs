@@ -5,16 +5,16 @@ use async_graphql::{
     Context, ContextSelectionSet, ID, InputObject, Json, Object, Positioned, Result, Value,
 };
 use chrono::{DateTime, FixedOffset};
-use entity::audit_event;
 
 use crate::domain::access::{Actor, Viewer};
-use crate::domain::audit::{self, AuditFilter};
+use crate::domain::audit::{self, AuditFilter, LoggedEvent};
+use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::time;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::RequestId;
 use crate::graphql::common::context::{db, load};
 use crate::graphql::common::cursor;
-use crate::graphql::common::error::IntoGql;
+use crate::graphql::common::error::{DomainErrorExt, IntoGql};
 use crate::graphql::common::id::{NodeType, decode, global_id};
 use crate::graphql::common::plain::{self, Plain, PlainFields};
 use crate::graphql::loading::loaders::UnitById;
@@ -23,7 +23,7 @@ use crate::graphql::planning::prefetch::{node_selections, wants};
 
 /// One successful mutation: who, when, what, before and after.
 #[derive(Clone)]
-pub struct AuditEvent(pub audit_event::Model);
+pub struct AuditEvent(pub LoggedEvent);
 
 fn object_type(name: &str) -> Option<NodeType> {
     match name {
@@ -39,46 +39,45 @@ fn object_type(name: &str) -> Option<NodeType> {
 impl AuditEvent {
     /// When, in Vietnamese local time.
     async fn occurred_at(&self) -> DateTime<FixedOffset> {
-        time::local_time(self.0.occurred_at)
+        time::local_time(self.0.event.occurred_at)
     }
     /// Who: the token's subject.
     async fn actor(&self) -> &str {
-        &self.0.subject
+        &self.0.event.subject
     }
     /// The actor's unit.
     async fn actor_unit(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
-        match self.0.unit_id {
+        match self.0.event.unit_id {
             Some(id) => Ok(load(ctx, UnitById(id)).await?.map(|row| Plain(Unit(row)))),
             None => Ok(None),
         }
     }
     /// The LGSP application the call came through.
     async fn client_id(&self) -> Option<&str> {
-        self.0.client_id.as_deref()
+        self.0.event.client_id.as_deref()
     }
     /// E.g. `plan.create`, `plan.issue`.
     async fn action(&self) -> &str {
-        &self.0.action
+        &self.0.event.action
     }
     async fn object_type(&self) -> &str {
-        &self.0.object_type
+        &self.0.event.object_type
     }
     /// Global id of the object.
     async fn object_id(&self) -> Option<ID> {
-        object_type(&self.0.object_type).map(|t| global_id(t, self.0.object_id))
+        object_type(&self.0.event.object_type).map(|t| global_id(t, self.0.event.object_id))
     }
     /// The object before the change (null for a creation).
-    async fn before(&self) -> Option<Json<&serde_json::Value>> {
-        // Borrowed: the snapshot is converted once, not copied first.
-        self.0.before.as_ref().map(Json)
+    async fn before(&self, ctx: &Context<'_>) -> Option<Json<Value>> {
+        snapshot(ctx, self.0.before.as_deref())
     }
     /// The object after the change (null for a deletion).
-    async fn after(&self) -> Option<Json<&serde_json::Value>> {
-        self.0.after.as_ref().map(Json)
+    async fn after(&self, ctx: &Context<'_>) -> Option<Json<Value>> {
+        snapshot(ctx, self.0.after.as_deref())
     }
     /// The request id of the mutation (`X-Request-Id`).
     async fn request_id(&self) -> Option<&str> {
-        self.0.request_id.as_deref()
+        self.0.event.request_id.as_deref()
     }
 }
 
@@ -89,26 +88,53 @@ impl PlainFields for AuditEvent {
         field: &Positioned<Field>,
     ) -> Option<Value> {
         match field.node.name.node.as_str() {
-            "actorUnit" => cached_unit(ctx, field, self.0.unit_id),
+            "actorUnit" => cached_unit(ctx, field, self.0.event.unit_id),
             _ => None,
         }
     }
 
     fn plain_field(&self, name: &str) -> Option<Value> {
         Some(match name {
-            "occurredAt" => plain::value(time::local_time(self.0.occurred_at)),
-            "actor" => plain::text(&self.0.subject),
-            "clientId" => plain::maybe_text(self.0.client_id.as_deref()),
-            "action" => plain::text(&self.0.action),
-            "objectType" => plain::text(&self.0.object_type),
+            "occurredAt" => plain::value(time::local_time(self.0.event.occurred_at)),
+            "actor" => plain::text(&self.0.event.subject),
+            "clientId" => plain::maybe_text(self.0.event.client_id.as_deref()),
+            "action" => plain::text(&self.0.event.action),
+            "objectType" => plain::text(&self.0.event.object_type),
             "objectId" => plain::value(
-                object_type(&self.0.object_type).map(|t| global_id(t, self.0.object_id)),
+                object_type(&self.0.event.object_type)
+                    .map(|t| global_id(t, self.0.event.object_id)),
             ),
-            "before" => plain::json(self.0.before.as_ref()),
-            "after" => plain::json(self.0.after.as_ref()),
-            "requestId" => plain::maybe_text(self.0.request_id.as_deref()),
+            // Parsed straight into the response's value; left to the resolver, which says so,
+            // when the stored text is not JSON.
+            "before" => parsed(self.0.before.as_deref())?,
+            "after" => parsed(self.0.after.as_deref())?,
+            "requestId" => plain::maybe_text(self.0.event.request_id.as_deref()),
             _ => return None,
         })
+    }
+}
+
+/// A snapshot's stored JSON text as the response's value (null for none); `None` when the text
+/// is not JSON.
+fn parsed(text: Option<&str>) -> Option<Value> {
+    match text {
+        Some(text) => serde_json::from_str(text).ok(),
+        None => Some(Value::Null),
+    }
+}
+
+/// A snapshot's value; a stored text that is not JSON (which the API never writes) makes this
+/// field alone null, with an internal error, not the event or the page.
+fn snapshot(ctx: &Context<'_>, text: Option<&str>) -> Option<Json<Value>> {
+    let text = text?;
+    match serde_json::from_str(text) {
+        Ok(value) => Some(Json(value)),
+        Err(e) => {
+            let error = anyhow::Error::new(e).context("a stored audit snapshot is not JSON");
+            let error = DomainError::Unexpected(error).extend();
+            ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+            None
+        }
     }
 }
 

@@ -335,13 +335,6 @@ pub fn maybe_text(text: Option<&str>) -> Value {
     text.map_or(Value::Null, self::text)
 }
 
-/// A plain `JSON` field's value (null when absent), as async-graphql's `Json` writes it.
-pub fn json<T: serde::Serialize>(json: Option<&T>) -> Value {
-    json.map_or(Value::Null, |json| {
-        async_graphql::to_value(json).unwrap_or_default()
-    })
-}
-
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
