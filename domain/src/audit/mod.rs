@@ -10,7 +10,7 @@ use crate::access::Actor;
 use crate::access::policy::{self, Action};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::page::{Page, PageArgs};
-use crate::kernel::query::{FilterIf, KeyedRow, SortKeys, fetch_keyed_rows_with_joined, find};
+use crate::kernel::query::{FilterIf, KeyedRow, SortKeys, fetch_keyed_page_with_joined, find};
 use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, JoinedOnce};
 
 /// An event with its actor's unit, when that was asked for and the unit exists (each unit on
@@ -125,7 +125,7 @@ pub async fn list(
         true,
     );
     // Whole units: they go into the request's cache, where any resolver may read any field.
-    fetch_keyed_rows_with_joined::<_, LoggedEvent, unit::Entity, _>(
+    fetch_keyed_page_with_joined::<_, LoggedEvent, unit::Entity, _>(
         db,
         keys.order(select),
         &keys,

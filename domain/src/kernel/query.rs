@@ -253,44 +253,8 @@ where
     Ok(page)
 }
 
-/// A keyed page of `select` (ordered by `keys`; it reads the columns of `read`) with, when
-/// `joined_column` names it, the whole row of `J` that column of each row names joined on its
-/// primary key (`id`) once the page is cut: a plan's issuer, a unit's parent, a target's plan,
-/// for the request's cache. Each joined row comes once, on the first row that names it (see
-/// [`JoinedOnce`]); without `joined_column`, every row's is `None`.
-#[allow(clippy::too_many_arguments)]
-pub async fn fetch_keyed_page_with_joined<E, J, C>(
-    db: &C,
-    select: Select<E>,
-    keys: &SortKeys<E>,
-    args: &PageArgs,
-    ordering: &str,
-    want_total: bool,
-    read: ColumnSet,
-    joined_column: Option<E::Column>,
-) -> DomainResult<Page<(E::Model, JoinedOnce<J::Model>)>>
-where
-    E: EntityTrait,
-    E::Model: KeyedRow<E> + sea_orm::ModelTrait<Entity = E>,
-    J: EntityTrait,
-    J::Model: DecodeRow + Send + Sync,
-    C: ConnectionTrait,
-{
-    fetch_keyed_rows_with_joined::<E, E::Model, J, C>(
-        db,
-        select,
-        keys,
-        args,
-        ordering,
-        want_total,
-        read,
-        joined_column,
-    )
-    .await
-}
-
 /// A row of a keyed list: decoded from `E`'s columns in entity order, and holding the model
-/// whose sort keys its cursor carries. A model is its own; [`fetch_keyed_rows_with_joined`]
+/// whose sort keys its cursor carries. A model is its own; [`fetch_keyed_page_with_joined`]
 /// takes others (an audit event whose snapshots stay text).
 pub trait KeyedRow<E: EntityTrait>: DecodeRow + Send + Sync {
     fn model(&self) -> &E::Model;
@@ -306,9 +270,14 @@ where
     }
 }
 
-/// [`fetch_keyed_page_with_joined`] with rows of type `R` (see [`KeyedRow`]).
+/// A keyed page of `select` (ordered by `keys`; it reads the columns of `read`) with, when
+/// `joined_column` names it, the whole row of `J` that column of each row names joined on its
+/// primary key (`id`) once the page is cut: a plan's issuer, a unit's parent, a target's plan,
+/// for the request's cache. Each joined row comes once, on the first row that names it (see
+/// [`JoinedOnce`]); without `joined_column`, every row's is `None`.
+/// Its rows are `R`s: models, or rows holding one (see [`KeyedRow`]).
 #[allow(clippy::too_many_arguments)]
-pub async fn fetch_keyed_rows_with_joined<E, R, J, C>(
+pub async fn fetch_keyed_page_with_joined<E, R, J, C>(
     db: &C,
     select: Select<E>,
     keys: &SortKeys<E>,

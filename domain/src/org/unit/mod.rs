@@ -132,7 +132,7 @@ pub async fn list(
     // Each unit's parent, whole, joined once the page is cut: the parents cost no statement of
     // their own.
     let parent = with_parent.then_some(unit::Column::ParentId);
-    fetch_keyed_page_with_joined::<_, unit::Entity, _>(
+    fetch_keyed_page_with_joined::<_, _, unit::Entity, _>(
         db,
         select,
         &keys,

@@ -135,7 +135,7 @@ pub async fn list(
     let select = sort.order(select);
     let read = columns.with(ColumnSet::of::<plan::Entity>(&[column, plan::Column::Id]));
     let issuer = with_issuer.then_some(plan::Column::IssuerId);
-    fetch_keyed_page_with_joined::<_, entity::unit::Entity, _>(
+    fetch_keyed_page_with_joined::<_, _, entity::unit::Entity, _>(
         db,
         select,
         &sort,

@@ -79,7 +79,7 @@ pub async fn list(
         ],
         false,
     );
-    fetch_keyed_page_with_joined::<_, plan::Entity, _>(
+    fetch_keyed_page_with_joined::<_, _, plan::Entity, _>(
         db,
         keys.order(select),
         &keys,
