@@ -19,7 +19,7 @@ pub type EventWithUnit = (LoggedEvent, JoinedOnce<unit::Model>);
 
 /// An audit event as the log lists it, its two snapshots left as the JSON text they were
 /// stored as: the reader that answers with them parses each once, straight into what it
-/// answers, instead of into a JSON tree first and then again (a third of a page's cost).
+/// answers, instead of into a JSON tree first and then again (the largest item of a page).
 #[derive(Debug, Clone)]
 pub struct LoggedEvent {
     /// The stored row; its `before` and `after` are not read (always `None`): the texts are
