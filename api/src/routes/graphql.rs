@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::rate_limit::{Charge, Payer};
-use super::reply;
+use super::{reply, response_json};
 use crate::auth::Principal;
 use crate::domain::access::{PlanVisibility, Viewer};
 use crate::domain::kernel::error::DomainError;
@@ -490,7 +490,7 @@ async fn prepare_and_run(
     } else {
         StatusCode::OK
     };
-    let bytes = match serde_json::to_vec(&response) {
+    let bytes = match response_json::to_vec(&response) {
         Ok(bytes) => bytes,
         Err(error) => {
             crate::telemetry::internal_error(

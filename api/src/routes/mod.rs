@@ -10,6 +10,7 @@ pub mod persisted;
 pub mod rate_limit;
 pub mod reply;
 pub mod request_id;
+mod response_json;
 
 use actix_web::web;
 use sea_orm::DatabaseConnection;

@@ -18,8 +18,8 @@ use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, JoinedOnce};
 pub type EventWithUnit = (LoggedEvent, JoinedOnce<unit::Model>);
 
 /// An audit event as the log lists it, its two snapshots left as the JSON text they were
-/// stored as: the reader that answers with them parses each once, straight into what it
-/// answers, instead of into a JSON tree first and then again (the largest item of a page).
+/// stored as: the reader that answers with them checks that each is JSON and answers it as it
+/// is, instead of parsing it into a JSON tree and writing that back (the largest item of a page).
 #[derive(Debug, Clone)]
 pub struct LoggedEvent {
     /// The stored row; its `before` and `after` are not read (always `None`): the texts are
@@ -29,6 +29,9 @@ pub struct LoggedEvent {
     pub before: Option<String>,
     /// The object after the change (none for a deletion), as JSON text.
     pub after: Option<String>,
+    /// Whether the database vouches that both texts are JSON: PostgreSQL's `json` columns refuse
+    /// anything else on insert, SQLite's text keeps whatever it is given.
+    pub json_checked: bool,
 }
 
 impl DecodeRow for LoggedEvent {
@@ -60,6 +63,7 @@ impl DecodeRow for LoggedEvent {
             },
             before,
             after,
+            json_checked: c.from_postgres(),
         })
     }
 }

@@ -1,9 +1,11 @@
 //! `auditEvents`: the append-only log of successful mutations.
 
+use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::Field;
 use async_graphql::{
-    Context, ContextSelectionSet, ID, InputObject, Json, Object, Positioned, Result, Value,
+    Context, ContextSelectionSet, ID, InputObject, Json, Name, Object, Positioned, Result, Value,
 };
+use async_graphql_value::RAW_VALUE_TOKEN;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::access::{Actor, Viewer};
@@ -69,11 +71,11 @@ impl AuditEvent {
     }
     /// The object before the change (null for a creation).
     async fn before(&self, ctx: &Context<'_>) -> Option<Json<Value>> {
-        snapshot(ctx, self.0.before.as_deref())
+        snapshot(ctx, self.0.before.as_deref(), self.0.json_checked)
     }
     /// The object after the change (null for a deletion).
     async fn after(&self, ctx: &Context<'_>) -> Option<Json<Value>> {
-        snapshot(ctx, self.0.after.as_deref())
+        snapshot(ctx, self.0.after.as_deref(), self.0.json_checked)
     }
     /// The request id of the mutation (`X-Request-Id`).
     async fn request_id(&self) -> Option<&str> {
@@ -104,30 +106,40 @@ impl PlainFields for AuditEvent {
                 object_type(&self.0.event.object_type)
                     .map(|t| global_id(t, self.0.event.object_id)),
             ),
-            // Parsed straight into the response's value; left to the resolver, which says so,
-            // when the stored text is not JSON.
-            "before" => parsed(self.0.before.as_deref())?,
-            "after" => parsed(self.0.after.as_deref())?,
+            // Left to the resolver, which says so, when the stored text is not JSON.
+            "before" => parsed(self.0.before.as_deref(), self.0.json_checked).ok()?,
+            "after" => parsed(self.0.after.as_deref(), self.0.json_checked).ok()?,
             "requestId" => plain::maybe_text(self.0.event.request_id.as_deref()),
             _ => return None,
         })
     }
 }
 
-/// A snapshot's stored JSON text as the response's value (null for none); `None` when the text
-/// is not JSON.
-fn parsed(text: Option<&str>) -> Option<Value> {
-    match text {
-        Some(text) => serde_json::from_str(text).ok(),
-        None => Some(Value::Null),
+/// A snapshot's stored JSON text as the response's value (null for none), or why it is not JSON.
+///
+/// The text is answered as it is (async-graphql's raw value, which the response's writer checks
+/// is JSON), not built into value maps that serialising turns back into the same text: the
+/// snapshots were the largest part of an audit page's server instructions. The API stores them
+/// compact, so the bytes are those a parse and a re-serialisation would give. Unless the
+/// database vouches for it (`checked`), the text is checked here too, so that one that is not
+/// JSON fails its own field.
+fn parsed(text: Option<&str>, checked: bool) -> serde_json::Result<Value> {
+    let Some(text) = text else {
+        return Ok(Value::Null);
+    };
+    if !checked {
+        serde_json::from_str::<&serde_json::value::RawValue>(text)?;
     }
+    let mut value = IndexMap::with_capacity(1);
+    value.insert(Name::new(RAW_VALUE_TOKEN), Value::String(text.to_owned()));
+    Ok(Value::Object(value))
 }
 
 /// A snapshot's value; a stored text that is not JSON (which the API never writes) makes this
 /// field alone null, with an internal error, not the event or the page.
-fn snapshot(ctx: &Context<'_>, text: Option<&str>) -> Option<Json<Value>> {
-    let text = text?;
-    match serde_json::from_str(text) {
+fn snapshot(ctx: &Context<'_>, text: Option<&str>, checked: bool) -> Option<Json<Value>> {
+    match parsed(text, checked) {
+        Ok(Value::Null) => None,
         Ok(value) => Some(Json(value)),
         Err(e) => {
             let error = anyhow::Error::new(e).context("a stored audit snapshot is not JSON");
