@@ -52,14 +52,16 @@ fn write_value(out: &mut Vec<u8>, value: &Value) -> serde_json::Result<()> {
         // Raw JSON (one text under async-graphql's token, as an audit snapshot is answered):
         // written as it is once checked to be JSON, as async-graphql's serialisation does.
         Value::Object(fields) if fields.len() == 1 && fields.contains_key(RAW_VALUE_TOKEN) => {
-            match fields.get(RAW_VALUE_TOKEN) {
+            let raw = match fields.get(RAW_VALUE_TOKEN) {
                 Some(Value::String(text)) => {
-                    match serde_json::from_str::<&serde_json::value::RawValue>(text) {
-                        Ok(raw) => out.extend_from_slice(raw.get().as_bytes()),
-                        Err(_) => serde_json::to_writer(&mut *out, value)?,
-                    }
+                    serde_json::from_str::<&serde_json::value::RawValue>(text).ok()
                 }
-                _ => serde_json::to_writer(&mut *out, value)?,
+                _ => None,
+            };
+            match raw {
+                Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
+                // Not JSON: an ordinary object, as serde_json writes it.
+                None => serde_json::to_writer(&mut *out, value)?,
             }
         }
         Value::Object(fields) => {

@@ -107,8 +107,8 @@ impl PlainFields for AuditEvent {
                     .map(|t| global_id(t, self.0.event.object_id)),
             ),
             // Left to the resolver, which says so, when the stored text is not JSON.
-            "before" => parsed(self.0.before.as_deref(), self.0.json_checked).ok()?,
-            "after" => parsed(self.0.after.as_deref(), self.0.json_checked).ok()?,
+            "before" => snapshot_value(self.0.before.as_deref(), self.0.json_checked).ok()?,
+            "after" => snapshot_value(self.0.after.as_deref(), self.0.json_checked).ok()?,
             "requestId" => plain::maybe_text(self.0.event.request_id.as_deref()),
             _ => return None,
         })
@@ -123,7 +123,7 @@ impl PlainFields for AuditEvent {
 /// compact, so the bytes are those a parse and a re-serialisation would give. Unless the
 /// database vouches for it (`checked`), the text is checked here too, so that one that is not
 /// JSON fails its own field.
-fn parsed(text: Option<&str>, checked: bool) -> serde_json::Result<Value> {
+fn snapshot_value(text: Option<&str>, checked: bool) -> serde_json::Result<Value> {
     let Some(text) = text else {
         return Ok(Value::Null);
     };
@@ -138,7 +138,7 @@ fn parsed(text: Option<&str>, checked: bool) -> serde_json::Result<Value> {
 /// A snapshot's value; a stored text that is not JSON (which the API never writes) makes this
 /// field alone null, with an internal error, not the event or the page.
 fn snapshot(ctx: &Context<'_>, text: Option<&str>, checked: bool) -> Option<Json<Value>> {
-    match parsed(text, checked) {
+    match snapshot_value(text, checked) {
         Ok(Value::Null) => None,
         Ok(value) => Some(Json(value)),
         Err(e) => {
