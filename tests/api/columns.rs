@@ -271,6 +271,83 @@ async fn every_unit_field_read_from_a_list_matches_the_whole_unit(app: &TestApp)
     .await;
 }
 
+/// For every field of `Unit`, the units a list reads with its rows (a task list's assignees and
+/// leads, a plan list's issuers, a unit list's parents: each with only the columns their
+/// selections show) answer what the same units read whole answer: answered in place, through the
+/// resolvers (inside fragments), and beside another unit field of the same request that reads
+/// only names.
+async fn every_unit_field_read_with_a_list_matches_the_whole_unit(app: &TestApp) {
+    let lists = [
+        "{ tasks(first: 60) { nodes { lead { id FIELD } assignments { unit { id FIELD } } } } }",
+        "{ tasks(first: 60) { nodes { ... on Task { lead { ... on Unit { id FIELD } } assignments { ... on Assignment { unit { ... on Unit { id FIELD } } } } } } } }",
+        "{ tasks(first: 60) { nodes { named: lead { name } assignments { role unit { id FIELD } } lead { id FIELD } } } }",
+        "{ plans(first: 40) { nodes { issuer { id FIELD } } } }",
+        "{ plans(first: 40) { nodes { ... on Plan { issuer { ... on Unit { id FIELD } } } } } }",
+        "{ units(first: 80) { nodes { parent { id FIELD } } } }",
+        "{ units(first: 80) { nodes { ... on Unit { named: parent { name } parent { ... on Unit { id FIELD } } } } } }",
+    ];
+    let mut filled = Vec::new();
+    for (field, kind, field_type) in fields_of(app, "Unit").await {
+        let selected = selection(app, &field, &kind, &field_type).await;
+        for list in lists {
+            let data = app
+                .graphql(&list.replace("FIELD", &selected), json!({}))
+                .await
+                .ok();
+            let mut named = Vec::new();
+            units_named(&data, &mut named);
+            // Each unit as answered, once (a unit answered two ways would stay twice).
+            let mut units: Vec<Value> = Vec::new();
+            for unit in named {
+                if !units.contains(&unit) {
+                    units.push(unit);
+                }
+            }
+            assert!(units.len() > 5, "{field}: units named from {list}: {data}");
+            for chunk in units.chunks(100) {
+                let whole = read_whole(app, chunk, "Unit", &selected).await;
+                for (i, unit) in chunk.iter().enumerate() {
+                    assert_eq!(
+                        unit[&field],
+                        whole[format!("t{i}")][&field],
+                        "{field} of unit {} from {list}",
+                        unit["id"]
+                    );
+                }
+            }
+            if units.iter().any(|u| !is_empty(&u[&field])) {
+                filled.push(field.clone());
+            }
+        }
+    }
+    for field in ["code", "name", "shortName", "kind", "parent", "version"] {
+        assert!(
+            filled.iter().any(|f| f == field),
+            "{field}: the demo units have values"
+        );
+    }
+}
+
+/// The units (objects with an `id`) under the keys `lead`, `unit`, `issuer` and `parent`
+/// anywhere in `value`, outermost first.
+fn units_named(value: &Value, units: &mut Vec<Value>) {
+    match value {
+        Value::Object(object) => {
+            for (key, inner) in object {
+                if ["lead", "unit", "issuer", "parent"].contains(&key.as_str())
+                    && inner.get("id").is_some()
+                {
+                    units.push(inner.clone());
+                } else {
+                    units_named(inner, units);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| units_named(item, units)),
+        _ => {}
+    }
+}
+
 /// Reads each field of `type_name` alone (with the id) from each list (a query with `FIELD` where
 /// the field goes, and the path of its connection), and compares every node with the same node
 /// read whole through `node(id:)`. `filled` are fields the demo data must have values of, for the
@@ -363,5 +440,6 @@ db_tests!(
     every_task_field_read_from_a_list_matches_the_whole_task,
     every_progress_field_read_with_a_task_list_matches_the_whole_update,
     every_plan_field_read_from_a_list_matches_the_whole_plan,
-    every_unit_field_read_from_a_list_matches_the_whole_unit
+    every_unit_field_read_from_a_list_matches_the_whole_unit,
+    every_unit_field_read_with_a_list_matches_the_whole_unit
 );

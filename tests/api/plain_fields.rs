@@ -23,10 +23,11 @@ const PLANS: &str = "{ plans(first: 8) { nodes { id confidential documentNumber 
 const PLANS_WHOLE: &str = "{ plans(first: 8) { nodes { ... on Plan { id confidential documentNumber kind title summary issuedOn status periodStart periodEnd signerName signerTitle version issuer { ... on Unit { id code name shortName kind activeFrom activeTo version } } } } } }";
 
 /// Units with their parents (a unit's field of its own type) and a page of their children (a
-/// field with arguments, answered in place from the list's prefetch).
-const UNITS: &str = "{ units(first: 30) { nodes { code name kind parent { code name shortName } children(first: 3) { totalCount nodes { code name } } } } }";
+/// field with arguments, answered in place from the list's prefetch), twice: once in place
+/// (with an alias and `__typename`), once with cursors (left to the resolver).
+const UNITS: &str = "{ units(first: 30) { nodes { code name kind parent { code name shortName } children(first: 3) { __typename totalCount count: totalCount nodes { code name } } firstTwo: children(first: 2) { totalCount edges { cursor node { name } } } } } }";
 
-const UNITS_WHOLE: &str = "{ units(first: 30) { nodes { ... on Unit { code name kind parent { ... on Unit { code name shortName } } children(first: 3) { ... on UnitConnection { totalCount nodes { ... on Unit { code name } } } } } } } }";
+const UNITS_WHOLE: &str = "{ units(first: 30) { nodes { ... on Unit { code name kind parent { ... on Unit { code name shortName } } children(first: 3) { ... on UnitConnection { __typename totalCount count: totalCount nodes { ... on Unit { code name } } } } firstTwo: children(first: 2) { ... on UnitConnection { totalCount edges { cursor node { ... on Unit { name } } } } } } } } }";
 
 /// Every plain field of `Target` (numbers with fractions among them), with its plan, lead,
 /// assignments and breakdown table (every field of it).
@@ -117,7 +118,11 @@ async fn plain_fields_answer_as_async_graphql_does(app: &TestApp) {
             .into_iter()
             .flatten()
             .any(|u| u["children"]["totalCount"].as_i64() > Some(3)
-                && u["children"]["nodes"][2]["name"].is_string()),
+                && u["children"]["nodes"][2]["name"].is_string()
+                && u["children"]["count"] == u["children"]["totalCount"]
+                && u["children"]["__typename"] == "UnitConnection"
+                && u["firstTwo"]["edges"][1]["node"]["name"] == u["children"]["nodes"][1]["name"]
+                && u["firstTwo"]["edges"][1]["cursor"].is_string()),
         "a unit with more children than the page: {units}"
     );
     let targets = app.graphql(TARGETS, json!({})).await.ok();

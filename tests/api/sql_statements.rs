@@ -227,6 +227,7 @@ async fn latest_progress_read_with_the_page_is_the_newest(app: &TestApp) {
 /// hand-written "latest update per task" statement picks what the rule says.
 async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     use api::domain::kernel::query::{fetch_all, fetch_with_related};
+    use api::domain::kernel::rows::ColumnSet;
     use entity::{
         assignment, award_record, award_type, calendar_day, discipline, duty_rating, employment,
         emulation_movement, emulation_round, initiative, initiative_author, nomination, person,
@@ -376,9 +377,10 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
     // Assignments joined with their units, against the two tables read separately.
     let tasks = task::Entity::find().all(&app.db).await.expect("tasks");
     let ids: Vec<uuid::Uuid> = tasks.iter().map(|t| t.id).collect();
-    let (joined, units) = api::domain::planning::task::assignments_with_units(&app.db, &ids)
-        .await
-        .expect("joined");
+    let (joined, units) =
+        api::domain::planning::task::assignments_with_units(&app.db, &ids, ColumnSet::ALL)
+            .await
+            .expect("joined");
     let separate = api::domain::planning::task::assignments(&app.db, &ids)
         .await
         .expect("assignments");
@@ -396,6 +398,23 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
             >= units.len()
             && !units.is_empty()
     );
+    // With the units' names only: the same assignments, each unit's id and name, nothing else.
+    let names = ColumnSet::of::<unit::Entity>(&[unit::Column::Name]);
+    let (joined_names, named) =
+        api::domain::planning::task::assignments_with_units(&app.db, &ids, names)
+            .await
+            .expect("joined names");
+    assert_eq!(joined_names, separate);
+    assert_eq!(named.len(), units.len());
+    for partial in &named {
+        let whole = units
+            .iter()
+            .find(|u| u.id == partial.id)
+            .expect("the same units");
+        assert_eq!(partial.name, whole.name);
+        assert_eq!((&partial.code, partial.version), (&None, 0));
+        assert!(partial.search_text.is_empty());
+    }
 
     // Units with their parents joined for the cache: each parent whole, on the first row of
     // the page that names it only (the rows after it find it in the request's cache).
@@ -405,8 +424,8 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
         Default::default(),
         &api::domain::kernel::page::PageArgs::forward(Some(100), None),
         false,
-        api::domain::kernel::rows::ColumnSet::ALL,
-        true,
+        ColumnSet::ALL,
+        Some(ColumnSet::ALL),
     )
     .await
     .expect("units with their parents");
@@ -438,6 +457,31 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
         !carried.is_empty() && carried.len() < with_parent,
         "the page has parents shared by several units"
     );
+    // The parents with their names only: the same parents, each its id and name, nothing else.
+    let named = api::domain::org::unit::list(
+        &app.db,
+        &Default::default(),
+        Default::default(),
+        &api::domain::kernel::page::PageArgs::forward(Some(100), None),
+        false,
+        ColumnSet::ALL,
+        Some(names),
+    )
+    .await
+    .expect("units with their parents' names");
+    let named_parents: Vec<&unit::Model> = named.rows().filter_map(|(_, p)| p.0.as_ref()).collect();
+    assert_eq!(named_parents.len(), carried.len());
+    for parent in named_parents {
+        let whole = all_units
+            .iter()
+            .find(|x| x.id == parent.id)
+            .expect("a unit");
+        assert_eq!(parent.name, whole.name);
+        assert_eq!(
+            (&parent.code, &parent.parent_id, parent.version),
+            (&None, &None, 0)
+        );
+    }
 
     // The newest update per task: latest `reported_at`, then the greatest id.
     let updates = progress_update::Entity::find()

@@ -46,7 +46,8 @@ pub fn with_request_context(
         .data(context.reads)
         .data(common::context::Deadline(context.deadline))
         .data(planning::prefetch::PartialLatest::default())
-        .data(loading::columns::ColumnsByField::default())
+        .data(org::partial::PartialUnits::default())
+        .data(loading::columns::FieldMemo::default())
         .data(context.visibility)
         .data(context.viewer);
     if let Some(id) = context.request_id {

@@ -86,15 +86,16 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// `auditEvents`, newest first; with `with_actor_units`, each event's actor's unit is read in the
-/// same statement (joined by its key once the page is cut), not by a second one.
+/// `auditEvents`, newest first; with `actor_units`, each event's actor's unit is read, with those
+/// of its columns, in the same statement (joined by its key once the page is cut), not by a
+/// second one.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &AuditFilter,
     args: &PageArgs,
     want_total: bool,
-    with_actor_units: bool,
+    actor_units: Option<ColumnSet>,
 ) -> DomainResult<Page<EventWithUnit>> {
     let scope = match policy::scope(db, &actor.principal, Action::ReadAuditLog).await? {
         Some(units) if units.is_empty() => {
@@ -128,7 +129,6 @@ pub async fn list(
         audit_event::Column::Id,
         true,
     );
-    // Whole units: they go into the request's cache, where any resolver may read any field.
     fetch_keyed_page_with_joined::<_, LoggedEvent, unit::Entity, _>(
         db,
         keys.order(select),
@@ -137,7 +137,7 @@ pub async fn list(
         "auditEvents",
         want_total,
         ColumnSet::ALL,
-        with_actor_units.then_some(audit_event::Column::UnitId),
+        actor_units.map(|read| (audit_event::Column::UnitId, read)),
     )
     .await
 }

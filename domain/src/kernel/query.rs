@@ -271,10 +271,11 @@ where
 }
 
 /// A keyed page of `select` (ordered by `keys`; it reads the columns of `read`) with, when
-/// `joined_column` names it, the whole row of `J` that column of each row names joined on its
-/// primary key (`id`) once the page is cut: a plan's issuer, a unit's parent, a target's plan,
-/// for the request's cache. Each joined row comes once, on the first row that names it (see
-/// [`JoinedOnce`]); without `joined_column`, every row's is `None`.
+/// `joined` names a column and a set of `J`'s columns, the row of `J` that column of each row
+/// names joined on its primary key (`id`) once the page is cut, with those columns (and its id):
+/// a plan's issuer, a unit's parent, a target's plan, for the request. Each joined row comes
+/// once, on the first row that names it (see [`JoinedOnce`]); without `joined`, every row's is
+/// `None`.
 /// Its rows are `R`s: models, or rows holding one (see [`KeyedRow`]).
 #[allow(clippy::too_many_arguments)]
 pub async fn fetch_keyed_page_with_joined<E, R, J, C>(
@@ -285,7 +286,7 @@ pub async fn fetch_keyed_page_with_joined<E, R, J, C>(
     ordering: &str,
     want_total: bool,
     read: ColumnSet,
-    joined_column: Option<E::Column>,
+    joined: Option<(E::Column, ColumnSet)>,
 ) -> DomainResult<Page<(R, JoinedOnce<J::Model>)>>
 where
     E: EntityTrait,
@@ -296,15 +297,17 @@ where
     C: ConnectionTrait,
 {
     let backend = db.get_database_backend();
-    // The joining column is read with the page, whatever the caller's selection.
-    let read = match joined_column {
-        Some(column) => read.with(ColumnSet::of::<E>(&[column])),
+    // The joining column is read with the page, whatever the caller's selection; the joined
+    // row's id (its first column) with it, which tells rows already read apart.
+    let read = match joined {
+        Some((column, _)) => read.with(ColumnSet::of::<E>(&[column])),
         None => read,
     };
-    let Some(joined_column) = joined_column else {
+    let Some((joined_column, joined_read)) = joined else {
         let page = keyed_rows(db, select, keys, args, ordering, want_total, read).await?;
         return Ok(page.map(|row| (row, JoinedOnce(None))));
     };
+    let joined_read = joined_read.with(ColumnSet::ID);
     let select = reading(select, read);
     let join = format!(
         r#"LEFT JOIN "{}" AS "joined" ON "joined"."id" = "page"."{}""#,
@@ -319,7 +322,7 @@ where
         .collect();
     let shape = JoinedPage {
         columns: &columns,
-        joined_columns: &qualified_columns::<J>("joined", ColumnSet::ALL),
+        joined_columns: &qualified_columns::<J>("joined", joined_read),
         join: &join,
         order: &order,
         descending: keys.descending,
@@ -334,7 +337,10 @@ where
         args,
         ordering,
         want_total,
-        read.into(),
+        RowColumns {
+            model: read,
+            joined: joined_read,
+        },
         |page, rows| joined_page(backend, page, rows, &shape),
         Some(keyset),
     )

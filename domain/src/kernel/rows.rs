@@ -30,6 +30,9 @@ impl ColumnSet {
     /// Every column.
     pub const ALL: Self = Self(u64::MAX);
 
+    /// The first column, every entity's id.
+    pub const ID: Self = Self(1);
+
     /// Exactly `columns` of entity `E`.
     pub fn of<E: EntityTrait>(columns: &[E::Column]) -> Self {
         let mut bits = 0;

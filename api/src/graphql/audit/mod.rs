@@ -1,6 +1,5 @@
 //! `auditEvents`: the append-only log of successful mutations.
 
-use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::Field;
 use async_graphql::{
     Context, ContextSelectionSet, ID, InputObject, Json, Name, Object, Positioned, Result, Value,
@@ -14,14 +13,15 @@ use crate::domain::kernel::error::DomainError;
 use crate::domain::kernel::time;
 use crate::graphql::common::connection::wants_total;
 use crate::graphql::common::context::RequestId;
-use crate::graphql::common::context::{db, load};
+use crate::graphql::common::context::db;
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::{DomainErrorExt, IntoGql};
 use crate::graphql::common::id::{NodeType, decode, global_id};
 use crate::graphql::common::plain::{self, Plain, PlainFields};
-use crate::graphql::loading::loaders::UnitById;
+use crate::graphql::common::value_map::ValueMap;
+use crate::graphql::org::partial;
 use crate::graphql::org::unit::{Unit, cached_unit};
-use crate::graphql::planning::prefetch::{node_selections, wants};
+use crate::graphql::planning::prefetch::node_selections;
 
 /// One successful mutation: who, when, what, before and after.
 #[derive(Clone)]
@@ -50,7 +50,9 @@ impl AuditEvent {
     /// The actor's unit.
     async fn actor_unit(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         match self.0.event.unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(|row| Plain(Unit(row)))),
+            Some(id) => Ok(partial::unit_for_field(ctx, id)
+                .await?
+                .map(|row| Plain(Unit(row)))),
             None => Ok(None),
         }
     }
@@ -130,9 +132,9 @@ fn snapshot_value(text: Option<&str>, checked: bool) -> serde_json::Result<Value
     if !checked {
         serde_json::from_str::<&serde_json::value::RawValue>(text)?;
     }
-    let mut value = IndexMap::with_capacity(1);
-    value.insert(Name::new(RAW_VALUE_TOKEN), Value::String(text.to_owned()));
-    Ok(Value::Object(value))
+    let mut value = ValueMap::with_capacity(1);
+    value.insert_new(Name::new(RAW_VALUE_TOKEN), Value::String(text.to_owned()));
+    Ok(value.into_value())
 }
 
 /// A snapshot's value; a stored text that is not JSON (which the API never writes) makes this
@@ -193,20 +195,13 @@ impl AuditQuery {
             to: filter.to.map(|t| t.to_utc()),
         };
         let args = cursor::forward(first, after.as_deref()).into_gql()?;
-        // The actors' units come with the page (one statement), and go into the request's
-        // cache: each event's `actorUnit` then finds its own there.
-        let with_units = wants(&node_selections(&ctx.look_ahead()), "actorUnit");
-        let page = audit::list(
-            db(ctx)?,
-            &actor,
-            &domain,
-            &args,
-            wants_total(ctx),
-            with_units,
-        )
-        .await
-        .into_gql()?;
-        let page = crate::graphql::planning::prefetch::feed_units(ctx, page).await?;
+        // The actors' units come with the page (one statement), with the columns their field
+        // shows, and are kept for each event's `actorUnit`.
+        let units = partial::joined_columns(ctx, &node_selections(&ctx.look_ahead()), "actorUnit");
+        let page = audit::list(db(ctx)?, &actor, &domain, &args, wants_total(ctx), units)
+            .await
+            .into_gql()?;
+        let page = crate::graphql::planning::prefetch::feed_units(ctx, page, units).await?;
         let page = AuditEventConnection::from_page(page, AuditEvent);
         Ok(page)
     }

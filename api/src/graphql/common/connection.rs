@@ -3,7 +3,11 @@
 
 use std::sync::Arc;
 
+use async_graphql::parser::types::Field;
+use async_graphql::{ContextSelectionSet, OutputType, Positioned, Value};
+
 use crate::domain::kernel::page::RowKey;
+use crate::graphql::common::plain::{self, PlainFields};
 
 /// An item's place in its list, written out as a cursor only when a client asks for one.
 #[derive(Debug, Clone)]
@@ -103,30 +107,6 @@ macro_rules! connection {
             }
         }
 
-        /// A connection under a row answered in place (a unit's children): its `totalCount`
-        /// and `nodes`; `edges` and `pageInfo` are left to async-graphql.
-        impl $crate::graphql::common::plain::PlainFields for $connection {
-            fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
-                match name {
-                    "totalCount" => Some(async_graphql::Value::from(self.total_count)),
-                    _ => None,
-                }
-            }
-
-            fn cached_field(
-                &self,
-                ctx: &async_graphql::ContextSelectionSet<'_>,
-                field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-            ) -> Option<async_graphql::Value> {
-                match field.node.name.node.as_str() {
-                    "nodes" => {
-                        $crate::graphql::common::plain::nested_list(ctx, field, &self.node_refs())
-                    }
-                    _ => None,
-                }
-            }
-        }
-
         impl $connection {
             /// The page's nodes, in order.
             pub fn node_refs(&self) -> Vec<&$node> {
@@ -169,6 +149,33 @@ macro_rules! connection {
 }
 
 pub(crate) use connection;
+
+/// The value of `field`, a connection of `type_name` (a unit's `children`) whose page the
+/// request's cache holds, when its selection is answered in place: `totalCount`, `nodes` whose
+/// every field is, `__typename`. `edges` and `pageInfo` (cursors) are left to the resolver, as
+/// is anything else (`None`).
+pub fn nested_page<T: OutputType + PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+    type_name: &str,
+    total: Option<u64>,
+    nodes: &[T],
+) -> Option<Value> {
+    let field_ctx = ctx.with_field(field);
+    let page_ctx = field_ctx.with_selection_set(&field.node.selection_set);
+    plain::answer_with(&page_ctx, |selected| {
+        let node = &selected.node;
+        match node.name.node.as_str() {
+            // As the resolver: the total, or 0 when the page was read without it.
+            "totalCount" if node.arguments.is_empty() => {
+                Some(Value::from(total.unwrap_or_default() as i64))
+            }
+            "nodes" if node.arguments.is_empty() => plain::nested_list(&page_ctx, selected, nodes),
+            "__typename" => Some(Value::String(type_name.to_owned())),
+            _ => None,
+        }
+    })
+}
 
 /// Whether the current field's selection asks for `totalCount` (counting costs a statement).
 pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {

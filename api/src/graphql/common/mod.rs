@@ -10,3 +10,4 @@ pub mod payload;
 pub mod plain;
 pub mod provenance;
 pub mod scalars;
+pub mod value_map;

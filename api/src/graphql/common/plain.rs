@@ -24,11 +24,12 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
-use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::{ContainerType, resolve_list};
 use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
+
+use crate::graphql::common::value_map::ValueMap;
 
 /// An object's plain fields: each a function of the object alone, with no argument, that
 /// cannot fail, written as its GraphQL method writes it (async-graphql's `#[Object]` turns the
@@ -115,7 +116,7 @@ impl<T: OutputType + ContainerType + PlainFields> OutputType for Plain<T> {
         let mut others = futures_util::future::try_join_all(others)
             .await?
             .into_iter();
-        let mut map = IndexMap::with_capacity(slots.len());
+        let mut map = ValueMap::with_capacity(slots.len());
         for slot in slots {
             let (key, value) = match slot {
                 Slot::Ready(key, value) => (key, value),
@@ -124,9 +125,10 @@ impl<T: OutputType + ContainerType + PlainFields> OutputType for Plain<T> {
                     others.next().unwrap_or_default(),
                 ),
             };
-            map.insert(key, value);
+            // `plan` refused a key given twice.
+            map.insert_new(key, value);
         }
-        Ok(Value::Object(map))
+        Ok(map.into_value())
     }
 }
 
@@ -194,10 +196,19 @@ impl<T: OutputType + ContainerType + PlainFields> OutputType for PlainList<T> {
 /// `object`'s value under `ctx`'s selection when every field it selects is answered in place
 /// (what async-graphql's container would answer, without its futures); `None` otherwise.
 fn answer<T: OutputType + PlainFields>(ctx: &ContextSelectionSet<'_>, object: &T) -> Option<Value> {
+    answer_with(ctx, |field| in_place(ctx, object, field))
+}
+
+/// The value of the selection in `ctx` when `value_of` answers each of its fields (`None` for a
+/// field it leaves to async-graphql), walked as async-graphql walks it; `None` otherwise.
+pub fn answer_with(
+    ctx: &ContextSelectionSet<'_>,
+    mut value_of: impl FnMut(&Positioned<Field>) -> Option<Value>,
+) -> Option<Value> {
     // What `plan` checks, in one pass: the first field that is not answered in place, a
     // fragment, a directive or a key given twice ends it.
     let items = &ctx.item.node.items;
-    let mut map = IndexMap::with_capacity(items.len());
+    let mut map = ValueMap::with_capacity(items.len());
     for selection in items {
         let Selection::Field(field) = &selection.node else {
             return None;
@@ -205,15 +216,12 @@ fn answer<T: OutputType + PlainFields>(ctx: &ContextSelectionSet<'_>, object: &T
         if !field.node.directives.is_empty() {
             return None;
         }
-        let value = in_place(ctx, object, field)?;
-        if map
-            .insert(field.node.response_key().node.clone(), value)
-            .is_some()
-        {
+        let value = value_of(field)?;
+        if !map.insert_new(field.node.response_key().node.clone(), value) {
             return None;
         }
     }
-    Some(Value::Object(map))
+    Some(map.into_value())
 }
 
 /// The value of `field` (of the object `ctx` selects from) when it is `object` and every field

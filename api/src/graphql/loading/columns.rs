@@ -9,6 +9,7 @@
 //! and `tests/api/columns.rs` reads every field from a list, through HTTP, and compares it with
 //! the same row read whole (an entry with too few columns fails it).
 
+use std::any::Any;
 use std::sync::{Mutex, OnceLock};
 
 use async_graphql::{Context, Lookahead};
@@ -83,33 +84,40 @@ where
     }
 }
 
-/// The column sets worked out for the fields of one request's document, by field. Every row of
-/// a list resolves the same field (a unit's `children`, a task's `latestProgress`), whose
-/// selection reads the same columns each time; working them out walks the selection once per
-/// registered field (a page of 50 units with their children spent about 8 % of its
-/// instructions there, callgrind, twenty-second session).
+/// What the fields of one request's document work out from their selection and arguments (the
+/// columns they read, a nested page's window), by field. Every row of a list resolves the same
+/// field (a unit's `children`, a task's `latestProgress`), whose selection and arguments are the
+/// same each time; working them out walks the selection once per registered field (a page of 50
+/// units with their children spent about 8 % of its instructions there, callgrind,
+/// twenty-second session) and reads the arguments again (3 %, twenty-ninth session).
 #[derive(Default)]
-pub struct ColumnsByField(Mutex<FastMap<(usize, &'static str), ColumnSet>>);
+pub struct FieldMemo(Mutex<FastMap<(usize, &'static str), Box<dyn Any + Send + Sync>>>);
 
-/// `compute`'s set for the field being resolved, worked out once per field of the request's
-/// document and `purpose` (each call where the request keeps no [`ColumnsByField`]: a live
+/// `compute`'s value for the field being resolved, worked out once per field of the request's
+/// document and `purpose` (each call where the request keeps no [`FieldMemo`]: a live
 /// subscription's). A field's selection, its fragments and its variables are the same for
 /// every row the field is resolved for within a request.
-pub fn once_per_field(
+pub fn once_per_field<T: Copy + Send + Sync + 'static>(
     ctx: &Context<'_>,
     purpose: &'static str,
-    compute: impl FnOnce() -> ColumnSet,
-) -> ColumnSet {
-    let Some(memo) = ctx.data_opt::<ColumnsByField>() else {
+    compute: impl FnOnce() -> T,
+) -> T {
+    let Some(memo) = ctx.data_opt::<FieldMemo>() else {
         return compute();
     };
     let key = (std::ptr::from_ref(ctx.item) as usize, purpose);
-    if let Some(set) = memo.0.lock().ok().and_then(|sets| sets.get(&key).copied()) {
-        return set;
+    let known = memo.0.lock().ok().and_then(|values| {
+        values
+            .get(&key)
+            .and_then(|value| value.downcast_ref::<T>().copied())
+    });
+    if let Some(value) = known {
+        return value;
     }
-    let set = compute();
-    if let Ok(mut sets) = memo.0.lock() {
-        sets.insert(key, set);
+    // Not under the lock: `compute` may work out another field's value.
+    let value = compute();
+    if let Ok(mut values) = memo.0.lock() {
+        values.insert(key, Box::new(value));
     }
-    set
+    value
 }

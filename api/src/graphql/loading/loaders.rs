@@ -302,11 +302,13 @@ pub struct ChildrenOf {
     pub columns: ColumnSet,
 }
 
+/// Shared, units and all: a page of 50 units answers each unit's children in place from the
+/// cache, which then hands out the page, not a copy of its rows and cursor keys.
 impl Load<ChildrenOf> for DbLoader {
-    type Value = Page<unit::Model>;
+    type Value = Arc<Page<Arc<unit::Model>>>;
 
     async fn load(&self, keys: &[ChildrenOf]) -> LoadResult<ChildrenOf, Self::Value> {
-        pages_by_parent(
+        let pages = pages_by_parent(
             keys,
             |k| (k.parent, (k.window, k.columns)),
             |(window, _)| *window,
@@ -315,7 +317,11 @@ impl Load<ChildrenOf> for DbLoader {
                 units::children_pages(&self.db, &parents, window, columns).await
             },
         )
-        .await
+        .await?;
+        Ok(pages
+            .into_iter()
+            .map(|(key, page)| (key, Arc::new(page.map(Arc::new))))
+            .collect())
     }
 }
 

@@ -1,18 +1,16 @@
-//! Batching at the list resolver, for units: once a page of units is known, their parents and
-//! one page of children each (with the nested field's own arguments) are loaded for the whole
-//! page, so that each unit's resolvers find them cached instead of each waiting on a batch.
+//! Batching at the list resolver, for units: once a page of units is known (their parents came
+//! with it), one page of children each (with the nested field's own arguments) is loaded for the
+//! whole page, so that each unit's resolvers find them cached instead of each waiting on a batch.
 //! See `planning::prefetch` for the planning lists.
-
-use std::collections::BTreeSet;
 
 use async_graphql::{Context, Lookahead, Result};
 use entity::unit;
 
 use crate::domain::org::unit as units;
 use crate::graphql::common::context::load_all;
-use crate::graphql::loading::loaders::{ChildrenOf, UnitById};
+use crate::graphql::loading::loaders::ChildrenOf;
 use crate::graphql::org::unit::COLUMNS;
-use crate::graphql::planning::prefetch::{nested_pages, node_selections, wants};
+use crate::graphql::planning::prefetch::{nested_pages, node_selections};
 
 /// Prefetches what the node `selections` of a page of units read.
 pub async fn units(
@@ -23,13 +21,7 @@ pub async fn units(
     if selections.is_empty() || rows.is_empty() {
         return Ok(());
     }
-    if wants(selections, "parent") {
-        let parents: BTreeSet<UnitById> = rows
-            .iter()
-            .filter_map(|u| u.parent_id.map(UnitById))
-            .collect();
-        load_all(ctx, parents).await?;
-    }
+    // Their parents came with the page (`units` joins them), kept for their fields.
     for selection in selections {
         for (children, _, window) in nested_pages(selection, "children", units::CHILDREN_ORDERING) {
             // The columns the `children` resolver will ask for: the same key, found cached.

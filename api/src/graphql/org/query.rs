@@ -13,10 +13,10 @@ use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
 use crate::graphql::common::id::{NodeType, expect};
 use crate::graphql::loading::loaders::{GroupById, UnitById};
-use crate::graphql::org::prefetch;
 use crate::graphql::org::unit::UnitConnection;
 use crate::graphql::org::unit::{COLUMNS, Unit, UnitFilter, UnitGroup, UnitOrder};
-use crate::graphql::planning::prefetch::{feed_units, node_selections, wants};
+use crate::graphql::org::{partial, prefetch};
+use crate::graphql::planning::prefetch::{feed_units, node_selections};
 
 #[derive(Default)]
 pub struct UnitQuery;
@@ -48,6 +48,7 @@ impl UnitQuery {
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let selections = node_selections(&ctx.look_ahead());
+        let parent = partial::joined_columns(ctx, &selections, "parent");
         let page = units::list(
             db(ctx)?,
             &filter,
@@ -55,11 +56,11 @@ impl UnitQuery {
             &args,
             wants_total(ctx),
             COLUMNS.read(&selections),
-            wants(&selections, "parent"),
+            parent,
         )
         .await
         .into_gql()?;
-        let page = UnitConnection::from_page(feed_units(ctx, page).await?, Unit::from);
+        let page = UnitConnection::from_page(feed_units(ctx, page, parent).await?, Unit::from);
         let rows: Vec<&entity::unit::Model> = page.edges.iter().map(|e| &*e.node.0).collect();
         prefetch::units(ctx, &selections, &rows).await?;
         Ok(page)

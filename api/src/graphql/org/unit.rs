@@ -1,5 +1,7 @@
 //! `Unit`, `UnitGroup` and succession events.
 
+use std::sync::Arc;
+
 use crate::graphql::common::enums::stored;
 use async_graphql::parser::types::Field;
 use async_graphql::{
@@ -12,7 +14,7 @@ use crate::domain::org::{group as groups, unit as units};
 use crate::domain::planning::target::TargetFilter;
 use crate::domain::planning::task::{TaskFilter, TaskOrder};
 use crate::domain::planning::{plan as plans, target as targets, task as tasks};
-use crate::graphql::common::connection::wants_total;
+use crate::graphql::common::connection::{self, wants_total};
 use crate::graphql::common::context::{
     cached, db, load, load_required, loaders, nested_window, under_list, visibility,
 };
@@ -29,6 +31,7 @@ use crate::graphql::loading::loaders::{
     AncestorsOf, ChildrenOf, GroupById, GroupMembers, IssuedBy, SuccessionsFrom, SuccessionsInto,
     UnitById, UnitTargets, UnitTasks,
 };
+use crate::graphql::org::partial;
 use crate::graphql::planning::plan::Plan;
 use crate::graphql::planning::plan::PlanConnection;
 use crate::graphql::planning::prefetch;
@@ -131,7 +134,7 @@ impl Unit {
     /// The unit above this one.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         match self.0.parent_id {
-            Some(parent) => Ok(load(ctx, UnitById(parent))
+            Some(parent) => Ok(partial::unit_for_field(ctx, parent)
                 .await?
                 .map(|row| Plain(Unit(row)))),
             None => Ok(None),
@@ -154,7 +157,7 @@ impl Unit {
         after: Option<String>,
     ) -> Result<UnitConnection> {
         let page = load_required(ctx, children_key(ctx, self.0.id, first, after)?).await?;
-        Ok(UnitConnection::from_page(page, Unit::from))
+        Ok(UnitConnection::from_page(Arc::unwrap_or_clone(page), Unit))
     }
     /// The unit that took this one over (merge, absorption, rename…), if any.
     async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
@@ -219,6 +222,7 @@ impl Unit {
                 ctx,
                 &prefetch::node_selections(&ctx.look_ahead()),
                 &page.rows().collect::<Vec<_>>(),
+                false,
             )
             .await?;
             Ok(PlanConnection::from_page(page, Plan))
@@ -464,16 +468,28 @@ impl PlainFields for Unit {
         match field.node.name.node.as_str() {
             "parent" => cached_unit(ctx, field, self.0.parent_id),
             "children" => {
-                // As the resolver reads it, from the page the list's prefetch loaded.
+                // As the resolver reads it, from the page the list's prefetch loaded. Every
+                // unit's `children` field asks the same: its window and columns are worked out
+                // once.
                 let field_ctx = ctx.with_field(field);
-                let first = field_ctx.param_value::<Option<i32>>("first", None).ok()?.1;
-                let after = field_ctx
-                    .param_value::<Option<String>>("after", None)
-                    .ok()?
-                    .1;
-                let key = children_key(&field_ctx, self.0.id, first, after).ok()?;
-                let page = UnitConnection::from_page(cached(ctx, &key)?, Unit::from);
-                plain::nested(ctx, field, &page)
+                let (window, columns) =
+                    columns::once_per_field(&field_ctx, "children in place", || {
+                        let first = field_ctx.param_value::<Option<i32>>("first", None).ok()?.1;
+                        let after = field_ctx
+                            .param_value::<Option<String>>("after", None)
+                            .ok()?
+                            .1;
+                        let key = children_key(&field_ctx, self.0.id, first, after).ok()?;
+                        Some((key.window, key.columns))
+                    })?;
+                let key = ChildrenOf {
+                    parent: self.0.id,
+                    window,
+                    columns,
+                };
+                let page = cached(ctx, &key)?;
+                let nodes: Vec<Unit> = page.items.iter().map(|(_, u)| Unit(u.clone())).collect();
+                connection::nested_page(ctx, field, "UnitConnection", page.total, &nodes)
             }
             _ => None,
         }
@@ -506,7 +522,11 @@ pub fn cached_unit(
     id: Option<uuid::Uuid>,
 ) -> Option<Value> {
     let unit = match id {
-        Some(id) => Some(Unit(cached(ctx, &UnitById(id))?)),
+        // Kept with the columns this field reads (a task list's assignees), else whole.
+        Some(id) => Some(Unit(match partial::kept(&ctx.with_field(field), id) {
+            Some(unit) => unit,
+            None => cached(ctx, &UnitById(id))?,
+        })),
         None => None,
     };
     plain::nested_maybe(ctx, field, unit.as_ref())

@@ -2,6 +2,7 @@
 
 use crate::graphql::common::enums::stored;
 use crate::graphql::loading::columns::FieldColumns;
+use crate::graphql::org::partial;
 use async_graphql::parser::types::Field;
 use async_graphql::{
     Context, ContextSelectionSet, ID, InputObject, Object, Positioned, Result, Value,
@@ -109,9 +110,12 @@ impl Plan {
     }
     /// The unit that issued the plan.
     async fn issuer(&self, ctx: &Context<'_>) -> Result<Plain<Unit>> {
-        Ok(Plain(Unit(
-            load_required(ctx, UnitById(self.0.issuer_id)).await?,
-        )))
+        match partial::kept(ctx, self.0.issuer_id) {
+            Some(issuer) => Ok(Plain(Unit(issuer))),
+            None => Ok(Plain(Unit(
+                load_required(ctx, UnitById(self.0.issuer_id)).await?,
+            ))),
+        }
     }
     /// Date of issue (null when unknown).
     async fn issued_on(&self) -> Option<Date> {
@@ -177,6 +181,7 @@ impl Plan {
             ctx,
             &prefetch::node_selections(&ctx.look_ahead()),
             &page.rows().collect::<Vec<_>>(),
+            false,
         )
         .await?;
         Ok(PlanConnection::from_page(page, Plan))

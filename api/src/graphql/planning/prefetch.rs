@@ -27,6 +27,7 @@ use crate::graphql::loading::loaders::{
     AreaById, AreasOf, BreakdownOf, DbLoader, DeadlinesOf, GroupById, LatestProgress, PlanById,
     PlanTargets, PlanTasks, ReferencesOf, TargetAssignments, TaskAssignments, UnitById,
 };
+use crate::graphql::org::partial;
 use crate::graphql::planning::task::{PROGRESS_COLUMNS, TaskFilter};
 
 /// Newest progress updates a task list read with only the columns its selection shows, by task
@@ -151,14 +152,23 @@ pub async fn feed_latest(
     Ok(page)
 }
 
-/// Puts the units a list read with its page (a plan's issuer, a unit's parent, an actor's
-/// unit: whole rows, each on the first row naming it) into the request's cache, and returns the
-/// page's own rows.
+/// Keeps the units a list read with its page (a plan's issuer, a unit's parent, an actor's
+/// unit: each on the first row naming it, with the columns of `read`) for the request's unit
+/// fields ([`partial::keep`]), and returns the page's own rows.
 pub async fn feed_units<M>(
     ctx: &Context<'_>,
     page: Page<(M, JoinedOnce<unit::Model>)>,
+    read: Option<ColumnSet>,
 ) -> Result<Page<M>> {
-    feed_joined(ctx, page, |unit| UnitById(unit.id)).await
+    let mut units = Vec::new();
+    let page = page.map(|(row, unit)| {
+        units.extend(unit.0);
+        row
+    });
+    if let Some(read) = read.filter(|_| !units.is_empty()) {
+        partial::keep(ctx, units, read).await;
+    }
+    Ok(page)
 }
 
 /// Puts the plans a list read with its page (a target's plan) into the request's cache, and
@@ -225,55 +235,68 @@ pub async fn tasks(
             }
         }
     }
-    let (assigned, progress, _) =
-        try_join3(
-            async {
-                let assignment_selections: Vec<Lookahead<'_>> =
-                    selections.iter().map(|s| s.field("assignments")).collect();
-                let want_units = wants(&assignment_selections, "unit") || wants(selections, "lead");
-                // When progress also names units, one batch below fetches all units instead, so the
-                // statement count never depends on which units happen to be cached.
-                let progress_units = selections
+    let (assigned, progress, _) = try_join3(
+        async {
+            let assignment_selections: Vec<Lookahead<'_>> =
+                selections.iter().map(|s| s.field("assignments")).collect();
+            let want_units = wants(&assignment_selections, "unit") || wants(selections, "lead");
+            // When progress also names units, one batch below fetches all units instead, so the
+            // statement count never depends on which units happen to be cached.
+            let progress_units = selections
+                .iter()
+                .any(|s| s.field("latestProgress").field("unit").exists());
+            if want_assignments && want_units && !progress_units {
+                // Assignments and their units in one joined statement, the units with the
+                // columns their fields show, kept for the resolvers.
+                let unit_selections: Vec<Lookahead<'_>> = selections
                     .iter()
-                    .any(|s| s.field("latestProgress").field("unit").exists());
-                if want_assignments && want_units && !progress_units {
-                    // Assignments and their units in one joined statement, fed to the loader caches.
-                    let (mut by_task, units) = tasks::assignments_with_units(db(ctx)?, &ids)
-                        .await
-                        .into_gql()?;
-                    let assigned = Assigned::of(by_task.values().flatten());
-                    loaders
-                        .feed_many(ids.iter().map(|&id| {
+                    .flat_map(|s| [s.field("assignments").field("unit"), s.field("lead")])
+                    .filter(Lookahead::exists)
+                    .collect();
+                let unit_read = partial::columns_for(ctx, &unit_selections);
+                let (mut by_task, units) = tasks::assignments_with_units(db(ctx)?, &ids, unit_read)
+                    .await
+                    .into_gql()?;
+                // Every assigned unit came with the join: only groups are left to load.
+                let assigned = Assigned(
+                    by_task
+                        .values()
+                        .flatten()
+                        .map(|a| (None, a.group_id))
+                        .collect(),
+                );
+                loaders
+                    .feed_many(
+                        ids.iter().map(|&id| {
                             (TaskAssignments(id), by_task.remove(&id).unwrap_or_default())
-                        }))
-                        .await;
-                    loaders
-                        .feed_many(units.into_iter().map(|u| (UnitById(u.id), u.into())))
-                        .await;
-                    Ok(assigned)
-                } else if want_assignments {
-                    let found = loaders
-                        .load_many(ids.iter().copied().map(TaskAssignments))
-                        .await
-                        .into_gql()?;
-                    Ok(Assigned::of(found.values().flatten()))
-                } else {
-                    Ok(Assigned::default())
-                }
-            },
-            async {
-                if !progress_ids.is_empty() {
-                    loaders
-                        .load_many(progress_ids.iter().copied().map(LatestProgress))
-                        .await
-                        .into_gql()
-                } else {
-                    Ok(Default::default())
-                }
-            },
-            plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
-        )
-        .await?;
+                        }),
+                    )
+                    .await;
+                partial::keep(ctx, units, unit_read).await;
+                Ok(assigned)
+            } else if want_assignments {
+                let found = loaders
+                    .load_many(ids.iter().copied().map(TaskAssignments))
+                    .await
+                    .into_gql()?;
+                Ok(Assigned::of(found.values().flatten()))
+            } else {
+                Ok(Assigned::default())
+            }
+        },
+        async {
+            if !progress_ids.is_empty() {
+                loaders
+                    .load_many(progress_ids.iter().copied().map(LatestProgress))
+                    .await
+                    .into_gql()
+            } else {
+                Ok(Default::default())
+            }
+        },
+        plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
+    )
+    .await?;
     let progress_units: BTreeSet<Uuid> = if wants(&progress_selections, "unit") {
         progress
             .values()
@@ -448,12 +471,14 @@ pub async fn plans(
     ctx: &Context<'_>,
     selections: &[Lookahead<'_>],
     rows: &[&plan::Model],
+    issuers_read: bool,
 ) -> Result<()> {
     if selections.is_empty() || rows.is_empty() {
         return Ok(());
     }
     let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
-    if wants(selections, "issuer") {
+    // A list that read its issuers with its page (`plans`) has kept them for their fields.
+    if wants(selections, "issuer") && !issuers_read {
         load_all(
             ctx,
             rows.iter()

@@ -1,5 +1,6 @@
 //! Planning's root queries: `plans`, `plan`, `planByNumber`, `tasks`, `task`, `targets`, `target`.
 
+use crate::graphql::org::partial;
 use async_graphql::{Context, ID, Object, Result};
 
 use crate::domain::kernel::values::DocumentNumber;
@@ -39,6 +40,7 @@ impl PlanQuery {
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
         let selections = prefetch::node_selections(&ctx.look_ahead());
+        let issuer = partial::joined_columns(ctx, &selections, "issuer");
         let page = plans::list(
             db(ctx)?,
             visibility(ctx)?,
@@ -47,14 +49,15 @@ impl PlanQuery {
                 order: PlanOrder::to_domain(order_by),
                 args: &args,
                 want_total: wants_total(ctx),
-                with_issuer: prefetch::wants(&selections, "issuer"),
+                issuer,
                 columns: crate::graphql::planning::plan::COLUMNS.read(&selections),
             },
         )
         .await
         .into_gql()?;
-        let page = prefetch::feed_units(ctx, page).await?;
-        prefetch::plans(ctx, &selections, &page.rows().collect::<Vec<_>>()).await?;
+        let page = prefetch::feed_units(ctx, page, issuer).await?;
+        let rows: Vec<&entity::plan::Model> = page.rows().collect();
+        prefetch::plans(ctx, &selections, &rows, issuer.is_some()).await?;
         Ok(PlanConnection::from_page(page, Plan))
     }
     /// A plan by global id.

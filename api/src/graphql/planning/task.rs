@@ -27,6 +27,7 @@ use crate::graphql::loading::loaders::{
     AreaById, LatestProgress, PlanById, ProgressOf, TaskAssignments, TaskById, TaskContributions,
     TaskExtensions, UnitById,
 };
+use crate::graphql::org::partial;
 use crate::graphql::org::unit::{Unit, UnitGroup, cached_unit, group_by_id};
 use crate::graphql::planning::plan::{Plan, PlanArea, cached_plan};
 use crate::graphql::planning::prefetch;
@@ -348,7 +349,9 @@ pub async fn lead_unit(
     rows: &[assignment::Model],
 ) -> Result<Option<Plain<Unit>>> {
     match lead_unit_id(rows) {
-        Some(unit) => Ok(load(ctx, UnitById(unit)).await?.map(|row| Plain(Unit(row)))),
+        Some(unit) => Ok(partial::unit_for_field(ctx, unit)
+            .await?
+            .map(|row| Plain(Unit(row)))),
         None => Ok(None),
     }
 }
@@ -373,7 +376,9 @@ impl Assignment {
     /// The assigned unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Plain<Unit>>> {
         match self.0.unit_id {
-            Some(id) => Ok(load(ctx, UnitById(id)).await?.map(|row| Plain(Unit(row)))),
+            Some(id) => Ok(partial::unit_for_field(ctx, id)
+                .await?
+                .map(|row| Plain(Unit(row)))),
             None => Ok(None),
         }
     }

@@ -95,7 +95,8 @@ pub fn is_active_at(unit: &unit::Model, date: NaiveDate) -> bool {
 }
 
 /// `units(filter:, orderBy:)`, reading the columns of `columns` ([`ColumnSet::ALL`]: the whole
-/// model; the list adds its sort keys). The other columns come back empty.
+/// model; the list adds its sort keys). The other columns come back empty. With `parent`, each
+/// unit's parent comes with it, read with those columns.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &UnitFilter,
@@ -103,7 +104,7 @@ pub async fn list(
     args: &PageArgs,
     want_total: bool,
     columns: ColumnSet,
-    with_parent: bool,
+    parent: Option<ColumnSet>,
 ) -> DomainResult<Page<(unit::Model, JoinedOnce<unit::Model>)>> {
     let column = match order.field {
         UnitOrderField::Name => unit::Column::Name,
@@ -129,9 +130,9 @@ pub async fn list(
         .filter_if(filter.active_at, active_at_condition);
     let read = columns.with(ColumnSet::of::<unit::Entity>(&[column, unit::Column::Id]));
     let select = keys.order(select);
-    // Each unit's parent, whole, joined once the page is cut: the parents cost no statement of
-    // their own.
-    let parent = with_parent.then_some(unit::Column::ParentId);
+    // Each unit's parent (with the columns asked for), joined once the page is cut: the parents
+    // cost no statement of their own.
+    let parent = parent.map(|read| (unit::Column::ParentId, read));
     fetch_keyed_page_with_joined::<_, _, unit::Entity, _>(
         db,
         select,

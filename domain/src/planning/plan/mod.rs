@@ -78,15 +78,15 @@ pub struct PlanListing<'a> {
     pub order: PlanOrder,
     pub args: &'a PageArgs,
     pub want_total: bool,
-    /// Read each plan's issuer in the same statement (a join on its primary key); otherwise
-    /// the issuer is `None`.
-    pub with_issuer: bool,
+    /// Read each plan's issuer, with these of its columns, in the same statement (a join on its
+    /// primary key); when `None`, the issuer is `None`.
+    pub issuer: Option<ColumnSet>,
     /// The plan columns the caller reads ([`ColumnSet::ALL`]: the whole model); the others
     /// come back empty. The list adds the ones it needs itself.
     pub columns: ColumnSet,
 }
 
-/// `plans(filter:, orderBy:)`: each plan with its issuer when `with_issuer`.
+/// `plans(filter:, orderBy:)`: each plan with its issuer when `listing.issuer` asks for it.
 pub async fn list(
     db: &impl ConnectionTrait,
     visibility: &PlanVisibility,
@@ -97,7 +97,7 @@ pub async fn list(
         order,
         args,
         want_total,
-        with_issuer,
+        issuer,
         columns,
     } = listing;
     let issuers = match filter.issuer_id {
@@ -134,7 +134,7 @@ pub async fn list(
     );
     let select = sort.order(select);
     let read = columns.with(ColumnSet::of::<plan::Entity>(&[column, plan::Column::Id]));
-    let issuer = with_issuer.then_some(plan::Column::IssuerId);
+    let issuer = issuer.map(|read| (plan::Column::IssuerId, read));
     fetch_keyed_page_with_joined::<_, _, entity::unit::Entity, _>(
         db,
         select,

@@ -87,7 +87,7 @@ pub async fn list(
         TARGETS_ORDERING,
         want_total,
         ColumnSet::ALL,
-        with_plan.then_some(target::Column::PlanId),
+        with_plan.then_some((target::Column::PlanId, ColumnSet::ALL)),
     )
     .await
 }

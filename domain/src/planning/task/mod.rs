@@ -10,8 +10,8 @@ use entity::enums::{AssignmentRole, TaskStatus};
 use entity::{assignment, progress_update, task};
 use sea_orm::sea_query::{Expr, IntoIden, NullOrdering, Order, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, Iterable, QueryFilter, QueryOrder,
-    QueryTrait, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, Iterable, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Related, Statement,
 };
 use uuid::Uuid;
 
@@ -478,18 +478,30 @@ pub async fn progress_by_ids(
 }
 
 /// The assignments of each task with their units (each unit once), in one statement (a join):
-/// what a task list showing "who does what" needs.
+/// what a task list showing "who does what" needs. The units are read with the columns of
+/// `unit_read` only (all of them for [`ColumnSet::ALL`]; the id always).
 pub async fn assignments_with_units(
     db: &impl ConnectionTrait,
     task_ids: &[Uuid],
+    unit_read: ColumnSet,
 ) -> DomainResult<(
     FastMap<Uuid, Vec<assignment::Model>>,
     Vec<entity::unit::Model>,
 )> {
-    let select = find::<assignment::Entity>()
+    let unit_read = unit_read.with(ColumnSet::ID);
+    let mut select = find::<assignment::Entity>()
         .filter(assignment::Column::TaskId.is_in(task_ids.iter().copied()))
-        .find_also_related(entity::unit::Entity)
+        .join(
+            JoinType::LeftJoin,
+            <assignment::Entity as Related<entity::unit::Entity>>::to(),
+        )
         .order_by_asc(assignment::Column::Position);
+    QueryTrait::query(&mut select).columns(
+        unit_read
+            .columns::<entity::unit::Entity>()
+            .into_iter()
+            .map(|column| (entity::unit::Entity, column)),
+    );
     let mut map: FastMap<Uuid, Vec<assignment::Model>> = FastMap::default();
     let mut units = Vec::new();
     let mut seen = FastSet::default();
@@ -498,6 +510,7 @@ pub async fn assignments_with_units(
         // assigned several tasks of the page comes on each of their rows: it is decoded once.
         let mut columns = Columns::at(&row, 0);
         let assignment = assignment::Model::decode(&mut columns)?;
+        columns.start_model(unit_read);
         let unit = match columns.peek::<Uuid>()? {
             Some(id) if seen.insert(id) => Some(entity::unit::Model::decode(&mut columns)?),
             _ => None,
