@@ -91,7 +91,10 @@ where
 /// units with their children spent about 8 % of its instructions there, callgrind,
 /// twenty-second session) and reads the arguments again (3 %, twenty-ninth session).
 #[derive(Default)]
-pub struct FieldMemo(Mutex<FastMap<(usize, &'static str), Box<dyn Any + Send + Sync>>>);
+pub struct FieldMemo(Mutex<FastMap<FieldPurpose, Box<dyn Any + Send + Sync>>>);
+
+/// A field of the request's document (its node's address) and what is worked out for it.
+type FieldPurpose = (usize, &'static str);
 
 /// `compute`'s value for the field being resolved, worked out once per field of the request's
 /// document and `purpose` (each call where the request keeps no [`FieldMemo`]: a live

@@ -45,7 +45,8 @@ use crate::graphql::planning::task::{self, Task};
 /// code; `successor` and `predecessors` follow the succession events.
 ///
 /// A unit from `units` or `children` may hold only the columns its list's selection reads
-/// ([`COLUMNS`]); a unit loaded by id (a parent, an assignee…) is whole.
+/// ([`COLUMNS`]), and so may one a list read with its rows (an assignee, an issuer, a parent:
+/// [`partial`]); a unit loaded by id is whole.
 #[derive(Clone)]
 pub struct Unit(pub std::sync::Arc<unit::Model>);
 
