@@ -323,6 +323,51 @@ async fn breakdown_rows_add_up_to_the_total(app: &TestApp) {
         (expected_goal - 6951.0).abs() < 1e-9,
         "the rows add up to the stated total"
     );
+
+    // The plan's progress reads the breakdowns without their labels unless its groups are
+    // asked for: the same figures either way, and the groups' codes when asked.
+    let plan = app
+        .graphql_as(
+            &admin,
+            "query($id: ID!) { target(id: $id) { plan { id } } }",
+            json!({ "id": target }),
+        )
+        .await
+        .ok()["target"]["plan"]["id"]
+        .clone();
+    for selection in [
+        "goal actual met",
+        "goal actual met groups { code label goal actual }",
+    ] {
+        let progress = app
+            .graphql_as(
+                &admin,
+                &format!(
+                    "query($id: ID!, $period: String!) {{ planProgress(planId: $id, period: $period) {{
+                        targets {{ target {{ id }} {selection} }} }} }}"
+                ),
+                json!({ "id": plan, "period": period }),
+            )
+            .await
+            .ok();
+        let ours = progress["planProgress"]["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["target"]["id"] == target)
+            .cloned()
+            .unwrap_or_else(|| panic!("the bed target in its plan's progress: {progress}"));
+        for field in ["goal", "actual", "met"] {
+            assert_eq!(ours[field], after[field], "{field} with {selection}");
+        }
+        if selection.contains("groups") {
+            assert_eq!(ours["groups"].as_array().map(Vec::len), Some(groups.len()));
+            for (listed, read) in ours["groups"].as_array().into_iter().flatten().zip(&groups) {
+                assert_eq!(listed["code"], read["code"]);
+                assert!(listed["label"].as_str().is_some_and(|l| !l.is_empty()));
+            }
+        }
+    }
 }
 
 db_tests!(

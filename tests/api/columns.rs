@@ -304,17 +304,7 @@ async fn every_unit_field_read_with_a_list_matches_the_whole_unit(app: &TestApp)
                 }
             }
             assert!(units.len() > 5, "{field}: units named from {list}: {data}");
-            for chunk in units.chunks(100) {
-                let whole = read_whole(app, chunk, "Unit", &selected).await;
-                for (i, unit) in chunk.iter().enumerate() {
-                    assert_eq!(
-                        unit[&field],
-                        whole[format!("t{i}")][&field],
-                        "{field} of unit {} from {list}",
-                        unit["id"]
-                    );
-                }
-            }
+            assert_as_whole(app, &units, "Unit", &selected, &field, list).await;
             if units.iter().any(|u| !is_empty(&u[&field])) {
                 filled.push(field.clone());
             }
@@ -383,15 +373,7 @@ async fn compare_lists_with_whole(
                     nodes.len()
                 );
             }
-            let whole = read_whole(app, &nodes, type_name, &selected).await;
-            for (i, node) in nodes.iter().enumerate() {
-                assert_eq!(
-                    node[&field],
-                    whole[format!("t{i}")][&field],
-                    "{field} of {type_name} {} read from {list}",
-                    node["id"]
-                );
-            }
+            assert_as_whole(app, &nodes, type_name, &selected, &field, list).await;
             if nodes.iter().any(|n| !is_empty(&n[&field])) {
                 non_empty.push(field.clone());
             }
@@ -402,6 +384,30 @@ async fn compare_lists_with_whole(
             non_empty.iter().any(|f| f == field),
             "{field}: the demo {type_name}s have values"
         );
+    }
+}
+
+/// Asserts that the `field` of each of `nodes` (of `type_name`, read from `list` with
+/// `selected`) is what the same node read whole answers; in chunks of 100, the most `nodes(ids:)`
+/// takes.
+async fn assert_as_whole(
+    app: &TestApp,
+    nodes: &[Value],
+    type_name: &str,
+    selected: &str,
+    field: &str,
+    list: &str,
+) {
+    for chunk in nodes.chunks(100) {
+        let whole = read_whole(app, chunk, type_name, selected).await;
+        for (i, node) in chunk.iter().enumerate() {
+            assert_eq!(
+                node[field],
+                whole[format!("t{i}")][field],
+                "{field} of {type_name} {} read from {list}",
+                node["id"]
+            );
+        }
     }
 }
 

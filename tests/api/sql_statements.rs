@@ -418,17 +418,20 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
 
     // Units with their parents joined for the cache: each parent whole, on the first row of
     // the page that names it only (the rows after it find it in the request's cache).
-    let page = api::domain::org::unit::list(
-        &app.db,
-        &Default::default(),
-        Default::default(),
-        &api::domain::kernel::page::PageArgs::forward(Some(100), None),
-        false,
-        ColumnSet::ALL,
-        Some(ColumnSet::ALL),
-    )
-    .await
-    .expect("units with their parents");
+    let units_with_parents = async |parents: ColumnSet| {
+        api::domain::org::unit::list(
+            &app.db,
+            &Default::default(),
+            Default::default(),
+            &api::domain::kernel::page::PageArgs::forward(Some(100), None),
+            false,
+            ColumnSet::ALL,
+            Some(parents),
+        )
+        .await
+        .expect("units with their parents")
+    };
+    let page = units_with_parents(ColumnSet::ALL).await;
     let mut carried = std::collections::HashSet::new();
     let mut with_parent = 0;
     for (unit, parent) in page.rows() {
@@ -458,17 +461,7 @@ async fn positional_decoding_matches_sea_orm(app: &TestApp) {
         "the page has parents shared by several units"
     );
     // The parents with their names only: the same parents, each its id and name, nothing else.
-    let named = api::domain::org::unit::list(
-        &app.db,
-        &Default::default(),
-        Default::default(),
-        &api::domain::kernel::page::PageArgs::forward(Some(100), None),
-        false,
-        ColumnSet::ALL,
-        Some(names),
-    )
-    .await
-    .expect("units with their parents' names");
+    let named = units_with_parents(names).await;
     let named_parents: Vec<&unit::Model> = named.rows().filter_map(|(_, p)| p.0.as_ref()).collect();
     assert_eq!(named_parents.len(), carried.len());
     for parent in named_parents {

@@ -556,11 +556,28 @@ where
     B: DecodeRow,
     C: ConnectionTrait,
 {
+    fetch_pairs_reading(db, query, ColumnSet::ALL.into()).await
+}
+
+/// [`fetch_pairs`] for a statement that reads the columns of `read.model` of the first model
+/// and those of `read.joined` of the second (each with its id; the others decode empty).
+pub async fn fetch_pairs_reading<A, B, C>(
+    db: &C,
+    query: &SelectStatement,
+    read: RowColumns,
+) -> DomainResult<Vec<(A, Option<B>)>>
+where
+    A: DecodeRow,
+    B: DecodeRow,
+    C: ConnectionTrait,
+{
     let rows = db.query_all(query).await?;
     let mut pairs = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut columns = Columns::at(row, 0);
+        columns.start_model(read.model);
         let first = A::decode(&mut columns)?;
+        columns.start_model(read.joined);
         let second = if columns.next_is_null()? {
             None
         } else {
@@ -584,9 +601,25 @@ where
     B: DecodeRow,
     C: ConnectionTrait,
 {
+    fetch_with_related_reading(db, query, key, ColumnSet::ALL.into()).await
+}
+
+/// [`fetch_with_related`] for a statement that reads only some columns of each model (see
+/// [`fetch_pairs_reading`]).
+pub async fn fetch_with_related_reading<A, B, C>(
+    db: &C,
+    query: &SelectStatement,
+    key: impl Fn(&A) -> Uuid,
+    read: RowColumns,
+) -> DomainResult<Vec<(A, Vec<B>)>>
+where
+    A: DecodeRow,
+    B: DecodeRow,
+    C: ConnectionTrait,
+{
     let mut out: Vec<(A, Vec<B>)> = Vec::new();
     let mut slots: FastMap<Uuid, usize> = FastMap::default();
-    for (first, second) in fetch_pairs::<A, B, C>(db, query).await? {
+    for (first, second) in fetch_pairs_reading::<A, B, C>(db, query, read).await? {
         let slot = *slots.entry(key(&first)).or_insert_with(|| {
             out.push((first, Vec::new()));
             out.len() - 1

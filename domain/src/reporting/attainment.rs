@@ -27,7 +27,7 @@ use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
 use crate::kernel::query::{fetch_all, fetch_with_related, find};
 use crate::kernel::time::today;
-use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns};
+use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns_reading};
 
 /// The largest value a unit may report (in absolute value).
 pub const MAX_VALUE: f64 = 1e12;
@@ -249,12 +249,14 @@ pub struct TargetAttainment {
 
 /// The attainment of a plan's targets (in its order) for `period`: the values reported for it
 /// by the end of `as_of` when a day is asked, else up to today (values for a period are
-/// reported after it ends).
+/// reported after it ends). Without `labels`, the breakdowns' groups and rows come without their
+/// codes and labels (see [`stored_breakdowns_reading`]).
 pub async fn of_plan(
     db: &impl ConnectionTrait,
     plan_id: Uuid,
     period: PeriodCode,
     as_of: Option<NaiveDate>,
+    labels: bool,
 ) -> DomainResult<Vec<TargetAttainment>> {
     // The targets with their values for the period in one join (a target has a few values per
     // period), then their breakdowns.
@@ -282,16 +284,18 @@ pub async fn of_plan(
     let (targets, values): (Vec<target::Model>, Vec<Vec<target_value::Model>>) =
         rows.into_iter().unzip();
     let values: Vec<target_value::Model> = values.into_iter().flatten().collect();
-    attainments_of(db, &targets, &values).await
+    attainments_of(db, &targets, &values, labels).await
 }
 
 /// The attainment of `targets` for `period`, from the values reported for that period by the
-/// end of `as_of` (two statements, whatever the number of targets).
+/// end of `as_of` (two statements, whatever the number of targets); `labels` as for
+/// [`of_plan`].
 pub async fn attainments(
     db: &impl ConnectionTrait,
     targets: &[target::Model],
     period: PeriodCode,
     as_of: NaiveDate,
+    labels: bool,
 ) -> DomainResult<Vec<TargetAttainment>> {
     if targets.is_empty() {
         return Ok(Vec::new());
@@ -307,7 +311,7 @@ pub async fn attainments(
             .order_by_asc(target_value::Column::Id),
     )
     .await?;
-    attainments_of(db, targets, &values).await
+    attainments_of(db, targets, &values, labels).await
 }
 
 /// The attainment of `targets` given their values for the period, oldest first (one statement
@@ -316,6 +320,7 @@ async fn attainments_of(
     db: &impl ConnectionTrait,
     targets: &[target::Model],
     values: &[target_value::Model],
+    labels: bool,
 ) -> DomainResult<Vec<TargetAttainment>> {
     if targets.is_empty() {
         return Ok(Vec::new());
@@ -326,7 +331,7 @@ async fn attainments_of(
         newest.insert((value.target_id, value.breakdown_row_id), value.into());
     }
     let ids: Vec<Uuid> = targets.iter().map(|t| t.id).collect();
-    let mut breakdowns = stored_breakdowns(db, &ids).await?;
+    let mut breakdowns = stored_breakdowns_reading(db, &ids, labels).await?;
     Ok(targets
         .iter()
         .map(|target| {

@@ -77,7 +77,7 @@ pub async fn progress_annex(
     as_of: Option<NaiveDate>,
 ) -> DomainResult<ProgressAnnex> {
     let figures = plan_progress(db, plan, period, as_of).await?;
-    let targets = super::attainment::of_plan(db, plan.id, period, as_of).await?;
+    let targets = super::attainment::of_plan(db, plan.id, period, as_of, true).await?;
     let as_of = figures.as_of;
     let (mut tasks, newest) = tasks_with_newest_updates(db, &[plan.id], as_of).await?;
     tasks.truncate(MAX_TASKS);

@@ -238,7 +238,8 @@ async fn unit_targets(
     }
     let mut targets = fetch_all(db, select).await?;
     targets.sort_by_key(|t| (t.plan_id, t.position));
-    super::attainment::attainments(db, &targets, PeriodCode::Year(year), today()).await
+    // Whether each is met: the breakdowns' numbers, not their labels.
+    super::attainment::attainments(db, &targets, PeriodCode::Year(year), today(), false).await
 }
 
 async fn report_counts(

@@ -1,5 +1,7 @@
 //! `auditEvents`: the append-only log of successful mutations.
 
+use std::sync::LazyLock;
+
 use async_graphql::parser::types::Field;
 use async_graphql::{
     Context, ContextSelectionSet, ID, InputObject, Json, Name, Object, Positioned, Result, Value,
@@ -132,8 +134,10 @@ fn snapshot_value(text: Option<&str>, checked: bool) -> serde_json::Result<Value
     if !checked {
         serde_json::from_str::<&serde_json::value::RawValue>(text)?;
     }
+    // One key for every snapshot, whose hash the value maps then keep.
+    static RAW_KEY: LazyLock<Name> = LazyLock::new(|| Name::new(RAW_VALUE_TOKEN));
     let mut value = ValueMap::with_capacity(1);
-    value.insert_new(Name::new(RAW_VALUE_TOKEN), Value::String(text.to_owned()));
+    value.insert_new(RAW_KEY.clone(), Value::String(text.to_owned()));
     Ok(value.into_value())
 }
 

@@ -244,10 +244,11 @@ impl Load<AttainmentOf> for DbLoader {
         for ((period, as_of), ids) in groups {
             let found = targets::by_ids(&self.db, &ids).await.map_err(Arc::new)?;
             let models: Vec<target::Model> = found.into_values().collect();
-            let figures =
-                crate::domain::reporting::attainment::attainments(&self.db, &models, period, as_of)
-                    .await
-                    .map_err(Arc::new)?;
+            let figures = crate::domain::reporting::attainment::attainments(
+                &self.db, &models, period, as_of, true,
+            )
+            .await
+            .map_err(Arc::new)?;
             for figure in figures {
                 let key = AttainmentOf {
                     target: figure.target.id,

@@ -168,12 +168,14 @@ impl PlanProgress {
     /// `asOf` when it is given, else up to today: values come after a period ends) and whether
     /// each is met.
     async fn targets(&self, ctx: &Context<'_>) -> Result<Vec<TargetAttainment>> {
-        // Read only when asked for: most dashboards never select them.
+        // Read only when asked for: most dashboards never select them, and their breakdowns'
+        // labels only when their groups are.
         let figures = crate::domain::reporting::attainment::of_plan(
             db(ctx)?,
             self.plan.id,
             self.code,
             self.asked_as_of,
+            ctx.look_ahead().field("groups").exists(),
         )
         .await
         .into_gql()?;

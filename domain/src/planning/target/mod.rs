@@ -20,9 +20,9 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
 use crate::kernel::query::{
-    SortKeys, fetch_all, fetch_keyed_page_with_joined, fetch_with_related, find,
+    SortKeys, fetch_all, fetch_keyed_page_with_joined, fetch_with_related_reading, find,
 };
-use crate::kernel::rows::{ColumnSet, JoinedOnce};
+use crate::kernel::rows::{ColumnSet, JoinedOnce, RowColumns};
 
 /// Filters of `targets(filter:)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -234,6 +234,17 @@ pub async fn stored_breakdowns(
     db: &impl ConnectionTrait,
     target_ids: &[Uuid],
 ) -> DomainResult<FastMap<Uuid, StoredBreakdown>> {
+    stored_breakdowns_reading(db, target_ids, true).await
+}
+
+/// Stored breakdowns of many targets (one statement); without `labels`, their groups and rows
+/// come without their codes and labels (empty), which only a breakdown shown reads: what is
+/// reported against them and whether they are met need their numbers alone.
+pub async fn stored_breakdowns_reading(
+    db: &impl ConnectionTrait,
+    target_ids: &[Uuid],
+    labels: bool,
+) -> DomainResult<FastMap<Uuid, StoredBreakdown>> {
     // The groups with their rows in one join: groups by position, rows by position within each.
     // The rows are also chosen by their targets, so that PostgreSQL reads them through the
     // target index; joined on their group alone, it scanned every row of every table (1.1 ms
@@ -246,20 +257,56 @@ pub async fn stored_breakdowns(
                 .is_in(ids.clone())
                 .into_condition()
         });
-    let query = find::<target_breakdown_group::Entity>()
+    let mut query = find::<target_breakdown_group::Entity>()
         .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
         .order_by_asc(target_breakdown_group::Column::Position)
         .join(JoinType::LeftJoin, rows)
         .select_with(target_breakdown_row::Entity)
         .order_by_asc(target_breakdown_row::Column::Position)
         .into_query();
-    let groups =
-        fetch_with_related::<target_breakdown_group::Model, target_breakdown_row::Model, _>(
-            db,
-            &query,
-            |g| g.id,
-        )
-        .await?;
+    let read = if labels {
+        RowColumns::from(ColumnSet::ALL)
+    } else {
+        use target_breakdown_group::Column as G;
+        use target_breakdown_row::Column as R;
+        let read = RowColumns {
+            model: ColumnSet::of::<target_breakdown_group::Entity>(&[
+                G::Id,
+                G::TargetId,
+                G::Position,
+            ]),
+            joined: ColumnSet::of::<target_breakdown_row::Entity>(&[
+                R::Id,
+                R::TargetId,
+                R::GroupId,
+                R::UnitId,
+                R::BaselineValue,
+                R::TargetValue,
+                R::Position,
+            ]),
+        };
+        query.clear_selects();
+        query
+            .columns(
+                read.model
+                    .columns::<target_breakdown_group::Entity>()
+                    .into_iter()
+                    .map(|c| (target_breakdown_group::Entity, c)),
+            )
+            .columns(
+                read.joined
+                    .columns::<target_breakdown_row::Entity>()
+                    .into_iter()
+                    .map(|c| (target_breakdown_row::Entity, c)),
+            );
+        read
+    };
+    let groups = fetch_with_related_reading::<
+        target_breakdown_group::Model,
+        target_breakdown_row::Model,
+        _,
+    >(db, &query, |g| g.id, read)
+    .await?;
     let mut map: FastMap<Uuid, StoredBreakdown> = FastMap::default();
     for (group, rows) in groups {
         map.entry(group.target_id)
