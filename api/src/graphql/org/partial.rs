@@ -2,7 +2,7 @@
 //!
 //! A page of tasks reads its assignments with their units in one statement; read whole, a unit
 //! is twelve columns (its folded search text and timestamps among them) where a dashboard shows
-//! its name: decoding the 81 units of the benchmark's Q1 whole was about a ninth of its server
+//! its name: decoding the 81 units of the benchmark's Q1 whole was about an eighth of its server
 //! instructions (callgrind, twenty-ninth session). Such units are kept here, each with the
 //! columns it was read with, out of the loader's cache, which holds whole units for every field
 //! of the request; a unit field takes one from here only when it has every column the field's own
