@@ -504,12 +504,18 @@ pub fn reading<E: EntityTrait>(mut select: Select<E>, read: ColumnSet) -> Select
     }
     let query = QueryTrait::query(&mut select);
     query.clear_selects();
+    select_columns::<E>(query, read);
+    select
+}
+
+/// Adds the columns of `E` that `read` reads to `query`'s selection, in entity order, each
+/// qualified by `E`'s table (a joined model's columns after its own).
+pub fn select_columns<E: EntityTrait>(query: &mut SelectStatement, read: ColumnSet) {
     query.columns(
         read.columns::<E>()
             .into_iter()
             .map(|column| (E::default(), column)),
     );
-    select
 }
 
 /// `"alias"."column", …` for the columns of `E` that `read` reads.

@@ -21,6 +21,7 @@ use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
 use crate::kernel::query::{
     SortKeys, fetch_all, fetch_keyed_page_with_joined, fetch_with_related_reading, find,
+    select_columns,
 };
 use crate::kernel::rows::{ColumnSet, JoinedOnce, RowColumns};
 
@@ -286,19 +287,8 @@ pub async fn stored_breakdowns_reading(
             ]),
         };
         query.clear_selects();
-        query
-            .columns(
-                read.model
-                    .columns::<target_breakdown_group::Entity>()
-                    .into_iter()
-                    .map(|c| (target_breakdown_group::Entity, c)),
-            )
-            .columns(
-                read.joined
-                    .columns::<target_breakdown_row::Entity>()
-                    .into_iter()
-                    .map(|c| (target_breakdown_row::Entity, c)),
-            );
+        select_columns::<target_breakdown_group::Entity>(&mut query, read.model);
+        select_columns::<target_breakdown_row::Entity>(&mut query, read.joined);
         read
     };
     let groups = fetch_with_related_reading::<

@@ -21,7 +21,7 @@ use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{
     FilterIf, JoinedPage, Keyset, ParentPage, SortKeys, fetch_all, fetch_keyed_page_wrapped,
     fetch_pages_per_parent, find, joined_page, qualified_columns, reading, search_condition,
-    windowed,
+    select_columns, windowed,
 };
 use crate::kernel::rows::{ColumnSet, Columns, DecodeRow, RowColumns};
 
@@ -496,12 +496,7 @@ pub async fn assignments_with_units(
             <assignment::Entity as Related<entity::unit::Entity>>::to(),
         )
         .order_by_asc(assignment::Column::Position);
-    QueryTrait::query(&mut select).columns(
-        unit_read
-            .columns::<entity::unit::Entity>()
-            .into_iter()
-            .map(|column| (entity::unit::Entity, column)),
-    );
+    select_columns::<entity::unit::Entity>(QueryTrait::query(&mut select), unit_read);
     let mut map: FastMap<Uuid, Vec<assignment::Model>> = FastMap::default();
     let mut units = Vec::new();
     let mut seen = FastSet::default();
