@@ -99,6 +99,8 @@ pub struct Gauges {
     pub pool_max: u32,
     /// The mutations' own pool, when there is one: open, idle and most connections.
     pub write_pool: Option<(u32, usize, u32)>,
+    /// Mutations running on that pool now (queries starting meanwhile share fewer connections).
+    pub mutations_in_flight: Option<usize>,
     pub live_connections: usize,
 }
 
@@ -344,6 +346,14 @@ impl Metrics {
             )?;
             writeln!(out, "# TYPE db_write_pool_max_connections gauge")?;
             writeln!(out, "db_write_pool_max_connections {max}")?;
+        }
+        if let Some(writing) = gauges.mutations_in_flight {
+            writeln!(
+                out,
+                "# HELP graphql_mutations_in_flight Mutations running on the mutations' own pool; meanwhile, queries that start share fewer connections."
+            )?;
+            writeln!(out, "# TYPE graphql_mutations_in_flight gauge")?;
+            writeln!(out, "graphql_mutations_in_flight {writing}")?;
         }
         writeln!(
             out,

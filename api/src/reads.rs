@@ -13,7 +13,10 @@
 //!
 //! Queries hold at most [`QueryLane`]'s share of the pool at once: the rest stays free for
 //! subscriptions and sign-in lookups, which would otherwise queue for a connection behind every
-//! query in flight.
+//! query in flight. While a mutation runs on the mutations' own pool, queries that start take a
+//! second place too, of fewer ([`QueryLane::yielding_to_writes`]): on cores shared with the
+//! database, each of a write's statements waits its turn behind every busy read backend, and
+//! fewer of them cut the writes' tail (the benchmark's mixed run, thirtieth session).
 //!
 //! A query done with its connection hands it to the lane, still checked out of the pool, and
 //! the next query takes it from there: going back to the pool would cost the release ping (a
@@ -26,7 +29,7 @@
 //! connections would leave none for sign-in lookups and subscriptions.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::Values;
@@ -51,6 +54,27 @@ pub struct QueryLane {
     /// With the queries in flight they are never more than the lane's places: a query adds one
     /// from the pool only when none is kept.
     kept: Option<Arc<Kept>>,
+    /// The fewer places of queries that start while a mutation is in flight.
+    during_writes: Option<Arc<DuringWrites>>,
+}
+
+/// The mutations in flight, and the places queries starting meanwhile share.
+#[derive(Debug)]
+struct DuringWrites {
+    permits: Arc<Semaphore>,
+    writes: AtomicUsize,
+}
+
+/// Marks a mutation in flight until dropped (see [`QueryLane::writing`]).
+#[must_use = "the mark lasts as long as the value"]
+pub struct Writing(Option<Arc<DuringWrites>>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        if let Some(during) = &self.0 {
+            during.writes.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 /// How long a kept connection is handed on without a test: as the pool's checkout, which
@@ -150,7 +174,44 @@ impl QueryLane {
             permits: Arc::new(Semaphore::new(connections.max(1) as usize)),
             wait,
             kept,
+            during_writes: None,
         }
+    }
+
+    /// The lane, whose queries starting while a mutation is in flight ([`QueryLane::writing`])
+    /// share `places` (at least one): those already reading keep their connection, and those
+    /// starting once no mutation is in flight take only the lane's place again.
+    #[must_use]
+    pub fn yielding_to_writes(mut self, places: u32) -> Self {
+        self.during_writes = Some(Arc::new(DuringWrites {
+            permits: Arc::new(Semaphore::new(places.max(1) as usize)),
+            writes: AtomicUsize::new(0),
+        }));
+        self
+    }
+
+    /// Marks a mutation in flight until the value drops.
+    pub fn writing(&self) -> Writing {
+        if let Some(during) = &self.during_writes {
+            during.writes.fetch_add(1, Ordering::AcqRel);
+        }
+        Writing(self.during_writes.clone())
+    }
+
+    /// Places left to queries starting while a mutation is in flight (for tests); `None` when
+    /// the lane does not yield to writes.
+    pub fn available_during_writes(&self) -> Option<usize> {
+        self.during_writes
+            .as_ref()
+            .map(|during| during.permits.available_permits())
+    }
+
+    /// Mutations marked in flight (for `/metrics`); `None` when the lane does not yield to
+    /// writes.
+    pub fn writes_in_flight(&self) -> Option<usize> {
+        self.during_writes
+            .as_ref()
+            .map(|during| during.writes.load(Ordering::Acquire))
     }
 
     /// Connections queries may still take now (for `/metrics` and tests).
@@ -174,29 +235,43 @@ enum Route {
     Pinned(Arc<Pinned>),
 }
 
+/// A query's places (the lane's, and the one shared during writes when it started during
+/// one) and its connection.
+#[derive(Debug)]
+struct Held {
+    place: OwnedSemaphorePermit,
+    during_writes: Option<OwnedSemaphorePermit>,
+    connection: PoolConnection<Postgres>,
+}
+
 #[derive(Debug)]
 struct Pinned {
     pool: DatabaseConnection,
     /// Counts the statements as the pool's own callback does (`/metrics`, tests, benchmark).
     statements: StatementCounter,
     lane: QueryLane,
-    /// Taken at the first read with a place in the lane, both given back when the request's
+    /// Taken at the first read with a place in the lane, all given back when the request's
     /// last clone drops.
-    connection: Mutex<Option<(OwnedSemaphorePermit, PoolConnection<Postgres>)>>,
+    connection: Mutex<Option<Held>>,
     /// Whether the connection may be handed to the next query (see the module's notes).
     reusable: AtomicBool,
 }
 
 impl Drop for Pinned {
     fn drop(&mut self) {
-        if let Some((permit, connection)) = self.connection.get_mut().take() {
+        if let Some(Held {
+            place,
+            during_writes,
+            connection,
+        }) = self.connection.get_mut().take()
+        {
             if *self.reusable.get_mut()
                 && let Some(kept) = &self.lane.kept
             {
                 kept.keep(connection);
             }
-            // The place is given back after the connection is kept, for the next query to find.
-            drop(permit);
+            // The places are given back after the connection is kept, for the next query to find.
+            drop((place, during_writes));
         }
     }
 }
@@ -238,7 +313,7 @@ impl Pinned {
     /// Runs one read on the held connection (taking it first if this is the request's first).
     async fn fetch(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         let mut held = self.connection.lock().await;
-        let (_, connection) = match held.as_mut() {
+        let Held { connection, .. } = match held.as_mut() {
             Some(held) => held,
             None => held.insert(self.take_connection().await?),
         };
@@ -263,15 +338,23 @@ impl Pinned {
 }
 
 impl Pinned {
-    /// A permit of the lane and a connection: the lane's kept one, or one from the pool.
-    async fn take_connection(
-        &self,
-    ) -> Result<(OwnedSemaphorePermit, PoolConnection<Postgres>), DbErr> {
-        let permit =
-            tokio::time::timeout(self.lane.wait, self.lane.permits.clone().acquire_owned())
+    /// The lane's places and a connection: the lane's kept one, or one from the pool.
+    async fn take_connection(&self) -> Result<Held, DbErr> {
+        let deadline = tokio::time::Instant::now() + self.lane.wait;
+        let place = async |permits: &Arc<Semaphore>| {
+            tokio::time::timeout_at(deadline, permits.clone().acquire_owned())
                 .await
                 .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?
-                .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
+                .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))
+        };
+        // The shared place first: a query waiting for it holds none of the lane's.
+        let during_writes = match &self.lane.during_writes {
+            Some(during) if during.writes.load(Ordering::Acquire) > 0 => {
+                Some(place(&during.permits).await?)
+            }
+            _ => None,
+        };
+        let place = place(&self.lane.permits).await?;
         let connection = match self.lane.kept.as_ref().and_then(|kept| kept.take()) {
             Some(connection) => connection,
             // Boxed: taking one from the pool may open it (sqlx's connect and TLS state, some
@@ -283,7 +366,11 @@ impl Pinned {
                 .await
                 .map_err(acquire_error)?,
         };
-        Ok((permit, connection))
+        Ok(Held {
+            place,
+            during_writes,
+            connection,
+        })
     }
 }
 

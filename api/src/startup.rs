@@ -73,6 +73,16 @@ impl Application {
             .await
             .context("cannot listen for live updates")?;
         let schemas = graphql::Schemas::build(&db, &bus);
+        let query_lane = crate::reads::QueryLane::new(
+            settings.query_connections(),
+            settings.pool_size.max(1),
+            settings.limits.db_acquire_timeout(),
+        );
+        // Only mutations on a pool of their own are marked in flight (see `graphql::run`).
+        let query_lane = match &writes {
+            Some(_) => query_lane.yielding_to_writes(settings.query_connections_during_writes()),
+            None => query_lane,
+        };
         let schema_info = graphql::limits::SchemaInfo::from_sdl(&schemas.checked().sdl())?;
         let state = web::Data::new(AppState {
             db: db.clone(),
@@ -91,11 +101,7 @@ impl Application {
             heavy_lane: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.heavy_concurrency.max(1),
             )),
-            query_lane: crate::reads::QueryLane::new(
-                settings.query_connections(),
-                settings.pool_size.max(1),
-                settings.limits.db_acquire_timeout(),
-            ),
+            query_lane,
             writes,
             live_connections: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.max_live_connections,

@@ -2,10 +2,12 @@
 //! GraphQL operations by name with their durations and error codes, rate-limit refusals, the
 //! database pool and the statements sent; names a caller makes up cannot grow it without bound.
 
+use api::auth::Role;
 use reqwest::Method;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::helpers::{Backend, TestApp, spawn_app_with, token};
 
 async fn page(app: &TestApp) -> String {
     let response = app
@@ -159,9 +161,11 @@ async fn metrics_show_the_listed_series(backend: Backend) {
         Backend::Postgres => {
             assert_eq!(writes_max, Some(4.0), "{page}");
             assert!(writes_idle.is_some() && writes_in_use.is_some(), "{page}");
+            assert_eq!(value(&page, "graphql_mutations_in_flight"), Some(0.0));
         }
         Backend::Sqlite => {
             assert_eq!((writes_max, writes_idle), (None, None), "{page}");
+            assert_eq!(value(&page, "graphql_mutations_in_flight"), None);
         }
     }
     // The page itself was counted by the time of the next one.
@@ -189,4 +193,58 @@ async fn metrics_show_the_listed_series_sqlite() {
 )]
 async fn metrics_show_the_listed_series_postgres() {
     metrics_show_the_listed_series(Backend::Postgres).await;
+}
+
+/// A mutation in flight (held here at its audit event by a table lock the test takes) shows as
+/// `graphql_mutations_in_flight`, and queries starting meanwhile still answer, sharing the
+/// fewer connections they get then (`reads::queries_starting_during_a_write_share_fewer_connections`
+/// checks the sharing itself); done, it shows no more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL skipped: set TEST_POSTGRES_URL (see README) to run"
+)]
+async fn a_mutation_in_flight_is_counted_and_queries_still_answer() {
+    let app = spawn_app_with(Backend::Postgres, |s| {
+        s.query_connections_during_writes = Some(1);
+    })
+    .await;
+    let admin = token(Role::ProvinceAdmin, None);
+    let issuer = app.unit_id("H19.20").await;
+    let lock = app.separate_connection().await;
+    let held = lock.begin().await.expect("begin");
+    held.execute_unprepared("LOCK TABLE audit_event IN EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    let mutation = app.graphql_as(
+        &admin,
+        "mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } userErrors { code } } }",
+        json!({ "input": { "title": "Kế hoạch chờ khóa", "kind": "PLAN", "issuerId": issuer } }),
+    );
+    let observe = async {
+        let mut seen = None;
+        for _ in 0..200 {
+            seen = value(&page(&app).await, "graphql_mutations_in_flight");
+            if seen == Some(1.0) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert_eq!(seen, Some(1.0), "the blocked mutation is in flight");
+        let units = "{ units(first: 3) { nodes { code } } }";
+        let (first, second) =
+            tokio::join!(app.graphql(units, json!({})), app.graphql(units, json!({})));
+        for answer in [first.ok(), second.ok()] {
+            assert_eq!(answer["units"]["nodes"].as_array().map(Vec::len), Some(3));
+        }
+        held.commit().await.expect("release the lock");
+    };
+    let (created, ()) = tokio::join!(mutation, observe);
+    let created = created.ok();
+    assert_eq!(created["createPlan"]["userErrors"], json!([]), "{created}");
+    assert_eq!(
+        value(&page(&app).await, "graphql_mutations_in_flight"),
+        Some(0.0)
+    );
+    app.stop().await;
 }

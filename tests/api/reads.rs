@@ -208,8 +208,75 @@ async fn a_finished_querys_connection_goes_to_the_next(app: &TestApp) {
     assert_eq!(lane.kept(), 0, "swept back to the pool");
 }
 
+/// While a mutation is in flight, queries that start share fewer places (a write's statements
+/// then wait behind fewer busy read backends); those already reading keep theirs, one waiting
+/// for a shared place holds none of the lane's, and once no mutation is in flight a query takes
+/// only the lane's place again.
+async fn queries_starting_during_a_write_share_fewer_connections(app: &TestApp) {
+    let lane = QueryLane::new(3, 4, Duration::from_millis(300)).yielding_to_writes(1);
+    let query = || Reads::for_query(app.db.clone(), app.statements.clone(), &lane);
+    let one = "SELECT count(*) AS n FROM (SELECT 1) AS x";
+    let waits = |reads: Reads| async move {
+        let waited = reads
+            .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, one))
+            .await;
+        matches!(
+            waited,
+            Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+        )
+    };
+    if !matches!(app.backend, Backend::Postgres) {
+        // SQLite: no lane, and no mutations' pool to mark.
+        let _writing = lane.writing();
+        assert_eq!(count(&query(), one).await, 1);
+        return;
+    }
+    let before = query();
+    assert_eq!(count(&before, one).await, 1);
+    let writing = lane.writing();
+    assert_eq!(lane.writes_in_flight(), Some(1));
+    let before_reads_on = count(&before, one).await;
+    assert_eq!(
+        before_reads_on, 1,
+        "a query already reading keeps its place"
+    );
+    assert_eq!(lane.available_during_writes(), Some(1));
+    let during = query();
+    assert_eq!(count(&during, one).await, 1);
+    assert_eq!(lane.available_during_writes(), Some(0));
+    assert_eq!(lane.available(), 1, "the lane itself has a place left");
+    assert!(waits(query()).await, "the shared place is taken");
+    assert_eq!(
+        lane.available(),
+        1,
+        "the waiting query held none of the lane's places"
+    );
+    // Another mutation starts, the first ends: still during writes.
+    let second = lane.writing();
+    drop(writing);
+    assert_eq!(lane.writes_in_flight(), Some(1));
+    assert!(waits(query()).await);
+    drop(second);
+    assert_eq!(lane.writes_in_flight(), Some(0));
+    // No mutation in flight: a query takes the lane's last place, and no shared one.
+    let after = query();
+    assert_eq!(count(&after, one).await, 1);
+    assert_eq!(lane.available(), 0);
+    assert_eq!(lane.available_during_writes(), Some(0));
+    drop(during);
+    assert_eq!(
+        lane.available_during_writes(),
+        Some(1),
+        "the shared place goes back with the query"
+    );
+    assert_eq!(lane.available(), 1);
+    drop((before, after));
+    assert_eq!(lane.available(), 3);
+}
+
 db_tests!(
     a_querys_reads_share_one_connection,
     queries_hold_at_most_their_lane_of_the_pool,
-    a_finished_querys_connection_goes_to_the_next
+    a_finished_querys_connection_goes_to_the_next,
+    queries_starting_during_a_write_share_fewer_connections
 );

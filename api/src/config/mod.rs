@@ -152,6 +152,12 @@ pub struct Settings {
     /// the pool, rounded down, and at least one.
     #[arg(long, env = "APP_QUERY_CONNECTIONS")]
     pub query_connections: Option<u32>,
+    /// PostgreSQL, with `--write-connections`: the most connections queries that start while a
+    /// mutation is in flight hold together. Fewer busy read backends let a write's statements
+    /// through sooner where the database shares the cores; queries already reading keep theirs.
+    /// Default: half the queries' connections, rounded up.
+    #[arg(long, env = "APP_QUERY_CONNECTIONS_DURING_WRITES")]
+    pub query_connections_during_writes: Option<u32>,
     /// PostgreSQL: connections of the mutations' own pool, beside `--pool-size`. Mutations run
     /// on a thread of their own with these connections, so that a write's statements never
     /// wait for the HTTP workers to get through the reads in hand. 0: mutations share the
@@ -451,6 +457,15 @@ impl Settings {
             .clamp(1, pool)
     }
 
+    /// The most connections queries starting during a mutation hold together (see
+    /// `--query-connections-during-writes`).
+    pub fn query_connections_during_writes(&self) -> u32 {
+        let lane = self.query_connections();
+        self.query_connections_during_writes
+            .unwrap_or(lane.div_ceil(2))
+            .clamp(1, lane)
+    }
+
     /// The verifiers' configuration; in development without a secret, the development secret.
     pub fn auth_config(&self) -> anyhow::Result<crate::auth::token::AuthConfig> {
         let auth = &self.auth;
@@ -500,6 +515,7 @@ impl Settings {
             demo: false,
             pool_size: 10,
             query_connections: None,
+            query_connections_during_writes: None,
             write_connections: 4,
             log_format: LogFormat::Auto,
             otlp_endpoint: None,

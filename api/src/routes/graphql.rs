@@ -429,7 +429,13 @@ async fn prepare_and_run(
     let mut execution: std::pin::Pin<Box<dyn Future<Output = async_graphql::Response> + Send>> =
         match writes {
             Some(writes) => {
-                let running = writes.run(execution);
+                // Queries starting meanwhile take fewer connections (`QueryLane`).
+                let writing = state.query_lane.writing();
+                let running = writes.run(async move {
+                    let response = execution.await;
+                    drop(writing);
+                    response
+                });
                 Box::pin(async move {
                     running.await.unwrap_or_else(|| {
                         coded_response("Internal server error", "INTERNAL_SERVER_ERROR")

@@ -49,6 +49,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         pool_idle,
         pool_max: state.pool_max,
         write_pool: state.writes.as_ref().map(crate::writes::Writes::pool_state),
+        mutations_in_flight: state.query_lane.writes_in_flight(),
         live_connections: state
             .max_live_connections
             .saturating_sub(state.live_connections.available_permits()),
