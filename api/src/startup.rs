@@ -78,7 +78,7 @@ impl Application {
             settings.pool_size.max(1),
             settings.limits.db_acquire_timeout(),
         );
-        // Only mutations on a pool of their own are marked in flight (see `graphql::run`).
+        // Only mutations on a pool of their own are marked in flight (`routes::graphql`).
         let query_lane = match &writes {
             Some(_) => query_lane.yielding_to_writes(settings.query_connections_during_writes()),
             None => query_lane,
