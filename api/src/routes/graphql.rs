@@ -429,8 +429,10 @@ async fn prepare_and_run(
     let mut execution: std::pin::Pin<Box<dyn Future<Output = async_graphql::Response> + Send>> =
         match writes {
             Some(writes) => {
-                // Queries starting meanwhile take fewer connections (`QueryLane`).
-                let writing = state.query_lane.writing();
+                // Queries starting meanwhile take fewer connections (`QueryLane`). Not for an
+                // anonymous caller's (mutations want a signed-in caller): a flood of refused
+                // ones must not hold everyone's reads back.
+                let writing = (!anonymous).then(|| state.query_lane.writing());
                 let running = writes.run(async move {
                     let response = execution.await;
                     drop(writing);
