@@ -582,4 +582,25 @@ mod tests {
         use clap::CommandFactory as _;
         super::Cli::command().debug_assert();
     }
+
+    /// Queries get three quarters of the pool, and half of those while a mutation is in flight,
+    /// rounded up; each at least one and at most what contains it.
+    #[test]
+    fn the_queries_connections_follow_the_pool() {
+        let settings = |pool: u32, lane: Option<u32>, during: Option<u32>| {
+            let mut settings =
+                super::Settings::new(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), None);
+            settings.pool_size = pool;
+            settings.query_connections = lane;
+            settings.query_connections_during_writes = during;
+            settings
+        };
+        let of = |s: super::Settings| (s.query_connections(), s.query_connections_during_writes());
+        assert_eq!(of(settings(16, None, None)), (12, 6));
+        assert_eq!(of(settings(10, None, None)), (7, 4));
+        assert_eq!(of(settings(1, None, None)), (1, 1));
+        assert_eq!(of(settings(16, Some(9), None)), (9, 5));
+        assert_eq!(of(settings(16, None, Some(0))), (12, 1));
+        assert_eq!(of(settings(16, None, Some(40))), (12, 12));
+    }
 }
