@@ -1,5 +1,7 @@
 //! Relay pagination: empty, exact, forward, last page, backward, and every bad argument.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::db_tests;
@@ -382,6 +384,89 @@ async fn pages_continue_after_their_row_when_the_list_changes(app: &TestApp) {
     );
 }
 
+/// A page of tasks whose selection reads no cursor leaves its rows' sort keys out; one that
+/// reads them anywhere (`edges`, `pageInfo`, through a fragment) gets the same keyed cursors as
+/// the plain selection, and the same rows either way.
+async fn task_cursors_come_whenever_a_selection_reads_them(app: &TestApp) {
+    let plan = kontum_2022(app).await;
+    let direct = app
+        .graphql(
+            r#"query($plan: ID!) { tasks(first: 4, filter: { planId: $plan }) {
+                edges { cursor } nodes { code } pageInfo { endCursor } } }"#,
+            json!({ "plan": plan }),
+        )
+        .await
+        .ok();
+    let end = direct["tasks"]["pageInfo"]["endCursor"].clone();
+    assert_eq!(direct["tasks"]["edges"][3]["cursor"], end);
+    // Opaque to clients; here, the test looks inside for the row's keys after their separator.
+    let inside = URL_SAFE_NO_PAD
+        .decode(end.as_str().unwrap_or_default())
+        .unwrap_or_default();
+    assert!(
+        String::from_utf8_lossy(&inside).contains('\u{1f}'),
+        "a keyed cursor: {inside:?}"
+    );
+    for (query, why) in [
+        (
+            r#"query($plan: ID!) { tasks(first: 4, filter: { planId: $plan }) { ...Ends nodes { code } } }
+               fragment Ends on TaskConnection { pageInfo { endCursor } }"#,
+            "pageInfo through a fragment",
+        ),
+        (
+            r#"query($plan: ID!) { tasks(first: 4, filter: { planId: $plan }) {
+                nodes { code } ... on TaskConnection { pageInfo { endCursor } } } }"#,
+            "pageInfo through an inline fragment",
+        ),
+    ] {
+        let read = app.graphql(query, json!({ "plan": plan })).await.ok();
+        assert_eq!(read["tasks"]["pageInfo"]["endCursor"], end, "{why}");
+        assert_eq!(codes(&read["tasks"]), codes(&direct["tasks"]), "{why}");
+    }
+    let plain = app
+        .graphql(
+            r#"query($plan: ID!) { tasks(first: 4, filter: { planId: $plan }) { nodes { code } } }"#,
+            json!({ "plan": plan }),
+        )
+        .await
+        .ok();
+    assert_eq!(codes(&plain["tasks"]), codes(&direct["tasks"]));
+    let uncursored = app
+        .graphql(
+            r#"query($plan: ID!) { tasks(first: 4, filter: { planId: $plan }) {
+                edges { node { code } } pageInfo { hasNextPage } } }"#,
+            json!({ "plan": plan }),
+        )
+        .await
+        .ok();
+    let edge_codes: Vec<Value> = uncursored["tasks"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["code"].clone())
+        .collect();
+    assert_eq!(
+        edge_codes,
+        direct["tasks"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| n["code"].clone())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(uncursored["tasks"]["pageInfo"]["hasNextPage"], true);
+    // The cursor is keyed (it carries the row's sort keys): the next page starts after its row.
+    let next = app
+        .graphql(TASKS, json!({ "plan": plan, "first": 2, "after": end }))
+        .await
+        .ok();
+    let all = app
+        .graphql(TASKS, json!({ "plan": plan, "first": 6 }))
+        .await
+        .ok();
+    assert_eq!(codes(&next["tasks"]), codes(&all["tasks"])[4..6].to_vec());
+}
+
 /// Paging through every ordering, in both directions, by pages of 7 gives exactly the list read
 /// in one page: the keyset conditions agree with the `ORDER BY`, NULLs (tasks without a
 /// deadline, units without a code) and ties (same title, same deadline) included, with units'
@@ -622,6 +707,7 @@ async fn forged_cursor_keys_are_rejected(app: &TestApp) {
 }
 
 db_tests!(
+    task_cursors_come_whenever_a_selection_reads_them,
     pages_continue_after_their_row_when_the_list_changes,
     keyset_pages_cover_every_ordering_once,
     keyset_pages_cover_the_other_lists_once,

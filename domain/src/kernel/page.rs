@@ -58,6 +58,9 @@ pub struct PageArgs {
     pub after: Option<Position>,
     pub last: Option<i32>,
     pub before: Option<Position>,
+    /// Nobody reads this page's cursors (no `edges`, no `pageInfo`): a keyed list leaves its
+    /// rows' sort keys out of their places.
+    pub cursors_unread: bool,
 }
 
 impl PageArgs {
@@ -257,6 +260,7 @@ mod tests {
             after: after.map(|o| at("x", o)),
             last,
             before: before.map(|o| at("x", o)),
+            cursors_unread: false,
         }
     }
 

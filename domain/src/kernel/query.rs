@@ -244,7 +244,7 @@ where
         (rows, window, total)
     };
     let mut page = Page::from_rows(rows, window, total, ordering);
-    if let Some(keyset) = &keyset {
+    if let Some(keyset) = keyset.as_ref().filter(|_| !args.cursors_unread) {
         page.keys = page
             .rows()
             .map(|row| keyset.keys.key_of((keyset.model)(row)))

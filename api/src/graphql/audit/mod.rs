@@ -199,6 +199,7 @@ impl AuditQuery {
             to: filter.to.map(|t| t.to_utc()),
         };
         let args = cursor::forward(first, after.as_deref()).into_gql()?;
+        let args = crate::graphql::common::connection::with_cursors_as_read(ctx, args);
         // The actors' units come with the page (one statement), with the columns their field
         // shows, and are kept for each event's `actorUnit`.
         let units = partial::joined_columns(ctx, &node_selections(&ctx.look_ahead()), "actorUnit");

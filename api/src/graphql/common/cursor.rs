@@ -61,6 +61,7 @@ pub fn page_args(
         after: after.map(decode).transpose()?,
         last,
         before: before.map(decode).transpose()?,
+        cursors_unread: false,
     })
 }
 

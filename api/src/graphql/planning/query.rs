@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object, Result};
 use crate::domain::kernel::values::DocumentNumber;
 use crate::domain::org::unit as units;
 use crate::domain::planning::{plan as plans, target as targets};
-use crate::graphql::common::connection::wants_total;
+use crate::graphql::common::connection::{wants_total, with_cursors_as_read};
 use crate::graphql::common::context::{db, if_plan_visible, load, visibility, visible_plan};
 use crate::graphql::common::cursor;
 use crate::graphql::common::error::IntoGql;
@@ -39,6 +39,7 @@ impl PlanQuery {
         let filter = filter.unwrap_or_default().into_domain().into_gql()?;
         let args =
             cursor::page_args(first, after.as_deref(), last, before.as_deref()).into_gql()?;
+        let args = with_cursors_as_read(ctx, args);
         let selections = prefetch::node_selections(&ctx.look_ahead());
         let issuer = partial::joined_columns(ctx, &selections, "issuer");
         let page = plans::list(

@@ -14,7 +14,7 @@ use crate::domain::kernel::error::DomainResult;
 use crate::domain::kernel::page::PageArgs;
 use crate::domain::kernel::time;
 use crate::domain::planning::task as tasks;
-use crate::graphql::common::connection::wants_total;
+use crate::graphql::common::connection::{wants_total, with_cursors_as_read};
 use crate::graphql::common::context::{cached, db, load, load_required, nested_window, visibility};
 use crate::graphql::common::enums::{
     AssignmentRole, OrderDirection, ProgressStatus, TaskKind, TaskStatus, Timeliness,
@@ -105,6 +105,7 @@ pub async fn task_page(
 ) -> Result<TaskConnection> {
     let selections = prefetch::node_selections(&ctx.look_ahead());
     let latest = prefetch::latest_columns(ctx, &selections);
+    let args = with_cursors_as_read(ctx, args.clone());
     let page = tasks::list(
         db(ctx)?,
         visibility(ctx)?,
@@ -112,7 +113,7 @@ pub async fn task_page(
         tasks::TaskListing {
             known_unit,
             order,
-            args,
+            args: &args,
             want_total: wants_total(ctx),
             latest,
             columns: COLUMNS.read(&selections),
