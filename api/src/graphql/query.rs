@@ -20,16 +20,36 @@ use crate::graphql::reporting::extension::ExtensionRequest;
 use crate::graphql::reporting::regime::ReportingRegime;
 use crate::graphql::reporting::submission::ReportSubmission;
 
+// Merged as a shallow tree rather than one long chain: async-graphql nests a merged object's
+// parts one inside the other and tries them in turn for every root field, so with twenty-two
+// parts in a row a field of the planning context went through seventeen levels, each adding to
+// the root field's future, which is copied when boxed (callgrind: 8 500 instructions of memory
+// copied per root field). Grouped by context, a root field goes through a handful. The fields
+// and their order in the schema are the same (the schema test holds them).
 /// The root query.
 #[derive(MergedObject, Default)]
 pub struct Query(
     NodeQuery,
     crate::graphql::access::me::MeQuery,
+    PlanningQuery,
+    crate::graphql::audit::AuditQuery,
+    ReportingQuery,
+    EmulationQuery,
+    crate::graphql::integration::indicator::IndicatorQuery,
+);
+
+/// Units, plans, tasks and targets.
+#[derive(MergedObject, Default)]
+pub struct PlanningQuery(
     crate::graphql::org::query::UnitQuery,
     crate::graphql::planning::query::PlanQuery,
     crate::graphql::planning::query::TaskQuery,
     crate::graphql::planning::query::TargetQuery,
-    crate::graphql::audit::AuditQuery,
+);
+
+/// Periods, regimes, submissions, progress, reminders, scorecards and the calendar.
+#[derive(MergedObject, Default)]
+pub struct ReportingQuery(
     crate::graphql::reporting::period::PeriodQuery,
     crate::graphql::reporting::regime::RegimeQuery,
     crate::graphql::reporting::submission::SubmissionQuery,
@@ -37,6 +57,11 @@ pub struct Query(
     crate::graphql::reporting::reminder::ReminderQuery,
     crate::graphql::reporting::scorecard::ScorecardQuery,
     crate::graphql::reporting::calendar::CalendarQuery,
+);
+
+/// The award catalogue, people, records, eligibility, movements, nominations and batches.
+#[derive(MergedObject, Default)]
+pub struct EmulationQuery(
     crate::graphql::emulation::catalogue::CatalogueQuery,
     crate::graphql::emulation::person::PersonQuery,
     crate::graphql::emulation::record::RecordQuery,
@@ -44,7 +69,6 @@ pub struct Query(
     crate::graphql::emulation::movement::MovementQuery,
     crate::graphql::emulation::nomination::NominationQuery,
     crate::graphql::emulation::batch::BatchQuery,
-    crate::graphql::integration::indicator::IndicatorQuery,
 );
 
 /// An object with a global id.
