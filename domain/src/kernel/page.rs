@@ -58,8 +58,8 @@ pub struct PageArgs {
     pub after: Option<Position>,
     pub last: Option<i32>,
     pub before: Option<Position>,
-    /// Nobody reads this page's cursors (no `edges`, no `pageInfo`): a keyed list leaves its
-    /// rows' sort keys out of their places.
+    /// Nobody reads this page's cursors (no edge's `cursor`, no `startCursor` or `endCursor`):
+    /// a keyed list leaves its rows' sort keys out of their places.
     pub cursors_unread: bool,
 }
 
