@@ -439,21 +439,13 @@ async fn task_cursors_come_whenever_a_selection_reads_them(app: &TestApp) {
         )
         .await
         .ok();
-    let edge_codes: Vec<Value> = uncursored["tasks"]["edges"]
+    let edge_codes: Vec<String> = uncursored["tasks"]["edges"]
         .as_array()
         .expect("edges")
         .iter()
-        .map(|e| e["node"]["code"].clone())
+        .map(|e| e["node"]["code"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(
-        edge_codes,
-        direct["tasks"]["nodes"]
-            .as_array()
-            .expect("nodes")
-            .iter()
-            .map(|n| n["code"].clone())
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(edge_codes, codes(&direct["tasks"]));
     assert_eq!(uncursored["tasks"]["pageInfo"]["hasNextPage"], true);
     // The cursor is keyed (it carries the row's sort keys): the next page starts after its row.
     let next = app

@@ -60,7 +60,20 @@ async fn request_ids_are_echoed_or_generated(app: &TestApp) {
         .to_str()
         .expect("ascii")
         .to_owned();
-    assert_eq!(id.len(), 36, "a UUID when none was sent: {id}");
+    let parsed = uuid::Uuid::parse_str(&id).expect("a UUID when none was sent");
+    assert_eq!(parsed.get_version_num(), 7, "time-ordered: {id}");
+    let again = app
+        .request(Method::GET, "/healthz")
+        .send()
+        .await
+        .expect("send");
+    let other = again.headers()["x-request-id"].to_str().expect("ascii");
+    assert_ne!(other, id, "each request gets its own id");
+    let other = uuid::Uuid::parse_str(other).expect("a UUID");
+    assert!(
+        other.get_timestamp().map(|t| t.to_unix()) >= parsed.get_timestamp().map(|t| t.to_unix()),
+        "ids follow the clock"
+    );
 }
 
 async fn get_serves_graphiql_and_queries_but_never_mutations(app: &TestApp) {

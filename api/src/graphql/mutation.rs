@@ -5,13 +5,30 @@
 
 use async_graphql::MergedObject;
 
+// Merged as a shallow tree, as the root query is (`graphql::query` says why): a field of the
+// last context went through twenty levels, each adding to the field's future. The fields and
+// their order in the schema are the same (the schema test holds them).
 /// The root mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    PlanningMutation,
+    crate::graphql::integration::operation::OperationMutation,
+    ReportingMutation,
+    EmulationMutation,
+);
+
+/// Plans, their work (targets, tasks, assignments) and units.
+#[derive(MergedObject, Default)]
+pub struct PlanningMutation(
     crate::graphql::planning::mutation::PlanMutation,
     crate::graphql::planning::work_mutation::WorkMutation,
     crate::graphql::org::mutation::UnitMutation,
-    crate::graphql::integration::operation::OperationMutation,
+);
+
+/// The calendar, submissions, regimes, progress, completions, extensions, attainment,
+/// contributions and report requests.
+#[derive(MergedObject, Default)]
+pub struct ReportingMutation(
     crate::graphql::reporting::calendar::CalendarMutation,
     crate::graphql::reporting::submission::SubmissionMutation,
     crate::graphql::reporting::regime::RegimeMutation,
@@ -21,6 +38,12 @@ pub struct Mutation(
     crate::graphql::reporting::attainment::AttainmentMutation,
     crate::graphql::reporting::progress::ContributionMutation,
     crate::graphql::reporting::request::RequestMutation,
+);
+
+/// The award catalogue, people, records and imports, movements, nominations, batches and
+/// dossiers.
+#[derive(MergedObject, Default)]
+pub struct EmulationMutation(
     crate::graphql::emulation::catalogue::CatalogueMutation,
     crate::graphql::emulation::person::PersonMutation,
     crate::graphql::emulation::record::RecordMutation,

@@ -1,7 +1,8 @@
 //! A request id on every request: taken from `X-Request-Id` when the caller (or the LGSP
 //! gateway) sends a sane one, generated otherwise, echoed back, and on every log line.
 
-use std::time::Instant;
+use std::cell::Cell;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -20,6 +21,42 @@ fn acceptable(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// A fresh request id: a UUID v7 (time-ordered, as the rows' ids are) whose random part comes
+/// from a per-thread generator seeded once from the OS. `Uuid::now_v7` asks the kernel for
+/// random bytes twice per id: two system calls on every request (0.45 % of a one-statement
+/// page's server time under perf), for an id that needs to be unique, not secret.
+fn fresh_id() -> String {
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let seed = uuid::Uuid::new_v4();
+            u64::from_le_bytes(seed.as_bytes()[..8].try_into().unwrap_or_default())
+        });
+    }
+    let (high, low) = STATE.with(|state| {
+        let high = split_mix(state);
+        (high, split_mix(state))
+    });
+    let mut random = [0u8; 10];
+    random[..8].copy_from_slice(&high.to_le_bytes());
+    random[8..].copy_from_slice(&low.to_le_bytes()[..2]);
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64);
+    uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .to_string()
+}
+
+/// SplitMix64's step: distinct outputs for the state's whole period.
+fn split_mix(state: &Cell<u64>) -> u64 {
+    let next = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+    state.set(next);
+    let mut z = next;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// Middleware: assigns the id, logs the request, echoes the header.
 pub async fn middleware(
     req: ServiceRequest,
@@ -31,7 +68,7 @@ pub async fn middleware(
         .and_then(|v| v.to_str().ok())
         .filter(|v| acceptable(v))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        .unwrap_or_else(fresh_id);
     req.extensions_mut().insert(RequestId(id.clone()));
     // A caller's W3C trace context continues its trace (see `otlp`); the status is recorded when
     // the response is ready.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::parser::types::Field;
 use async_graphql::{ContextSelectionSet, OutputType, Positioned, Value};
 
-use crate::domain::kernel::page::RowKey;
+use crate::domain::kernel::page::{PageArgs, RowKey};
 use crate::graphql::common::plain::{self, PlainFields};
 
 /// An item's place in its list, written out as a cursor only when a client asks for one.
@@ -185,16 +185,13 @@ pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
 /// `args`, marked when the connection field's selection reads no cursor: no edge's `cursor`,
 /// no `startCursor` or `endCursor` (through fragments too). A keyed page then leaves its rows'
 /// sort keys out (20 rows' keys: 6 400 instructions of a first page of tasks).
-pub fn with_cursors_as_read(
-    ctx: &async_graphql::Context<'_>,
-    args: crate::domain::kernel::page::PageArgs,
-) -> crate::domain::kernel::page::PageArgs {
+pub fn with_cursors_as_read(ctx: &async_graphql::Context<'_>, args: PageArgs) -> PageArgs {
     let selection = ctx.look_ahead();
     let page_info = selection.field("pageInfo");
     let read = selection.field("edges").field("cursor").exists()
         || page_info.field("startCursor").exists()
         || page_info.field("endCursor").exists();
-    crate::domain::kernel::page::PageArgs {
+    PageArgs {
         cursors_unread: !read,
         ..args
     }
