@@ -855,6 +855,52 @@ async fn an_audit_log_page_costs_the_same_for_any_page_size(app: &TestApp) {
     );
 }
 
+/// A task's plan's issuer, under a plan list that read the same issuers with the columns it
+/// shows, costs no statement: the prefetch of the tasks' plans leaves those issuers to the
+/// list's kept rows. One that shows a column the list did not read is still loaded, whole.
+async fn a_tasks_plan_issuer_kept_by_the_plan_list_costs_no_statement(app: &TestApp) {
+    let page = |plan: &str| {
+        format!(
+            r#"{{ plans(first: 20) {{ nodes {{ issuer {{ id code }} tasks(first: 20) {{ nodes {{
+                code plan {{ id {plan} }} }} }} }} }} }}"#
+        )
+    };
+    let (plain, _) = counted(app, None, &page(""), json!({})).await;
+    let (kept, data) = counted(app, None, &page("issuer { code }"), json!({})).await;
+    let (other, named) = counted(app, None, &page("issuer { name }"), json!({})).await;
+    let mut tasks = 0;
+    for (plan, same) in data["plans"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(named["plans"]["nodes"].as_array().into_iter().flatten())
+    {
+        let nodes = plan["tasks"]["nodes"].as_array().into_iter().flatten();
+        for (task, with_name) in nodes.zip(same["tasks"]["nodes"].as_array().into_iter().flatten())
+        {
+            tasks += 1;
+            assert_eq!(
+                task["plan"]["issuer"]["code"], plan["issuer"]["code"],
+                "{task}"
+            );
+            let name = with_name["plan"]["issuer"]["name"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(!name.is_empty(), "{with_name}");
+        }
+    }
+    assert!(tasks > 0, "the demo's plans have tasks: {data}");
+    assert_eq!(
+        kept, plain,
+        "the issuers the list kept answer the tasks' plans' issuers"
+    );
+    assert_eq!(
+        other,
+        plain + 1,
+        "a column the list did not read: one statement for them all"
+    );
+}
+
 db_tests!(
     a_units_targets_cost_the_same_for_any_page_size,
     a_plans_progress_names_its_reporters_without_reading_them_again,
@@ -870,4 +916,5 @@ db_tests!(
     latest_progress_read_with_the_page_is_the_newest,
     positional_decoding_matches_sea_orm,
     a_plans_progress_reads_its_targets_in_two_statements,
+    a_tasks_plan_issuer_kept_by_the_plan_list_costs_no_statement,
 );

@@ -50,6 +50,14 @@ impl PartialUnits {
     }
 }
 
+/// Whether the unit `id` is kept with every column of `needed`: a prefetch for unit fields that
+/// read those columns need not load it (their resolvers find it kept).
+pub fn is_kept(ctx: &Context<'_>, id: Uuid, needed: ColumnSet) -> bool {
+    ctx.data_opt::<PartialUnits>()
+        .filter(|p| p.any.load(Ordering::Acquire))
+        .is_some_and(|p| p.get(id, needed).is_some())
+}
+
 /// The columns to read for the unit fields `selections` (each a unit-valued field's selection: an
 /// assignment's `unit`, a task's `lead`): only those they show when the request keeps partial
 /// units apart, else all.

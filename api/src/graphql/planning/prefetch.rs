@@ -349,10 +349,22 @@ async fn plans_and_areas(
             if !wants(&plan_selections, "issuer") {
                 return load_all(ctx, plans).await;
             }
-            // The plans' issuers too, when the selection names them.
+            // The plans' issuers too, when the selection names them, but those a list kept
+            // with the columns the issuers' fields read (a plan list's `issuer`, when the page
+            // is its plans' tasks): their resolvers find them there.
             let found = loaders(ctx)?.load_many(plans).await.into_gql()?;
-            let issuers: BTreeSet<UnitById> =
-                found.values().map(|p| UnitById(p.issuer_id)).collect();
+            let issuer_selections: Vec<Lookahead<'_>> = plan_selections
+                .iter()
+                .map(|s| s.field("issuer"))
+                .filter(Lookahead::exists)
+                .collect();
+            let needed = partial::columns_for(ctx, &issuer_selections);
+            let issuers: BTreeSet<UnitById> = found
+                .values()
+                .map(|p| p.issuer_id)
+                .filter(|&id| !partial::is_kept(ctx, id, needed))
+                .map(UnitById)
+                .collect();
             load_all(ctx, issuers).await
         },
         async {
