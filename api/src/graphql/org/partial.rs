@@ -8,7 +8,7 @@
 //! of the request; a unit field takes one from here only when it has every column the field's own
 //! selection reads ([`COLUMNS`]), else the whole unit from the loader.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, Lookahead};
@@ -22,40 +22,62 @@ use crate::graphql::loading::columns;
 use crate::graphql::loading::loaders::UnitById;
 use crate::graphql::org::unit::COLUMNS;
 
-/// The units of one request read with some of their columns, by id, each with the columns read.
+/// The units of one request read with some of their columns, by id, each with the columns read
+/// and the number of the batch that kept it.
 #[derive(Default)]
 pub struct PartialUnits {
-    units: Mutex<FastMap<Uuid, (ColumnSet, Arc<unit::Model>)>>,
+    units: Mutex<FastMap<Uuid, KeptUnit>>,
     /// Whether any is kept: most requests keep none, and their unit fields (a unit's parent, a
     /// nomination's units) go straight to the loader.
     any: AtomicBool,
+    /// The batches kept so far: a prefetch tells the units kept before it started from those a
+    /// list running alongside keeps meanwhile ([`is_kept`]).
+    batches: AtomicU64,
+}
+
+/// A unit kept partly read: the columns read, and the batch that kept it.
+struct KeptUnit {
+    read: ColumnSet,
+    unit: Arc<unit::Model>,
+    batch: u64,
 }
 
 impl PartialUnits {
     /// Keeps `units`, read with the columns of `read`.
     pub fn insert(&self, units: Vec<unit::Model>, read: ColumnSet) {
         if let Ok(mut kept) = self.units.lock() {
+            let batch = self.batches.fetch_add(1, Ordering::AcqRel);
             for unit in units {
-                kept.insert(unit.id, (read, Arc::new(unit)));
+                let unit = Arc::new(unit);
+                kept.insert(unit.id, KeptUnit { read, unit, batch });
             }
             self.any.store(!kept.is_empty(), Ordering::Release);
         }
     }
 
-    /// The unit, if it was read with every column of `needed`.
-    fn get(&self, id: Uuid, needed: ColumnSet) -> Option<Arc<unit::Model>> {
+    /// The unit, if it was read with every column of `needed` (in a batch before `before`).
+    fn get(&self, id: Uuid, needed: ColumnSet, before: u64) -> Option<Arc<unit::Model>> {
         let kept = self.units.lock().ok()?;
-        let (read, unit) = kept.get(&id)?;
-        read.contains_all(needed).then(|| unit.clone())
+        let kept = kept.get(&id)?;
+        (kept.batch < before && kept.read.contains_all(needed)).then(|| kept.unit.clone())
     }
 }
 
-/// Whether the unit `id` is kept with every column of `needed`: a prefetch for unit fields that
-/// read those columns need not load it (their resolvers find it kept).
-pub fn is_kept(ctx: &Context<'_>, id: Uuid, needed: ColumnSet) -> bool {
+/// The batches of units the request has kept so far (see [`is_kept`]).
+pub fn batches_kept(ctx: &Context<'_>) -> u64 {
+    ctx.data_opt::<PartialUnits>()
+        .map_or(0, |p| p.batches.load(Ordering::Acquire))
+}
+
+/// Whether the unit `id` was kept with every column of `needed` before the request had kept
+/// `before` batches ([`batches_kept`] when a prefetch starts): the prefetch's unit fields that
+/// read those columns find it kept, and it need not load it. Units kept by lists running
+/// alongside do not count, so that the statements a prefetch sends do not depend on which of
+/// them finished first.
+pub fn is_kept(ctx: &Context<'_>, id: Uuid, needed: ColumnSet, before: u64) -> bool {
     ctx.data_opt::<PartialUnits>()
         .filter(|p| p.any.load(Ordering::Acquire))
-        .is_some_and(|p| p.get(id, needed).is_some())
+        .is_some_and(|p| p.get(id, needed, before).is_some())
 }
 
 /// The columns to read for the unit fields `selections` (each a unit-valued field's selection: an
@@ -105,7 +127,7 @@ pub fn kept(ctx: &Context<'_>, id: Uuid) -> Option<Arc<unit::Model>> {
         .data_opt::<PartialUnits>()
         .filter(|p| p.any.load(Ordering::Acquire))?;
     let needed = columns::once_per_field(ctx, "unit", || COLUMNS.read(&[ctx.look_ahead()]));
-    partial.get(id, needed)
+    partial.get(id, needed, u64::MAX)
 }
 
 /// The unit `id` for the unit field in `ctx`: kept with the columns it reads, else whole from the

@@ -225,6 +225,7 @@ pub async fn tasks(
     }
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let loaders = loaders(ctx)?;
+    let kept_before = partial::batches_kept(ctx);
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
     let want_progress = wants(selections, "latestProgress");
     let progress_selections = progress_selections(selections);
@@ -303,7 +304,12 @@ pub async fn tasks(
                 Ok(Default::default())
             }
         },
-        plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
+        plans_and_areas(
+            ctx,
+            selections,
+            rows.iter().map(|t| (t.plan_id, t.area_id)),
+            kept_before,
+        ),
     )
     .await?;
     let progress_units: BTreeSet<Uuid> = if wants(&progress_selections, "unit") {
@@ -330,11 +336,13 @@ impl Assigned {
 }
 
 /// The plans and areas of a page of tasks or targets, when the selection reads them (each
-/// `(plan, area)` of a row).
+/// `(plan, area)` of a row); `kept_before`: the batches of units the request had kept when the
+/// prefetch started ([`partial::batches_kept`]).
 async fn plans_and_areas(
     ctx: &Context<'_>,
     selections: &[Lookahead<'_>],
     rows: impl Iterator<Item = (Uuid, Option<Uuid>)>,
+    kept_before: u64,
 ) -> Result<()> {
     let (plans, areas): (BTreeSet<_>, BTreeSet<_>) = rows
         .map(|(plan, area)| (PlanById(plan), area.map(AreaById)))
@@ -350,8 +358,8 @@ async fn plans_and_areas(
                 return load_all(ctx, plans).await;
             }
             // The plans' issuers too, when the selection names them, but those a list kept
-            // with the columns the issuers' fields read (a plan list's `issuer`, when the page
-            // is its plans' tasks): their resolvers find them there.
+            // before with the columns the issuers' fields read (a plan list's `issuer`, when
+            // the page is its plans' tasks): their resolvers find them there.
             let found = loaders(ctx)?.load_many(plans).await.into_gql()?;
             let issuer_selections: Vec<Lookahead<'_>> = plan_selections
                 .iter()
@@ -362,7 +370,7 @@ async fn plans_and_areas(
             let issuers: BTreeSet<UnitById> = found
                 .values()
                 .map(|p| p.issuer_id)
-                .filter(|&id| !partial::is_kept(ctx, id, needed))
+                .filter(|&id| !partial::is_kept(ctx, id, needed, kept_before))
                 .map(UnitById)
                 .collect();
             load_all(ctx, issuers).await
@@ -389,6 +397,7 @@ pub async fn targets(
     }
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let loaders = loaders(ctx)?;
+    let kept_before = partial::batches_kept(ctx);
     let want_assignments = wants(selections, "assignments") || wants(selections, "lead");
     // The rows' facilities are read with the leads, in one statement.
     let (assignments, row_units, _) = try_join3(
@@ -427,7 +436,12 @@ pub async fn targets(
                 .filter_map(|row| row.unit_id)
                 .collect())
         },
-        plans_and_areas(ctx, selections, rows.iter().map(|t| (t.plan_id, t.area_id))),
+        plans_and_areas(
+            ctx,
+            selections,
+            rows.iter().map(|t| (t.plan_id, t.area_id)),
+            kept_before,
+        ),
     )
     .await?;
     assignees(
