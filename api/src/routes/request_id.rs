@@ -27,10 +27,7 @@ fn acceptable(id: &str) -> bool {
 /// page's server time under perf), for an id that needs to be unique, not secret.
 fn fresh_id() -> String {
     thread_local! {
-        static STATE: Cell<u64> = Cell::new({
-            let seed = uuid::Uuid::new_v4();
-            u64::from_le_bytes(seed.as_bytes()[..8].try_into().unwrap_or_default())
-        });
+        static STATE: Cell<u64> = Cell::new(uuid::Uuid::new_v4().as_u64_pair().0);
     }
     let (high, low) = STATE.with(|state| {
         let high = split_mix(state);

@@ -75,9 +75,13 @@ pub fn batches_kept(ctx: &Context<'_>) -> u64 {
 /// alongside do not count, so that the statements a prefetch sends do not depend on which of
 /// them finished first.
 pub fn is_kept(ctx: &Context<'_>, id: Uuid, needed: ColumnSet, before: u64) -> bool {
+    keeping(ctx).is_some_and(|p| p.get(id, needed, before).is_some())
+}
+
+/// The request's partly read units, when it keeps any.
+fn keeping<'a>(ctx: &'a Context<'_>) -> Option<&'a PartialUnits> {
     ctx.data_opt::<PartialUnits>()
         .filter(|p| p.any.load(Ordering::Acquire))
-        .is_some_and(|p| p.get(id, needed, before).is_some())
 }
 
 /// The columns to read for the unit fields `selections` (each a unit-valued field's selection: an
@@ -123,9 +127,7 @@ pub async fn keep(ctx: &Context<'_>, units: Vec<unit::Model>, read: ColumnSet) {
 /// The unit `id` kept with every column the unit field in `ctx` reads (its selection's columns,
 /// worked out once per field of the request).
 pub fn kept(ctx: &Context<'_>, id: Uuid) -> Option<Arc<unit::Model>> {
-    let partial = ctx
-        .data_opt::<PartialUnits>()
-        .filter(|p| p.any.load(Ordering::Acquire))?;
+    let partial = keeping(ctx)?;
     let needed = columns::once_per_field(ctx, "unit", || COLUMNS.read(&[ctx.look_ahead()]));
     partial.get(id, needed, u64::MAX)
 }
