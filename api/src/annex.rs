@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::domain::kernel::time::DayMonthYear;
 use crate::domain::reporting::attainment::TargetAttainment;
 use crate::domain::reporting::export::{ProgressAnnex, report_label, timeliness_label};
 use entity::enums::{ChangeDirection, Comparator};
@@ -101,7 +102,7 @@ pub fn workbook(annex: &ProgressAnnex) -> Result<Vec<u8>, XlsxError> {
     let subtitle = format!(
         "Kỳ báo cáo: {} — số liệu đến ngày {}",
         annex.period,
-        annex.as_of.format("%d/%m/%Y")
+        DayMonthYear(annex.as_of)
     );
     let title = format!("Tiến độ thực hiện: {}", annex.plan.title);
 

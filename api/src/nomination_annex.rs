@@ -6,6 +6,7 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::annex::{Formats, HEADER_ROW, date, heading};
 use crate::domain::emulation::nomination::export::{NominationLine, state_label};
+use crate::domain::kernel::time::DayMonthYear;
 
 /// Where a round's nomination list is downloaded from (`Round.exportUrl`).
 pub fn round_path(round_global_id: &str) -> String {
@@ -32,7 +33,7 @@ pub fn decision_workbook(
         &format!(
             "Danh sách khen thưởng kèm theo Quyết định số {} ngày {}",
             decision.number,
-            decision.decided_on.format("%d/%m/%Y")
+            DayMonthYear(decision.decided_on)
         ),
         &decision.signer,
         &[
@@ -73,8 +74,8 @@ pub fn round_workbook(
         &format!("Danh sách đề nghị khen thưởng: {}", round.name),
         &format!(
             "Thành tích từ ngày {} đến ngày {}",
-            round.achievement_from.format("%d/%m/%Y"),
-            round.achievement_to.format("%d/%m/%Y")
+            DayMonthYear(round.achievement_from),
+            DayMonthYear(round.achievement_to)
         ),
         &[
             ("STT", 6.0),

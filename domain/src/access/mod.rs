@@ -129,6 +129,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
 use crate::kernel::error::DomainResult;
+use crate::kernel::time::DayMonthYear;
 
 /// The authenticated caller of a mutation, with what the audit log records about the request.
 #[derive(Debug, Clone)]
@@ -197,7 +198,7 @@ fn closed_unit_message(closed: &crate::access::principal::ClosedUnit) -> String 
     let mut message = format!(
         "your unit, {}, was closed on {}: it may read but change nothing",
         closed.name,
-        closed.last_day.format("%d/%m/%Y")
+        DayMonthYear(closed.last_day)
     );
     match &closed.successor {
         Some((name, Some(code))) => message.push_str(&format!(

@@ -28,6 +28,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code};
 use crate::kernel::mutation::Change;
 use crate::kernel::query::{fetch_all, find};
+use crate::kernel::time::DayMonthYear;
 
 /// The longest code.
 pub const MAX_CODE: usize = 40;
@@ -424,7 +425,7 @@ pub async fn add_version(
             Code::OutOfRange,
             format!(
                 "a version takes effect on or after {}",
-                EARLIEST.format("%d/%m/%Y")
+                DayMonthYear(EARLIEST)
             ),
         );
     }
@@ -470,7 +471,7 @@ pub async fn add_version(
             format!(
                 "version {} of {code} takes effect on {}: a new version starts after it (earlier versions are not rewritten)",
                 latest.model.version,
-                latest.model.valid_from.format("%d/%m/%Y")
+                DayMonthYear(latest.model.valid_from)
             ),
         );
     }
@@ -571,7 +572,7 @@ pub async fn record_base_salary(
         checks.fail(
             "validFrom",
             Code::OutOfRange,
-            format!("on or after {}", EARLIEST.format("%d/%m/%Y")),
+            format!("on or after {}", DayMonthYear(EARLIEST)),
         );
     }
     let history = base_salaries(db).await?;
@@ -581,7 +582,7 @@ pub async fn record_base_salary(
             Code::Duplicate,
             format!(
                 "a base salary from {} is recorded already",
-                input.valid_from.format("%d/%m/%Y")
+                DayMonthYear(input.valid_from)
             ),
         );
     }

@@ -25,6 +25,7 @@ use super::rule::{
     ProvinceCertificate, RuleParameters,
 };
 use crate::kernel::error::{DomainError, DomainResult};
+use crate::kernel::time::DayMonthYear;
 
 /// How many years ahead `earliestEligibleYear` looks.
 pub const PROJECTION_YEARS: i32 = 10;
@@ -294,10 +295,10 @@ fn award_evidence(record: &award_record::Model) -> Evidence {
             format!(
                 "{} {}–{}, decision {} of {}",
                 record.award_code,
-                record.achievement_from.format("%d/%m/%Y"),
-                record.achievement_to.format("%d/%m/%Y"),
+                DayMonthYear(record.achievement_from),
+                DayMonthYear(record.achievement_to),
                 record.decision_number,
-                record.decided_on.format("%d/%m/%Y")
+                DayMonthYear(record.decided_on)
             )
         },
     }
@@ -326,7 +327,7 @@ fn initiative_evidence(i: &initiative::Model) -> Evidence {
             i.title,
             scope_label(i.scope),
             i.recognition_decision,
-            i.recognised_on.format("%d/%m/%Y")
+            DayMonthYear(i.recognised_on)
         ),
     }
 }
@@ -340,8 +341,8 @@ fn discipline_evidence(d: &discipline::Model) -> Evidence {
             "{:?} ({}) in effect {}–{}",
             d.form,
             d.decision_ref,
-            d.effective_from.format("%d/%m/%Y"),
-            d.effective_to.format("%d/%m/%Y")
+            DayMonthYear(d.effective_from),
+            DayMonthYear(d.effective_to)
         ),
     }
 }
@@ -543,9 +544,9 @@ fn labour_advanced(p: &LabourAdvanced, history: &History, year: i32) -> Vec<Cond
                     year: Some(year),
                     description: format!(
                         "employed from {}{}",
-                        e.started_on.format("%d/%m/%Y"),
+                        DayMonthYear(e.started_on),
                         e.ended_on
-                            .map(|d| format!(" to {}", d.format("%d/%m/%Y")))
+                            .map(|d| format!(" to {}", DayMonthYear(d)))
                             .unwrap_or_default()
                     ),
                 })
@@ -993,7 +994,7 @@ fn in_force(
             DomainError::invalid(format!(
                 "no version of {} was in force on {}, the end of the achievement window",
                 given.name,
-                day.format("%d/%m/%Y")
+                DayMonthYear(day)
             ))
         })
 }

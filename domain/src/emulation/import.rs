@@ -17,6 +17,7 @@
 //! | `Người ký` | the issuer, as named then |
 
 use crate::kernel::maps::FastMap;
+use crate::kernel::time::DayMonthYear;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -75,7 +76,7 @@ impl Cell {
     fn text(&self) -> String {
         match self {
             Cell::Text(t) => t.trim().to_owned(),
-            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Cell::Date(d) => DayMonthYear(*d).to_string(),
         }
     }
 }

@@ -27,6 +27,7 @@ use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::{SortKeys, fetch_keyed_page};
 use crate::kernel::text::{SearchQuery, search_text};
+use crate::kernel::time::DayMonthYear;
 
 pub const MAX_NAME: usize = 500;
 pub const MAX_CRITERIA: usize = 10_000;
@@ -126,7 +127,7 @@ pub async fn create(
                 Code::DateOrder,
                 format!(
                     "the movement it implements ended on {}",
-                    p.ends_on.format("%d/%m/%Y")
+                    DayMonthYear(p.ends_on)
                 ),
             ),
             Some(_) => {}
@@ -274,8 +275,8 @@ pub async fn open_round(
             Code::OutOfRange,
             format!(
                 "a round rewards achievements within the movement ({}–{})",
-                movement.starts_on.format("%d/%m/%Y"),
-                movement.ends_on.format("%d/%m/%Y")
+                DayMonthYear(movement.starts_on),
+                DayMonthYear(movement.ends_on)
             ),
         );
     }

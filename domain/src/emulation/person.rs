@@ -28,6 +28,7 @@ use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::query::search_condition;
 use crate::kernel::query::{SortKeys, fetch_all, fetch_keyed_page, find};
 use crate::kernel::text::{SearchQuery, search_text};
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 use crate::kernel::versioned;
 use crate::org::unit::is_active_at;
@@ -136,7 +137,7 @@ fn check_birth(checks: &mut Checks, birth: Option<NaiveDate>) {
             Code::OutOfRange,
             format!(
                 "a birth date from {} to today",
-                EARLIEST_BIRTH.format("%d/%m/%Y")
+                DayMonthYear(EARLIEST_BIRTH)
             ),
         );
     }
@@ -149,7 +150,7 @@ fn check_start(checks: &mut Checks, field: &str, day: NaiveDate) {
             Code::OutOfRange,
             format!(
                 "from {} to {MAX_DAYS_AHEAD} days ahead",
-                EARLIEST_EMPLOYMENT.format("%d/%m/%Y")
+                DayMonthYear(EARLIEST_EMPLOYMENT)
             ),
         );
     }
@@ -229,11 +230,7 @@ pub async fn create(
         checks.fail(
             "unitId",
             Code::UnitClosed,
-            format!(
-                "{} is not open on {}",
-                unit.name,
-                started_on.format("%d/%m/%Y")
-            ),
+            format!("{} is not open on {}", unit.name, DayMonthYear(started_on)),
         );
     }
     if input.birth_date.is_some_and(|birth| started_on < birth) {
@@ -377,7 +374,7 @@ pub async fn record_employment(
             format!(
                 "{} was not open on {}",
                 unit.name,
-                input.started_on.format("%d/%m/%Y")
+                DayMonthYear(input.started_on)
             ),
         );
     }
@@ -400,7 +397,7 @@ pub async fn record_employment(
                     Code::DateOrder,
                     format!(
                         "this overlaps the employment from {}",
-                        other.started_on.format("%d/%m/%Y")
+                        DayMonthYear(other.started_on)
                     ),
                 );
             }
@@ -415,7 +412,7 @@ pub async fn record_employment(
                     Code::DateOrder,
                     format!(
                         "a move starts after the latest employment ({}); fill earlier periods in with endedOn",
-                        latest.started_on.format("%d/%m/%Y")
+                        DayMonthYear(latest.started_on)
                     ),
                 );
             }

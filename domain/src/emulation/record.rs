@@ -29,6 +29,7 @@ use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode
 use crate::kernel::ids::{AwardRecordId, AwardTypeId, PersonId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::query::{SortKeys, fetch_all, fetch_keyed_page, fetch_pairs, find};
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
 use crate::kernel::versioned;
@@ -287,7 +288,7 @@ pub fn check_award_in(
             format!(
                 "no version of {} was in force on {}, the end of the achievement window",
                 given.model.name,
-                input.achievement_to.format("%d/%m/%Y")
+                DayMonthYear(input.achievement_to)
             ),
         );
         return None;
@@ -489,10 +490,10 @@ pub async fn revoke(
             let note = format!(
                 "relied on {} of {}–{} (decision {}), revoked on {} by {}: review its eligibility",
                 before.award_code,
-                before.achievement_from.format("%d/%m/%Y"),
-                before.achievement_to.format("%d/%m/%Y"),
+                DayMonthYear(before.achievement_from),
+                DayMonthYear(before.achievement_to),
                 before.decision_number,
-                input.revoked_on.format("%d/%m/%Y"),
+                DayMonthYear(input.revoked_on),
                 decision
             );
             let mut active = record.into_active_model();

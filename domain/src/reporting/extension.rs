@@ -22,6 +22,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{ExtensionId, TaskId, UnitId};
 use crate::kernel::mutation::Change;
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::versioned;
 
 /// The longest reason or decision note.
@@ -104,7 +105,7 @@ pub async fn request(
             Code::Invalid,
             format!(
                 "the day asked must come after the deadline in force ({})",
-                due_on.format("%d/%m/%Y")
+                DayMonthYear(due_on)
             ),
         ));
     }

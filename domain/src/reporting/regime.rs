@@ -21,6 +21,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{GroupId, PlanId, UnitId};
 use crate::kernel::period::PeriodCode;
 use crate::kernel::query::{fetch_all, find};
+use crate::kernel::time::DayMonthYear;
 
 /// The most years a plan's schedule and warnings are computed for.
 pub const MAX_PLAN_YEARS: i32 = 10;
@@ -327,8 +328,8 @@ pub fn warnings(
                                 format!(
                                     "{shown} (level {}): due {} before the period begins on {}",
                                     entry.row.level,
-                                    due.last_day.format("%d/%m/%Y"),
-                                    from.format("%d/%m/%Y")
+                                    DayMonthYear(due.last_day),
+                                    DayMonthYear(from)
                                 ),
                             ));
                         }
@@ -336,14 +337,14 @@ pub fn warnings(
                             let moved = if due.due_on == due.last_day {
                                 String::new()
                             } else {
-                                format!("; it moves to {}", due.due_on.format("%d/%m/%Y"))
+                                format!("; it moves to {}", DayMonthYear(due.due_on))
                             };
                             out.push(warn(
                                 WarningCode::OnDayOff,
                                 format!(
                                     "{shown} (level {}): the last day, {}, is a day off ({reason}){moved}",
                                     entry.row.level,
-                                    due.last_day.format("%d/%m/%Y")
+                                    DayMonthYear(due.last_day)
                                 ),
                             ));
                         }
@@ -372,9 +373,9 @@ pub fn warnings(
                             code: WarningCode::AfterParentLevel,
                             message: format!(
                                 "{period}: level {level} is due {} but level {} reports on {}",
-                                due_on.format("%d/%m/%Y"),
+                                DayMonthYear(due_on),
                                 level + 1,
-                                parent_due.format("%d/%m/%Y")
+                                DayMonthYear(parent_due)
                             ),
                             regime_id: regime.id,
                             deadline_id: id,

@@ -24,6 +24,7 @@ use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, re
 use crate::kernel::ids::{RegimeId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
 
@@ -129,7 +130,7 @@ pub async fn create(
             Code::DateOrder,
             format!(
                 "the deadline is on or after the request ({})",
-                requested_on.format("%d/%m/%Y")
+                DayMonthYear(requested_on)
             ),
         );
     } else if (input.due_on - requested_on).num_days() > MAX_DAYS {

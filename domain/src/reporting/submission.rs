@@ -26,6 +26,7 @@ use crate::kernel::mutation::Change;
 use crate::kernel::page::{Page, PageArgs};
 use crate::kernel::period::PeriodCode;
 use crate::kernel::query::{FilterIf, fetch_page};
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::{local_date, today};
 use crate::kernel::versioned;
 use crate::org::group;
@@ -184,7 +185,7 @@ pub async fn submit(
         checks.fail(
             "period",
             Code::InvalidState,
-            format!("{period} opens on {}", opens.format("%d/%m/%Y")),
+            format!("{period} opens on {}", DayMonthYear(opens)),
         );
     }
     checks.finish()?;

@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::domain::emulation::eligibility::{self as engine, EvidenceKind as Kind};
 use crate::domain::emulation::record::Subject;
 use crate::domain::kernel::error::DomainError;
+use crate::domain::kernel::time::DayMonthYear;
 use crate::domain::kernel::time::{local_time, today};
 use crate::graphql::common::context::{db, load};
 use crate::graphql::common::error::{DomainErrorExt as _, IntoGql};
@@ -86,7 +87,7 @@ impl Eligibility {
             m.code,
             m.version,
             m.law_version,
-            m.valid_from.format("%d/%m/%Y")
+            DayMonthYear(m.valid_from)
         )
     }
     /// Every condition, met or not (the unmet ones are the "why not").

@@ -19,6 +19,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::NominationId;
 use crate::kernel::mutation::Change;
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 
 /// The largest council.
@@ -120,7 +121,7 @@ pub async fn record(
                 Code::OutOfRange,
                 format!(
                     "no council meets before the public consultation closes on {}",
-                    closes.format("%d/%m/%Y")
+                    DayMonthYear(closes)
                 ),
             ),
             Some(_) => {}

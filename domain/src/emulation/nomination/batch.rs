@@ -21,6 +21,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::ids::{NominationId, UnitId};
 use crate::kernel::mutation::{self, Change};
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::values::DocumentNumber;
 
 /// The most nominations one letter carries.
@@ -109,11 +110,11 @@ pub async fn forward(
     let letter = match &note {
         Some(note) => format!(
             "Tờ trình số {number} ngày {}: {note}",
-            input.signed_on.format("%d/%m/%Y")
+            DayMonthYear(input.signed_on)
         ),
         None => format!(
             "Tờ trình số {number} ngày {}",
-            input.signed_on.format("%d/%m/%Y")
+            DayMonthYear(input.signed_on)
         ),
     };
     let mut errors = Vec::new();
@@ -239,7 +240,7 @@ fn replayed(
             format!(
                 "letter {} of {} carries other nominations: a new letter has its own number",
                 existing.number,
-                existing.signed_on.format("%d/%m/%Y")
+                DayMonthYear(existing.signed_on)
             ),
         ));
     }

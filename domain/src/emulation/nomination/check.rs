@@ -14,6 +14,7 @@ use super::facts::NominationFacts;
 use crate::access::Actor;
 use crate::access::principal::Role;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 
 /// Conditions that block whatever the achievement's kind.
@@ -75,7 +76,7 @@ pub async fn run(
     if submitting && today() > round.closes_on {
         let text = format!(
             "the round stopped receiving nominations on {}",
-            round.closes_on.format("%d/%m/%Y")
+            DayMonthYear(round.closes_on)
         );
         // A province administrator may still accept a late dossier; the lateness is recorded.
         if actor.principal.has(Role::ProvinceAdmin) {

@@ -22,6 +22,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{AwardTypeId, Id, NominationId};
 use crate::kernel::mutation::Change;
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
 
@@ -208,7 +209,7 @@ pub async fn decide(
     let note = format!(
         "decision {} of {} signed by {}: {}",
         decision.number,
-        decision.decided_on.format("%d/%m/%Y"),
+        DayMonthYear(decision.decided_on),
         decision.signer,
         awarded.name
     );
@@ -248,7 +249,7 @@ async fn decision_for(
                 Code::Invalid,
                 format!(
                     "decision {number} of {} was signed by {}",
-                    decided_on.format("%d/%m/%Y"),
+                    DayMonthYear(decided_on),
                     existing.signer
                 ),
             ));

@@ -21,6 +21,7 @@ use crate::kernel::error::{DomainError, DomainResult, FieldErrorCode as Code, re
 use crate::kernel::ids::{AwardTypeId, InitiativeId, NominationId, RoundId, UnitId, uuids};
 use crate::kernel::mutation::Change;
 use crate::kernel::text::search_text;
+use crate::kernel::time::DayMonthYear;
 
 /// The longest achievements summary (tóm tắt thành tích).
 pub const MAX_SUMMARY: usize = 10_000;
@@ -119,7 +120,7 @@ pub async fn create(
                     format!(
                         "no version of {} was in force on {}, the end of the achievement window",
                         g.model.name,
-                        input.achievement_to.format("%d/%m/%Y")
+                        DayMonthYear(input.achievement_to)
                     ),
                 );
             }
@@ -323,8 +324,8 @@ fn check_window(
             Code::OutOfRange,
             format!(
                 "this round rewards achievements ending from {} to {}",
-                r.achievement_from.format("%d/%m/%Y"),
-                r.achievement_to.format("%d/%m/%Y")
+                DayMonthYear(r.achievement_from),
+                DayMonthYear(r.achievement_to)
             ),
         );
     }
@@ -425,7 +426,7 @@ pub async fn update(
                     format!(
                         "no version of {} was in force on {}",
                         before.award_code,
-                        next.achievement_to.format("%d/%m/%Y")
+                        DayMonthYear(next.achievement_to)
                     ),
                 )
             })?;

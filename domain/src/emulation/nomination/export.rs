@@ -13,6 +13,7 @@ use super::read::readable;
 use crate::access::Principal;
 use crate::emulation::{catalogue, person};
 use crate::kernel::error::DomainResult;
+use crate::kernel::time::DayMonthYear;
 
 /// The most lines one export holds.
 pub const MAX_LINES: usize = 10_000;
@@ -128,7 +129,7 @@ async fn lines(
                 decision: n.decision_id.and_then(|d| {
                     decisions
                         .get(&d)
-                        .map(|d| format!("{} ngày {}", d.number, d.decided_on.format("%d/%m/%Y")))
+                        .map(|d| format!("{} ngày {}", d.number, DayMonthYear(d.decided_on)))
                 }),
             }
         })

@@ -22,6 +22,7 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::ids::{NominationId, UnitId};
 use crate::kernel::mutation::{Change, Written};
+use crate::kernel::time::DayMonthYear;
 use crate::kernel::versioned;
 
 crate::versioned!(nomination, "nomination");
@@ -672,8 +673,8 @@ pub async fn open_consultation(
         Step::OpenConsultation,
         Some(format!(
             "posted on {}, closes on {} ({days} working days)",
-            posted_on.format("%d/%m/%Y"),
-            closes_on.format("%d/%m/%Y")
+            DayMonthYear(posted_on),
+            DayMonthYear(closes_on)
         )),
         Vec::new(),
     )

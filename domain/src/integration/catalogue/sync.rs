@@ -23,6 +23,7 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::error::{DomainError, DomainResult};
 use crate::kernel::mutation::{self, Change};
 use crate::kernel::text::{clean, clean_opt};
+use crate::kernel::time::DayMonthYear;
 use crate::org::unit::edit::unit_search_text;
 use crate::org::unit::identifier::AgencyId;
 
@@ -164,7 +165,7 @@ impl std::fmt::Display for SyncPlan {
                 } => writeln!(
                     f,
                     "- unit {code} {unit:?} closed, last day {} (no longer in the catalogue)",
-                    last_day.format("%d/%m/%Y")
+                    DayMonthYear(*last_day)
                 )?,
             }
         }
@@ -188,7 +189,7 @@ impl std::fmt::Display for SyncPlan {
                 } => writeln!(
                     f,
                     "- {catalogue} {code} {name:?} inactive from {} (no longer in the catalogue)",
-                    valid_to.format("%d/%m/%Y")
+                    DayMonthYear(*valid_to)
                 )?,
             }
         }
@@ -401,7 +402,7 @@ async fn plan_units(
             Some(unit) if unit.active_to.is_some() => plan.notes.push(format!(
                 "unit {code} {:?} is listed in the catalogue but was closed here on {}: left closed",
                 unit.name,
-                unit.active_to.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+                unit.active_to.map(|d| DayMonthYear(d).to_string()).unwrap_or_default()
             )),
             Some(unit) => {
                 if unit.name != agency.name {
