@@ -29,25 +29,10 @@ pub fn local_time(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
     instant.with_timezone(&VIETNAM)
 }
 
-/// A date as the API writes it: `YYYY-MM-DD`, what chrono's `format("%Y-%m-%d")` writes.
-#[derive(Debug, Clone, Copy)]
-pub struct IsoDate(pub NaiveDate);
-
 /// A date as messages show it to users: `dd/mm/yyyy`, what chrono's `format("%d/%m/%Y")`
 /// writes.
 #[derive(Debug, Clone, Copy)]
 pub struct DayMonthYear(pub NaiveDate);
-
-impl fmt::Display for IsoDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match digits(self.0) {
-            Some([d1, d2, m1, m2, y1, y2, y3, y4]) => {
-                pad_ascii(f, [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2])
-            }
-            None => f.pad(&self.0.format("%Y-%m-%d").to_string()),
-        }
-    }
-}
 
 impl fmt::Display for DayMonthYear {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,8 +47,9 @@ impl fmt::Display for DayMonthYear {
 
 /// A date's digits, `ddmmyyyy`; `None` outside years 0–9999, which chrono writes with a sign
 /// (the API stores none). Written here because chrono's `format` parses its pattern again on
-/// every call: about a thousand instructions a date, 5 % of the server's work for a page of 20
-/// plans and for an eligibility judgement with its evidence (`bench/callgrind.sh`, Q2 and Q7).
+/// every call: about a thousand instructions a date, 5 % of the server's work for an
+/// eligibility judgement with its evidence (`bench/callgrind.sh`, Q7). (`YYYY-MM-DD` needs no
+/// such help: chrono's `Display` of a date writes it digit by digit.)
 fn digits(date: NaiveDate) -> Option<[u8; 8]> {
     let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
     let digit = |n: u32| b'0' + (n % 10) as u8;
@@ -90,10 +76,8 @@ mod tests {
     use super::*;
 
     fn same_as_chrono(date: NaiveDate) {
-        assert_eq!(
-            IsoDate(date).to_string(),
-            date.format("%Y-%m-%d").to_string()
-        );
+        // The API's `Date` is chrono's own `Display`, which writes the digits directly too.
+        assert_eq!(date.to_string(), date.format("%Y-%m-%d").to_string());
         assert_eq!(
             DayMonthYear(date).to_string(),
             date.format("%d/%m/%Y").to_string()
@@ -126,10 +110,6 @@ mod tests {
         assert_eq!(
             format!("{:>12}|", DayMonthYear(date)),
             format!("{:>12}|", date.format("%d/%m/%Y"))
-        );
-        assert_eq!(
-            format!("{:<11}|", IsoDate(date)),
-            format!("{:<11}|", date.format("%Y-%m-%d"))
         );
     }
 }
