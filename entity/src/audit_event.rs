@@ -1,8 +1,9 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("audit_event");
+
 /// An append-only record of a successful mutation.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "audit_event")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

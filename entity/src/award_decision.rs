@@ -2,9 +2,10 @@ use crate::enums::AwardAuthority;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("award_decision");
+
 /// An award decision (quyết định khen thưởng): one number, many recipients.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "award_decision")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,10 +2,11 @@ use crate::enums::{AchievementKind, AwardRecordStatus, AwardSubject};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("award_record");
+
 /// An award or title received (thành tích): the basis of every eligibility chain. It keeps the
 /// catalogue version it was decided under and the issuer's name as it was.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "award_record")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,12 +2,13 @@ use crate::enums::{AwardAuthority, AwardCategory, EligibilityRule};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("award_type");
+
 /// One version of an award type of the catalogue (danh hiệu thi đua, hình thức khen thưởng): in
 /// force from `valid_from` until the next version of its code starts (or `valid_to`). Versions
 /// are added, never changed: a nomination is judged by the version in force at the end of its
 /// achievement window.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "award_type")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,10 +1,11 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("base_salary");
+
 /// The base salary (lương cơ sở) from a day on: award money is a multiple of the amount in force
 /// on the decision's day.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "base_salary")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,11 +2,12 @@ use crate::enums::CalendarDayKind;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("calendar_day");
+
 /// A day the official calendar declares: a day off on a weekday (a public holiday, Tết, a
 /// compensatory day) or a working Saturday (ngày làm bù). Other days follow the week: Monday to
 /// Friday work, Saturday and Sunday off.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "calendar_day")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub day: Date,

@@ -2,9 +2,10 @@ use crate::enums::BallotStage;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("council_ballot");
+
 /// A council's vote on a nomination (kết quả bỏ phiếu), counted on the full membership.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "council_ballot")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,11 +2,12 @@ use crate::enums::ExtensionStatus;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("deadline_extension");
+
 /// An extension request (đề nghị gia hạn): a task's lead asks for a later deadline; the plan's
 /// issuer approves (the task's deadline moves) or rejects. Kept for good: the task's deadline
 /// history.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "deadline_extension")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,9 +2,10 @@ use crate::enums::DisciplineForm;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("discipline");
+
 /// A disciplinary measure (kỷ luật) and the window it has effect in.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "discipline")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,9 +2,10 @@ use crate::enums::DossierKind;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("dossier_item");
+
 /// A document of a nomination's dossier (hồ sơ).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "dossier_item")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

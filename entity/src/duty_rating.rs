@@ -2,9 +2,10 @@ use crate::enums::{AwardSubject, DutyRatingLevel};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("duty_rating");
+
 /// A year's rating of how a person or a unit did its duties (xếp loại chất lượng).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "duty_rating")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

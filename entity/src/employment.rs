@@ -1,10 +1,11 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("employment");
+
 /// A person's time in a unit (quá trình công tác): from `started_on` to `ended_on` (open: the
 /// current one). A unit later merged away stays the unit the time was spent in.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "employment")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,9 +2,10 @@ use crate::enums::{MovementKind, MovementLevel, RegistrationRule};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("emulation_movement");
+
 /// An emulation movement (phong trào thi đua), launched by a unit through a movement plan.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "emulation_movement")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

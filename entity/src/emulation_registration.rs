@@ -2,9 +2,10 @@ use crate::enums::AwardSubject;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("emulation_registration");
+
 /// A registration for a title in a movement's year (đăng ký thi đua).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "emulation_registration")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,10 +2,11 @@ use crate::enums::RoundKind;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("emulation_round");
+
 /// A round of a movement (đợt xét: annual, sơ kết, tổng kết): the achievement window it rewards,
 /// when nominations are accepted, the award types offered and their quotas.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "emulation_round")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,8 +1,9 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("idempotency_key");
+
 /// The outcome of a mutation, by caller and `clientMutationId`, so a retry gets the first result.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "idempotency_key")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub subject: String,

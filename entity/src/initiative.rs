@@ -2,9 +2,10 @@ use crate::enums::{InitiativeKind, InitiativeScope};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("initiative");
+
 /// An initiative or research project (sáng kiến, đề tài) recognised by a competent level.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "initiative")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,9 +1,10 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("initiative_author");
+
 /// An author of an initiative, with their share when the decision states one.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "initiative_author")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub initiative_id: Uuid,

@@ -2,10 +2,11 @@ use crate::enums::{AchievementKind, AwardSubject, NominationState};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("nomination");
+
 /// An award nomination (đề nghị khen thưởng) on its way from the nominating unit to the
 /// authority that decides it.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "nomination")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

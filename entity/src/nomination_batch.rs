@@ -2,9 +2,10 @@ use crate::enums::AwardAuthority;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("nomination_batch");
+
 /// A batch (tờ trình): one proposal letter carrying many nominations to the next level.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "nomination_batch")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,9 +1,10 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("nomination_batch_item");
+
 /// A nomination carried by a batch, in the letter's order.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "nomination_batch_item")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub batch_id: Uuid,

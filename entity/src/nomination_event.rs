@@ -2,10 +2,11 @@ use crate::enums::NominationState;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("nomination_event");
+
 /// One step of a nomination's history: who moved it from which state to which, with the
 /// warnings the eligibility check recorded then.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "nomination_event")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,11 +2,12 @@ use crate::enums::{Gender, StaffCategory};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("person");
+
 /// A person whose emulation records are kept (cán bộ, công chức, viên chức, người lao động).
 /// Birth date, gender and staff category are personal data: only the emulation officers and
 /// administrators of the person's unit and above read them.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "person")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("plan_area");
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "plan_area")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

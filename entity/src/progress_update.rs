@@ -1,8 +1,9 @@
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
+crate::table!("progress_update");
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "progress_update")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

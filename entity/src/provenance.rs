@@ -1,10 +1,11 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("provenance");
+
 /// Where a stored object comes from, when it is not a fact a person entered: the demo data
 /// transcribes documents, and marks what it had to invent or infer (illustrative) and why
 /// (the note). One row per object (object ids are unique across tables).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "provenance")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub object_id: Uuid,

@@ -1,11 +1,12 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("reference_code");
+
 /// A code of a shared reference catalogue (danh mục dùng chung) as LGSP last gave it:
 /// administrative units (đơn vị hành chính), the emulation and award code list
 /// (mã thi đua khen thưởng), …
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "reference_code")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

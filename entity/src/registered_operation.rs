@@ -1,8 +1,9 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("registered_operation");
+
 /// An operation registered for persisted queries (the allow-list of first-party frontends).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "registered_operation")]
 pub struct Model {
     /// Lower-case hex SHA-256 of `document`.
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,10 +1,11 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("report_request");
+
 /// An ad-hoc report request (yêu cầu báo cáo đột xuất) of a regime that reports on request: the
 /// n-th of its year is the period `YYYYDnn`, due on `due_on` (end of day, Việt Nam).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "report_request")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

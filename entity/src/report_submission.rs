@@ -2,10 +2,11 @@ use crate::enums::SubmissionStatus;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("report_submission");
+
 /// A report (báo cáo) one unit sends for one period of a regime, at one level of its cascade:
 /// drafted, submitted, then accepted or returned (and submitted again).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "report_submission")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -2,11 +2,12 @@ use crate::enums::{CutOffRule, ReportingPeriodKind};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("reporting_regime");
+
 /// A reporting regime (chế độ báo cáo): what a plan asks units to report, for which periods of
 /// each year, with its deadlines per level of the cascade (`reporting_deadline`, by
 /// `regime_id`).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "reporting_regime")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,9 +1,10 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("stored_file");
+
 /// A file uploaded for a dossier: its bytes live in the file store under their SHA-256.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "stored_file")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,8 +1,9 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("submission_progress");
+
 /// A progress update sent inside a report submission.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "submission_progress")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub progress_update_id: Uuid,

@@ -1,8 +1,9 @@
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
+crate::table!("target");
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
-#[sea_orm(table_name = "target")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

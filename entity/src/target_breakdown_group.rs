@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("target_breakdown_group");
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "target_breakdown_group")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

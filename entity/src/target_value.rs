@@ -1,12 +1,13 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("target_value");
+
 /// What a unit reports a target reached in a period (kết quả thực hiện chỉ tiêu): for the target
 /// as a whole, or for one of its breakdown rows; measured, or estimated to the period's end
 /// (ước thực hiện). For a target stated as a change from its baseline ("giảm ≥ 2,5 %"), the
 /// value is the change (−3 for a fall of 3 %).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "target_value")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,10 +1,11 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+crate::table!("task_contribution");
+
 /// A cooperating unit's contribution to a task (đóng góp của đơn vị phối hợp) for a period: what
 /// it did. It does not move the task's percent or status.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "task_contribution")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

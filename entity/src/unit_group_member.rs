@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+crate::table!("unit_group_member");
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "unit_group_member")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub group_id: Uuid,

@@ -1,8 +1,9 @@
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
+crate::table!("unit_succession");
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "unit_succession")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

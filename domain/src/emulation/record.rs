@@ -28,7 +28,9 @@ use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainError, DomainResult, FieldError, FieldErrorCode as Code};
 use crate::kernel::ids::{AwardRecordId, AwardTypeId, PersonId, UnitId};
 use crate::kernel::mutation::Change;
-use crate::kernel::query::{SortKeys, fetch_all, fetch_keyed_page, fetch_pairs, find};
+use crate::kernel::query::{
+    SortKeys, fetch_all, fetch_keyed_page, fetch_pairs, find, with_columns_of,
+};
 use crate::kernel::time::DayMonthYear;
 use crate::kernel::time::today;
 use crate::kernel::values::DocumentNumber;
@@ -866,8 +868,7 @@ pub async fn histories(
     }
     if reads.initiatives {
         // Each author row with its initiative, in one statement (the foreign key guarantees one).
-        let authored = initiative_author::Entity::find()
-            .select_also(initiative::Entity)
+        let authored = with_columns_of::<initiative::Entity, _>(initiative_author::Entity::find())
             .join(
                 JoinType::InnerJoin,
                 initiative_author::Entity::belongs_to(initiative::Entity)

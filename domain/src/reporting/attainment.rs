@@ -25,7 +25,7 @@ use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{BreakdownRowId, TargetId, UnitId};
 use crate::kernel::mutation::Change;
 use crate::kernel::period::PeriodCode;
-use crate::kernel::query::{fetch_all, fetch_with_related, find};
+use crate::kernel::query::{fetch_all, fetch_with_related, find, with_columns_of};
 use crate::kernel::time::today;
 use crate::planning::target::{StoredBreakdown, compute, stored_breakdowns_reading};
 
@@ -271,14 +271,16 @@ pub async fn of_plan(
                 .add(Expr::col((value.clone(), target_value::Column::PeriodCode)).eq(code.clone()))
                 .add(Expr::col((value, target_value::Column::ReportedAt)).lt(before))
         });
-    let query = find::<target::Entity>()
-        .filter(target::Column::PlanId.eq(plan_id))
-        .order_by_asc(target::Column::Position)
-        .join(JoinType::LeftJoin, values)
-        .select_with(target_value::Entity)
-        .order_by_asc(target_value::Column::ReportedAt)
-        .order_by_asc(target_value::Column::Id)
-        .into_query();
+    let query = with_columns_of::<target_value::Entity, _>(
+        find::<target::Entity>()
+            .filter(target::Column::PlanId.eq(plan_id))
+            .order_by_asc(target::Column::Position)
+            .order_by_asc(target::Column::Id)
+            .join(JoinType::LeftJoin, values),
+    )
+    .order_by_asc(target_value::Column::ReportedAt)
+    .order_by_asc(target_value::Column::Id)
+    .into_query();
     let rows =
         fetch_with_related::<target::Model, target_value::Model, _>(db, &query, |t| t.id).await?;
     let (targets, values): (Vec<target::Model>, Vec<Vec<target_value::Model>>) =

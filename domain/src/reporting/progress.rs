@@ -22,9 +22,10 @@ use crate::kernel::audit_action::{AuditAction, ObjectType};
 use crate::kernel::checks::Checks;
 use crate::kernel::error::{DomainResult, FieldErrorCode as Code, rejected};
 use crate::kernel::ids::{SubmissionId, TaskId, UnitId};
+use crate::kernel::maps::FastMap;
 use crate::kernel::mutation::Change;
 use crate::kernel::period::{CutOffRule, PeriodCode};
-use crate::kernel::query::{fetch_all, fetch_decoded, fetch_with_related, find};
+use crate::kernel::query::{fetch_all, fetch_decoded, fetch_with_related, find, with_columns_of};
 use crate::kernel::rows::{Columns, DecodeRow};
 use crate::kernel::time::today;
 use crate::kernel::values::Percent;
@@ -365,7 +366,7 @@ pub async fn task_figures_of(
         .group_by_columns(grouped.map(|c| (task::Entity, c)))
         .to_owned();
     let groups: Vec<FigureGroup> = fetch_decoded(db, &query).await?;
-    let mut by_plan: HashMap<Uuid, Vec<FigureGroup>> = HashMap::new();
+    let mut by_plan: FastMap<Uuid, Vec<FigureGroup>> = FastMap::default();
     for group in groups {
         by_plan.entry(group.plan_id).or_default().push(group);
     }
@@ -580,15 +581,16 @@ async fn regime_reports(
     as_of: NaiveDate,
 ) -> DomainResult<(Vec<RegimeReports>, Vec<unit::Model>)> {
     // The regimes with their deadline rows, in one statement.
-    let query = find::<reporting_regime::Entity>()
-        .find_with_related(reporting_deadline::Entity)
-        .filter(reporting_regime::Column::PlanId.eq(plan.id))
-        .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
-        .order_by_asc(reporting_regime::Column::Position)
-        .order_by_asc(reporting_regime::Column::Id)
-        .order_by_asc(reporting_deadline::Column::Level)
-        .order_by_asc(reporting_deadline::Column::Position)
-        .into_query();
+    let query = with_columns_of::<reporting_deadline::Entity, _>(
+        find::<reporting_regime::Entity>().left_join(reporting_deadline::Entity),
+    )
+    .filter(reporting_regime::Column::PlanId.eq(plan.id))
+    .filter(reporting_regime::Column::Frequency.ne(ReportingPeriodKind::AdHoc))
+    .order_by_asc(reporting_regime::Column::Position)
+    .order_by_asc(reporting_regime::Column::Id)
+    .order_by_asc(reporting_deadline::Column::Level)
+    .order_by_asc(reporting_deadline::Column::Position)
+    .into_query();
     let joined = fetch_with_related::<reporting_regime::Model, reporting_deadline::Model, _>(
         db,
         &query,

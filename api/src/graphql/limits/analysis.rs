@@ -8,7 +8,7 @@
 //! [`MUTATION_COST`]. Introspection is served from memory and costs nothing, but may expand a
 //! type's fields only once per path (the circular-introspection attack nests them).
 
-use std::collections::HashMap;
+use crate::domain::kernel::maps::FastMap;
 
 use async_graphql::parser::types::{
     ExecutableDocument, Field, OperationType, Selection, SelectionSet,
@@ -74,8 +74,8 @@ pub fn analyse(
         info,
         limits,
         variables,
-        defaults: HashMap::new(),
-        memo: HashMap::new(),
+        defaults: FastMap::default(),
+        memo: FastMap::default(),
         stack: Vec::new(),
     };
     for (name, value) in variables.iter() {
@@ -152,8 +152,8 @@ struct Walk<'a> {
     info: &'a SchemaInfo,
     limits: &'a Limits,
     variables: &'a Variables,
-    defaults: HashMap<Name, ConstValue>,
-    memo: HashMap<(&'a str, Context), Totals>,
+    defaults: FastMap<Name, ConstValue>,
+    memo: FastMap<(&'a str, Context), Totals>,
     stack: Vec<&'a str>,
 }
 

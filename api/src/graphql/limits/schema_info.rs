@@ -2,7 +2,7 @@
 //! for each field, the type it returns, whether that is a list, and whether it pages
 //! (`first`/`last`). New fields are covered without touching this file.
 
-use std::collections::HashMap;
+use crate::domain::kernel::maps::FastMap;
 
 use async_graphql::parser::types::{BaseType, TypeKind, TypeSystemDefinition};
 
@@ -20,13 +20,13 @@ pub struct FieldInfo {
 #[derive(Debug, Clone, Default)]
 struct TypeInfo {
     composite: bool,
-    fields: HashMap<String, FieldInfo>,
+    fields: FastMap<String, FieldInfo>,
 }
 
 /// Types and fields of the schema.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaInfo {
-    types: HashMap<String, TypeInfo>,
+    types: FastMap<String, TypeInfo>,
     query: String,
     mutation: String,
     subscription: String,

@@ -21,7 +21,7 @@ use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
 use crate::kernel::query::{
     SortKeys, fetch_all, fetch_keyed_page_with_joined, fetch_with_related_reading, find,
-    select_columns,
+    select_columns, with_columns_of,
 };
 use crate::kernel::rows::{ColumnSet, JoinedOnce, RowColumns};
 
@@ -258,13 +258,15 @@ pub async fn stored_breakdowns_reading(
                 .is_in(ids.clone())
                 .into_condition()
         });
-    let mut query = find::<target_breakdown_group::Entity>()
-        .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
-        .order_by_asc(target_breakdown_group::Column::Position)
-        .join(JoinType::LeftJoin, rows)
-        .select_with(target_breakdown_row::Entity)
-        .order_by_asc(target_breakdown_row::Column::Position)
-        .into_query();
+    let mut query = with_columns_of::<target_breakdown_row::Entity, _>(
+        find::<target_breakdown_group::Entity>()
+            .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
+            .order_by_asc(target_breakdown_group::Column::Position)
+            .order_by_asc(target_breakdown_group::Column::Id)
+            .join(JoinType::LeftJoin, rows),
+    )
+    .order_by_asc(target_breakdown_row::Column::Position)
+    .into_query();
     let read = if labels {
         RowColumns::from(ColumnSet::ALL)
     } else {

@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::kernel::error::DomainResult;
+use crate::kernel::query::with_columns_of;
 use crate::kernel::rows::{ColumnSet, Columns, DecodeRow};
 
 /// A task, its plan and its assignments, as one statement read them.
@@ -32,8 +33,7 @@ pub async fn read(
 ) -> DomainResult<Option<TaskFacts>> {
     // One row per assignment (one with NULL assignment columns when there is none): the
     // task's columns, the assignment's, the plan's, then the unit's.
-    let mut query = task::Entity::find_by_id(task_id)
-        .select_also(assignment::Entity)
+    let mut query = with_columns_of::<assignment::Entity, _>(task::Entity::find_by_id(task_id))
         .join(JoinType::LeftJoin, assignment::Relation::Task.def().rev())
         .join(
             JoinType::InnerJoin,
