@@ -21,7 +21,7 @@ use crate::kernel::page::{Page, PageArgs, Window};
 use crate::kernel::query::{FilterIf, ParentPage, fetch_pages_per_parent, search_condition};
 use crate::kernel::query::{
     SortKeys, fetch_all, fetch_keyed_page_with_joined, fetch_with_related_reading, find,
-    select_columns, with_columns_of,
+    select_columns,
 };
 use crate::kernel::rows::{ColumnSet, JoinedOnce, RowColumns};
 
@@ -258,21 +258,19 @@ pub async fn stored_breakdowns_reading(
                 .is_in(ids.clone())
                 .into_condition()
         });
-    let mut query = with_columns_of::<target_breakdown_row::Entity, _>(
-        find::<target_breakdown_group::Entity>()
-            .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
-            .order_by_asc(target_breakdown_group::Column::Position)
-            .order_by_asc(target_breakdown_group::Column::Id)
-            .join(JoinType::LeftJoin, rows),
-    )
-    .order_by_asc(target_breakdown_row::Column::Position)
-    .into_query();
+    let mut query = find::<target_breakdown_group::Entity>()
+        .filter(target_breakdown_group::Column::TargetId.is_in(target_ids.iter().copied()))
+        .order_by_asc(target_breakdown_group::Column::Position)
+        .order_by_asc(target_breakdown_group::Column::Id)
+        .join(JoinType::LeftJoin, rows)
+        .order_by_asc(target_breakdown_row::Column::Position)
+        .into_query();
     let read = if labels {
         RowColumns::from(ColumnSet::ALL)
     } else {
         use target_breakdown_group::Column as G;
         use target_breakdown_row::Column as R;
-        let read = RowColumns {
+        RowColumns {
             model: ColumnSet::of::<target_breakdown_group::Entity>(&[
                 G::Id,
                 G::TargetId,
@@ -287,12 +285,12 @@ pub async fn stored_breakdowns_reading(
                 R::TargetValue,
                 R::Position,
             ]),
-        };
-        query.clear_selects();
-        select_columns::<target_breakdown_group::Entity>(&mut query, read.model);
-        select_columns::<target_breakdown_row::Entity>(&mut query, read.joined);
-        read
+        }
     };
+    // The groups' columns, then the rows', each set named once (see `with_columns_of`).
+    query.clear_selects();
+    select_columns::<target_breakdown_group::Entity>(&mut query, read.model);
+    select_columns::<target_breakdown_row::Entity>(&mut query, read.joined);
     let groups = fetch_with_related_reading::<
         target_breakdown_group::Model,
         target_breakdown_row::Model,
